@@ -1,0 +1,44 @@
+"""Site-level views: the portal home and sign-in. The portal composes the apps below it."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from roster.forms import LoginForm
+from roster.selectors import administered_enterprises, enterprise_list, user_scope
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.request.user.must_change_password:
+            self.request.user.must_change_password = False
+            self.request.user.save(update_fields=["must_change_password"])
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+@login_required
+def home(request):
+    scope = user_scope(request.user)
+    context = {
+        "scope": scope,
+        "person": request.user.person,
+        "administered": administered_enterprises(user=request.user)[:20],
+        "enterprise_count": enterprise_list(user=request.user).count()
+        if scope.is_staff_scope
+        else 0,
+    }
+    return render(request, "portal/home.html", context)

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class QuestionBanksConfig(AppConfig):
+    name = "question_banks"

@@ -1,0 +1,17 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class ForcePasswordChangeMiddleware:
+    """A first sign-in with the initial password must choose a new one before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.must_change_password:
+            allowed = {reverse("password_change"), reverse("logout")}
+            if request.path not in allowed and not request.path.startswith(("/static/", "/i18n/")):
+                return redirect("password_change")
+        return self.get_response(request)

@@ -1,0 +1,329 @@
+"""Organisations, people, their employment history, accounts with roles, and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    DepartmentKind,
+    EmploymentForm,
+    EmploymentStatus,
+    PersonnelCategory,
+    RegionLevel,
+    Role,
+)
+from .identity import IdentityError, mask_id_number, parse_id_number, validate_uscc
+
+
+class Region(models.Model):
+    """An administrative division (GB/T 2260 for province/city/county, 9 digits for townships).
+
+    `path` holds the codes from the province down ("/340000/340100/340102/") so that a
+    regulator's subtree is one indexed prefix match.
+    """
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    path = models.CharField(max_length=100, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The path is derived data; keep it in step with the parent on every save.
+        prefix = self.parent.path if self.parent_id else "/"
+        self.path = f"{prefix}{self.code}/"
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .services.regions import region_validate_code
+
+        region_validate_code(code=self.code, level=self.level, parent=self.parent)
+
+    def full_name(self) -> str:
+        names = list(
+            Region.objects.filter(code__in=[c for c in self.path.split("/") if c])
+            .order_by("level")
+            .values_list("name", flat=True)
+        )
+        return "".join(names)
+
+
+class Industry(models.Model):
+    """行业领域. High-risk industries get longer training (MISSION.md); the flag is data."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    high_risk = models.BooleanField(_("high-risk"), default=False)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="enterprises")
+    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="enterprises")
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            self.uscc = validate_uscc(self.uscc)
+        except IdentityError as exc:
+            raise ValidationError({"uscc": str(exc)}) from exc
+
+
+class Department(models.Model):
+    """A department, workshop (车间) or team (班组) inside one enterprise."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="departments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.DEPARTMENT
+    )
+
+    class Meta:
+        ordering = ["enterprise", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "name"], name="roster_department_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A natural person, identified by the ID number across every employer they ever have."""
+
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))])
+    birth_date = models.DateField(_("birth date"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id_number_masked})"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def clean(self) -> None:
+        try:
+            parsed = parse_id_number(self.id_number)
+        except IdentityError as exc:
+            raise ValidationError({"id_number": str(exc)}) from exc
+        self.id_number, self.birth_date, self.sex = parsed.value, parsed.birth_date, parsed.sex
+
+
+class EmploymentQuerySet(models.QuerySet):
+    def current(self) -> EmploymentQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class Employment(models.Model):
+    """One stint of a person at one enterprise. At most one is current (ended_on is empty)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="employments")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="employments"
+    )
+    post = models.CharField(_("post / trade"), max_length=100, blank=True)
+    category = models.CharField(
+        _("personnel category"), max_length=30, choices=PersonnelCategory.choices
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=20,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.REGULAR,
+    )
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.ON_POST,
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    ended_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EmploymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise", "person__name"]
+        verbose_name = _("employment")
+        verbose_name_plural = _("employments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(ended_on__isnull=True),
+                name="roster_one_current_employment",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["enterprise", "category"], name="roster_emp_ent_cat"),
+            models.Index(fields=["enterprise", "ended_on"], name="roster_emp_ent_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} @ {self.enterprise.name}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
+
+
+class EmploymentEvent(models.Model):
+    """History of an employment: hire, status, post, category, department changes, leaving."""
+
+    class Kind(models.TextChoices):
+        HIRED = "hired", _("Hired")
+        STATUS = "status", _("Status changed")
+        CHANGED = "changed", _("Details changed")
+        LEFT = "left", _("Left")
+
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    effective_on = models.DateField(_("effective on"))
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_on}"
+
+
+class User(AbstractUser):
+    """An account. A trainee's account is tied to their Person; staff have role grants."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user"
+    )
+    must_change_password = models.BooleanField(default=False)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        if self.person_id:
+            return self.person.name
+        return self.get_full_name() or self.username
+
+
+class RoleGrant(models.Model):
+    """What a staff account may see.
+
+    enterprise admin: one enterprise. trainer and regulator: a region subtree and a set of
+    industries (no industries = every industry in the subtree).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    industries = models.ManyToManyField(Industry, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.ENTERPRISE_ADMIN) | Q(enterprise__isnull=False),
+                name="roster_rolegrant_admin_has_enterprise",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=Role.ENTERPRISE_ADMIN) | Q(region__isnull=False),
+                name="roster_rolegrant_scope_has_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.enterprise or self.region
+        return f"{self.get_role_display()}: {target}"
+
+
+class AuditLog(models.Model):
+    """Who did or saw what. Staff views and exports of personal data are written here."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=50, db_index=True)
+    target_type = models.CharField(max_length=50, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="roster_audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.summary}"

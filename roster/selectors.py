@@ -1,0 +1,207 @@
+"""Queries over the roster, always for an acting user: scoping lives here and nowhere else.
+
+Who sees what (ARCHITECTURE.md rule 7):
+- system admin (superuser): everything;
+- enterprise admin: the enterprises they administer and the people currently employed there;
+- regulator and trainer: enterprises in their region subtree, limited to their industries
+  (a grant without industries covers every industry), and the people employed there;
+- trainee: only their own person record.
+Full ID numbers are for the system admin, the person's own enterprise admin and regulators,
+and only on a detail page (lists always mask them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .choices import Role
+from .models import Employment, Enterprise, Person, Region, RoleGrant, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The enterprises a user reaches, as a filter on Enterprise; `everything` for admins."""
+
+    everything: bool
+    enterprise_q: Q
+    roles: frozenset[str]
+
+    @property
+    def is_staff_scope(self) -> bool:
+        return self.everything or bool(self.roles)
+
+
+_NOTHING = Q(pk__in=[])
+
+
+def _grants(user: User) -> list[RoleGrant]:
+    # Cached on the user object: a request asks for its scope many times.
+    cached = getattr(user, "_role_grants_cache", None)
+    if cached is None:
+        cached = list(
+            RoleGrant.objects.filter(user=user)
+            .select_related("region", "enterprise")
+            .prefetch_related("industries")
+        )
+        user._role_grants_cache = cached
+    return cached
+
+
+def user_scope(user: User) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return Scope(False, _NOTHING, frozenset())
+    if user.is_superuser:
+        return Scope(True, Q(), frozenset())
+    q = _NOTHING
+    roles = set()
+    for grant in _grants(user):
+        roles.add(grant.role)
+        if grant.role == Role.ENTERPRISE_ADMIN:
+            q |= Q(pk=grant.enterprise_id)
+        else:
+            part = Q(region__path__startswith=grant.region.path)
+            industry_ids = [i.pk for i in grant.industries.all()]
+            if industry_ids:
+                part &= Q(industry_id__in=industry_ids)
+            q |= part
+    return Scope(False, q, frozenset(roles))
+
+
+def user_roles(user: User) -> frozenset[str]:
+    return user_scope(user).roles
+
+
+def user_has_role(user: User, *roles: str) -> bool:
+    scope = user_scope(user)
+    return scope.everything or bool(scope.roles.intersection(roles))
+
+
+def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
+    scope = user_scope(user)
+    return Enterprise.objects.filter(scope.enterprise_q).select_related("region", "industry")
+
+
+def enterprise_get(*, user: User, uscc: str) -> Enterprise:
+    """Raises Enterprise.DoesNotExist both for a missing and an out-of-scope enterprise."""
+    return enterprise_list(user=user).get(uscc=uscc)
+
+
+def administered_enterprises(*, user: User) -> QuerySet[Enterprise]:
+    """Enterprises whose roster this user may change (enterprise admin or system admin)."""
+    if user.is_superuser:
+        return Enterprise.objects.all()
+    ids = [g.enterprise_id for g in _grants(user) if g.role == Role.ENTERPRISE_ADMIN]
+    return Enterprise.objects.filter(pk__in=ids)
+
+
+def employment_list(
+    *,
+    user: User,
+    enterprise: Enterprise | None = None,
+    category: str = "",
+    employment_form: str = "",
+    status: str = "",
+    search: str = "",
+    include_former: bool = False,
+) -> QuerySet[Employment]:
+    """The roster: one row per employment in scope, current ones unless asked otherwise."""
+    scope = user_scope(user)
+    if scope.everything:
+        qs = Employment.objects.all()
+    elif scope.roles:
+        qs = Employment.objects.filter(enterprise__in=Enterprise.objects.filter(scope.enterprise_q))
+    else:
+        qs = (
+            Employment.objects.filter(person__user=user)
+            if user.is_authenticated
+            else Employment.objects.none()
+        )
+    if not include_former:
+        qs = qs.current()
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if category:
+        qs = qs.filter(category=category)
+    if employment_form:
+        qs = qs.filter(employment_form=employment_form)
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        search = search.strip()
+        qs = qs.filter(
+            Q(person__name__icontains=search)
+            | Q(person__id_number=search.upper())
+            | Q(person__phone=search)
+            | Q(post__icontains=search)
+        )
+    return qs.select_related("person", "enterprise", "department").order_by(
+        "enterprise__name", "person__name", "pk"
+    )
+
+
+def person_list(*, user: User) -> QuerySet[Person]:
+    """People the user may see: employed (now or before) at an enterprise in scope, or self."""
+    scope = user_scope(user)
+    if scope.everything:
+        return Person.objects.all()
+    own = Q(user=user) if user.is_authenticated else _NOTHING
+    if not scope.roles:
+        return Person.objects.filter(own)
+    enterprises = Enterprise.objects.filter(scope.enterprise_q)
+    return Person.objects.filter(
+        Q(pk__in=Employment.objects.filter(enterprise__in=enterprises).values("person_id")) | own
+    )
+
+
+def person_get(*, user: User, pk: int) -> Person:
+    """Raises Person.DoesNotExist for a missing and an out-of-scope person alike."""
+    return (
+        person_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "employments",
+                queryset=Employment.objects.select_related("enterprise", "department")
+                .prefetch_related("events")
+                .order_by("-ended_on", "-hire_date"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def person_get_by_id_number(*, user: User, id_number: str) -> Person:
+    return person_list(user=user).get(id_number=id_number)
+
+
+def can_edit_person(*, user: User, person: Person) -> bool:
+    current = person.employments.filter(ended_on__isnull=True).first()
+    if current is None:
+        return user.is_superuser
+    return administered_enterprises(user=user).filter(pk=current.enterprise_id).exists()
+
+
+def can_see_full_id(*, user: User, person: Person) -> bool:
+    """The person themself, the system admin, their enterprise's admin, and regulators."""
+    if user.is_superuser or (user.person_id and user.person_id == person.pk):
+        return True
+    if not person_list(user=user).filter(pk=person.pk).exists():
+        return False
+    if user_has_role(user, Role.REGULATOR):
+        return True
+    return can_edit_person(user=user, person=person)
+
+
+def region_subtree(*, user: User) -> QuerySet[Region]:
+    """Regions a user may pick as a filter: the subtrees of their grants."""
+    scope = user_scope(user)
+    if scope.everything:
+        return Region.objects.all()
+    q = _NOTHING
+    for grant in _grants(user):
+        if grant.region_id:
+            q |= Q(path__startswith=grant.region.path)
+        elif grant.enterprise_id:
+            q |= Q(pk=grant.enterprise.region_id)
+    return Region.objects.filter(q)

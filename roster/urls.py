@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import enterprises, imports, people
+
+app_name = "roster"
+
+urlpatterns = [
+    path("", people.roster_list, name="list"),
+    path("people/new/", people.person_create, name="person_create"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("people/<int:pk>/status/", people.person_status, name="person_status"),
+    path("import/", imports.roster_import, name="import"),
+    path("export.xlsx", imports.roster_export, name="export"),
+    path("enterprises/", enterprises.enterprise_list_view, name="enterprise_list"),
+    path("enterprises/<str:uscc>/", enterprises.enterprise_detail, name="enterprise_detail"),
+]
