@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint messages check-deploy clean
+.PHONY: run test lint messages messages-update check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# Collect new strings into the Chinese catalogue, translate them, then `make messages`.
+messages-update: $(VENV)/.installed
+	$(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete -i '.venv/*' -i 'var/*' -i 'media/*'
 
 # Recompile the Chinese catalogues after editing the .po files (needs GNU gettext).
 messages:

@@ -133,6 +133,9 @@ WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Without collectstatic (make run, tests) whitenoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {

@@ -1,0 +1,503 @@
+"""Question banks, paper rules and the exam engine's records.
+
+Three rules from ARCHITECTURE.md shape these tables:
+- an attempt is frozen: it points at QuestionVersion rows (never edited once used) and stores
+  its seed, question order and each option order;
+- papers are fair: a PaperSection holds exact counts per difficulty, so every paper drawn from a
+  rule has the same count, points and difficulty mix;
+- nothing answered is lost: each AttemptItem keeps the answer with the client's sequence number,
+  so a late retry never overwrites a newer answer.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from roster.models import Enterprise, Person
+
+
+class QuestionType(models.TextChoices):
+    JUDGE = "judge", _("True/false")
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    CASE = "case", _("Case analysis")
+
+
+class Difficulty(models.IntegerChoices):
+    EASY = 1, _("Easy")
+    MEDIUM = 2, _("Medium")
+    HARD = 3, _("Hard")
+
+
+class QuestionBank(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # Who the bank is for: personnel categories and trades (工种), as free tags.
+    tags = models.JSONField(_("applicable people"), default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Category(models.Model):
+    """知识点: a tree inside one bank; `path` makes "this category and below" one prefix match."""
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="categories")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    path = models.CharField(max_length=1000, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["bank", "path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "path"], name="qb_category_unique_path")
+        ]
+
+    def __str__(self) -> str:
+        return self.path.strip("/").replace("/", " › ")
+
+    def save(self, *args, **kwargs) -> None:
+        prefix = self.parent.path if self.parent_id else "/"
+        self.path = f"{prefix}{self.name.replace('/', '／')}/"
+        super().save(*args, **kwargs)
+
+
+class Question(models.Model):
+    """The identity of a question; its text lives in versions (old ones stay for past attempts)."""
+
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    current_version = models.ForeignKey(
+        "QuestionVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Normalised stem for near-duplicate checks on import.
+    stem_key = models.CharField(max_length=200, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["bank", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [
+            models.Index(fields=["bank", "qtype", "difficulty", "is_active"], name="qb_q_pool"),
+        ]
+
+    def __str__(self) -> str:
+        version = self.current_version
+        return f"#{self.pk} {version.plain_stem[:40] if version else ''}"
+
+
+class QuestionVersion(models.Model):
+    """One immutable text of a question. Editing a question adds a version; none is changed."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    stem = models.TextField(_("stem"))
+    # [{"key": "A", "text": "<p>…</p>", "correct": true}, …]; keys are stable option ids.
+    options = models.JSONField(_("options"), default=list, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    shuffle_options = models.BooleanField(_("shuffle options"), default=True)
+    # Case analysis: [{"qtype": "single", "stem": …, "options": […]}, …]
+    sub_questions = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="qb_version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} v{self.number}"
+
+    @property
+    def plain_stem(self) -> str:
+        from django.utils.html import strip_tags
+
+        return strip_tags(self.stem)
+
+    @property
+    def answer_key(self) -> str:
+        return "".join(o["key"] for o in self.options if o.get("correct"))
+
+
+class PartialCredit(models.TextChoices):
+    ALL_OR_NOTHING = "all", _("All or nothing")
+    HALF_FOR_SUBSET = "half", _("Half points for a correct subset")
+    PROPORTIONAL = "proportional", _("Proportional, wrong choices cancel right ones")
+
+
+class PaperRule(models.Model):
+    """组卷规则: how a paper is drawn (sections) or which questions it has (fixed)."""
+
+    class Kind(models.TextChoices):
+        RANDOM = "random", _("Random draw")
+        FIXED = "fixed", _("Fixed paper")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="paper_rules")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RANDOM)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=120)
+    pass_mark = models.DecimalField(_("pass mark"), max_digits=6, decimal_places=2, default=80)
+    partial_credit = models.CharField(
+        _("multiple-choice scoring"),
+        max_length=20,
+        choices=PartialCredit.choices,
+        default=PartialCredit.ALL_OR_NOTHING,
+    )
+    avoid_previous = models.BooleanField(
+        _("a retake avoids the previous paper's questions"), default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("paper rule")
+        verbose_name_plural = _("paper rules")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class PaperSection(models.Model):
+    """One part of a random paper: exact counts per difficulty, so every paper is alike."""
+
+    rule = models.ForeignKey(PaperRule, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
+    points_each = models.DecimalField(_("points each"), max_digits=6, decimal_places=2)
+    easy_count = models.PositiveIntegerField(_("easy"), default=0)
+    medium_count = models.PositiveIntegerField(_("medium"), default=0)
+    hard_count = models.PositiveIntegerField(_("hard"), default=0)
+    categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    tags = models.JSONField(_("only questions tagged"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["rule", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} #{self.position} {self.get_qtype_display()} x{self.count}"
+
+    @property
+    def count(self) -> int:
+        return self.easy_count + self.medium_count + self.hard_count
+
+    def counts_by_difficulty(self) -> dict[int, int]:
+        return {
+            Difficulty.EASY: self.easy_count,
+            Difficulty.MEDIUM: self.medium_count,
+            Difficulty.HARD: self.hard_count,
+        }
+
+
+class FixedPaperItem(models.Model):
+    """A hand-picked paper: these questions, in this order, with these points."""
+
+    rule = models.ForeignKey(PaperRule, on_delete=models.CASCADE, related_name="fixed_items")
+    position = models.PositiveIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["rule", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "question"], name="qb_fixed_unique_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} #{self.position}"
+
+
+class ExamSession(models.Model):
+    """考试场次: a time window in which eligible people take a paper drawn from a rule."""
+
+    class Mode(models.TextChoices):
+        PROCTORED = "proctored", _("Proctored exam room")
+        ONLINE = "online", _("Open online")
+
+    class ScorePolicy(models.TextChoices):
+        HIGHEST = "highest", _("Highest attempt counts")
+        LAST = "last", _("Last attempt counts")
+
+    class ResultPolicy(models.TextChoices):
+        IMMEDIATELY = "immediately", _("Right after submitting")
+        AFTER_CLOSE = "after_close", _("After the session closes")
+        NEVER = "never", _("Not shown to the examinee")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    rule = models.ForeignKey(PaperRule, on_delete=models.PROTECT, related_name="sessions")
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE)
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), null=True, blank=True, help_text=_("Empty: the paper rule's.")
+    )
+    grace_seconds = models.PositiveIntegerField(_("grace for late answers (seconds)"), default=0)
+    access_code = models.CharField(_("access code"), max_length=20, blank=True)
+    allowed_networks = models.TextField(
+        _("allowed addresses"), blank=True, help_text=_("One address or CIDR range per line.")
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(_("attempts allowed"), default=2)
+    score_policy = models.CharField(
+        max_length=10, choices=ScorePolicy.choices, default=ScorePolicy.HIGHEST
+    )
+    pass_mark = models.DecimalField(
+        _("pass mark"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the paper rule's."),
+    )
+    show_result = models.CharField(
+        max_length=20, choices=ResultPolicy.choices, default=ResultPolicy.IMMEDIATELY
+    )
+    show_answers = models.CharField(
+        max_length=20, choices=ResultPolicy.choices, default=ResultPolicy.AFTER_CLOSE
+    )
+    # Issued on passing by the certificates app (a code, so this app stays below it).
+    certificate_type_code = models.CharField(max_length=40, blank=True)
+    # Names of registered prerequisite checks (see question_banks.prerequisites).
+    prerequisites = models.JSONField(default=list, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("An enterprise's internal exam; empty for a training body's session."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("exam session")
+        verbose_name_plural = _("exam sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="qb_session_window_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Candidate(models.Model):
+    """An eligible person in a session, with the overrides a trainer granted (who and why)."""
+
+    session = models.ForeignKey(ExamSession, on_delete=models.CASCADE, related_name="candidates")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="exam_candidacies")
+    extra_minutes = models.PositiveIntegerField(default=0)
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    override_reason = models.CharField(max_length=200, blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="qb_candidate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.session_id}"
+
+
+class Attempt(models.Model):
+    """One sitting of a paper. Frozen when drawn: seed, versions, orders (ARCHITECTURE rule 3)."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", _("Exam")
+        MOCK = "mock", _("Mock exam")
+
+    class Status(models.TextChoices):
+        READY = "ready", _("Drawn, not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        EXPIRED = "expired", _("Time ran out")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attempts")
+    session = models.ForeignKey(
+        ExamSession, on_delete=models.CASCADE, null=True, blank=True, related_name="attempts"
+    )
+    rule = models.ForeignKey(PaperRule, on_delete=models.PROTECT, related_name="attempts")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OFFICIAL)
+    number = models.PositiveSmallIntegerField(default=1)
+    seed = models.BigIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.READY)
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total_points = models.DecimalField(max_digits=7, decimal_places=2, default=0)
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+    section_scores = models.JSONField(default=list, blank=True)
+    # The one browser tab allowed to answer; another tab or device is told why it cannot.
+    client_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-drawn_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "session"],
+                condition=Q(status__in=["ready", "in_progress"], session__isnull=False),
+                name="qb_one_open_attempt_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "session", "number"],
+                condition=Q(session__isnull=False),
+                name="qb_attempt_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="qb_attempt_overdue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.pk} ({self.person_id})"
+
+
+class AttemptItem(models.Model):
+    """One question of one attempt, pinned to a version, with its answer and sequence number."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    section = models.PositiveSmallIntegerField(default=0)
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(max_digits=6, decimal_places=2)
+    option_order = models.JSONField(default=list)
+    answer = models.JSONField(null=True, blank=True)
+    answer_seq = models.PositiveIntegerField(default=0)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="qb_item_unique_position"),
+            models.UniqueConstraint(fields=["attempt", "version"], name="qb_item_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"
+
+
+class AttemptEvent(models.Model):
+    """What happened around an attempt: focus lost, reconnects, a second client refused."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} {self.kind}"
+
+
+class Regrade(models.Model):
+    """A question's key fixed after a session: old and new score of each affected attempt."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    old_score = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    new_score = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    reason = models.CharField(max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.old_score} -> {self.new_score}"
+
+
+class WrongAnswer(models.Model):
+    """错题本: questions a person got wrong in practice or exams; removed when answered right."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="wrong_answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    times_wrong = models.PositiveIntegerField(default=1)
+    last_wrong_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "question"], name="qb_wrong_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.question_id}"
+
+
+class Favourite(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="favourite_questions")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "question"], name="qb_favourite_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.question_id}"
+
+
+class PracticeAnswer(models.Model):
+    """Every practice answer, for the person's own progress (顺序练习 resumes from here)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="practice_answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="+")
+    answer = models.JSONField()
+    correct = models.BooleanField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "question"], name="qb_practice_person_q")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.question_id} {'✓' if self.correct else '✗'}"

@@ -1,0 +1,130 @@
+"""The system admin's screens for organisations and role grants, in the Wagtail admin.
+
+Only accounts with the model permissions (system admins) see these menus; enterprise admins,
+trainers and regulators work in the site's own pages, which are scoped by the selectors.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Department, Enterprise, Industry, Region, RoleGrant, User
+
+
+class RegionViewSet(SnippetViewSet):
+    model = Region
+    icon = "site"
+    list_display = ["name", "code", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("level"), FieldPanel("parent")]
+
+
+class IndustryViewSet(SnippetViewSet):
+    model = Industry
+    icon = "tag"
+    list_display = ["name", "code", "high_risk"]
+    list_filter = ["high_risk"]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("high_risk"),
+        FieldPanel("sort_order"),
+    ]
+
+
+class EnterpriseViewSet(SnippetViewSet):
+    model = Enterprise
+    icon = "group"
+    list_display = ["name", "uscc", "region", "industry", "is_active"]
+    list_filter = ["industry", "is_active"]
+    search_fields = ["name", "uscc"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("uscc"),
+        FieldPanel("region"),
+        FieldPanel("industry"),
+        FieldPanel("address"),
+        FieldPanel("legal_representative"),
+        FieldPanel("contact_phone"),
+        FieldPanel("is_active"),
+    ]
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "list-ul"
+    list_display = ["name", "kind", "enterprise"]
+    list_filter = ["kind"]
+    search_fields = ["name", "enterprise__name"]
+    panels = [
+        FieldPanel("enterprise"),
+        FieldPanel("parent"),
+        FieldPanel("name"),
+        FieldPanel("kind"),
+    ]
+
+
+class RoleGrantForm(WagtailAdminModelForm):
+    """Accounts are counted in thousands (every trainee has one): pick the user by login name."""
+
+    username = forms.CharField(label=_("Account (login name)"), max_length=150)
+
+    class Meta:
+        model = RoleGrant
+        fields = ["role", "enterprise", "region", "industries"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["username"].initial = self.instance.user.username
+
+    def clean_username(self):
+        user = User.objects.filter(username=self.cleaned_data["username"].strip()).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this login name."))
+        return user
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role == "enterprise_admin" and not data.get("enterprise"):
+            self.add_error("enterprise", _("An enterprise admin needs an enterprise."))
+        if role in {"trainer", "regulator"} and not data.get("region"):
+            self.add_error("region", _("A trainer or regulator needs a region."))
+        return data
+
+    def save(self, commit=True):
+        self.instance.user = self.cleaned_data["username"]
+        return super().save(commit=commit)
+
+
+class RoleGrantViewSet(SnippetViewSet):
+    model = RoleGrant
+    icon = "key"
+    list_display = ["user", "role", "enterprise", "region"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__first_name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("username"),
+            FieldPanel("role"),
+            FieldPanel("enterprise"),
+            FieldPanel("region"),
+            FieldPanel("industries"),
+        ],
+        base_form_class=RoleGrantForm,
+    )
+
+
+class RosterViewSetGroup(SnippetViewSetGroup):
+    items = (RegionViewSet, IndustryViewSet, EnterpriseViewSet, DepartmentViewSet, RoleGrantViewSet)
+    menu_icon = "group"
+    menu_label = _("Organisations")
+    menu_name = "organisations"
+
+
+register_snippet(RosterViewSetGroup)
