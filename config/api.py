@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
+from question_banks.api import router as exams_router
 from roster.api import router as roster_router
 
 api = NinjaAPI(
@@ -20,3 +21,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", roster_router)
+api.add_router("/", exams_router)

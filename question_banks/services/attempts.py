@@ -493,4 +493,3 @@ def session_result_for(*, session: ExamSession, person: Person) -> Attempt | Non
     if session.score_policy == ExamSession.ScorePolicy.HIGHEST:
         return finished.order_by("-score", "-finished_at").first()
     return finished.order_by("-finished_at").first()
-

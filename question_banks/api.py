@@ -1,0 +1,147 @@
+"""The exam page's JSON endpoints: save answers, record events, submit, read the state.
+
+Small and idempotent on purpose: the page posts each answer with a client sequence number
+as it is given, and resends unsent ones after a network drop (ARCHITECTURE.md rule 1).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from question_banks.models import Attempt
+from question_banks.selectors import attempt_get_own
+from question_banks.services.attempts import (
+    ExamError,
+    answers_save,
+    attempt_event,
+    attempt_expire_if_overdue,
+    attempt_submit,
+)
+
+router = Router(tags=["exams"])
+
+
+class AnswerIn(Schema):
+    position: int
+    answer: list[str] | dict[str, list[str]] | None = None
+    seq: int
+    flagged: bool | None = None
+
+
+class AnswersIn(Schema):
+    client: str = Field(..., max_length=64)
+    answers: list[AnswerIn] = Field(..., max_length=500)
+
+
+class SavedOut(Schema):
+    position: int
+    seq: int
+    applied: bool
+
+
+class AnswersOut(Schema):
+    saved: list[SavedOut]
+    server_time: str
+    deadline: str
+
+
+class EventIn(Schema):
+    client: str = Field(..., max_length=64)
+    kind: str = Field(..., max_length=30)
+    data: dict = {}
+
+
+class SubmitIn(Schema):
+    client: str = Field(..., max_length=64)
+
+
+class StateOut(Schema):
+    status: str
+    server_time: str
+    deadline: str | None
+    score: str | None = None
+    passed: bool | None = None
+    result_url: str | None = None
+
+
+class Refusal(Schema):
+    detail: str
+    code: str
+
+
+def _own(request, attempt_id: int) -> Attempt:
+    try:
+        return attempt_get_own(user=request.user, pk=attempt_id)
+    except Attempt.DoesNotExist as exc:
+        raise HttpError(404, "not found") from exc
+
+
+def _refuse(exc: ExamError):
+    status = 409 if exc.code in {"other_client", "deadline", "finished", "not_started"} else 422
+    return Status(status, {"detail": exc.message, "code": exc.code})
+
+
+def _state(attempt: Attempt) -> dict:
+    from django.urls import reverse
+
+    finished = attempt.status in (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
+    return {
+        "status": attempt.status,
+        "server_time": timezone.now().isoformat(),
+        "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
+        "result_url": reverse("exams:result", args=[attempt.pk]) if finished else None,
+    }
+
+
+@router.post(
+    "/attempts/{attempt_id}/answers",
+    response={200: AnswersOut, 409: Refusal, 422: Refusal},
+    summary="Save answers as they are given",
+)
+def save_answers(request, attempt_id: int, payload: AnswersIn):
+    attempt = _own(request, attempt_id)
+    try:
+        saved = answers_save(
+            attempt=attempt,
+            client_id=payload.client,
+            answers=[a.dict() for a in payload.answers],
+        )
+    except ExamError as exc:
+        return _refuse(exc)
+    return {
+        "saved": [s.__dict__ for s in saved],
+        "server_time": timezone.now().isoformat(),
+        "deadline": attempt.deadline.isoformat(),
+    }
+
+
+@router.post("/attempts/{attempt_id}/events", response={204: None, 409: Refusal, 422: Refusal})
+def record_event(request, attempt_id: int, payload: EventIn):
+    attempt = _own(request, attempt_id)
+    try:
+        attempt_event(
+            attempt=attempt, kind=payload.kind, data={"client": payload.client, **payload.data}
+        )
+    except ExamError as exc:
+        return _refuse(exc)
+    return Status(204, None)
+
+
+@router.post("/attempts/{attempt_id}/submit", response={200: StateOut, 409: Refusal, 422: Refusal})
+def submit(request, attempt_id: int, payload: SubmitIn):
+    attempt = _own(request, attempt_id)
+    try:
+        attempt = attempt_submit(attempt=attempt, client_id=payload.client)
+    except ExamError as exc:
+        return _refuse(exc)
+    return _state(attempt)
+
+
+@router.get("/attempts/{attempt_id}/state", response=StateOut)
+def state(request, attempt_id: int):
+    attempt = _own(request, attempt_id)
+    if attempt_expire_if_overdue(attempt=attempt):
+        attempt.refresh_from_db()
+    return _state(attempt)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from .views import exams
+
+app_name = "exams"
+
+urlpatterns = [
+    path("", exams.my_exams, name="mine"),
+    path("session/<str:code>/", exams.session_detail, name="session"),
+    path("mock/<str:code>/", exams.mock_start_view, name="mock"),
+    path("attempt/<int:pk>/", exams.attempt_page, name="attempt"),
+    path("attempt/<int:pk>/take-over/", exams.attempt_take_over_view, name="take_over"),
+    path("attempt/<int:pk>/result/", exams.result, name="result"),
+]

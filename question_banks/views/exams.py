@@ -1,0 +1,165 @@
+"""The examinee's pages: my exams, a session's start page, the exam page and the result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from question_banks.models import Attempt, ExamSession, PaperRule
+from question_banks.presentation import item_parts
+from question_banks.selectors import (
+    attempt_get_own,
+    attempt_items_for_display,
+    session_get_for_candidate,
+    sessions_for_person,
+)
+from question_banks.services.attempts import (
+    FINISHED,
+    ExamError,
+    attempt_expire_if_overdue,
+    attempt_start,
+    attempt_take_over,
+    mock_start,
+)
+from roster.services.audit import client_ip
+
+
+def _own_attempt(request, pk: int) -> Attempt:
+    try:
+        return attempt_get_own(user=request.user, pk=pk)
+    except Attempt.DoesNotExist as exc:
+        raise Http404(_("No such exam paper of yours.")) from exc
+
+
+@login_required
+def my_exams(request):
+    return render(
+        request,
+        "exams/my_exams.html",
+        {"candidacies": sessions_for_person(user=request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+def session_detail(request, code: str):
+    try:
+        session, candidate = session_get_for_candidate(user=request.user, code=code)
+    except ExamSession.DoesNotExist as exc:
+        raise Http404(_("You are not on the list of this exam session.")) from exc
+    if request.method == "POST":
+        try:
+            attempt = attempt_start(
+                session=session,
+                person=request.user.person,
+                client_id=request.POST.get("client", "")[:64],
+                access_code=request.POST.get("access_code", ""),
+                ip=client_ip(request),
+            )
+        except ExamError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("exams:attempt", pk=attempt.pk)
+    attempts = session.attempts.filter(person=request.user.person).order_by("number")
+    return render(
+        request,
+        "exams/session_detail.html",
+        {
+            "session": session,
+            "candidate": candidate,
+            "attempts": attempts,
+            "attempts_allowed": session.attempts_allowed + candidate.extra_attempts,
+            "duration": session.duration_minutes or session.rule.duration_minutes,
+            "pass_mark": session.pass_mark
+            if session.pass_mark is not None
+            else session.rule.pass_mark,
+            "question_count": sum(s.count for s in session.rule.sections.all()),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def attempt_page(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    attempt_expire_if_overdue(attempt=attempt)
+    attempt.refresh_from_db()
+    if attempt.status in FINISHED:
+        return redirect("exams:result", pk=attempt.pk)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        raise Http404(_("This paper has not been started."))
+    items = list(attempt_items_for_display(attempt))
+    for item in items:
+        item.parts = item_parts(item)
+    return render(
+        request,
+        "exams/attempt.html",
+        {"attempt": attempt, "items": items, "server_now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def attempt_take_over_view(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    try:
+        attempt_take_over(attempt=attempt, client_id=request.POST.get("client", "")[:64])
+    except ExamError as exc:
+        messages.error(request, exc.message)
+    return redirect("exams:attempt", pk=attempt.pk)
+
+
+def _may_show(policy: str, attempt: Attempt) -> bool:
+    if attempt.session_id is None:
+        return True  # mock exams always show
+    if policy == ExamSession.ResultPolicy.IMMEDIATELY:
+        return True
+    if policy == ExamSession.ResultPolicy.AFTER_CLOSE:
+        return timezone.now() >= attempt.session.closes_at
+    return False
+
+
+@login_required
+def result(request, pk: int):
+    attempt = _own_attempt(request, pk)
+    attempt_expire_if_overdue(attempt=attempt)
+    attempt.refresh_from_db()
+    if attempt.status not in FINISHED:
+        return redirect("exams:attempt", pk=attempt.pk)
+    show_score = _may_show(attempt.session.show_result if attempt.session_id else "", attempt)
+    show_answers = _may_show(attempt.session.show_answers if attempt.session_id else "", attempt)
+    return render(
+        request,
+        "exams/result.html",
+        {
+            "attempt": attempt,
+            "show_score": show_score,
+            "show_answers": show_answers,
+            "items": _with_parts(attempt) if show_answers else [],
+        },
+    )
+
+
+def _with_parts(attempt: Attempt) -> list:
+    items = list(attempt_items_for_display(attempt))
+    for item in items:
+        item.parts = item_parts(item)
+    return items
+
+
+@login_required
+@require_POST
+def mock_start_view(request, code: str):
+    if not request.user.person_id:
+        raise Http404
+    allowed = PaperRule.objects.filter(
+        code=code, sessions__candidates__person_id=request.user.person_id
+    ).first()
+    if allowed is None:
+        raise Http404(_("No mock exam for this paper rule is open to you."))
+    attempt = mock_start(person=request.user.person, rule=allowed)
+    return redirect("exams:attempt", pk=attempt.pk)

@@ -1,0 +1,255 @@
+// The exam page. Rules it keeps (ARCHITECTURE.md 1-2):
+// - every answer is posted as it is given, with a sequence number that only grows;
+// - answers not yet acknowledged live in localStorage and are resent after a drop or reload;
+// - the countdown follows the server's clock, and the page submits itself at the deadline.
+import { clientId } from "./exam-client.js";
+
+const root = document.getElementById("exam");
+const api = root.dataset.api;
+const attemptId = root.dataset.attempt;
+const client = clientId();
+const msgs = document.getElementById("msgs").dataset;
+const net = document.getElementById("net-status");
+const banner = document.getElementById("banner");
+const questions = [...root.querySelectorAll("article.question")];
+const pendingKey = `exam:${attemptId}:pending`;
+const seqKey = `exam:${attemptId}:seq`;
+
+const serverOffset = Date.parse(root.dataset.serverNow) - Date.now();
+const deadline = Date.parse(root.dataset.deadline);
+let seq = Math.max(Number(localStorage.getItem(seqKey) || 0),
+  ...questions.map((q) => Number(q.dataset.seq || 0)));
+let pending = JSON.parse(localStorage.getItem(pendingKey) || "{}");
+let inflight = false;
+let retryDelay = 1000;
+let finished = false;
+
+function csrf() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+async function post(path, body) {
+  return fetch(api + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+    credentials: "same-origin",
+    body: JSON.stringify(body),
+  });
+}
+
+function showBanner(text) {
+  banner.textContent = text;
+  banner.hidden = false;
+}
+
+function setNet(text, state) {
+  net.textContent = text;
+  net.dataset.state = state;
+}
+
+// ---------------------------------------------------------------- answers
+
+function answerOf(article) {
+  const parts = [...article.querySelectorAll("fieldset.choices")];
+  const keysOf = (fs) => [...fs.querySelectorAll("input:checked")].map((i) => i.value);
+  if (article.dataset.qtype === "case") {
+    const answer = {};
+    parts.forEach((fs, i) => { const keys = keysOf(fs); if (keys.length) answer[String(i)] = keys; });
+    return Object.keys(answer).length ? answer : null;
+  }
+  const keys = keysOf(parts[0]);
+  return keys.length ? keys : null;
+}
+
+function remember(article) {
+  const position = Number(article.dataset.position);
+  seq += 1;
+  localStorage.setItem(seqKey, String(seq));
+  pending[position] = {
+    position,
+    answer: answerOf(article),
+    seq,
+    flagged: article.dataset.flagged === "1",
+  };
+  localStorage.setItem(pendingKey, JSON.stringify(pending));
+  markSheet(article);
+  flush();
+}
+
+async function flush() {
+  const answers = Object.values(pending);
+  if (inflight || finished || !answers.length) return;
+  inflight = true;
+  setNet(msgs.saving, "saving");
+  try {
+    const response = await post("/answers", { client, answers });
+    if (response.ok) {
+      const body = await response.json();
+      for (const saved of body.saved) {
+        const entry = pending[saved.position];
+        if (entry && entry.seq <= saved.seq) delete pending[saved.position];
+      }
+      localStorage.setItem(pendingKey, JSON.stringify(pending));
+      retryDelay = 1000;
+      setNet(msgs.saved, "saved");
+    } else {
+      await refused(response);
+    }
+  } catch (error) {
+    // Network down: keep everything, try again with backoff; 'online' also triggers a flush.
+    setNet(msgs.offline, "offline");
+    setTimeout(flush, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 10000);
+  } finally {
+    inflight = false;
+  }
+  if (Object.keys(pending).length && navigator.onLine && net.dataset.state === "saved") flush();
+}
+
+async function refused(response) {
+  let body = {};
+  try { body = await response.json(); } catch (e) { body = {}; }
+  if (body.code === "other_client") {
+    finished = true;
+    showBanner(body.detail);
+    document.getElementById("take-over").hidden = false;
+    return;
+  }
+  if (body.code === "deadline" || body.code === "finished") {
+    finished = true;
+    localStorage.removeItem(pendingKey);
+    showBanner(body.detail);
+    setTimeout(() => { window.location.href = root.dataset.result; }, 1500);
+    return;
+  }
+  // A refusal of the content itself cannot succeed by retrying: say so and drop it.
+  showBanner(body.detail || response.statusText);
+  pending = {};
+  localStorage.setItem(pendingKey, JSON.stringify(pending));
+}
+
+function event(kind, data = {}) {
+  if (finished) return;
+  post("/events", { client, kind, data }).catch(() => {});
+}
+
+// ---------------------------------------------------------------- navigation and sheet
+
+const cells = new Map([...document.querySelectorAll("#sheet .cell[data-goto]")]
+  .map((cell) => [cell.dataset.goto, cell]));
+let current = 0;
+
+function show(index) {
+  current = Math.max(0, Math.min(questions.length - 1, index));
+  questions.forEach((q, i) => { q.hidden = i !== current; });
+  cells.forEach((cell) => cell.classList.toggle("current", cell.dataset.goto === questions[current].dataset.position));
+  questions[current].querySelector("input")?.focus({ preventScroll: true });
+  window.scrollTo({ top: 0 });
+}
+
+function markSheet(article) {
+  const cell = cells.get(article.dataset.position);
+  cell.classList.toggle("answered", answerOf(article) !== null);
+  cell.classList.toggle("flagged", article.dataset.flagged === "1");
+}
+
+// Answers kept from before a reload or a crash are newer than what the server rendered.
+for (const entry of Object.values(pending)) {
+  const article = document.getElementById(`q${entry.position}`);
+  if (!article) continue;
+  const chosen = entry.answer;
+  article.querySelectorAll("fieldset.choices").forEach((fs, i) => {
+    const keys = Array.isArray(chosen) ? chosen : (chosen && chosen[String(i)]) || [];
+    fs.querySelectorAll("input").forEach((input) => { input.checked = keys.includes(input.value); });
+  });
+  article.dataset.flagged = entry.flagged ? "1" : "0";
+  markSheet(article);
+}
+
+questions.forEach((article, index) => {
+  article.addEventListener("change", () => remember(article));
+  article.querySelector("[data-prev]").addEventListener("click", () => show(index - 1));
+  article.querySelector("[data-next]").addEventListener("click", () => show(index + 1));
+  const flag = article.querySelector("[data-flag]");
+  flag.addEventListener("click", () => {
+    article.dataset.flagged = article.dataset.flagged === "1" ? "0" : "1";
+    flag.setAttribute("aria-pressed", article.dataset.flagged === "1" ? "true" : "false");
+    remember(article);
+  });
+});
+cells.forEach((cell) => cell.addEventListener("click", () => {
+  show(questions.findIndex((q) => q.dataset.position === cell.dataset.goto));
+  document.getElementById("sheet").classList.remove("open");
+}));
+document.getElementById("open-sheet").addEventListener("click", () => {
+  document.getElementById("sheet").classList.toggle("open");
+});
+
+// ---------------------------------------------------------------- clock and submitting
+
+const countdown = document.getElementById("countdown");
+function tick() {
+  const left = Math.max(0, deadline - (Date.now() + serverOffset));
+  const s = Math.floor(left / 1000);
+  const hh = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, "0");
+  const ss = String(s % 60).padStart(2, "0");
+  countdown.textContent = hh ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
+  countdown.classList.toggle("urgent", s < 300);
+  if (left <= 0 && !finished) {
+    showBanner(msgs.timeup);
+    submit();
+    return;
+  }
+  setTimeout(tick, 1000 - (Date.now() % 1000) + 5);
+}
+
+async function submit() {
+  if (finished) return;
+  // Send what is still unsent first; if the network is down, keep trying until it is back.
+  for (let i = 0; i < 30 && Object.keys(pending).length && !finished; i += 1) {
+    await flush();
+    if (Object.keys(pending).length) await new Promise((r) => setTimeout(r, 1000));
+  }
+  try {
+    const response = await post("/submit", { client });
+    if (response.ok) {
+      finished = true;
+      localStorage.removeItem(pendingKey);
+      const body = await response.json();
+      window.location.href = body.result_url || root.dataset.result;
+    } else {
+      await refused(response);
+    }
+  } catch (error) {
+    setNet(msgs.offline, "offline");
+    setTimeout(submit, 2000);
+  }
+}
+
+const dialog = document.getElementById("confirm-submit");
+document.getElementById("submit-exam").addEventListener("click", () => {
+  const unanswered = questions.filter((q) => answerOf(q) === null).length;
+  const text = document.getElementById("confirm-text");
+  text.textContent = unanswered
+    ? text.dataset.template.replace("%(n)s", unanswered)
+    : text.dataset.all;
+  dialog.showModal();
+});
+dialog.addEventListener("close", () => { if (dialog.returnValue === "submit") submit(); });
+
+window.addEventListener("online", () => { event("online"); flush(); });
+window.addEventListener("offline", () => setNet(msgs.offline, "offline"));
+document.addEventListener("visibilitychange", () => {
+  event(document.hidden ? "focus_lost" : "focus_back");
+});
+
+if (root.dataset.client && root.dataset.client !== client) {
+  finished = true;
+  document.getElementById("take-over").hidden = false;
+} else {
+  show(0);
+  tick();
+  flush();
+}
