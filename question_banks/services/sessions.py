@@ -22,7 +22,7 @@ def session_add_candidates(
     enterprise_ids: Iterable[int] = (),
     categories: Iterable[str] = (),
 ) -> int:
-    """Add people by list, or everyone currently employed at enterprises (optionally by category)."""
+    """Add people by list, or everyone now employed at enterprises (optionally by category)."""
     ids = {p.pk for p in people}
     enterprise_ids = list(enterprise_ids)
     if enterprise_ids:

@@ -1,0 +1,159 @@
+"""Practice (顺序/随机/专项练习), the wrong-answer book (错题本) and favourites.
+
+Practice is never an exam: answers are checked at once and shown with the explanation, and
+the wrong-answer book empties itself as the person answers its questions correctly.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from question_banks.grading import correct_keys
+from question_banks.models import (
+    Category,
+    Favourite,
+    PracticeAnswer,
+    Question,
+    QuestionBank,
+    WrongAnswer,
+)
+from question_banks.services.attempts import ExamError, validate_answer
+from roster.models import Person
+
+MODES = ("sequential", "random", "category", "wrong", "favourites")
+
+
+def banks_for_person(person: Person) -> QuerySet[QuestionBank]:
+    """Banks of the exams a person is listed for, and banks tagged for their category.
+
+    Banks number in the dozens, so tags are matched in Python (SQLite has no JSON contains).
+    """
+    current = person.employments.filter(ended_on__isnull=True).first()
+    tagged = (
+        [
+            b.pk
+            for b in QuestionBank.objects.only("pk", "tags")
+            if current.category in (b.tags or ())
+        ]
+        if current is not None
+        else []
+    )
+    return (
+        QuestionBank.objects.filter(
+            Q(paper_rules__sessions__candidates__person=person) | Q(pk__in=tagged)
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+def _pool(person: Person, bank: QuestionBank, mode: str, category: Category | None):
+    questions = Question.objects.filter(bank=bank, is_active=True, current_version__isnull=False)
+    if mode == "category" and category is not None:
+        questions = questions.filter(category__path__startswith=category.path)
+    elif mode == "wrong":
+        questions = questions.filter(
+            pk__in=WrongAnswer.objects.filter(person=person).values("question_id")
+        )
+    elif mode == "favourites":
+        questions = questions.filter(
+            pk__in=Favourite.objects.filter(person=person).values("question_id")
+        )
+    return questions
+
+
+def practice_next(
+    *,
+    person: Person,
+    bank: QuestionBank,
+    mode: str,
+    after: int | None = None,
+    category: Category | None = None,
+    rng: random.Random | None = None,
+) -> Question | None:
+    """The next question to practise; sequential mode resumes after the last one answered."""
+    if mode not in MODES:
+        raise ExamError("unknown mode", "malformed")
+    pool = _pool(person, bank, mode, category).select_related("current_version")
+    if mode == "random":
+        ids = list(pool.values_list("pk", flat=True))
+        return pool.get(pk=(rng or random).choice(ids)) if ids else None
+    if after is None and mode == "sequential":
+        last = (
+            PracticeAnswer.objects.filter(person=person, question__bank=bank)
+            .order_by("-at", "-pk")
+            .values_list("question_id", flat=True)
+            .first()
+        )
+        after = last
+    ordered = pool.order_by("pk")
+    if after is not None:
+        following = ordered.filter(pk__gt=after).first()
+        return following or ordered.first()
+    return ordered.first()
+
+
+@dataclass(frozen=True)
+class Feedback:
+    correct: bool
+    right_keys: list[str]
+    explanation: str
+
+
+def practice_answer(*, person: Person, question: Question, answer) -> Feedback:
+    version = question.current_version
+    clean = validate_answer(version, question.qtype, answer)
+    if clean is None:
+        raise ExamError("empty", "empty")
+    if question.qtype == "case":
+        correct = all(
+            set(clean.get(str(i), [])) == correct_keys(sub["options"])
+            for i, sub in enumerate(version.sub_questions)
+        )
+        right = []
+    else:
+        right = sorted(correct_keys(version.options))
+        correct = clean == right
+    with transaction.atomic():
+        PracticeAnswer.objects.create(
+            person=person, question=question, version=version, answer=clean, correct=correct
+        )
+        if correct:
+            WrongAnswer.objects.filter(person=person, question=question).delete()
+        else:
+            updated = WrongAnswer.objects.filter(person=person, question=question).update(
+                times_wrong=F("times_wrong") + 1, last_wrong_at=timezone.now()
+            )
+            if not updated:
+                WrongAnswer.objects.create(person=person, question=question)
+    return Feedback(correct, right, version.explanation)
+
+
+def favourite_toggle(*, person: Person, question: Question) -> bool:
+    """Star or unstar a question; returns whether it is now a favourite."""
+    deleted, _ = Favourite.objects.filter(person=person, question=question).delete()
+    if deleted:
+        return False
+    Favourite.objects.get_or_create(person=person, question=question)
+    return True
+
+
+def practice_progress(*, person: Person, bank: QuestionBank) -> dict:
+    total = Question.objects.filter(bank=bank, is_active=True).count()
+    done = (
+        PracticeAnswer.objects.filter(person=person, question__bank=bank)
+        .values("question_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "total": total,
+        "done": done,
+        "wrong": WrongAnswer.objects.filter(person=person, question__bank=bank).count(),
+        "favourites": Favourite.objects.filter(person=person, question__bank=bank).count(),
+    }
