@@ -1,0 +1,200 @@
+"""Writing questions. An edit adds a version; a key correction also regrades past attempts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from question_banks.models import (
+    Attempt,
+    AttemptItem,
+    Category,
+    Question,
+    QuestionBank,
+    QuestionVersion,
+    Regrade,
+)
+from question_banks.richtext import clean_html
+from roster.models import User
+from roster.services.audit import audit_record
+
+_TEXT_FIELDS = ("stem", "options", "explanation", "shuffle_options", "sub_questions")
+
+
+def validate_choices(qtype: str, options: list[dict]) -> None:
+    """The same rules the importers apply, so a question is valid however it arrives."""
+    keys = [o.get("key") for o in options]
+    if len(options) < 2:
+        raise ValidationError(_("A question needs at least two options."))
+    if len(set(keys)) != len(keys) or not all(isinstance(k, str) and k for k in keys):
+        raise ValidationError(_("Each option needs its own letter."))
+    right = sum(1 for o in options if o.get("correct"))
+    if qtype in ("single", "judge") and right != 1:
+        raise ValidationError(
+            _("A single-choice or true/false question has exactly one right option.")
+        )
+    if qtype == "multiple" and right < 2:
+        raise ValidationError(_("A multiple-choice question has at least two right options."))
+    if qtype == "judge" and len(options) != 2:
+        raise ValidationError(_("A true/false question has exactly two options."))
+
+
+def _clean_version_fields(qtype: str, fields: dict) -> dict:
+    fields = dict(fields)
+    fields["stem"] = clean_html(fields.get("stem", ""))
+    if not fields["stem"].strip():
+        raise ValidationError(_("The question text is empty."))
+    fields["explanation"] = clean_html(fields.get("explanation", ""))
+    fields["options"] = [
+        {"key": o["key"], "text": clean_html(o.get("text", "")), "correct": bool(o.get("correct"))}
+        for o in fields.get("options", [])
+    ]
+    if qtype == "case":
+        subs = fields.get("sub_questions") or []
+        if not subs:
+            raise ValidationError(_("A case question needs at least one part."))
+        for sub in subs:
+            validate_choices(sub["qtype"], sub["options"])
+        fields["options"] = []
+    else:
+        validate_choices(qtype, fields["options"])
+        fields["sub_questions"] = []
+    return fields
+
+
+def question_create(
+    *,
+    bank: QuestionBank,
+    qtype: str,
+    stem: str,
+    options: list[dict],
+    actor: User | None,
+    explanation: str = "",
+    category: Category | None = None,
+    difficulty: int = 2,
+    tags: list[str] | None = None,
+    shuffle_options: bool = True,
+    sub_questions: list[dict] | None = None,
+    source: str = "",
+    stem_key: str = "",
+) -> Question:
+    fields = _clean_version_fields(
+        qtype,
+        {
+            "stem": stem,
+            "options": options,
+            "explanation": explanation,
+            "shuffle_options": shuffle_options and qtype != "judge",
+            "sub_questions": sub_questions or [],
+        },
+    )
+    with transaction.atomic():
+        question = Question.objects.create(
+            bank=bank,
+            qtype=qtype,
+            category=category,
+            difficulty=difficulty,
+            tags=tags or [],
+            source=source[:200],
+            stem_key=stem_key[:200],
+        )
+        version = QuestionVersion.objects.create(
+            question=question, number=1, created_by=actor, **fields
+        )
+        question.current_version = version
+        question.save(update_fields=["current_version"])
+    return question
+
+
+def question_edit(*, question: Question, actor: User | None, **changes) -> Question:
+    """Change a question. Text changes make a new version; no attempt's version ever changes."""
+    with transaction.atomic():
+        question = (
+            Question.objects.select_for_update()
+            .select_related("current_version")
+            .get(pk=question.pk)
+        )
+        current = question.current_version
+        text = {f: changes.pop(f, getattr(current, f)) for f in _TEXT_FIELDS}
+        text = _clean_version_fields(question.qtype, text)
+        if any(text[f] != getattr(current, f) for f in _TEXT_FIELDS):
+            number = (question.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            question.current_version = QuestionVersion.objects.create(
+                question=question, number=number, created_by=actor, **text
+            )
+        for field in ("category", "difficulty", "tags", "is_active"):
+            if field in changes:
+                setattr(question, field, changes.pop(field))
+        if changes:
+            raise ValidationError(f"unknown fields: {sorted(changes)}")
+        question.save()
+        audit_record(actor=actor, action="question.edit", target=question)
+    return question
+
+
+def question_fix_key(
+    *, question: Question, right_keys: list[str], actor: User, reason: str
+) -> list[Regrade]:
+    """Correct a wrong answer key after a session and regrade every finished attempt that used it.
+
+    The corrected key becomes a new version; the affected attempt items are re-pinned to it
+    (the options themselves are unchanged, so the examinee's choices keep their meaning) and
+    each attempt's old and new score are recorded.
+    """
+    from question_banks.services.attempts import attempt_grade
+
+    if not reason.strip():
+        raise ValidationError(_("Say why the key is corrected."))
+    current = question.current_version
+    options = [{**o, "correct": o["key"] in set(right_keys)} for o in current.options]
+    fixed = question_edit(question=question, actor=actor, options=options).current_version
+    if fixed.pk == current.pk:
+        raise ValidationError(_("That is already the key."))
+    regrades = []
+    with transaction.atomic():
+        same_options = [
+            v.pk
+            for v in question.versions.exclude(pk=fixed.pk)
+            if [o["key"] for o in v.options] == [o["key"] for o in fixed.options]
+        ]
+        attempts = (
+            Attempt.objects.filter(
+                items__version_id__in=same_options, status__in=["submitted", "expired"]
+            )
+            .distinct()
+            .select_related("session", "rule")
+        )
+        for attempt in attempts.select_for_update(of=("self",)):
+            old = attempt.score
+            AttemptItem.objects.filter(attempt=attempt, version_id__in=same_options).update(
+                version=fixed
+            )
+            attempt_grade(attempt)
+            attempt.save(update_fields=["score", "passed", "section_scores"])
+            regrades.append(
+                Regrade.objects.create(
+                    attempt=attempt,
+                    question=question,
+                    old_score=old,
+                    new_score=attempt.score,
+                    reason=reason[:200],
+                    by=actor,
+                )
+            )
+        audit_record(
+            actor=actor,
+            action="question.fix_key",
+            target=question,
+            summary=reason[:200],
+            regraded=len(regrades),
+            key="".join(sorted(right_keys)),
+        )
+    return regrades
+
+
+def score_change(regrades: list[Regrade]) -> Decimal:
+    return sum((r.new_score - r.old_score for r in regrades), Decimal(0))
