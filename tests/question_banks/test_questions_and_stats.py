@@ -117,7 +117,4 @@ def test_statistics_flag_a_question_everyone_gets_wrong(session, world, now):
     single = [s for s in stats if s.qtype == "single"]
     assert judge and all(s.facility == 1.0 and "too_easy" in s.flags for s in judge)
     assert single and all(s.facility == 0.0 and "too_hard" in s.flags for s in single)
-    assert sum(single[0].option_counts.values()) == 0
-    assert AttemptItem.objects.filter(score__gt=0).exists() and Decimal(0) <= Decimal(
-        str(stats[0].facility)
-    )
+    assert sum(single[0].option_counts.values()) == 0  # nobody chose anything
