@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 
 from roster.models import Enterprise, Person
 
@@ -157,7 +159,7 @@ class PartialCredit(models.TextChoices):
     PROPORTIONAL = "proportional", _("Proportional, wrong choices cancel right ones")
 
 
-class PaperRule(models.Model):
+class PaperRule(ClusterableModel):
     """组卷规则: how a paper is drawn (sections) or which questions it has (fixed)."""
 
     class Kind(models.TextChoices):
@@ -194,7 +196,7 @@ class PaperRule(models.Model):
 class PaperSection(models.Model):
     """One part of a random paper: exact counts per difficulty, so every paper is alike."""
 
-    rule = models.ForeignKey(PaperRule, on_delete=models.CASCADE, related_name="sections")
+    rule = ParentalKey(PaperRule, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(_("title"), max_length=100, blank=True)
     qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
@@ -202,7 +204,7 @@ class PaperSection(models.Model):
     easy_count = models.PositiveIntegerField(_("easy"), default=0)
     medium_count = models.PositiveIntegerField(_("medium"), default=0)
     hard_count = models.PositiveIntegerField(_("hard"), default=0)
-    categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    categories = ParentalManyToManyField(Category, blank=True, related_name="+")
     tags = models.JSONField(_("only questions tagged"), default=list, blank=True)
 
     class Meta:
@@ -226,7 +228,7 @@ class PaperSection(models.Model):
 class FixedPaperItem(models.Model):
     """A hand-picked paper: these questions, in this order, with these points."""
 
-    rule = models.ForeignKey(PaperRule, on_delete=models.CASCADE, related_name="fixed_items")
+    rule = ParentalKey(PaperRule, on_delete=models.CASCADE, related_name="fixed_items")
     position = models.PositiveIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     points = models.DecimalField(max_digits=6, decimal_places=2)

@@ -12,6 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Department, Enterprise, Industry, Region, RoleGrant, User
+from .services.roles import role_grant_sync_groups
 
 
 class RegionViewSet(SnippetViewSet):
@@ -99,7 +100,10 @@ class RoleGrantForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         self.instance.user = self.cleaned_data["username"]
-        return super().save(commit=commit)
+        grant = super().save(commit=commit)
+        if commit:
+            role_grant_sync_groups(user=grant.user)
+        return grant
 
 
 class RoleGrantViewSet(SnippetViewSet):
