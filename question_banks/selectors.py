@@ -48,3 +48,82 @@ def session_get_for_candidate(*, user: User, code: str) -> tuple[ExamSession, Ca
     if candidate is None:
         raise ExamSession.DoesNotExist
     return candidate.session, candidate
+
+
+def sessions_visible_to(*, user: User) -> QuerySet[ExamSession]:
+    """Trainers and system admins see every session; an enterprise admin those of their people."""
+    from roster.choices import Role
+    from roster.selectors import administered_enterprises, user_has_role
+
+    if user_has_role(user, Role.TRAINER):
+        return ExamSession.objects.select_related("rule")
+    enterprises = administered_enterprises(user=user)
+    return (
+        ExamSession.objects.filter(
+            candidates__person__employments__enterprise__in=enterprises,
+            candidates__person__employments__ended_on__isnull=True,
+        )
+        .distinct()
+        .select_related("rule")
+    )
+
+
+def session_results(*, session: ExamSession, user: User) -> list[dict]:
+    """One row per candidate the user may see: the attempt that counts, or absent."""
+    from django.utils import timezone
+
+    from roster.choices import Role
+    from roster.models import Employment
+    from roster.selectors import administered_enterprises, person_list, user_has_role
+
+    candidates = session.candidates.select_related("person").order_by("person__name")
+    if user_has_role(user, Role.TRAINER):
+        # A trainer sees the candidates in their own region and industries, like the roster.
+        candidates = candidates.filter(person__in=person_list(user=user))
+    else:
+        people = (
+            Employment.objects.current()
+            .filter(enterprise__in=administered_enterprises(user=user))
+            .values("person_id")
+        )
+        candidates = candidates.filter(person_id__in=people)
+    employers = dict(
+        Employment.objects.current()
+        .filter(person_id__in=[c.person_id for c in candidates])
+        .values_list("person_id", "enterprise__name")
+    )
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(session=session).order_by("number"):
+        attempts.setdefault(attempt.person_id, []).append(attempt)
+    closed = timezone.now() >= session.closes_at
+    rows = []
+    for candidate in candidates:
+        mine = attempts.get(candidate.person_id, [])
+        finished = [a for a in mine if a.status in ("submitted", "expired")]
+        if session.score_policy == ExamSession.ScorePolicy.HIGHEST:
+            counted = max(finished, key=lambda a: (a.score, a.finished_at), default=None)
+        else:
+            counted = max(finished, key=lambda a: a.finished_at, default=None)
+        if counted is not None:
+            state = "passed" if counted.passed else "failed"
+        elif any(a.status == "in_progress" for a in mine):
+            state = "in_progress"
+        else:
+            state = "absent" if closed else "not_started"
+        rows.append(
+            {
+                "person": candidate.person,
+                "enterprise": employers.get(candidate.person_id, ""),
+                "attempts": len(finished),
+                "score": counted.score if counted else None,
+                "passed": counted.passed if counted else None,
+                "state": state,
+                "attempt": counted,
+                "seconds_used": (
+                    int((counted.finished_at - counted.started_at).total_seconds())
+                    if counted and counted.started_at
+                    else None
+                ),
+            }
+        )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import exams, practice
+from .views import exams, manage, practice
 
 app_name = "exams"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("attempt/<int:pk>/", exams.attempt_page, name="attempt"),
     path("attempt/<int:pk>/take-over/", exams.attempt_take_over_view, name="take_over"),
     path("attempt/<int:pk>/result/", exams.result, name="result"),
+    path("manage/", manage.session_list, name="manage_sessions"),
+    path("manage/<str:code>/", manage.session_results_view, name="manage_results"),
+    path("manage/<str:code>/analysis/", manage.session_statistics_view, name="manage_statistics"),
     path("practice/", practice.practice_home, name="practice"),
     path("practice/<str:code>/<str:mode>/", practice.practice_question, name="practice_q"),
     path("practice/<str:code>/favourite/<int:pk>/", practice.favourite, name="favourite"),

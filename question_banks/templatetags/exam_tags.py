@@ -15,3 +15,8 @@ def rich(html):
 def letter(index):
     """0 -> A: options are re-lettered in the order this examinee sees them."""
     return "ABCDEFGH"[int(index)]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key)
