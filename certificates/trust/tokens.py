@@ -1,0 +1,469 @@
+"""The signed QR payload: a CWT (RFC 8392) in a COSE_Sign1 envelope (RFC 9052), ES256.
+
+Wire format (CBOR diagnostic)::
+
+    18([                                   / COSE_Sign1 (tag 18), untagged CWT as in EU DCC /
+      << {1: -7, 4: h'4B375A32...'} >>,    / protected: alg ES256, kid (ASCII bytes) /
+      {},                                  / unprotected: empty /
+      << {                                 / payload: the CWT claims set /
+        1: "AQJ",                          / iss: issuer code (short) /
+        6: 1767225600,                     / iat /
+        4: 1861920000,                     / exp: no later than the next review date /
+        7: h'...',                         / cti: certificate number, UTF-8 bytes /
+        -70001: {                          / private claim: the certificate, short keys /
+          1: "张三丰", 2: "110101********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
+          7: 100(20454), 8: 100(20454), 9: 100(22645), 10: 100(21550),
+          11: "AJJ-330100", 12: 73519
+        }
+      } >>,
+      h'...'                               / signature: r || s, 64 bytes /
+    ])
+
+Dates inside the private claim are RFC 8943 tag 100 (days since 1970-01-01): 5 bytes each
+instead of 13 for an ISO string. Chinese text is UTF-8 inside CBOR; the QR never sees it,
+because the whole COSE message is base32-encoded (RFC 4648 alphabet, upper case, no
+padding) and base32 is a subset of the QR alphanumeric alphabet. With the URL upper-cased
+too (``HTTPS://HOST/VERIFY/<TOKEN>``; scheme and host are case-insensitive, and the verify
+route should accept ``VERIFY`` as well as ``verify``) the whole QR is a single alphanumeric
+segment, 5.5 bits per character.
+
+Verification never raises: :func:`verify_token` returns a :class:`VerifyResult` with a
+:class:`Reason`. Claims are only returned once the signature is good (also when the token
+has expired, so the page can say *whose* certificate has expired).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import enum
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import cbor2
+from cwt import COSE
+
+from .keys import COSE_ALG_ES256, KeyRing, SigningKey
+
+# CWT claim keys (RFC 8392 section 4).
+ISS, SUB, AUD, EXP, NBF, IAT, CTI = 1, 2, 3, 4, 5, 6, 7
+# Our private claim (private-use range below -65536, as python-cwt recommends).
+CERT_CLAIM = -70001
+
+# Keys inside the private claim map. Append new keys; never renumber.
+K_NAME = 1  # 姓名
+K_ID_MASKED = 2  # 身份证号 (masked)
+K_SEX = 3  # 性别: GB/T 2261.1 code, 1 男 2 女 (0 unknown, 9 unstated)
+K_TYPE = 4  # certificate type code
+K_CATEGORY = 5  # 作业类别 code or short text
+K_ITEM = 6  # 操作项目 code or short text
+K_FIRST_ISSUED = 7  # 初领日期
+K_VALID_FROM = 8  # 有效期起
+K_VALID_TO = 9  # 有效期止
+K_NEXT_REVIEW = 10  # 应复审日期
+K_ISSUER_NAME = 11  # 签发机关 code
+K_STATUS_INDEX = 12  # index in the status list
+K_STATUS_LIST = 13  # which status list (omitted: the default list)
+
+_TAG_COSE_SIGN1 = 18
+_TAG_CWT = 61
+_TAG_DAYS = 100  # RFC 8943: days since 1970-01-01
+_EPOCH = dt.date(1970, 1, 1)
+# Certificate dates are calendar dates in China; "valid until D" means until the end of D.
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+
+MAX_TOKEN_CHARS = 2048  # a QR below version 20 cannot carry more anyway
+DEFAULT_LEEWAY = dt.timedelta(minutes=5)
+
+_B32_RE = re.compile(r"^[A-Z2-7]+=*$")
+_COSE = COSE.new()  # alg/kid headers are set explicitly: kid goes in the PROTECTED header
+
+
+class Reason(enum.StrEnum):
+    OK = "ok"
+    BAD_SIGNATURE = "bad_signature"  # tampered, or signed by someone else with the same kid
+    UNKNOWN_KEY = "unknown_key"  # kid not in the key ring (foreign or unpublished key)
+    MALFORMED = "malformed"  # not base32 / not CBOR / not COSE_Sign1 / claims of wrong shape
+    EXPIRED = "expired"  # signature good, exp passed
+    NOT_YET_VALID = "not_yet_valid"  # signature good, iat in the future (clock skew > leeway)
+
+
+class TokenError(ValueError):
+    """Bad input when *building* a token (verification reports through VerifyResult)."""
+
+
+@dataclass(frozen=True)
+class CertificateClaims:
+    """What the QR proves. ``number`` is the certificate number (cti); ``issuer`` the short
+    issuer code (iss). Dates are calendar dates; optional fields may be ``None``."""
+
+    number: str
+    issuer: str
+    name: str
+    id_masked: str
+    type_code: str
+    valid_to: dt.date
+    sex: int | None = None
+    category: str | None = None
+    item: str | None = None
+    first_issued: dt.date | None = None
+    valid_from: dt.date | None = None
+    next_review: dt.date | None = None
+    issuer_name: str | None = None
+    status_index: int | None = None
+    status_list: int | None = None
+    # Set from the token when decoding; ignored when signing.
+    issued_at: dt.datetime | None = field(default=None, compare=False)
+    expires_at: dt.datetime | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly dict (dates as ISO strings) for the verify API and verify_qr."""
+        out: dict[str, Any] = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return out
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    valid: bool
+    reason: Reason
+    claims: CertificateClaims | None = None
+    kid: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "reason": str(self.reason),
+            "kid": self.kid,
+            "detail": self.detail,
+            "claims": self.claims.to_dict() if self.claims else None,
+        }
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def encode_token(cose_bytes: bytes) -> str:
+    """RFC 4648 base32, upper case, no padding: QR-alphanumeric and URL-path safe."""
+    return base64.b32encode(cose_bytes).decode("ascii").rstrip("=")
+
+
+def decode_token(token: str) -> bytes:
+    """Inverse of :func:`encode_token`; tolerant of lower case, padding and whitespace, but
+    strict about the alphabet and about canonical form (the unused low bits of the last
+    character must be zero), so no two strings decode to the same token.
+
+    Raises ``ValueError``.
+    """
+    text = "".join(token.split()).upper().rstrip("=")
+    if not text or len(text) > MAX_TOKEN_CHARS or not _B32_RE.match(text):
+        raise ValueError("not a base32 token")
+    try:
+        raw = base64.b32decode(text + "=" * (-len(text) % 8))
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("not a base32 token") from exc
+    if encode_token(raw) != text:
+        raise ValueError("non-canonical base32 token")
+    return raw
+
+
+def verify_url(base_url: str, token: str, *, upper_case: bool = True) -> str:
+    """The URL the QR carries: ``<base_url>/verify/<token>``.
+
+    ``upper_case=True`` (default) upper-cases scheme, host and path so the whole string is
+    in the QR alphanumeric set (one segment; a smaller QR). Only use it when the site
+    answers ``/VERIFY/<token>`` (add an upper-case route next to ``/verify/<token>``) and
+    ``base_url`` has no case-sensitive path part.
+    """
+    url = f"{base_url.rstrip('/')}/verify/{token}"
+    return url.upper() if upper_case else url
+
+
+_URL_TOKEN_RE = re.compile(r"/verify/([A-Za-z2-7]+=*)/?(?:[?#].*)?$", re.IGNORECASE)
+
+
+def token_from_text(text: str) -> str:
+    """The token from what a QR decoder returned: a verify URL (any case) or a bare token."""
+    text = text.strip()
+    match = _URL_TOKEN_RE.search(text)
+    return match.group(1) if match else text
+
+
+def _days(value: dt.date) -> cbor2.CBORTag:
+    if isinstance(value, dt.datetime):
+        raise TokenError("certificate dates must be dates, not datetimes")
+    return cbor2.CBORTag(_TAG_DAYS, (value - _EPOCH).days)
+
+
+def _end_of_day(value: dt.date) -> dt.datetime:
+    """The first instant after calendar day ``value`` in China."""
+    return dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), tzinfo=CHINA_TZ)
+
+
+def _epoch(value: dt.datetime) -> int:
+    if value.tzinfo is None:
+        raise TokenError("token times must be timezone-aware")
+    return int(value.timestamp())
+
+
+def latest_expiry(claims: CertificateClaims) -> dt.datetime:
+    """The latest allowed ``exp``: the end of the next review date (or of the validity)."""
+    bounds = [d for d in (claims.next_review, claims.valid_to) if d is not None]
+    return _end_of_day(min(bounds))
+
+
+def sign_certificate(
+    claims: CertificateClaims,
+    key: SigningKey,
+    *,
+    issued_at: dt.datetime | None = None,
+    expires: dt.date | dt.datetime | None = None,
+) -> bytes:
+    """The COSE_Sign1 bytes of a certificate CWT signed by ``key``.
+
+    ``expires``: the token's ``exp``; a date means the end of that day in China. Defaults
+    to, and must not be later than, :func:`latest_expiry` (the next review date).
+    """
+    if not claims.number or not claims.issuer or not claims.name:
+        raise TokenError("number, issuer and name are required")
+    if claims.status_index is not None and claims.status_index < 0:
+        raise TokenError("status index must be >= 0")
+    issued_at = issued_at or dt.datetime.now(dt.UTC)
+    bound = latest_expiry(claims)
+    if expires is None:
+        exp = bound
+    elif isinstance(expires, dt.datetime):
+        exp = expires
+    else:
+        exp = _end_of_day(expires)
+    if exp > bound:
+        raise TokenError(f"exp {exp.isoformat()} is after the next review date ({bound.date()})")
+    if exp <= issued_at:
+        raise TokenError("exp must be after iat")
+
+    cert: dict[int, Any] = {K_NAME: claims.name, K_ID_MASKED: claims.id_masked}
+    if claims.sex is not None:
+        cert[K_SEX] = int(claims.sex)
+    cert[K_TYPE] = claims.type_code
+    optional: list[tuple[int, Any]] = [
+        (K_CATEGORY, claims.category),
+        (K_ITEM, claims.item),
+        (K_FIRST_ISSUED, claims.first_issued and _days(claims.first_issued)),
+        (K_VALID_FROM, claims.valid_from and _days(claims.valid_from)),
+        (K_VALID_TO, _days(claims.valid_to)),
+        (K_NEXT_REVIEW, claims.next_review and _days(claims.next_review)),
+        (K_ISSUER_NAME, claims.issuer_name),
+        (K_STATUS_INDEX, claims.status_index),
+        (K_STATUS_LIST, claims.status_list),
+    ]
+    cert.update((k, v) for k, v in optional if v is not None and v != "")
+
+    payload = {
+        ISS: claims.issuer,
+        IAT: _epoch(issued_at),
+        EXP: _epoch(exp),
+        CTI: claims.number.encode("utf-8"),
+        CERT_CLAIM: cert,
+    }
+    return _COSE.encode_and_sign(
+        cbor2.dumps(payload),
+        key.cose_key,
+        protected={1: COSE_ALG_ES256, 4: key.kid.encode("ascii")},
+        unprotected={},
+    )
+
+
+def sign_certificate_token(
+    claims: CertificateClaims,
+    key: SigningKey,
+    *,
+    issued_at: dt.datetime | None = None,
+    expires: dt.date | dt.datetime | None = None,
+) -> str:
+    """:func:`sign_certificate`, base32-encoded for the verify URL."""
+    return encode_token(sign_certificate(claims, key, issued_at=issued_at, expires=expires))
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _loads_exact(data: bytes) -> Any:
+    """CBOR decode that rejects trailing bytes (cbor2.loads silently ignores them)."""
+    stream = io.BytesIO(data)
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except Exception as exc:  # cbor2 raises several types on garbage
+        raise _Malformed(f"not CBOR: {exc}") from exc
+    if stream.tell() != len(data):
+        raise _Malformed("trailing bytes after the CBOR item")
+    return value
+
+
+def _as_date(value: Any, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise _Malformed(f"{what} is not a date")
+    if isinstance(value, dt.date):  # cbor2 decodes tag 100 (and 1004) to date
+        return value
+    raise _Malformed(f"{what} is not a date")
+
+
+def _text(value: Any, what: str, required: bool = False) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise _Malformed(f"{what} is not text")
+    return value
+
+
+def _int(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _Malformed(f"{what} is not a non-negative integer")
+    return value
+
+
+def _claims_from_payload(payload: Any) -> CertificateClaims:
+    if not isinstance(payload, dict):
+        raise _Malformed("claims are not a map")
+    cert = payload.get(CERT_CLAIM)
+    if not isinstance(cert, dict):
+        raise _Malformed("certificate claim missing")
+    iat, exp, cti = payload.get(IAT), payload.get(EXP), payload.get(CTI)
+    for what, value in (("iat", iat), ("exp", exp)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _Malformed(f"{what} missing")
+    if not isinstance(cti, bytes):
+        raise _Malformed("cti missing")
+    try:
+        number = cti.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Malformed("cti is not UTF-8") from exc
+    valid_to = _as_date(cert.get(K_VALID_TO), "valid_to")
+    if valid_to is None:
+        raise _Malformed("valid_to missing")
+    return CertificateClaims(
+        number=number,
+        issuer=_text(payload.get(ISS), "iss", required=True),
+        name=_text(cert.get(K_NAME), "name", required=True),
+        id_masked=_text(cert.get(K_ID_MASKED), "id_masked", required=True),
+        type_code=_text(cert.get(K_TYPE), "type", required=True),
+        valid_to=valid_to,
+        sex=_int(cert.get(K_SEX), "sex"),
+        category=_text(cert.get(K_CATEGORY), "category"),
+        item=_text(cert.get(K_ITEM), "item"),
+        first_issued=_as_date(cert.get(K_FIRST_ISSUED), "first_issued"),
+        valid_from=_as_date(cert.get(K_VALID_FROM), "valid_from"),
+        next_review=_as_date(cert.get(K_NEXT_REVIEW), "next_review"),
+        issuer_name=_text(cert.get(K_ISSUER_NAME), "issuer_name"),
+        status_index=_int(cert.get(K_STATUS_INDEX), "status_index"),
+        status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
+        issued_at=dt.datetime.fromtimestamp(iat, dt.UTC),
+        expires_at=dt.datetime.fromtimestamp(exp, dt.UTC),
+    )
+
+
+def parse_sign1(data: bytes) -> tuple[cbor2.CBORTag, dict, str]:
+    """Structural checks of a COSE_Sign1: returns (message, protected header, kid).
+
+    Raises ``ValueError`` for anything that is not an ES256 COSE_Sign1 with a protected kid.
+    """
+    try:
+        msg = _loads_exact(data)
+    except _Malformed as exc:
+        raise ValueError(str(exc)) from exc
+    if isinstance(msg, cbor2.CBORTag) and msg.tag == _TAG_CWT:
+        msg = msg.value
+    if not isinstance(msg, cbor2.CBORTag) or msg.tag != _TAG_COSE_SIGN1:
+        raise ValueError("not a COSE_Sign1 message")
+    parts = msg.value
+    if not isinstance(parts, list) or len(parts) != 4:
+        raise ValueError("COSE_Sign1 must have 4 parts")
+    protected_raw, unprotected, payload, signature = parts
+    if not isinstance(protected_raw, bytes) or not isinstance(unprotected, dict):
+        raise ValueError("bad COSE headers")
+    if not isinstance(payload, bytes) or not isinstance(signature, bytes):
+        raise ValueError("bad COSE payload or signature")
+    if len(signature) != 64:
+        raise ValueError("an ES256 signature is 64 bytes")
+    try:
+        protected = _loads_exact(protected_raw)
+    except _Malformed as exc:
+        raise ValueError(f"protected header: {exc}") from exc
+    if not isinstance(protected, dict):
+        raise ValueError("protected header is not a map")
+    if protected.get(1) != COSE_ALG_ES256:
+        raise ValueError("alg must be ES256 (-7) in the protected header")
+    kid = protected.get(4)
+    if not isinstance(kid, bytes) or not kid:
+        raise ValueError("kid missing from the protected header")
+    try:
+        kid_text = kid.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise ValueError("kid is not ASCII") from exc
+    if 1 in unprotected or 4 in unprotected:
+        raise ValueError("alg/kid must not appear in the unprotected header")
+    return msg, protected, kid_text
+
+
+def verify_cose(
+    data: bytes,
+    keyring: KeyRing,
+    *,
+    now: dt.datetime | None = None,
+    leeway: dt.timedelta = DEFAULT_LEEWAY,
+) -> VerifyResult:
+    """Verify COSE_Sign1 bytes against ``keyring`` (offline: signature, kid, iat, exp)."""
+    try:
+        msg, _protected, kid = parse_sign1(data)
+    except ValueError as exc:
+        return VerifyResult(False, Reason.MALFORMED, detail=str(exc))
+    public = keyring.resolve(kid)
+    if public is None:
+        return VerifyResult(False, Reason.UNKNOWN_KEY, kid=kid, detail=f"unknown key id {kid}")
+    try:
+        _p, _u, payload_bytes = _COSE.decode_with_headers(msg, [public.cose_key])
+    except Exception as exc:  # cwt raises VerifyError / ValueError / DecodeError
+        return VerifyResult(False, Reason.BAD_SIGNATURE, kid=kid, detail=str(exc))
+    try:
+        claims = _claims_from_payload(_loads_exact(payload_bytes))
+    except _Malformed as exc:
+        # Signed by us but not our shape: refuse, but it is not a forgery.
+        return VerifyResult(False, Reason.MALFORMED, kid=kid, detail=str(exc))
+    now = now or dt.datetime.now(dt.UTC)
+    assert claims.expires_at is not None and claims.issued_at is not None
+    if claims.expires_at < now - leeway:
+        return VerifyResult(False, Reason.EXPIRED, claims, kid, "the QR code has expired")
+    if claims.issued_at > now + leeway:
+        return VerifyResult(False, Reason.NOT_YET_VALID, claims, kid, "issued in the future")
+    return VerifyResult(True, Reason.OK, claims, kid)
+
+
+def verify_token(
+    token: str,
+    keyring: KeyRing,
+    *,
+    now: dt.datetime | None = None,
+    leeway: dt.timedelta = DEFAULT_LEEWAY,
+) -> VerifyResult:
+    """Verify a base32 token (or a whole verify URL) offline. Never raises."""
+    if not isinstance(token, str):
+        return VerifyResult(False, Reason.MALFORMED, detail="token must be text")
+    try:
+        data = decode_token(token_from_text(token))
+    except ValueError as exc:
+        return VerifyResult(False, Reason.MALFORMED, detail=str(exc))
+    return verify_cose(data, keyring, now=now, leeway=leeway)
