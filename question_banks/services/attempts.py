@@ -456,8 +456,14 @@ def attempt_grade(attempt: Attempt) -> None:
     AttemptItem.objects.bulk_update(items, ["score"])
     attempt.score = sum((i.score for i in items), Decimal(0))
     attempt.passed = attempt.score >= pass_mark(attempt)
+    titles = [s.title or s.get_qtype_display() for s in attempt.rule.sections.order_by("position")]
     attempt.section_scores = [
-        {"section": s["section"], "score": str(s["score"]), "points": str(s["points"])}
+        {
+            "section": s["section"],
+            "title": str(titles[s["section"]]) if s["section"] < len(titles) else "",
+            "score": str(s["score"]),
+            "points": str(s["points"]),
+        }
         for s in sorted(sections.values(), key=lambda s: s["section"])
     ]
     _update_wrong_book(attempt, items)
