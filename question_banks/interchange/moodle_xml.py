@@ -1,0 +1,365 @@
+"""Moodle XML: read with defusedxml (no DTD, no entities, no external references) and write
+files that Moodle and this reader import to the same questions.
+
+Read: multichoice (``<single>true`` → single, ``false`` → multiple; an answer is correct when
+its fraction is > 0; ``<shuffleanswers>``), truefalse → judge, ``<question type="category">``
+sets the category of the questions after it. Every other type (essay, shortanswer, matching,
+numerical, description, multianswer, calculated, ddwtos, ...) is skipped by name. Fractions
+that are not one of Moodle's grade options (e.g. 33 instead of 33.33333) are errors, as Moodle
+reports them. Texts in html/moodle_auto_format stay HTML (CDATA unwrapped), plain_text and
+markdown are plain. ``@@PLUGINFILE@@`` references are kept and the embedded base64 ``<file>``s
+that the kept texts reference are returned in ``ParsedQuestion.files``.
+
+Write: one category record per category path, then the questions. What Moodle has no field
+for travels as tags: ``difficulty:N`` and, for a 案例分析 (case) question, a ``description``
+question tagged ``case:N`` carrying the scenario followed by its sub-questions tagged
+``case-part:N`` (Moodle shows the scenario and the sub-questions in order; this reader puts
+the case back together).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from django.utils.translation import gettext as _
+
+from .model import (
+    OPTION_KEYS,
+    ParsedOption,
+    ParsedQuestion,
+    ParseResult,
+    RowError,
+    Skipped,
+    Source,
+    check_question,
+    clean_category_path,
+    judge_options,
+    keeps_option_order,
+    plain_text,
+    unify_formats,
+)
+
+# Moodle's question_bank::fraction_options_full(); other grades are refused on import.
+_GRADES = (
+    1.0,
+    0.9,
+    0.8333333,
+    0.8,
+    0.75,
+    0.7,
+    0.6666667,
+    0.6,
+    0.5,
+    0.4,
+    0.3333333,
+    0.3,
+    0.25,
+    0.2,
+    0.1666667,
+    0.1428571,
+    0.125,
+    0.1111111,
+    0.1,
+    0.05,
+    0.0,
+)
+_LINE_ATTR = "{urn:safety-training}line"
+_PLUGINFILE_RE = re.compile(r"@@PLUGINFILE@@/([^\"'<>?#\s]+)")
+_DIFFICULTY_TAG = re.compile(r"^difficulty:([123])$")
+_CASE_TAG = re.compile(r"^case:(.+)$")
+_PART_TAG = re.compile(r"^case-part:(.+)$")
+
+
+class _LineNumbers(ET.TreeBuilder):
+    """Records each element's line in a private attribute, for error reports."""
+
+    parser = None
+
+    def start(self, tag, attrs):
+        element = super().start(tag, attrs)
+        element.set(_LINE_ATTR, str(self.parser.parser.CurrentLineNumber))
+        return element
+
+
+def _load(data) -> ET.Element:
+    target = _LineNumbers()
+    parser = DefusedXMLParser(target=target, forbid_dtd=True)
+    target.parser = parser
+    parser.feed(data)
+    return parser.close()
+
+
+def parse(data, filename: str | None = None) -> ParseResult:
+    result = ParseResult()
+    if isinstance(data, Path):
+        filename, data = filename or data.name, data.read_bytes()
+    file = filename or ""
+    try:
+        root = _load(data)
+    except DefusedXmlException as exc:
+        result.errors.append(
+            RowError(
+                None,
+                "XML",
+                type(exc).__name__,
+                _("The file declares a DTD or entities, which is refused for safety."),
+                "unsafe_xml",
+            )
+        )
+        return result
+    except ET.ParseError as exc:
+        result.errors.append(
+            RowError(
+                exc.position[0], "XML", str(exc), _("The file is not well-formed XML."), "bad_xml"
+            )
+        )
+        return result
+    if root.tag != "quiz":
+        result.errors.append(
+            RowError(1, "XML", root.tag, _("This is not a Moodle XML question file."), "not_quiz")
+        )
+        return result
+
+    category: list[str] = []
+    cases: dict[str, ParsedQuestion] = {}
+    for element in root.iter("question"):
+        qtype = element.get("type", "")
+        line = int(element.get(_LINE_ATTR))
+        if qtype == "category":
+            category = clean_category_path(_text(element.find("category")))
+            continue
+        name = _text(element.find("name")) or plain_text(_text(element.find("questiontext")))
+        tags = [_text(t) for t in element.findall("tags/tag")]
+        case_id = next((m.group(1) for t in tags if (m := _CASE_TAG.match(t))), None)
+        part_of = next((m.group(1) for t in tags if (m := _PART_TAG.match(t))), None)
+        if qtype == "description" and case_id:
+            question = _case(element, category, tags, name, Source(file, line))
+            cases[case_id] = question
+            result.questions.append(question)
+            continue
+        if qtype not in ("multichoice", "truefalse"):
+            result.skipped.append(
+                Skipped(name, qtype, _("This question type cannot be imported."), line)
+            )
+            continue
+        question, problems = _choice_question(element, qtype, category, tags, name, file, line)
+        if part_of is not None and part_of in cases:
+            question.category, question.difficulty, question.tags = [], None, []
+        problems = problems or [
+            RowError(line, field_name, value, reason, code)
+            for field_name, value, code, reason in check_question(question)
+        ]
+        result.errors.extend(problems)
+        if problems:
+            continue
+        if part_of is not None and part_of in cases:
+            cases[part_of].sub_questions.append(question)
+        else:
+            result.questions.append(question)
+    for question in result.questions:
+        if question.type == "case":
+            result.errors.extend(
+                RowError(question.source.line, field_name, value, reason, code)
+                for field_name, value, code, reason in check_question(question)
+            )
+    result.questions = [q for q in result.questions if q.type != "case" or q.sub_questions]
+    result.flag_near_duplicates()
+    return result
+
+
+def _text(element: ET.Element | None) -> str:
+    if element is None:
+        return ""
+    text = element.find("text")
+    return ((text.text if text is not None else element.text) or "").strip()
+
+
+def _formatted(element: ET.Element | None) -> tuple[str, str]:
+    """(text, "html"|"plain") of a Moodle text field; auto format newlines become <br>."""
+    text = _text(element)
+    fmt = element.get("format", "html") if element is not None else "html"
+    if fmt == "moodle_auto_format":
+        return text.replace("\n", "<br />\n"), "html"
+    return text, "html" if fmt == "html" else "plain"
+
+
+def _embedded_files(element: ET.Element) -> dict[str, bytes]:
+    files = {}
+    for node in element.iter("file"):
+        name = node.get("name")
+        if name and node.get("encoding", "base64") == "base64":
+            try:
+                files[name] = base64.b64decode("".join((node.text or "").split()), validate=True)
+            except (binascii.Error, ValueError):
+                continue
+    return files
+
+
+def _tags_meta(question: ParsedQuestion, tags: list[str]) -> None:
+    plain_tags = []
+    for tag in tags:
+        if match := _DIFFICULTY_TAG.match(tag):
+            question.difficulty = int(match.group(1))
+        elif not (_CASE_TAG.match(tag) or _PART_TAG.match(tag)):
+            plain_tags.append(tag)
+    question.tags = plain_tags
+
+
+def _case(element, category, tags, name, source) -> ParsedQuestion:
+    (stem, explanation) = (
+        _formatted(element.find("questiontext")),
+        _formatted(element.find("generalfeedback")),
+    )
+    fmt, (stem_text, expl_text) = unify_formats([stem, explanation])
+    question = ParsedQuestion("case", stem_text, explanation=expl_text, text_format=fmt)
+    question.name, question.category, question.source = name, list(category), source
+    question.files = _referenced(_embedded_files(element), [stem_text, expl_text])
+    question.shuffle_options = False
+    _tags_meta(question, tags)
+    return question
+
+
+def _referenced(files: dict[str, bytes], texts: list[str]) -> dict[str, bytes]:
+    names = {m.group(1) for t in texts for m in _PLUGINFILE_RE.finditer(t)}
+    return {name: payload for name, payload in files.items() if name in names}
+
+
+def _choice_question(element, qtype, category, tags, name, file, line):
+    problems: list[RowError] = []
+    answers = []
+    for answer in element.findall("answer"):
+        answer_line = int(answer.get(_LINE_ATTR))
+        raw = answer.get("fraction", "0")
+        try:
+            fraction = float(raw) / 100
+        except ValueError:
+            fraction = None
+        if fraction is None or not any(abs(abs(fraction) - g) < 1e-5 for g in _GRADES):
+            problems.append(
+                RowError(
+                    answer_line,
+                    "fraction",
+                    raw,
+                    _("This grade is not one of Moodle's grade options."),
+                    "invalid_grade",
+                )
+            )
+            continue
+        text, fmt = _formatted(answer)
+        if qtype == "multichoice" and not plain_text(text) and "<img" not in text:
+            continue  # Moodle ignores blank answers too
+        answers.append((text, fmt, fraction > 0))
+
+    stem = _formatted(element.find("questiontext"))
+    explanation = _formatted(element.find("generalfeedback"))
+    if qtype == "truefalse":
+        true_correct = any(
+            correct and text.strip().lower() == "true" for text, _fmt, correct in answers
+        )
+        fmt, (stem_text, expl_text) = unify_formats([stem, explanation])
+        question = ParsedQuestion("judge", stem_text, judge_options(true_correct))
+        question.shuffle_options = False
+    else:
+        fmt, texts = unify_formats([stem, *[(t, f) for t, f, _c in answers], explanation])
+        stem_text, expl_text = texts[0], texts[-1]
+        options = [
+            ParsedOption(OPTION_KEYS[i] if i < len(OPTION_KEYS) else "?", text, correct)
+            for i, (text, (_t, _f, correct)) in enumerate(zip(texts[1:-1], answers, strict=True))
+        ]
+        single = _text(element.find("single")).lower() not in ("false", "0")
+        question = ParsedQuestion("single" if single else "multiple", stem_text, options)
+        shuffle = _text(element.find("shuffleanswers")).lower() not in ("false", "0")
+        question.shuffle_options = shuffle and not keeps_option_order(options)
+    question.explanation, question.text_format = expl_text, fmt
+    question.name, question.category = name, list(category)
+    question.source = Source(file, line)
+    _tags_meta(question, tags)
+    all_texts = [question.stem, question.explanation, *[o.text for o in question.options]]
+    question.files = _referenced(_embedded_files(element), all_texts)
+    return question, problems
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _grade(value: float) -> str:
+    # Moodle writes percentages with 5 decimals (33.33333), matching its grade options.
+    return f"{value * 100:.5f}".rstrip("0").rstrip(".")
+
+
+def _text_field(parent, tag, text, fmt, files=None):
+    node = ET.SubElement(parent, tag, format="html" if fmt == "html" else "plain_text")
+    ET.SubElement(node, "text").text = text or ""
+    for name in sorted({m.group(1) for m in _PLUGINFILE_RE.finditer(text or "")}):
+        if files and name in files:
+            file_node = ET.SubElement(node, "file", name=name, path="/", encoding="base64")
+            file_node.text = base64.b64encode(files[name]).decode("ascii")
+    return node
+
+
+def _category_path(category: list[str]) -> str:
+    return "/".join(["$course$", "top", *(c.replace("/", "//") for c in category)])
+
+
+def _add_question(quiz, q: ParsedQuestion, extra_tags=(), files=None):
+    files = files if files is not None else q.files
+    qtype = {"judge": "truefalse", "case": "description"}.get(q.type, "multichoice")
+    node = ET.SubElement(quiz, "question", type=qtype)
+    ET.SubElement(ET.SubElement(node, "name"), "text").text = q.name or plain_text(q.stem)[:60]
+    _text_field(node, "questiontext", q.stem, q.text_format, files)
+    _text_field(node, "generalfeedback", q.explanation, q.text_format, files)
+    ET.SubElement(node, "defaultgrade").text = "1"
+    ET.SubElement(node, "penalty").text = "0" if q.type in ("judge", "case") else "0.3333333"
+    ET.SubElement(node, "hidden").text = "0"
+    if q.type == "judge":
+        true_correct = q.options[0].correct if q.options else True
+        for word, correct in (("true", true_correct), ("false", not true_correct)):
+            answer = ET.SubElement(
+                node, "answer", fraction="100" if correct else "0", format="moodle_auto_format"
+            )
+            ET.SubElement(answer, "text").text = word
+            _text_field(answer, "feedback", "", "html")
+    elif q.type in ("single", "multiple"):
+        ET.SubElement(node, "single").text = "true" if q.type == "single" else "false"
+        ET.SubElement(node, "shuffleanswers").text = "true" if q.shuffle_options else "false"
+        ET.SubElement(node, "answernumbering").text = "ABCD"
+        right = sum(o.correct for o in q.options) or 1
+        for option in q.options:
+            # Wrong choices cost everything in a multiple-choice question, as all-or-nothing
+            # grading in the product does.
+            grade = 1 / right if option.correct else (-1.0 if q.type == "multiple" else 0.0)
+            answer = _text_field(node, "answer", option.text, q.text_format, files)
+            answer.set("fraction", _grade(grade))
+            _text_field(answer, "feedback", "", "html")
+    tags = (
+        list(q.tags) + ([f"difficulty:{q.difficulty}"] if q.difficulty else []) + list(extra_tags)
+    )
+    if tags:
+        tags_node = ET.SubElement(node, "tags")
+        for tag in tags:
+            ET.SubElement(ET.SubElement(tags_node, "tag"), "text").text = tag
+
+
+def write(questions: list[ParsedQuestion]) -> bytes:
+    """Moodle XML for `questions`, grouped under one category record per category path."""
+    quiz = ET.Element("quiz")
+    current = None
+    for number, q in enumerate(questions, start=1):
+        if q.category != current:
+            current = q.category
+            record = ET.SubElement(quiz, "question", type="category")
+            ET.SubElement(ET.SubElement(record, "category"), "text").text = _category_path(current)
+        if q.type == "case":
+            _add_question(quiz, q, extra_tags=[f"case:{number}"])
+            for sub in q.sub_questions:
+                _add_question(quiz, sub, extra_tags=[f"case-part:{number}"])
+        else:
+            _add_question(quiz, q)
+    ET.indent(quiz)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="utf-8") + b"\n"

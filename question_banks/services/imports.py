@@ -1,0 +1,170 @@
+"""Writing a parsed question file into a bank: all or nothing unless asked for the good ones.
+
+The parsers (question_banks.interchange) turn any supported file into ParsedQuestions and
+RowErrors without touching the database. Here the questions are checked once more by the
+same rules as hand-written ones, embedded images are stored, near-duplicates of the bank's
+own questions are reported, and everything is written in one transaction
+(ARCHITECTURE.md rule 8: a bad row changes nothing unless --only-valid is given).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from question_banks.interchange.dedupe import normalise
+from question_banks.interchange.model import (
+    ParsedQuestion,
+    ParseResult,
+    RowError,
+    plain_text,
+)
+from question_banks.models import Category, Question, QuestionBank
+from question_banks.services.questions import question_create
+from roster.models import User
+from roster.services.audit import audit_record
+
+_PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s)>]+)")
+_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"}
+
+
+@dataclass
+class ImportReport:
+    valid: int = 0  # questions that passed every check
+    created: int = 0  # questions written (0 when refused or on a dry run)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    near_duplicates: list = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _category(bank: QuestionBank, path: list[str], cache: dict) -> Category | None:
+    parent = None
+    for depth in range(len(path)):
+        key = tuple(path[: depth + 1])
+        if key not in cache:
+            cache[key], _ = Category.objects.get_or_create(
+                bank=bank, parent=parent, name=path[depth]
+            )
+        parent = cache[key]
+    return parent
+
+
+def _store_files(bank: QuestionBank, files: dict[str, bytes]) -> dict[str, str]:
+    """Embedded images (Moodle's @@PLUGINFILE@@) become media files; returns name -> URL."""
+    urls = {}
+    for name, data in files.items():
+        kind = mimetypes.guess_type(name)[0] or ""
+        if kind not in _IMAGE_TYPES:
+            continue  # only images are shown in questions; other media are left out
+        digest = hashlib.sha256(data).hexdigest()[:24]
+        suffix = mimetypes.guess_extension(kind) or ""
+        path = f"question_media/{bank.code}/{digest}{suffix}"
+        if not default_storage.exists(path):
+            path = default_storage.save(path, ContentFile(data))
+        urls[name] = default_storage.url(path)
+    return urls
+
+
+def _html(q: ParsedQuestion, text: str, urls: dict[str, str]) -> str:
+    html = q.html(text)
+    return _PLUGINFILE.sub(lambda m: urls.get(m.group(1), m.group(0)), html)
+
+
+def _options(q: ParsedQuestion, urls) -> list[dict]:
+    return [{"key": o.key, "text": _html(q, o.text, urls), "correct": o.correct} for o in q.options]
+
+
+def _write(bank, q: ParsedQuestion, actor, categories, source: str) -> Question:
+    urls = _store_files(bank, q.files) if q.files else {}
+    return question_create(
+        bank=bank,
+        qtype=q.type,
+        stem=_html(q, q.stem, urls),
+        options=_options(q, urls) if q.type != "case" else [],
+        explanation=_html(q, q.explanation, urls),
+        category=_category(bank, q.category, categories) if q.category else None,
+        difficulty=q.difficulty or 2,
+        tags=q.tags,
+        shuffle_options=q.shuffle_options,
+        sub_questions=[
+            {"qtype": s.type, "stem": _html(q, s.stem, urls), "options": _options(s, urls)}
+            for s in q.sub_questions
+        ],
+        actor=actor,
+        source=source,
+        stem_key=normalise(q.stem)[:200],
+    )
+
+
+def questions_import(
+    *,
+    bank: QuestionBank,
+    result: ParseResult,
+    actor: User | None,
+    only_valid: bool = False,
+    dry_run: bool = False,
+    source: str = "",
+) -> ImportReport:
+    """Write the parsed questions; report every problem. Nothing is written when a question
+    is bad unless `only_valid`, and nothing at all on a dry run."""
+    report = ImportReport(errors=list(result.errors), skipped=list(result.skipped))
+    existing = [
+        (pk, plain_text(stem))
+        for pk, stem in Question.objects.filter(bank=bank).values_list(
+            "pk", "current_version__stem"
+        )
+    ]
+    report.near_duplicates = result.flag_near_duplicates(existing=existing)
+    bad_rows = {e.row for e in report.errors}
+    try:
+        with transaction.atomic():
+            categories: dict = {}
+            for q in result.questions:
+                if q.source.line in bad_rows and q.source.line is not None:
+                    continue
+                try:
+                    with transaction.atomic():
+                        _write(bank, q, actor, categories, source or q.source.file)
+                        report.valid += 1
+                except ValidationError as exc:
+                    report.errors.append(
+                        RowError(
+                            row=q.source.line,
+                            column="",
+                            value=plain_text(q.stem)[:40],
+                            reason="; ".join(exc.messages),
+                            code="invalid",
+                        )
+                    )
+            if dry_run or (report.errors and not only_valid):
+                raise _RollBack
+            audit_record(
+                actor=actor,
+                action="questions.import",
+                target=bank,
+                summary=source[:200],
+                created=report.valid,
+                errors=len(report.errors),
+                skipped=len(report.skipped),
+            )
+            report.written = True
+            report.created = report.valid
+    except _RollBack:
+        pass  # the transaction is rolled back; `valid` still says what would be written
+    return report
+
+
+class _RollBack(Exception):
+    """Leaves the import's transaction without writing anything."""

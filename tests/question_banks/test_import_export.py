@@ -1,0 +1,118 @@
+"""Importing question files into a bank and exporting them again (CONTRACT.md commands)."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from question_banks.interchange import parse_file
+from question_banks.models import Category, Question, QuestionBank
+from question_banks.services.exports import bank_questions
+from question_banks.services.imports import questions_import
+
+pytestmark = pytest.mark.django_db
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moodle"
+
+
+@pytest.fixture
+def bank(db):
+    return QuestionBank.objects.create(code="IMP", name="导入测试")
+
+
+def run(*args):
+    return call_command("import_questions", *map(str, args))
+
+
+# file: (questions written, types) — counts read off the files themselves.
+EXPECTED = {
+    "nested_categories_with_questions.xml": (4, {"judge": 4}),
+    "qaseditor_aiken_1.txt": (5, {"single": 5}),
+    "qaseditor_multichoice.gift": (4, {"single": 2, "multiple": 2}),
+    "qaseditor_true_false.gift": (4, {"judge": 4}),
+    "questions.aiken.txt": (2, {"single": 1, "judge": 1}),
+    "questions.gift.txt": (5, {"single": 1, "multiple": 1, "judge": 3}),
+    "questions_in_category.gift.txt": (2, {"single": 1, "judge": 1}),
+    "truefalse.xml": (2, {"judge": 2}),
+    "multichoice.xml": (1, {"single": 1}),
+    "testquestion.moodle.xml": (1, {"multiple": 1}),
+    "export_category.xml": (1, {"judge": 1}),
+    # Three questions parse, but the one at row 3 has a single option: it is an error row.
+    "aiken_errors.txt": (2, {"single": 2}),
+    "error_invalid_grades.xml": (0, {}),
+}
+
+
+@pytest.mark.parametrize(("name", "expected"), EXPECTED.items())
+def test_moodle_sample_files_import_with_the_right_counts(bank, name, expected):
+    count, types = expected
+    run(SAMPLES / name, "--bank", bank.code, "--only-valid")
+    assert Question.objects.filter(bank=bank).count() == count
+    if types:
+        for qtype, n in types.items():
+            assert Question.objects.filter(bank=bank, qtype=qtype).count() == n
+
+
+def test_moodle_categories_become_categories(bank):
+    run(SAMPLES / "nested_categories_with_questions.xml", "--bank", bank.code, "--only-valid")
+    assert Category.objects.filter(bank=bank).exists()
+    assert all(q.category_id for q in Question.objects.filter(bank=bank))
+
+
+def test_unsupported_moodle_types_are_reported_by_name(bank, capsys):
+    run(SAMPLES / "nested_categories_with_questions.xml", "--bank", bank.code)
+    assert "skipped essay 'Kappa Essay Question'" in capsys.readouterr().out
+
+
+def test_file_with_bad_rows_writes_nothing_and_names_each_row(bank, capsys):
+    with pytest.raises(CommandError, match="nothing was written"):
+        run(SAMPLES / "aiken_errors.txt", "--bank", bank.code)
+    out = capsys.readouterr().out
+    assert "row 5" in out and "row 7" in out and "row 18" in out
+    assert not Question.objects.filter(bank=bank).exists()
+
+
+def test_embedded_images_are_stored_and_linked(bank):
+    run(SAMPLES / "multichoice.xml", "--bank", bank.code)
+    version = Question.objects.get(bank=bank).current_version
+    texts = version.stem + "".join(o["text"] for o in version.options)
+    assert "@@PLUGINFILE@@" not in texts and "/media/question_media/IMP/" in texts
+
+
+def test_dry_run_writes_nothing(bank, capsys):
+    run(SAMPLES / "qaseditor_aiken_1.txt", "--bank", bank.code, "--dry-run")
+    assert "5 valid" in capsys.readouterr().out
+    assert not Question.objects.filter(bank=bank).exists()
+
+
+def test_missing_bank_is_refused_unless_created(db):
+    with pytest.raises(CommandError, match="no question bank"):
+        run(SAMPLES / "truefalse.xml", "--bank", "NONE")
+    run(SAMPLES / "truefalse.xml", "--bank", "NEW", "--create-bank", "新题库")
+    assert QuestionBank.objects.get(code="NEW").questions.count() == 2
+
+
+def test_importing_the_same_file_twice_flags_near_duplicates(bank):
+    data = (SAMPLES / "questions.aiken.txt").read_bytes()
+    questions_import(bank=bank, result=parse_file(data, "q.txt"), actor=None)
+    report = questions_import(bank=bank, result=parse_file(data, "q.txt"), actor=None, dry_run=True)
+    assert len([d for d in report.near_duplicates if d.existing_key]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "moodle"])
+def test_export_reimports_to_the_same_questions(bank, tmp_path, fmt):
+    run(SAMPLES / "nested_categories_with_questions.xml", "--bank", bank.code, "--only-valid")
+    run(SAMPLES / "questions.gift.txt", "--bank", bank.code, "--only-valid")
+    out = tmp_path / f"bank.{fmt}"
+    call_command("export_questions", "--bank", bank.code, "--format", fmt, "-o", str(out))
+    run(out, "--bank", "COPY", "--create-bank", "副本", "--format", fmt)
+    original = bank_questions(bank)
+    copy = bank_questions(QuestionBank.objects.get(code="COPY"))
+    assert len(copy) == len(original) == 9
+    assert copy == original
+
+
+def test_export_of_an_unknown_bank_is_refused(db, tmp_path):
+    with pytest.raises(CommandError):
+        call_command(
+            "export_questions", "--bank", "X", "--format", "xlsx", "-o", str(tmp_path / "x")
+        )

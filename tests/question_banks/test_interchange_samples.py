@@ -1,0 +1,197 @@
+"""Every real sample file in ../shared/data/moodle/ imports with the counts read off the file.
+
+The files are Moodle's and QAS-Editor's own fixtures (see SOURCES.md there); the numbers below
+were counted by hand from the files, not from the parser's output.
+"""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from question_banks.interchange import aiken, detect_format, gift, moodle_xml, parse_file
+
+SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "moodle"
+
+# file: (format, questions by type, skipped (name, type), errors (line, code), duplicate pairs)
+EXPECTED = {
+    "nested_categories_with_questions.xml": (
+        "moodle",
+        {"judge": 4},
+        [("Kappa Essay Question", "essay")],
+        [],
+        [],
+    ),
+    "multichoice.xml": ("moodle", {"single": 1}, [], [], []),
+    "truefalse.xml": ("moodle", {"judge": 2}, [], [], []),
+    "export_category.xml": ("moodle", {"judge": 1}, [], [], []),
+    "error_invalid_grades.xml": ("moodle", {}, [], [(38, "invalid_grade")], []),
+    "testquestion.moodle.xml": ("moodle", {"multiple": 1}, [], [], []),
+    "questions.gift.txt": (
+        "gift",
+        {"single": 1, "multiple": 1, "judge": 3},
+        [
+            ("Q8", "essay"),
+            ("Moodle activities", "matching"),
+            ("Q5", "numerical"),
+            ("Shortanswer", "shortanswer"),
+        ],
+        [],
+        [(1, 0), (4, 3)],  # Q2/colours and the two "2-08 TSL" share their stems
+    ),
+    "questions_in_category.gift.txt": (
+        "gift",
+        {"single": 1, "judge": 1},
+        [("Moodle activities", "matching"), ("Moodle user", "shortanswer")],
+        [],
+        [],
+    ),
+    "qaseditor_true_false.gift": ("gift", {"judge": 4}, [], [], [(1, 0), (3, 2)]),
+    "qaseditor_multichoice.gift": ("gift", {"single": 2, "multiple": 2}, [], [], []),
+    "questions.aiken.txt": ("aiken", {"single": 1, "judge": 1}, [], [], []),
+    "aiken_errors.txt": (
+        "aiken",
+        {"single": 3},
+        [],
+        [(3, "too_few_options"), (5, "not_started"), (7, "not_started"), (18, "not_completed")],
+        [],
+    ),
+    "qaseditor_aiken_1.txt": ("aiken", {"single": 5}, [], [], []),
+}
+
+
+def test_every_sample_file_is_covered():
+    on_disk = {p.name for p in SAMPLES.iterdir() if p.name != "SOURCES.md"}
+    assert on_disk == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample_file_counts(name):
+    fmt, by_type, skipped, errors, duplicates = EXPECTED[name]
+    data = (SAMPLES / name).read_bytes()
+    assert detect_format(data[:8192], name) == fmt
+    result = parse_file(data, name)
+    assert Counter(q.type for q in result.questions) == Counter(by_type)
+    assert [(s.name, s.type) for s in result.skipped] == skipped
+    assert [(e.row, e.code) for e in result.errors] == errors
+    assert [(d.index, d.other_index) for d in result.near_duplicates] == duplicates
+    assert all(q.source.file == name and q.source.line for q in result.questions)
+
+
+def test_moodle_categories_drop_context_top_and_default():
+    nested = moodle_xml.parse(SAMPLES / "nested_categories_with_questions.xml")
+    assert [(q.name, q.category) for q in nested.questions] == [
+        ("Iota Question", ["Iota"]),
+        ("Kappa Question", ["Iota", "Kappa"]),
+        ("Lambda Question", ["Iota", "Kappa", "Lambda"]),
+        ("Mu Question", ["Iota", "Mu"]),
+    ]
+    assert moodle_xml.parse(SAMPLES / "multichoice.xml").questions[0].category == ["Multichoice"]
+    assert moodle_xml.parse(SAMPLES / "export_category.xml").questions[0].category == ["Alpha"]
+    assert moodle_xml.parse(SAMPLES / "testquestion.moodle.xml").questions[0].category == []
+
+
+def test_moodle_multichoice_with_embedded_files():
+    (question,) = moodle_xml.parse(SAMPLES / "multichoice.xml").questions
+    assert question.type == "single" and question.correct_keys == "B"
+    assert question.shuffle_options is True
+    assert question.text_format == "html"
+    assert question.stem.startswith('<p><a href="@@PLUGINFILE@@/bonjour.mp3">')
+    assert "<![CDATA[" not in question.stem
+    assert sorted(question.files) == [
+        "bonjour.mp3",
+        "flag-denmark.jpg",
+        "flag-france.jpg",
+        "flag-german.jpg",
+        "flag-uk.jpg",
+    ]
+    assert len(question.files["bonjour.mp3"]) == 12982
+    assert question.files["flag-uk.jpg"][:2] == b"\xff\xd8"  # a JPEG
+
+
+def test_moodle_truefalse_answers_and_feedback():
+    false_q, true_q = moodle_xml.parse(SAMPLES / "truefalse.xml").questions
+    assert (false_q.name, false_q.correct_keys) == ("Moodle acronym (False)", "B")
+    assert (true_q.name, true_q.correct_keys) == ("Moodle acronym (True)", "A")
+    assert [o.text for o in true_q.options] == ["正确", "错误"]
+    assert true_q.shuffle_options is False
+    assert "documentation about Moodle" in true_q.explanation
+    # Only files the kept texts use; the per-answer feedback (thumbs) is not imported.
+    assert sorted(true_q.files) == ["infos.jpg", "logo.jpg"]
+
+
+def test_moodle_multiple_and_general_feedback():
+    (question,) = moodle_xml.parse(SAMPLES / "testquestion.moodle.xml").questions
+    assert question.name == "Multi-choice-001"
+    assert [o.text for o in question.options] == ["Tokyo", "Spain", "London", "Barcelona", "Paris"]
+    assert question.correct_keys == "CE"
+    assert question.explanation == "Berlin, Paris and London"
+
+
+def test_moodle_invalid_grade_is_reported_with_its_value():
+    result = moodle_xml.parse(SAMPLES / "error_invalid_grades.xml")
+    (error,) = result.errors
+    assert (error.row, error.column, error.value) == (38, "fraction", "33")
+    assert result.questions == []
+
+
+def test_gift_details():
+    result = gift.parse(SAMPLES / "questions.gift.txt")
+    q2, colours, q1, tsl, tsl_true = result.questions
+    assert (q2.name, q2.correct_keys, [o.text for o in q2.options]) == (
+        "Q2",
+        "A",
+        ["yellow", "red", "blue"],
+    )
+    assert colours.type == "multiple" and colours.correct_keys == "AC"
+    # The stray '";' after the closing brace is left out of the stem.
+    assert q1.stem == "42 is the Absolute Answer to everything."
+    assert q1.correct_keys == "B"
+    assert q1.explanation == "This is, of course, a Hitchiker's Guide to the Galaxy reference."
+    assert (tsl.correct_keys, tsl_true.correct_keys) == ("A", "A")
+
+    greeting, acronym = gift.parse(SAMPLES / "questions_in_category.gift.txt").questions
+    assert greeting.text_format == "html"
+    assert greeting.stem.startswith(
+        '<a href="http://demo.moodle.net/file.php/5/media/bonjour.mp3">Listen to this greeting:'
+    )
+    assert greeting.correct_keys == "B" and greeting.category == []
+    assert acronym.type == "judge" and acronym.correct_keys == "A"
+
+
+def test_gift_qaseditor_files():
+    tf = gift.parse(SAMPLES / "qaseditor_true_false.gift").questions
+    assert [q.correct_keys for q in tf] == ["A", "B", "A", "B"]
+    assert "\n<p>Is this statement true or false?" in tf[0].stem  # literal \n became a newline
+    assert tf[0].explanation.startswith("<p>This question is operating")
+    assert '<img src="@@PLUGINFILE@@/moodlewhich.jpg"' in tf[2].stem
+    assert tf[2].files == {}  # GIFT cannot carry the image itself
+
+    mc = gift.parse(SAMPLES / "qaseditor_multichoice.gift").questions
+    assert [(q.name, q.type, q.correct_keys) for q in mc] == [
+        ("Multichoice1", "multiple", "ABC"),
+        ("Multichoice2", "single", "A"),
+        ("Multichoice3", "single", "B"),
+        ("Multichoice4", "multiple", "ACF"),
+    ]
+    assert mc[2].explanation.startswith("<p><span")
+    assert "http://docs.moodle.org/dev/Releases" in mc[2].explanation
+
+
+def test_aiken_details():
+    started, true_false = aiken.parse(SAMPLES / "questions.aiken.txt").questions
+    assert started.correct_keys == "B" and len(started.options) == 4
+    assert true_false.type == "judge" and true_false.correct_keys == "A"
+    assert true_false.text_format == "plain"
+    assert '<html class="cool"> &' in true_false.stem  # plain text, shown escaped
+
+    good = aiken.parse(SAMPLES / "aiken_errors.txt").questions
+    assert [q.stem for q in good] == [
+        "A good question",
+        "A second good question",
+        "A third good question with HTML chars such as > < &",
+    ]
+    assert [o.text for o in good[1].options] == ["Incorrect (No space)", "Correct (No space)"]
+
+    last = aiken.parse(SAMPLES / "qaseditor_aiken_1.txt").questions[-1]
+    assert [o.text for o in last.options] == ["."] * 4  # media stripped at the source
