@@ -24,7 +24,8 @@ from roster.services.people import person_create_or_update
 from .common import staff_scope_required
 
 
-def _filters(request):
+def roster_list_filters(request) -> dict:
+    """The roster list's filters from the query string; the export uses the same ones."""
     return {
         "category": request.GET.get("category", ""),
         "employment_form": request.GET.get("form", ""),
@@ -41,7 +42,7 @@ def roster_list(request):
         enterprise = enterprises.filter(uscc=request.GET["enterprise"]).first()
         if enterprise is None:
             messages.error(request, _("That enterprise is not in your scope."))
-    filters = _filters(request)
+    filters = roster_list_filters(request)
     rows = employment_list(user=request.user, enterprise=enterprise, **filters)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit_record(

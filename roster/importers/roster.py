@@ -1,0 +1,259 @@
+"""A roster file (CONTRACT.md "Roster" template) to valid people and a list of every bad row.
+
+Every cell of every row is checked, so one upload tells the uploader everything to fix.
+The only database access is one query for the enterprises the file names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from roster.choices import EmploymentForm
+from roster.identity import IdentityError, validate_uscc
+from roster.models import Enterprise
+from roster.services.people import PersonData
+
+from . import cells
+from . import vocabulary as v
+from .errors import FileProblem, RowError
+from .tables import Table, read_table
+
+# Model field sizes, checked here so a long cell is a bad row, not a crash mid-import.
+_MAX_LENGTH = {v.NAME: 50, v.DEPARTMENT: 100, v.POST: 100}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int
+    data: PersonData
+
+
+@dataclass
+class ParsedRoster:
+    rows: list[RosterRow] = field(default_factory=list)  # the good rows only
+    errors: list[RowError] = field(default_factory=list)
+    filename: str = ""
+
+    @property
+    def bad_row_numbers(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    @property
+    def total_rows(self) -> int:
+        return len(self.rows) + len(self.bad_row_numbers)
+
+
+def read_roster(
+    data: bytes,
+    filename: str,
+    *,
+    enterprises: QuerySet[Enterprise],
+    enterprise: Enterprise | None = None,
+) -> ParsedRoster:
+    """Read and check a roster file. Raises FileProblem for a file that cannot be read at all.
+
+    `enterprises` are those the acting user may import into; `enterprise`, when given, is
+    the one chosen for the whole file (a 统一社会信用代码 column must then agree with it).
+    """
+    table = read_table(
+        data,
+        filename,
+        synonyms=v.HEADER_SYNONYMS,
+        expected=[v.TEMPLATE_HEADERS[k] for k in v.REQUIRED],
+    )
+    parsed = parse_roster(table, enterprises=enterprises, enterprise=enterprise)
+    parsed.filename = filename
+    return parsed
+
+
+def parse_roster(
+    table: Table, *, enterprises: QuerySet[Enterprise], enterprise: Enterprise | None = None
+) -> ParsedRoster:
+    """Check every row of a located table; duplicates are found after all rows are read."""
+    missing = [v.TEMPLATE_HEADERS[k] for k in v.REQUIRED if k not in table.columns]
+    if missing:
+        raise FileProblem(
+            _("Required columns are missing: %(headers)s.") % {"headers": "、".join(missing)}
+        )
+    if enterprise is None and v.USCC not in table.columns:
+        raise FileProblem(
+            _("Choose the enterprise, or add a %(header)s column to the file.")
+            % {"header": v.TEMPLATE_HEADERS[v.USCC]}
+        )
+    resolve = _enterprise_resolver(table, enterprises, enterprise)
+    checked = []
+    rows_by_id: dict[str, list[int]] = defaultdict(list)
+    for number, values in table.rows:
+        data, errors = _read_row(table, number, values, resolve)
+        id_number = _id_of(table, values)
+        if id_number:
+            rows_by_id[id_number].append(number)
+        checked.append((number, id_number, data, errors))
+
+    parsed = ParsedRoster()
+    for number, id_number, data, errors in checked:
+        same = rows_by_id.get(id_number, [])
+        if len(same) > 1:
+            others = "、".join(str(n) for n in same if n != number)
+            errors.append(
+                RowError(
+                    number,
+                    _title(table, v.ID_NUMBER),
+                    id_number,
+                    _("The same ID number is also on row %(rows)s.") % {"rows": others},
+                )
+            )
+        if errors:
+            parsed.errors.extend(errors)
+        else:
+            parsed.rows.append(RosterRow(number, data))
+    return parsed
+
+
+def _title(table: Table, key: str) -> str:
+    column = table.columns.get(key)
+    return column.title if column else v.TEMPLATE_HEADERS[key]
+
+
+def _id_of(table: Table, values: tuple[object, ...]) -> str:
+    """The ID number as checked, or "" when it is not valid (then it is reported anyway)."""
+    try:
+        return cells.id_number(table.cell(values, v.ID_NUMBER))
+    except cells.CellError:
+        return ""
+
+
+def _shown(value: object) -> str:
+    """A cell as Excel displays it: a mangled ID reads 1.40402199001012E+17, as in Excel."""
+    if isinstance(value, float):
+        return f"{value:.15G}"
+    return cells.text(value)
+
+
+Resolver = Callable[[object], Enterprise]
+
+
+def _read_row(
+    table: Table, number: int, values: tuple[object, ...], resolve: Resolver
+) -> tuple[PersonData | None, list[RowError]]:
+    errors: list[RowError] = []
+    clean: dict[str, object] = {}
+
+    def take(key: str, parse: Callable[[object], object]) -> None:
+        raw = table.cell(values, key)
+        try:
+            value = parse(raw)
+        except cells.CellError as exc:
+            errors.append(RowError(number, _title(table, key), _shown(raw), str(exc)))
+            return
+        limit = _MAX_LENGTH.get(key)
+        if limit and isinstance(value, str) and len(value) > limit:
+            errors.append(
+                RowError(
+                    number,
+                    _title(table, key),
+                    _shown(raw),
+                    _("At most %(n)s characters.") % {"n": limit},
+                )
+            )
+            return
+        clean[key] = value
+
+    take(v.NAME, _required_name)
+    take(v.ID_NUMBER, cells.id_number)
+    take(v.PHONE, cells.phone)
+    take(v.USCC, resolve)
+    take(v.DEPARTMENT, cells.text)
+    take(v.POST, cells.text)
+    take(v.CATEGORY, _category)
+    take(v.EMPLOYMENT_FORM, _employment_form)
+    take(v.HIRE_DATE, cells.date)
+    if errors:
+        return None, errors
+    return (
+        PersonData(
+            id_number=clean[v.ID_NUMBER],
+            name=clean[v.NAME],
+            enterprise=clean[v.USCC],
+            category=clean[v.CATEGORY],
+            phone=clean[v.PHONE],
+            department_name=clean[v.DEPARTMENT],
+            post=clean[v.POST],
+            employment_form=clean[v.EMPLOYMENT_FORM],
+            hire_date=clean[v.HIRE_DATE],
+        ),
+        [],
+    )
+
+
+def _required_name(raw: object) -> str:
+    name = cells.person_name(raw)
+    if not name:
+        raise cells.CellError(_("The name is missing."))
+    return name
+
+
+def _category(raw: object) -> str:
+    text = cells.text(raw)
+    if not text:
+        raise cells.CellError(_("The personnel category is missing."))
+    category = v.CATEGORY_SYNONYMS.get(v.value_key(text))
+    if category is None:
+        raise cells.CellError(
+            _("Unknown personnel category; write one of: %(values)s.")
+            % {"values": "、".join(v.CATEGORY_TEMPLATE_VALUES.values())}
+        )
+    return category
+
+
+def _employment_form(raw: object) -> str:
+    text = cells.text(raw)
+    if not text:
+        return EmploymentForm.REGULAR  # the template says: blank means 正式
+    form = v.FORM_SYNONYMS.get(v.value_key(text))
+    if form is None:
+        raise cells.CellError(
+            _("Unknown employment form; write one of: %(values)s.")
+            % {"values": "、".join(v.FORM_TEMPLATE_VALUES.values())}
+        )
+    return form
+
+
+def _enterprise_resolver(
+    table: Table, enterprises: QuerySet[Enterprise], chosen: Enterprise | None
+) -> Resolver:
+    """Map a 统一社会信用代码 cell to an enterprise the actor may import into."""
+    codes = set()
+    for _number, values in table.rows:
+        try:
+            codes.add(validate_uscc(table.cell(values, v.USCC)))
+        except IdentityError:
+            continue
+    known = {e.uscc: e for e in enterprises.filter(uscc__in=codes)} if codes else {}
+
+    def resolve(raw: object) -> Enterprise:
+        if not cells.text(raw):
+            if chosen is None:
+                raise cells.CellError(_("The unified social credit code is missing."))
+            return chosen
+        try:
+            code = validate_uscc(raw)
+        except IdentityError as exc:
+            raise cells.CellError(str(exc)) from exc
+        if chosen is not None and code != chosen.uscc:
+            raise cells.CellError(
+                _("This file is being imported into %(name)s (%(uscc)s); this row names another.")
+                % {"name": chosen.name, "uscc": chosen.uscc}
+            )
+        if code not in known:
+            raise cells.CellError(
+                _("No enterprise with this code among those you may import into.")
+            )
+        return known[code]
+
+    return resolve

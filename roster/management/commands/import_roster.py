@@ -1,0 +1,114 @@
+"""`manage.py import_roster FILE [--enterprise USCC] [--dry-run] [--only-valid]` (CONTRACT.md).
+
+The command acts for the system, with no user: it may import into any enterprise, named by
+the file's 统一社会信用代码 column or by --enterprise. Bad rows go to stdout, one per line, so
+a script can keep them; the one-line verdict goes to stderr with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from roster.identity import IdentityError, validate_uscc
+from roster.importers import FileProblem, read_roster
+from roster.importers.limits import check_size
+from roster.models import Enterprise
+from roster.services.imports import roster_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import people from a roster (.xlsx or .csv, the template of CONTRACT.md), upserting "
+        "by ID number. Every bad row is reported; nothing is written when any row is bad "
+        "unless --only-valid is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The roster file, .xlsx or .csv.")
+        parser.add_argument(
+            "--enterprise",
+            metavar="USCC",
+            help="Import everyone into this enterprise (统一社会信用代码); the file's own "
+            "统一社会信用代码 column may then be left out, or must agree.",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and count, but write nothing."
+        )
+        parser.add_argument(
+            "--only-valid",
+            action="store_true",
+            help="Import the good rows even when some rows are bad.",
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        enterprise = enterprise_option(options["enterprise"]) if options["enterprise"] else None
+        try:
+            check_size(path.stat().st_size)
+            data = path.read_bytes()
+            rows = read_roster(
+                data, path.name, enterprises=Enterprise.objects.all(), enterprise=enterprise
+            )
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
+            ) from exc
+        except FileProblem as exc:
+            raise CommandError(f"{path.name}: {exc}") from exc
+
+        result = roster_import(
+            rows=rows, actor=None, only_valid=options["only_valid"], dry_run=options["dry_run"]
+        )
+        for error in result.errors:
+            self.stdout.write(
+                _("Row %(row)s, %(column)s, %(value)s: %(reason)s")
+                % {
+                    "row": error.row,
+                    "column": error.column or "-",
+                    "value": error.value or _("(blank)"),
+                    "reason": error.reason,
+                }
+            )
+        if result.written:
+            summary = _(
+                "%(rows)s rows read, %(bad)s bad; created %(created)s, updated %(updated)s, "
+                "unchanged %(unchanged)s."
+            )
+        else:
+            summary = _(
+                "%(rows)s rows read, %(bad)s bad; would create %(created)s, update %(updated)s, "
+                "leave %(unchanged)s unchanged."
+            )
+        self.stdout.write(
+            summary
+            % {
+                "rows": rows.total_rows,
+                "bad": result.bad_rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
+        )
+        if result.refused:
+            raise CommandError(
+                _("%(bad)s bad rows; nothing was imported (fix them, or use --only-valid).")
+                % {"bad": result.bad_rows}
+            )
+        if not result.written:
+            self.stdout.write(_("Dry run: nothing was written."))
+
+
+def enterprise_option(uscc: str) -> Enterprise:
+    """The enterprise an --enterprise option names, or a CommandError saying why not."""
+    try:
+        code = validate_uscc(uscc)
+        return Enterprise.objects.get(uscc=code)
+    except IdentityError as exc:
+        raise CommandError(f"--enterprise: {exc}") from exc
+    except Enterprise.DoesNotExist as exc:
+        raise CommandError(
+            _("--enterprise: no enterprise has the code %(uscc)s.") % {"uscc": uscc}
+        ) from exc

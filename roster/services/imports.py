@@ -1,0 +1,125 @@
+"""Roster spreadsheets in and out: the writes and the audit rows; parsing is roster.importers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from roster.exporters import roster_workbook
+from roster.importers import ParsedRoster, RowError
+
+from .audit import audit_record
+from .people import person_create_or_update
+
+if TYPE_CHECKING:
+    from collections.abc import Container
+
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
+    from roster.models import Employment, User
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or on a dry run or a refusal, what it would have done."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    written: bool = False
+    refused: bool = False  # bad rows and not `only_valid`: nothing may be written
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def roster_import(
+    *,
+    rows: ParsedRoster,
+    actor: User | None,
+    only_valid: bool,
+    dry_run: bool,
+    request: HttpRequest | None = None,
+) -> ImportResult:
+    """Upsert every good row of a checked roster in one transaction, with one audit row.
+
+    Nothing is written when any row is bad (unless `only_valid`) or on a dry run; the counts
+    are still worked out, by doing the work and rolling it back, so a preview shows exactly
+    what the real import will do. A crash half-way leaves nothing behind.
+    """
+    result = ImportResult(errors=list(rows.errors))
+    with transaction.atomic():
+        for row in rows.rows:
+            try:
+                outcome = person_create_or_update(data=row.data, actor=actor, audit=False)
+            except ValidationError as exc:
+                # The checks in roster.importers should make this unreachable; if the model
+                # still refuses a row, report it like any other bad row.
+                result.errors.append(RowError(row.row, "", row.data.id_number, _join(exc)))
+                continue
+            if outcome.created_person:
+                result.created += 1
+            elif outcome.changed:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        # Decided after the loop: a row the model refused counts as bad too.
+        result.refused = bool(result.errors) and not only_valid
+        result.written = not dry_run and not result.refused
+        if result.written:
+            enterprises = sorted({row.data.enterprise.uscc for row in rows.rows})
+            audit_record(
+                actor=actor,
+                action="roster.import",
+                summary=rows.filename,
+                request=request,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                bad_rows=result.bad_rows,
+                only_valid=only_valid,
+                enterprises=enterprises,
+            )
+        else:
+            transaction.set_rollback(True)
+    return result
+
+
+def _join(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def roster_export(
+    *,
+    employments: QuerySet[Employment],
+    actor: User | None,
+    unmasked_enterprises: Container[int] | None,
+    request: HttpRequest | None = None,
+    **details: object,
+) -> tuple[bytes, int]:
+    """The roster as .xlsx bytes in the import template, and how many people it holds.
+
+    `unmasked_enterprises`: ids of the enterprises whose people get full ID numbers and
+    phones; None for every row (a system admin, the command line). One audit row records
+    the export; `details` (filters, where it came from) go into it.
+    """
+    with transaction.atomic():
+        content, count = roster_workbook(
+            employments.iterator(chunk_size=2000), unmasked_enterprises=unmasked_enterprises
+        )
+        audit_record(
+            actor=actor,
+            action="roster.export",
+            summary=f"{count}",
+            request=request,
+            count=count,
+            masked=unmasked_enterprises is not None,
+            **{k: v for k, v in details.items() if v},
+        )
+    return content, count
