@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from .choices import Role
 from .models import Employment, Enterprise, Person, Region, RoleGrant, User
@@ -156,17 +156,27 @@ def person_list(*, user: User) -> QuerySet[Person]:
 
 
 def person_get(*, user: User, pk: int) -> Person:
-    """Raises Person.DoesNotExist for a missing and an out-of-scope person alike."""
+    """Raises Person.DoesNotExist for a missing and an out-of-scope person alike.
+
+    `person.employments.all()` holds only employments at enterprises in the user's scope
+    (all of them for the system admin and for the person themself): staff of a former
+    employer still find the person, but not where and how they work now.
+    """
+    scope = user_scope(user)
+    employments = (
+        Employment.objects.select_related("enterprise", "department")
+        .prefetch_related("events")
+        # The current one (no end) first on every database: NULLs sort differently.
+        .order_by(F("ended_on").desc(nulls_first=True), F("hire_date").desc(nulls_last=True))
+    )
+    if not scope.everything:
+        own = Q(person__user=user) if user.is_authenticated else _NOTHING
+        employments = employments.filter(
+            Q(enterprise__in=Enterprise.objects.filter(scope.enterprise_q)) | own
+        )
     return (
         person_list(user=user)
-        .prefetch_related(
-            Prefetch(
-                "employments",
-                queryset=Employment.objects.select_related("enterprise", "department")
-                .prefetch_related("events")
-                .order_by("-ended_on", "-hire_date"),
-            )
-        )
+        .prefetch_related(Prefetch("employments", queryset=employments))
         .get(pk=pk)
     )
 
