@@ -54,6 +54,15 @@ class PersonForm(forms.Form):
             raise ValidationError(str(exc)) from exc
 
 
+class PersonEditForm(PersonForm):
+    """Fix a person already on the roster. The ID number identifies them and never changes,
+    so it is not in the form: the page shows it masked like everywhere else."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["id_number"]
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=EmploymentStatus.choices)
     effective_on = forms.DateField(

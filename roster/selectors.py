@@ -58,15 +58,18 @@ def user_scope(user: User) -> Scope:
     roles = set()
     for grant in _grants(user):
         roles.add(grant.role)
-        if grant.role == Role.ENTERPRISE_ADMIN:
-            q |= Q(pk=grant.enterprise_id)
-        else:
-            part = Q(region__path__startswith=grant.region.path)
-            industry_ids = [i.pk for i in grant.industries.all()]
-            if industry_ids:
-                part &= Q(industry_id__in=industry_ids)
-            q |= part
+        q |= _grant_enterprise_q(grant)
     return Scope(False, q, frozenset(roles))
+
+
+def _grant_enterprise_q(grant: RoleGrant) -> Q:
+    if grant.role == Role.ENTERPRISE_ADMIN:
+        return Q(pk=grant.enterprise_id)
+    part = Q(region__path__startswith=grant.region.path)
+    industry_ids = [i.pk for i in grant.industries.all()]
+    if industry_ids:
+        part &= Q(industry_id__in=industry_ids)
+    return part
 
 
 def user_roles(user: User) -> frozenset[str]:
@@ -198,7 +201,17 @@ def can_see_full_id(*, user: User, person: Person) -> bool:
         return True
     if not person_list(user=user).filter(pk=person.pk).exists():
         return False
-    if user_has_role(user, Role.REGULATOR):
+    # A regulator sees full numbers only where they regulate: a user who is also a trainer
+    # elsewhere must not see them through the trainer grant.
+    regulated = _NOTHING
+    for grant in _grants(user):
+        if grant.role == Role.REGULATOR:
+            regulated |= _grant_enterprise_q(grant)
+    if Employment.objects.filter(
+        person=person,
+        ended_on__isnull=True,
+        enterprise__in=Enterprise.objects.filter(regulated),
+    ).exists():
         return True
     return can_edit_person(user=user, person=person)
 

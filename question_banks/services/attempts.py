@@ -390,7 +390,9 @@ def attempt_submit(*, attempt: Attempt, client_id: str, now: dt.datetime | None 
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update().select_related("session", "rule").get(pk=attempt.pk)
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("session", "rule")
+            .get(pk=attempt.pk)
         )
         if attempt.status in FINISHED:
             return attempt  # a double click or a retried submit changes nothing
@@ -410,7 +412,9 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now: dt.datetime | None = Non
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
-            Attempt.objects.select_for_update().select_related("session", "rule").get(pk=attempt.pk)
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("session", "rule")
+            .get(pk=attempt.pk)
         )
         if attempt.status != Attempt.Status.IN_PROGRESS or now <= attempt.deadline + _grace(
             attempt

@@ -114,7 +114,7 @@ def question_edit(*, question: Question, actor: User | None, **changes) -> Quest
     """Change a question. Text changes make a new version; no attempt's version ever changes."""
     with transaction.atomic():
         question = (
-            Question.objects.select_for_update()
+            Question.objects.select_for_update(of=("self",))
             .select_related("current_version")
             .get(pk=question.pk)
         )
@@ -161,13 +161,11 @@ def question_fix_key(
             for v in question.versions.exclude(pk=fixed.pk)
             if [o["key"] for o in v.options] == [o["key"] for o in fixed.options]
         ]
-        attempts = (
-            Attempt.objects.filter(
-                items__version_id__in=same_options, status__in=["submitted", "expired"]
-            )
-            .distinct()
-            .select_related("session", "rule")
-        )
+        # A subquery rather than a join + DISTINCT: PostgreSQL refuses FOR UPDATE with DISTINCT.
+        used = AttemptItem.objects.filter(version_id__in=same_options).values("attempt_id")
+        attempts = Attempt.objects.filter(
+            pk__in=used, status__in=["submitted", "expired"]
+        ).select_related("session", "rule")
         for attempt in attempts.select_for_update(of=("self",)):
             old = attempt.score
             AttemptItem.objects.filter(attempt=attempt, version_id__in=same_options).update(

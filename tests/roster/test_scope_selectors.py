@@ -2,7 +2,8 @@
 
 import pytest
 
-from roster.models import Enterprise, Person
+from roster.choices import Role
+from roster.models import Enterprise, Person, RoleGrant, User
 from roster.selectors import can_see_full_id, employment_list, enterprise_list, person_get
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,15 @@ def test_full_id_only_for_those_who_need_it(world):
     assert can_see_full_id(user=world.trainee, person=world.person_a)
     assert not can_see_full_id(user=world.trainer, person=world.person_b)
     assert not can_see_full_id(user=world.enterprise_admin, person=world.person_b)
+
+
+def test_a_regulator_who_also_trains_elsewhere_sees_full_ids_only_where_they_regulate(world):
+    # The township-A chemicals regulator also trains in township B: they reach person_b as a
+    # trainer, and a trainer never sees full numbers.
+    RoleGrant.objects.create(
+        user=world.regulator_township_chem, role=Role.TRAINER, region=world.township_b
+    )
+    user = User.objects.get(pk=world.regulator_township_chem.pk)  # no cached grants
+    assert person_get(user=user, pk=world.person_b.pk) == world.person_b
+    assert not can_see_full_id(user=user, person=world.person_b)
+    assert can_see_full_id(user=user, person=world.person_a_chem)
