@@ -182,11 +182,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 WAGTAIL_SITE_NAME = "安全生产培训考试与持证管理系统"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+
+# Certificates: the verify URL printed in every QR code (scheme and host only; the QR upper-
+# cases it), the passphrase that encrypts signing keys at rest, and the PDF fonts (TrueType
+# files with Chinese, tried in order; the usual font paths when not set).
+CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", WAGTAILADMIN_BASE_URL)
+CERTIFICATE_KEY_PASSPHRASE = env("CERTIFICATE_KEY_PASSPHRASE", "")
+CERTIFICATE_FONT_PATHS = env_list("CERTIFICATE_FONT_PATHS", [])
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 SESSION_COOKIE_HTTPONLY = True

@@ -32,6 +32,7 @@ from question_banks.models import (
     WrongAnswer,
 )
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
+from question_banks.signals import attempt_passed
 from roster.models import Person
 
 OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
@@ -494,6 +495,9 @@ def _finish(attempt: Attempt, status: str, finished_at: dt.datetime) -> Attempt:
     attempt_grade(attempt)
     attempt.save(update_fields=["status", "finished_at", "score", "passed", "section_scores"])
     AttemptEvent.objects.create(attempt=attempt, kind=status)
+    if attempt.passed and attempt.session_id and attempt.kind == Attempt.Kind.OFFICIAL:
+        attempt_id = attempt.pk
+        transaction.on_commit(lambda: attempt_passed.send(sender=Attempt, attempt_id=attempt_id))
     return attempt
 
 

@@ -1,0 +1,410 @@
+"""Certificate types (rules as data), certificates with their history, signing keys and the
+verification log (ARCHITECTURE.md rules 5 and 6).
+
+A certificate row never loses its dates: a renewal or a replacement is a new row that points
+at the one it supersedes, and every change of state is a CertificateEvent with who and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roster.choices import PersonnelCategory
+from roster.models import Enterprise, Industry, Person
+
+
+class CertificateFamily(models.TextChoices):
+    SPECIAL_OPERATION = "special_operation", _("Special operation certificate")
+    PRINCIPAL_MANAGER = "principal_manager", _("Principal / safety manager certificate")
+    CONSTRUCTION = "construction", _("Construction safety certificate (A/B/C)")
+    INTERNAL = "internal", _("Internal post certificate")
+
+
+class CertificateType(models.Model):
+    """One kind of certificate and its rules: validity, review cycle, numbering, issuer."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    family = models.CharField(_("family"), max_length=30, choices=CertificateFamily.choices)
+    personnel_category = models.CharField(
+        _("personnel category"), max_length=30, choices=PersonnelCategory.choices
+    )
+    operation_category = models.CharField(_("operation category"), max_length=60, blank=True)
+    operation_item = models.CharField(_("operation item"), max_length=60, blank=True)
+    validity_years = models.PositiveSmallIntegerField(_("validity (years)"))
+    review_interval_years = models.PositiveSmallIntegerField(
+        _("review every (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the certificate has no review (复审) within its validity."),
+    )
+    review_training_hours = models.PositiveSmallIntegerField(_("review training hours"), default=0)
+    # 特种作业操作证: after 10 years of clean, continuous work the review may be every 6 years.
+    extended_review_after_years = models.PositiveSmallIntegerField(
+        _("longer review cycle after (clean years)"), null=True, blank=True
+    )
+    extended_review_interval_years = models.PositiveSmallIntegerField(
+        _("longer review cycle (years)"), null=True, blank=True
+    )
+    number_pattern = models.CharField(
+        _("number pattern"),
+        max_length=80,
+        default="{year}{issuer}{seq:06d}",
+        help_text=_("Fields: {year}, {issuer}, {type}, {seq:06d}, {id_number}."),
+    )
+    issuer_code = models.CharField(_("issuer code"), max_length=30)
+    issuer_name = models.CharField(_("issuing authority"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["family", "code"]
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostRequirement(models.Model):
+    """A post (工种) or a personnel category that needs a certificate type (持证上岗)."""
+
+    certificate_type = models.ForeignKey(
+        CertificateType, on_delete=models.CASCADE, related_name="requirements"
+    )
+    personnel_category = models.CharField(
+        _("personnel category"), max_length=30, choices=PersonnelCategory.choices, blank=True
+    )
+    post = models.CharField(
+        _("post / trade"), max_length=100, blank=True, help_text=_("Empty: every post.")
+    )
+    industry = models.ForeignKey(
+        Industry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("industry"),
+        help_text=_("Empty: every industry."),
+    )
+
+    class Meta:
+        verbose_name = _("post requirement")
+        verbose_name_plural = _("post requirements")
+
+    def __str__(self) -> str:
+        return f"{self.post or self.get_personnel_category_display()} → {self.certificate_type}"
+
+
+class NumberSequence(models.Model):
+    """The last number used per type, year and issuer; locked while a number is taken, so
+    numbers are unique and, since the lock is held until commit, free of gaps."""
+
+    certificate_type = models.ForeignKey(CertificateType, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    issuer_code = models.CharField(max_length=30)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_type", "year", "issuer_code"], name="unique_number_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_type_id} {self.year} {self.issuer_code}: {self.last}"
+
+
+class CertificateStatus(models.TextChoices):
+    """The stored state. Expired, expiring and review-due follow from the dates (see
+    Certificate.state), so they never need a job to flip them."""
+
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    CANCELLED = "cancelled", _("Cancelled")
+    REPLACED = "replaced", _("Replaced")
+
+
+class CertificateState(models.TextChoices):
+    """What a reader is told: the stored status combined with the dates."""
+
+    VALID = "valid", _("Valid")
+    EXPIRING = "expiring", _("Expiring soon")
+    REVIEW_DUE = "review_due", _("Review due")
+    EXPIRED = "expired", _("Expired")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    CANCELLED = "cancelled", _("Cancelled")
+    REPLACED = "replaced", _("Replaced")
+
+
+EXPIRING_WITHIN_DAYS = 90
+
+
+class CertificateQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None) -> CertificateQuerySet:
+        """Valid on that date: not withdrawn, within validity, review not overdue."""
+        on = on or timezone.localdate()
+        return self.filter(
+            status=CertificateStatus.VALID, valid_from__lte=on, valid_until__gte=on
+        ).filter(Q(next_review_on__isnull=True) | Q(next_review_on__gte=on))
+
+
+class Certificate(models.Model):
+    class Source(models.TextChoices):
+        EXAM = "exam", _("Exam passed")
+        MANUAL = "manual", _("Issued by an admin")
+        IMPORT = "import", _("Imported")
+        RENEWAL = "renewal", _("Renewal")
+        REPLACEMENT = "replacement", _("Replacement")
+
+    number = models.CharField(_("certificate number"), max_length=64, db_index=True)
+    certificate_type = models.ForeignKey(
+        CertificateType,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("certificate type"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("employer at issue"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CertificateStatus.choices, default="valid"
+    )
+    first_issued_on = models.DateField(_("first issued on"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    next_review_on = models.DateField(_("review due on"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    issuer_code = models.CharField(_("issuer code"), max_length=30)
+    issuer_name = models.CharField(_("issuing authority"), max_length=100)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    # Idempotency of automatic issuing: one certificate per passed attempt, ever.
+    attempt = models.OneToOneField(
+        "question_banks.Attempt",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    # Position in the signed status list offline verifiers download; random, never reused.
+    status_index = models.PositiveIntegerField(unique=True)
+    token = models.TextField(blank=True)
+    key_id = models.CharField(max_length=40, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        indexes = [
+            models.Index(fields=["valid_until"]),
+            models.Index(fields=["next_review_on"]),
+        ]
+        constraints = [
+            # A replaced card may keep its number (主要负责人 cards, "T" + ID number).
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=~Q(status="replaced"),
+                name="unique_live_certificate_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.person.name}"
+
+    def state(self, on: dt.date | None = None) -> str:
+        on = on or timezone.localdate()
+        if self.status != CertificateStatus.VALID:
+            return self.status
+        if self.valid_until < on:
+            return CertificateState.EXPIRED
+        if self.next_review_on and self.next_review_on < on:
+            return CertificateState.REVIEW_DUE
+        if (self.valid_until - on).days <= EXPIRING_WITHIN_DAYS or (
+            self.next_review_on and (self.next_review_on - on).days <= EXPIRING_WITHIN_DAYS
+        ):
+            return CertificateState.EXPIRING
+        return CertificateState.VALID
+
+    def get_state_display(self, on: dt.date | None = None) -> str:
+        return CertificateState(self.state(on)).label
+
+    @property
+    def number_is_id_number(self) -> bool:
+        return self.number.upper() == self.person.id_number.upper()
+
+
+class CertificateEvent(models.Model):
+    """Every change of a certificate, with who, when and why (rule 5)."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        IMPORTED = "imported", _("Imported")
+        REVIEWED = "reviewed", _("Reviewed")
+        SUSPENDED = "suspended", _("Suspended")
+        REINSTATED = "reinstated", _("Reinstated")
+        REVOKED = "revoked", _("Revoked")
+        CANCELLED = "cancelled", _("Cancelled")
+        RENEWED = "renewed", _("Renewed")
+        REPLACED = "replaced", _("Replaced")
+        RESIGNED = "resigned", _("QR code signed again")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    # What justified it: the attempt, the training hours, the old dates, the new number.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class SigningKeyRecord(models.Model):
+    """A certificate signing key. The private half is PKCS#8 PEM, encrypted with
+    CERTIFICATE_KEY_PASSPHRASE when set; retired keys stay published for verifiers."""
+
+    kid = models.CharField(max_length=40, unique=True)
+    private_pem = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    # Publish at least until this moment: the latest expiry of anything the key signed.
+    not_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class Verification(models.Model):
+    """One look-up of a certificate, for the holder's enterprise admin (no personal data of
+    the inspector beyond a coarse network and browser)."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Verify page")
+        API = "api", _("API")
+        COMMAND = "command", _("verify_qr")
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.SET_NULL, null=True, blank=True, related_name="verifications"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    result = models.CharField(max_length=30)
+    network = models.CharField(max_length=50, blank=True)  # e.g. 203.0.113.0/24
+    agent = models.CharField(max_length=60, blank=True)  # e.g. "Mobile Safari"
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.result}"
+
+
+class Reminder(models.Model):
+    """A reminder sent for a certificate at a threshold; unique so it is never sent twice."""
+
+    class Kind(models.TextChoices):
+        EXPIRY = "expiry", _("Expiry")
+        REVIEW = "review", _("Review")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    days_before = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind", "days_before", "due_on"], name="unique_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.kind} {self.days_before}"
+
+
+class Notification(models.Model):
+    """An in-app message for a user (also e-mailed when they have an address)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PdfBatch(models.Model):
+    """A background job rendering many certificates' PDFs into one zip, with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=200)
+    certificate_ids = models.JSONField(default=list)
+    variant = models.CharField(max_length=10, default="a4")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="certificates/batches/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title

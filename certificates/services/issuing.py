@@ -1,0 +1,256 @@
+"""Issuing certificates: automatically on a passed exam (idempotent per attempt), by an admin,
+in batch for a session, and as the renewal or replacement of an existing one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateStatus,
+    CertificateType,
+)
+from certificates.trust.status_list import MIN_SIZE, assign_random_index
+from roster.models import Person
+
+from .numbering import number_allocate
+from .signing import certificate_sign
+
+log = logging.getLogger(__name__)
+
+COMPUTE = object()  # "work the next review date out from the type"
+
+
+class CertificateError(Exception):
+    """A refused certificate operation, with a message for the user and a stable code."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class _UsedIndexes:
+    """The status-list indexes in use, asked of the database one at a time."""
+
+    def __contains__(self, index: object) -> bool:
+        return Certificate.objects.filter(status_index=index).exists()
+
+    def __len__(self) -> int:
+        return Certificate.objects.count()
+
+
+def certificate_dates(
+    ctype: CertificateType, valid_from: dt.date
+) -> tuple[dt.date, dt.date | None]:
+    """(valid until, next review) for a certificate valid from that day."""
+    valid_until = valid_from + relativedelta(years=ctype.validity_years) - dt.timedelta(days=1)
+    next_review = None
+    if ctype.review_interval_years:
+        due = valid_from + relativedelta(years=ctype.review_interval_years)
+        next_review = due if due <= valid_until else None
+    return valid_until, next_review
+
+
+def _holding(person: Person, ctype: CertificateType, on: dt.date) -> Certificate | None:
+    return Certificate.objects.filter(person=person, certificate_type=ctype).in_force(on).first()
+
+
+def certificate_create(
+    *,
+    person: Person,
+    ctype: CertificateType,
+    source: str,
+    actor=None,
+    on: dt.date | None = None,
+    enterprise=None,
+    attempt=None,
+    number: str = "",
+    first_issued_on: dt.date | None = None,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+    next_review_on: dt.date | object | None = COMPUTE,
+    issuer_code: str = "",
+    issuer_name: str = "",
+    supersedes: Certificate | None = None,
+    event: str = CertificateEvent.Kind.ISSUED,
+    reason: str = "",
+    details: dict | None = None,
+) -> Certificate:
+    """The one place a certificate row is made: number, status index, token, first event.
+
+    Runs in the caller's transaction (or its own): the number's sequence lock is held until
+    the certificate is committed."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=person.pk)  # one issue per person at a time
+        valid_from = valid_from or on
+        computed_until, computed_review = certificate_dates(ctype, valid_from)
+        valid_until = valid_until or computed_until
+        if next_review_on is COMPUTE:
+            next_review_on = computed_review
+        if valid_until < valid_from:
+            raise CertificateError(_("The validity ends before it starts."), "dates")
+        if enterprise is None:
+            current = person.employments.current().select_related("enterprise").first()
+            enterprise = current.enterprise if current else None
+        certificate = Certificate(
+            number=number or number_allocate(ctype=ctype, person=person, on=on),
+            certificate_type=ctype,
+            person=person,
+            enterprise=enterprise,
+            first_issued_on=first_issued_on or valid_from,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            next_review_on=next_review_on,
+            issuer_code=issuer_code or ctype.issuer_code,
+            issuer_name=issuer_name or ctype.issuer_name,
+            source=source,
+            attempt=attempt,
+            supersedes=supersedes,
+            issued_by=actor,
+        )
+        for tries in range(5):
+            certificate.status_index = assign_random_index(_UsedIndexes(), MIN_SIZE)
+            try:
+                with transaction.atomic():
+                    certificate.save()
+                break
+            except IntegrityError:
+                if (
+                    tries == 4
+                    or Certificate.objects.filter(number=certificate.number)
+                    .exclude(status=CertificateStatus.REPLACED)
+                    .exists()
+                ):
+                    raise
+                certificate.pk = None  # another issuer drew the same index: draw again
+        CertificateEvent.objects.create(
+            certificate=certificate,
+            kind=event,
+            by=actor,
+            reason=reason[:200],
+            details=details or {},
+        )
+        certificate_sign(certificate)
+    return certificate
+
+
+def certificate_issue(
+    *,
+    person: Person,
+    ctype: CertificateType,
+    actor,
+    reason: str = "",
+    on: dt.date | None = None,
+    attempt=None,
+) -> Certificate:
+    """Issue by an admin (after an exam held elsewhere, for instance). Refused while the
+    person already holds one of this type in force: renew or replace that one instead."""
+    on = on or timezone.localdate()
+    if not ctype.is_active:
+        raise CertificateError(_("This certificate type is no longer issued."), "inactive_type")
+    held = _holding(person, ctype, on)
+    if held is not None:
+        raise CertificateError(
+            _("%(name)s already holds %(number)s of this type; renew or replace it instead.")
+            % {"name": person.name, "number": held.number},
+            "already_held",
+        )
+    return certificate_create(
+        person=person,
+        ctype=ctype,
+        source=Certificate.Source.EXAM if attempt else Certificate.Source.MANUAL,
+        actor=actor,
+        on=on,
+        attempt=attempt,
+        reason=reason,
+    )
+
+
+def attempt_certificate_problem(attempt) -> str | None:
+    """Why a finished attempt does not earn its session's certificate, or None."""
+    from question_banks.models import Attempt
+    from question_banks.prerequisites import unmet
+    from question_banks.services.attempts import session_result_for
+
+    session = attempt.session
+    if session is None or attempt.kind != Attempt.Kind.OFFICIAL:
+        return _("Only an official exam session earns a certificate.")
+    if not session.certificate_type_code:
+        return _("This exam session issues no certificate.")
+    if not attempt.passed:
+        return _("%(name)s has not passed this exam.") % {"name": attempt.person.name}
+    counting = session_result_for(session=session, person=attempt.person)
+    if counting is None or counting.pk != attempt.pk:
+        return _("Another attempt of this person is the one that counts.")
+    reasons = unmet(person=attempt.person, session=session)
+    if reasons:
+        return " ".join(reasons)
+    return None
+
+
+def certificate_issue_for_attempt(*, attempt_id: int, actor=None) -> Certificate | None:
+    """Issue the certificate a passed attempt earns. Idempotent: keyed on the attempt, so a
+    retried task or a second batch run returns the existing certificate."""
+    from question_banks.models import Attempt
+
+    attempt = Attempt.objects.select_related("session", "person").get(pk=attempt_id)
+    existing = Certificate.objects.filter(attempt=attempt).first()
+    if existing is not None:
+        return existing
+    problem = attempt_certificate_problem(attempt)
+    if problem:
+        raise CertificateError(problem, "not_earned")
+    ctype = CertificateType.objects.filter(code=attempt.session.certificate_type_code).first()
+    if ctype is None:
+        raise CertificateError(
+            _("No certificate type has the code %(code)s.")
+            % {"code": attempt.session.certificate_type_code},
+            "unknown_type",
+        )
+    try:
+        return certificate_issue(
+            person=attempt.person,
+            ctype=ctype,
+            actor=actor,
+            attempt=attempt,
+            on=timezone.localtime(attempt.finished_at).date() if attempt.finished_at else None,
+            reason=_("Passed %(session)s") % {"session": attempt.session.name},
+        )
+    except IntegrityError:
+        # The same attempt issued concurrently by a retried task: the other one won.
+        existing = Certificate.objects.filter(attempt=attempt).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def session_issue_certificates(*, session, actor) -> tuple[list[Certificate], list[str]]:
+    """Batch: every person whose counting attempt passed gets their certificate.
+    Returns (certificates, problems); running it twice issues nothing twice."""
+    from question_banks.models import Attempt
+    from question_banks.services.attempts import session_result_for
+
+    issued, problems = [], []
+    person_ids = (
+        Attempt.objects.filter(session=session, passed=True)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    for person in Person.objects.filter(pk__in=person_ids).order_by("name"):
+        attempt = session_result_for(session=session, person=person)
+        if attempt is None or not attempt.passed:
+            continue
+        try:
+            issued.append(certificate_issue_for_attempt(attempt_id=attempt.pk, actor=actor))
+        except CertificateError as exc:
+            problems.append(f"{person.name}: {exc.message}")
+    return issued, problems

@@ -1,0 +1,72 @@
+"""The signing keys as a KeyRing, from the database.
+
+The first signature on a fresh installation makes the first key; `rotate_certificate_key`
+retires it and makes the next. Retired keys keep verifying what they signed (their public
+halves stay published until the last certificate they signed expires).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from certificates.models import SigningKeyRecord
+from certificates.trust.keys import (
+    KeyRing,
+    PublicKey,
+    SigningKey,
+    generate_signing_key,
+    private_key_from_pem,
+    private_key_to_pem,
+)
+
+
+def _signing_key(record: SigningKeyRecord) -> SigningKey:
+    return SigningKey(
+        kid=record.kid,
+        key=private_key_from_pem(record.private_pem),
+        not_before=record.created_at,
+        not_after=record.not_after,
+    )
+
+
+def _public(record: SigningKeyRecord) -> PublicKey:
+    return _signing_key(record).public
+
+
+def key_ring(*, create: bool = True) -> KeyRing:
+    """The active key (the newest that is not retired) and every published public key."""
+    records = list(SigningKeyRecord.objects.all())
+    now = timezone.now()
+    published = [r for r in records if r.not_after is None or r.not_after >= now]
+    active = next((r for r in reversed(records) if r.retired_at is None), None)
+    if active is None and create:
+        return KeyRing(key_create(), [_public(r) for r in published])
+    return KeyRing(
+        _signing_key(active) if active else None,
+        [_public(r) for r in published if active is None or r.pk != active.pk],
+    )
+
+
+def key_create() -> SigningKey:
+    """A new active key; the previous active one is retired (and stays published)."""
+    with transaction.atomic():
+        now = timezone.now()
+        SigningKeyRecord.objects.select_for_update().filter(retired_at__isnull=True).update(
+            retired_at=now
+        )
+        key = generate_signing_key(not_before=now.replace(microsecond=0))
+        SigningKeyRecord.objects.create(
+            kid=key.kid, private_pem=private_key_to_pem(key.key), created_at=key.not_before
+        )
+    return key
+
+
+def key_note_signature(kid: str, expires: dt.datetime) -> None:
+    """Keep the key published at least until the latest expiry it signed."""
+    SigningKeyRecord.objects.filter(kid=kid).filter(
+        Q(not_after__isnull=True) | Q(not_after__lt=expires)
+    ).update(not_after=expires)

@@ -1,0 +1,234 @@
+"""A certificate's life after issue: review (复审), suspension, revocation, cancellation (注销),
+renewal (延续) and replacement (补证/换证). Each step is an event with who, when and why; a
+renewal or replacement is a new certificate that supersedes the old one, whose dates stay."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import Certificate, CertificateEvent, CertificateStatus
+
+from .issuing import CertificateError, certificate_create, certificate_dates
+from .signing import certificate_sign
+
+
+def _locked(certificate: Certificate) -> Certificate:
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("certificate_type", "person")
+        .get(pk=certificate.pk)
+    )
+
+
+def _need_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Give a reason; it is kept with the certificate."), "reason")
+    return reason[:200]
+
+
+def _event(certificate, kind, actor, reason="", **details) -> None:
+    CertificateEvent.objects.create(
+        certificate=certificate, kind=kind, by=actor, reason=reason, details=details
+    )
+
+
+def certificate_review(
+    *,
+    certificate: Certificate,
+    actor,
+    on: dt.date | None = None,
+    training_hours: float = 0,
+    attempt=None,
+    clean_years: int = 0,
+    reason: str = "",
+) -> Certificate:
+    """Record a passed review: the training and exam that justified it, and the next date.
+
+    After enough clean years in the trade (特种作业: 10) the next review moves to the longer
+    cycle (6 years) where the type allows it."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        certificate = _locked(certificate)
+        ctype = certificate.certificate_type
+        if certificate.status != CertificateStatus.VALID:
+            raise CertificateError(
+                _("A %(state)s certificate cannot be reviewed.")
+                % {"state": certificate.get_status_display()},
+                "not_valid",
+            )
+        if certificate.next_review_on is None:
+            raise CertificateError(_("This certificate has no review due."), "no_review")
+        if certificate.valid_until < on:
+            raise CertificateError(
+                _("The certificate expired on %(date)s; it must be issued again.")
+                % {"date": certificate.valid_until.isoformat()},
+                "expired",
+            )
+        if certificate.next_review_on < on:
+            # 特种作业: a missed review voids the certificate.
+            raise CertificateError(
+                _("The review was due on %(date)s and was missed; the certificate is void.")
+                % {"date": certificate.next_review_on.isoformat()},
+                "review_missed",
+            )
+        if training_hours < ctype.review_training_hours:
+            raise CertificateError(
+                _("A review needs %(need)s hours of review training; %(done)s recorded.")
+                % {"need": ctype.review_training_hours, "done": training_hours},
+                "hours",
+            )
+        if attempt is not None and not attempt.passed:
+            raise CertificateError(_("The review exam was not passed."), "not_passed")
+        interval = ctype.review_interval_years
+        if (
+            ctype.extended_review_after_years
+            and ctype.extended_review_interval_years
+            and clean_years >= ctype.extended_review_after_years
+        ):
+            interval = ctype.extended_review_interval_years
+        due = certificate.next_review_on + relativedelta(years=interval)
+        old = certificate.next_review_on
+        certificate.last_reviewed_on = on
+        certificate.next_review_on = due if due < certificate.valid_until else None
+        certificate.save(update_fields=["last_reviewed_on", "next_review_on"])
+        _event(
+            certificate,
+            CertificateEvent.Kind.REVIEWED,
+            actor,
+            reason[:200],
+            training_hours=training_hours,
+            attempt=attempt.pk if attempt else None,
+            clean_years=clean_years,
+            previous_due=old.isoformat(),
+            next_due=certificate.next_review_on.isoformat() if certificate.next_review_on else None,
+        )
+        certificate_sign(certificate)  # the QR must not outlive the next review date
+    return certificate
+
+
+_TRANSITIONS = {
+    # kind: (allowed from, new status)
+    CertificateEvent.Kind.SUSPENDED: ({CertificateStatus.VALID}, CertificateStatus.SUSPENDED),
+    CertificateEvent.Kind.REINSTATED: ({CertificateStatus.SUSPENDED}, CertificateStatus.VALID),
+    CertificateEvent.Kind.REVOKED: (
+        {CertificateStatus.VALID, CertificateStatus.SUSPENDED},
+        CertificateStatus.REVOKED,
+    ),
+    CertificateEvent.Kind.CANCELLED: (
+        {CertificateStatus.VALID, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED},
+        CertificateStatus.CANCELLED,
+    ),
+}
+
+
+def certificate_change_status(
+    *, certificate: Certificate, kind: str, actor, reason: str
+) -> Certificate:
+    """Suspend, reinstate, revoke (撤销) or cancel (注销), with the reason kept."""
+    reason = _need_reason(reason)
+    allowed, new_status = _TRANSITIONS[kind]
+    with transaction.atomic():
+        certificate = _locked(certificate)
+        if certificate.status not in allowed:
+            raise CertificateError(
+                _("A %(state)s certificate cannot be changed that way.")
+                % {"state": certificate.get_status_display()},
+                "transition",
+            )
+        old = certificate.status
+        certificate.status = new_status
+        certificate.save(update_fields=["status"])
+        _event(certificate, kind, actor, reason, previous=old)
+    return certificate
+
+
+def certificate_renew(
+    *, certificate: Certificate, actor, reason: str, on: dt.date | None = None, attempt=None
+) -> Certificate:
+    """延续/换证 at the end of the validity: a new record from the day after the old one ends
+    (or from today if it has already ended), keeping the number and the first-issue date."""
+    reason = _need_reason(reason)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        old = _locked(certificate)
+        if old.status not in (CertificateStatus.VALID,):
+            raise CertificateError(
+                _("A %(state)s certificate cannot be renewed.")
+                % {"state": old.get_status_display()},
+                "not_valid",
+            )
+        if attempt is not None and not attempt.passed:
+            raise CertificateError(_("The renewal exam was not passed."), "not_passed")
+        valid_from = max(on, old.valid_until + dt.timedelta(days=1))
+        old.status = CertificateStatus.REPLACED
+        old.save(update_fields=["status"])
+        _event(old, CertificateEvent.Kind.RENEWED, actor, reason)
+        valid_until, next_review = certificate_dates(old.certificate_type, valid_from)
+        new = certificate_create(
+            person=old.person,
+            ctype=old.certificate_type,
+            source=Certificate.Source.RENEWAL,
+            actor=actor,
+            on=on,
+            number=old.number,
+            first_issued_on=old.first_issued_on,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            next_review_on=next_review,
+            enterprise=old.enterprise,
+            supersedes=old,
+            reason=reason,
+            details={"supersedes": old.number, "attempt": attempt.pk if attempt else None},
+        )
+        old.events.filter(kind=CertificateEvent.Kind.RENEWED).update(
+            details={"superseded_by": new.pk}
+        )
+    return new
+
+
+def certificate_replace(
+    *, certificate: Certificate, actor, reason: str, new_number: bool = False
+) -> Certificate:
+    """补证/换证 of a lost or damaged card: the same dates on a new record; the old one is
+    marked replaced and its QR stops verifying as valid."""
+    reason = _need_reason(reason)
+    with transaction.atomic():
+        old = _locked(certificate)
+        if old.status not in (CertificateStatus.VALID, CertificateStatus.SUSPENDED):
+            raise CertificateError(
+                _("A %(state)s certificate cannot be replaced.")
+                % {"state": old.get_status_display()},
+                "not_valid",
+            )
+        carried_status = old.status
+        old.status = CertificateStatus.REPLACED
+        old.save(update_fields=["status"])
+        _event(old, CertificateEvent.Kind.REPLACED, actor, reason)
+        new = certificate_create(
+            person=old.person,
+            ctype=old.certificate_type,
+            source=Certificate.Source.REPLACEMENT,
+            actor=actor,
+            number="" if new_number else old.number,
+            first_issued_on=old.first_issued_on,
+            valid_from=old.valid_from,
+            valid_until=old.valid_until,
+            next_review_on=old.next_review_on,
+            issuer_code=old.issuer_code,
+            issuer_name=old.issuer_name,
+            enterprise=old.enterprise,
+            supersedes=old,
+            reason=reason,
+            details={"supersedes": old.number},
+        )
+        if new.last_reviewed_on != old.last_reviewed_on or carried_status != new.status:
+            new.last_reviewed_on = old.last_reviewed_on
+            new.status = carried_status
+            new.save(update_fields=["last_reviewed_on", "status"])
+    return new

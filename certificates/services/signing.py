@@ -1,0 +1,74 @@
+"""A certificate's signed QR token and verify URL (ARCHITECTURE.md rule 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from certificates.models import Certificate, CertificateEvent
+from certificates.trust.tokens import (
+    CHINA_TZ,
+    CertificateClaims,
+    latest_expiry,
+    sign_certificate_token,
+    verify_url,
+)
+
+from .keys import key_note_signature, key_ring
+
+_SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
+
+
+def certificate_claims(certificate: Certificate) -> CertificateClaims:
+    ctype = certificate.certificate_type
+    person = certificate.person
+    return CertificateClaims(
+        number=certificate.number,
+        issuer=certificate.issuer_code,
+        name=person.name,
+        id_masked=person.id_number_masked,
+        type_code=ctype.code,
+        sex=_SEX_CODES.get(person.sex, 0),
+        category=ctype.operation_category or None,
+        item=ctype.operation_item or None,
+        first_issued=certificate.first_issued_on,
+        valid_from=certificate.valid_from,
+        valid_to=certificate.valid_until,
+        next_review=certificate.next_review_on,
+        issuer_name=certificate.issuer_name,
+        status_index=certificate.status_index,
+    )
+
+
+def certificate_sign(certificate: Certificate, *, actor=None, event: bool = False) -> str:
+    """Sign (again) and store the token. Signing again is needed when the dates in it change
+    (a review moves the next review date, and a QR must not outlive it)."""
+    claims = certificate_claims(certificate)
+    ring = key_ring()
+    expires = latest_expiry(claims)
+    issued_at = timezone.now()
+    if expires <= issued_at:
+        # An imported or long-lapsed certificate: its QR must still prove whose it is and say
+        # it has lapsed, so it is signed as of its first valid day (iat must precede exp).
+        issued_at = dt.datetime.combine(claims.valid_from, dt.time(), tzinfo=CHINA_TZ)
+    token = sign_certificate_token(claims, ring.active, issued_at=issued_at)
+    key_note_signature(ring.active.kid, expires)
+    certificate.token = token
+    certificate.key_id = ring.active.kid
+    certificate.save(update_fields=["token", "key_id"])
+    if event:
+        CertificateEvent.objects.create(
+            certificate=certificate,
+            kind=CertificateEvent.Kind.RESIGNED,
+            by=actor,
+            details={"kid": ring.active.kid},
+            at=timezone.now(),
+        )
+    return token
+
+
+def certificate_verify_url(certificate: Certificate) -> str:
+    """The URL printed in the QR: upper case, so the QR is one alphanumeric segment."""
+    return verify_url(settings.CERTIFICATE_VERIFY_BASE_URL, certificate.token)

@@ -1,0 +1,28 @@
+"""Receivers: issue on a passed exam; rebuild the status list when a certificate changes."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from question_banks.signals import attempt_passed
+
+from .models import Certificate
+from .services.status import status_list_invalidate
+
+
+@receiver(attempt_passed, dispatch_uid="certificates.issue_on_pass")
+def issue_on_pass(sender, attempt_id: int, **kwargs) -> None:
+    from question_banks.models import Attempt
+
+    if not (
+        Attempt.objects.filter(pk=attempt_id).exclude(session__certificate_type_code="").exists()
+    ):
+        return
+    from .tasks import issue_certificate_for_attempt_task
+
+    issue_certificate_for_attempt_task.delay(attempt_id)
+
+
+@receiver(post_save, sender=Certificate, dispatch_uid="certificates.status_list_changed")
+def certificate_saved(sender, instance: Certificate, **kwargs) -> None:
+    transaction.on_commit(status_list_invalidate)

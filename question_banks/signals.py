@@ -1,0 +1,7 @@
+"""Signals other apps listen to, so the exam engine never imports them (certificates issue
+on a pass through `attempt_passed`)."""
+
+from django.dispatch import Signal
+
+# Sent after the transaction that graded the attempt commits; kwargs: attempt_id.
+attempt_passed = Signal()
