@@ -341,6 +341,7 @@ def _seed_sessions(rule: PaperRule, now: dt.datetime) -> tuple[int, int]:
             "is_published": True,
             "opens_at": now - dt.timedelta(days=40),
             "closes_at": now - dt.timedelta(days=38),
+            "certificate_type_code": "TZ-DG",
         },
     )
     session_add_candidates(session=closed, actor=None, people=people)
