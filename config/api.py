@@ -22,3 +22,4 @@ api = NinjaAPI(
 )
 api.add_router("/", roster_router)
 api.add_router("/", exams_router)
+api.add_router("/", "certificates.api.router")

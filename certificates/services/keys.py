@@ -8,7 +8,9 @@ halves stay published until the last certificate they signed expires).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +36,25 @@ def _signing_key(record: SigningKeyRecord) -> SigningKey:
 
 
 def _public(record: SigningKeyRecord) -> PublicKey:
-    return _signing_key(record).public
+    return replace(_signing_key(record).public, retired=record.retired_at is not None)
+
+
+_PUBLISHED_CACHE_KEY = "certificates:published-keys"
+
+
+def published_jwks() -> dict:
+    """The JWKS of every published public key (retired ones marked), cached: building it
+    decrypts every private key, which must not happen on each verification."""
+    document = cache.get(_PUBLISHED_CACHE_KEY)
+    if document is None:
+        document = key_ring(create=False).to_jwks()
+        cache.set(_PUBLISHED_CACHE_KEY, document, 3600)
+    return document
+
+
+def public_ring() -> KeyRing:
+    """The keys verification trusts, without any private half."""
+    return KeyRing.from_jwks(published_jwks())
 
 
 def key_ring(*, create: bool = True) -> KeyRing:
@@ -62,6 +82,8 @@ def key_create() -> SigningKey:
         SigningKeyRecord.objects.create(
             kid=key.kid, private_pem=private_key_to_pem(key.key), created_at=key.not_before
         )
+        transaction.on_commit(lambda: cache.delete(_PUBLISHED_CACHE_KEY))
+    cache.delete(_PUBLISHED_CACHE_KEY)
     return key
 
 

@@ -1,0 +1,75 @@
+"""Certificate endpoints of the JSON API (see config/api.py).
+
+`GET /api/verify/{token}` is public (auth=None): the same verdict as the verify page and
+`verify_qr`, rate limited per client network like the page, and logged the same way.
+"""
+
+# No `from __future__ import annotations` here: Ninja reads the annotations at import time.
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Router, Schema, Status
+
+from .models import Verification
+from .services import verification as service
+from .views.verify import client_of
+
+router = Router(tags=["certificates"])
+
+
+class VerifyOut(Schema):
+    valid: bool = Field(description="Genuine signature AND in force today.")
+    status: str = Field(
+        description="valid, expiring, review_due, expired, suspended, revoked, cancelled, "
+        "replaced, invalid (signature failed) or unknown (genuine, but not in the register)."
+    )
+    status_label: str
+    number: str | None = Field(description="Masked when it contains the holder's ID number.")
+    holder_name: str | None
+    holder_sex: str | None = Field(description="M or F.")
+    holder_id_masked: str | None
+    type: str | None = Field(description="Certificate type code.")
+    type_name: str | None
+    operation_category: str | None
+    operation_item: str | None
+    first_issued: dt.date | None
+    valid_from: dt.date | None
+    expires: dt.date | None = Field(description="Last day of validity.")
+    next_review: dt.date | None
+    last_reviewed: dt.date | None
+    issuer: str | None
+    issuer_code: str | None
+    signature: str = Field(
+        description="ok, or why it failed: bad_signature, unknown_key, malformed, not_yet_valid."
+    )
+    key_id: str | None
+    status_source: str = Field(description="live (the register), or empty when unknown.")
+    status_as_of: dt.datetime | None
+    status_list_stale: bool
+    checked_at: dt.datetime
+
+
+class Refusal(Schema):
+    detail: str
+    code: str
+
+
+@router.get(
+    "/verify/{token}",
+    auth=None,
+    response={200: VerifyOut, 429: Refusal},
+    summary="Verify a certificate QR token (public)",
+    url_name="certificate_verify",
+)
+def verify(request: HttpRequest, token: str, response: HttpResponse):
+    # The answer names a person and changes with the register: never store it in a cache.
+    response["Cache-Control"] = "no-store"
+    network, agent = client_of(request)
+    if not service.verification_allowed(network):
+        response["Retry-After"] = str(service.RATE_WINDOW_SECONDS)
+        return Status(429, {"detail": service.rate_limit_message(), "code": "rate_limited"})
+    verdict = service.certificate_verify(token=token)
+    service.verification_log(
+        verdict=verdict, channel=Verification.Channel.API, network=network, agent=agent
+    )
+    return verdict.to_dict()

@@ -1,0 +1,364 @@
+"""Public verification of a certificate QR: what the verify page, the JSON API and `verify_qr`
+all answer, so the three cannot drift apart.
+
+A verdict is built in two steps. First the signature: the token is checked offline against
+the key ring (a forged, altered, truncated or foreign token stops here, and nothing it claims
+is shown). Then the live status: the row is found by the claims' status index AND number
+(numbers survive a replacement, the index does not, so the old card of a replaced pair shows
+"Replaced" rather than its successor's status), and Certificate.state() adds what the dates
+say. An offline verifier has no row: it takes the status from a signed status list when it
+has one, and otherwise from the dates inside the token.
+
+Privacy: a Verification row keeps the certificate, a coarse network (/24, /64) and a coarse
+browser name, never the address or the token; numbers that are ID numbers are shown masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import (
+    Certificate,
+    CertificateState,
+    CertificateStatus,
+    Verification,
+)
+from certificates.trust.keys import KeyRing
+from certificates.trust.status_list import Status, StatusListToken
+from certificates.trust.tokens import Reason, VerifyResult, verify_token
+from roster.identity import mask_id_number
+
+from .keys import public_ring, published_jwks
+
+# Status codes beyond CertificateState: the signature failed; or it holds but the live row
+# is gone, so nothing says whether the certificate is still in force.
+INVALID = "invalid"
+UNKNOWN = "unknown"
+IN_FORCE = (CertificateState.VALID, CertificateState.EXPIRING)
+# A genuine signature whose token has merely passed its exp still proves whose card it is.
+_GENUINE = (Reason.OK, Reason.EXPIRED)
+
+# Default 60 look-ups a minute per client network (a /24 or a /64), page and API together.
+DEFAULT_RATE_LIMIT = 60
+RATE_WINDOW_SECONDS = 60
+
+_SEX = {1: "M", 2: "F"}  # GB/T 2261.1 codes in the token
+_ID_NUMBER_IN_NUMBER = re.compile(r"^([A-Za-z]{0,4})(\d{17}[\dXx])$")
+
+
+def status_labels() -> dict[str, str]:
+    """The banner text for every status code (English msgids; the catalogue says 有效 etc.)."""
+    return {
+        CertificateState.VALID: _("Valid"),
+        # Still in force: the banner says valid; the page adds when it runs out.
+        CertificateState.EXPIRING: _("Valid"),
+        CertificateState.REVIEW_DUE: _("Review due"),
+        CertificateState.EXPIRED: _("Expired"),
+        CertificateState.SUSPENDED: _("Suspended"),
+        CertificateState.REVOKED: _("Revoked"),
+        CertificateState.CANCELLED: _("Cancelled"),
+        CertificateState.REPLACED: _("Replaced"),
+        INVALID: _("Invalid or forged"),
+        UNKNOWN: _("Genuine, status unknown"),
+    }
+
+
+def display_number(number: str) -> str:
+    """A certificate number as the public may see it: "T" + an ID number is masked."""
+    match = _ID_NUMBER_IN_NUMBER.match(number or "")
+    if match:
+        return match.group(1) + mask_id_number(match.group(2).upper())
+    return number
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to "is this QR genuine, and is the certificate in force today?"."""
+
+    signature: VerifyResult
+    status: str
+    checked_at: dt.datetime
+    certificate: Certificate | None = None
+    # Where the status came from: "live" (the database), "status_list" (a signed list
+    # file, as of `status_as_of`), "token" (the dates signed into the QR) or "" (none).
+    source: str = ""
+    status_as_of: dt.datetime | None = None
+    status_list_stale: bool = False
+
+    @property
+    def genuine(self) -> bool:
+        return self.signature.reason in _GENUINE and self.signature.claims is not None
+
+    @property
+    def valid(self) -> bool:
+        return self.genuine and self.status in IN_FORCE
+
+    @property
+    def label(self) -> str:
+        return status_labels()[self.status]
+
+    @property
+    def result(self) -> str:
+        """What the verification log keeps (at most 30 characters)."""
+        if self.genuine:
+            return self.status
+        return f"{INVALID}:{self.signature.reason}"[:30]
+
+    def fields(self) -> dict[str, Any]:
+        """The national lookup's fields (dates as dates), from the live row when there is
+        one (a review moves dates after printing), otherwise from the signed claims."""
+        cert, claims = self.certificate, self.signature.claims
+        if cert is not None:
+            ctype, person = cert.certificate_type, cert.person
+            return {
+                "number": display_number(cert.number),
+                "holder_name": person.name,
+                "holder_sex": person.sex or None,
+                "holder_id_masked": person.id_number_masked,
+                "type": ctype.code,
+                "type_name": ctype.name,
+                "operation_category": ctype.operation_category or None,
+                "operation_item": ctype.operation_item or None,
+                "first_issued": cert.first_issued_on,
+                "valid_from": cert.valid_from,
+                "expires": cert.valid_until,
+                "next_review": cert.next_review_on,
+                "last_reviewed": cert.last_reviewed_on,
+                "issuer": cert.issuer_name,
+                "issuer_code": cert.issuer_code,
+            }
+        if claims is None or not self.genuine:
+            return dict.fromkeys(_FIELD_NAMES)
+        return {
+            "number": display_number(claims.number),
+            "holder_name": claims.name,
+            "holder_sex": _SEX.get(claims.sex or 0),
+            "holder_id_masked": claims.id_masked,
+            "type": claims.type_code,
+            "type_name": None,
+            "operation_category": claims.category,
+            "operation_item": claims.item,
+            "first_issued": claims.first_issued,
+            "valid_from": claims.valid_from,
+            "expires": claims.valid_to,
+            "next_review": claims.next_review,
+            "last_reviewed": None,  # only the live row knows when a review happened
+            "issuer": claims.issuer_name,
+            "issuer_code": claims.issuer,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON of /api/verify/<token> and of verify_qr (the same keys, always)."""
+        out: dict[str, Any] = {
+            "valid": self.valid,
+            "status": self.status,
+            "status_label": str(self.label),
+        }
+        for name, value in self.fields().items():
+            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        out.update(
+            {
+                "signature": "ok" if self.genuine else str(self.signature.reason),
+                "key_id": self.signature.kid,
+                "status_source": self.source,
+                "status_as_of": self.status_as_of.isoformat() if self.status_as_of else None,
+                "status_list_stale": self.status_list_stale,
+                "checked_at": self.checked_at.isoformat(),
+            }
+        )
+        return out
+
+
+_FIELD_NAMES = (
+    "number",
+    "holder_name",
+    "holder_sex",
+    "holder_id_masked",
+    "type",
+    "type_name",
+    "operation_category",
+    "operation_item",
+    "first_issued",
+    "valid_from",
+    "expires",
+    "next_review",
+    "last_reviewed",
+    "issuer",
+    "issuer_code",
+)
+
+
+def _state_from_dates(claims, on: dt.date) -> str:
+    """What the signed dates alone say, by the same rule as a live row (Certificate.state)."""
+    return Certificate(
+        status=CertificateStatus.VALID,
+        valid_from=claims.valid_from or claims.valid_to,
+        valid_until=claims.valid_to,
+        next_review_on=claims.next_review,
+    ).state(on)
+
+
+_LIST_STATES = {
+    # The list folds cancelled and replaced into "revoked": all three are withdrawn.
+    Status.REVOKED: CertificateState.REVOKED,
+    Status.SUSPENDED: CertificateState.SUSPENDED,
+    Status.REVIEW_OVERDUE: CertificateState.REVIEW_DUE,
+}
+
+
+def certificate_verify(
+    *,
+    token: str,
+    ring: KeyRing | None = None,
+    live: bool = True,
+    status_list: StatusListToken | None = None,
+    now: dt.datetime | None = None,
+) -> Verdict:
+    """Verify a token (or a whole verify URL). Never raises for bad input.
+
+    ``ring``: the keys to trust (default: the database's published ring). ``live``: look the
+    status up in the database; otherwise take it from ``status_list`` (already verified by
+    the caller) or from the token's dates.
+    """
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    ring = ring if ring is not None else public_ring()
+    result = verify_token(token, ring, now=now)
+    claims = result.claims
+    if result.reason not in _GENUINE or claims is None:
+        return Verdict(signature=result, status=INVALID, checked_at=now)
+    if live:
+        certificate = (
+            Certificate.objects.select_related("certificate_type", "person")
+            .filter(status_index=claims.status_index, number=claims.number)
+            .first()
+            if claims.status_index is not None
+            else None
+        )
+        if certificate is None:
+            return Verdict(signature=result, status=UNKNOWN, checked_at=now)
+        return Verdict(
+            signature=result,
+            status=str(certificate.state(on)),
+            checked_at=now,
+            certificate=certificate,
+            source="live",
+            status_as_of=now,
+        )
+    by_dates = str(_state_from_dates(claims, on))
+    if status_list is not None and status_list.status_list is not None:
+        listed = (
+            status_list.status_of(claims.status_index) if claims.status_index is not None else None
+        )
+        if listed is not None:
+            return Verdict(
+                signature=result,
+                status=str(_LIST_STATES.get(listed, by_dates)),
+                checked_at=now,
+                source="status_list",
+                status_as_of=status_list.issued_at,
+                status_list_stale=status_list.stale(now) or not status_list.valid,
+            )
+    return Verdict(signature=result, status=by_dates, checked_at=now, source="token")
+
+
+# --------------------------------------------------------------------------- the log
+
+
+def client_network(address: str | None) -> str:
+    """The client's network, coarse enough not to identify a person: a /24 or a /64."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+_BROWSERS = (
+    # Order matters: Edge and WeChat also say "Chrome", Chrome also says "Safari".
+    ("MicroMessenger", "WeChat"),
+    ("AlipayClient", "Alipay"),
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+    ("python", "Python"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("HarmonyOS", "HarmonyOS"),
+    ("Linux", "Linux"),
+)
+
+
+def client_agent(user_agent: str | None) -> str:
+    """A coarse browser and system such as "Chrome/Android"; never the whole string."""
+    text = user_agent or ""
+    if not text:
+        return ""
+    browser = next((name for needle, name in _BROWSERS if needle in text), "Other")
+    system = next((name for needle, name in _SYSTEMS if needle in text), "")
+    return f"{browser}/{system}" if system else browser
+
+
+def verification_log(
+    *, verdict: Verdict, channel: str, network: str = "", agent: str = ""
+) -> Verification:
+    """One row per look-up, for the holder's enterprise (who checked how often, roughly)."""
+    return Verification.objects.create(
+        certificate=verdict.certificate,
+        channel=channel,
+        result=verdict.result,
+        network=network[:50],
+        agent=agent[:60],
+    )
+
+
+def verification_allowed(network: str) -> bool:
+    """Count one look-up for the network; False once it has used up this minute's share.
+
+    A fixed window that starts with the first look-up (cache.add then incr keeps the key's
+    expiry), in the shared cache so every web process counts together."""
+    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    if not limit:
+        return True
+    key = f"certificates:verify-rate:{network or 'unknown'}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a fresh window
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count <= limit
+
+
+# --------------------------------------------------------------------------- published keys
+
+
+def published_keys() -> dict[str, Any]:
+    """The JWKS offline verifiers trust: every published public key, retired ones marked."""
+    return published_jwks()
+
+
+def rate_limit_message() -> str:
+    return _("Too many look-ups from your network. Please wait a minute and try again.")
