@@ -19,3 +19,23 @@ def issue_certificate_for_attempt_task(attempt_id: int) -> str | None:
         log.info("attempt %s earns no certificate: %s", attempt_id, exc.code)
         return None
     return certificate.number if certificate else None
+
+
+@shared_task(acks_late=True)
+def send_reminders_task() -> int:
+    """Daily: expiry and review reminders. Safe to run twice: each reminder is sent once."""
+    from .services.reminders import reminders_send
+
+    return reminders_send()
+
+
+@shared_task(acks_late=True)
+def render_pdf_batch_task(batch_id: int) -> str | None:
+    """Render a batch of certificate PDFs into a zip. A finished batch is not rendered again;
+    one left running by a dead worker (redelivered, acks_late) is rendered from the start."""
+    # Imported here so loading the tasks module (every worker, every web process) does not
+    # pull in reportlab and the PDF layout.
+    from .services.batches import pdf_batch_run
+
+    batch = pdf_batch_run(batch_id)
+    return batch.status if batch else None

@@ -1,0 +1,294 @@
+"""Certificate figures: PDFs per second (one process, then N worker processes) and verify
+requests per second.
+
+    .venv/bin/python bench/bench_certificates.py [--people 120] [--workers 2] [--repeat 5]
+        [--postgres] [--keep DIR]
+
+Builds a throwaway database (SQLite in a temporary folder, or with ``--postgres`` a
+PostgreSQL database on BENCH_PG_ADMIN, dropped at the end), issues one certificate to each of
+``--people`` holders (every other one with a 413 x 579 px photo, the 1-inch ID photo size),
+then reports, as median and spread over ``--repeat`` runs:
+- the machine's floor in the same run: a trivial call, SHA-256 of 1 KB, a ``SELECT 1``;
+- certificate PDFs (load the row as a download does + render), A4 and card, one process;
+- the same with N worker processes rendering in parallel (a fork pool, as Celery's prefork
+  workers would), each with its own database connection;
+- a batch zip job (``pdf_batch_run``) of every certificate;
+- verify requests through Django's test Client on ``/api/verify/<token>`` when that URL
+  resolves, otherwise ``verify_token`` + the database look-up by status index (said so).
+Never asserts times. ``--keep DIR`` also writes one A4 and one card PDF there to look at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import io
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+DB_NAME = f"bench_certificates_{os.getpid()}"
+WORKDIR = Path(tempfile.mkdtemp(prefix="bench_certificates_"))
+
+
+def rates(fn, n: int, repeat: int) -> list[float]:
+    """Operations per second of ``repeat`` runs of ``n`` calls (after one warm-up call)."""
+    fn()
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        out.append(n / (time.perf_counter() - start))
+    return out
+
+
+def show(label: str, samples: list[float], unit: str = "/s") -> None:
+    med, lo, hi = statistics.median(samples), min(samples), max(samples)
+    spread = (hi - lo) / med * 100 if med else 0
+    print(f"  {label:<56} {med:>10,.1f}{unit}   (min {lo:,.1f}, max {hi:,.1f}; ±{spread / 2:.0f}%)")
+
+
+def setup_django(postgres: bool) -> None:
+    if postgres:
+        os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
+    os.environ["DJANGO_MEDIA_ROOT"] = str(WORKDIR / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+    from django.test.utils import setup_test_environment
+
+    django.setup()
+    setup_test_environment()  # the test Client's host "testserver" is allowed
+
+
+def create_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def build(people: int) -> list[int]:
+    """Migrate, make holders and issue each one certificate; returns the certificate ids."""
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+    from PIL import Image
+
+    from certificates.models import CertificateType
+    from certificates.services.issuing import certificate_issue
+    from roster.models import Enterprise, Industry, Person, Region
+    from tests.factories import make_id_number, make_uscc
+
+    call_command("migrate", verbosity=0)
+    province = Region.objects.create(code="990000", name="示范省", level=1)
+    enterprise = Enterprise.objects.create(
+        uscc=make_uscc(1), name="示范企业", region=province, industry=Industry.objects.first()
+    )
+    ctype = CertificateType.objects.get(code="TZ-DG")
+    buf = io.BytesIO()
+    Image.new("RGB", (413, 579), (70, 110, 170)).save(buf, format="JPEG", quality=85)
+    photo = buf.getvalue()
+    ids = []
+    for i in range(people):
+        birth = dt.date(1970 + i % 30, 1 + i // 30 % 12, 1 + i // 360 % 28)
+        person = Person(id_number=make_id_number(birth=birth, seq=i), name=f"欧阳{i}")
+        person.clean()  # checks the ID number and takes sex and birth date from it
+        person.save()
+        if i % 2 == 0:
+            person.photo.save(f"{i}.jpg", ContentFile(photo))
+        person.employments.create(enterprise=enterprise)
+        ids.append(certificate_issue(person=person, ctype=ctype, actor=None).pk)
+    return ids
+
+
+def render_one(pk: int, variant: str) -> int:
+    """What a download does: load the certificate with its type and holder, render it."""
+    from certificates.models import Certificate
+    from certificates.pdf import certificate_pdf
+
+    certificate = Certificate.objects.select_related("certificate_type", "person").get(pk=pk)
+    return len(certificate_pdf(certificate, variant))
+
+
+def _worker_init() -> None:
+    # Forked from a process with a warm font and no open connection (closed before the
+    # fork): each worker opens its own connection, as a Celery prefork child does.
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _render_chunk(args: tuple[list[int], str]) -> int:
+    ids, variant = args
+    return sum(render_one(pk, variant) for pk in ids)
+
+
+def parallel_rates(ids: list[int], variant: str, workers: int, repeat: int) -> list[float]:
+    from django.db import connections
+
+    connections.close_all()
+    ctx = mp.get_context("fork")
+    out = []
+    with ctx.Pool(workers, initializer=_worker_init) as pool:
+        pool.map(_render_chunk, [([pk], variant) for pk in ids[:workers]])  # warm-up
+        chunks = [(ids[i::workers], variant) for i in range(workers)]
+        for _ in range(repeat):
+            start = time.perf_counter()
+            pool.map(_render_chunk, chunks)
+            out.append(len(ids) / (time.perf_counter() - start))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=120)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL (BENCH_PG_ADMIN)")
+    parser.add_argument("--keep", metavar="DIR", help="write a sample A4 and card PDF here")
+    args = parser.parse_args()
+
+    if args.postgres:
+        create_database()
+    setup_django(args.postgres)
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.postgres:
+            drop_database()
+
+
+def run(args) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import Resolver404, resolve
+
+    from certificates.models import Certificate, PdfBatch
+    from certificates.services.batches import pdf_batch_run
+    from certificates.services.keys import key_ring
+    from certificates.trust.tokens import verify_token
+    from roster.models import User
+
+    r = args.repeat
+    print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print(f"database: {connection.vendor}; repeat={r}; figures are median (spread over runs)\n")
+    start = time.perf_counter()
+    ids = build(args.people)
+    print(f"migrated and issued {len(ids)} certificates in {time.perf_counter() - start:.1f} s\n")
+
+    print("Machine floor")
+    kilobyte = bytes(range(256)) * 4
+
+    def select_one():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    show("trivial Python function call", rates(lambda: None, 200_000, r))
+    show("SHA-256 of 1 KB", rates(lambda: hashlib.sha256(kilobyte).digest(), 100_000, r))
+    show("SELECT 1 round trip", rates(select_one, 2_000, r))
+
+    sizes = {v: statistics.median(render_one(pk, v) for pk in ids[:10]) for v in ("a4", "card")}
+    print(
+        f"\nCertificate PDFs (median size: A4 {sizes['a4'] / 1024:.0f} KB, "
+        f"card {sizes['card'] / 1024:.0f} KB; half the holders have a photo)"
+    )
+    n = min(len(ids), 40)
+    for variant in ("a4", "card"):
+        cursor = iter(ids * (r + 2))
+        show(
+            f"{variant}: one process (load + render)",
+            rates(lambda v=variant, it=cursor: render_one(next(it), v), n, r),
+        )
+    for variant in ("a4", "card"):
+        for workers in sorted({1, args.workers}):
+            show(
+                f"{variant}: {workers} worker process(es), all {len(ids)} certificates",
+                parallel_rates(ids, variant, workers, r),
+            )
+
+    print("\nBatch zip job (pdf_batch_run: render, zip, progress writes, save the file)")
+    user = User.objects.create(username="bench")
+    samples = []
+    for _ in range(max(1, r // 2)):
+        batch = PdfBatch.objects.create(
+            requested_by=user, title="bench", certificate_ids=ids, total=len(ids)
+        )
+        start = time.perf_counter()
+        pdf_batch_run(batch.pk)
+        samples.append(len(ids) / (time.perf_counter() - start))
+        batch.refresh_from_db()
+        assert batch.status == PdfBatch.Status.DONE, batch.error  # a broken run is no figure
+    show(f"A4 batch of {len(ids)}, one process", samples)
+    print(f"  zip size: {batch.file.size / 1024:.0f} KB")
+
+    tokens = list(Certificate.objects.filter(pk__in=ids).values_list("token", flat=True))
+    try:
+        resolve(f"/api/verify/{tokens[0]}")
+        has_api = True
+    except Resolver404:
+        has_api = False
+    cursor = iter(tokens * (r + 2) * 10)
+    if has_api:
+        print("\nVerify requests through Django's test Client (GET /api/verify/<token>)")
+        client = Client()
+        response = client.get(f"/api/verify/{tokens[0]}")
+        print(f"  first response: HTTP {response.status_code}, {len(response.content)} bytes")
+        assert response.status_code == 200, response.content  # an error page is no figure
+        # Each request from another /24 network, as inspectors' phones are: the rate limit
+        # (per network) is exercised but not hit.
+        networks = iter(range(1, 10**6))
+        statuses: dict[int, int] = {}
+
+        def request():
+            i = next(networks)
+            address = f"10.{i // 256 % 256}.{i % 256}.7"
+            code = client.get(f"/api/verify/{next(cursor)}", REMOTE_ADDR=address).status_code
+            statuses[code] = statuses.get(code, 0) + 1
+
+        show("verify requests (each logs a Verification row)", rates(request, 200, r))
+        print(f"  responses by HTTP status: {statuses}")
+    else:
+        print("\n/api/verify/<token> does not resolve yet: measuring verify_token + the look-up")
+    ring = key_ring()
+
+    def verify_and_lookup():
+        result = verify_token(next(cursor), ring)
+        Certificate.objects.only("status").get(status_index=result.claims.status_index)
+
+    show("verify_token + look-up by status index (no HTTP)", rates(verify_and_lookup, 200, r))
+
+    if args.keep:
+        from certificates.pdf import certificate_pdf
+
+        keep = Path(args.keep)
+        keep.mkdir(parents=True, exist_ok=True)
+        sample = Certificate.objects.select_related("certificate_type", "person").get(pk=ids[0])
+        for variant in ("a4", "card"):
+            (keep / f"sample-{variant}.pdf").write_bytes(certificate_pdf(sample, variant))
+        print(f"\nsample PDFs written to {keep}")
+
+
+if __name__ == "__main__":
+    main()
