@@ -26,11 +26,14 @@ def pattern_problem(pattern: str) -> str | None:
     """Why a number pattern cannot work, or None. Used by the admin form."""
     try:
         fields = pattern_fields(pattern)
-        pattern.format(year=2026, issuer="X", type="T", seq=1, id_number="1" * 18)
-    except (ValueError, KeyError, IndexError):
+    except ValueError:
         return "syntax"
     if fields - _FIELDS:
         return "unknown"
+    try:
+        pattern.format(year=2026, issuer="X", type="T", seq=1, id_number="1" * 18)
+    except (ValueError, KeyError, IndexError):
+        return "syntax"
     if not fields & {"seq", "id_number"}:
         return "not_unique"
     return None

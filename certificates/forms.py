@@ -1,0 +1,164 @@
+"""Forms of the certificate administration: the admin's certificate-type form (number pattern
+checked on save) and one small form per lifecycle action of the staff pages.
+
+The forms only parse and check input; the services decide (and refuse with a CertificateError).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from certificates.models import CertificateType
+from certificates.services.numbering import pattern_problem
+from question_banks.models import ExamSession
+from roster.identity import IdentityError, parse_id_number
+from roster.models import Person
+from roster.selectors import administered_enterprises, can_edit_person, person_list
+
+_PATTERN_PROBLEMS = {
+    "syntax": _("The pattern cannot be read: check the braces, e.g. {year}{issuer}{seq:06d}."),
+    "unknown": _(
+        "The pattern names an unknown field; use {year}, {issuer}, {type}, {seq:06d} "
+        "or {id_number}."
+    ),
+    "not_unique": _(
+        "The pattern must contain {seq:06d} or {id_number}, or every certificate would get "
+        "the same number."
+    ),
+}
+
+
+class CertificateTypeForm(WagtailAdminModelForm):
+    """The Wagtail admin's form: a number pattern that cannot work is refused when saved."""
+
+    def clean_number_pattern(self) -> str:
+        pattern = self.cleaned_data["number_pattern"].strip()
+        problem = pattern_problem(pattern)
+        if problem:
+            raise forms.ValidationError(_PATTERN_PROBLEMS[problem], code=problem)
+        return pattern
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return value
+
+
+def _reason_field(required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        required=required,
+        help_text=_("Kept with the certificate's history."),
+    )
+
+
+class IssueForm(forms.Form):
+    """Issue by hand: the holder by ID number, among the people this admin may edit."""
+
+    id_number = forms.CharField(label=_("Holder's ID number"), max_length=30)
+    certificate_type = forms.ModelChoiceField(
+        label=_("Certificate type"), queryset=CertificateType.objects.filter(is_active=True)
+    )
+    on = forms.DateField(
+        label=_("Issue date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = _reason_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id_number(self) -> Person:
+        try:
+            value = parse_id_number(self.cleaned_data["id_number"].strip()).value
+        except IdentityError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        person = person_list(user=self.user).filter(id_number=value).first()
+        # Out of scope and not on the roster read the same, so the form reveals nobody.
+        if person is None or not can_edit_person(user=self.user, person=person):
+            raise forms.ValidationError(
+                _("Nobody with this ID number works at an enterprise you administer.")
+            )
+        return person
+
+    def clean_on(self):
+        return _not_in_future(self.cleaned_data["on"])
+
+
+class ReviewForm(forms.Form):
+    """复审: the date, the review training done, and the clean years that may earn the
+    longer review cycle."""
+
+    on = forms.DateField(
+        label=_("Review date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    training_hours = forms.DecimalField(
+        label=_("Review training hours"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+    clean_years = forms.IntegerField(
+        label=_("Years of clean, continuous work in the trade"),
+        initial=0,
+        min_value=0,
+        max_value=60,
+        help_text=_("Enough clean years may move the next review to the longer cycle."),
+    )
+    reason = _reason_field(required=False)
+
+    def clean_on(self):
+        return _not_in_future(self.cleaned_data["on"])
+
+
+class StatusForm(forms.Form):
+    """Suspend, reinstate, revoke (撤销) or cancel (注销): always with a reason."""
+
+    reason = _reason_field()
+
+
+class RenewForm(forms.Form):
+    """延续: a new record from the day after the old one ends."""
+
+    reason = _reason_field()
+
+
+class ReplaceForm(forms.Form):
+    """补证/换证 of a lost or damaged card."""
+
+    new_number = forms.BooleanField(
+        label=_("Give the new card a new number"),
+        required=False,
+        help_text=_("Otherwise the card keeps its number."),
+    )
+    reason = _reason_field()
+
+
+def sessions_for_batch(user) -> QuerySet:
+    """Exam sessions that issue a certificate and whose batch this user may run: all for the
+    system admin, an enterprise's own sessions for its admin."""
+    sessions = ExamSession.objects.exclude(certificate_type_code="").order_by("-opens_at")
+    if user.is_superuser:
+        return sessions
+    return sessions.filter(
+        Q(enterprise__in=administered_enterprises(user=user)) & Q(enterprise__isnull=False)
+    )
+
+
+class SessionIssueForm(forms.Form):
+    session = forms.ModelChoiceField(label=_("Exam session"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions_for_batch(user)
