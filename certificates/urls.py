@@ -1,4 +1,20 @@
 """Certificate pages for staff (holders' roster) and trainees (my certificates)."""
 
+from django.urls import path
+
+from .views import batches, holders, mine
+
 app_name = "certificates"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("holders/", holders.holders, name="holders"),
+    path("holders/export.xlsx", holders.holders_export, name="holders_export"),
+    path("batches/", batches.batch_create, name="batch_create"),
+    path("batches/<int:pk>/", batches.batch_detail, name="batch"),
+    path("batches/<int:pk>/download/", batches.batch_download, name="batch_download"),
+    path("mine/", mine.mine, name="mine"),
+    path("notifications/", mine.notifications, name="notifications"),
+    path("notifications/read/", mine.notifications_read, name="notifications_read"),
+    path("<int:pk>/", holders.certificate_detail, name="detail"),
+    path("<int:pk>/pdf/", mine.certificate_pdf, name="pdf"),
+]

@@ -21,8 +21,7 @@ SOURCES = ["config", "roster", "courses", "question_banks", "certificates", "rep
 
 def entries(catalogue):
     return {
-        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
-        for e in catalogue
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in catalogue
     }
 
 
@@ -49,7 +48,9 @@ def test_no_string_in_the_code_is_missing_from_the_catalogue(tmp_path):
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-location"],
-        cwd=tmp_path, check=True, capture_output=True,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
     )
     fresh = polib.pofile(str(tmp_path / "site/locale/zh_Hans/LC_MESSAGES/django.po"))

@@ -8,6 +8,7 @@ the embedded defaults: SQLite in WAL mode, Celery tasks run eagerly, files under
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.env import env, env_bool, env_list, load_dotenv
 
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "roster.context_processors.roles",
+                "certificates.context_processors.notifications",
             ],
         },
     }
@@ -179,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-overdue-attempts": {
         "task": "question_banks.tasks.expire_overdue_attempts_task",
         "schedule": 60.0,
+    },
+    "send-certificate-reminders": {
+        "task": "certificates.tasks.send_reminders_task",
+        "schedule": crontab(hour=7, minute=0),  # Asia/Shanghai: before the working day
     },
 }
 

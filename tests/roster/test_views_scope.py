@@ -383,9 +383,13 @@ def test_edit_cannot_change_the_id_number(world):
         reverse("roster:person_edit", args=[world.person_a.pk]), data
     )
     assert response.status_code == 302
-    assert "id_number" not in client_as(world, "enterprise_admin").get(
-        reverse("roster:person_edit", args=[world.person_a.pk])
-    ).context["form"].fields
+    assert (
+        "id_number"
+        not in client_as(world, "enterprise_admin")
+        .get(reverse("roster:person_edit", args=[world.person_a.pk]))
+        .context["form"]
+        .fields
+    )
     assert Person.objects.filter(
         pk=world.person_a.pk, id_number=world.person_a.id_number, name="张三丰"
     ).exists()

@@ -1,0 +1,287 @@
+"""Queries over certificates, always for an acting user: the scope comes from the roster.
+
+Who sees which certificates (ARCHITECTURE.md rule 7):
+- system admin: all of them;
+- enterprise admin, regulator, trainer: those of people *currently* employed by an enterprise
+  in their scope (a holder who left takes their certificates with them), plus their own;
+- anyone else: their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.utils import timezone
+
+from roster.choices import Role
+from roster.identity import mask_id_number
+from roster.models import Employment, Enterprise, Person, RoleGrant, User
+from roster.selectors import administered_enterprises, employment_list, user_scope
+
+from .models import (
+    EXPIRING_WITHIN_DAYS,
+    Certificate,
+    CertificateState,
+    CertificateStatus,
+    CertificateType,
+    Notification,
+    PostRequirement,
+)
+
+# The filters the holders' roster offers; the selector understands every CertificateState.
+HOLDER_STATES = [
+    CertificateState.VALID,
+    CertificateState.EXPIRING,
+    CertificateState.REVIEW_DUE,
+    CertificateState.EXPIRED,
+    CertificateState.SUSPENDED,
+    CertificateState.REVOKED,
+]
+
+
+def _current_employment(field: str) -> Subquery:
+    current = Employment.objects.current().filter(person_id=OuterRef("person_id"))
+    return Subquery(current.values(field)[:1])
+
+
+def _scoped(user: User) -> QuerySet[Certificate]:
+    scope = user_scope(user)
+    if scope.everything:
+        return Certificate.objects.all()
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    own = Q(person__user=user)
+    if not scope.roles:
+        return Certificate.objects.filter(own)
+    employed = Employment.objects.current().filter(
+        enterprise__in=Enterprise.objects.filter(scope.enterprise_q)
+    )
+    return Certificate.objects.filter(Q(person__in=employed.values("person_id")) | own)
+
+
+def state_q(state: str, on: dt.date) -> Q:
+    """The filter matching Certificate.state(on) == state, so lists and tags agree."""
+    soon = on + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
+    # Certificate.state does not look at valid_from: a card valid from next week is "valid".
+    standing = Q(status=CertificateStatus.VALID, valid_until__gte=on) & (
+        Q(next_review_on__isnull=True) | Q(next_review_on__gte=on)
+    )
+    far = Q(valid_until__gt=soon) & (Q(next_review_on__isnull=True) | Q(next_review_on__gt=soon))
+    if state == CertificateState.VALID:
+        return standing & far
+    if state == CertificateState.EXPIRING:
+        return standing & ~far
+    if state == CertificateState.EXPIRED:
+        return Q(status=CertificateStatus.VALID, valid_until__lt=on)
+    if state == CertificateState.REVIEW_DUE:
+        return Q(status=CertificateStatus.VALID, valid_until__gte=on, next_review_on__lt=on)
+    return Q(status=state)
+
+
+def certificate_list(
+    *,
+    user: User,
+    enterprise: Enterprise | None = None,
+    state: str | None = None,
+    type_code: str | None = None,
+    search: str = "",
+    on: dt.date | None = None,
+) -> QuerySet[Certificate]:
+    """Certificates in the user's scope, with the holder's current enterprise annotated
+    (`current_enterprise_id`, `current_enterprise_name`).
+
+    Replaced cards are history (their successor carries the number on): they are listed only
+    when asked for by state."""
+    on = on or timezone.localdate()
+    qs = _scoped(user)
+    if enterprise is not None:
+        qs = qs.filter(
+            person__in=Employment.objects.current().filter(enterprise=enterprise).values("person")
+        )
+    # Replaced cards are history: listed only when asked for by state.
+    qs = qs.filter(state_q(state, on)) if state else qs.exclude(status=CertificateStatus.REPLACED)
+    if type_code:
+        qs = qs.filter(certificate_type__code=type_code)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(person__name__icontains=search)
+            | Q(person__id_number=search.upper())
+            | Q(number__iexact=search)
+        )
+    return (
+        qs.select_related("person", "certificate_type")
+        .annotate(
+            current_enterprise_id=_current_employment("enterprise_id"),
+            current_enterprise_name=_current_employment("enterprise__name"),
+        )
+        .order_by("person__name", "certificate_type__code", "-valid_until", "pk")
+    )
+
+
+def certificate_get(*, user: User, pk: int) -> Certificate:
+    """Raises Certificate.DoesNotExist for a missing and an out-of-scope certificate alike."""
+    return (
+        _scoped(user)
+        .select_related("person", "certificate_type", "enterprise", "supersedes")
+        .annotate(
+            current_enterprise_id=_current_employment("enterprise_id"),
+            current_enterprise_name=_current_employment("enterprise__name"),
+        )
+        .get(pk=pk)
+    )
+
+
+def my_certificates(*, user: User) -> QuerySet[Certificate]:
+    """The signed-in person's own certificates (not the ones they see as staff)."""
+    if not user.is_authenticated or not user.person_id:
+        return Certificate.objects.none()
+    return (
+        Certificate.objects.filter(person_id=user.person_id)
+        .exclude(status=CertificateStatus.REPLACED)
+        .select_related("person", "certificate_type")
+        .order_by("-valid_until", "pk")
+    )
+
+
+def may_see_verifications(*, user: User, certificate: Certificate) -> bool:
+    """The verification log is for the system admin and the holder's enterprise admin."""
+    if user.is_superuser:
+        return True
+    enterprise_id = getattr(certificate, "current_enterprise_id", None)
+    if enterprise_id is None:
+        current = Employment.objects.current().filter(person=certificate.person_id).first()
+        enterprise_id = current.enterprise_id if current else None
+    return (
+        enterprise_id is not None
+        and administered_enterprises(user=user).filter(pk=enterprise_id).exists()
+    )
+
+
+def number_masked(certificate: Certificate) -> str:
+    """The number with any ID number in it masked: 特种作业 numbers are "T" + the ID number."""
+    id_number = certificate.person.id_number
+    number = certificate.number
+    at = number.upper().find(id_number.upper()) if id_number else -1
+    if at < 0:
+        return number
+    return number[:at] + mask_id_number(id_number) + number[at + len(id_number) :]
+
+
+def expiring(
+    *,
+    user: User,
+    within_days: int = EXPIRING_WITHIN_DAYS,
+    enterprise: Enterprise | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[Certificate]:
+    """In-force certificates whose expiry or review falls within N days, soonest first
+    (`due_on` is the earlier of the two dates)."""
+    on = on or timezone.localdate()
+    until = on + dt.timedelta(days=within_days)
+    return (
+        certificate_list(user=user, enterprise=enterprise, on=on)
+        .in_force(on)
+        .filter(Q(valid_until__lte=until) | Q(next_review_on__lte=until))
+        .annotate(
+            due_on=Case(
+                When(next_review_on__lt=F("valid_until"), then=F("next_review_on")),
+                default=F("valid_until"),
+            )
+        )
+        .order_by("due_on", "person__name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A person whose post or category needs a certificate type they do not hold in force."""
+
+    person: Person
+    employment: Employment
+    certificate_type: CertificateType
+    requirement: PostRequirement
+    # The newest certificate of that type they had (expired, suspended...), if any.
+    lapsed: Certificate | None
+
+
+def _requirement_applies(req: PostRequirement, employment: Employment) -> bool:
+    # Blank fields of a requirement mean "any"; a requirement naming nothing binds no one.
+    if not req.post and not req.personnel_category:
+        return False
+    if req.post and req.post.strip() != (employment.post or "").strip():
+        return False
+    if req.personnel_category and req.personnel_category != employment.category:
+        return False
+    return req.industry_id is None or req.industry_id == employment.enterprise.industry_id
+
+
+def holder_gaps(
+    *, user: User, enterprise: Enterprise | None = None, on: dt.date | None = None
+) -> list[Gap]:
+    """持证上岗 gaps on a date: one row per (person, required type) not held in force.
+
+    Requirements are a small table and are matched in Python; the employments and the
+    certificates in force are two queries whatever the number of people."""
+    on = on or timezone.localdate()
+    requirements = list(
+        PostRequirement.objects.filter(certificate_type__is_active=True)
+        .select_related("certificate_type")
+        .order_by("certificate_type__code", "pk")
+    )
+    if not requirements:
+        return []
+    employments = employment_list(user=user, enterprise=enterprise).select_related(
+        "enterprise__industry"
+    )
+    people = employments.values("person_id")
+    held = set(
+        Certificate.objects.in_force(on)
+        .filter(person__in=people)
+        .values_list("person_id", "certificate_type_id")
+    )
+    needed: list[tuple[Employment, PostRequirement]] = []
+    seen: set[tuple[int, int]] = set()
+    for employment in employments:
+        for req in requirements:
+            key = (employment.person_id, req.certificate_type_id)
+            if key in held or key in seen or not _requirement_applies(req, employment):
+                continue
+            seen.add(key)
+            needed.append((employment, req))
+    lapsed: dict[tuple[int, int], Certificate] = {}
+    if needed:
+        others = (
+            Certificate.objects.filter(
+                person_id__in={e.person_id for e, _ in needed},
+                certificate_type_id__in={r.certificate_type_id for _, r in needed},
+            )
+            .exclude(status=CertificateStatus.REPLACED)
+            .order_by("valid_until")
+        )
+        for certificate in others:  # the newest wins
+            lapsed[(certificate.person_id, certificate.certificate_type_id)] = certificate
+    return [
+        Gap(
+            person=employment.person,
+            employment=employment,
+            certificate_type=req.certificate_type,
+            requirement=req,
+            lapsed=lapsed.get((employment.person_id, req.certificate_type_id)),
+        )
+        for employment, req in needed
+    ]
+
+
+def enterprise_admins(*, enterprise_id: int) -> QuerySet[User]:
+    """Active users administering that enterprise (who get its holders' reminders)."""
+    grants = RoleGrant.objects.filter(role=Role.ENTERPRISE_ADMIN, enterprise_id=enterprise_id)
+    return User.objects.filter(is_active=True, pk__in=grants.values("user_id"))
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
