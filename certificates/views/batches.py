@@ -30,10 +30,13 @@ def batch_create(request):
         return redirect("certificates:holders")
     today = timezone.localdate()
     rows = filters.certificates(user=request.user, on=today)
-    title = _("Certificates of %(who)s, %(date)s") % {
-        "who": filters.enterprise.name if filters.enterprise else _("all enterprises"),
-        "date": today.isoformat(),
-    }
+    who = filters.enterprise.name if filters.enterprise else _("all enterprises")
+    session_code = request.POST.get("session", "")
+    if session_code:
+        # The certificates an exam session earned (still within the user's scope).
+        rows = rows.filter(attempt__session__code=session_code)
+        who = session_code
+    title = _("Certificates of %(who)s, %(date)s") % {"who": who, "date": today.isoformat()}
     try:
         batch = pdf_batch_create(
             user=request.user,

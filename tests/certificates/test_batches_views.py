@@ -72,3 +72,20 @@ def test_trainees_cannot_start_a_batch(world, issued):
     response = client_as(world.trainee).post(reverse("certificates:batch_create"))
     assert response.status_code == 403
     assert not PdfBatch.objects.exists()
+
+
+def test_a_session_batch_holds_the_certificates_the_session_earned(
+    world, cert_session, now, django_capture_on_commit_callbacks
+):
+    from .conftest import take_exam
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = take_exam(cert_session, world.person_a, now)
+    certificate_issue(
+        person=world.person_b, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+    client_as(world.system_admin).post(
+        reverse("certificates:batch_create"), {"session": cert_session.code}
+    )
+    batch = PdfBatch.objects.get()
+    assert batch.certificate_ids == [attempt.certificate.pk]
