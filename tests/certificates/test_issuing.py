@@ -256,3 +256,22 @@ def test_parallel_issuing_gives_unique_gap_free_numbers():
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
     assert numbers == [f"示建安C1(2026){n:07d}" for n in range(1, 25)]
     assert NumberSequence.objects.get(certificate_type=ctype, year=2026).last == 24
+
+
+def test_a_pass_without_the_required_hours_earns_nothing_and_says_why(cert_session, world, now):
+    from question_banks import prerequisites
+
+    attempt = take_exam(cert_session, world.person_a, now, right=True)
+    assert attempt.passed
+    # Checked again at issue time: hours can be found missing after the exam (e.g. a
+    # training record withdrawn by the auditor).
+    prerequisites.register("test_hours_done")(lambda *, person, session: "还差 12 学时")
+    try:
+        cert_session.prerequisites = ["test_hours_done"]
+        cert_session.save(update_fields=["prerequisites"])
+        with pytest.raises(CertificateError) as err:
+            certificate_issue_for_attempt(attempt_id=attempt.pk)
+    finally:
+        prerequisites._CHECKS.pop("test_hours_done")
+    assert (err.value.code, err.value.message) == ("not_earned", "还差 12 学时")
+    assert not Certificate.objects.exists()
