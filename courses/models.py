@@ -1,0 +1,552 @@
+"""Courses and warning education as Wagtail pages; hours rules, plans, study progress and the
+training records behind each person's file (一人一档).
+
+Pages: CourseIndexPage > CoursePage > LessonPage, and WarningCaseIndexPage > WarningCasePage.
+Records: the hours each category needs (rules as data, ARCHITECTURE.md rule 6), what each
+person studied and was credited (online from heartbeats, offline from classroom sessions),
+training plans and their assignments, 三级安全教育 and 三违 retraining.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.documents import get_document_model_string
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page
+from wagtail.search import index
+
+from roster.choices import PersonnelCategory
+from roster.models import Department, Enterprise, Industry, Person
+
+
+class TrainingKind(models.TextChoices):
+    INITIAL = "initial", _("Initial training")
+    RETRAINING = "retraining", _("Annual retraining")
+    PRE_JOB = "pre_job", _("Pre-job training")
+    REVIEW = "review", _("Review training")
+
+
+def _content_blocks():
+    return [
+        ("heading", blocks.CharBlock(form_classname="title", label=_("Heading"))),
+        ("paragraph", blocks.RichTextBlock(label=_("Paragraph"))),
+        ("image", ImageChooserBlock(label=_("Image"))),
+        ("document", DocumentChooserBlock(label=_("Document"))),
+    ]
+
+
+# --------------------------------------------------------------------------- pages
+
+
+class CourseIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course index")
+
+
+class CoursePage(Page):
+    """A course: lessons below it, for given personnel categories and industries."""
+
+    summary = models.TextField(_("summary"), blank=True)
+    training_kind = models.CharField(
+        _("training kind"), max_length=20, choices=TrainingKind.choices
+    )
+    # PersonnelCategory values; empty means every category.
+    personnel_categories = models.JSONField(_("personnel categories"), default=list, blank=True)
+    industries = ParentalManyToManyField(
+        Industry, blank=True, verbose_name=_("industries"), related_name="+"
+    )
+    nominal_hours = models.DecimalField(
+        _("nominal hours (学时)"), max_digits=5, decimal_places=1, default=Decimal(0)
+    )
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("training_kind"),
+                FieldPanel("personnel_categories"),
+                FieldPanel("industries"),
+                FieldPanel("nominal_hours"),
+            ],
+            heading=_("Who it is for"),
+        ),
+        FieldPanel("cover"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def category_labels(self) -> list[str]:
+        labels = dict(PersonnelCategory.choices)
+        return [str(labels.get(value, value)) for value in self.personnel_categories]
+
+
+class LessonPage(Page):
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("Video")
+        DOCUMENT = "document", _("Document")
+        TEXT = "text", _("Text")
+
+    kind = models.CharField(_("lesson kind"), max_length=10, choices=Kind.choices)
+    video = models.ForeignKey(
+        get_document_model_string(),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("video file"),
+    )
+    duration_seconds = models.PositiveIntegerField(_("video length (seconds)"), default=0)
+    document = models.ForeignKey(
+        get_document_model_string(),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document (PDF)"),
+    )
+    body = StreamField(_content_blocks(), blank=True, verbose_name=_("text"))
+    min_reading_minutes = models.PositiveIntegerField(
+        _("minimum reading time (minutes)"),
+        default=10,
+        help_text=_("Documents and text credit the time on the page, up to this."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        MultiFieldPanel([FieldPanel("video"), FieldPanel("duration_seconds")], heading=_("Video")),
+        FieldPanel("document"),
+        FieldPanel("body"),
+        FieldPanel("min_reading_minutes"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    @property
+    def credit_seconds(self) -> int:
+        """The most this lesson can credit: the video's length or the reading time."""
+        if self.kind == self.Kind.VIDEO:
+            return self.duration_seconds
+        return self.min_reading_minutes * 60
+
+
+class WarningCaseIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.WarningCasePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("warning education index")
+
+
+class WarningCasePage(Page):
+    """An accident case for warning education (警示教育). Fictional in the demo."""
+
+    occurred_on = models.DateField(_("date of the accident"))
+    place = models.CharField(_("place"), max_length=200)
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
+    )
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    injuries = models.PositiveIntegerField(_("injuries"), default=0)
+    direct_loss = models.DecimalField(
+        _("direct economic loss (10,000 yuan)"),
+        max_digits=10,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    summary = models.TextField(_("what happened"))
+    direct_cause = RichTextField(_("direct cause"))
+    root_cause = RichTextField(_("root cause"))
+    lessons = RichTextField(_("lessons"))
+    video = models.ForeignKey(
+        get_document_model_string(),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("video file"),
+    )
+    body = StreamField(_content_blocks(), blank=True, verbose_name=_("more"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("occurred_on"),
+                FieldPanel("place"),
+                FieldPanel("industry"),
+                FieldPanel("deaths"),
+                FieldPanel("injuries"),
+                FieldPanel("direct_loss"),
+            ],
+            heading=_("The accident"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("direct_cause"),
+        FieldPanel("root_cause"),
+        FieldPanel("lessons"),
+        FieldPanel("video"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("place"),
+        index.SearchField("direct_cause"),
+        index.SearchField("root_cause"),
+        index.SearchField("lessons"),
+        index.FilterField("industry"),
+        index.FilterField("occurred_on"),
+    ]
+    parent_page_types = ["courses.WarningCaseIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("warning case")
+        ordering = ["-occurred_on"]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@register_setting(icon="time")
+class StudySettings(BaseGenericSetting):
+    """How study time becomes 学时, and the idle checks (rules as data)."""
+
+    online_minutes_per_hour = models.PositiveSmallIntegerField(
+        _("online minutes per 学时"), default=45
+    )
+    classroom_minutes_per_hour = models.PositiveSmallIntegerField(
+        _("classroom minutes per 学时"), default=45
+    )
+    idle_check_min_minutes = models.PositiveSmallIntegerField(
+        _("idle check at the earliest after (minutes)"), default=5
+    )
+    idle_check_max_minutes = models.PositiveSmallIntegerField(
+        _("idle check at the latest after (minutes)"), default=15
+    )
+    webcam_snapshots = models.BooleanField(
+        _("ask for webcam snapshots (with the learner's consent)"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("study settings")
+
+
+class HoursRule(models.Model):
+    """The hours a personnel category needs for a kind of training (MISSION.md defaults)."""
+
+    class Period(models.TextChoices):
+        ONCE = "once", _("Once, on taking the post")
+        YEARLY = "yearly", _("Every year")
+
+    personnel_category = models.CharField(
+        _("personnel category"), max_length=30, choices=PersonnelCategory.choices
+    )
+    training_kind = models.CharField(
+        _("training kind"), max_length=20, choices=TrainingKind.choices
+    )
+    high_risk = models.BooleanField(_("high-risk industry"))
+    required_hours = models.DecimalField(_("required hours (学时)"), max_digits=5, decimal_places=1)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+
+    class Meta:
+        verbose_name = _("hours rule")
+        verbose_name_plural = _("hours rules")
+        ordering = ["personnel_category", "training_kind", "high_risk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personnel_category", "training_kind", "high_risk"],
+                name="unique_hours_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_personnel_category_display()} · {self.get_training_kind_display()}"
+            f"{' · 高危' if self.high_risk else ''}: {self.required_hours}"
+        )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+class TrainingPlan(models.Model):
+    """An enterprise's assignment of courses to people, with a due date."""
+
+    class Target(models.TextChoices):
+        CATEGORY = "category", _("By personnel category")
+        DEPARTMENT = "department", _("By department")
+        LIST = "list", _("A list of people")
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="training_plans"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    courses = models.ManyToManyField(CoursePage, related_name="+", verbose_name=_("courses"))
+    target = models.CharField(_("assigned"), max_length=20, choices=Target.choices)
+    personnel_category = models.CharField(
+        _("personnel category"), max_length=30, choices=PersonnelCategory.choices, blank=True
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField(_("due on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("training plan")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assignment(models.Model):
+    """One person's course from a plan; done when every lesson is complete."""
+
+    plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person", "course"], name="unique_assignment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.course_id}"
+
+
+# --------------------------------------------------------------------------- study
+
+
+class StudyStream(models.Model):
+    """One person's live study state (courses.credit.StreamState as JSON): one lesson and
+    one client at a time. Locked per heartbeat."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="study_stream")
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.person_id)
+
+
+class LessonProgress(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="+")
+    credited_seconds = models.PositiveIntegerField(default=0)
+    furthest_seconds = models.FloatField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)  # documents and text
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "lesson"], name="unique_lesson_progress")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.lesson_id}: {self.credited_seconds}s"
+
+
+class HeartbeatLog(models.Model):
+    """Every heartbeat and what it earned, for the auditor (forged ones are kept too)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, related_name="+")
+    client_id = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    position = models.FloatField()
+    at = models.DateTimeField()
+    result = models.CharField(max_length=20)
+    credited_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.at:%H:%M:%S} {self.result}"
+
+
+class AttendanceSnapshot(models.Model):
+    """A webcam picture taken with the learner's consent, as attendance evidence."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, related_name="+")
+    taken_at = models.DateTimeField(default=timezone.now)
+    image = models.ImageField(upload_to="courses/snapshots/%Y/%m/")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class CreditEntry(models.Model):
+    """The hours ledger: what a person was credited, when, from what. Compliance sums it."""
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online study")
+        CLASSROOM = "classroom", _("Classroom session")
+        SAFETY_EDUCATION = "safety_education", _("Three-level safety education")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    on = models.DateField(_("date"))
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    training_kind = models.CharField(
+        _("training kind"), max_length=20, choices=TrainingKind.choices
+    )
+    minutes = models.PositiveIntegerField(_("minutes"))
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    classroom = models.ForeignKey(
+        "ClassroomSession", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "on"])]
+        constraints = [
+            # Online credit accumulates in one row per person, lesson and day.
+            models.UniqueConstraint(
+                fields=["person", "lesson", "on"],
+                condition=models.Q(source="online"),
+                name="unique_online_credit_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.on} {self.minutes} min"
+
+
+class ClassroomSession(models.Model):
+    """Offline training an admin records; it credits the attendees."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="classroom_sessions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    training_kind = models.CharField(
+        _("training kind"), max_length=20, choices=TrainingKind.choices
+    )
+    held_on = models.DateField(_("held on"))
+    hours = models.DecimalField(_("hours (学时)"), max_digits=4, decimal_places=1)
+    trainer = models.CharField(_("trainer"), max_length=100)
+    attendees = models.ManyToManyField(Person, related_name="classroom_sessions")
+    sign_in_sheet = models.FileField(_("sign-in sheet"), upload_to="courses/sign-in/%Y/")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class SafetyEducationRecord(models.Model):
+    """三级安全教育: company, workshop and team level, before work and again after a post
+    change or a year away (workshop and team levels)."""
+
+    class Level(models.TextChoices):
+        COMPANY = "company", _("Company level")
+        WORKSHOP = "workshop", _("Workshop level")
+        TEAM = "team", _("Team level")
+
+    class Reason(models.TextChoices):
+        NEW_HIRE = "new_hire", _("New employee")
+        POST_CHANGE = "post_change", _("Post change")
+        RETURN = "return", _("Back after a year or more away")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="safety_education")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    held_on = models.DateField(_("held on"))
+    hours = models.DecimalField(_("hours (学时)"), max_digits=4, decimal_places=1)
+    trainer = models.CharField(_("trainer"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["held_on", "level"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.level} {self.held_on}"
+
+
+class ViolationRetraining(models.Model):
+    """三违 (violating rules, orders or discipline): off the job until retrained and the
+    linked exam is passed; the exam engine's prerequisite check asks here."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="violations")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    violation = models.CharField(_("violation"), max_length=300)
+    off_job_from = models.DateField(_("off the job from"))
+    exam_session = models.ForeignKey(
+        "question_banks.ExamSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exam to pass before returning"),
+    )
+    returned_on = models.DateField(_("back on the job on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-off_job_from"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.off_job_from}"
