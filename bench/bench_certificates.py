@@ -2,7 +2,7 @@
 requests per second.
 
     .venv/bin/python bench/bench_certificates.py [--people 120] [--workers 2] [--repeat 5]
-        [--postgres] [--keep DIR]
+        [--postgres] [--celery] [--keep DIR]
 
 Builds a throwaway database (SQLite in a temporary folder, or with ``--postgres`` a
 PostgreSQL database on BENCH_PG_ADMIN, dropped at the end), issues one certificate to each of
@@ -13,6 +13,8 @@ then reports, as median and spread over ``--repeat`` runs:
 - the same with N worker processes rendering in parallel (a fork pool, as Celery's prefork
   workers would), each with its own database connection;
 - a batch zip job (``pdf_batch_run``) of every certificate;
+- with ``--celery`` (and ``--postgres``): the same batches rendered by a real Celery worker
+  (``celery -A config worker -c N`` on Redis at BENCH_REDIS, default database 13);
 - verify requests through Django's test Client on ``/api/verify/<token>`` when that URL
   resolves, otherwise ``verify_token`` + the database look-up by status index (said so).
 Never asserts times. ``--keep DIR`` also writes one A4 and one card PDF there to look at.
@@ -141,6 +143,55 @@ def _render_chunk(args: tuple[list[int], str]) -> int:
     return sum(render_one(pk, variant) for pk in ids)
 
 
+def celery_rates(ids: list[int], workers: int, repeat: int, user) -> list[float]:
+    """Real Celery: a worker started with --concurrency N consumes render_pdf_batch_task from
+    Redis; the ids are split into N batches, so N PDFs render at once, as in production."""
+    import subprocess
+
+    from certificates.models import PdfBatch
+    from certificates.tasks import render_pdf_batch_task
+    from config.celery import app
+
+    app.conf.task_always_eager = False  # the test settings run tasks inline; not here
+    env = dict(os.environ, REDIS_URL=os.environ["CELERY_BROKER_URL"])
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", str(workers)]
+    command += ["--pool", "prefork", "-Q", "bench", "-l", "warning"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    log = open(WORKDIR / "celery.log", "wb")  # noqa: SIM115 - closed in the finally
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    out = []
+    try:
+        app.control.ping(timeout=10)  # the worker answers once it is up
+        for run_number in range(repeat + 1):  # the first run warms the workers up
+            chunks = [ids[i::workers] for i in range(workers)]
+            batches = [
+                PdfBatch.objects.create(
+                    requested_by=user, title="bench", certificate_ids=chunk, total=len(chunk)
+                )
+                for chunk in chunks
+            ]
+            start = time.perf_counter()
+            for batch in batches:
+                render_pdf_batch_task.apply_async((batch.pk,), queue="bench")
+            pks = [b.pk for b in batches]
+            done = PdfBatch.objects.filter(pk__in=pks, status=PdfBatch.Status.DONE)
+            while done.count() < len(pks):
+                if PdfBatch.objects.filter(pk__in=pks, status=PdfBatch.Status.FAILED).exists():
+                    raise RuntimeError("a batch failed in the worker")
+                if time.perf_counter() - start > 300:
+                    tail = (WORKDIR / "celery.log").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"the Celery worker did not finish in 5 minutes:\n{tail}")
+                time.sleep(0.05)
+            if run_number:
+                out.append(len(ids) / (time.perf_counter() - start))
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        log.close()
+        app.conf.task_always_eager = True
+    return out
+
+
 def parallel_rates(ids: list[int], variant: str, workers: int, repeat: int) -> list[float]:
     from django.db import connections
 
@@ -164,10 +215,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL (BENCH_PG_ADMIN)")
     parser.add_argument("--keep", metavar="DIR", help="write a sample A4 and card PDF here")
+    parser.add_argument(
+        "--celery",
+        action="store_true",
+        help="also run a real Celery worker on Redis (BENCH_REDIS); needs --postgres",
+    )
     args = parser.parse_args()
 
+    if args.celery and not args.postgres:
+        parser.error("--celery needs --postgres: the worker is another process")
     if args.postgres:
         create_database()
+    if args.celery:
+        # Before Django (and Celery) read their settings: the broker the worker listens on.
+        os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
     setup_django(args.postgres)
     try:
         run(args)
@@ -242,6 +303,13 @@ def run(args) -> None:
         assert batch.status == PdfBatch.Status.DONE, batch.error  # a broken run is no figure
     show(f"A4 batch of {len(ids)}, one process", samples)
     print(f"  zip size: {batch.file.size / 1024:.0f} KB")
+    if args.celery:
+        print("\nCelery workers (a real worker process on Redis, prefork pool)")
+        for workers in sorted({1, args.workers}):
+            show(
+                f"A4 batches, worker --concurrency {workers}",
+                celery_rates(ids, workers, max(1, r // 2), user),
+            )
 
     tokens = list(Certificate.objects.filter(pk__in=ids).values_list("token", flat=True))
     try:
