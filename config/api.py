@@ -23,3 +23,4 @@ api = NinjaAPI(
 api.add_router("/", roster_router)
 api.add_router("/", exams_router)
 api.add_router("/", "certificates.api.router")
+api.add_router("/", "courses.api.router")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("roster/", include("roster.urls")),
     path("exams/", include("question_banks.urls")),
+    path("courses/", include("courses.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

@@ -1,5 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
+    verbose_name = _("Courses and training records")
+
+    def ready(self) -> None:
+        # Registers the exam prerequisites ("courses.hours_done", ...) with the exam engine.
+        from courses import prerequisites  # noqa: F401

@@ -29,6 +29,8 @@ from wagtail.search import index
 from roster.choices import PersonnelCategory
 from roster.models import Department, Enterprise, Industry, Person
 
+from .forms import CoursePageForm
+
 
 class TrainingKind(models.TextChoices):
     INITIAL = "initial", _("Initial training")
@@ -58,6 +60,13 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .pages import course_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_index_context(self, request))
+        return context
 
 
 class CoursePage(Page):
@@ -101,9 +110,17 @@ class CoursePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.LessonPage"]
+    base_form_class = CoursePageForm
 
     class Meta:
         verbose_name = _("course")
+
+    def get_context(self, request, *args, **kwargs):
+        from .pages import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(self, request))
+        return context
 
     def category_labels(self) -> list[str]:
         labels = dict(PersonnelCategory.choices)
@@ -173,6 +190,13 @@ class WarningCaseIndexPage(Page):
 
     class Meta:
         verbose_name = _("warning education index")
+
+    def get_context(self, request, *args, **kwargs):
+        from .pages import warning_case_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(warning_case_index_context(self, request))
+        return context
 
 
 class WarningCasePage(Page):

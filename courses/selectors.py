@@ -1,0 +1,171 @@
+"""Queries over plans, classroom sessions and records, always for an acting user.
+
+Scoping follows the roster (roster.selectors): an enterprise admin sees their enterprise, a
+regulator or trainer the enterprises in their region subtree and industries (read-only), the
+system admin everything. Only an administered enterprise's admin (or the system admin) writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from courses.models import (
+    Assignment,
+    ClassroomSession,
+    CreditEntry,
+    LessonPage,
+    LessonProgress,
+    SafetyEducationRecord,
+    StudySettings,
+    TrainingPlan,
+    ViolationRetraining,
+)
+from courses.services.compliance import minutes_to_hours
+from roster.models import Enterprise, Person, User
+from roster.selectors import administered_enterprises, enterprise_list
+
+
+def may_manage(*, user: User, enterprise: Enterprise) -> bool:
+    return administered_enterprises(user=user).filter(pk=enterprise.pk).exists()
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def plan_list(*, user: User, enterprise: Enterprise | None = None) -> QuerySet[TrainingPlan]:
+    qs = TrainingPlan.objects.filter(enterprise__in=enterprise_list(user=user))
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs.select_related("enterprise", "department").prefetch_related("courses")
+
+
+def plan_get(*, user: User, pk: int) -> TrainingPlan:
+    """Raises TrainingPlan.DoesNotExist for a missing and an out-of-scope plan alike."""
+    return plan_list(user=user).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class PersonProgress:
+    person: Person
+    lessons_done: int
+    lessons_total: int
+    hours: Decimal
+
+    @property
+    def complete(self) -> bool:
+        return self.lessons_total > 0 and self.lessons_done >= self.lessons_total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
+
+
+def _lessons_by_course(courses) -> dict[int, list[int]]:
+    return {
+        course.pk: list(
+            LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True)
+        )
+        for course in courses
+    }
+
+
+def plan_progress(*, plan: TrainingPlan) -> list[PersonProgress]:
+    """Per assigned person: lessons completed of the plan's courses, and hours credited."""
+    assignments = plan.assignments.select_related("person").order_by("person__name", "pk")
+    people: dict[int, Person] = {}
+    courses_of: dict[int, set[int]] = defaultdict(set)
+    for a in assignments:
+        people[a.person_id] = a.person
+        courses_of[a.person_id].add(a.course_id)
+    lessons = _lessons_by_course(plan.courses.all())
+    all_lessons = {pk for pks in lessons.values() for pk in pks}
+    done: dict[int, set[int]] = defaultdict(set)
+    for person_id, lesson_id in LessonProgress.objects.filter(
+        person_id__in=people, lesson_id__in=all_lessons, completed_at__isnull=False
+    ).values_list("person_id", "lesson_id"):
+        done[person_id].add(lesson_id)
+    minutes: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        CreditEntry.objects.filter(person_id__in=people, course__in=plan.courses.all())
+        .values("person_id", "source")
+        .annotate(total=Sum("minutes"))
+    ):
+        minutes[row["person_id"]][row["source"]] = row["total"]
+    settings = StudySettings.load()
+    rows = []
+    for person_id, person in people.items():
+        own = {pk for c in courses_of[person_id] for pk in lessons.get(c, [])}
+        rows.append(
+            PersonProgress(
+                person=person,
+                lessons_done=len(done[person_id] & own),
+                lessons_total=len(own),
+                hours=minutes_to_hours(minutes_by_source=minutes[person_id], settings=settings),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    plan: TrainingPlan
+    progress: PersonProgress
+
+
+def plan_overdue(
+    *, user: User, enterprise: Enterprise | None = None, on: dt.date | None = None
+) -> list[OverdueRow]:
+    """People past a plan's due date who have not completed it."""
+    on = on or timezone.localdate()
+    rows = []
+    for plan in plan_list(user=user, enterprise=enterprise).filter(due_on__lt=on):
+        rows += [OverdueRow(plan, p) for p in plan_progress(plan=plan) if not p.complete]
+    return rows
+
+
+def assignments_of(*, person: Person) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(person=person).select_related("plan", "course")
+
+
+# --------------------------------------------------------------------------- records
+
+
+def classroom_list(
+    *, user: User, enterprise: Enterprise | None = None
+) -> QuerySet[ClassroomSession]:
+    qs = ClassroomSession.objects.filter(enterprise__in=enterprise_list(user=user))
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs.select_related("enterprise").prefetch_related("attendees")
+
+
+def classroom_get(*, user: User, pk: int) -> ClassroomSession:
+    return classroom_list(user=user).get(pk=pk)
+
+
+def safety_education_list(
+    *, user: User, enterprise: Enterprise | None = None
+) -> QuerySet[SafetyEducationRecord]:
+    qs = SafetyEducationRecord.objects.filter(enterprise__in=enterprise_list(user=user))
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs.select_related("person", "enterprise").order_by("-held_on", "person__name")
+
+
+def violation_list(
+    *, user: User, enterprise: Enterprise | None = None
+) -> QuerySet[ViolationRetraining]:
+    qs = ViolationRetraining.objects.filter(enterprise__in=enterprise_list(user=user))
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    return qs.select_related("person", "enterprise", "exam_session")
+
+
+def violation_get(*, user: User, pk: int) -> ViolationRetraining:
+    return violation_list(user=user).get(pk=pk)

@@ -1,0 +1,257 @@
+"""Hours compliance, 三级安全教育 status and 三违 state of one person: reads over the ledger.
+
+How credited minutes become 学时 (StudySettings, rules as data):
+- online rows hold the minutes actually studied; they are divided by
+  `online_minutes_per_hour`;
+- classroom and 三级 rows hold `hours x classroom_minutes_per_hour` minutes (what a session of
+  that many 学时 lasts in a classroom); they are divided by `classroom_minutes_per_hour`, so
+  each row gives back exactly the 学时 the admin recorded.
+
+Which rules apply (HoursRule rows): the person's current employment gives the personnel
+category, the enterprise's industry the high-risk flag.
+- yearly rules count the hours credited in the calendar year;
+- once-rules (initial, pre-job) count the hours credited since the hire date of the current
+  employment, and are due in the year the person took the post, and in later years while they
+  are still not done; in the year of taking the post they replace the yearly retraining;
+- review training (复审培训) follows a certificate's review cycle, not the calendar or the
+  hire date: the certificates app asks for it, so it is left out here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import (
+    CreditEntry,
+    HoursRule,
+    SafetyEducationRecord,
+    StudySettings,
+    TrainingKind,
+    ViolationRetraining,
+)
+from roster.choices import EmploymentStatus
+from roster.models import Employment, EmploymentEvent, Person
+
+ZERO = Decimal("0.0")
+_TENTH = Decimal("0.1")
+# Review training is tied to the certificate's review date (see the module docstring).
+_NOT_CALENDAR_KINDS = {TrainingKind.REVIEW}
+# Back on the post after at least this long away: workshop and team levels again.
+RETURN_AFTER = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class ComplianceItem:
+    training_kind: str
+    label: str
+    required_hours: Decimal
+    done_hours: Decimal
+    missing_hours: Decimal
+    period: str
+
+
+@dataclass(frozen=True)
+class Compliance:
+    year: int
+    category: str
+    high_risk: bool
+    items: list[ComplianceItem]
+    required_hours: Decimal
+    done_hours: Decimal
+    missing_hours: Decimal
+
+    @property
+    def complete(self) -> bool:
+        return self.missing_hours <= 0
+
+
+def current_employment(person: Person) -> Employment | None:
+    return (
+        Employment.objects.current()
+        .filter(person=person)
+        .select_related("enterprise__industry", "department")
+        .first()
+    )
+
+
+def minutes_to_hours(*, minutes_by_source: dict[str, int], settings: StudySettings) -> Decimal:
+    """学时 from minutes per ledger source (rounded down: a tenth short is still short)."""
+    total = Decimal(0)
+    for source, minutes in minutes_by_source.items():
+        per_hour = (
+            settings.online_minutes_per_hour
+            if source == CreditEntry.Source.ONLINE
+            else settings.classroom_minutes_per_hour
+        )
+        total += Decimal(minutes or 0) / Decimal(max(per_hour, 1))
+    return total.quantize(_TENTH, rounding=ROUND_DOWN)
+
+
+def credited_hours(
+    *, person: Person, start: dt.date | None, end: dt.date, kinds=None
+) -> dict[str, Decimal]:
+    """学时 per training kind credited between `start` (open when None) and `end`, inclusive."""
+    entries = CreditEntry.objects.filter(person=person, on__lte=end)
+    if start is not None:
+        entries = entries.filter(on__gte=start)
+    if kinds is not None:
+        entries = entries.filter(training_kind__in=list(kinds))
+    minutes: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in entries.values("training_kind", "source").annotate(total=Sum("minutes")):
+        minutes[row["training_kind"]][row["source"]] = row["total"]
+    settings = StudySettings.load()
+    return {
+        kind: minutes_to_hours(minutes_by_source=by_source, settings=settings)
+        for kind, by_source in minutes.items()
+    }
+
+
+def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -> Compliance:
+    """The hours the person needs in `year` and what they have, per training kind."""
+    on = on or timezone.localdate()
+    end = min(on, dt.date(year, 12, 31))
+    employment = current_employment(person)
+    if employment is None:
+        return Compliance(year, "", False, [], ZERO, ZERO, ZERO)
+    category = employment.category
+    high_risk = employment.enterprise.industry.high_risk
+    rules = list(
+        HoursRule.objects.filter(personnel_category=category, high_risk=high_risk)
+        .exclude(training_kind__in=_NOT_CALENDAR_KINDS)
+        .order_by("period", "training_kind")
+    )
+    took_post = employment.hire_date or employment.created_at.date()
+    yearly = credited_hours(person=person, start=dt.date(year, 1, 1), end=end)
+    since_post = credited_hours(person=person, start=took_post, end=end)
+    labels = dict(TrainingKind.choices)
+    # In the year of taking the post the initial (pre-job) training stands in for the
+    # annual retraining: "48 initial, then 16 a year".
+    first_year = took_post.year == year and any(r.period == HoursRule.Period.ONCE for r in rules)
+    items = []
+    for rule in rules:
+        if rule.period == HoursRule.Period.YEARLY:
+            if first_year:
+                continue
+            done = yearly.get(rule.training_kind, ZERO)
+        else:
+            done = since_post.get(rule.training_kind, ZERO)
+            if took_post.year > year or (took_post.year < year and done >= rule.required_hours):
+                # Not on the post yet that year, or done in an earlier year.
+                continue
+        items.append(
+            ComplianceItem(
+                training_kind=rule.training_kind,
+                label=str(labels.get(rule.training_kind, rule.training_kind)),
+                required_hours=rule.required_hours,
+                done_hours=done,
+                missing_hours=max(rule.required_hours - done, ZERO),
+                period=rule.period,
+            )
+        )
+    return Compliance(
+        year=year,
+        category=category,
+        high_risk=high_risk,
+        items=items,
+        required_hours=sum((i.required_hours for i in items), ZERO),
+        done_hours=sum((i.done_hours for i in items), ZERO),
+        missing_hours=sum((i.missing_hours for i in items), ZERO),
+    )
+
+
+# --------------------------------------------------------------------------- 三级安全教育
+
+
+Level = SafetyEducationRecord.Level
+Reason = SafetyEducationRecord.Reason
+ALL_LEVELS = (Level.COMPANY, Level.WORKSHOP, Level.TEAM)
+RETRAIN_LEVELS = (Level.WORKSHOP, Level.TEAM)
+
+
+@dataclass(frozen=True)
+class SafetyEducationStatus:
+    """What 三级安全教育 the person still needs at their current enterprise, and why."""
+
+    reason: str  # a SafetyEducationRecord.Reason, or "" when nothing is required
+    since: dt.date | None
+    required_levels: tuple[str, ...]
+    missing_levels: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_levels
+
+    def missing_labels(self) -> list[str]:
+        labels = dict(Level.choices)
+        return [str(labels[level]) for level in self.missing_levels]
+
+
+def retraining_trigger(employment: Employment) -> tuple[str, dt.date] | None:
+    """The latest post change or return after ≥ 1 year away, from the status history."""
+    trigger = None
+    away_since = None
+    events = EmploymentEvent.objects.filter(employment=employment).order_by(
+        "effective_on", "created_at"
+    )
+    for event in events:
+        changes = event.changes or {}
+        new_status = changes.get("status", [None, None])[-1]
+        if event.kind == EmploymentEvent.Kind.STATUS and new_status == EmploymentStatus.OFF_POST:
+            away_since = away_since or event.effective_on
+        elif event.kind == EmploymentEvent.Kind.STATUS and new_status == EmploymentStatus.ON_POST:
+            if away_since is not None and event.effective_on - away_since >= RETURN_AFTER:
+                trigger = (Reason.RETURN, event.effective_on)
+            away_since = None
+        elif (
+            event.kind == EmploymentEvent.Kind.STATUS and new_status == EmploymentStatus.TRANSFERRED
+        ) or (event.kind == EmploymentEvent.Kind.CHANGED and "post" in changes):
+            trigger = (Reason.POST_CHANGE, event.effective_on)
+    return trigger
+
+
+def safety_education_status(*, person: Person) -> SafetyEducationStatus:
+    employment = current_employment(person)
+    if employment is None:
+        return SafetyEducationStatus("", None, (), ())
+    hired = employment.hire_date or employment.created_at.date()
+    records = SafetyEducationRecord.objects.filter(person=person, enterprise=employment.enterprise)
+    # 三级 for a new employee is held before work: any record at this enterprise counts, even
+    # one dated just before the recorded hire date.
+    done_ever = set(records.values_list("level", flat=True))
+    missing = [level for level in ALL_LEVELS if level not in done_ever]
+    reason, since, required = Reason.NEW_HIRE, hired, ALL_LEVELS
+    trigger = retraining_trigger(employment)
+    if trigger is not None:
+        reason, since = trigger
+        required = ALL_LEVELS if missing else RETRAIN_LEVELS
+        done_since = set(records.filter(held_on__gte=since).values_list("level", flat=True))
+        missing += [lv for lv in RETRAIN_LEVELS if lv not in done_since and lv not in missing]
+    ordered = tuple(level for level in ALL_LEVELS if level in missing)
+    return SafetyEducationStatus(reason, since, tuple(required), ordered)
+
+
+# --------------------------------------------------------------------------- 三违
+
+
+def violation_open(person: Person) -> ViolationRetraining | None:
+    """The person's 三违 retraining still open (off the job, not yet back), if any."""
+    return (
+        ViolationRetraining.objects.filter(person=person, returned_on__isnull=True)
+        .select_related("exam_session")
+        .order_by("-off_job_from")
+        .first()
+    )
+
+
+def missing_hours_message(compliance: Compliance) -> str:
+    return _("%(hours)s training hours (学时) are still missing for %(year)s.") % {
+        "hours": compliance.missing_hours,
+        "year": compliance.year,
+    }

@@ -1,0 +1,159 @@
+"""三级安全教育 and 三违 records an enterprise admin keeps. One transaction and audit row each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from courses.models import (
+    CreditEntry,
+    SafetyEducationRecord,
+    StudySettings,
+    TrainingKind,
+    ViolationRetraining,
+)
+from question_banks.models import Attempt, ExamSession
+from roster.models import Enterprise, Person, User
+from roster.services import audit_record
+
+
+class RecordError(ValueError):
+    """A record cannot be written as asked; the message says why, for the user."""
+
+
+def classroom_minutes(hours: Decimal) -> int:
+    """A classroom-type credit in ledger minutes (see courses.services.compliance)."""
+    return int((Decimal(hours) * StudySettings.load().classroom_minutes_per_hour).to_integral())
+
+
+def _employed_at(person: Person, enterprise: Enterprise) -> bool:
+    return person.employments.filter(enterprise=enterprise, ended_on__isnull=True).exists()
+
+
+def safety_education_record(
+    *,
+    person: Person,
+    enterprise: Enterprise,
+    level: str,
+    reason: str,
+    held_on: dt.date,
+    hours: Decimal,
+    trainer: str = "",
+    actor: User | None,
+) -> SafetyEducationRecord:
+    """Record one level of 三级安全教育; its hours count as pre-job training (岗前培训)."""
+    if not _employed_at(person, enterprise):
+        raise RecordError(_("%(name)s is not on this enterprise's roster.") % {"name": person.name})
+    if hours is None or hours <= 0:
+        raise RecordError(_("Enter the hours (学时) of the session."))
+    with transaction.atomic():
+        record = SafetyEducationRecord(
+            person=person,
+            enterprise=enterprise,
+            level=level,
+            reason=reason,
+            held_on=held_on,
+            hours=hours,
+            trainer=trainer,
+            created_by=actor,
+        )
+        try:
+            record.full_clean(exclude=["created_by"])
+        except ValidationError as exc:
+            raise RecordError(" ".join(exc.messages)) from exc
+        record.save()
+        CreditEntry.objects.create(
+            person=person,
+            on=held_on,
+            source=CreditEntry.Source.SAFETY_EDUCATION,
+            training_kind=TrainingKind.PRE_JOB,
+            minutes=classroom_minutes(hours),
+        )
+        audit_record(
+            actor=actor,
+            action="courses.safety_education",
+            target=person,
+            summary=f"{level} {held_on}",
+        )
+    return record
+
+
+def violation_record(
+    *,
+    person: Person,
+    enterprise: Enterprise,
+    violation: str,
+    off_job_from: dt.date,
+    exam_session: ExamSession | None,
+    actor: User | None,
+) -> ViolationRetraining:
+    """Take a person off the job for 三违 retraining until they pass `exam_session`."""
+    if not _employed_at(person, enterprise):
+        raise RecordError(_("%(name)s is not on this enterprise's roster.") % {"name": person.name})
+    if ViolationRetraining.objects.filter(person=person, returned_on__isnull=True).exists():
+        raise RecordError(
+            _("%(name)s already has an open violation retraining.") % {"name": person.name}
+        )
+    with transaction.atomic():
+        record = ViolationRetraining(
+            person=person,
+            enterprise=enterprise,
+            violation=violation.strip(),
+            off_job_from=off_job_from,
+            exam_session=exam_session,
+            created_by=actor,
+        )
+        try:
+            record.full_clean(exclude=["created_by"])
+        except ValidationError as exc:
+            raise RecordError(" ".join(exc.messages)) from exc
+        record.save()
+        audit_record(
+            actor=actor, action="courses.violation", target=person, summary=violation[:200]
+        )
+    return record
+
+
+def violation_passed(violation: ViolationRetraining) -> bool:
+    if violation.exam_session_id is None:
+        return False
+    return Attempt.objects.filter(
+        person_id=violation.person_id,
+        session_id=violation.exam_session_id,
+        passed=True,
+        finished_at__isnull=False,
+    ).exists()
+
+
+def violation_return(
+    *, violation: ViolationRetraining, actor: User | None, on: dt.date
+) -> ViolationRetraining:
+    """Back on the job: only once the linked exam has been passed (三违: exam before return)."""
+    with transaction.atomic():
+        violation = ViolationRetraining.objects.select_for_update().get(pk=violation.pk)
+        if violation.returned_on is not None:
+            raise RecordError(_("This person is already back on the job."))
+        if violation.exam_session_id is None:
+            raise RecordError(
+                _("Link the exam this person must pass before they can go back to work.")
+            )
+        if not violation_passed(violation):
+            raise RecordError(
+                _("%(name)s has not passed the exam “%(exam)s” yet, so cannot go back to work.")
+                % {"name": violation.person.name, "exam": violation.exam_session.name}
+            )
+        if on < violation.off_job_from:
+            raise RecordError(_("The return date is before the person went off the job."))
+        violation.returned_on = on
+        violation.save(update_fields=["returned_on"])
+        audit_record(
+            actor=actor,
+            action="courses.violation_return",
+            target=violation.person,
+            summary=str(on),
+        )
+    return violation

@@ -1,0 +1,122 @@
+"""A trainee studies a text lesson on a phone and watches the credit rise, in a real browser.
+
+The page reports the reading time to the server every 10 s; the server credits it, and the
+page shows what the server says: this lesson's credited time and the year's hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import include, path
+from django.utils import timezone
+from wagtail.models import Site
+
+from config import urls as config_urls
+from courses.models import (
+    Assignment,
+    CourseIndexPage,
+    CoursePage,
+    CreditEntry,
+    LessonPage,
+    LessonProgress,
+    StudySettings,
+    TrainingPlan,
+)
+from courses.services import study
+from tests.factories import build_world
+
+# Until config/urls.py includes courses.urls, this test routes it itself.
+urlpatterns = list(config_urls.urlpatterns)
+if not any(getattr(p, "namespace", None) == "courses" for p in urlpatterns):
+    urlpatterns.insert(0, path("courses/", include("courses.urls")))
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.urls(__name__),
+]
+
+
+@pytest.fixture
+def lesson():
+    world = build_world()
+    settings = StudySettings.load()
+    # 5 minutes per 学时 so that one credited minute shows as 0.2 on the page; no idle
+    # check during the test (they are proven in tests/courses/test_study.py).
+    settings.online_minutes_per_hour = 5
+    settings.idle_check_min_minutes = settings.idle_check_max_minutes = 600
+    settings.save()
+    root = Site.objects.get(is_default_site=True).root_page
+    index = root.add_child(instance=CourseIndexPage(title="培训课程", slug="courses"))
+    course = index.add_child(
+        instance=CoursePage(title="全员安全再培训", slug="annual", training_kind="retraining")
+    )
+    text = course.add_child(
+        instance=LessonPage(
+            title="第一课 有限空间作业安全",
+            slug="confined-space",
+            kind="text",
+            min_reading_minutes=1,
+            body=[
+                ("heading", "先通风、再检测、后作业"),
+                ("paragraph", "<p>有限空间作业必须严格执行作业审批制度，未经审批不得进入。</p>"),
+            ],
+        )
+    )
+    plan = TrainingPlan.objects.create(
+        enterprise=world.ent_a, title="年度再培训", target="list", due_on=dt.date(2030, 6, 30)
+    )
+    Assignment.objects.create(plan=plan, person=world.person_a, course=course)
+    # 50 s read earlier today: the page's first 10 s complete the first whole minute.
+    earlier = timezone.now() - dt.timedelta(minutes=10)
+    study.reading_tick(
+        person=world.person_a,
+        lesson=text,
+        client_id="earlier-tab",
+        seq=1,
+        opening=True,
+        now=earlier,
+    )
+    study.reading_tick(
+        person=world.person_a,
+        lesson=text,
+        client_id="earlier-tab",
+        seq=2,
+        now=earlier + dt.timedelta(seconds=50),
+    )
+    return world, text
+
+
+def test_trainee_reads_a_lesson_and_sees_credit_and_hours_rise(lesson, phone):
+    world, text = lesson
+    page = phone.page
+    assert LessonProgress.objects.get(lesson=text).credited_seconds == 50
+    phone.login(world.person_a.id_number, "pw-123456")
+
+    phone.go(text.url)
+    assert page.inner_text("#lesson-credited") == "00:50"
+    assert page.inner_text("#hours-done") == "0.0"
+    phone.assert_no_horizontal_overflow()
+
+    # A tick or two after opening (every 10 s, timed by the server's receipts) completes the
+    # minute: 1 min = 0.2 学时 here.
+    page.wait_for_function(
+        "document.getElementById('lesson-credited').textContent === '01:00'", timeout=45_000
+    )
+    page.wait_for_function("document.getElementById('hours-done').textContent === '0.2'")
+    assert page.is_visible("#lesson-done")
+    shot = phone.shot("study-lesson-phone")
+    assert shot.exists()
+
+    progress = LessonProgress.objects.get(person=world.person_a, lesson=text)
+    assert progress.credited_seconds == 60 and progress.completed_at is not None
+    entry = CreditEntry.objects.get(person=world.person_a, lesson=text)
+    assert (entry.minutes, entry.training_kind) == (1, "retraining")
+
+    phone.go("/courses/my/")
+    phone.assert_no_horizontal_overflow()
+    assert "01:00 / 01:00" in page.inner_text(".lessons")
+    phone.shot("my-study-phone")
+    assert phone.off_site_requests() == []
