@@ -21,14 +21,23 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 
-from roster.models import Industry, User
+from roster.models import Enterprise, Industry, User
 from roster.services.roles import role_grant_sync_groups
 
-from .models import CourseIndexPage, CoursePage, LessonPage, WarningCaseIndexPage, WarningCasePage
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    TrainingPlan,
+    WarningCaseIndexPage,
+    WarningCasePage,
+)
 from .pages import content_tree_setup
+from .services.plans import plan_create
 
 VIDEO_TITLE = "演示视频：有限空间作业安全（测试画面）"
 VIDEO_SECONDS = 60
@@ -775,6 +784,38 @@ def _seed_cases(index: Page, owner: User | None, video, created: dict) -> None:
         created["warning cases"] += 1
 
 
+# The enterprise whose admin is the demo `ent_admin`: its special operators and new staff get
+# plans, so the demo trainees open an assigned course from "my study".
+DEMO_PLAN_ENTERPRISE = "清河县宏达化工有限公司"
+
+
+def _seed_plans(course_index, created: dict) -> None:
+    enterprise = Enterprise.objects.filter(name=DEMO_PLAN_ENTERPRISE).first()
+    if enterprise is None or TrainingPlan.objects.filter(enterprise=enterprise).exists():
+        return
+    courses = {c.slug: c for c in CoursePage.objects.child_of(course_index).live().specific()}
+    plans = [
+        ("2026年特种作业人员安全技术培训", ["low-voltage-electrician", "confined-space"],
+         "special_operator"),
+        ("2026年全员有限空间作业安全培训", ["confined-space"], "general"),
+    ]  # fmt: skip
+    due = timezone.localdate() + dt.timedelta(days=45)
+    for title, slugs, category in plans:
+        chosen = [courses[slug] for slug in slugs if slug in courses]
+        if not chosen:
+            continue
+        plan_create(
+            enterprise=enterprise,
+            title=title,
+            courses=chosen,
+            target=TrainingPlan.Target.CATEGORY,
+            personnel_category=category,
+            due_on=due,
+            actor=None,
+        )
+        created["training plans"] = created.get("training plans", 0) + 1
+
+
 def seed_demo(*, stdout) -> None:
     created = {"index pages": 0, "courses": 0, "lessons": 0, "warning cases": 0}
     with transaction.atomic():
@@ -804,5 +845,6 @@ def seed_demo(*, stdout) -> None:
         video = _video(stdout)
         _seed_courses(course_index, trainer, video, stdout, created)
         _seed_cases(case_index, trainer, video, created)
+        _seed_plans(course_index, created)
     made = ", ".join(f"{n} {what}" for what, n in created.items() if n)
     stdout.write(f"Courses demo: {'created ' + made if made else 'nothing to change'}.")

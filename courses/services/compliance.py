@@ -142,8 +142,13 @@ def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -
             done = yearly.get(rule.training_kind, ZERO)
         else:
             done = since_post.get(rule.training_kind, ZERO)
-            if took_post.year > year or (took_post.year < year and done >= rule.required_hours):
-                # Not on the post yet that year, or done in an earlier year.
+            long_ago = (dt.date(year, 1, 1) - took_post).days > 365
+            if took_post.year > year or (
+                took_post.year < year and (done >= rule.required_hours or long_ago)
+            ):
+                # Not on the post yet that year; done in an earlier year; or on the post for
+                # over a year before it began (people on the post before this system: their
+                # pre-job training is on paper, and the yearly retraining is what is due).
                 continue
         items.append(
             ComplianceItem(

@@ -280,3 +280,24 @@ def test_safety_education_for_someone_not_on_the_roster_is_refused(world):
         )
     assert not SafetyEducationRecord.objects.exists()
     assert not CreditEntry.objects.exists()
+
+
+def test_someone_on_the_post_for_years_owes_the_yearly_hours_not_the_pre_job_ones(world):
+    # Hired long before the system: the pre-job training is on paper, not in the ledger.
+    person = hire(world.ent_a_chem, PersonnelCategory.GENERAL, dt.date(YEAR - 8, 4, 1)).person
+
+    result = person_compliance(person=person, year=YEAR, on=END)
+
+    assert items(result) == {"retraining": (Decimal(20), Decimal(0), Decimal(20))}
+
+
+def test_a_december_hire_still_owes_the_pre_job_hours_early_next_year(world):
+    person = hire(world.ent_a, PersonnelCategory.GENERAL, dt.date(YEAR - 1, 12, 10)).person
+    credit(person, TrainingKind.PRE_JOB, 45 * 10, on=dt.date(YEAR - 1, 12, 20))
+
+    result = person_compliance(person=person, year=YEAR, on=END)
+
+    assert items(result) == {
+        "pre_job": (Decimal(24), Decimal(10), Decimal(14)),
+        "retraining": (Decimal(8), Decimal(0), Decimal(8)),
+    }

@@ -56,3 +56,13 @@ def test_second_run_changes_nothing(seeded):
     courses_demo.seed_demo(stdout=out)
     assert _snapshot() == before
     assert "nothing to change" in out.getvalue()
+
+
+def test_demo_trainees_have_assigned_courses(seeded):
+    from courses.models import Assignment, TrainingPlan
+    from roster.models import Person
+
+    trainee = Person.objects.get(id_number="990102198603120030")  # a demo login
+    assert TrainingPlan.objects.count() == 2
+    assigned = {a.course.slug for a in Assignment.objects.filter(person=trainee)}
+    assert assigned == {"low-voltage-electrician", "confined-space"}
