@@ -1,11 +1,37 @@
 """The Celery app. Workers: `celery -A config worker`; beat: `celery -A config beat`."""
 
+import logging
 import os
 
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 app = Celery("safety_training")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+log = logging.getLogger(__name__)
+
+# Sending a task to a broker that is gone: retry briefly, then give up (and run it here).
+_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def send_or_run(task, *args, **kwargs):
+    """Send `task` to the workers; if the broker cannot be reached, run it here and now.
+
+    For tasks whose work must not be lost with the broker (ARCHITECTURE.md rule 1): a
+    certificate earned by a pass. Such tasks are idempotent, so running one inline that a
+    worker also runs later does no harm. A task that fails inline is logged, not raised: the
+    caller's own change (a submitted exam) has committed and must be answered as such."""
+    if task.app.conf.task_always_eager:  # no broker configured: inline anyway
+        return task.apply_async(args, kwargs)
+    try:
+        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
+    except (OperationalError, OSError) as exc:
+        log.warning("broker unreachable (%s); running %s inline", exc, task.name)
+    result = task.apply(args, kwargs, throw=False)
+    if result.failed():
+        log.error("%s failed inline: %r", task.name, result.result, exc_info=result.result)
+    return result

@@ -6,11 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from config import views
+from config import health, views
 from config.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
@@ -18,6 +20,7 @@ urlpatterns = [
     path("roster/", include("roster.urls")),
     path("exams/", include("question_banks.urls")),
     path("courses/", include("courses.urls")),
+    path("reports/", include("reports.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

@@ -12,9 +12,19 @@ from roster.selectors import administered_enterprises, enterprise_list, user_sco
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. Failed attempts are throttled in the backend (roster.throttle); a refused
+    attempt shows the form again with the reason, as 429 Too Many Requests."""
+
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.lockout is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.lockout.seconds)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -69,7 +69,12 @@ def _person(request):
     return request.user.person
 
 
+MAX_PAGE_ID = 2**31 - 1  # Wagtail's page ids; a larger number would overflow the query
+
+
 def _lesson(lesson_id: int) -> LessonPage | None:
+    if not 1 <= lesson_id <= MAX_PAGE_ID:
+        return None  # "no such lesson" (422), found by tests/security fuzzing as a 500
     return LessonPage.objects.filter(pk=lesson_id).first()
 
 

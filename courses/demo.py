@@ -28,6 +28,7 @@ from wagtail.models import Page, Site
 from roster.models import Enterprise, Industry, User
 from roster.services.roles import role_grant_sync_groups
 
+from .demo_history import seed_training_history
 from .models import (
     CourseIndexPage,
     CoursePage,
@@ -360,7 +361,7 @@ COURSES = [
     (
         "confined-space",
         "有限空间作业安全",
-        "pre_job",
+        "retraining",
         [],
         [],
         "4",
@@ -846,5 +847,6 @@ def seed_demo(*, stdout) -> None:
         _seed_courses(course_index, trainer, video, stdout, created)
         _seed_cases(case_index, trainer, video, created)
         _seed_plans(course_index, created)
+    seed_training_history(stdout=stdout)
     made = ", ".join(f"{n} {what}" for what, n in created.items() if n)
     stdout.write(f"Courses demo: {'created ' + made if made else 'nothing to change'}.")

@@ -475,7 +475,15 @@ class CreditEntry(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["person", "on"])]
+        indexes = [
+            models.Index(fields=["person", "on"]),
+            # The regulator's hours figures sum one person's kind of training over a period.
+            models.Index(
+                fields=["person", "training_kind", "on"],
+                include=["source", "minutes"],
+                name="courses_credit_person_kind_on",
+            ),
+        ]
         constraints = [
             # Online credit accumulates in one row per person, lesson and day.
             models.UniqueConstraint(

@@ -13,6 +13,8 @@ from ninja.errors import HttpError
 from question_banks.models import Attempt
 from question_banks.selectors import attempt_get_own
 from question_banks.services.attempts import (
+    MAX_POSITION,
+    MAX_SEQ,
     ExamError,
     answers_save,
     attempt_event,
@@ -24,9 +26,10 @@ router = Router(tags=["exams"])
 
 
 class AnswerIn(Schema):
-    position: int
+    # Bounded like the columns they go into: an out-of-range number is a 422, not a 500.
+    position: int = Field(..., ge=1, le=MAX_POSITION)
     answer: list[str] | dict[str, list[str]] | None = None
-    seq: int
+    seq: int = Field(..., ge=1, le=MAX_SEQ)
     flagged: bool | None = None
 
 

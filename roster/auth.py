@@ -5,6 +5,10 @@ password the enterprise admin hands out (by default the last six characters of t
 number); the account is then created and they must choose their own password at once.
 Passwords are hashed only when an account is really used, so importing thousands of
 people stays fast.
+
+Failed sign-ins are throttled here, per account and per client address (`roster.throttle`),
+so that every login form that calls `authenticate()` is covered; a locked account or address
+is refused before any password is checked.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ import hmac
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from . import throttle
 from .identity import IdentityError, normalize_phone, parse_id_number
 from .models import Person, User
 
@@ -24,26 +30,62 @@ def initial_password(person: Person) -> str:
     return person.id_number[-length:]
 
 
+def _account(login: str, person: Person | None) -> str:
+    """What the throttle counts: one person however they sign in, else the login as typed."""
+    return f"person:{person.pk}" if person is not None else f"login:{login}"
+
+
+def _login_hint(login: str) -> str:
+    """Enough of an unknown login for the audit log to group attempts, never all of it (it
+    might be a password typed into the wrong field)."""
+    return login[:2] + "*" * min(max(len(login) - 2, 0), 8)
+
+
+def sign_in_lockout(request, username: object) -> throttle.Lockout | None:
+    """The lockout in force for this login or the request's address (for the forms' message)."""
+    login = str(username or "").strip()
+    return throttle.lockout(request, _account(login, IdentityBackend.person_for(login)))
+
+
 class IdentityBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
         login = str(username).strip()
-        person = self._person_for(login)
+        person = self.person_for(login)
+        account = _account(login, person)
+        if throttle.lockout(request, account) is not None:
+            # Stops authenticate() for every backend; the form then says why.
+            raise PermissionDenied
+        user, known = self._check(login, person, password)
+        if user is None:
+            throttle.register_failure(
+                request,
+                account,
+                target=known or person,
+                login_hint="" if known or person else _login_hint(login),
+            )
+        else:
+            throttle.register_success(account)
+        return user
+
+    def _check(self, login: str, person: Person | None, password: str):
+        """(the user if the password is right, the account the login names if any)."""
         if person is not None:
             user = User.objects.filter(person=person).first()
             if user is None:
-                return self._first_sign_in(person, password)
+                return self._first_sign_in(person, password), None
         else:
             user = User.objects.filter(username=login).first()
         if user is None:
             User().set_password(password)  # same cost as a real check: no timing oracle
-            return None
+            return None, None
         if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+            return user, user
+        return None, user
 
-    def _person_for(self, login: str) -> Person | None:
+    @staticmethod
+    def person_for(login: str) -> Person | None:
         try:
             return Person.objects.get(id_number=parse_id_number(login).value)
         except (IdentityError, Person.DoesNotExist):

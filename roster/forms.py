@@ -2,12 +2,39 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .choices import EmploymentForm, EmploymentStatus, PersonnelCategory
 from .identity import IdentityError, parse_id_number, validate_phone
 
+THROTTLED = ngettext_lazy(
+    "Too many failed sign-ins. For your safety, signing in is paused; try again in "
+    "%(minutes)s minute, or ask your enterprise safety admin for help.",
+    "Too many failed sign-ins. For your safety, signing in is paused; try again in "
+    "%(minutes)s minutes, or ask your enterprise safety admin for help.",
+    "minutes",
+)
 
-class LoginForm(AuthenticationForm):
+
+class ThrottledLoginMixin:
+    """Says plainly when the sign-in was refused because of too many failures
+    (roster.throttle: the backend refuses, the form explains). `lockout` is then set."""
+
+    lockout = None
+
+    def get_invalid_login_error(self):
+        from .auth import sign_in_lockout
+
+        self.lockout = sign_in_lockout(self.request, self.cleaned_data.get("username"))
+        if self.lockout is not None:
+            return ValidationError(
+                THROTTLED, code="throttled", params={"minutes": self.lockout.minutes}
+            )
+        return super().get_invalid_login_error()
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("ID number, phone or username"),
         max_length=150,
@@ -17,6 +44,10 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The account or password is not right. Please check and try again."),
         "inactive": _("This account is disabled. Please ask your enterprise safety admin."),
     }
+
+
+class AdminLoginForm(ThrottledLoginMixin, WagtailLoginForm):
+    """The Wagtail admin's sign-in (settings.WAGTAILADMIN_USER_LOGIN_FORM), same message."""
 
 
 class PersonForm(forms.Form):

@@ -1,9 +1,26 @@
 """Shared fixtures: a small world of regions, industries, enterprises, people and one user
 per role, so every test can ask "what does this role see?" of the same data."""
 
+from pathlib import Path
+
 import pytest
 
 from tests.factories import build_world
+
+FAULTS = Path(__file__).parent / "faults"
+
+
+def pytest_collection_modifyitems(items):
+    # `make test` runs on several workers (pytest-xdist, --dist loadgroup). The fault tests
+    # start and kill their own PostgreSQL, Redis and Celery processes and some measure how
+    # long a stall lasts: they run one after another on one worker.
+    # A module that seeds its data once (module_db) keeps its tests together, or each
+    # worker would seed it again.
+    for item in items:
+        if FAULTS in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.xdist_group("faults"))
+        elif "module_db" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +37,38 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One transaction around a whole module, rolled back after its last test: what a
+    module-scoped fixture writes under it is shared by the module's tests, each of which
+    runs in its own transaction nested inside (Django's TestCase.setUpTestData, for data
+    that takes seconds to build). Its files go to a scratch media directory."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("module-media"))
+    with django_db_blocker.unblock(), media:
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_county(module_db):
+    """The whole demo (`seed_demo`), seeded once for the module that asks; its output."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    return out.getvalue()
 
 
 @pytest.fixture

@@ -18,8 +18,13 @@ _serial = itertools.count(1)
 def make_id_number(
     region: str = "990102", birth: dt.date = dt.date(1985, 6, 15), seq: int | None = None
 ) -> str:
-    """A checksum-valid 18-digit ID number (fictional area code by default)."""
-    seq = next(_serial) if seq is None else seq
+    """A checksum-valid 18-digit ID number (fictional area code by default).
+
+    Tests that need a known number pass `seq` (500 and up); numbers made without one use
+    000-499 and a later birth day after each 500, so the two never meet."""
+    if seq is None:
+        serial = next(_serial)
+        seq, birth = serial % 500, birth + dt.timedelta(days=serial // 500)
     first17 = f"{region}{birth:%Y%m%d}{seq % 1000:03d}"
     return first17 + id_check_char(first17)
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,15 +154,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Cache and rate limits: Redis when REDIS_URL is set, local memory otherwise.
 REDIS_URL = env("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "st"),
-        }
+
+
+def redis_cache(url: str) -> dict:
+    """The cache on Redis. While Redis cannot be reached, each process falls back to its own
+    memory (config.cache), so an exam never fails for want of a cache and rate limits still
+    count; the timeouts make a hung Redis unreachable rather than a hung request."""
+    return {
+        "BACKEND": "config.cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "st"),
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -172,6 +184,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or env("CELERY_BROKER_URL", ""))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A hung broker must not hang the request that sends a task (config.celery.send_or_run).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
@@ -186,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.send_reminders_task",
         "schedule": crontab(hour=7, minute=0),  # Asia/Shanghai: before the working day
     },
+    "snapshot-report-month-ends": {
+        "task": "reports.tasks.snapshot_month_ends_task",
+        "schedule": crontab(hour=2, minute=30),  # the quiet hours
+    },
 }
 
 
@@ -199,17 +217,63 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # cases it), the passphrase that encrypts signing keys at rest, and the PDF fonts (TrueType
 # files with Chinese, tried in order; the usual font paths when not set).
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", WAGTAILADMIN_BASE_URL)
+# Look-ups per client network (/24 or /48) and minute on the public verify page and API; an
+# inspectors' office behind one address may need more. 0 switches the limit off.
+CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))
 CERTIFICATE_KEY_PASSPHRASE = env("CERTIFICATE_KEY_PASSPHRASE", "")
 CERTIFICATE_FONT_PATHS = env_list("CERTIFICATE_FONT_PATHS", [])
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# Sessions and security headers. A session lasts one working day from sign-in (staff open
+# personal data; a shared office PC must not stay signed in overnight); exams are shorter.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
 CSRF_COOKIE_HTTPONLY = False  # the exam page reads it to send answers with fetch()
+CSRF_COOKIE_SAMESITE = "Lax"
+# DENY everywhere; Wagtail's preview views override it with SAMEORIGIN for their own iframe.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy of every HTML page (config.middleware.ContentSecurityPolicyMiddleware):
+# the site serves all its scripts itself and has no inline script or handler, so scripts
+# come from 'self' only. Inline styles stay allowed (page templates carry small <style>
+# blocks and ECharts' tooltips style their markup); they cannot run code. Files served from
+# another origin (S3-compatible storage) go in DJANGO_CSP_MEDIA_SRC, embedded video hosts in
+# DJANGO_CSP_FRAME_SRC (comma-separated origins).
+_csp_media = env_list("DJANGO_CSP_MEDIA_SRC", [])
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *_csp_media],
+    "media-src": ["'self'", *_csp_media],
+    "frame-src": ["'self'", *env_list("DJANGO_CSP_FRAME_SRC", [])],  # embedded video hosts
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# The Wagtail admin runs inline scripts of its own and has its own permissions: no CSP there.
+CONTENT_SECURITY_POLICY_EXCLUDE = ["/admin/"]
+
+# Sign-in throttling (roster.throttle), counted in the cache above: an account (a person,
+# however they type their login) is locked after ACCOUNT_FAILURES failures within
+# WINDOW_SECONDS, a client address after ADDRESS_FAILURES (higher: a training room behind one
+# NAT shares it), each for LOCK_SECONDS. A success clears the account's count.
+LOGIN_THROTTLE = {
+    "ACCOUNT_FAILURES": int(env("LOGIN_THROTTLE_ACCOUNT_FAILURES", "5")),
+    "ADDRESS_FAILURES": int(env("LOGIN_THROTTLE_ADDRESS_FAILURES", "20")),
+    "WINDOW_SECONDS": int(env("LOGIN_THROTTLE_WINDOW_SECONDS", str(15 * 60))),
+    "LOCK_SECONDS": int(env("LOGIN_THROTTLE_LOCK_SECONDS", str(15 * 60))),
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default)
+# trusts only REMOTE_ADDR; behind one nginx that sets X-Forwarded-For, set 1, or every
+# client shares the proxy's address for the sign-in throttle, exam IP ranges and the audit log.
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+WAGTAILADMIN_USER_LOGIN_FORM = "roster.forms.AdminLoginForm"
 
 LOGGING = {
     "version": 1,

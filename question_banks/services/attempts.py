@@ -314,6 +314,16 @@ def _choice_answer(qtype: str, options, value) -> list[str] | None:
     return sorted(value)
 
 
+# The largest values AttemptItem.position and .answer_seq hold (PositiveSmallIntegerField,
+# PositiveIntegerField); a client's counter will not reach them in any exam.
+MAX_POSITION = 32767
+MAX_SEQ = 2**31 - 1
+
+
+def _is_count(value, limit: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= limit
+
+
 @dataclass(frozen=True)
 class SaveResult:
     position: int
@@ -347,7 +357,9 @@ def answers_save(
         raise ExamError(
             _("This exam was taken over on another device or tab; answer there."), "other_client"
         )
-    positions = [a.get("position") for a in answers]
+    # Only numbers a position column can hold reach the query (a huge one is no question of
+    # the paper, and would overflow the database's integer instead).
+    positions = [p for a in answers if _is_count(p := a.get("position"), MAX_POSITION)]
     items = {
         i.position: i
         for i in attempt.items.select_related("version__question").filter(position__in=positions)
@@ -358,7 +370,7 @@ def answers_save(
         if item is None:
             raise ExamError(_("That question is not part of your paper."), "bad_question")
         seq = entry.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        if not _is_count(seq, MAX_SEQ):
             raise ExamError(_("Each answer needs a positive sequence number."), "malformed")
         answer = validate_answer(item.version, item.version.question.qtype, entry.get("answer"))
         flagged = entry.get("flagged")

@@ -8,6 +8,7 @@ numbers where text was meant, dates written five different ways.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from django.utils import timezone
@@ -105,7 +106,10 @@ def date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return _plausible(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 19000101 <= value <= 20991231:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError(_unreadable_date())  # a number too large for a float: infinity
+        whole = isinstance(value, int) or value.is_integer()
+        if whole and 19000101 <= value <= 20991231:
             return _from_parts(*_divmod_date(int(value)))
         if int(value) in _SERIAL_RANGE:
             return _plausible(from_excel(value).date())

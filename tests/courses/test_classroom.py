@@ -12,8 +12,6 @@ from courses.services.classroom import SessionData, classroom_record, classroom_
 from courses.services.records import RecordError
 from tests.factories import EmploymentFactory
 
-pytestmark = pytest.mark.urls("tests.courses.test_plans")
-
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -15,12 +15,17 @@ def _snapshot():
     return sorted(Page.objects.values_list("path", "slug", "live", "latest_revision_id"))
 
 
-@pytest.fixture
-def seeded(db):
+@pytest.fixture(scope="module")
+def seeded_once(module_db):
     roster_demo.seed()
     out = io.StringIO()
     courses_demo.seed_demo(stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture
+def seeded(seeded_once, db):
+    return seeded_once
 
 
 def test_demo_publishes_courses_lessons_and_cases(seeded):

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.urls import include, path, reverse
+from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.models import Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from config import urls as config_urls
 from courses.models import (
     CourseIndexPage,
     CoursePage,
@@ -23,13 +22,6 @@ from courses.models import (
 from courses.pages import content_tree_setup
 from roster.models import Industry
 from tests.factories import UserFactory
-
-# Until config/urls.py includes courses.urls, these tests route it themselves.
-urlpatterns = list(config_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "courses" for p in urlpatterns):
-    urlpatterns.insert(0, path("courses/", include("courses.urls")))
-
-pytestmark = pytest.mark.urls(__name__)
 
 
 def _add(parent, page, owner=None, live=True):

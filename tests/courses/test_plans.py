@@ -4,11 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone, translation
 from wagtail.models import Page
 
-from config import urls as root_urls
 from courses.models import (
     Assignment,
     CourseIndexPage,
@@ -25,11 +23,6 @@ from roster.models import AuditLog, Department
 from tests.factories import EmploymentFactory
 
 # The project's URLs with the courses app mounted, for as long as config/urls.py lacks it.
-urlpatterns = list(root_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "courses" for p in urlpatterns):
-    urlpatterns.insert(0, path("courses/", include("courses.urls")))
-URLS = __name__
-pytestmark = pytest.mark.urls(URLS)
 
 
 @pytest.fixture(autouse=True)

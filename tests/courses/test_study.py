@@ -11,11 +11,9 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import include, path
 from PIL import Image
 from wagtail.models import Site
 
-from config import urls as config_urls
 from courses import credit
 from courses.models import (
     Assignment,
@@ -32,12 +30,6 @@ from courses.models import (
 )
 from courses.services import study
 from roster.choices import PersonnelCategory
-
-# Until config/urls.py includes courses.urls, these tests route it themselves.
-urlpatterns = list(config_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "courses" for p in urlpatterns):
-    urlpatterns.insert(0, path("courses/", include("courses.urls")))
-pytestmark = pytest.mark.urls(__name__)
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TEN_MINUTES = 600

@@ -13,8 +13,6 @@ from courses.services.records import safety_education_record
 from courses.training_file import training_file, training_file_xlsx
 from roster.models import AuditLog
 
-pytestmark = pytest.mark.urls("tests.courses.test_plans")
-
 
 @pytest.fixture(autouse=True)
 def _english():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -75,6 +76,17 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def wait_for(page, expression: str, timeout: float = 15_000) -> None:
+    """Like page.wait_for_function, without evaluating a string inside the page: the site's
+    Content-Security-Policy (script-src 'self') refuses that eval, as it should. page.evaluate
+    goes through the DevTools protocol, which the page's CSP does not govern."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(100)
+
+
 @dataclass
 class Session:
     """One browser context with what the page asked the network for."""
@@ -83,6 +95,8 @@ class Session:
     base_url: str
     shots: Path
     requests: list[str] = field(default_factory=list)
+    # What the browser refused under the site's CSP: a script or style the page needs.
+    csp_violations: list[str] = field(default_factory=list)
 
     def go(self, path: str):
         response = self.page.goto(self.base_url + path)
@@ -135,6 +149,13 @@ def _session(browser, live_server, tmp_path, viewport, *, mobile: bool):
     shots.mkdir(exist_ok=True)
     session = Session(page=page, base_url=live_server.url, shots=shots)
     page.on("request", lambda request: session.requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and session.csp_violations.append(message.text)
+        ),
+    )
     return context, session
 
 
@@ -144,6 +165,7 @@ def phone(browser, live_server, tmp_path):
     context, session = _session(browser, live_server, tmp_path, PHONE, mobile=True)
     yield session
     context.close()
+    assert not session.csp_violations, session.csp_violations
 
 
 @pytest.fixture
@@ -151,3 +173,4 @@ def desktop(browser, live_server, tmp_path):
     context, session = _session(browser, live_server, tmp_path, DESKTOP, mobile=False)
     yield session
     context.close()
+    assert not session.csp_violations, session.csp_violations

@@ -22,6 +22,7 @@ from question_banks.models import (
     QuestionBank,
     QuestionVersion,
 )
+from tests.e2e.conftest import wait_for
 from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -87,7 +88,8 @@ def answer_visible(page, choose):
 
 
 def wait_saved(page):
-    page.wait_for_function(
+    wait_for(
+        page,
         "document.getElementById('net-status').dataset.state === 'saved'"
         " && Object.keys(JSON.parse(localStorage.getItem("
         "`exam:${document.getElementById('exam').dataset.attempt}:pending`) || '{}')).length === 0",
@@ -118,7 +120,7 @@ def test_exam_survives_a_network_drop_and_scores_exactly(exam, phone):
         position, keys = answer_visible(page, choose=(n + 1) % 2)
         chosen[position] = keys
         page.locator("article.question:visible [data-next]").click()
-    page.wait_for_function("document.getElementById('net-status').dataset.state === 'offline'")
+    wait_for(page, "document.getElementById('net-status').dataset.state === 'offline'")
     phone.shot("exam-offline")
     attempt = Attempt.objects.get(session=session)
     saved_while_offline = set(

@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 from wagtail.models import Site
 
-from config import urls as config_urls
 from courses.models import (
     Assignment,
     CourseIndexPage,
@@ -25,17 +23,12 @@ from courses.models import (
     TrainingPlan,
 )
 from courses.services import study
+from tests.e2e.conftest import wait_for
 from tests.factories import build_world
-
-# Until config/urls.py includes courses.urls, this test routes it itself.
-urlpatterns = list(config_urls.urlpatterns)
-if not any(getattr(p, "namespace", None) == "courses" for p in urlpatterns):
-    urlpatterns.insert(0, path("courses/", include("courses.urls")))
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.urls(__name__),
 ]
 
 
@@ -102,10 +95,10 @@ def test_trainee_reads_a_lesson_and_sees_credit_and_hours_rise(lesson, phone):
 
     # A tick or two after opening (every 10 s, timed by the server's receipts) completes the
     # minute: 1 min = 0.2 学时 here.
-    page.wait_for_function(
-        "document.getElementById('lesson-credited').textContent === '01:00'", timeout=45_000
+    wait_for(
+        page, "document.getElementById('lesson-credited').textContent === '01:00'", timeout=45_000
     )
-    page.wait_for_function("document.getElementById('hours-done').textContent === '0.2'")
+    wait_for(page, "document.getElementById('hours-done').textContent === '0.2'")
     assert page.is_visible("#lesson-done")
     shot = phone.shot("study-lesson-phone")
     assert shot.exists()
@@ -120,3 +113,52 @@ def test_trainee_reads_a_lesson_and_sees_credit_and_hours_rise(lesson, phone):
     assert "01:00 / 01:00" in page.inner_text(".lessons")
     phone.shot("my-study-phone")
     assert phone.off_site_requests() == []
+
+
+@pytest.fixture
+def demo_lesson():
+    """The demo county: its trainee 990102198603120030 has plans assigning courses."""
+    from django.core.management import call_command
+
+    from roster.models import Person
+
+    call_command("seed_demo", "--force", "--no-logins")
+    settings = StudySettings.load()
+    settings.online_minutes_per_hour = 5  # one credited minute shows as 0.2 学时
+    settings.idle_check_min_minutes = settings.idle_check_max_minutes = 600
+    settings.save()
+    person = Person.objects.get(id_number="990102198603120030")
+    # The assigned annual course: its hours count towards this year's retraining.
+    course = CoursePage.objects.get(
+        slug="confined-space", pk__in=Assignment.objects.filter(person=person).values("course")
+    )
+    lesson = LessonPage.objects.live().descendant_of(course).filter(kind="text").first()
+    # 50 s read earlier today, so the page's next ticks complete a whole minute.
+    earlier = timezone.now() - dt.timedelta(minutes=10)
+    for seq, offset in ((1, 0), (2, 50)):
+        study.reading_tick(
+            person=person,
+            lesson=lesson,
+            client_id="earlier-tab",
+            seq=seq,
+            opening=seq == 1,
+            now=earlier + dt.timedelta(seconds=offset),
+        )
+    return person, lesson
+
+
+def test_a_demo_trainee_opens_an_assigned_course_and_sees_hours_rise(demo_lesson, phone):
+    person, lesson = demo_lesson
+    page = phone.page
+    phone.login(person.id_number, "Demo@2025")
+    phone.go("/courses/my/")
+    page.click(f"a[href='{lesson.url}']")
+    page.wait_for_selector("#hours-done")
+    done_before = page.inner_text("#hours-done")
+    wait_for(
+        page,
+        f"document.getElementById('hours-done').textContent !== '{done_before}'",
+        timeout=45_000,
+    )
+    phone.assert_no_horizontal_overflow()
+    assert LessonProgress.objects.get(person=person, lesson=lesson).credited_seconds >= 60

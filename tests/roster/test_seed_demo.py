@@ -48,8 +48,8 @@ def test_refuses_without_debug_unless_forced(settings):
     assert Person.objects.count() == 0
 
 
-def test_seed_covers_every_category_form_and_status():
-    output = _seed()
+def test_seed_covers_every_category_form_and_status(demo_county):
+    output = demo_county
 
     # Regions: the fictional province, city, two counties and their townships.
     county = Region.objects.get(code="990102")
@@ -104,8 +104,7 @@ def test_seed_covers_every_category_form_and_status():
     assert demo.DEMO_PASSWORD in output
 
 
-def test_every_demo_login_signs_in(client):
-    _seed()
+def test_every_demo_login_signs_in(demo_county, client):
     for login in demo.LOGINS:
         assert client.login(username=login.username, password=demo.DEMO_PASSWORD), login
         response = client.get("/")
@@ -119,8 +118,7 @@ def test_every_demo_login_signs_in(client):
     assert client.get("/admin/").status_code == 200
 
 
-def test_roles_see_what_the_table_says():
-    _seed()
+def test_roles_see_what_the_table_says(demo_county):
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
 
@@ -152,8 +150,7 @@ def test_roles_see_what_the_table_says():
         assert not user_scope(user).is_staff_scope
 
 
-def test_second_run_changes_nothing():
-    _seed()
+def test_second_run_changes_nothing(demo_county):
     before = _counts()
     snapshot = sorted(
         Employment.objects.values_list(

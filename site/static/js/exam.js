@@ -93,18 +93,26 @@ async function flush() {
       localStorage.setItem(pendingKey, JSON.stringify(pending));
       retryDelay = 1000;
       setNet(msgs.saved, "saved");
+    } else if (response.status >= 500) {
+      // The server failed, not the answers (a restart, a database failover, a proxy's 502):
+      // keep everything and send it again, as after a network drop.
+      retryLater(msgs.retrying, "retrying");
     } else {
       await refused(response);
     }
   } catch (error) {
     // Network down: keep everything, try again with backoff; 'online' also triggers a flush.
-    setNet(msgs.offline, "offline");
-    setTimeout(flush, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 10000);
+    retryLater();
   } finally {
     inflight = false;
   }
   if (Object.keys(pending).length && navigator.onLine && net.dataset.state === "saved") flush();
+}
+
+function retryLater(message = msgs.offline, state = "offline") {
+  setNet(message, state);
+  setTimeout(flush, retryDelay);
+  retryDelay = Math.min(retryDelay * 2, 10000);
 }
 
 async function refused(response) {
@@ -219,6 +227,9 @@ async function submit() {
       localStorage.removeItem(pendingKey);
       const body = await response.json();
       window.location.href = body.result_url || root.dataset.result;
+    } else if (response.status >= 500) {
+      setNet(msgs.retrying, "retrying");
+      setTimeout(submit, 2000);
     } else {
       await refused(response);
     }

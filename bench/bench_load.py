@@ -1,0 +1,467 @@
+"""Exam day on one machine: the production stack under load, over loopback.
+
+    .venv/bin/pip install -e '.[bench]'          # aiohttp, the load generator
+    .venv/bin/python bench/bench_load.py [--people 1000] [--save-seconds 30] [--save-every 2]
+                                         [--verify-seconds 10] [--clients 64]
+
+Builds a throwaway PostgreSQL database (dropped at the end; BENCH_PG_ADMIN points elsewhere)
+with a 3,000-question bank, a 100-question rule, one exam session for `--people` examinees
+(their papers drawn ahead at publishing, as an exam day would) and certificates to verify;
+starts the production web server exactly as `make prod` does (gunicorn with
+config/gunicorn.conf.py, production settings, Redis for cache and rate limits on a spare
+Redis database) and then, from one asyncio client process (aiohttp):
+
+1. floor: `/healthz` (the stack's cheapest answer), closed loop with `--clients` connections;
+2. exam start: every examinee starts at the same instant (one POST each, all at once);
+3. answer saves: every examinee saves an answer every `--save-every` seconds (with jitter)
+   for `--save-seconds`, through the same JSON endpoint the exam page uses;
+4. submit: every examinee submits;
+5. QR verification: the verify page and `/api/verify/<token>`, closed loop;
+6. the regulator's dashboard, closed loop with a few regulators.
+
+Each phase prints requests, errors, throughput and p50/p95/p99 latency, beside the
+targets of the production-readiness issue. The client shares the two cores with the server,
+so the figures are a floor for what the server does alone. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+DB_NAME = f"bench_load_{os.getpid()}"
+DB_URL = ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME
+SECRET = "bench-load-" + "x" * 50
+CSRF = "BenchCsrfToken0123456789abcdefgh"  # 32 characters of CSRF_ALLOWED_CHARS
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    started: float = 0.0
+    ended: float = 0.0
+
+    def ok(self, seconds: float) -> None:
+        self.latencies.append(seconds)
+
+    def error(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+    def line(self, target: str = "") -> str:
+        values = sorted(self.latencies)
+        count = len(values) + sum(self.errors.values())
+        wall = max(self.ended - self.started, 1e-9)
+
+        def p(q: float) -> float:
+            return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0
+
+        errors = ", ".join(f"{k} x{v}" for k, v in self.errors.items()) or "0"
+        median = statistics.median(values) * 1000 if values else 0
+        return (
+            f"{self.name:<30} n={count:>6}  {count / wall:8.1f}/s  wall {wall:6.2f} s  "
+            f"p50 {median:7.1f}  p95 {p(0.95):7.1f}  p99 {p(0.99):7.1f}  max {p(1.0):7.1f} ms"
+            f"  errors {errors}{'   target: ' + target if target else ''}"
+        )
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def server_env(bind: str) -> dict[str, str]:
+    """The production environment `make prod` would have (the bench builds its data with
+    the same settings, so the sessions it signs are the server's)."""
+    return dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=DB_URL,
+        REDIS_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=f"bench{os.getpid()}",
+        # Every client here is 127.0.0.1: the per-network limit stays on, set out of reach.
+        CERTIFICATE_VERIFY_RATE_LIMIT="1000000000",
+        WEB_BIND=bind,
+        WEB_LOG_LEVEL="warning",
+    )
+
+
+def setup_django(bind: str) -> None:
+    os.environ.update(server_env(bind))
+    import django
+
+    django.setup()
+
+
+def create_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+@dataclass
+class World:
+    examinees: list[tuple[str, int]]  # (session key, first answer position)
+    session_code: str
+    tokens: list[str]
+    regulators: list[str]  # session keys
+
+
+def _login_session(user) -> str:
+    """A signed-in session for `user`, as the login view would leave it (logging in a
+    thousand people through PBKDF2 would measure the password hasher, not the exam)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def build(people: int, certificates: int) -> World:
+    from bench_exam import build as build_exam
+
+    from certificates.models import CertificateType
+    from certificates.services.issuing import certificate_issue
+    from question_banks.services.attempts import session_predraw
+    from roster.choices import Role
+    from roster.models import Person, Region, RoleGrant, User
+
+    _rule, sessions = build_exam(people)
+    session = sessions[1]  # "PREDRAWN": papers drawn at publishing, as on an exam day
+    t0 = time.perf_counter()
+    drawn = session_predraw(session=session)
+    print(f"  predrew {drawn} papers in {time.perf_counter() - t0:.1f} s")
+    examinees = []
+    for person in Person.objects.order_by("pk"):
+        user = User.objects.create(username=person.id_number, person=person)
+        examinees.append((_login_session(user), 0))
+    ctype = CertificateType.objects.filter(is_active=True).order_by("pk").first()
+    tokens = [
+        certificate_issue(person=person, ctype=ctype, actor=None).token
+        for person in Person.objects.order_by("pk")[:certificates]
+    ]
+    province = Region.objects.get(code="990000")
+    regulators = []
+    for i in range(4):
+        user = User.objects.create(username=f"regulator{i}")
+        RoleGrant.objects.create(user=user, role=Role.REGULATOR, region=province)
+        regulators.append(_login_session(user))
+    from reports.snapshots import snapshot_recent
+
+    snapshot_recent()  # the nightly trend snapshot, as on any morning
+    return World(examinees, session.code, tokens, regulators)
+
+
+# --------------------------------------------------------------------------- the server
+
+
+def start_server(bind: str) -> subprocess.Popen:
+    env = server_env(bind)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    return server
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- the client
+
+
+def cookies(session_key: str) -> dict[str, str]:
+    return {"Cookie": f"sessionid={session_key}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+
+
+async def wait_ready(http, base: str) -> None:
+    for _ in range(120):
+        try:
+            async with http.get(f"{base}/healthz") as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        await asyncio.sleep(0.5)
+    raise SystemExit("the server did not answer /healthz within 60 s")
+
+
+async def closed_loop(http, phase: Phase, clients: int, seconds: float, make_request) -> None:
+    stop = time.perf_counter() + seconds
+
+    async def one(i: int) -> None:
+        while time.perf_counter() < stop:
+            method, url, kwargs = make_request(i)
+            t0 = time.perf_counter()
+            try:
+                async with http.request(method, url, allow_redirects=False, **kwargs) as response:
+                    await response.read()
+                    if response.status != 200:
+                        phase.error(str(response.status))
+                    else:
+                        phase.ok(time.perf_counter() - t0)
+            except Exception as exc:  # a failed request is a figure
+                phase.error(type(exc).__name__)
+
+    phase.started = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(clients)))
+    phase.ended = time.perf_counter()
+
+
+async def exam_starts(http, base: str, world: World) -> tuple[Phase, list[tuple[int, str]]]:
+    phase = Phase("exam start (all at once)")
+    gate = asyncio.Event()
+    attempts: list[tuple[int, str] | None] = [None] * len(world.examinees)
+    url = f"{base}/exams/session/{world.session_code}/"
+
+    async def start(i: int, session_key: str) -> None:
+        client_id = f"bench-tab-{i:06d}"
+        await gate.wait()
+        t0 = time.perf_counter()
+        try:
+            async with http.post(
+                url,
+                data={"client": client_id, "csrfmiddlewaretoken": CSRF},
+                headers=cookies(session_key),
+                allow_redirects=False,
+            ) as response:
+                await response.read()
+                match = re.search(r"/attempt/(\d+)/", response.headers.get("Location", ""))
+                if response.status in (302, 303) and match:
+                    phase.ok(time.perf_counter() - t0)
+                    attempts[i] = (int(match.group(1)), client_id)
+                else:
+                    phase.error(f"HTTP {response.status}")
+        except Exception as exc:
+            phase.error(type(exc).__name__)
+
+    tasks = [asyncio.create_task(start(i, key)) for i, (key, _) in enumerate(world.examinees)]
+    await asyncio.sleep(0.5)  # every task waits at the gate
+    phase.started = time.perf_counter()
+    gate.set()
+    await asyncio.gather(*tasks)
+    phase.ended = time.perf_counter()
+    return phase, [a for a in attempts if a is not None]
+
+
+async def answer_saves(http, base, world, attempts, seconds: float, every: float) -> Phase:
+    phase = Phase("answer saves (all examinees)")
+    stop = time.perf_counter() + seconds
+    keys = [key for key, _ in world.examinees]
+
+    async def examinee(i: int, attempt_id: int, client_id: str) -> None:
+        seq = 0
+        await asyncio.sleep(random.uniform(0, every))
+        while time.perf_counter() < stop:
+            seq += 1
+            body = {
+                "client": client_id,
+                "answers": [
+                    {"position": 1 + seq % 100, "answer": [random.choice("AB")], "seq": seq}
+                ],
+            }
+            t0 = time.perf_counter()
+            try:
+                async with http.post(
+                    f"{base}/api/attempts/{attempt_id}/answers",
+                    json=body,
+                    headers=cookies(keys[i]),
+                ) as response:
+                    await response.read()
+                    if response.status == 200:
+                        phase.ok(time.perf_counter() - t0)
+                    else:
+                        phase.error(f"HTTP {response.status}")
+            except Exception as exc:
+                phase.error(type(exc).__name__)
+            await asyncio.sleep(random.uniform(0.5 * every, 1.5 * every))
+
+    phase.started = time.perf_counter()
+    await asyncio.gather(*(examinee(i, a, c) for i, (a, c) in enumerate(attempts)))
+    phase.ended = time.perf_counter()
+    return phase
+
+
+async def submits(http, base, world, attempts) -> Phase:
+    phase = Phase("submit (all at once)")
+    keys = [key for key, _ in world.examinees]
+
+    async def submit(i: int, attempt_id: int, client_id: str) -> None:
+        t0 = time.perf_counter()
+        try:
+            async with http.post(
+                f"{base}/api/attempts/{attempt_id}/submit",
+                json={"client": client_id},
+                headers=cookies(keys[i]),
+            ) as response:
+                await response.read()
+                if response.status == 200:
+                    phase.ok(time.perf_counter() - t0)
+                else:
+                    phase.error(f"HTTP {response.status}")
+        except Exception as exc:
+            phase.error(type(exc).__name__)
+
+    phase.started = time.perf_counter()
+    await asyncio.gather(*(submit(i, a, c) for i, (a, c) in enumerate(attempts)))
+    phase.ended = time.perf_counter()
+    return phase
+
+
+async def run_load(args, world: World, base: str) -> list[str]:
+    import aiohttp
+
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
+    timeout = aiohttp.ClientTimeout(total=120)
+    lines = []
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
+        await wait_ready(http, base)
+        # Warm every worker (imports, first connections) before anything is measured.
+        warm = Phase("warm-up")
+        await closed_loop(http, warm, 16, 3, lambda i: ("GET", f"{base}/readyz", {}))
+
+        floor = Phase("floor: /healthz")
+        await closed_loop(http, floor, args.clients, 5, lambda i: ("GET", f"{base}/healthz", {}))
+        lines.append(floor.line())
+
+        start, attempts = await exam_starts(http, base, world)
+        lines.append(start.line("p95 < 1500 ms, all served within 5 s"))
+
+        saves = await answer_saves(http, base, world, attempts, args.save_seconds, args.save_every)
+        lines.append(saves.line(">= 500/s offered, p95 < 50 ms"))
+        offered = len(attempts) / args.save_every
+        lines.append(f"{'':<30} (offered load ≈ {offered:.0f} saves/s)")
+
+        done = await submits(http, base, world, attempts)
+        lines.append(done.line())
+
+        tokens = world.tokens
+        page = Phase("verify page /verify/<token>")
+        await closed_loop(
+            http,
+            page,
+            args.clients,
+            args.verify_seconds,
+            lambda i: ("GET", f"{base}/verify/{random.choice(tokens)}", {}),
+        )
+        lines.append(page.line(">= 700/s, p99 < 100 ms"))
+        api = Phase("verify API /api/verify/<token>")
+        await closed_loop(
+            http,
+            api,
+            args.clients,
+            args.verify_seconds,
+            lambda i: ("GET", f"{base}/api/verify/{random.choice(tokens)}", {}),
+        )
+        lines.append(api.line(">= 700/s, p99 < 100 ms"))
+
+        regulators = world.regulators
+        dash = Phase("dashboard /reports/")
+        await closed_loop(
+            http,
+            dash,
+            len(regulators),
+            args.verify_seconds,
+            lambda i: ("GET", f"{base}/reports/", {"headers": cookies(regulators[i])}),
+        )
+        lines.append(dash.line())
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--certificates", type=int, default=200)
+    parser.add_argument("--save-seconds", type=float, default=30)
+    parser.add_argument("--save-every", type=float, default=2)
+    parser.add_argument("--verify-seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=64, help="closed-loop connections")
+    parser.add_argument("--bind", default="127.0.0.1:8765")
+    args = parser.parse_args()
+
+    # A thousand simultaneous connections need more descriptors than the usual 1,024.
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
+    load_before = os.getloadavg()[0]
+    create_database()
+    server = None
+    try:
+        setup_django(args.bind)
+        t0 = time.perf_counter()
+        world = build(args.people, args.certificates)
+        print(f"  built {args.people} examinees in {time.perf_counter() - t0:.1f} s")
+        from django.db import connections
+
+        connections.close_all()
+        server = start_server(args.bind)
+        lines = asyncio.run(run_load(args, world, f"http://{args.bind}"))
+        cores = os.cpu_count()
+        workers = os.environ.get("WEB_WORKERS", str(2 * (cores or 1)))
+        threads = os.environ.get("WEB_THREADS", "4")
+        print()
+        print(
+            f"gunicorn gthread {workers} workers x {threads} threads, {cores} cores shared "
+            f"with the load generator; PostgreSQL and Redis on the same machine; "
+            f"load average before: {load_before:.2f}"
+        )
+        for line in lines:
+            print(line)
+    finally:
+        if server is not None:
+            stop_server(server)
+        from django.db import connections
+
+        connections.close_all()
+        drop_database()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""A year and a half of training history for the demo enterprises, so the regulator's
+dashboard has something true to show: classroom retraining sessions last year and this year
+(with their sign-in sheets), pre-job training for some newcomers and a few 三违 retrainings.
+
+Enterprises differ on purpose (a seeded random per 统一社会信用代码): some train nearly
+everyone, some lag. Everything goes through the same services an enterprise admin uses, so the
+hours ledger is exactly what a real admin would have produced. Idempotent: an enterprise that
+already has a classroom session is left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from roster.models import Employment, Enterprise
+
+from .models import ClassroomSession, TrainingKind, ViolationRetraining
+from .services.classroom import SessionData, classroom_record
+from .services.records import violation_record
+
+# A sign-in sheet is evidence a PDF was uploaded; the demo's is a one-line PDF.
+_SHEET = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+_VIOLATIONS = [
+    "未系安全带高处作业",
+    "无票动火作业",
+    "擅自拆除防护装置",
+]
+
+
+def _sheet(name: str) -> ContentFile:
+    return ContentFile(_SHEET, name=f"{name}.pdf")
+
+
+def _months_up_to(today: dt.date, count: int, rng: random.Random) -> list[dt.date]:
+    """`count` dates in distinct months of this year up to today (earliest first)."""
+    months = list(range(1, today.month + 1))
+    picked = sorted(rng.sample(months, min(count, len(months))))
+    return [min(dt.date(today.year, m, rng.randint(5, 25)), today) for m in picked]
+
+
+def _session(enterprise, title, kind, held_on, hours, people) -> int:
+    if not people:
+        return 0
+    classroom_record(
+        enterprise=enterprise,
+        data=SessionData(
+            title=title,
+            training_kind=kind,
+            held_on=held_on,
+            hours=Decimal(hours),
+            trainer="安全培训中心 王老师",
+        ),
+        attendees=people,
+        sign_in_sheet=_sheet(f"sign-in-{enterprise.uscc}-{held_on:%Y%m%d}"),
+        actor=None,
+    )
+    return 1
+
+
+def seed_training_history(*, stdout) -> None:
+    today = timezone.localdate()
+    sessions = violations = 0
+    for enterprise in Enterprise.objects.order_by("uscc"):
+        if ClassroomSession.objects.filter(enterprise=enterprise).exists():
+            continue
+        rng = random.Random(enterprise.uscc)
+        diligence = rng.uniform(0.35, 0.95)
+        staff = [
+            e.person
+            for e in Employment.objects.current()
+            .filter(enterprise=enterprise)
+            .select_related("person")
+            .order_by("person__id_number")
+        ]
+        if not staff:
+            continue
+        last_year = [p for p in staff if rng.random() < diligence + 0.05]
+        sessions += _session(
+            enterprise,
+            f"{today.year - 1}年度全员安全生产再培训",
+            TrainingKind.RETRAINING,
+            dt.date(today.year - 1, rng.randint(3, 11), rng.randint(5, 25)),
+            20,
+            last_year,
+        )
+        # This year in two or three sittings: the trend climbs month by month.
+        for n, held_on in enumerate(_months_up_to(today, rng.randint(2, 3), rng), start=1):
+            people = [p for p in staff if rng.random() < diligence]
+            hours = 12 if n == 1 else 8
+            title = f"{today.year}年度安全生产再培训（第{n}期）"
+            sessions += _session(enterprise, title, TrainingKind.RETRAINING, held_on, hours, people)
+        newcomers = [
+            e.person
+            for e in Employment.objects.current().filter(
+                enterprise=enterprise, hire_date__year=today.year
+            )
+        ]
+        trained = [p for p in newcomers if rng.random() < diligence]
+        sessions += _session(
+            enterprise,
+            "新入职人员岗前安全培训",
+            TrainingKind.PRE_JOB,
+            today - dt.timedelta(days=rng.randint(1, 20)),
+            72 if enterprise.industry.high_risk else 24,
+            trained,
+        )
+        if (
+            rng.random() < 0.3
+            and not ViolationRetraining.objects.filter(enterprise=enterprise).exists()
+        ):
+            person = rng.choice(staff)
+            violation_record(
+                person=person,
+                enterprise=enterprise,
+                violation=rng.choice(_VIOLATIONS),
+                off_job_from=today - dt.timedelta(days=rng.randint(2, 40)),
+                exam_session=None,
+                actor=None,
+            )
+            violations += 1
+    if sessions or violations:
+        stdout.write(
+            f"Training history: {sessions} classroom sessions, {violations} 三违 retrainings."
+        )

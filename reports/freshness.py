@@ -1,0 +1,83 @@
+"""A data version for the report cache: any committed change to what the figures read
+bumps it, so a cached table is served only while nothing under it has changed (exact), and
+is otherwise recomputed on the next request."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "reports:data-version"
+CACHE_SECONDS = 6 * 3600
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return int(version)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # evicted or never set: any new value invalidates
+        cache.set(VERSION_KEY, data_version() + 1, timeout=None)
+
+
+def data_changed(**kwargs) -> None:
+    transaction.on_commit(_bump)
+
+
+def cached(parts: tuple, compute):
+    """compute() once per (parts, data version); parts must identify the query fully.
+
+    On a busy day (an exam day bumps the version with every submitted paper) an entry
+    computed under an older version is still served for REPORTS_MAX_STALE_SECONDS
+    (production: 60 s; elsewhere 0, i.e. always exact), so a room of regulators watching the
+    dashboard does not recompute a county's figures for every paper handed in."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    key = f"reports:figures:{digest}"
+    version = data_version()
+    entry = cache.get(key)
+    if entry is not None:
+        entry_version, computed_at, value = entry
+        max_stale = getattr(settings, "REPORTS_MAX_STALE_SECONDS", 0)
+        if entry_version == version or time.time() - computed_at < max_stale:
+            return value
+    value = compute()
+    cache.set(key, (version, time.time(), value), timeout=CACHE_SECONDS)
+    return value
+
+
+def connect() -> None:
+    from certificates.models import Certificate, CertificateType, PostRequirement
+    from courses.models import CreditEntry, HoursRule, StudySettings, ViolationRetraining
+    from question_banks.models import Attempt
+    from roster.models import Employment, Enterprise, Industry, Person, Region
+
+    watched = [
+        Region,
+        Industry,
+        Enterprise,
+        Person,
+        Employment,
+        Certificate,
+        CertificateType,
+        PostRequirement,
+        CreditEntry,
+        HoursRule,
+        StudySettings,
+        ViolationRetraining,
+        Attempt,
+    ]
+    for model in watched:
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"reports-{model.__name__}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"reports-d-{model.__name__}")
+    m2m_changed.connect(data_changed, dispatch_uid="reports-m2m")

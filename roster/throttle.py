@@ -1,0 +1,130 @@
+"""Failed sign-ins are limited per account and per client address (settings.LOGIN_THROTTLE).
+
+Counted in Django's cache (Redis in production, so every web server shares the counts; local
+memory on one machine). Enforced in the authentication backend (`roster.auth`), so every way
+in is covered: the sign-in page, the Wagtail admin's login, Wagtail's page-privacy login, and
+anything that calls `authenticate()` later. The forms only turn a lockout into a clear message.
+
+- An *account* is what the login resolves to: one person, whether they type their ID number
+  (any letter case) or their phone, or else the username as typed. Switching between the ID
+  number and the phone does not buy more attempts. A login that matches nobody is counted
+  too, so a lockout tells nothing about whether an account exists.
+- A *client address* is the request's IP (see `roster.services.audit.client_ip` for proxies).
+  Its limit is higher: a classroom behind one NAT shares it.
+- A success clears the account's count, not the address's: otherwise an attacker with one
+  valid account could reset the address limit between guesses.
+- Cache keys carry a keyed hash, never an ID number or phone in clear.
+- Each lockout is written once to the audit log (who or which address, how many failures,
+  for how long); never a password, and a login string only masked.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+if TYPE_CHECKING:
+    from django.db import models
+    from django.http import HttpRequest
+
+DEFAULTS = {
+    "ACCOUNT_FAILURES": 5,
+    "ADDRESS_FAILURES": 20,
+    "WINDOW_SECONDS": 15 * 60,
+    "LOCK_SECONDS": 15 * 60,
+}
+ACCOUNT = "account"
+ADDRESS = "address"
+
+
+@dataclass(frozen=True)
+class Lockout:
+    scope: str  # ACCOUNT or ADDRESS
+    seconds: int  # until it lifts
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.seconds / 60))
+
+
+def limits() -> dict[str, int]:
+    return {**DEFAULTS, **getattr(settings, "LOGIN_THROTTLE", {})}
+
+
+def _key(kind: str, value: str) -> str:
+    digest = salted_hmac("roster.throttle", value, algorithm="sha256").hexdigest()[:40]
+    return f"login-throttle:{kind}:{digest}"
+
+
+def _scopes(request: HttpRequest | None, account: str) -> list[tuple[str, str, int]]:
+    from roster.services.audit import client_ip
+
+    rules = limits()
+    scopes = [(ACCOUNT, account, rules["ACCOUNT_FAILURES"])]
+    address = client_ip(request)
+    if address:
+        scopes.append((ADDRESS, address, rules["ADDRESS_FAILURES"]))
+    return scopes
+
+
+def lockout(request: HttpRequest | None, account: str) -> Lockout | None:
+    """The lockout in force for this account or the request's address, if any."""
+    now = time.time()
+    for scope, value, _limit in _scopes(request, account):
+        until = cache.get(_key(f"lock-{scope}", value))
+        if until is not None and until > now:
+            return Lockout(scope, math.ceil(until - now))
+    return None
+
+
+def _count(key: str, window: int) -> int:
+    cache.add(key, 0, window)  # the window starts with the first failure
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def register_failure(
+    request: HttpRequest | None,
+    account: str,
+    *,
+    target: models.Model | None = None,
+    login_hint: str = "",
+) -> Lockout | None:
+    """Count one failed sign-in; lock the account or the address when it reaches its limit."""
+    from roster.services.audit import audit_record
+
+    rules = limits()
+    window, lock_seconds = rules["WINDOW_SECONDS"], rules["LOCK_SECONDS"]
+    for scope, value, limit in _scopes(request, account):
+        count_key = _key(f"fail-{scope}", value)
+        failures = _count(count_key, window)
+        if failures < limit:
+            continue
+        # cache.add: of two servers reaching the limit at once, one writes the audit row.
+        if cache.add(_key(f"lock-{scope}", value), time.time() + lock_seconds, lock_seconds):
+            cache.delete(count_key)  # after the lock, a fresh count
+            audit_record(
+                actor=None,
+                action="login.locked",
+                target=target if scope == ACCOUNT else None,
+                summary=f"{scope}: {failures} failed sign-ins",
+                request=request,
+                scope=scope,
+                failures=failures,
+                lock_seconds=lock_seconds,
+                **({"login": login_hint} if scope == ACCOUNT and login_hint else {}),
+            )
+    return lockout(request, account)
+
+
+def register_success(account: str) -> None:
+    cache.delete(_key(f"fail-{ACCOUNT}", account))

@@ -1,0 +1,732 @@
+"""Walk every URL pattern of the project and prove who it refuses (ARCHITECTURE.md rule 7).
+
+`django.urls.get_resolver()` is walked recursively, the JSON API's patterns included (Django
+Ninja registers each operation as a URL pattern under /api/). Each pattern must be either in
+PUBLIC (with the reason it is public) or in PROTECTED (with real objects to fill its path, a
+user who may use it, and users of the wrong scope); a new URL that is in neither fails
+`test_every_url_pattern_is_public_or_protected`, so nothing slips through unreviewed.
+
+For each protected URL:
+- anonymous GET and POST (and PATCH for the API) are refused: a redirect to the sign-in page,
+  401 or 403 (405 where the method does not exist), never 200 and never 500;
+- the user who may use it gets it (so the refusals below are not an artefact of a bad URL);
+- users of the wrong scope (another county's regulator, another enterprise's admin, a
+  trainee who is not the owner, …) get 403 or 404, for GET and for POST;
+- a refused POST changes no row of the project's tables (the POST body is one that does
+  change something when the right user sends it, where that is marked `effective`).
+
+CSRF is not what is tested here (the test client skips it, so refusals come from the views'
+own checks). /admin/ is Wagtail's, with its own permissions: only the sign-in redirect is
+checked. Every HTML page served in the walk must also work under the site's CSP: no inline
+scripts, no on…= handlers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+
+from .conftest import Scene, changed_tables, database_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+# --------------------------------------------------------------------------- the public
+
+
+# URL name -> why anyone may open it, and a URL to check that it answers (not 500, no login).
+PUBLIC: dict[str, tuple[str, str]] = {
+    "healthz": ("the load balancer's liveness probe: says 'ok', nothing else", "/healthz"),
+    "readyz": ("the readiness probe: database and cache up or not, no data", "/readyz"),
+    "login": ("the sign-in page (throttled)", "/accounts/login/"),
+    "logout": ("signing out; a signed-out visitor is sent to the sign-in page", ""),
+    "set_language": ("the language menu, shown to signed-out visitors too", ""),
+    "courses:search": (
+        "search over published courses and warning cases: the pages /learn/ shows anyone",
+        "/courses/search/?q=安全",
+    ),
+    "certificates_public:verify": ("a certificate QR's verify page", "/verify/NOT-A-TOKEN"),
+    "certificates_public:verify_upper": ("the same, as the QR upper-cases it", "/VERIFY/X"),
+    "certificates_public:keys": (
+        "public keys for offline verifiers",
+        "/.well-known/certificate-keys.json",
+    ),
+    "certificates_public:status_list": (
+        "signed status list for offline verifiers",
+        "/.well-known/certificate-status-list",
+    ),
+    "api:certificate_verify": ("the verify result as JSON", "/api/verify/NOT-A-TOKEN"),
+    "api:openapi-json": ("the API's OpenAPI document: the shape of the API, no data", ""),
+    "api:openapi-view": ("the API's documentation page (Swagger UI), no data", "/api/docs/"),
+    "api:api-root": ("Ninja's catch-all for /api/ itself: no endpoint, no data", "/api/"),
+    "wagtail_serve": (
+        "Wagtail's content pages under /learn/ (courses, lessons, warning cases); "
+        "page privacy is Wagtail's own",
+        "/learn/",
+    ),
+    "wagtailcore_login": ("Wagtail's sign-in for private pages (throttled)", ""),
+    "wagtailcore_authenticate_with_password": ("password form of a private Wagtail page", ""),
+    "wagtaildocs_serve": ("Wagtail documents; collection privacy is Wagtail's own", ""),
+    "wagtaildocs_authenticate_with_password": ("password form of a private document", ""),
+}
+# Static files are served by whitenoise before any URL pattern; /media/ only with DEBUG.
+
+
+# --------------------------------------------------------------------------- the protected
+
+
+@dataclass(frozen=True)
+class Spec:
+    url: Callable[[Scene], str]
+    right: str  # a user who may use it
+    wrong: tuple[str, ...] = ()  # users who must get 403/404 (wrong scope or role)
+    read_only: tuple[str, ...] = ()  # users who may read it but whose writes are refused
+    methods: tuple[str, ...] = ("GET", "POST")  # what the view accepts
+    data: Callable[[Scene], dict] | None = None  # a POST/PATCH body that changes something
+    effective: bool = False  # the right user's write changes the database
+    right_status: tuple[int, ...] = (200,)
+    api: bool = False
+    multipart: bool = False  # an API endpoint taking a form with a file
+    wrong_status: tuple[int, ...] = (403, 404)
+    prepare: Callable[[Scene], object] | None = None  # objects the URL does not name
+    notes: str = ""
+
+
+# Users of the wrong scope for person_a's records at ent_a (township A, general industry).
+NOT_PERSON_A = ("admin_b", "regulator_other", "regulator_chem", "trainer", "trainee_b", "nobody")
+# For pages of staff roles: people without one.
+NO_STAFF_ROLE = ("trainee", "nobody")
+NOT_ATTEMPT_OWNER = ("trainee_b", "admin", "regulator", "sysadmin", "nobody")
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _person_form(s: Scene) -> dict:
+    return {
+        "name": "改名",
+        "phone": "13900990009",
+        "department": "",
+        "post": "",
+        "category": "general",
+        "employment_form": "regular",
+        "hire_date": "2020-03-01",
+    }
+
+
+def _jpeg():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "gray").save(buffer, "JPEG")
+    return SimpleUploadedFile("snapshot.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _api_answers(s: Scene) -> dict:
+    item = s.attempt.items.order_by("position").first()
+    option = item.version.options[0]["key"]
+    return {
+        "client": "tab-1",
+        "answers": [{"position": item.position, "answer": [option], "seq": 1}],
+    }
+
+
+PROTECTED: dict[str, Spec] = {
+    # --- the portal and the account
+    "home": Spec(lambda s: "/", right="nobody"),
+    "password_change": Spec(lambda s: "/accounts/password/", right="nobody"),
+    # --- roster
+    "roster:list": Spec(lambda s: "/roster/", right="admin", wrong=NO_STAFF_ROLE),
+    "roster:person_create": Spec(
+        lambda s: "/roster/people/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+        data=lambda s: {**_person_form(s), "id_number": "110101199003070011"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "roster:person_detail": Spec(
+        lambda s: reverse("roster:person_detail", args=[s.world.person_a.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee"),
+    ),
+    "roster:person_edit": Spec(
+        lambda s: reverse("roster:person_edit", args=[s.world.person_a.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        data=_person_form,
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "roster:person_status": Spec(
+        lambda s: reverse("roster:person_status", args=[s.world.person_a.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        methods=("POST",),
+        data=lambda s: {"status": "off_post", "effective_on": _today(), "reason": "病假"},
+        effective=True,
+        right_status=(302,),
+    ),
+    "roster:import": Spec(
+        lambda s: "/roster/import/", right="admin", wrong=(*NO_STAFF_ROLE, "regulator")
+    ),
+    "roster:export": Spec(lambda s: "/roster/export.xlsx", right="admin", wrong=NO_STAFF_ROLE),
+    "roster:enterprise_list": Spec(
+        lambda s: "/roster/enterprises/", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    "roster:enterprise_detail": Spec(
+        lambda s: reverse("roster:enterprise_detail", args=[s.world.ent_a.uscc]),
+        right="regulator",
+        wrong=(*NOT_PERSON_A, "trainee"),
+    ),
+    # --- exams (the examinee's pages)
+    "exams:mine": Spec(lambda s: "/exams/", right="trainee"),
+    "exams:session": Spec(
+        lambda s: reverse("exams:session", args=[s.session.code]),
+        right="trainee",
+        wrong=("trainee_b", "admin", "regulator", "nobody"),
+        data=lambda s: {"client": "tab-9"},
+        right_status=(200, 302),  # a POST starts (here: resumes) the attempt
+    ),
+    "exams:mock": Spec(
+        lambda s: reverse("exams:mock", args=[s.rule.code]),
+        right="trainee",
+        wrong=("trainee_b", "admin", "nobody"),
+        methods=("POST",),
+        data=lambda s: {},
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:attempt": Spec(
+        lambda s: reverse("exams:attempt", args=[s.attempt.pk]),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+    ),
+    "exams:take_over": Spec(
+        lambda s: reverse("exams:take_over", args=[s.attempt.pk]),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+        methods=("POST",),
+        data=lambda s: {"client": "tab-2"},
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:result": Spec(
+        lambda s: reverse("exams:result", args=[s.finished_attempt.pk]),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+    ),
+    # --- exams (staff)
+    "exams:manage_sessions": Spec(lambda s: "/exams/manage/", right="admin"),
+    "exams:manage_results": Spec(
+        lambda s: reverse("exams:manage_results", args=[s.session.code]),
+        right="admin",
+        wrong=("admin_b", "regulator", "regulator_other", "trainee", "nobody"),
+    ),
+    "exams:manage_statistics": Spec(
+        lambda s: reverse("exams:manage_statistics", args=[s.session.code]),
+        right="trainer",
+        wrong=("admin", "admin_b", "regulator", "trainee", "nobody"),
+    ),
+    # --- practice
+    "exams:practice": Spec(lambda s: "/exams/practice/", right="trainee", wrong=("admin",)),
+    "exams:practice_q": Spec(
+        lambda s: reverse("exams:practice_q", args=[s.bank.code, "sequential"]),
+        right="trainee",
+        wrong=("trainee_b", "admin", "regulator", "nobody"),
+        data=lambda s: {"question": s.question.pk, "answer": "B"},
+        effective=True,
+    ),
+    "exams:favourite": Spec(
+        lambda s: reverse("exams:favourite", args=[s.bank.code, s.question.pk]),
+        right="trainee",
+        wrong=("trainee_b", "admin", "regulator", "nobody"),
+        methods=("POST",),
+        data=lambda s: {},
+        effective=True,
+        right_status=(302,),
+    ),
+    # --- courses and training records
+    "courses:my_study": Spec(lambda s: "/courses/my/", right="trainee"),
+    "courses:plan_list": Spec(lambda s: "/courses/plans/", right="admin", wrong=NO_STAFF_ROLE),
+    "courses:plan_create": Spec(
+        lambda s: "/courses/plans/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:plan_overdue": Spec(
+        lambda s: "/courses/plans/overdue/", right="admin", wrong=NO_STAFF_ROLE
+    ),
+    "courses:plan_detail": Spec(
+        lambda s: reverse("courses:plan_detail", args=[s.plan.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee"),
+    ),
+    "courses:plan_assign": Spec(
+        lambda s: reverse("courses:plan_assign", args=[s.plan.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        methods=("POST",),
+        data=lambda s: {"id_numbers": s.world.person_a.id_number},
+        right_status=(302,),
+    ),
+    "courses:classroom_list": Spec(
+        lambda s: "/courses/classroom/", right="admin", wrong=NO_STAFF_ROLE
+    ),
+    "courses:classroom_create": Spec(
+        lambda s: "/courses/classroom/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:classroom_edit": Spec(
+        lambda s: reverse("courses:classroom_edit", args=[s.classroom.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee"),
+        read_only=("regulator",),
+        data=lambda s: {
+            "title": "改过的标题",
+            "training_kind": "retraining",
+            "held_on": "2025-04-01",
+            "hours": "3.0",
+            "trainer": "王老师",
+            "attendees": [s.world.person_a.pk],
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "courses:record_list": Spec(lambda s: "/courses/records/", right="admin", wrong=NO_STAFF_ROLE),
+    "courses:safety_education_create": Spec(
+        lambda s: "/courses/records/safety-education/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:violation_create": Spec(
+        lambda s: "/courses/records/violations/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:violation_return": Spec(
+        lambda s: reverse("courses:violation_return", args=[s.violation.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        methods=("POST",),
+        data=lambda s: {},
+        right_status=(302,),
+        notes="the right admin is refused too until the exam is passed: not effective",
+    ),
+    "courses:my_training_file": Spec(lambda s: "/courses/file/", right="trainee"),
+    "courses:training_file": Spec(
+        lambda s: reverse("courses:training_file", args=[s.world.person_a.pk]),
+        right="trainee",
+        wrong=NOT_PERSON_A,
+    ),
+    "courses:training_file_pdf": Spec(
+        lambda s: reverse("courses:training_file_pdf", args=[s.world.person_a.pk]),
+        right="admin",
+        wrong=NOT_PERSON_A,
+    ),
+    "courses:training_file_xlsx": Spec(
+        lambda s: reverse("courses:training_file_xlsx", args=[s.world.person_a.pk]),
+        right="trainee",
+        wrong=NOT_PERSON_A,
+    ),
+    "courses:enterprise_training_xlsx": Spec(
+        lambda s: "/courses/file/enterprise.xlsx", right="admin", wrong=NO_STAFF_ROLE
+    ),
+    # --- reports (scoped by their own parameters; tests/reports checks the figures)
+    "reports:dashboard": Spec(lambda s: "/reports/", right="regulator", wrong=NO_STAFF_ROLE),
+    "reports:people": Spec(
+        lambda s: f"/reports/people/?enterprise={s.world.ent_a.uscc}",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "regulator_other", "admin_b", "regulator_chem"),
+        wrong_status=(400, 403, 404),  # 400: "that enterprise is not in your scope"
+    ),
+    "reports:export_xlsx": Spec(
+        lambda s: "/reports/export.xlsx", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    "reports:export_csv": Spec(
+        lambda s: "/reports/export.csv", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    "reports:summary_pdf": Spec(
+        lambda s: "/reports/summary.pdf", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    # --- certificates (administration)
+    "certificates_manage:index": Spec(
+        lambda s: "/certificates/manage/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "certificates_manage:issue": Spec(
+        lambda s: "/certificates/manage/issue/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "certificates_manage:session_issue": Spec(
+        lambda s: "/certificates/manage/session-issue/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "certificates_manage:certificate": Spec(
+        lambda s: reverse("certificates_manage:certificate", args=[s.certificate.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+    ),
+    "certificates_manage:action": Spec(
+        lambda s: reverse("certificates_manage:action", args=[s.certificate.pk, "suspend"]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        methods=("POST",),
+        data=lambda s: {"suspend-reason": "违章作业，暂扣"},
+        effective=True,
+        right_status=(302,),
+    ),
+    # --- certificates (holders, batches, the holder's own)
+    "certificates:holders": Spec(
+        lambda s: "/certificates/holders/", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    "certificates:holders_export": Spec(
+        lambda s: "/certificates/holders/export.xlsx", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    "certificates:batch_create": Spec(
+        lambda s: "/certificates/batches/",
+        right="admin",
+        wrong=NO_STAFF_ROLE,
+        methods=("POST",),
+        data=lambda s: {"variant": "a4"},
+        right_status=(302,),
+    ),
+    "certificates:batch": Spec(
+        lambda s: reverse("certificates:batch", args=[s.batch.pk]),
+        right="admin",
+        wrong=("admin_b", "regulator", "sysadmin", "trainee", "nobody"),
+    ),
+    "certificates:batch_download": Spec(
+        lambda s: reverse("certificates:batch_download", args=[s.batch.pk]),
+        right="admin",
+        wrong=("admin_b", "regulator", "sysadmin", "trainee", "nobody"),
+    ),
+    "certificates:mine": Spec(lambda s: "/certificates/mine/", right="trainee"),
+    "certificates:notifications": Spec(lambda s: "/certificates/notifications/", right="trainee"),
+    "certificates:notifications_read": Spec(
+        lambda s: "/certificates/notifications/read/",
+        right="trainee",
+        prepare=lambda s: s.notification,
+        # Everyone marks only their own: others "succeed" and change nothing of the trainee's.
+        wrong=("trainee_b", "admin", "sysadmin"),
+        wrong_status=(302,),
+        methods=("POST",),
+        data=lambda s: {},
+        effective=True,
+        right_status=(302,),
+    ),
+    "certificates:detail": Spec(
+        lambda s: reverse("certificates:detail", args=[s.certificate.pk]),
+        right="regulator",
+        wrong=(*NOT_PERSON_A, "trainee"),
+    ),
+    "certificates:pdf": Spec(
+        lambda s: reverse("certificates:pdf", args=[s.certificate.pk]),
+        right="trainee",
+        wrong=NOT_PERSON_A,
+    ),
+    # --- the JSON API (session auth; 401 when signed out)
+    "api:list_enterprises": Spec(
+        lambda s: "/api/enterprises",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+    "api:get_enterprise": Spec(
+        lambda s: reverse("api:get_enterprise", kwargs={"uscc": s.world.ent_a.uscc}),
+        right="regulator",
+        wrong=(*NOT_PERSON_A, "trainee"),
+        api=True,
+        methods=("GET",),
+    ),
+    "api:list_people": Spec(
+        lambda s: "/api/people",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+    "api:create_person": Spec(
+        lambda s: "/api/people",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer", "admin_b"),
+        api=True,
+        methods=("POST",),
+        data=lambda s: {
+            **_person_form(s),
+            "id_number": "110101199003070011",
+            "enterprise": s.world.ent_a.uscc,
+        },
+        effective=True,
+        right_status=(201,),
+    ),
+    "api:get_person": Spec(
+        lambda s: reverse("api:get_person", kwargs={"person_id": s.world.person_a.pk}),
+        right="trainee",
+        wrong=NOT_PERSON_A,
+        api=True,
+        methods=("GET",),
+    ),
+    "api:update_person": Spec(
+        lambda s: reverse("api:update_person", kwargs={"person_id": s.world.person_a.pk}),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        api=True,
+        methods=("PATCH",),
+        data=lambda s: {"name": "改名"},
+        effective=True,
+    ),
+    "api:me": Spec(lambda s: "/api/me", right="nobody", api=True, methods=("GET",)),
+    "api:save_answers": Spec(
+        lambda s: reverse("api:save_answers", kwargs={"attempt_id": s.attempt.pk}),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+        api=True,
+        methods=("POST",),
+        data=_api_answers,
+        effective=True,
+    ),
+    "api:record_event": Spec(
+        lambda s: reverse("api:record_event", kwargs={"attempt_id": s.attempt.pk}),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+        api=True,
+        methods=("POST",),
+        data=lambda s: {"client": "tab-1", "kind": "focus_lost"},
+        effective=True,
+        right_status=(204,),
+    ),
+    "api:submit": Spec(
+        lambda s: reverse("api:submit", kwargs={"attempt_id": s.attempt.pk}),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+        api=True,
+        methods=("POST",),
+        data=lambda s: {"client": "tab-1"},
+        effective=True,
+    ),
+    "api:state": Spec(
+        lambda s: reverse("api:state", kwargs={"attempt_id": s.attempt.pk}),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+        api=True,
+        methods=("GET",),
+    ),
+    # Study endpoints act on the signed-in person's own record: staff without one get 403.
+    "api:heartbeat": Spec(
+        lambda s: "/api/study/heartbeat",
+        right="trainee",
+        wrong=("admin", "regulator", "nobody"),
+        api=True,
+        methods=("POST",),
+        data=lambda s: {"lesson": s.lesson.pk, "client": "client-1", "seq": 1, "position": 0},
+        effective=True,
+    ),
+    "api:reading": Spec(
+        lambda s: "/api/study/reading",
+        right="trainee",
+        wrong=("admin", "regulator", "nobody"),
+        api=True,
+        methods=("POST",),
+        data=lambda s: {"lesson": s.lesson.pk, "client": "client-1", "seq": 1, "opening": True},
+        effective=True,
+    ),
+    "api:challenge": Spec(
+        lambda s: "/api/study/challenge",
+        right="trainee",
+        wrong=("admin", "regulator", "nobody"),
+        api=True,
+        methods=("POST",),
+        data=lambda s: {"challenge": "no-such-check"},
+        right_status=(422,),
+    ),
+    "api:snapshot": Spec(
+        lambda s: "/api/study/snapshot",
+        right="trainee",
+        wrong=("admin", "regulator", "nobody"),
+        api=True,
+        methods=("POST",),
+        multipart=True,
+        data=lambda s: {"lesson": s.lesson.pk, "image": _jpeg()},
+        right_status=(204, 422),  # 422 while webcam snapshots are switched off
+    ),
+    "api:figures": Spec(
+        lambda s: "/api/reports/figures",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+    "api:trend_view": Spec(
+        lambda s: "/api/reports/trend",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+}
+
+
+# --------------------------------------------------------------------------- the walk
+
+
+def url_patterns() -> dict[str, str]:
+    """Every URL pattern outside /admin/: its name (with namespace) -> its route."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if route.startswith("admin/"):
+                    continue
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry, route, inner)
+            elif isinstance(entry, URLPattern):
+                name = namespace + (entry.name or f"<unnamed {route}>")
+                found.setdefault(name, route)
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def test_every_url_pattern_is_public_or_protected():
+    patterns = url_patterns()
+    unknown = sorted(set(patterns) - set(PUBLIC) - set(PROTECTED))
+    stale = sorted((set(PUBLIC) | set(PROTECTED)) - set(patterns))
+    assert not unknown, (
+        "New URL patterns: add each to PROTECTED in this file (with real objects and the "
+        f"users who must be refused), or to PUBLIC with the reason: {unknown}"
+    )
+    assert not stale, f"Listed here but no longer a URL pattern: {stale}"
+    assert not set(PUBLIC) & set(PROTECTED)
+    assert len(patterns) > 80  # the walk really went through the includes and the API
+
+
+def _anonymous_refused(response, api: bool) -> bool:
+    if api:
+        return response.status_code in (401, 403, 405)
+    if response.status_code == 302:
+        return response["Location"].startswith("/accounts/login/")
+    return response.status_code in (403, 405)
+
+
+def send(client, method: str, url: str, data: dict | None, api: bool, multipart=False):
+    if method == "GET":
+        return client.get(url)
+    if multipart:
+        for value in (data or {}).values():
+            if hasattr(value, "seek"):
+                value.seek(0)
+        return client.post(url, data or {})
+    if api:
+        return client.generic(method, url, _json(data or {}), content_type="application/json")
+    return client.post(url, data or {})
+
+
+def _json(data: dict) -> str:
+    import json
+
+    return json.dumps(data)
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", re.I)
+_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+
+
+def assert_csp_ready(response, where: str) -> None:
+    """An HTML page must run under the CSP: no inline script, no on…= handler."""
+    if not response.get("Content-Type", "").startswith("text/html") or response.streaming:
+        return
+    html = response.content.decode(errors="replace")
+    assert "Content-Security-Policy" in response, where
+    assert not _INLINE_SCRIPT.search(html), f"{where}: an inline <script> (blocked by the CSP)"
+    assert not _HANDLER.search(html), f"{where}: an on…= handler (blocked by the CSP)"
+    assert "javascript:" not in html.lower(), f"{where}: a javascript: URL"
+
+
+@pytest.mark.parametrize("name", sorted(PROTECTED))
+def test_protected_url(name, scene):
+    spec = PROTECTED[name]
+    if spec.prepare:
+        spec.prepare(scene)
+    url = spec.url(scene)
+    data = spec.data(scene) if spec.data else None
+    clients = {who: scene.client(who) for who in ("anon", spec.right, *spec.wrong, *spec.read_only)}
+    before = database_fingerprint()
+
+    # Signed out: refused for every method, nothing changed.
+    for method in ("GET", "POST", "PATCH") if spec.api else ("GET", "POST"):
+        response = send(clients["anon"], method, url, data, spec.api, spec.multipart)
+        assert _anonymous_refused(response, spec.api), (
+            f"anonymous {method} {url}: {response.status_code}"
+        )
+    # The wrong scope: 403/404 for every method the view takes, nothing changed.
+    for who in (*spec.wrong, *spec.read_only):
+        for method in spec.methods:
+            if who in spec.read_only and method == "GET":
+                continue
+            response = send(clients[who], method, url, data, spec.api, spec.multipart)
+            assert response.status_code in spec.wrong_status, (
+                f"{who} {method} {url}: {response.status_code}, expected {spec.wrong_status}"
+            )
+    assert changed_tables(before, database_fingerprint()) == [], f"a refused request wrote: {url}"
+
+    # The right user gets it (so the refusals above are about scope, not a bad URL).
+    for method in spec.methods:
+        response = send(clients[spec.right], method, url, data, spec.api, spec.multipart)
+        assert response.status_code in spec.right_status, (
+            f"{spec.right} {method} {url}: {response.status_code}, expected {spec.right_status}"
+        )
+        assert_csp_ready(response, f"{spec.right} {method} {url}")
+    if spec.effective:
+        assert changed_tables(before, database_fingerprint()), (
+            f"{spec.right}'s {spec.methods} {url} changed nothing: the POST body proves nothing"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_why, url) in PUBLIC.items() if url))
+def test_public_url_answers_anyone(name, client):
+    _why, url = PUBLIC[name]
+    with translation.override("en"):
+        response = client.get(url)
+    assert response.status_code < 500
+    assert not (response.status_code == 302 and "/login/" in response["Location"]), url
+    assert_csp_ready(response, url)
+
+
+def test_signing_out_and_the_language_menu_work_signed_out(client):
+    assert client.post("/accounts/logout/").status_code == 302
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+
+
+def test_the_admin_sends_signed_out_visitors_to_its_sign_in(client, scene):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    # A trainee has no admin access either.
+    trainee = scene.client("trainee").get("/admin/")
+    assert trainee.status_code in (302, 403)
+    if trainee.status_code == 302:
+        assert "/admin/login/" in trainee["Location"] or trainee["Location"] == "/"
+
+
+def test_the_walk_counts():
+    """The numbers the report quotes, kept honest."""
+    patterns = url_patterns()
+    assert len(PUBLIC) + len(PROTECTED) == len(patterns)
