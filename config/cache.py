@@ -59,6 +59,12 @@ class ResilientRedisCache(RedisCache):
             f"redis-fallback:{self._where}", {"TIMEOUT": self.default_timeout}
         )
 
+    @property
+    def on_fallback(self) -> bool:
+        """True while this process serves the cache from its own memory (Redis unreachable
+        at the last attempt, and not retried yet)."""
+        return self._redis_down()
+
     def _redis_down(self) -> bool:
         return time.monotonic() < _down_until.get(self._where, 0.0)
 

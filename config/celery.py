@@ -35,3 +35,16 @@ def send_or_run(task, *args, **kwargs):
     if result.failed():
         log.error("%s failed inline: %r", task.name, result.result, exc_info=result.result)
     return result
+
+
+def send_or_skip(task, *args, **kwargs):
+    """Send `task`; if the broker cannot be reached, log it and go on. For work that only
+    saves time later and is done anyway when it is needed: papers drawn ahead of an exam (an
+    attempt draws its own paper at start when none is waiting)."""
+    if task.app.conf.task_always_eager:
+        return task.apply_async(args, kwargs)
+    try:
+        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
+    except (OperationalError, OSError) as exc:
+        log.warning("broker unreachable (%s); %s skipped", exc, task.name)
+    return None

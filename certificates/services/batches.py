@@ -79,8 +79,10 @@ def pdf_batch_create(
         )
         # Imported here: tasks.py imports the services, not the other way round.
         from certificates.tasks import render_pdf_batch_task
+        from config.celery import send_or_run
 
-        transaction.on_commit(lambda: render_pdf_batch_task.delay(batch.pk))
+        # Broker gone: the batch is rendered in this request rather than left pending.
+        transaction.on_commit(lambda: send_or_run(render_pdf_batch_task, batch.pk))
     return batch
 
 

@@ -215,6 +215,38 @@ _LIST_STATES = {
 }
 
 
+# What a verdict shows, and no more: the look-up is the hot path of a site inspection day
+# (narrow rows, no ordering: status_index is unique).
+_LIVE_COLUMNS = (
+    "number",
+    "status",
+    "first_issued_on",
+    "valid_from",
+    "valid_until",
+    "next_review_on",
+    "last_reviewed_on",
+    "issuer_name",
+    "issuer_code",
+    "certificate_type__code",
+    "certificate_type__name",
+    "certificate_type__operation_category",
+    "certificate_type__operation_item",
+    "person__name",
+    "person__sex",
+    "person__id_number",
+)
+
+
+def _live_row(*, status_index: int, number: str) -> Certificate | None:
+    rows = (
+        Certificate.objects.select_related("certificate_type", "person")
+        .only(*_LIVE_COLUMNS)
+        .filter(status_index=status_index, number=number)
+        .order_by()[:1]
+    )
+    return next(iter(rows), None)
+
+
 def certificate_verify(
     *,
     token: str,
@@ -238,9 +270,7 @@ def certificate_verify(
         return Verdict(signature=result, status=INVALID, checked_at=now)
     if live:
         certificate = (
-            Certificate.objects.select_related("certificate_type", "person")
-            .filter(status_index=claims.status_index, number=claims.number)
-            .first()
+            _live_row(status_index=claims.status_index, number=claims.number)
             if claims.status_index is not None
             else None
         )

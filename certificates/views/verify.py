@@ -15,6 +15,7 @@ from certificates.models import Verification
 from certificates.services import verification as service
 from certificates.services.status import CACHE_SECONDS, status_list_token
 from certificates.trust.status_list import TYP
+from roster.services.audit import client_ip
 
 KEYS_MAX_AGE = 3600
 # Shorter than the server's own cache: a revocation reaches offline verifiers within minutes.
@@ -29,9 +30,11 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def client_of(request: HttpRequest) -> tuple[str, str]:
-    """(coarse network, coarse browser) of the request, for the rate limit and the log."""
+    """(coarse network, coarse browser) of the request, for the rate limit and the log.
+    Behind reverse proxies (settings.TRUSTED_PROXY_COUNT) the client is the address the
+    proxy saw, not the proxy's own: otherwise all inspectors would share one limit."""
     return (
-        service.client_network(request.META.get("REMOTE_ADDR")),
+        service.client_network(client_ip(request)),
         service.client_agent(request.META.get("HTTP_USER_AGENT")),
     )
 

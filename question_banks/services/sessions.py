@@ -83,7 +83,8 @@ def session_publish(
         session.save(update_fields=["is_published"])
         audit_record(actor=actor, action="exam.session_publish", target=session)
         if predraw:
+            from config.celery import send_or_skip
             from question_banks.tasks import session_predraw_task
 
-            transaction.on_commit(lambda: session_predraw_task.delay(session.pk))
+            transaction.on_commit(lambda: send_or_skip(session_predraw_task, session.pk))
     return session

@@ -257,6 +257,23 @@ def test_page_and_api_share_a_rate_limit_per_network(client, cert, settings):
     assert Verification.objects.count() == 3
 
 
+def test_behind_a_trusted_proxy_the_limit_is_per_client_network(client, cert, settings):
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}  # every request comes through the same proxy
+    first = page(client, cert.token, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    other = page(client, cert.token, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    again = page(client, cert.token, HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    # A client cannot pick its own network: only the entry the proxy appended counts.
+    spoofed = page(client, cert.token, HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.10", **proxy)
+    assert (first.status_code, other.status_code) == (200, 200)
+    assert (again.status_code, spoofed.status_code) == (429, 429)
+    assert set(Verification.objects.values_list("network", flat=True)) == {
+        "203.0.113.0/24",
+        "198.51.100.0/24",
+    }
+
+
 # --------------------------------------------------------------------------- the API
 
 

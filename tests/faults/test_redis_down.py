@@ -182,3 +182,19 @@ def test_verify_rate_limit_still_counts_while_redis_is_down(on_redis, settings, 
     ]
     assert statuses[:3] == [statuses[0]] * 3 and statuses[0] != 500
     assert statuses[3:] == [429, 429]
+
+
+def test_readiness_says_the_cache_is_degraded_while_redis_is_down(on_redis, client, db):
+    assert client.get("/readyz").json() == {"database": "ok", "cache": "ok"}
+    on_redis.kill()
+    response = client.get("/readyz")
+    # Still ready (exams go on), but the operator sees Redis is gone.
+    assert response.status_code == 200
+    assert response.json()["cache"].startswith("degraded: Redis unreachable")
+    on_redis.start()
+    # Redis is tried again a few seconds after a failure (config.cache).
+    wait_until(
+        lambda: client.get("/readyz").json()["cache"] == "ok",
+        timeout=15,
+        what="the cache back on Redis",
+    )
