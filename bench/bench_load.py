@@ -144,7 +144,7 @@ def _login_session(user) -> str:
     thousand people through PBKDF2 would measure the password hasher, not the exam)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.backends.cached_db import SessionStore
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -272,7 +272,7 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d %.3f %.3f %.3f %.3f\n",
+  io.write(string.format("RESULT %d %d %d %d %d %d %d %.3f %.3f %.3f %.3f\\n",
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000))
@@ -328,8 +328,11 @@ def wrk_phase(
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
-    result = next(line for line in out.splitlines() if line.startswith("RESULT "))
+        )
+    out = out.stdout + out.stderr
+    result = next((line for line in out.splitlines() if line.startswith("RESULT ")), None)
+    if result is None:
+        raise SystemExit(f"wrk gave no result for {name}:\n{out}")
     return WrkPhase(name, [float(v) for v in result.split()[1:]])
 
 
@@ -436,7 +439,9 @@ async def submits(http, base, world, attempts) -> Phase:
 async def run_load(args, world: World, base: str) -> list[str]:
     import aiohttp
 
-    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300)
+    # Idle connections are dropped before the server's keep-alive (15 s) would close them
+    # under a request in flight.
+    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=5)
     timeout = aiohttp.ClientTimeout(total=120)
     lines = []
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:

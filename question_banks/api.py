@@ -110,6 +110,7 @@ def save_answers(request, attempt_id: int, payload: AnswersIn):
             attempt=attempt,
             client_id=payload.client,
             answers=[a.dict() for a in payload.answers],
+            reread=False,  # _own read it (with its session) just now
         )
     except ExamError as exc:
         return _refuse(exc)

@@ -233,6 +233,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # Sessions and security headers. A session lasts one working day from sign-in (staff open
 # personal data; a shared office PC must not stay signed in overnight); exams are shorter.
+# Sessions are read from the cache (Redis in production) and written through to the
+# database: every signed-in request saves a database round trip, and nothing is lost when
+# the cache is emptied or unreachable (a miss reads the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(env("DJANGO_SESSION_COOKIE_AGE", str(8 * 3600)))
