@@ -1,17 +1,31 @@
+"""What the logs may not hold: certificate tokens (in verify URLs), ID numbers and phone
+numbers. They reach log lines through request paths and query strings ("Not Found:
+/roster/people/<an ID number>/") and through messages that quote what a user typed."""
+
 import logging
 import re
 
 _VERIFY = re.compile(r"/(api/)?verify/[^\s\"?]+")
+# An 18-character ID number (17 digits and a digit or X), and a mainland mobile number,
+# each standing alone (not part of a longer run of digits such as a timestamp).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
-class HideVerifyPaths(logging.Filter):
-    """Blank out certificate tokens in request log lines (they identify a person)."""
+def hide_personal_data(text: str) -> str:
+    text = _VERIFY.sub(r"/\1verify/…", text)
+    text = _ID_NUMBER.sub("<id-number>", text)
+    return _PHONE.sub("<phone>", text)
+
+
+class HidePersonalData(logging.Filter):
+    """Blank out tokens, ID numbers and phone numbers in every log line a handler writes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args and isinstance(record.args, tuple):
             record.args = tuple(
-                _VERIFY.sub(r"/\1verify/…", a) if isinstance(a, str) else a for a in record.args
+                hide_personal_data(a) if isinstance(a, str) else a for a in record.args
             )
         if isinstance(record.msg, str):
-            record.msg = _VERIFY.sub(r"/\1verify/…", record.msg)
+            record.msg = hide_personal_data(record.msg)
         return True

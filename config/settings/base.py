@@ -289,11 +289,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        # A certificate token in the verify URL is a credential of sorts; keep it out of logs.
-        "hide_verify_paths": {"()": "config.logging.HideVerifyPaths"},
+        # Certificate tokens (verify URLs), ID numbers and phones never reach the logs.
+        "hide_personal_data": {"()": "config.logging.HidePersonalData"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["hide_verify_paths"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
