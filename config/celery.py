@@ -18,6 +18,18 @@ log = logging.getLogger(__name__)
 _PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
+def _send(task, args, kwargs):
+    """The task sent to the workers (or run here when no broker is configured); None when
+    the broker cannot be reached."""
+    if task.app.conf.task_always_eager:  # no broker configured: inline anyway
+        return task.apply_async(args, kwargs)
+    try:
+        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
+    except (OperationalError, OSError) as exc:
+        log.warning("broker unreachable (%s) for %s", exc, task.name)
+    return None
+
+
 def send_or_run(task, *args, **kwargs):
     """Send `task` to the workers; if the broker cannot be reached, run it here and now.
 
@@ -25,12 +37,10 @@ def send_or_run(task, *args, **kwargs):
     certificate earned by a pass. Such tasks are idempotent, so running one inline that a
     worker also runs later does no harm. A task that fails inline is logged, not raised: the
     caller's own change (a submitted exam) has committed and must be answered as such."""
-    if task.app.conf.task_always_eager:  # no broker configured: inline anyway
-        return task.apply_async(args, kwargs)
-    try:
-        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
-    except (OperationalError, OSError) as exc:
-        log.warning("broker unreachable (%s); running %s inline", exc, task.name)
+    sent = _send(task, args, kwargs)
+    if sent is not None:
+        return sent
+    log.warning("running %s inline", task.name)
     result = task.apply(args, kwargs, throw=False)
     if result.failed():
         log.error("%s failed inline: %r", task.name, result.result, exc_info=result.result)
@@ -38,13 +48,7 @@ def send_or_run(task, *args, **kwargs):
 
 
 def send_or_skip(task, *args, **kwargs):
-    """Send `task`; if the broker cannot be reached, log it and go on. For work that only
+    """Send `task`; if the broker cannot be reached, go on without it. For work that only
     saves time later and is done anyway when it is needed: papers drawn ahead of an exam (an
     attempt draws its own paper at start when none is waiting)."""
-    if task.app.conf.task_always_eager:
-        return task.apply_async(args, kwargs)
-    try:
-        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
-    except (OperationalError, OSError) as exc:
-        log.warning("broker unreachable (%s); %s skipped", exc, task.name)
-    return None
+    return _send(task, args, kwargs)

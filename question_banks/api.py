@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from question_banks.models import Attempt
-from question_banks.selectors import attempt_get_own
+from question_banks.selectors import attempt_get_own, attempt_get_own_for_saving
 from question_banks.services.attempts import (
     MAX_POSITION,
     MAX_SEQ,
@@ -74,9 +74,9 @@ class Refusal(Schema):
     code: str
 
 
-def _own(request, attempt_id: int) -> Attempt:
+def _own(request, attempt_id: int, reader=attempt_get_own) -> Attempt:
     try:
-        return attempt_get_own(user=request.user, pk=attempt_id)
+        return reader(user=request.user, pk=attempt_id)
     except Attempt.DoesNotExist as exc:
         raise HttpError(404, "not found") from exc
 
@@ -104,13 +104,13 @@ def _state(attempt: Attempt) -> dict:
     summary="Save answers as they are given",
 )
 def save_answers(request, attempt_id: int, payload: AnswersIn):
-    attempt = _own(request, attempt_id)
+    attempt = _own(request, attempt_id, reader=attempt_get_own_for_saving)
     try:
         saved = answers_save(
             attempt=attempt,
             client_id=payload.client,
             answers=[a.dict() for a in payload.answers],
-            reread=False,  # _own read it (with its session) just now
+            reread=False,  # read just now, with what saving checks
         )
     except ExamError as exc:
         return _refuse(exc)

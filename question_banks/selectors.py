@@ -15,6 +15,18 @@ def attempt_get_own(*, user: User, pk: int) -> Attempt:
     return Attempt.objects.select_related("session", "rule").get(pk=pk, person_id=user.person_id)
 
 
+def attempt_get_own_for_saving(*, user: User, pk: int) -> Attempt:
+    """attempt_get_own, reading only what saving an answer checks (an exam day's most
+    frequent request): status, deadline and grace, and which tab holds the attempt."""
+    if not user.is_authenticated or not user.person_id:
+        raise Attempt.DoesNotExist
+    return (
+        Attempt.objects.select_related("session")
+        .only("person", "session__grace_seconds", "status", "deadline", "client_id")
+        .get(pk=pk, person_id=user.person_id)
+    )
+
+
 def attempt_items_for_display(attempt: Attempt) -> QuerySet[AttemptItem]:
     return attempt.items.select_related("version__question").order_by("position")
 

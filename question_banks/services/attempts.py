@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -325,6 +326,56 @@ def _is_count(value, limit: int) -> bool:
 
 
 @dataclass(frozen=True)
+class PaperSlot:
+    """What validating an answer to one question of a paper reads: its option letters (and
+    each part's, for a case question). Quacks like a QuestionVersion for validate_answer."""
+
+    item_id: int
+    qtype: str
+    options: list[dict]
+    sub_questions: list[dict] | None
+
+
+def _keys_only(options) -> list[dict]:
+    return [{"key": o["key"]} for o in options or []]
+
+
+def paper_slots(attempt: Attempt) -> dict[int, PaperSlot]:
+    """The paper's questions by position, for saving answers. A drawn paper never changes,
+    so this is read once per attempt and then kept in the cache (Redis in production) for
+    its exam: a save is then one UPDATE. Only option letters are kept, never which is right."""
+    key = f"exams:paper-slots:{attempt.pk}"
+    slots = cache.get(key)
+    if slots is None:
+        rows = attempt.items.select_related("version__question").only(
+            "attempt",
+            "position",
+            "version__options",
+            "version__sub_questions",
+            "version__question__qtype",
+        )
+        slots = {
+            item.position: PaperSlot(
+                item_id=item.pk,
+                qtype=item.version.question.qtype,
+                options=_keys_only(item.version.options),
+                sub_questions=[
+                    {"qtype": sub["qtype"], "options": _keys_only(sub.get("options"))}
+                    for sub in item.version.sub_questions or []
+                ]
+                or None,
+            )
+            for item in rows
+        }
+        cache.set(key, slots, _PAPER_SLOTS_SECONDS)
+    return slots
+
+
+# Longer than any exam (with its grace and a resumed attempt), short enough not to pile up.
+_PAPER_SLOTS_SECONDS = 12 * 3600
+
+
+@dataclass(frozen=True)
 class SaveResult:
     position: int
     seq: int
@@ -365,43 +416,31 @@ def answers_save(
         raise ExamError(
             _("This exam was taken over on another device or tab; answer there."), "other_client"
         )
-    # Only numbers a position column can hold reach the query (a huge one is no question of
-    # the paper, and would overflow the database's integer instead).
-    positions = [p for a in answers if _is_count(p := a.get("position"), MAX_POSITION)]
-    # Only what validating an answer reads: version rows also hold the question text.
-    items = {
-        i.position: i
-        for i in attempt.items.select_related("version__question")
-        .only(
-            "attempt",
-            "position",
-            "version__options",
-            "version__sub_questions",
-            "version__question__qtype",
-        )
-        .filter(position__in=positions)
-    }
+    slots = paper_slots(attempt)
     prepared = []
     for entry in answers:
-        item = items.get(entry.get("position"))
+        position = entry.get("position")
+        item = slots.get(position) if _is_count(position, MAX_POSITION) else None
         if item is None:
             raise ExamError(_("That question is not part of your paper."), "bad_question")
         seq = entry.get("seq")
         if not _is_count(seq, MAX_SEQ):
             raise ExamError(_("Each answer needs a positive sequence number."), "malformed")
-        answer = validate_answer(item.version, item.version.question.qtype, entry.get("answer"))
+        answer = validate_answer(item, item.qtype, entry.get("answer"))
         flagged = entry.get("flagged")
         if flagged is not None and not isinstance(flagged, bool):
             raise ExamError(_("The review flag is true or false."), "malformed")
-        prepared.append((item, answer, seq, flagged))
+        prepared.append((position, item, answer, seq, flagged))
     results = []
     with transaction.atomic():
-        for item, answer, seq, flagged in prepared:
+        for position, item, answer, seq, flagged in prepared:
             fields = {"answer": answer, "answer_seq": seq, "answered_at": now}
             if flagged is not None:
                 fields["flagged"] = flagged
-            applied = AttemptItem.objects.filter(pk=item.pk, answer_seq__lt=seq).update(**fields)
-            results.append(SaveResult(item.position, seq, bool(applied)))
+            applied = AttemptItem.objects.filter(pk=item.item_id, answer_seq__lt=seq).update(
+                **fields
+            )
+            results.append(SaveResult(position, seq, bool(applied)))
     return results
 
 
