@@ -53,7 +53,7 @@ def session_get_for_candidate(*, user: User, code: str) -> tuple[ExamSession, Ca
     if not user.is_authenticated or not user.person_id:
         raise ExamSession.DoesNotExist
     candidate = (
-        Candidate.objects.select_related("session__rule")
+        Candidate.objects.select_related("session__rule", "person")
         .filter(person_id=user.person_id, session__code=code, session__is_published=True)
         .first()
     )

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -160,9 +160,12 @@ def session_start_check(
     now: dt.datetime,
     access_code: str = "",
     ip: str | None = None,
+    candidate: Candidate | None = None,
 ) -> StartCheck:
-    """Why this person may not start now, as an ExamError; otherwise what they have left."""
-    candidate = Candidate.objects.filter(session=session, person=person).first()
+    """Why this person may not start now, as an ExamError; otherwise what they have left.
+    ``candidate``: the person's row on this session's list, when the caller has it."""
+    if candidate is None or (candidate.session_id, candidate.person_id) != (session.pk, person.pk):
+        candidate = Candidate.objects.filter(session=session, person=person).first()
     if candidate is None or not session.is_published:
         raise ExamError(_("You are not on the list of this exam session."), "not_candidate")
     if now < session.opens_at:
@@ -174,9 +177,10 @@ def session_start_check(
     if not _client_allowed(session, ip):
         raise ExamError(_("This exam can only be taken from the exam room's network."), "network")
     finished = Attempt.objects.filter(session=session, person=person, status__in=FINISHED)
-    if finished.filter(passed=True).exists():
+    tally = finished.aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    if tally["passed"]:
         raise ExamError(_("You have already passed this exam."), "passed")
-    used = finished.count()
+    used = tally["used"]
     allowed = session.attempts_allowed + candidate.extra_attempts
     if used >= allowed:
         raise ExamError(_("You have used all your attempts at this exam."), "no_attempts")
@@ -200,6 +204,7 @@ def attempt_start(
     now: dt.datetime | None = None,
     access_code: str = "",
     ip: str | None = None,
+    candidate: Candidate | None = None,
 ) -> Attempt:
     """Start (or resume on the same client) the person's attempt. The deadline is fixed here."""
     now = now or timezone.now()
@@ -215,7 +220,12 @@ def attempt_start(
             else:
                 return _claim(open_attempt, client_id)
         check = session_start_check(
-            session=session, person=person, now=now, access_code=access_code, ip=ip
+            session=session,
+            person=person,
+            now=now,
+            access_code=access_code,
+            ip=ip,
+            candidate=candidate,
         )
         if open_attempt is None:
             open_attempt = attempt_draw(

@@ -55,16 +55,17 @@ def session_detail(request, code: str):
         try:
             attempt = attempt_start(
                 session=session,
-                person=request.user.person,
+                person=candidate.person,
                 client_id=request.POST.get("client", "")[:64],
                 access_code=request.POST.get("access_code", ""),
                 ip=client_ip(request),
+                candidate=candidate,
             )
         except ExamError as exc:
             messages.error(request, exc.message)
         else:
             return redirect("exams:attempt", pk=attempt.pk)
-    attempts = session.attempts.filter(person=request.user.person).order_by("number")
+    attempts = session.attempts.filter(person=candidate.person).order_by("number")
     return render(
         request,
         "exams/session_detail.html",

@@ -277,3 +277,23 @@ def test_an_unreadable_file_fails_with_one_line(world, tmp_path):
 def test_a_missing_file_fails(world, tmp_path):
     _out, error = failing(tmp_path / "nope.xlsx")
     assert "Cannot read" in error
+
+
+def test_a_crash_half_way_leaves_nothing_behind(world, tmp_path, monkeypatch):
+    from certificates.services import imports as import_services
+
+    real, calls = import_services.certificate_create, []
+
+    def crash_on_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_services, "certificate_create", crash_on_second)
+    path = write_xlsx(tmp_path, [HEADERS, row(world.person_a, "X-1"), row(world.person_b, "X-2")])
+    with pytest.raises(RuntimeError):
+        run(path)
+    assert len(calls) == 2
+    assert not Certificate.objects.exists()
+    assert not AuditLog.objects.filter(action__startswith="certificate").exists()

@@ -116,3 +116,23 @@ def test_export_of_an_unknown_bank_is_refused(db, tmp_path):
         call_command(
             "export_questions", "--bank", "X", "--format", "xlsx", "-o", str(tmp_path / "x")
         )
+
+
+def test_a_crash_half_way_leaves_nothing_behind(bank, monkeypatch):
+    from question_banks.services import imports as import_services
+
+    real, calls = import_services._write, []
+
+    def crash_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(import_services, "_write", crash_on_second)
+    data = (SAMPLES / "questions.gift.txt").read_bytes()
+    with pytest.raises(RuntimeError):
+        questions_import(bank=bank, result=parse_file(data, "q.gift.txt"), actor=None)
+    assert len(calls) == 2
+    assert not Question.objects.filter(bank=bank).exists()
+    assert not Category.objects.filter(bank=bank).exists()
