@@ -436,6 +436,13 @@ async def submits(http, base, world, attempts) -> Phase:
     return phase
 
 
+# The two ways an inspector's phone verifies a QR code: the page and the JSON API.
+VERIFY_PATHS = (
+    ("verify page /verify/<token>", "/verify/"),
+    ("verify API /api/verify/<token>", "/api/verify/"),
+)
+
+
 async def run_load(args, world: World, base: str) -> list[str]:
     import aiohttp
 
@@ -477,10 +484,7 @@ async def run_load(args, world: World, base: str) -> list[str]:
         regulators = world.regulators
         verify_target = ">= 700/s, p99 < 100 ms"
         if use_wrk:
-            for name, prefix in (
-                ("verify page /verify/<token>", "/verify/"),
-                ("verify API /api/verify/<token>", "/api/verify/"),
-            ):
+            for name, prefix in VERIFY_PATHS:
                 phase = wrk_phase(
                     name,
                     base,
@@ -499,24 +503,16 @@ async def run_load(args, world: World, base: str) -> list[str]:
             )
             lines.append(dash.line())
             return lines
-        page = Phase("verify page /verify/<token>")
-        await closed_loop(
-            http,
-            page,
-            args.clients,
-            args.verify_seconds,
-            lambda i: ("GET", f"{base}/verify/{random.choice(tokens)}", {}),
-        )
-        lines.append(page.line(verify_target))
-        api = Phase("verify API /api/verify/<token>")
-        await closed_loop(
-            http,
-            api,
-            args.clients,
-            args.verify_seconds,
-            lambda i: ("GET", f"{base}/api/verify/{random.choice(tokens)}", {}),
-        )
-        lines.append(api.line(verify_target))
+        for name, prefix in VERIFY_PATHS:
+            phase = Phase(name)
+            await closed_loop(
+                http,
+                phase,
+                args.clients,
+                args.verify_seconds,
+                lambda i, prefix=prefix: ("GET", f"{base}{prefix}{random.choice(tokens)}", {}),
+            )
+            lines.append(phase.line(verify_target))
 
         dash = Phase("dashboard /reports/")
         await closed_loop(
