@@ -8,9 +8,9 @@
 Builds a throwaway PostgreSQL database (dropped at the end; BENCH_PG_ADMIN points elsewhere)
 with a 3,000-question bank, a 100-question rule, one exam session for `--people` examinees
 (their papers drawn ahead at publishing, as an exam day would) and certificates to verify;
-starts the production web server exactly as `make prod` does (gunicorn with
-config/gunicorn.conf.py, production settings, Redis for cache and rate limits on a spare
-Redis database) and then, from one asyncio client process (aiohttp):
+starts the production web server exactly as `make prod` does (granian through
+config/web.py, production settings, Redis for cache and rate limits on a spare Redis
+database) and then, from one asyncio client process (aiohttp):
 
 1. floor: `/healthz` (the stack's cheapest answer), closed loop with `--clients` connections;
 2. exam start: every examinee starts at the same instant (one POST each, all at once);
@@ -201,7 +201,7 @@ def start_server(bind: str) -> subprocess.Popen:
         check=True,
     )
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+        [sys.executable, "-m", "config.web"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -564,11 +564,11 @@ def main() -> None:
         server = start_server(args.bind)
         lines = asyncio.run(run_load(args, world, f"http://{args.bind}"))
         cores = os.cpu_count()
-        workers = os.environ.get("WEB_WORKERS", str(2 * (cores or 1)))
-        threads = os.environ.get("WEB_THREADS", "4")
+        workers = os.environ.get("WEB_WORKERS", str((cores or 1) + 1))
+        threads = os.environ.get("WEB_THREADS", "2")
         print()
         print(
-            f"gunicorn gthread {workers} workers x {threads} threads, {cores} cores shared "
+            f"granian (WSGI) {workers} workers x {threads} threads, {cores} cores shared "
             f"with the load generator ({args.generator} for the closed loops, aiohttp for "
             f"the exam); PostgreSQL and Redis on the same machine; "
             f"load average before: {load_before:.2f}"

@@ -241,18 +241,9 @@ class Certificate(models.Model):
         return f"{self.number} {self.person.name}"
 
     def state(self, on: dt.date | None = None) -> str:
-        on = on or timezone.localdate()
-        if self.status != CertificateStatus.VALID:
-            return self.status
-        if self.valid_until < on:
-            return CertificateState.EXPIRED
-        if self.next_review_on and self.next_review_on < on:
-            return CertificateState.REVIEW_DUE
-        if (self.valid_until - on).days <= EXPIRING_WITHIN_DAYS or (
-            self.next_review_on and (self.next_review_on - on).days <= EXPIRING_WITHIN_DAYS
-        ):
-            return CertificateState.EXPIRING
-        return CertificateState.VALID
+        return certificate_state(
+            self.status, self.valid_until, self.next_review_on, on or timezone.localdate()
+        )
 
     def get_state_display(self, on: dt.date | None = None) -> str:
         return CertificateState(self.state(on)).label
@@ -260,6 +251,24 @@ class Certificate(models.Model):
     @property
     def number_is_id_number(self) -> bool:
         return self.number.upper() == self.person.id_number.upper()
+
+
+def certificate_state(
+    status: str, valid_until: dt.date, next_review_on: dt.date | None, on: dt.date
+) -> str:
+    """What a certificate is on a day: its status, or what its dates say while it is valid.
+    (A function as well as Certificate.state: public verification reads plain rows.)"""
+    if status != CertificateStatus.VALID:
+        return status
+    if valid_until < on:
+        return CertificateState.EXPIRED
+    if next_review_on and next_review_on < on:
+        return CertificateState.REVIEW_DUE
+    if (valid_until - on).days <= EXPIRING_WITHIN_DAYS or (
+        next_review_on and (next_review_on - on).days <= EXPIRING_WITHIN_DAYS
+    ):
+        return CertificateState.EXPIRING
+    return CertificateState.VALID
 
 
 class CertificateEvent(models.Model):

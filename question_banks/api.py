@@ -16,6 +16,7 @@ from question_banks.services.attempts import (
     MAX_POSITION,
     MAX_SEQ,
     ExamError,
+    answer_save_quick,
     answers_save,
     attempt_event,
     attempt_expire_if_overdue,
@@ -104,6 +105,21 @@ def _state(attempt: Attempt) -> dict:
     summary="Save answers as they are given",
 )
 def save_answers(request, attempt_id: int, payload: AnswersIn):
+    user = request.user
+    if len(payload.answers) == 1 and user.is_authenticated and user.person_id:
+        quick = answer_save_quick(
+            person_id=user.person_id,
+            attempt_id=attempt_id,
+            client_id=payload.client,
+            entry=payload.answers[0].dict(),
+        )
+        if quick is not None:
+            saved, deadline = quick
+            return {
+                "saved": [saved.__dict__],
+                "server_time": timezone.now().isoformat(),
+                "deadline": deadline.isoformat(),
+            }
     attempt = _own(request, attempt_id, reader=attempt_get_own_for_saving)
     try:
         saved = answers_save(

@@ -17,6 +17,7 @@ import hmac
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
@@ -47,7 +48,35 @@ def sign_in_lockout(request, username: object) -> throttle.Lockout | None:
     return throttle.lockout(request, _account(login, IdentityBackend.person_for(login)))
 
 
+# Every signed-in request reads its user (the exam page saves an answer every few seconds):
+# the row is kept in the cache and dropped whenever the user or their person is saved or
+# deleted (roster.signals). Short, because while Redis is unreachable each process caches on
+# its own and a change made in one process reaches the others only when this runs out.
+USER_CACHE_SECONDS = 300
+
+
+def user_cache_key(user_id) -> str:
+    return f"roster:user:{user_id}"
+
+
+def forget_user(user_id) -> None:
+    cache.delete(user_cache_key(user_id))
+
+
 class IdentityBackend(ModelBackend):
+    def get_user(self, user_id):
+        """The signed-in user, from the cache when it holds them. Django's auth then checks
+        the session's password hash against it, so a changed password still signs out."""
+        key = user_cache_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, USER_CACHE_SECONDS)
+        elif not self.user_can_authenticate(user):
+            return None
+        return user
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None

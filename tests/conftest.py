@@ -34,9 +34,13 @@ def _empty_cache():
     # database; the next test must not see them.
     from django.core.cache import cache
 
+    from question_banks.services.paper_slots import forget_memory
+
     cache.clear()
+    forget_memory()
     yield
     cache.clear()
+    forget_memory()
 
 
 @pytest.fixture(scope="module")

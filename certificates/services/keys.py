@@ -52,9 +52,22 @@ def published_jwks() -> dict:
     return document
 
 
+# The ring last built from the published document, in this process: every verification
+# reads the (cached) document, and loading its keys again each time would cost more than the
+# signature check itself. A changed document (a new or withdrawn key) builds a new ring.
+_ring_memo: tuple[dict, KeyRing] | None = None
+
+
 def public_ring() -> KeyRing:
     """The keys verification trusts, without any private half."""
-    return KeyRing.from_jwks(published_jwks())
+    global _ring_memo
+    document = published_jwks()
+    memo = _ring_memo
+    if memo is not None and memo[0] == document:
+        return memo[1]
+    ring = KeyRing.from_jwks(document)
+    _ring_memo = (document, ring)
+    return ring
 
 
 def key_ring(*, create: bool = True) -> KeyRing:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,11 +30,12 @@ from certificates.models import (
     Certificate,
     CertificateState,
     CertificateStatus,
-    Verification,
+    certificate_state,
 )
 from certificates.trust.keys import KeyRing
 from certificates.trust.status_list import Status, StatusListToken
 from certificates.trust.tokens import Reason, VerifyResult, verify_token
+from config.cache import count_in_window
 from roster.identity import mask_id_number
 
 from .keys import public_ring, published_jwks
@@ -87,7 +88,7 @@ class Verdict:
     signature: VerifyResult
     status: str
     checked_at: dt.datetime
-    certificate: Certificate | None = None
+    certificate: LiveRecord | None = None
     # Where the status came from: "live" (the database), "status_list" (a signed list
     # file, as of `status_as_of`), "token" (the dates signed into the QR) or "" (none).
     source: str = ""
@@ -118,16 +119,15 @@ class Verdict:
         one (a review moves dates after printing), otherwise from the signed claims."""
         cert, claims = self.certificate, self.signature.claims
         if cert is not None:
-            ctype, person = cert.certificate_type, cert.person
             return {
                 "number": display_number(cert.number),
-                "holder_name": person.name,
-                "holder_sex": person.sex or None,
-                "holder_id_masked": person.id_number_masked,
-                "type": ctype.code,
-                "type_name": ctype.name,
-                "operation_category": ctype.operation_category or None,
-                "operation_item": ctype.operation_item or None,
+                "holder_name": cert.holder_name,
+                "holder_sex": cert.holder_sex or None,
+                "holder_id_masked": mask_id_number(cert.holder_id_number),
+                "type": cert.type_code,
+                "type_name": cert.type_name,
+                "operation_category": cert.operation_category or None,
+                "operation_item": cert.operation_item or None,
                 "first_issued": cert.first_issued_on,
                 "valid_from": cert.valid_from,
                 "expires": cert.valid_until,
@@ -215,36 +215,52 @@ _LIST_STATES = {
 }
 
 
-# What a verdict shows, and no more: the look-up is the hot path of a site inspection day
-# (narrow rows, no ordering: status_index is unique).
-_LIVE_COLUMNS = (
-    "number",
-    "status",
-    "first_issued_on",
-    "valid_from",
-    "valid_until",
-    "next_review_on",
-    "last_reviewed_on",
-    "issuer_name",
-    "issuer_code",
-    "certificate_type__code",
-    "certificate_type__name",
-    "certificate_type__operation_category",
-    "certificate_type__operation_item",
-    "person__name",
-    "person__sex",
-    "person__id_number",
-)
+# The look-up is the hot path of a site inspection day: one plain query for what a verdict
+# shows, into a plain record (status_index is unique, so no ordering).
+_LIVE_SQL = """
+SELECT cert.id, cert.number, cert.status, cert.first_issued_on, cert.valid_from,
+       cert.valid_until, cert.next_review_on, cert.last_reviewed_on, cert.issuer_name,
+       cert.issuer_code, ctype.code, ctype.name, ctype.operation_category,
+       ctype.operation_item, person.name, person.sex, person.id_number
+  FROM certificates_certificate AS cert
+  JOIN certificates_certificatetype AS ctype ON ctype.id = cert.certificate_type_id
+  JOIN roster_person AS person ON person.id = cert.person_id
+ WHERE cert.status_index = %s AND cert.number = %s
+ LIMIT 1
+"""
 
 
-def _live_row(*, status_index: int, number: str) -> Certificate | None:
-    rows = (
-        Certificate.objects.select_related("certificate_type", "person")
-        .only(*_LIVE_COLUMNS)
-        .filter(status_index=status_index, number=number)
-        .order_by()[:1]
-    )
-    return next(iter(rows), None)
+@dataclass(frozen=True)
+class LiveRecord:
+    """A certificate as the register holds it today: what a verdict shows, and no more."""
+
+    pk: int
+    number: str
+    status: str
+    first_issued_on: dt.date | None
+    valid_from: dt.date | None
+    valid_until: dt.date
+    next_review_on: dt.date | None
+    last_reviewed_on: dt.date | None
+    issuer_name: str
+    issuer_code: str
+    type_code: str
+    type_name: str
+    operation_category: str
+    operation_item: str
+    holder_name: str
+    holder_sex: str
+    holder_id_number: str
+
+    def state(self, on: dt.date) -> str:
+        return certificate_state(self.status, self.valid_until, self.next_review_on, on)
+
+
+def _live_row(*, status_index: int, number: str) -> LiveRecord | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVE_SQL, [status_index, number])
+        row = cursor.fetchone()
+    return LiveRecord(*row) if row is not None else None
 
 
 def certificate_verify(
@@ -351,35 +367,31 @@ def client_agent(user_agent: str | None) -> str:
     return f"{browser}/{system}" if system else browser
 
 
-def verification_log(
-    *, verdict: Verdict, channel: str, network: str = "", agent: str = ""
-) -> Verification:
-    """One row per look-up, for the holder's enterprise (who checked how often, roughly)."""
-    return Verification.objects.create(
-        certificate=verdict.certificate,
-        channel=channel,
-        result=verdict.result,
-        network=network[:50],
-        agent=agent[:60],
-    )
+def verification_log(*, verdict: Verdict, channel: str, network: str = "", agent: str = "") -> None:
+    """One row per look-up, for the holder's enterprise (who checked how often, roughly).
+    A plain INSERT: one per verification, the busiest write of an inspection day."""
+    certificate_id = verdict.certificate.pk if verdict.certificate is not None else None
+    values = [certificate_id, timezone.now(), channel, verdict.result, network[:50], agent[:60]]
+    with connection.cursor() as cursor:
+        cursor.execute(_LOG_SQL, values)
+
+
+_LOG_SQL = """
+INSERT INTO certificates_verification (certificate_id, at, channel, result, network, agent)
+VALUES (%s, %s, %s, %s, %s, %s)
+"""
 
 
 def verification_allowed(network: str) -> bool:
     """Count one look-up for the network; False once it has used up this minute's share.
 
-    A fixed window that starts with the first look-up (cache.add then incr keeps the key's
-    expiry), in the shared cache so every web process counts together."""
+    A fixed window that starts with the first look-up, in the shared cache so every web
+    process counts together."""
     limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
     if not limit:
         return True
     key = f"certificates:verify-rate:{network or 'unknown'}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: a fresh window
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count <= limit
+    return count_in_window(key, RATE_WINDOW_SECONDS) <= limit
 
 
 # --------------------------------------------------------------------------- published keys

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from question_banks.models import (
     QuestionVersion,
     WrongAnswer,
 )
+from question_banks.services.paper_slots import paper_slot, paper_slots, paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
 from question_banks.signals import attempt_passed
 from roster.models import Person
@@ -117,20 +118,22 @@ def session_predraw(*, session: ExamSession) -> int:
     """Draw every candidate's first paper ahead, so a thousand starts at 9:00 cost a read."""
     pool = pool_for_bank(session.rule.bank_id)
     have = set(Attempt.objects.filter(session=session).values_list("person_id", flat=True))
-    drawn = 0
+    drawn = []
     for candidate in session.candidates.select_related("person").exclude(person_id__in=have):
         try:
-            attempt_draw(
+            attempt = attempt_draw(
                 person=candidate.person,
                 rule=session.rule,
                 session=session,
                 kind=Attempt.Kind.OFFICIAL,
                 pool=pool,
             )
-            drawn += 1
+            drawn.append(attempt.pk)
         except IntegrityError:
             continue  # drawn meanwhile by the person starting early
-    return drawn
+    # Cached now, so the first saves of exam day read no paper.
+    paper_slots_warm(drawn, until=session.closes_at)
+    return len(drawn)
 
 
 # ---------------------------------------------------------------- starting
@@ -336,56 +339,6 @@ def _is_count(value, limit: int) -> bool:
 
 
 @dataclass(frozen=True)
-class PaperSlot:
-    """What validating an answer to one question of a paper reads: its option letters (and
-    each part's, for a case question). Quacks like a QuestionVersion for validate_answer."""
-
-    item_id: int
-    qtype: str
-    options: list[dict]
-    sub_questions: list[dict] | None
-
-
-def _keys_only(options) -> list[dict]:
-    return [{"key": o["key"]} for o in options or []]
-
-
-def paper_slots(attempt: Attempt) -> dict[int, PaperSlot]:
-    """The paper's questions by position, for saving answers. A drawn paper never changes,
-    so this is read once per attempt and then kept in the cache (Redis in production) for
-    its exam: a save is then one UPDATE. Only option letters are kept, never which is right."""
-    key = f"exams:paper-slots:{attempt.pk}"
-    slots = cache.get(key)
-    if slots is None:
-        rows = attempt.items.select_related("version__question").only(
-            "attempt",
-            "position",
-            "version__options",
-            "version__sub_questions",
-            "version__question__qtype",
-        )
-        slots = {
-            item.position: PaperSlot(
-                item_id=item.pk,
-                qtype=item.version.question.qtype,
-                options=_keys_only(item.version.options),
-                sub_questions=[
-                    {"qtype": sub["qtype"], "options": _keys_only(sub.get("options"))}
-                    for sub in item.version.sub_questions or []
-                ]
-                or None,
-            )
-            for item in rows
-        }
-        cache.set(key, slots, _PAPER_SLOTS_SECONDS)
-    return slots
-
-
-# Longer than any exam (with its grace and a resumed attempt), short enough not to pile up.
-_PAPER_SLOTS_SECONDS = 12 * 3600
-
-
-@dataclass(frozen=True)
 class SaveResult:
     position: int
     seq: int
@@ -426,7 +379,7 @@ def answers_save(
         raise ExamError(
             _("This exam was taken over on another device or tab; answer there."), "other_client"
         )
-    slots = paper_slots(attempt)
+    slots = paper_slots(attempt.pk)
     prepared = []
     for entry in answers:
         position = entry.get("position")
@@ -452,6 +405,75 @@ def answers_save(
             )
             results.append(SaveResult(position, seq, bool(applied)))
     return results
+
+
+# One statement for the save an exam page sends every few seconds: the item is written only
+# if its attempt is this person's, in progress, held by this tab and within its deadline and
+# grace, and only over an older answer. {flagged} is filled in when the post sets the flag.
+_QUICK_SAVE_SQL = """
+UPDATE question_banks_attemptitem AS item
+   SET answer = %(answer)s::jsonb, answer_seq = %(seq)s, answered_at = %(now)s{flagged}
+  FROM question_banks_attempt AS attempt
+  LEFT JOIN question_banks_examsession AS session ON session.id = attempt.session_id
+ WHERE item.id = %(item)s
+   AND item.attempt_id = attempt.id
+   AND item.answer_seq < %(seq)s
+   AND attempt.id = %(attempt)s
+   AND attempt.person_id = %(person)s
+   AND attempt.status = %(status)s
+   AND (attempt.client_id = '' OR attempt.client_id = %(client)s)
+   AND attempt.deadline + make_interval(secs => COALESCE(session.grace_seconds, 0)) >= %(now)s
+RETURNING attempt.deadline
+"""
+
+
+def answer_save_quick(
+    *,
+    person_id: int,
+    attempt_id: int,
+    client_id: str,
+    entry: dict,
+    now: dt.datetime | None = None,
+) -> tuple[SaveResult, dt.datetime] | None:
+    """Save one answer in one UPDATE, when nothing needs explaining: (the result, the
+    deadline). None otherwise (the paper is not cached yet, the answer does not validate, the
+    attempt refuses it, or a newer answer is already saved): answers_save then reads the
+    attempt and says why, with the same outcome it always had. PostgreSQL only.
+
+    The paper's slots are read before the attempt's owner is known: they hold no answers,
+    and the UPDATE writes nothing unless the attempt is this person's."""
+    if connection.vendor != "postgresql":
+        return None
+    position, seq, flagged = entry.get("position"), entry.get("seq"), entry.get("flagged")
+    if not _is_count(position, MAX_POSITION) or not _is_count(seq, MAX_SEQ):
+        return None
+    if flagged is not None and not isinstance(flagged, bool):
+        return None
+    item = paper_slot(attempt_id, position)
+    if item is None:
+        return None
+    try:
+        answer = validate_answer(item, item.qtype, entry.get("answer"))
+    except ExamError:
+        return None
+    params = {
+        "answer": None if answer is None else json.dumps(answer),
+        "seq": seq,
+        "now": now or timezone.now(),
+        "item": item.item_id,
+        "attempt": attempt_id,
+        "person": person_id,
+        "status": Attempt.Status.IN_PROGRESS,
+        "client": client_id,
+        "flagged": flagged,
+    }
+    sql = _QUICK_SAVE_SQL.format(flagged=", flagged = %(flagged)s" if flagged is not None else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return SaveResult(position, seq, True), row[0]
 
 
 def attempt_event(*, attempt: Attempt, kind: str, data: dict | None = None) -> None:

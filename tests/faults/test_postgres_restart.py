@@ -4,8 +4,8 @@ one given, stored once, and the exam submits.
 
 Real processes: a PostgreSQL cluster of our own (never the shared server: it is restarted
 here with `pg_ctl restart -m fast`, twice), holding a copy of the suite's migrated test
-database, and gunicorn with the production configuration (config/gunicorn.conf.py,
-persistent database connections) in front of it. The client speaks HTTP as the exam page
+database, and the production web server (granian through config/web.py, persistent
+database connections) in front of it. The client speaks HTTP as the exam page
 does (site/static/js/exam.js): one growing sequence number, every unacknowledged answer
 resent with the same number, backing off after a network error or a 5xx.
 
@@ -117,16 +117,12 @@ def exam_database(cluster, pg_home, django_db_setup):
 
 @pytest.fixture(scope="module")
 def web(cluster, exam_database, pg_home):
-    """gunicorn as production starts it, two processes of two threads."""
+    """The web server as production starts it, two processes of two threads."""
     port = free_port()
-    log = pg_home / "gunicorn.log"
+    log = pg_home / "web.log"
     server = Process(
-        "gunicorn",
-        [
-            *(str(VENV_BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"),
-            *("--graceful-timeout", "3"),  # do not wait for the clients' idle keep-alives
-            "--no-control-socket",  # the default path is shared by every gunicorn of the user
-        ],
+        "web",
+        [str(VENV_BIN / "python"), "-m", "config.web"],
         log,
         env=django_env(
             DJANGO_SETTINGS_MODULE="tests.faults.child_settings",
@@ -136,6 +132,7 @@ def web(cluster, exam_database, pg_home):
             WEB_WORKERS="2",
             WEB_THREADS="2",
             WEB_LOG_LEVEL="warning",
+            WEB_GRACEFUL_TIMEOUT="3",  # do not wait for the clients' idle keep-alives
         ),
     )
     base = f"http://127.0.0.1:{port}"
@@ -143,7 +140,7 @@ def web(cluster, exam_database, pg_home):
         wait_until(
             lambda: requests.get(f"{base}/healthz", timeout=2).status_code == 200,
             timeout=60,
-            what="gunicorn to answer /healthz",
+            what="the web server to answer /healthz",
             log=log,
         )
         yield base, log
@@ -319,7 +316,7 @@ def test_answers_survive_postgres_restarts(cluster, exam_database, web):
     # The restarts did hit answer saves (answered 500 by the server, whose persistent
     # connections died): the page must resend on a 5xx, not only on a network error.
     assert any(f.startswith("5") for f in page.failures), (
-        f"no save met the restarts ({page.failures}); gunicorn log:\n{tail(log)}"
+        f"no save met the restarts ({page.failures}); web server log:\n{tail(log)}"
     )
 
     page.http.close()
