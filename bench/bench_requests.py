@@ -1,0 +1,154 @@
+"""What one exam-day request costs the web process, without the network: CPU and wall time
+per request of the hot paths, beside /healthz (the stack's floor) in the same run.
+
+    .venv/bin/python bench/bench_requests.py [--people 30] [--requests 400]
+
+Builds a throwaway PostgreSQL database like bench_load.py (dropped at the end), with Redis
+as cache, production settings, and calls Django's WSGI application directly in this
+process: /healthz, an answer save, the verify API and the verify page. Each line gives the
+median wall time, the median CPU time of the calling thread (what a server's cores pay per
+request; the rest is waiting on PostgreSQL and Redis) and the 5th and 95th percentiles of
+the CPU time. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench_load  # noqa: E402  (the same data and settings as the load benchmark)
+
+HOST = "127.0.0.1:8765"
+
+
+def wsgi_call(application, method: str, path: str, body: bytes = b"", cookie: str = "", ctype=""):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8765",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": HOST,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": ctype,
+    }
+    if cookie:
+        environ["HTTP_COOKIE"] = f"sessionid={cookie}; csrftoken={bench_load.CSRF}"
+        environ["HTTP_X_CSRFTOKEN"] = bench_load.CSRF
+    started = []
+    chunks = application(environ, lambda status, headers, exc=None: started.append(status))
+    content = b"".join(chunks)
+    getattr(chunks, "close", lambda: None)()
+    return started[0], content
+
+
+def measure(label: str, request, count: int) -> str:
+    for _ in range(30):  # warm: imports, connections, caches
+        request()
+    walls, cpus = [], []
+    for _ in range(count):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        request()
+        cpus.append(time.thread_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    cpus.sort()
+
+    def ms(value: float) -> str:
+        return f"{value * 1000:7.3f}"
+
+    return (
+        f"{label:<26} n={count:>5}  wall median {ms(statistics.median(walls))} ms  "
+        f"CPU median {ms(statistics.median(cpus))} ms  p5 {ms(cpus[len(cpus) // 20])}  "
+        f"p95 {ms(cpus[len(cpus) * 19 // 20])}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=400)
+    args = parser.parse_args()
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=bench_load.server_env(HOST),
+        check=True,
+    )
+    bench_load.create_database()
+    try:
+        bench_load.setup_django(HOST)
+        world = bench_load.build(args.people, args.people)
+        from config.wsgi import application
+
+        key = world.examinees[0][0]
+        status, _ = wsgi_call(
+            application,
+            "POST",
+            f"/exams/session/{world.session_code}/",
+            f"client=tab-1&csrfmiddlewaretoken={bench_load.CSRF}".encode(),
+            key,
+            "application/x-www-form-urlencoded",
+        )
+        assert status.startswith("302"), status
+        from question_banks.models import Attempt
+
+        attempt = Attempt.objects.get(client_id="tab-1").pk
+        seq = [0]
+
+        def ok(status: str) -> None:
+            if not status.startswith("200"):
+                raise SystemExit(f"unexpected {status}")
+
+        def save() -> None:
+            seq[0] += 1
+            answer = {"position": 1 + seq[0] % 100, "answer": ["A"], "seq": seq[0]}
+            body = json.dumps({"client": "tab-1", "answers": [answer]}).encode()
+            url = f"/api/attempts/{attempt}/answers"
+            ok(wsgi_call(application, "POST", url, body, key, "application/json")[0])
+
+        def verify(prefix: str):
+            def request() -> None:
+                seq[0] += 1
+                token = world.tokens[seq[0] % len(world.tokens)]
+                ok(wsgi_call(application, "GET", prefix + token)[0])
+
+            return request
+
+        lines = [
+            measure(
+                "floor: /healthz",
+                lambda: ok(wsgi_call(application, "GET", "/healthz")[0]),
+                args.requests,
+            ),
+            measure("answer save", save, args.requests),
+            measure("verify API", verify("/api/verify/"), args.requests),
+            measure("verify page", verify("/verify/"), args.requests),
+        ]
+        print()
+        print("In-process WSGI calls, production settings, PostgreSQL and Redis on this machine:")
+        for line in lines:
+            print(line)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        bench_load.drop_database()
+
+
+if __name__ == "__main__":
+    main()
