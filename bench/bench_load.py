@@ -563,9 +563,12 @@ def main() -> None:
         connections.close_all()
         server = start_server(args.bind)
         lines = asyncio.run(run_load(args, world, f"http://{args.bind}"))
+        from config.web import granian_argv
+
         cores = os.cpu_count()
-        workers = os.environ.get("WEB_WORKERS", str((cores or 1) + 1))
-        threads = os.environ.get("WEB_THREADS", "2")
+        served = granian_argv()  # what start_server ran, with its defaults
+        workers = served[served.index("--workers") + 1]
+        threads = served[served.index("--blocking-threads") + 1]
         print()
         print(
             f"granian (WSGI) {workers} workers x {threads} threads, {cores} cores shared "

@@ -60,7 +60,11 @@ def user_cache_key(user_id) -> str:
 
 
 def forget_user(user_id) -> None:
-    cache.delete(user_cache_key(user_id))
+    """Drop the cached account now and again when the transaction commits: a request reading
+    the old row meanwhile would otherwise cache it for the full 300 seconds."""
+    key = user_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 class IdentityBackend(ModelBackend):

@@ -29,6 +29,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from config.cache import count_in_window
+
 if TYPE_CHECKING:
     from django.db import models
     from django.http import HttpRequest
@@ -83,15 +85,6 @@ def lockout(request: HttpRequest | None, account: str) -> Lockout | None:
     return None
 
 
-def _count(key: str, window: int) -> int:
-    cache.add(key, 0, window)  # the window starts with the first failure
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
 def register_failure(
     request: HttpRequest | None,
     account: str,
@@ -106,7 +99,7 @@ def register_failure(
     window, lock_seconds = rules["WINDOW_SECONDS"], rules["LOCK_SECONDS"]
     for scope, value, limit in _scopes(request, account):
         count_key = _key(f"fail-{scope}", value)
-        failures = _count(count_key, window)
+        failures = count_in_window(count_key, window)
         if failures < limit:
             continue
         # cache.add: of two servers reaching the limit at once, one writes the audit row.
