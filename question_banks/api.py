@@ -16,12 +16,12 @@ from question_banks.services.attempts import (
     MAX_POSITION,
     MAX_SEQ,
     ExamError,
-    answer_save_quick,
     answers_save,
     attempt_event,
     attempt_expire_if_overdue,
     attempt_submit,
 )
+from question_banks.services.exam_day import answer_save_quick
 
 router = Router(tags=["exams"])
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from question_banks.models import (
     QuestionVersion,
     WrongAnswer,
 )
-from question_banks.services.paper_slots import paper_slot, paper_slots, paper_slots_warm
+from question_banks.services.paper_slots import paper_slots, paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
 from question_banks.signals import attempt_passed
 from roster.models import Person
@@ -334,7 +333,7 @@ MAX_POSITION = 32767
 MAX_SEQ = 2**31 - 1
 
 
-def _is_count(value, limit: int) -> bool:
+def is_count(value, limit: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= limit
 
 
@@ -383,11 +382,11 @@ def answers_save(
     prepared = []
     for entry in answers:
         position = entry.get("position")
-        item = slots.get(position) if _is_count(position, MAX_POSITION) else None
+        item = slots.get(position) if is_count(position, MAX_POSITION) else None
         if item is None:
             raise ExamError(_("That question is not part of your paper."), "bad_question")
         seq = entry.get("seq")
-        if not _is_count(seq, MAX_SEQ):
+        if not is_count(seq, MAX_SEQ):
             raise ExamError(_("Each answer needs a positive sequence number."), "malformed")
         answer = validate_answer(item, item.qtype, entry.get("answer"))
         flagged = entry.get("flagged")
@@ -405,75 +404,6 @@ def answers_save(
             )
             results.append(SaveResult(position, seq, bool(applied)))
     return results
-
-
-# One statement for the save an exam page sends every few seconds: the item is written only
-# if its attempt is this person's, in progress, held by this tab and within its deadline and
-# grace, and only over an older answer. {flagged} is filled in when the post sets the flag.
-_QUICK_SAVE_SQL = """
-UPDATE question_banks_attemptitem AS item
-   SET answer = %(answer)s::jsonb, answer_seq = %(seq)s, answered_at = %(now)s{flagged}
-  FROM question_banks_attempt AS attempt
-  LEFT JOIN question_banks_examsession AS session ON session.id = attempt.session_id
- WHERE item.id = %(item)s
-   AND item.attempt_id = attempt.id
-   AND item.answer_seq < %(seq)s
-   AND attempt.id = %(attempt)s
-   AND attempt.person_id = %(person)s
-   AND attempt.status = %(status)s
-   AND (attempt.client_id = '' OR attempt.client_id = %(client)s)
-   AND attempt.deadline + make_interval(secs => COALESCE(session.grace_seconds, 0)) >= %(now)s
-RETURNING attempt.deadline
-"""
-
-
-def answer_save_quick(
-    *,
-    person_id: int,
-    attempt_id: int,
-    client_id: str,
-    entry: dict,
-    now: dt.datetime | None = None,
-) -> tuple[SaveResult, dt.datetime] | None:
-    """Save one answer in one UPDATE, when nothing needs explaining: (the result, the
-    deadline). None otherwise (the paper is not cached yet, the answer does not validate, the
-    attempt refuses it, or a newer answer is already saved): answers_save then reads the
-    attempt and says why, with the same outcome it always had. PostgreSQL only.
-
-    The paper's slots are read before the attempt's owner is known: they hold no answers,
-    and the UPDATE writes nothing unless the attempt is this person's."""
-    if connection.vendor != "postgresql":
-        return None
-    position, seq, flagged = entry.get("position"), entry.get("seq"), entry.get("flagged")
-    if not _is_count(position, MAX_POSITION) or not _is_count(seq, MAX_SEQ):
-        return None
-    if flagged is not None and not isinstance(flagged, bool):
-        return None
-    item = paper_slot(attempt_id, position)
-    if item is None:
-        return None
-    try:
-        answer = validate_answer(item, item.qtype, entry.get("answer"))
-    except ExamError:
-        return None
-    params = {
-        "answer": None if answer is None else json.dumps(answer),
-        "seq": seq,
-        "now": now or timezone.now(),
-        "item": item.item_id,
-        "attempt": attempt_id,
-        "person": person_id,
-        "status": Attempt.Status.IN_PROGRESS,
-        "client": client_id,
-        "flagged": flagged,
-    }
-    sql = _QUICK_SAVE_SQL.format(flagged=", flagged = %(flagged)s" if flagged is not None else "")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return SaveResult(position, seq, True), row[0]
 
 
 def attempt_event(*, attempt: Attempt, kind: str, data: dict | None = None) -> None:

@@ -26,6 +26,7 @@ from question_banks.services.attempts import (
     attempt_take_over,
     mock_start,
 )
+from question_banks.services.exam_day import attempt_start_quick
 from roster.services.audit import client_ip
 
 
@@ -47,6 +48,17 @@ def my_exams(request):
 
 @login_required
 def session_detail(request, code: str):
+    if request.method == "POST" and request.user.person_id:
+        # 9:00 on exam day: a paper drawn ahead starts in one statement, or not at all and
+        # attempt_start below decides (and says why it refuses).
+        started = attempt_start_quick(
+            person_id=request.user.person_id,
+            session_code=code,
+            client_id=request.POST.get("client", "")[:64],
+            access_code=request.POST.get("access_code", ""),
+        )
+        if started is not None:
+            return redirect("exams:attempt", pk=started)
     try:
         session, candidate = session_get_for_candidate(user=request.user, code=code)
     except ExamSession.DoesNotExist as exc:
