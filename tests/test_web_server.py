@@ -34,3 +34,21 @@ def test_a_unix_socket_binds_no_port(monkeypatch):
     argv = granian_argv()
     assert _option(argv, "--uds") == "/run/training/web.sock"
     assert "--port" not in argv
+
+
+def test_a_worker_sets_its_loaded_code_aside_from_the_garbage_collector():
+    """config.wsgi freezes what it loaded (every view module included), so a full
+    collection in the middle of the exam day's requests does not walk it."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys, config.wsgi; "
+        "print(gc.get_freeze_count(), 'question_banks.views.exams' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    ).stdout.split()
+    assert int(out[0]) > 50_000 and out[1] == "True"

@@ -23,7 +23,7 @@ from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 def _postgres_only(request):
     if request.node.get_closest_marker("postgres") is None:
         return
-    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if django_settings.DATABASES["default"]["ENGINE"] != "config.postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL; CI's PostgreSQL run runs it)")
 
 

@@ -51,7 +51,7 @@ DATABASE = "faults"
 def _require_postgres():
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if settings.DATABASES["default"]["ENGINE"] != "config.postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL; CI's PostgreSQL run runs it)")
 
 
