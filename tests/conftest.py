@@ -34,13 +34,16 @@ def _empty_cache():
     # database; the next test must not see them.
     from django.core.cache import cache
 
+    from certificates.services.keys import forget_ring
     from question_banks.services.paper_slots import forget_memory
 
     cache.clear()
     forget_memory()
+    forget_ring()
     yield
     cache.clear()
     forget_memory()
+    forget_ring()
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ halves stay published until the last certificate they signed expires).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import replace
 
 from django.core.cache import cache
@@ -52,22 +53,31 @@ def published_jwks() -> dict:
     return document
 
 
-# The ring last built from the published document, in this process: every verification
-# reads the (cached) document, and loading its keys again each time would cost more than the
-# signature check itself. A changed document (a new or withdrawn key) builds a new ring.
-_ring_memo: tuple[dict, KeyRing] | None = None
+# The ring last built from the published document, in this process, and when it was read:
+# loading the keys again for each verification would cost more than the signature check,
+# and reading the document from the cache each time costs a round trip. It is trusted for
+# a minute; a token signed by a key it does not know yet (made by another process within
+# that minute) makes the caller look again with fresh=True.
+RING_MEMO_SECONDS = 60
+_ring_memo: tuple[float, dict, KeyRing] | None = None
 
 
-def public_ring() -> KeyRing:
+def public_ring(*, fresh: bool = False) -> KeyRing:
     """The keys verification trusts, without any private half."""
     global _ring_memo
-    document = published_jwks()
     memo = _ring_memo
-    if memo is not None and memo[0] == document:
-        return memo[1]
-    ring = KeyRing.from_jwks(document)
-    _ring_memo = (document, ring)
+    if memo is not None and not fresh and time.monotonic() - memo[0] < RING_MEMO_SECONDS:
+        return memo[2]
+    document = published_jwks()
+    ring = memo[2] if memo is not None and memo[1] == document else KeyRing.from_jwks(document)
+    _ring_memo = (time.monotonic(), document, ring)
     return ring
+
+
+def forget_ring() -> None:
+    """Drop this process's ring (a key was made or withdrawn here; tests start afresh)."""
+    global _ring_memo
+    _ring_memo = None
 
 
 def key_ring(*, create: bool = True) -> KeyRing:
@@ -95,9 +105,14 @@ def key_create() -> SigningKey:
         SigningKeyRecord.objects.create(
             kid=key.kid, private_pem=private_key_to_pem(key.key), created_at=key.not_before
         )
-        transaction.on_commit(lambda: cache.delete(_PUBLISHED_CACHE_KEY))
-    cache.delete(_PUBLISHED_CACHE_KEY)
+        transaction.on_commit(_forget_published)
+    _forget_published()
     return key
+
+
+def _forget_published() -> None:
+    cache.delete(_PUBLISHED_CACHE_KEY)
+    forget_ring()
 
 
 def key_note_signature(kid: str, expires: dt.datetime) -> None:

@@ -218,6 +218,21 @@ def test_the_token_is_not_logged(client, cert, caplog):
     assert cert.token[:40] not in caplog.text
 
 
+def test_the_api_answer_has_exactly_the_documented_fields(client, cert):
+    from certificates.api import VerifyOut
+
+    documented = set(VerifyOut.model_fields)
+    for token in (cert.token, tampered(cert.token), "A"):
+        response = client.get(f"/api/verify/{token}")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/json")
+        assert response["Cache-Control"] == "no-store"
+        assert set(response.json()) == documented
+        VerifyOut.model_validate(response.json())
+    answer = client.get(f"/api/verify/{cert.token}").json()
+    assert (answer["valid"], answer["status"], answer["status_label"]) == (True, "valid", "有效")
+
+
 def test_coarse_network_and_agent():
     assert client_network("10.1.2.3") == "10.1.2.0/24"
     assert client_network("::ffff:10.1.2.3") == "10.1.2.0/24"
@@ -385,6 +400,23 @@ def test_rotating_the_key_keeps_old_certificates_verifying(client, cert, world):
 
     ring = KeyRing.from_jwks(jwks)
     assert verify_token(cert.token, ring).valid and verify_token(new.token, ring).valid
+
+
+def test_a_key_made_by_another_process_is_trusted_at_once(client, cert, world):
+    """This process keeps its ring for a minute; a token whose key it has not seen yet makes
+    it look again rather than call a genuine certificate forged."""
+    from certificates.services import keys
+
+    assert banner(page(client, cert.token)) == ("valid", "Valid")  # the ring is in memory
+    memo = keys._ring_memo
+    call_command("rotate_certificate_key", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    keys._ring_memo = memo  # as if the rotation happened in another process
+    new = certificate_issue(
+        person=world.person_b, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+    assert new.key_id not in memo[2]
+    assert banner(page(client, new.token)) == ("valid", "Valid")
+    assert banner(page(client, cert.token)) == ("valid", "Valid")
 
 
 def test_rotate_command_prints_the_new_and_the_retired_key(cert):
