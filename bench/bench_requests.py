@@ -1,11 +1,12 @@
 """What one exam-day request costs the web process, without the network: CPU and wall time
 per request of the hot paths, beside /healthz (the stack's floor) in the same run.
 
-    .venv/bin/python bench/bench_requests.py [--people 30] [--requests 400]
+    .venv/bin/python bench/bench_requests.py [--people 200] [--requests 400]
 
 Builds a throwaway PostgreSQL database like bench_load.py (dropped at the end), with Redis
 as cache, production settings, and calls Django's WSGI application directly in this
-process: /healthz, an answer save, the verify API and the verify page. Each line gives the
+process: /healthz, exam starts (one per examinee, papers drawn ahead, so `--people` - 1 of
+them), an answer save, the verify API and the verify page. Each line gives the
 median wall time, the median CPU time of the calling thread (what a server's cores pay per
 request; the rest is waiting on PostgreSQL and Redis) and the 5th and 95th percentiles of
 the CPU time. Nothing is asserted.
@@ -57,8 +58,8 @@ def wsgi_call(application, method: str, path: str, body: bytes = b"", cookie: st
     return started[0], content
 
 
-def measure(label: str, request, count: int) -> str:
-    for _ in range(30):  # warm: imports, connections, caches
+def measure(label: str, request, count: int, warm: int = 30) -> str:
+    for _ in range(warm):  # imports, connections, caches
         request()
     walls, cpus = [], []
     for _ in range(count):
@@ -80,7 +81,7 @@ def measure(label: str, request, count: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=30)
+    parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
     subprocess.run(
@@ -95,16 +96,26 @@ def main() -> None:
         world = bench_load.build(args.people, args.people)
         from config.wsgi import application
 
+        def start(key: str, client: str) -> None:
+            status, _ = wsgi_call(
+                application,
+                "POST",
+                f"/exams/session/{world.session_code}/",
+                f"client={client}&csrfmiddlewaretoken={bench_load.CSRF}".encode(),
+                key,
+                "application/x-www-form-urlencoded",
+            )
+            if not status.startswith("302"):
+                raise SystemExit(f"exam start: unexpected {status}")
+
         key = world.examinees[0][0]
-        status, _ = wsgi_call(
-            application,
-            "POST",
-            f"/exams/session/{world.session_code}/",
-            f"client=tab-1&csrfmiddlewaretoken={bench_load.CSRF}".encode(),
-            key,
-            "application/x-www-form-urlencoded",
-        )
-        assert status.startswith("302"), status
+        start(key, "tab-1")
+        others = iter(enumerate(world.examinees[1:], start=2))
+
+        def next_start() -> None:
+            n, (other_key, _) = next(others)
+            start(other_key, f"tab-{n}")
+
         from question_banks.models import Attempt
 
         attempt = Attempt.objects.get(client_id="tab-1").pk
@@ -135,6 +146,7 @@ def main() -> None:
                 lambda: ok(wsgi_call(application, "GET", "/healthz")[0]),
                 args.requests,
             ),
+            measure("exam start (drawn ahead)", next_start, len(world.examinees) - 11, warm=10),
             measure("answer save", save, args.requests),
             measure("verify API", verify("/api/verify/"), args.requests),
             measure("verify page", verify("/verify/"), args.requests),
