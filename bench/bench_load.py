@@ -653,107 +653,128 @@ async def run_load(args, world: World, base: str) -> list[str]:
                 http, floor, args.clients, 5, lambda i: ("GET", f"{base}/healthz", {})
             )
         lines.append(floor.line())
+        if "start" in args.phases:
+            lines += await exam_phases(args, http, world, base)
+        if "verify" in args.phases:
+            lines += await verify_phases(args, http, world, base)
+        if "dashboard" in args.phases:
+            lines += await dashboard_phase(args, http, world, base)
+    return lines
 
-        if use_wrk:
-            # In a thread: it reads the started attempts through the ORM.
-            start, attempts = await asyncio.to_thread(wrk_exam_starts, base, world)
-        else:
-            start, attempts = await exam_starts(http, base, world)
-        lines.append(start.line("p95 < 1500 ms, all served within 5 s"))
-        if len(attempts) < len(world.examinees):
-            lines.append(f"{'':<30} ({len(world.examinees) - len(attempts)} did not start)")
 
-        if use_wrk:
-            saves = wrk_answer_saves(base, world, attempts, args.save_seconds, args.save_every)
-        else:
-            saves = await answer_saves(
-                http, base, world, attempts, args.save_seconds, args.save_every
-            )
-        lines.append(saves.line(">= 500/s offered, p95 < 50 ms"))
-        offered = len(attempts) / args.save_every
-        lines.append(f"{'':<30} (offered load ≈ {offered:.0f} saves/s)")
+async def exam_phases(args, http, world: World, base: str) -> list[str]:
+    """1,000 starts at once, then the saves (and the submits) of everyone who started."""
+    lines = []
+    use_wrk = args.generator == "wrk"
+    if use_wrk:
+        # In a thread: it reads the started attempts through the ORM.
+        start, attempts = await asyncio.to_thread(wrk_exam_starts, base, world)
+    else:
+        start, attempts = await exam_starts(http, base, world)
+    lines.append(start.line("p95 < 1500 ms, all served within 5 s"))
+    if len(attempts) < len(world.examinees):
+        lines.append(f"{'':<30} ({len(world.examinees) - len(attempts)} did not start)")
+    if "saves" not in args.phases:
+        return lines
 
+    if use_wrk:
+        saves = wrk_answer_saves(base, world, attempts, args.save_seconds, args.save_every)
+    else:
+        saves = await answer_saves(http, base, world, attempts, args.save_seconds, args.save_every)
+    lines.append(saves.line(">= 500/s offered, p95 < 50 ms"))
+    offered = len(attempts) / args.save_every
+    lines.append(f"{'':<30} (offered load ≈ {offered:.0f} saves/s)")
+    if "submit" in args.phases:
         done = await submits(http, base, world, attempts)
         lines.append(done.line())
-
-        tokens = world.tokens
-        regulators = world.regulators
-        # Each way twice: its capacity (closed loop, --clients connections back to back, so
-        # the latency there is mostly the queue those connections make), then the latency
-        # at a given load: --inspectors phones, each waiting at random around the time that
-        # makes them offer --verify-rate look-ups a second together. The target is about
-        # the second: that rate served with that latency.
-        verify_target = ">= 700/s, p99 < 100 ms"
-        think = args.inspectors / args.verify_rate
-        offered = f"{args.inspectors} phones"
-        lines.append(
-            f"{'':<30} (verify: /verify/<token> and /api/verify/<token>; capacity with "
-            f"{args.clients} connections back to back; {offered} each look up every "
-            f"{think * 1000:.0f} ms on average, offering ≈ {args.verify_rate:.0f}/s)"
-        )
-        for name, prefix in VERIFY_PATHS:
-            paths = [prefix + t for t in tokens]
-            if use_wrk:
-                capacity = wrk_phase(
-                    f"{name}, capacity",
-                    base,
-                    paths,
-                    clients=args.clients,
-                    seconds=args.verify_seconds,
-                )
-                paced = wrk_phase(
-                    f"{name}, {offered}",
-                    base,
-                    paths,
-                    clients=args.inspectors,
-                    seconds=args.verify_seconds,
-                    think_ms=round(think * 1000),
-                )
-            else:
-                capacity, paced = Phase(f"{name}, capacity"), Phase(f"{name}, {offered}")
-
-                def pick(i: int, paths=paths) -> tuple:
-                    return ("GET", f"{base}{random.choice(paths)}", {})
-
-                await closed_loop(
-                    http,
-                    capacity,
-                    args.clients,
-                    args.verify_seconds,
-                    pick,
-                )
-                await closed_loop(
-                    http,
-                    paced,
-                    args.inspectors,
-                    args.verify_seconds,
-                    pick,
-                    think=think,
-                )
-            lines.append(capacity.line())
-            lines.append(paced.line(verify_target))
-
-        if use_wrk:
-            dash = wrk_phase(
-                "dashboard /reports/",
-                base,
-                ["/reports/"],
-                clients=len(regulators),
-                seconds=args.verify_seconds,
-                cookie=f"sessionid={regulators[0]}",
-            )
-            lines.append(dash.line())
-            return lines
-        dash = Phase("dashboard /reports/")
-        await closed_loop(
-            http,
-            dash,
-            len(regulators),
-            args.verify_seconds,
-            lambda i: ("GET", f"{base}/reports/", {"headers": cookies(regulators[i])}),
-        )
-        lines.append(dash.line())
     return lines
+
+
+async def verify_phases(args, http, world: World, base: str) -> list[str]:
+    lines = []
+    use_wrk = args.generator == "wrk"
+    tokens = world.tokens
+    # Each way twice: its capacity (closed loop, --clients connections back to back, so
+    # the latency there is mostly the queue those connections make), then the latency
+    # at a given load: --inspectors phones, each waiting at random around the time that
+    # makes them offer --verify-rate look-ups a second together. The target is about
+    # the second: that rate served with that latency.
+    verify_target = ">= 700/s, p99 < 100 ms"
+    think = args.inspectors / args.verify_rate
+    offered = f"{args.inspectors} phones"
+    lines.append(
+        f"{'':<30} (verify: /verify/<token> and /api/verify/<token>; capacity with "
+        f"{args.clients} connections back to back; {offered} each look up every "
+        f"{think * 1000:.0f} ms on average, offering ≈ {args.verify_rate:.0f}/s)"
+    )
+    for name, prefix in VERIFY_PATHS:
+        paths = [prefix + t for t in tokens]
+        if use_wrk:
+            capacity = wrk_phase(
+                f"{name}, capacity",
+                base,
+                paths,
+                clients=args.clients,
+                seconds=args.verify_seconds,
+            )
+            paced = wrk_phase(
+                f"{name}, {offered}",
+                base,
+                paths,
+                clients=args.inspectors,
+                seconds=args.verify_seconds,
+                think_ms=round(think * 1000),
+            )
+        else:
+            capacity, paced = Phase(f"{name}, capacity"), Phase(f"{name}, {offered}")
+
+            def pick(i: int, paths=paths) -> tuple:
+                return ("GET", f"{base}{random.choice(paths)}", {})
+
+            await closed_loop(
+                http,
+                capacity,
+                args.clients,
+                args.verify_seconds,
+                pick,
+            )
+            await closed_loop(
+                http,
+                paced,
+                args.inspectors,
+                args.verify_seconds,
+                pick,
+                think=think,
+            )
+        lines.append(capacity.line())
+        lines.append(paced.line(verify_target))
+    return lines
+
+
+async def dashboard_phase(args, http, world: World, base: str) -> list[str]:
+    regulators = world.regulators
+    if args.generator == "wrk":
+        dash = wrk_phase(
+            "dashboard /reports/",
+            base,
+            ["/reports/"],
+            clients=len(regulators),
+            seconds=args.verify_seconds,
+            cookie=f"sessionid={regulators[0]}",
+        )
+        return [dash.line()]
+    dash = Phase("dashboard /reports/")
+    await closed_loop(
+        http,
+        dash,
+        len(regulators),
+        args.verify_seconds,
+        lambda i: ("GET", f"{base}/reports/", {"headers": cookies(regulators[i])}),
+    )
+    return [dash.line()]
+
+
+PHASES = ("start", "saves", "submit", "verify", "dashboard")
 
 
 def main() -> None:
@@ -776,7 +797,17 @@ def main() -> None:
         default="auto",
         help="closed-loop phases: wrk (Debian's `wrk`, in C) when installed, else aiohttp",
     )
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"comma-separated, of {', '.join(PHASES)} (saves and submit need start)",
+    )
     args = parser.parse_args()
+    args.phases = {p.strip() for p in args.phases.split(",") if p.strip()}
+    if args.phases - set(PHASES):
+        parser.error(f"unknown phase(s): {', '.join(sorted(args.phases - set(PHASES)))}")
+    if "start" not in args.phases and args.phases & {"saves", "submit"}:
+        parser.error("saves and submit need the start phase (their examinees start there)")
     if args.generator == "auto":
         args.generator = "wrk" if shutil.which("wrk") else "aiohttp"
 

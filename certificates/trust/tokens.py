@@ -35,7 +35,6 @@ has expired, so the page can say *whose* certificate has expired).
 from __future__ import annotations
 
 import base64
-import binascii
 import datetime as dt
 import enum
 import io
@@ -155,6 +154,13 @@ def encode_token(cose_bytes: bytes) -> str:
     return base64.b32encode(cose_bytes).decode("ascii").rstrip("=")
 
 
+# RFC 4648's alphabet onto the digits of int(..., 32) ("0"-"9", "A"-"V"): the decoding then
+# runs in C, several times faster than base64.b32decode's loop for a verify request.
+_B32_AS_DIGITS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHIJKLMNOPQRSTUV"
+)
+
+
 def decode_token(token: str) -> bytes:
     """Inverse of :func:`encode_token`; tolerant of lower case, padding and whitespace, but
     strict about the alphabet and about canonical form (the unused low bits of the last
@@ -165,13 +171,13 @@ def decode_token(token: str) -> bytes:
     text = "".join(token.split()).upper().rstrip("=")
     if not text or len(text) > MAX_TOKEN_CHARS or not _B32_RE.match(text):
         raise ValueError("not a base32 token")
-    try:
-        raw = base64.b32decode(text + "=" * (-len(text) % 8))
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("not a base32 token") from exc
-    if encode_token(raw) != text:
+    size, spare = divmod(5 * len(text), 8)
+    if spare >= 5:  # a last character holding no bit of any byte: 1, 3 or 6 characters over
+        raise ValueError("not a base32 token")
+    value = int(text.translate(_B32_AS_DIGITS), 32)
+    if value & ((1 << spare) - 1):
         raise ValueError("non-canonical base32 token")
-    return raw
+    return (value >> spare).to_bytes(size, "big")
 
 
 def verify_url(base_url: str, token: str, *, upper_case: bool = True) -> str:

@@ -1,10 +1,14 @@
 """The signed QR payload: sign, verify, tamper, unknown key, expiry, key rotation, JWKS."""
 
+import base64
+import binascii
 import datetime as dt
 import json
 
 import cbor2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from certificates.trust.keys import (
     KeyMaterialError,
@@ -91,6 +95,36 @@ def test_decoding_is_tolerant_but_canonical(ring, token_bytes):
     assert token_from_text(f"HTTPS://X.CN/VERIFY/{token}") == token
     assert token_from_text(f"https://x.cn/verify/{token.lower()}?utm=1") == token.lower()
     assert verify_token(f"https://x.cn/verify/{token.lower()}", ring, now=NOW).valid
+
+
+@given(st.binary(max_size=600))
+def test_any_bytes_come_back_from_their_token(raw):
+    token = encode_token(raw)
+    if raw:
+        assert decode_token(token) == raw
+    else:
+        with pytest.raises(ValueError):
+            decode_token(token)  # an empty token is no token
+
+
+def _reference_decode(text: str) -> bytes:
+    """The standard library's decoding with the canonical-form check, as the rule."""
+    text = text.upper().rstrip("=")
+    raw = base64.b32decode(text + "=" * (-len(text) % 8))
+    if base64.b32encode(raw).decode().rstrip("=") != text:
+        raise ValueError("non-canonical")
+    return raw
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", min_size=1, max_size=80))
+def test_any_base32_text_decodes_as_the_standard_library_does(text):
+    try:
+        expected = _reference_decode(text)
+    except (binascii.Error, ValueError):
+        with pytest.raises(ValueError):
+            decode_token(text)
+    else:
+        assert decode_token(text) == expected
 
 
 def test_every_single_byte_tamper_is_rejected(ring, token_bytes):

@@ -94,6 +94,17 @@ def test_valid_certificate_shows_valid_with_the_lookup_fields_and_a_masked_numbe
     assert response["Referrer-Policy"] == "no-referrer"
 
 
+def test_the_page_sets_no_cookie_and_speaks_the_phones_language(client, cert):
+    english = page(client, cert.token)
+    chinese = client.get(f"/verify/{cert.token}", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+
+    assert banner(english) == ("valid", "Valid")
+    assert banner(chinese) == ("valid", "有效")
+    for response in (english, chinese):
+        assert not response.cookies  # no CSRF token, no session on a stranger's phone
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+
+
 def test_upper_case_url_from_the_qr_opens_the_same_page(client, cert, settings):
     url = certificate_verify_url(cert)
     assert "/VERIFY/" in url and url == url.upper()
