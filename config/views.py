@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from roster.forms import LoginForm
 from roster.selectors import administered_enterprises, enterprise_list, user_scope
+from roster.services.audit import audit_record
 
 
 class LoginView(auth_views.LoginView):
@@ -32,10 +34,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        if self.request.user.must_change_password:
-            self.request.user.must_change_password = False
-            self.request.user.save(update_fields=["must_change_password"])
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user = self.request.user
+            audit_record(actor=user, action="password.change", target=user, request=self.request)
+            if user.must_change_password:
+                user.must_change_password = False
+                user.save(update_fields=["must_change_password"])
         messages.success(self.request, _("Your password has been changed."))
         return response
 

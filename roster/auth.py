@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from . import throttle
 from .identity import IdentityError, normalize_phone, parse_id_number
 from .models import Person, User
+from .services.audit import audit_record
 
 
 def initial_password(person: Person) -> str:
@@ -171,6 +172,13 @@ class IdentityBackend(ModelBackend):
                 user.person = person
                 user.must_change_password = True
                 user.save(update_fields=["person", "must_change_password"])
+                audit_record(
+                    actor=None,
+                    action="account.create",
+                    target=user,
+                    summary="first sign-in with the initial password",
+                    person=person.pk,
+                )
         except IntegrityError:
             return None
         return user

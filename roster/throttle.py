@@ -95,6 +95,13 @@ def register_failure(
     """Count one failed sign-in; lock the account or the address when it reaches its limit."""
     from roster.services.audit import audit_record
 
+    audit_record(
+        actor=None,
+        action="login.failed",
+        target=target,
+        request=request,
+        **({"login": login_hint} if login_hint else {}),
+    )
     rules = limits()
     window, lock_seconds = rules["WINDOW_SECONDS"], rules["LOCK_SECONDS"]
     for scope, value, limit in _scopes(request, account):

@@ -5,13 +5,15 @@ trainers and regulators work in the site's own pages, which are scoped by the se
 """
 
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from .models import Department, Enterprise, Industry, Region, RoleGrant, User
+from .services.audit import audit_record
 from .services.roles import role_grant_sync_groups
 
 
@@ -100,14 +102,51 @@ class RoleGrantForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         self.instance.user = self.cleaned_data["username"]
+        created = self.instance.pk is None
         grant = super().save(commit=commit)
         if commit:
             role_grant_sync_groups(user=grant.user)
+            # The admin saves inside its transaction: the row and its audit entry go together.
+            audit_record(
+                actor=self.for_user,
+                action="role.grant" if created else "role.change",
+                target=grant,
+                summary=f"{grant.role} for account {grant.user_id}",
+                **_grant_data(grant),
+            )
         return grant
+
+
+def _grant_data(grant: RoleGrant) -> dict:
+    return {
+        "user": grant.user_id,
+        "role": grant.role,
+        "enterprise": grant.enterprise_id,
+        "region": grant.region_id,
+        "industries": sorted(grant.industries.values_list("code", flat=True)),
+    }
+
+
+class RoleGrantDeleteView(DeleteView):
+    def delete_action(self):
+        grant, user = self.object, self.object.user
+        with transaction.atomic():
+            audit_record(
+                actor=self.request.user,
+                action="role.revoke",
+                target=grant,
+                summary=f"{grant.role} for account {user.pk}",
+                request=self.request,
+                **_grant_data(grant),
+            )
+            super().delete_action()
+            # A trainer no longer keeps the admin screens the role gave.
+            role_grant_sync_groups(user=user)
 
 
 class RoleGrantViewSet(SnippetViewSet):
     model = RoleGrant
+    delete_view_class = RoleGrantDeleteView
     icon = "key"
     list_display = ["user", "role", "enterprise", "region"]
     list_filter = ["role"]

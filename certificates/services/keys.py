@@ -25,6 +25,7 @@ from certificates.trust.keys import (
     private_key_from_pem,
     private_key_to_pem,
 )
+from roster.services.audit import audit_record
 
 
 def _signing_key(record: SigningKeyRecord) -> SigningKey:
@@ -95,15 +96,24 @@ def key_ring(*, create: bool = True) -> KeyRing:
 
 
 def key_create() -> SigningKey:
-    """A new active key; the previous active one is retired (and stays published)."""
+    """A new active key; the previous active one is retired (and stays published). The audit
+    log says when each key began signing (by rotation, or the first certificate ever)."""
     with transaction.atomic():
         now = timezone.now()
-        SigningKeyRecord.objects.select_for_update().filter(retired_at__isnull=True).update(
-            retired_at=now
-        )
+        active = SigningKeyRecord.objects.select_for_update().filter(retired_at__isnull=True)
+        retired = list(active.values_list("kid", flat=True))
+        active.update(retired_at=now)
         key = generate_signing_key(not_before=now.replace(microsecond=0))
-        SigningKeyRecord.objects.create(
+        record = SigningKeyRecord.objects.create(
             kid=key.kid, private_pem=private_key_to_pem(key.key), created_at=key.not_before
+        )
+        audit_record(
+            actor=None,
+            action="signing_key.create",
+            target=record,
+            summary=f"key {key.kid} signs from now on",
+            kid=key.kid,
+            retired=retired,
         )
         transaction.on_commit(_forget_published)
     _forget_published()

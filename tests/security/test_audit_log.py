@@ -1,0 +1,144 @@
+"""The audit log holds who signed in and out (and who failed to), accounts made at a first
+sign-in, password changes, role grants given, changed and revoked, and signing keys put
+into service, each with the actor and, where there is one, the client's address. The
+changes the other apps make are audited beside them (their own tests check those rows)."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from certificates.models import SigningKeyRecord
+from certificates.services.keys import key_create
+from roster.auth import initial_password
+from roster.models import AuditLog, RoleGrant, User
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "pw-123456"  # tests.factories.UserFactory
+ADDRESS = "10.1.2.3"
+
+
+def sign_in(client, username, password):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=ADDRESS,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def rows(action: str) -> list[AuditLog]:
+    return list(AuditLog.objects.filter(action=action).order_by("pk"))
+
+
+def test_sign_in_and_sign_out_are_recorded_with_the_account_and_address(client, world):
+    user = world.regulator_county
+    assert sign_in(client, user.username, PASSWORD).status_code == 302
+    client.post("/accounts/logout/", REMOTE_ADDR=ADDRESS)
+
+    (login,) = rows("login")
+    (logout,) = rows("logout")
+    for row in (login, logout):
+        assert row.actor == user
+        assert (row.target_type, row.target_id) == ("roster.user", str(user.pk))
+        assert row.ip == ADDRESS
+
+
+def test_each_failed_sign_in_is_recorded_without_the_password(client, world):
+    user = world.regulator_county
+    sign_in(client, user.username, "wrong-secret")
+    sign_in(client, "nobody-like-this", "wrong-secret")
+
+    known, unknown = rows("login.failed")
+    assert known.actor is None and known.target_id == str(user.pk) and known.ip == ADDRESS
+    assert unknown.target_id == "" and unknown.data["login"] == "no********"
+    for row in (known, unknown):
+        assert "wrong-secret" not in f"{row.summary} {row.data}"
+    assert not rows("login")
+
+
+def test_a_first_sign_in_records_the_account_it_makes(client, world):
+    person = world.person_b
+    assert not User.objects.filter(person=person).exists()
+
+    assert sign_in(client, person.id_number, initial_password(person)).status_code == 302
+
+    user = User.objects.get(person=person)
+    (made,) = rows("account.create")
+    assert made.target_id == str(user.pk) and made.data["person"] == person.pk
+    assert rows("login")[0].actor == user
+
+
+def test_a_password_change_is_recorded(client, world):
+    user = world.regulator_county
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "N3w-pass-2026",
+            "new_password2": "N3w-pass-2026",
+        },
+        REMOTE_ADDR=ADDRESS,
+    )
+
+    assert response.status_code == 302
+    (changed,) = rows("password.change")
+    assert changed.actor == user and changed.ip == ADDRESS
+    assert "N3w-pass-2026" not in f"{changed.summary} {changed.data}"
+
+
+def test_a_refused_password_change_records_nothing(client, world):
+    client.force_login(world.regulator_county)
+    client.post(
+        "/accounts/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "N3w-pass-2026",
+            "new_password2": "N3w-pass-2026",
+        },
+    )
+    assert not rows("password.change")
+
+
+def test_role_grants_given_changed_and_revoked_are_recorded_with_the_admin(client, world):
+    admin = world.system_admin
+    client.force_login(admin)
+    trainers = Group.objects.get(name="Trainers")
+    target = world.no_role
+
+    client.post(
+        "/admin/snippets/roster/rolegrant/add/",
+        {"username": target.username, "role": "trainer", "region": world.township_b.pk},
+    )
+    grant = RoleGrant.objects.get(user=target)
+    assert trainers in target.groups.all()
+    client.post(
+        f"/admin/snippets/roster/rolegrant/edit/{grant.pk}/",
+        {"username": target.username, "role": "trainer", "region": world.county.pk},
+    )
+    client.post(f"/admin/snippets/roster/rolegrant/delete/{grant.pk}/")
+
+    assert not RoleGrant.objects.filter(pk=grant.pk).exists()
+    given, changed, revoked = rows("role.grant"), rows("role.change"), rows("role.revoke")
+    assert [len(given), len(changed), len(revoked)] == [1, 1, 1]
+    assert given[0].data["region"] == world.township_b.pk
+    assert changed[0].data["region"] == world.county.pk
+    assert revoked[0].ip is not None
+    for row in (*given, *changed, *revoked):
+        assert row.actor == admin
+        assert row.target_id == str(grant.pk) and row.data["user"] == target.pk
+        assert row.data["role"] == "trainer"
+    # The revoked trainer loses the admin screens the role gave.
+    assert trainers not in User.objects.get(pk=target.pk).groups.all()
+
+
+def test_a_new_signing_key_is_recorded_with_the_key_it_retires():
+    first = key_create()
+    second = key_create()
+
+    made = rows("signing_key.create")
+    assert [row.data["kid"] for row in made] == [first.kid, second.kid]
+    assert made[0].data["retired"] == []
+    assert made[1].data["retired"] == [first.kid]
+    assert made[1].target_id == str(SigningKeyRecord.objects.get(kid=second.kid).pk)
+    assert "PRIVATE" not in f"{made[1].summary} {made[1].data}"
