@@ -7,7 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import (
     DepartmentKind,
@@ -311,19 +313,27 @@ class AuditLog(models.Model):
     """Who did or saw what. Staff views and exports of personal data are written here."""
 
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    action = models.CharField(max_length=50, db_index=True)
-    target_type = models.CharField(max_length=50, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    summary = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=50, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=50, blank=True)
+    target_id = models.CharField(_("object key"), max_length=64, blank=True)
+    summary = models.CharField(pgettext_lazy("audit log", "summary"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="roster_audit_target")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.summary}"
+        when = f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else ""
+        return f"{when} {self.actor or '—'} {self.action} {self.summary}".strip()

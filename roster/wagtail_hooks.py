@@ -1,18 +1,28 @@
-"""The system admin's screens for organisations and role grants, in the Wagtail admin.
+"""The system admin's screens for organisations and role grants, and the audit log (read
+only), in the Wagtail admin.
 
 Only accounts with the model permissions (system admins) see these menus; enterprise admins,
 trainers and regulators work in the site's own pages, which are scoped by the selectors.
 """
 
+import json
+
 from django import forms
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic.models import InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
-from .models import Department, Enterprise, Industry, Region, RoleGrant, User
+from .models import AuditLog, Department, Enterprise, Industry, Region, RoleGrant, User
 from .services.audit import audit_record
 from .services.roles import role_grant_sync_groups
 
@@ -171,3 +181,60 @@ class RosterViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(RosterViewSetGroup)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Seen by whoever may view the model (system admins); changed by nobody, not even them:
+    an audit log that its readers could edit would prove nothing."""
+
+    def user_has_permission(self, user, action):
+        return action in {"view", "inspect"} and user.has_perm(self._get_permission_name("view"))
+
+
+register_permission_policy(AuditLog, ReadOnlyPolicy(AuditLog))
+
+
+class AuditLogInspectView(InspectView):
+    """One row as the reader needs it: local time, a dash for nobody, the details as JSON."""
+
+    def get_created_at_display_value(self):
+        return date_format(timezone.localtime(self.object.created_at), "Y-m-d H:i:s")
+
+    def get_actor_display_value(self):
+        return str(self.object.actor) if self.object.actor_id else "—"
+
+    def get_ip_display_value(self):
+        return self.object.ip or "—"
+
+    def get_data_display_value(self):
+        return json.dumps(self.object.data, ensure_ascii=False, sort_keys=True)
+
+
+class AuditLogViewSet(ModelViewSet):
+    model = AuditLog
+    inspect_view_class = AuditLogInspectView
+    icon = "history"
+    menu_label = _("Audit log")
+    menu_order = 900
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = []  # Wagtail wants a form; ReadOnlyPolicy lets nobody open it
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "summary", "ip"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["action", "summary", "target_id", "actor__username"]
+    inspect_view_fields = [
+        "created_at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "summary",
+        "data",
+        "ip",
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_log_viewset():
+    return AuditLogViewSet("audit_log")

@@ -142,3 +142,43 @@ def test_a_new_signing_key_is_recorded_with_the_key_it_retires():
     assert made[1].data["retired"] == [first.kid]
     assert made[1].target_id == str(SigningKeyRecord.objects.get(kid=second.kid).pk)
     assert "PRIVATE" not in f"{made[1].summary} {made[1].data}"
+
+
+# --------------------------------------------------------------------------- reading it
+
+
+def test_the_system_admin_reads_the_log_and_inspects_a_row(client, world):
+    client.force_login(world.system_admin)
+    key_create()
+    row = rows("signing_key.create")[0]
+
+    listing = client.get("/admin/audit_log/", HTTP_ACCEPT_LANGUAGE="en")
+    detail = client.get(f"/admin/audit_log/inspect/{row.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert listing.status_code == 200 and "signing_key.create" in listing.content.decode()
+    assert detail.status_code == 200 and row.data["kid"] in detail.content.decode()
+    filtered = client.get("/admin/audit_log/", {"q": "signing_key"})
+    assert filtered.status_code == 200 and "signing_key.create" in filtered.content.decode()
+
+
+def test_nobody_can_add_change_or_delete_a_row_not_even_the_system_admin(client, world):
+    client.force_login(world.system_admin)
+    key_create()
+    row = rows("signing_key.create")[0]
+    before = list(AuditLog.objects.values_list("pk", "action", "summary"))
+
+    for url in (
+        "/admin/audit_log/new/",
+        f"/admin/audit_log/edit/{row.pk}/",
+        f"/admin/audit_log/delete/{row.pk}/",
+    ):
+        assert client.get(url).status_code in (302, 403), url
+        assert client.post(url, {"summary": "rewritten"}).status_code in (302, 403), url
+
+    assert list(AuditLog.objects.values_list("pk", "action", "summary")) == before
+
+
+@pytest.mark.parametrize("role", ["regulator_county", "enterprise_admin", "trainer", "trainee"])
+def test_other_roles_cannot_read_the_log(client, world, role):
+    client.force_login(getattr(world, role))
+    assert client.get("/admin/audit_log/").status_code in (302, 403)
