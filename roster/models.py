@@ -312,6 +312,10 @@ class RoleGrant(models.Model):
 class AuditLog(models.Model):
     """Who did or saw what. Staff views and exports of personal data are written here."""
 
+    # Shown in the Wagtail admin, which would otherwise index every row's references on
+    # save: three more statements per audited action, for links nobody follows.
+    wagtail_reference_index_ignore = True
+
     actor = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

@@ -29,6 +29,19 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the test client leaves its language active in the thread
+    # (LocaleMiddleware activates it and nothing undoes that): the next test, on the same
+    # worker, would otherwise see English messages after a request with Accept-Language: en.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached documents (published keys, the status list, rate limits) describe one test's
     # database; the next test must not see them.
