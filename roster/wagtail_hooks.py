@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
-from wagtail.admin.views.generic.models import InspectView
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -111,44 +111,38 @@ class RoleGrantForm(WagtailAdminModelForm):
         return data
 
     def save(self, commit=True):
+        previous_user = self.instance.user if self.instance.pk else None
         self.instance.user = self.cleaned_data["username"]
-        created = self.instance.pk is None
         grant = super().save(commit=commit)
         if commit:
             role_grant_sync_groups(user=grant.user)
+            if previous_user is not None and previous_user != grant.user:
+                role_grant_sync_groups(user=previous_user)  # the grant moved to another account
             # The admin saves inside its transaction: the row and its audit entry go together.
-            audit_record(
-                actor=self.for_user,
-                action="role.grant" if created else "role.change",
-                target=grant,
-                summary=f"{grant.role} for account {grant.user_id}",
-                **_grant_data(grant),
-            )
+            _audit_grant(self.for_user, "role.change" if previous_user else "role.grant", grant)
         return grant
 
 
-def _grant_data(grant: RoleGrant) -> dict:
-    return {
-        "user": grant.user_id,
-        "role": grant.role,
-        "enterprise": grant.enterprise_id,
-        "region": grant.region_id,
-        "industries": sorted(grant.industries.values_list("code", flat=True)),
-    }
+def _audit_grant(actor, action: str, grant: RoleGrant, request=None) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=grant,
+        summary=f"{grant.role} for account {grant.user_id}",
+        request=request,
+        user=grant.user_id,
+        role=grant.role,
+        enterprise=grant.enterprise_id,
+        region=grant.region_id,
+        industries=sorted(grant.industries.values_list("code", flat=True)),
+    )
 
 
 class RoleGrantDeleteView(DeleteView):
     def delete_action(self):
         grant, user = self.object, self.object.user
         with transaction.atomic():
-            audit_record(
-                actor=self.request.user,
-                action="role.revoke",
-                target=grant,
-                summary=f"{grant.role} for account {user.pk}",
-                request=self.request,
-                **_grant_data(grant),
-            )
+            _audit_grant(self.request.user, "role.revoke", grant, self.request)
             super().delete_action()
             # A trainer no longer keeps the admin screens the role gave.
             role_grant_sync_groups(user=user)
@@ -210,8 +204,14 @@ class AuditLogInspectView(InspectView):
         return json.dumps(self.object.data, ensure_ascii=False, sort_keys=True)
 
 
+class AuditLogIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("actor")  # one query, not one a row
+
+
 class AuditLogViewSet(ModelViewSet):
     model = AuditLog
+    index_view_class = AuditLogIndexView
     inspect_view_class = AuditLogInspectView
     icon = "history"
     menu_label = _("Audit log")

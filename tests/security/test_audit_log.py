@@ -5,6 +5,9 @@ changes the other apps make are audited beside them (their own tests check those
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from certificates.models import SigningKeyRecord
 from certificates.services.keys import key_create
@@ -182,3 +185,38 @@ def test_nobody_can_add_change_or_delete_a_row_not_even_the_system_admin(client,
 def test_other_roles_cannot_read_the_log(client, world, role):
     client.force_login(getattr(world, role))
     assert client.get("/admin/audit_log/").status_code in (302, 403)
+
+
+def test_the_listing_reads_the_actors_with_the_rows(client, world):
+    client.force_login(world.system_admin)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get("/admin/audit_log/").status_code == 200
+        return len(context)
+
+    few = count_queries()
+    for user in (world.regulator_county, world.enterprise_admin, world.trainer, world.trainee):
+        Client().force_login(user)  # each sign-in is a row with its own actor
+    assert count_queries() == few
+
+
+def test_a_trainer_grant_moved_to_another_account_takes_the_admin_screens_along(client, world):
+    client.force_login(world.system_admin)
+    trainers = Group.objects.get(name="Trainers")
+    first, second = world.no_role, world.regulator_county
+    client.post(
+        "/admin/snippets/roster/rolegrant/add/",
+        {"username": first.username, "role": "trainer", "region": world.township_b.pk},
+    )
+    grant = RoleGrant.objects.get(user=first)
+
+    client.post(
+        f"/admin/snippets/roster/rolegrant/edit/{grant.pk}/",
+        {"username": second.username, "role": "trainer", "region": world.township_b.pk},
+    )
+
+    assert trainers not in User.objects.get(pk=first.pk).groups.all()
+    assert trainers in User.objects.get(pk=second.pk).groups.all()
+    (changed,) = rows("role.change")
+    assert changed.data["user"] == second.pk
