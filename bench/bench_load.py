@@ -351,6 +351,14 @@ def run_wrk(
     return [float(v) for v in result.split()[1:]]
 
 
+def answered(phase: Phase | WrkPhase) -> int:
+    """Requests of a phase that got an answer (what the server logged, at least)."""
+    if isinstance(phase, WrkPhase):
+        requests, _, connect, read, write, status, timeout = phase.result[:7]
+        return int(requests - connect - read - write - status - timeout)
+    return len(phase.latencies)
+
+
 def wrk_phase(
     name: str,
     base: str,
@@ -748,6 +756,7 @@ async def verify_phases(args, http, world: World, base: str) -> list[str]:
             )
         lines.append(capacity.line())
         lines.append(paced.line(verify_target))
+        args.verify_answered += answered(capacity) + answered(paced)
     return lines
 
 
@@ -803,6 +812,7 @@ def main() -> None:
         help=f"comma-separated, of {', '.join(PHASES)} (saves and submit need start)",
     )
     args = parser.parse_args()
+    args.verify_answered = 0
     args.phases = {p.strip() for p in args.phases.split(",") if p.strip()}
     if args.phases - set(PHASES):
         parser.error(f"unknown phase(s): {', '.join(sorted(args.phases - set(PHASES)))}")
@@ -851,10 +861,25 @@ def main() -> None:
     finally:
         if server is not None:
             stop_server(server)
+            if "verify" in args.phases:
+                print(verification_log_line(args.verify_answered))
         from django.db import connections
 
         connections.close_all()
         drop_database()
+
+
+def verification_log_line(answered_count: int) -> str:
+    """Every look-up is logged, in batches by each web process: after the server's graceful
+    stop, the log holds a row for each look-up answered (and for any cut off in flight)."""
+    from certificates.models import Verification
+
+    rows = Verification.objects.count()
+    verdict = "none lost" if rows >= answered_count else f"{answered_count - rows} MISSING"
+    return (
+        f"{'verification log':<30} {rows} rows for {answered_count} look-ups answered "
+        f"after the server stopped: {verdict}"
+    )
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from certificates.trust.tokens import Reason, VerifyResult, verify_token
 from config.cache import count_in_window
 from roster.identity import mask_id_number
 
+from . import lookup_log
 from .keys import public_ring, published_jwks
 
 # Status codes beyond CertificateState: the signature failed; or it holds but the live row
@@ -370,25 +371,13 @@ def client_agent(user_agent: str | None) -> str:
 
 
 def verification_log(*, verdict: Verdict, channel: str, network: str = "", agent: str = "") -> None:
-    """One row per look-up, for the holder's enterprise (who checked how often, roughly).
-    A plain INSERT: one per verification, the busiest write of an inspection day."""
+    """One row per look-up, for the holder's enterprise (who checked how often, roughly):
+    the busiest write of an inspection day, so queued and written in batches in production
+    (lookup_log)."""
     certificate_id = verdict.certificate.pk if verdict.certificate is not None else None
-    values = [certificate_id, timezone.now(), channel, verdict.result, network[:50], agent[:60]]
-    with connection.cursor() as cursor:
-        postgresql = connection.vendor == "postgresql"
-        cursor.execute(_LOG_INSERT_ASYNC if postgresql else _LOG_INSERT, values)
-
-
-# The commit of a log row does not wait for the disk (asynchronous commit, for this one
-# statement: both go in one message, which PostgreSQL runs as one transaction). A crash of
-# the database server can lose the last fraction of a second of look-ups from these
-# statistics, never an answer or a certificate's status; in return an inspection day's
-# busiest write costs no wait for the disk and far less of the server's work.
-_LOG_INSERT = """
-INSERT INTO certificates_verification (certificate_id, at, channel, result, network, agent)
-VALUES (%s, %s, %s, %s, %s, %s)
-"""
-_LOG_INSERT_ASYNC = "SET LOCAL synchronous_commit TO OFF;" + _LOG_INSERT
+    lookup_log.record(
+        (certificate_id, timezone.now(), channel, verdict.result, network[:50], agent[:60])
+    )
 
 
 def verification_allowed(network: str) -> bool:

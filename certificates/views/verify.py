@@ -6,12 +6,14 @@ caches or search engines, and they send no referrer onwards.
 
 from __future__ import annotations
 
+from html import escape
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from certificates.models import Verification
@@ -58,48 +60,152 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
     service.verification_log(
         verdict=verdict, channel=Verification.Channel.WEB, network=network, agent=agent
     )
+    return _private(render(request, "certificates/verify.html", page_context(verdict)))
+
+
+def page_context(verdict: service.Verdict) -> dict:
+    """What the page shows, worded and formatted here rather than in the template: each
+    {% trans %}, {% if %} branch and date filter costs the template engine 10-20 us, and a
+    thousand inspectors' phones wait on them (bench/bench_requests.py --profile)."""
     fields = verdict.fields()
-    context = {
-        "verdict": verdict,
-        "fields": fields,
-        "facts": _facts(fields) if verdict.genuine else [],
-        "checked_at": timezone.localtime(verdict.checked_at),
+    tone, mark = _TONES.get(verdict.status, ("", "✕"))
+    checked = _("Checked %(when)s.") % {
+        "when": timezone.localtime(verdict.checked_at).strftime("%Y-%m-%d %H:%M")
     }
-    return _private(render(request, "certificates/verify.html", context))
+    if verdict.signature.kid:
+        checked += " " + _("Signing key %(kid)s.") % {"kid": verdict.signature.kid}
+    return {
+        "status": verdict.status,
+        "tone": tone,
+        "mark": mark,
+        "word": verdict.label,
+        "why": _explanation(verdict, fields),
+        "facts": _facts(fields) if verdict.genuine else [],
+        "checked": checked,
+    }
+
+
+# The banner's colour and sign per status: green tick when in force, amber "!" when the
+# holder can put it right (a review, a suspension, a question for the issuer), grey cross
+# when a newer card or a cancellation took its place, red cross otherwise.
+_TONES = {
+    "valid": ("ok", "✓"),
+    "expiring": ("ok", "✓"),
+    "review_due": ("warn", "!"),
+    "suspended": ("warn", "!"),
+    "unknown": ("warn", "!"),
+    "replaced": ("gone", "✕"),
+    "cancelled": ("gone", "✕"),
+}
+
+
+def _explanation(verdict: service.Verdict, fields: dict) -> str:
+    """The sentence under the banner's word: what the status means for the inspector."""
+    status = verdict.status
+    if status == "valid":
+        return _("Genuine, and in force today.")
+    if status == "expiring":
+        return _("Genuine and in force; its review or renewal is due within 90 days.")
+    if status == "review_due":
+        return _(
+            "Genuine, but the review due on %(date)s has not been recorded: not valid until it is."
+        ) % {"date": _day(fields["next_review"])}
+    if status == "expired":
+        return _("Genuine, but its validity ended on %(date)s.") % {"date": _day(fields["expires"])}
+    if status == "suspended":
+        return _("Genuine, but suspended by the issuing authority: not valid while suspended.")
+    if status == "revoked":
+        return _("Genuine, but revoked by the issuing authority: no longer valid.")
+    if status == "cancelled":
+        return _("Genuine, but cancelled: no longer valid.")
+    if status == "replaced":
+        return _(
+            "This card has been replaced by a newer one and is no longer valid. "
+            "Ask the holder for the current card."
+        )
+    if status == "unknown":
+        return _(
+            "The signature is genuine, so the details below were issued by us; but the "
+            "certificate is not in the register, so its current status is unknown. "
+            "Ask the issuing authority."
+        )
+    reason = verdict.signature.reason
+    if reason == "unknown_key":
+        return _(
+            "This QR code was signed with a key we do not publish. Do not accept this certificate."
+        )
+    if reason == "malformed":
+        return _(
+            "This is not a readable certificate QR code: it is damaged, cut short or not ours. "
+            "Do not accept it without checking with the issuing authority."
+        )
+    if reason == "not_yet_valid":
+        return _("This QR code claims to be issued in the future. Do not accept it.")
+    return _("This QR code was altered or was not issued by us. Do not accept this certificate.")
 
 
 def _day(value) -> str:
     return value.isoformat() if value else "—"
 
 
-def _facts(fields: dict) -> list[tuple[str, str, str]]:
-    """The page's details as (label, value, CSS class), labelled and formatted here: each
-    {% trans %} and date filter costs the template engine ~20 us, and a thousand inspectors'
-    phones wait on them (bench/bench_requests.py --profile)."""
-    sex = {"M": _("Male"), "F": _("Female")}.get(fields["holder_sex"] or "", "—")
-    period = format_html(
-        '<span class="nowrap">{}</span> {} <span class="nowrap">{}</span>',
-        _day(fields["valid_from"]),
-        pgettext("date range", "to"),
-        _day(fields["expires"]),
+def _facts(fields: dict) -> SafeString:
+    """The details list as <dt>/<dd> pairs, labelled and formatted here: a template loop
+    costs ~10 us per value it prints, format_html_join about as much, and this list has
+    eleven rows. Every value is escaped below; the period is dates (ISO) and markup of ours."""
+    labels = _labels()
+    sex = {"M": labels["male"], "F": labels["female"]}.get(fields["holder_sex"] or "", "—")
+    period = (
+        f'<span class="nowrap">{_day(fields["valid_from"])}</span> {escape(labels["to"])} '
+        f'<span class="nowrap">{_day(fields["expires"])}</span>'
     )
-    facts = [
-        (_("Full name"), fields["holder_name"], ""),
-        (_("Sex"), sex, ""),
-        (_("Certificate No."), fields["number"], "mono"),
+    rows = [
+        ("name", fields["holder_name"] or "—"),
+        ("sex", sex),
+        ("number", fields["number"]),
+        ("type", fields["type_name"]),
+        ("category", fields["operation_category"] or "—"),
+        ("item", fields["operation_item"] or "—"),
+        ("first_issued", _day(fields["first_issued"])),
+        ("period", None),
+        ("next_review", _day(fields["next_review"])),
+        ("last_reviewed", _day(fields["last_reviewed"])),
+        ("issuer", fields["issuer"] or "—"),
     ]
-    if fields["type_name"]:
-        facts.append((_("Certificate"), fields["type_name"], ""))
-    return [
-        *facts,
-        (_("Operation category"), fields["operation_category"] or "—", ""),
-        (_("Operation item"), fields["operation_item"] or "—", ""),
-        (_("First issued"), _day(fields["first_issued"]), ""),
-        (_("Valid period"), period, ""),
-        (_("Review due on"), _day(fields["next_review"]), ""),
-        (_("Reviewed on"), _day(fields["last_reviewed"]), ""),
-        (_("Issued by"), fields["issuer"] or "—", ""),
-    ]
+    parts = []
+    for key, value in rows:
+        if key == "type" and not value:
+            continue  # a token read without the register names no certificate type
+        dd = period if key == "period" else escape(str(value))
+        css = ' class="mono"' if key == "number" else ""
+        parts.append(f"<dt>{escape(labels[key])}</dt><dd{css}>{dd}</dd>")
+    return mark_safe("\n".join(parts))
+
+
+_LABEL_CACHE: dict[str, dict[str, str]] = {}
+
+
+def _labels() -> dict[str, str]:
+    """The details' labels in the active language (translated once per language)."""
+    language = get_language()
+    labels = _LABEL_CACHE.get(language)
+    if labels is None:
+        labels = _LABEL_CACHE[language] = {
+            "name": _("Full name"),
+            "sex": _("Sex"),
+            "male": _("Male"),
+            "female": _("Female"),
+            "number": _("Certificate No."),
+            "type": _("Certificate"),
+            "category": _("Operation category"),
+            "item": _("Operation item"),
+            "first_issued": _("First issued"),
+            "period": _("Valid period"),
+            "to": pgettext("date range", "to"),
+            "next_review": _("Review due on"),
+            "last_reviewed": _("Reviewed on"),
+            "issuer": _("Issued by"),
+        }
+    return labels
 
 
 @require_safe

@@ -229,6 +229,11 @@ CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", WAGTAILADMIN_BA
 # Look-ups per client network (/24 or /48) and minute on the public verify page and API; an
 # inspectors' office behind one address may need more. 0 switches the limit off.
 CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))
+# The verification log (one row per look-up): 0 writes each row in the request; N queues
+# rows and a thread per process writes them N at a time or every FLUSH_SECONDS
+# (certificates/services/lookup_log.py; production's default is 200 rows / 1 s).
+VERIFICATION_LOG_BATCH = int(env("VERIFICATION_LOG_BATCH", "0"))
+VERIFICATION_LOG_FLUSH_SECONDS = float(env("VERIFICATION_LOG_FLUSH_SECONDS", "1"))
 CERTIFICATE_KEY_PASSPHRASE = env("CERTIFICATE_KEY_PASSPHRASE", "")
 CERTIFICATE_FONT_PATHS = env_list("CERTIFICATE_FONT_PATHS", [])
 

@@ -9,7 +9,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
 # Behind a TLS-terminating reverse proxy.
@@ -26,3 +26,6 @@ WHITENOISE_USE_FINDERS = False
 # The regulator's dashboard may lag committed changes by this much on a busy day (see
 # reports/freshness.py); 0 makes every figure exact at the cost of recomputing.
 REPORTS_MAX_STALE_SECONDS = int(env("REPORTS_MAX_STALE_SECONDS", "60"))
+# Look-ups are logged in batches by a thread per web process, up to a second late (see
+# certificates/services/lookup_log.py for what a killed process can lose).
+VERIFICATION_LOG_BATCH = int(env("VERIFICATION_LOG_BATCH", "200"))

@@ -20,6 +20,7 @@ from certificates.services.verification import client_agent, client_network, dis
 from certificates.trust.keys import KeyRing, generate_signing_key
 from certificates.trust.status_list import Status, verify_status_list
 from certificates.trust.tokens import decode_token, encode_token, sign_certificate_token
+from roster.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,32 @@ def test_old_card_of_a_replacement_shows_replaced_not_its_successor(client, cert
     assert new.number == cert.number  # the number survives; the status index does not
     assert banner(page(client, cert.token)) == ("replaced", "Replaced")
     assert banner(page(client, new.token)) == ("valid", "Valid")
+
+
+@pytest.mark.parametrize(
+    ("kind", "tone", "mark"),
+    [
+        (None, "ok", "✓"),
+        ("suspended", "warn", "!"),
+        ("cancelled", "gone", "✕"),
+        ("revoked", "", "✕"),
+    ],
+)
+def test_the_banner_colour_and_sign_follow_the_status(client, cert, world, kind, tone, mark):
+    if kind:
+        certificate_change_status(certificate=cert, kind=kind, actor=world.system_admin, reason="x")
+    html = page(client, cert.token).content.decode()
+    assert f'<div class="verdict-banner {tone}" role="status"' in html
+    assert f'<span class="mark" aria-hidden="true">{mark}</span>' in html
+
+
+def test_details_from_the_register_are_escaped(client, cert, world):
+    Person.objects.filter(pk=world.person_a.pk).update(name='<b onclick="x()">王</b>')
+    Certificate.objects.filter(pk=cert.pk).update(issuer_name="A & B <局>")
+    html = page(client, cert.token).content.decode()
+    assert "&lt;b onclick=&quot;x()&quot;&gt;王&lt;/b&gt;" in html
+    assert "A &amp; B &lt;局&gt;" in html
+    assert "<b onclick" not in html
 
 
 def test_genuine_token_without_a_row_says_the_live_status_is_unknown(client, cert, world):
