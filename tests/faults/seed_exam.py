@@ -1,4 +1,5 @@
-"""Seed an open exam and a trainee into the database of DATABASE_URL, print them as JSON.
+"""Seed an open exam, its trainees and a certificate into the database of DATABASE_URL;
+print them as JSON.
 
 Run by the fault tests as a child process against a database of their own:
     DATABASE_URL=... python -m tests.faults.seed_exam
@@ -57,12 +58,20 @@ def main() -> None:
         trainees.append(UserFactory(username=person.id_number, person=person))
     for user in trainees:
         Candidate.objects.create(session=session, person=user.person)
+    # A certificate for the inspectors' look-ups (test_postgres_restart).
+    from certificates.models import CertificateType
+    from certificates.services.issuing import certificate_issue
+
+    certificate = certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
     print(
         json.dumps(
             {
                 "logins": [user.username for user in trainees],
                 "password": "pw-123456",  # tests.factories.UserFactory
                 "session": session.code,
+                "token": certificate.token,
             }
         )
     )

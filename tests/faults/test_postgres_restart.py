@@ -133,6 +133,11 @@ def web(cluster, exam_database, pg_home):
             WEB_THREADS="2",
             WEB_LOG_LEVEL="warning",
             WEB_GRACEFUL_TIMEOUT="3",  # do not wait for the clients' idle keep-alives
+            # The verification log as production writes it, in batches from each process;
+            # every 2 s, so that rows are still waiting when the database goes away.
+            VERIFICATION_LOG_BATCH="1000",
+            VERIFICATION_LOG_FLUSH_SECONDS="2",
+            CERTIFICATE_VERIFY_RATE_LIMIT="0",
         ),
     )
     base = f"http://127.0.0.1:{port}"
@@ -328,6 +333,65 @@ def test_answers_survive_postgres_restarts(cluster, exam_database, web):
             assert (answer, seq) == last[position], f"question {position}"
         else:
             assert (answer, seq) == (None, 0), f"question {position} was never answered"
+
+
+def logged_look_ups(cluster) -> int:
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user="postgres", dbname=DATABASE
+    ) as db:
+        return db.execute("SELECT count(*) FROM certificates_verification").fetchone()[0]
+
+
+def test_look_ups_waiting_for_the_log_survive_a_database_stop(cluster, exam_database, web):
+    """Inspectors' look-ups are logged in batches (lookup_log): rows still queued when
+    PostgreSQL stops wait in the web processes and are all written once it is back."""
+    base, log = web
+    url = f"{base}/api/verify/{exam_database['token']}"
+    http = requests.Session()
+    before = logged_look_ups(cluster)
+
+    def look_up(times: int) -> int:
+        answered = 0
+        for _ in range(times):
+            response = http.get(url, timeout=10)
+            assert response.status_code == 200, response.text[:300]
+            assert response.json()["status"] == "valid"
+            answered += 1
+        return answered
+
+    answered = look_up(40)  # queued: the writers flush every 2 s
+    cluster.stop_fast()
+    try:
+        # Down for longer than a flush interval: each process's writer meets the stopped
+        # database with rows in hand (and says so in the log).
+        wait_until(
+            lambda: "not written yet" in log.read_text(errors="replace"),
+            timeout=20,
+            what="a log writer to meet the stopped database",
+            log=log,
+        )
+    finally:
+        cluster.start()
+    # The first look-ups after the start may meet connections the stop cut (a 500, which
+    # the phone retries); then the register answers again.
+    wait_until(
+        lambda: http.get(url, timeout=10).status_code == 200,
+        timeout=30,
+        what="look-ups to succeed again",
+        log=log,
+    )
+    answered += 1 + look_up(20)
+    wait_until(
+        lambda: logged_look_ups(cluster) - before == answered,
+        timeout=30,
+        what=f"{answered} look-ups in the verification log",
+        log=log,
+    )
+    time.sleep(2.5)  # one more flush interval: nothing written twice
+    assert logged_look_ups(cluster) - before == answered
+    http.close()
 
 
 @pytest.fixture
