@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext_noop, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -80,7 +80,7 @@ def page_context(verdict: service.Verdict) -> dict:
         "mark": mark,
         "word": verdict.label,
         "why": _explanation(verdict, fields),
-        "facts": _facts(fields) if verdict.genuine else [],
+        "facts": _facts(fields) if verdict.genuine else "",
         "checked": checked,
     }
 
@@ -99,49 +99,56 @@ _TONES = {
 }
 
 
+# What each status means for the inspector (English msgids; the catalogue has the Chinese).
+_WHY = {
+    "valid": gettext_noop("Genuine, and in force today."),
+    "expiring": gettext_noop("Genuine and in force; its review or renewal is due within 90 days."),
+    "review_due": gettext_noop(
+        "Genuine, but the review due on %(date)s has not been recorded: not valid until it is."
+    ),
+    "expired": gettext_noop("Genuine, but its validity ended on %(date)s."),
+    "suspended": gettext_noop(
+        "Genuine, but suspended by the issuing authority: not valid while suspended."
+    ),
+    "revoked": gettext_noop("Genuine, but revoked by the issuing authority: no longer valid."),
+    "cancelled": gettext_noop("Genuine, but cancelled: no longer valid."),
+    "replaced": gettext_noop(
+        "This card has been replaced by a newer one and is no longer valid. "
+        "Ask the holder for the current card."
+    ),
+    "unknown": gettext_noop(
+        "The signature is genuine, so the details below were issued by us; but the "
+        "certificate is not in the register, so its current status is unknown. "
+        "Ask the issuing authority."
+    ),
+}
+# Why a signature failed, by reason; any other reason: altered or not ours.
+_WHY_INVALID = {
+    "unknown_key": gettext_noop(
+        "This QR code was signed with a key we do not publish. Do not accept this certificate."
+    ),
+    "malformed": gettext_noop(
+        "This is not a readable certificate QR code: it is damaged, cut short or not ours. "
+        "Do not accept it without checking with the issuing authority."
+    ),
+    "not_yet_valid": gettext_noop(
+        "This QR code claims to be issued in the future. Do not accept it."
+    ),
+}
+_ALTERED = gettext_noop(
+    "This QR code was altered or was not issued by us. Do not accept this certificate."
+)
+# The date a status's sentence names.
+_WHY_DATE = {"review_due": "next_review", "expired": "expires"}
+
+
 def _explanation(verdict: service.Verdict, fields: dict) -> str:
     """The sentence under the banner's word: what the status means for the inspector."""
-    status = verdict.status
-    if status == "valid":
-        return _("Genuine, and in force today.")
-    if status == "expiring":
-        return _("Genuine and in force; its review or renewal is due within 90 days.")
-    if status == "review_due":
-        return _(
-            "Genuine, but the review due on %(date)s has not been recorded: not valid until it is."
-        ) % {"date": _day(fields["next_review"])}
-    if status == "expired":
-        return _("Genuine, but its validity ended on %(date)s.") % {"date": _day(fields["expires"])}
-    if status == "suspended":
-        return _("Genuine, but suspended by the issuing authority: not valid while suspended.")
-    if status == "revoked":
-        return _("Genuine, but revoked by the issuing authority: no longer valid.")
-    if status == "cancelled":
-        return _("Genuine, but cancelled: no longer valid.")
-    if status == "replaced":
-        return _(
-            "This card has been replaced by a newer one and is no longer valid. "
-            "Ask the holder for the current card."
-        )
-    if status == "unknown":
-        return _(
-            "The signature is genuine, so the details below were issued by us; but the "
-            "certificate is not in the register, so its current status is unknown. "
-            "Ask the issuing authority."
-        )
-    reason = verdict.signature.reason
-    if reason == "unknown_key":
-        return _(
-            "This QR code was signed with a key we do not publish. Do not accept this certificate."
-        )
-    if reason == "malformed":
-        return _(
-            "This is not a readable certificate QR code: it is damaged, cut short or not ours. "
-            "Do not accept it without checking with the issuing authority."
-        )
-    if reason == "not_yet_valid":
-        return _("This QR code claims to be issued in the future. Do not accept it.")
-    return _("This QR code was altered or was not issued by us. Do not accept this certificate.")
+    message = _WHY.get(verdict.status) or _WHY_INVALID.get(verdict.signature.reason, _ALTERED)
+    text = _(message)
+    if verdict.status in _WHY_DATE:
+        text %= {"date": _day(fields[_WHY_DATE[verdict.status]])}
+    return text
 
 
 def _day(value) -> str:
