@@ -14,18 +14,22 @@ config/web.py, production settings, Redis for cache and rate limits on a spare R
 database) and then drives it over loopback:
 
 1. floor: `/healthz` (the stack's cheapest answer), closed loop with `--clients` connections;
-2. exam start: every examinee starts at the same instant (one POST each, all at once);
-3. answer saves: every examinee saves an answer every `--save-every` seconds (with jitter)
-   for `--save-seconds`, through the same JSON endpoint the exam page uses;
-4. submit: every examinee submits;
-5. QR verification: the verify page and `/api/verify/<token>`, each first closed loop
+2. session page: before 9:00 every examinee opens the session page (aiohttp, `--clients`
+   at a time), whose start form carries the exam pass the start sends;
+   exam start: every examinee starts at the same instant (one POST each, all at once);
+3. exam page: everyone who started opens their exam page at once, as the browser does
+   after the start (aiohttp); the page hands over the exam pass the saves carry;
+4. answer saves: every examinee saves an answer every `--save-every` seconds (with jitter)
+   for `--save-seconds`, through the same JSON endpoint and headers the exam page uses;
+5. submit: every examinee submits;
+6. QR verification: the verify page and `/api/verify/<token>`, each first closed loop
    (its capacity), then paced: `--inspectors` phones offering `--verify-rate` look-ups a
    second together (its latency at that load);
-6. the regulator's dashboard, closed loop with a few regulators.
+7. the regulator's dashboard, closed loop with a few regulators.
 
-Debian's `wrk` drives every phase but the submits when it is installed (a client in C
-leaves the cores to the server; a Python client took a fifth of them while the answers
-came in): the exam phases through Lua scripts, as many connections as examinees (taking
+Debian's `wrk` drives every phase but the pages and the submits when it is installed
+(a client in C leaves the cores to the server; a Python client took a fifth of them while
+the answers came in): the exam phases through Lua scripts, as many connections as examinees (taking
 the examinees in turn), with the same pacing and the same requests as the exam page.
 `--generator aiohttp` runs every phase from one asyncio process (aiohttp) instead.
 Each phase prints requests, errors, throughput and p50/p95/p99 latency, beside the
@@ -48,6 +52,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -421,11 +426,11 @@ delay = function()
 end
 request = function()
   if ready then sent = sent + 1 end
-  local key, client = people[math.max(sent, 1)]:match("(%S+) (%S+)")
+  local key, client, pass = people[math.max(sent, 1)]:match("(%S+) (%S+) (%S+)")
   return wrk.format("POST", path, {
     ["Cookie"] = "sessionid=" .. key .. "; csrftoken=" .. csrf,
     ["Content-Type"] = "application/x-www-form-urlencoded",
-  }, "client=" .. client .. "&csrfmiddlewaretoken=" .. csrf)
+  }, "client=" .. client .. "&csrfmiddlewaretoken=" .. csrf .. "&pass=" .. pass)
 end
 """
 )
@@ -447,13 +452,14 @@ end
 request = function()
   if ready then turn = turn % #people + 1 end
   turn = math.max(turn, 1)
-  local key, attempt, client = people[turn]:match("(%S+) (%S+) (%S+)")
+  local key, attempt, client, pass = people[turn]:match("(%S+) (%S+) (%S+) (%S+)")
   local seq = (seqs[turn] or 0) + 1
   seqs[turn] = seq
   local letter = math.random(2) == 1 and "A" or "B"
   return wrk.format("POST", "/api/attempts/" .. attempt .. "/answers", {
     ["Cookie"] = "sessionid=" .. key .. "; csrftoken=" .. csrf,
     ["X-CSRFToken"] = csrf,
+    ["X-Exam-Pass"] = pass,
     ["Content-Type"] = "application/json",
   }, string.format('{"client":"%s","answers":[{"position":%d,"answer":["%s"],"seq":%d}]}',
     client, 1 + seq % 100, letter, seq))
@@ -487,8 +493,13 @@ def _client_id(i: int) -> str:
     return f"bench-tab-{i:06d}"
 
 
-def wrk_exam_starts(base: str, world: World) -> tuple[WrkExamPhase, list[tuple[int, str]]]:
-    people = [f"{key} {_client_id(i)}" for i, (key, _) in enumerate(world.examinees)]
+def wrk_exam_starts(
+    base: str, world: World, passes: dict[str, str]
+) -> tuple[WrkExamPhase, list[tuple[int, str]]]:
+    people = [
+        f"{key} {_client_id(i)} {quote(passes[_client_id(i)], safe='')}"
+        for i, (key, _) in enumerate(world.examinees)
+    ]
     path = f"/exams/session/{world.session_code}/"
     # All connections open and send at once. The run ends before the server's keep-alive
     # (15 s) closes the connections idle since their start, which wrk would count as errors;
@@ -518,9 +529,14 @@ def started_attempts(world: World) -> list[tuple[int, str]]:
     return [(pk, client) for pk, client in ids if pk is not None]
 
 
-def wrk_answer_saves(base, world, attempts, seconds: float, every: float) -> WrkExamPhase:
-    keys = {_client_id(i): key for i, (key, _) in enumerate(world.examinees)}
-    people = [f"{keys[client]} {pk} {client}" for pk, client in attempts]
+def session_keys(world: World) -> dict[str, str]:
+    """Each examinee's session key by the client id of their tab."""
+    return {_client_id(i): key for i, (key, _) in enumerate(world.examinees)}
+
+
+def wrk_answer_saves(base, world, papers, seconds: float, every: float) -> WrkExamPhase:
+    keys = session_keys(world)
+    people = [f"{keys[client]} {pk} {client} {exam_pass}" for pk, client, exam_pass in papers]
     result = run_wrk(
         WRK_SAVE_SCRIPT,
         people,
@@ -532,7 +548,38 @@ def wrk_answer_saves(base, world, attempts, seconds: float, every: float) -> Wrk
     return WrkExamPhase("answer saves (all examinees)", result, wall=result[1] / 1e6)
 
 
-async def exam_starts(http, base: str, world: World) -> tuple[Phase, list[tuple[int, str]]]:
+async def session_pages(http, base: str, world: World, clients: int) -> tuple[Phase, dict]:
+    """Before 9:00 everyone opens the session page (`clients` at a time), whose start form
+    carries the exam pass the start sends: each client id's pass."""
+    phase = Phase("session page (before 9:00)")
+    url = f"{base}/exams/session/{world.session_code}/"
+    passes: dict[str, str] = {}
+    gate = asyncio.Semaphore(clients)
+
+    async def page(i: int, session_key: str) -> None:
+        async with gate:
+            t0 = time.perf_counter()
+            try:
+                async with http.get(url, headers=cookies(session_key)) as response:
+                    html = await response.text()
+                    match = re.search(r'name="pass" value="([^"]+)"', html)
+                    if response.status == 200 and match:
+                        phase.ok(time.perf_counter() - t0)
+                        passes[_client_id(i)] = match.group(1)
+                    else:
+                        phase.error(f"HTTP {response.status}")
+            except Exception as exc:
+                phase.error(type(exc).__name__)
+
+    phase.started = time.perf_counter()
+    await asyncio.gather(*(page(i, key) for i, (key, _) in enumerate(world.examinees)))
+    phase.ended = time.perf_counter()
+    return phase, passes
+
+
+async def exam_starts(
+    http, base: str, world: World, passes: dict[str, str]
+) -> tuple[Phase, list[tuple[int, str]]]:
     phase = Phase("exam start (all at once)")
     gate = asyncio.Event()
     attempts: list[tuple[int, str] | None] = [None] * len(world.examinees)
@@ -545,7 +592,7 @@ async def exam_starts(http, base: str, world: World) -> tuple[Phase, list[tuple[
         try:
             async with http.post(
                 url,
-                data={"client": client_id, "csrfmiddlewaretoken": CSRF},
+                data={"client": client_id, "csrfmiddlewaretoken": CSRF, "pass": passes[client_id]},
                 headers=cookies(session_key),
                 allow_redirects=False,
             ) as response:
@@ -568,12 +615,12 @@ async def exam_starts(http, base: str, world: World) -> tuple[Phase, list[tuple[
     return phase, [a for a in attempts if a is not None]
 
 
-async def answer_saves(http, base, world, attempts, seconds: float, every: float) -> Phase:
+async def answer_saves(http, base, world, papers, seconds: float, every: float) -> Phase:
     phase = Phase("answer saves (all examinees)")
     stop = time.perf_counter() + seconds
-    keys = [key for key, _ in world.examinees]
+    keys = session_keys(world)
 
-    async def examinee(i: int, attempt_id: int, client_id: str) -> None:
+    async def examinee(attempt_id: int, client_id: str, exam_pass: str) -> None:
         seq = 0
         await asyncio.sleep(random.uniform(0, every))
         while time.perf_counter() < stop:
@@ -589,7 +636,7 @@ async def answer_saves(http, base, world, attempts, seconds: float, every: float
                 async with http.post(
                     f"{base}/api/attempts/{attempt_id}/answers",
                     json=body,
-                    headers=cookies(keys[i]),
+                    headers={**cookies(keys[client_id]), "X-Exam-Pass": exam_pass},
                 ) as response:
                     await response.read()
                     if response.status == 200:
@@ -601,22 +648,52 @@ async def answer_saves(http, base, world, attempts, seconds: float, every: float
             await asyncio.sleep(random.uniform(0.5 * every, 1.5 * every))
 
     phase.started = time.perf_counter()
-    await asyncio.gather(*(examinee(i, a, c) for i, (a, c) in enumerate(attempts)))
+    await asyncio.gather(*(examinee(*paper) for paper in papers))
     phase.ended = time.perf_counter()
     return phase
 
 
-async def submits(http, base, world, attempts) -> Phase:
-    phase = Phase("submit (all at once)")
-    keys = [key for key, _ in world.examinees]
+async def exam_pages(http, base, world, attempts) -> tuple[Phase, list[tuple[int, str, str]]]:
+    """Everyone who started opens the exam page at once, as their browser does after the
+    start's redirect. The page hands over the exam pass its answer saves carry: (attempt id,
+    client id, pass) of each page served."""
+    phase = Phase("exam page (after the start)")
+    keys = session_keys(world)
+    papers: list[tuple[int, str, str] | None] = [None] * len(attempts)
 
-    async def submit(i: int, attempt_id: int, client_id: str) -> None:
+    async def page(j: int, attempt_id: int, client_id: str) -> None:
+        t0 = time.perf_counter()
+        try:
+            async with http.get(
+                f"{base}/exams/attempt/{attempt_id}/", headers=cookies(keys[client_id])
+            ) as response:
+                html = await response.text()
+                match = re.search(r'data-pass="([^"]+)"', html)
+                if response.status == 200 and match:
+                    phase.ok(time.perf_counter() - t0)
+                    papers[j] = (attempt_id, client_id, match.group(1))
+                else:
+                    phase.error(f"HTTP {response.status}")
+        except Exception as exc:
+            phase.error(type(exc).__name__)
+
+    phase.started = time.perf_counter()
+    await asyncio.gather(*(page(j, pk, client) for j, (pk, client) in enumerate(attempts)))
+    phase.ended = time.perf_counter()
+    return phase, [paper for paper in papers if paper is not None]
+
+
+async def submits(http, base, world, papers) -> Phase:
+    phase = Phase("submit (all at once)")
+    keys = session_keys(world)
+
+    async def submit(attempt_id: int, client_id: str) -> None:
         t0 = time.perf_counter()
         try:
             async with http.post(
                 f"{base}/api/attempts/{attempt_id}/submit",
                 json={"client": client_id},
-                headers=cookies(keys[i]),
+                headers=cookies(keys[client_id]),
             ) as response:
                 await response.read()
                 if response.status == 200:
@@ -627,7 +704,7 @@ async def submits(http, base, world, attempts) -> Phase:
             phase.error(type(exc).__name__)
 
     phase.started = time.perf_counter()
-    await asyncio.gather(*(submit(i, a, c) for i, (a, c) in enumerate(attempts)))
+    await asyncio.gather(*(submit(pk, client) for pk, client, _ in papers))
     phase.ended = time.perf_counter()
     return phase
 
@@ -674,26 +751,30 @@ async def exam_phases(args, http, world: World, base: str) -> list[str]:
     """1,000 starts at once, then the saves (and the submits) of everyone who started."""
     lines = []
     use_wrk = args.generator == "wrk"
+    waiting, passes = await session_pages(http, base, world, args.clients)
+    lines.append(waiting.line())
     if use_wrk:
         # In a thread: it reads the started attempts through the ORM.
-        start, attempts = await asyncio.to_thread(wrk_exam_starts, base, world)
+        start, attempts = await asyncio.to_thread(wrk_exam_starts, base, world, passes)
     else:
-        start, attempts = await exam_starts(http, base, world)
+        start, attempts = await exam_starts(http, base, world, passes)
     lines.append(start.line("p95 < 1500 ms, all served within 5 s"))
     if len(attempts) < len(world.examinees):
         lines.append(f"{'':<30} ({len(world.examinees) - len(attempts)} did not start)")
     if "saves" not in args.phases:
         return lines
 
+    pages, papers = await exam_pages(http, base, world, attempts)
+    lines.append(pages.line())
     if use_wrk:
-        saves = wrk_answer_saves(base, world, attempts, args.save_seconds, args.save_every)
+        saves = wrk_answer_saves(base, world, papers, args.save_seconds, args.save_every)
     else:
-        saves = await answer_saves(http, base, world, attempts, args.save_seconds, args.save_every)
+        saves = await answer_saves(http, base, world, papers, args.save_seconds, args.save_every)
     lines.append(saves.line(">= 500/s offered, p95 < 50 ms"))
-    offered = len(attempts) / args.save_every
+    offered = len(papers) / args.save_every
     lines.append(f"{'':<30} (offered load ≈ {offered:.0f} saves/s)")
     if "submit" in args.phases:
-        done = await submits(http, base, world, attempts)
+        done = await submits(http, base, world, papers)
         lines.append(done.line())
     return lines
 

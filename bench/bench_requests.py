@@ -6,13 +6,14 @@ per request of the hot paths, beside /healthz (the stack's floor) in the same ru
 Builds a throwaway PostgreSQL database like bench_load.py (dropped at the end), with Redis
 as cache, production settings, and calls Django's WSGI application directly in this
 process: /healthz, exam starts (one per examinee, papers drawn ahead, so `--people` - 1 of
-them), an answer save, the verify API and the verify page. Each line gives the median
-wall time, the median CPU time of the process (what a server's cores pay per request,
-the verification log's writer thread included; the rest is waiting on PostgreSQL and
-Redis), its mean (which spreads the log writer's batches over the requests) and the 5th
-and 95th percentiles of the CPU time. Nothing is asserted. `--profile` also prints, for
-each line, the functions that took most of its time under cProfile (own time, then
-cumulative), to see where it goes.
+them, each with the exam pass of its session page), an answer save (through the session,
+then with the exam page's pass as the page sends it), the verify API and the verify page.
+Each line gives the median wall time, the median CPU time of the process (what a server's
+cores pay per request, the verification log's writer thread included; the rest is waiting
+on PostgreSQL and Redis), its mean (which spreads the log writer's batches over the
+requests) and the 5th and 95th percentiles of the CPU time. Nothing is asserted.
+`--profile` also prints, for each line, the functions that took most of its time under
+cProfile (own time, then cumulative), to see where it goes.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import cProfile
 import io
 import json
 import pstats
+import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,7 +40,9 @@ import bench_load  # noqa: E402  (the same data and settings as the load benchma
 HOST = "127.0.0.1:8765"
 
 
-def wsgi_call(application, method: str, path: str, body: bytes = b"", cookie: str = "", ctype=""):
+def wsgi_call(
+    application, method: str, path: str, body: bytes = b"", cookie: str = "", ctype="", **meta
+):
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -56,6 +61,7 @@ def wsgi_call(application, method: str, path: str, body: bytes = b"", cookie: st
     if cookie:
         environ["HTTP_COOKIE"] = f"sessionid={cookie}; csrftoken={bench_load.CSRF}"
         environ["HTTP_X_CSRFTOKEN"] = bench_load.CSRF
+    environ.update(meta)
     started = []
     chunks = application(environ, lambda status, headers, exc=None: started.append(status))
     content = b"".join(chunks)
@@ -127,12 +133,20 @@ def main() -> None:
         world = bench_load.build(args.people, args.people)
         from config.wsgi import application
 
-        def start(key: str, client: str) -> None:
+        session_page = f"/exams/session/{world.session_code}/"
+
+        def start_pass(key: str) -> str:
+            """The exam pass of the session page's start form (exam_pass.py)."""
+            html = wsgi_call(application, "GET", session_page, cookie=key)[1]
+            return quote(re.search(rb'name="pass" value="([^"]+)"', html).group(1), safe="")
+
+        def start(key: str, client: str, exam_pass: str) -> None:
+            form = f"client={client}&csrfmiddlewaretoken={bench_load.CSRF}&pass={exam_pass}"
             status, _ = wsgi_call(
                 application,
                 "POST",
-                f"/exams/session/{world.session_code}/",
-                f"client={client}&csrfmiddlewaretoken={bench_load.CSRF}".encode(),
+                session_page,
+                form.encode(),
                 key,
                 "application/x-www-form-urlencoded",
             )
@@ -140,12 +154,17 @@ def main() -> None:
                 raise SystemExit(f"exam start: unexpected {status}")
 
         key = world.examinees[0][0]
-        start(key, "tab-1")
-        others = iter(enumerate(world.examinees[1:], start=2))
+        start(key, "tab-1", start_pass(key))
+        others = iter(
+            [
+                (n, other_key, start_pass(other_key))
+                for n, (other_key, _) in enumerate(world.examinees[1:], start=2)
+            ]
+        )
 
         def next_start() -> None:
-            n, (other_key, _) = next(others)
-            start(other_key, f"tab-{n}")
+            n, other_key, exam_pass = next(others)
+            start(other_key, f"tab-{n}", exam_pass)
 
         from question_banks.models import Attempt
 
@@ -156,12 +175,16 @@ def main() -> None:
             if not status.startswith("200"):
                 raise SystemExit(f"unexpected {status}")
 
-        def save() -> None:
+        # The exam page hands its saves a pass (question_banks/services/exam_pass.py).
+        page = wsgi_call(application, "GET", f"/exams/attempt/{attempt}/", cookie=key)[1]
+        exam_pass = re.search(rb'data-pass="([^"]+)"', page).group(1).decode()
+
+        def save(**meta) -> None:
             seq[0] += 1
             answer = {"position": 1 + seq[0] % 100, "answer": ["A"], "seq": seq[0]}
             body = json.dumps({"client": "tab-1", "answers": [answer]}).encode()
             url = f"/api/attempts/{attempt}/answers"
-            ok(wsgi_call(application, "POST", url, body, key, "application/json")[0])
+            ok(wsgi_call(application, "POST", url, body, key, "application/json", **meta)[0])
 
         def verify(prefix: str):
             def request() -> None:
@@ -182,7 +205,12 @@ def main() -> None:
             ),
             # Each start takes an examinee of its own; the profile takes some of them too.
             measure("exam start (drawn ahead)", next_start, starts, warm=10),
-            measure("answer save", save, args.requests),
+            measure("answer save, session", save, args.requests),
+            measure(
+                "answer save, exam pass",
+                lambda: save(HTTP_X_EXAM_PASS=exam_pass),
+                args.requests,
+            ),
             measure("verify API", verify("/api/verify/"), args.requests),
             measure("verify page", verify("/verify/"), args.requests),
         ]

@@ -5,6 +5,9 @@ from .base import env, env_bool, env_list
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing secret fails fast
+# Comma-separated former keys, still accepted for what they signed (sessions, exam passes,
+# password-reset links) while a rotation settles.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 
 STORAGES = {

@@ -438,6 +438,12 @@ def attempt_submit(*, attempt: Attempt, client_id: str, now: dt.datetime | None 
         return _finish(attempt, Attempt.Status.EXPIRED if late else Attempt.Status.SUBMITTED, now)
 
 
+def attempt_overdue(attempt: Attempt, now: dt.datetime) -> bool:
+    """In progress past its deadline and grace, as last read (attempt_expire_if_overdue
+    settles it under a lock)."""
+    return attempt.status == Attempt.Status.IN_PROGRESS and now > attempt.deadline + _grace(attempt)
+
+
 def attempt_expire_if_overdue(*, attempt: Attempt, now: dt.datetime | None = None) -> bool:
     """Grade an attempt whose time ran out with what was saved. True if it did."""
     now = now or timezone.now()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from question_banks.models import Attempt, ExamSession, PaperRule
-from question_banks.presentation import item_parts
+from question_banks.presentation import exam_cards, exam_sheet, item_parts
 from question_banks.selectors import (
     attempt_get_own,
     attempt_items_for_display,
+    attempt_items_for_exam_page,
     session_get_for_candidate,
     sessions_for_person,
 )
@@ -22,11 +25,13 @@ from question_banks.services.attempts import (
     FINISHED,
     ExamError,
     attempt_expire_if_overdue,
+    attempt_overdue,
     attempt_start,
     attempt_take_over,
     mock_start,
 )
 from question_banks.services.exam_day import attempt_start_quick
+from question_banks.services.exam_pass import attempt_scope, issue_pass, session_scope
 from roster.services.audit import client_ip
 
 
@@ -92,6 +97,11 @@ def session_detail(request, code: str):
             else session.rule.pass_mark,
             "question_count": sum(s.count for s in session.rule.sections.all()),
             "now": timezone.now(),
+            "pass": issue_pass(
+                scope=session_scope(session.code),
+                person_id=candidate.person_id,
+                valid_until=session.closes_at,
+            ),
         },
     )
 
@@ -99,19 +109,32 @@ def session_detail(request, code: str):
 @login_required
 def attempt_page(request, pk: int):
     attempt = _own_attempt(request, pk)
-    attempt_expire_if_overdue(attempt=attempt)
-    attempt.refresh_from_db()
+    # Locked and written only when time has run out (a thousand pages open at 9:00).
+    if attempt_overdue(attempt, timezone.now()) and attempt_expire_if_overdue(attempt=attempt):
+        attempt.refresh_from_db()
     if attempt.status in FINISHED:
         return redirect("exams:result", pk=attempt.pk)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise Http404(_("This paper has not been started."))
-    items = list(attempt_items_for_display(attempt))
+    items = list(attempt_items_for_exam_page(attempt))
     for item in items:
         item.parts = item_parts(item)
+    grace = attempt.session.grace_seconds if attempt.session_id else 0
+    exam_pass = issue_pass(
+        scope=attempt_scope(attempt.pk),
+        person_id=attempt.person_id,
+        valid_until=attempt.deadline + dt.timedelta(seconds=grace),
+    )
     return render(
         request,
         "exams/attempt.html",
-        {"attempt": attempt, "items": items, "server_now": timezone.now()},
+        {
+            "attempt": attempt,
+            "cards": exam_cards(items),
+            "sheet": exam_sheet(items),
+            "server_now": timezone.now(),
+            "pass": exam_pass,
+        },
     )
 
 

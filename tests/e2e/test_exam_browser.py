@@ -107,6 +107,13 @@ def test_exam_survives_a_network_drop_and_scores_exactly(exam, phone):
     page.wait_for_selector("#exam")
     phone.assert_no_horizontal_overflow()
     phone.shot("exam-first-question")
+    # Every save carries the page's exam pass (question_banks/services/exam_pass.py).
+    page_pass = page.get_attribute("#exam", "data-pass")
+    save_passes = []
+    page.on(
+        "request",
+        lambda r: r.url.endswith("/answers") and save_passes.append(r.headers.get("x-exam-pass")),
+    )
 
     chosen = {}
     for n in range(3):  # online
@@ -155,3 +162,4 @@ def test_exam_survives_a_network_drop_and_scores_exactly(exam, phone):
     assert attempt.score == expected
     assert page.locator(".big-score").inner_text().split()[0] == floatformat(expected, "-2")
     assert phone.off_site_requests() == []
+    assert save_passes and set(save_passes) == {page_pass}

@@ -16,7 +16,14 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.faults.processes import RedisServer
-from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
+from tests.question_banks.conftest import (  # noqa: F401
+    bank,
+    examinee,
+    now,
+    rule,
+    session,
+    started_attempt,
+)
 
 
 @pytest.fixture(autouse=True)

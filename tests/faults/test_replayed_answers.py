@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from question_banks.models import Attempt, AttemptEvent, AttemptItem
+from question_banks.models import AttemptEvent, AttemptItem
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,8 @@ def paper(attempt):
 
 
 @pytest.fixture
-def examinee(client, world):
-    client.force_login(world.trainee)
-    return client
-
-
-@pytest.fixture
-def attempt(examinee, session):
-    response = examinee.post(f"/exams/session/{session.code}/", {"client": "tab-1"})
-    assert response.status_code == 302
-    return Attempt.objects.get(session=session, status="in_progress")
+def attempt(started_attempt):
+    return started_attempt
 
 
 def test_replays_after_the_submit_change_nothing(examinee, attempt):

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from question_banks.models import (
+    Attempt,
     Candidate,
     ExamSession,
     PaperRule,
@@ -88,3 +89,18 @@ def session(rule, world, now):
     )
     Candidate.objects.create(session=session, person=world.person_a)
     return session
+
+
+@pytest.fixture
+def examinee(client, world):
+    """The trainee, signed in (some modules add to this)."""
+    client.force_login(world.trainee)
+    return client
+
+
+@pytest.fixture
+def started_attempt(examinee, session):
+    """The trainee's paper of `session`, started from the tab "tab-1" as the page does."""
+    response = examinee.post(f"/exams/session/{session.code}/", {"client": "tab-1"})
+    assert response.status_code == 302
+    return Attempt.objects.get(session=session, status="in_progress")
