@@ -48,15 +48,18 @@ def _empty_cache():
     from django.core.cache import cache
 
     from certificates.services.keys import forget_ring
+    from config import rate_limit
     from question_banks.services.paper_slots import forget_memory
 
     cache.clear()
     forget_memory()
     forget_ring()
+    rate_limit.forget()
     yield
     cache.clear()
     forget_memory()
     forget_ring()
+    rate_limit.forget()
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ from certificates.models import (
 from certificates.trust.keys import KeyRing
 from certificates.trust.status_list import Status, StatusListToken
 from certificates.trust.tokens import Reason, VerifyResult, verify_token
-from config.cache import count_in_window
+from config import rate_limit
 from roster.identity import mask_id_number
 
 from . import lookup_log
@@ -384,12 +384,12 @@ def verification_allowed(network: str) -> bool:
     """Count one look-up for the network; False once it has used up this minute's share.
 
     A fixed window that starts with the first look-up, in the shared cache so every web
-    process counts together."""
+    process counts together (config/rate_limit.py: without a round trip per look-up)."""
     limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
     if not limit:
         return True
     key = f"certificates:verify-rate:{network or 'unknown'}"
-    return count_in_window(key, RATE_WINDOW_SECONDS) <= limit
+    return rate_limit.allowed(key, RATE_WINDOW_SECONDS, limit)
 
 
 # --------------------------------------------------------------------------- published keys
