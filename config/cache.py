@@ -110,12 +110,7 @@ def count_in_window(key: str, seconds: int, *, alias: str = "default") -> int:
     cache = caches[alias]
     if isinstance(cache, ResilientRedisCache) and not cache.on_fallback:
         try:
-            client = cache.client.get_client(write=True)
-            name = cache.client.make_key(key)
-            pipe = client.pipeline(transaction=False)
-            pipe.set(name, 0, ex=seconds, nx=True)
-            pipe.incr(name)
-            return int(pipe.execute()[1])
+            return add_in_redis_window(cache, key, seconds)[0]
         except UNREACHABLE as exc:
             cache._unreachable("incr", exc)
     cache.add(key, 0, seconds)
@@ -124,3 +119,19 @@ def count_in_window(key: str, seconds: int, *, alias: str = "default") -> int:
     except ValueError:  # expired between add and incr: a fresh window
         cache.set(key, 1, seconds)
         return 1
+
+
+def add_in_redis_window(
+    cache: ResilientRedisCache, key: str, seconds: int, count: int = 1
+) -> tuple[int, float]:
+    """Add `count` to the fixed window under `key` (opened for `seconds` if there is none),
+    in one round trip: the window's total and the seconds it has left. Raises what Redis
+    raises when it cannot be reached."""
+    client = cache.client.get_client(write=True)
+    name = cache.client.make_key(key)
+    pipe = client.pipeline(transaction=False)
+    pipe.set(name, 0, ex=seconds, nx=True)
+    pipe.incrby(name, count)
+    pipe.pttl(name)
+    _, total, ttl_ms = pipe.execute()
+    return int(total), max(int(ttl_ms), 0) / 1000

@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 
-from config.cache import UNREACHABLE, ResilientRedisCache, count_in_window
+from config.cache import (
+    UNREACHABLE,
+    ResilientRedisCache,
+    add_in_redis_window,
+    count_in_window,
+)
 
 SYNC_SECONDS = 0.1
 _MAX_KEYS = 10_000  # networks tracked per process; beyond, counted one by one
@@ -58,7 +63,7 @@ def allowed(key: str, seconds: int, limit: int, *, alias: str = "default") -> bo
             return True
         sending, tally.pending, tally.reported_at = tally.pending, 0, now
     try:
-        total, ttl = _report(cache, key, seconds, sending)
+        total, ttl = add_in_redis_window(cache, key, seconds, sending)
     except UNREACHABLE as exc:
         cache._unreachable("rate limit", exc)
         return count_in_window(key, seconds, alias=alias) <= limit
@@ -67,18 +72,6 @@ def allowed(key: str, seconds: int, limit: int, *, alias: str = "default") -> bo
         if ttl > 0:
             tally.window_ends = now + ttl
     return total <= limit
-
-
-def _report(cache: ResilientRedisCache, key: str, seconds: int, count: int) -> tuple[int, float]:
-    """Add `count` to the shared window (opened if it is not): its total and seconds left."""
-    client = cache.client.get_client(write=True)
-    name = cache.client.make_key(key)
-    pipe = client.pipeline(transaction=False)
-    pipe.set(name, 0, ex=seconds, nx=True)
-    pipe.incrby(name, count)
-    pipe.pttl(name)
-    _, total, ttl_ms = pipe.execute()
-    return int(total), max(int(ttl_ms), 0) / 1000
 
 
 def _forget_ended(now: float) -> None:

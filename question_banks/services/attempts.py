@@ -287,9 +287,10 @@ def mock_start(*, person: Person, rule: PaperRule, now: dt.datetime | None = Non
 # ---------------------------------------------------------------- answering
 
 
-def _grace(attempt: Attempt) -> dt.timedelta:
+def answers_close_at(attempt: Attempt) -> dt.datetime:
+    """When an attempt stops taking answers: its deadline plus the session's grace."""
     seconds = attempt.session.grace_seconds if attempt.session_id else 0
-    return dt.timedelta(seconds=seconds)
+    return attempt.deadline + dt.timedelta(seconds=seconds)
 
 
 def validate_answer(version: QuestionVersion, qtype: str, answer):
@@ -368,7 +369,7 @@ def answers_save(
         )
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise ExamError(_("This exam has not started."), "not_started")
-    if now > attempt.deadline + _grace(attempt):
+    if now > answers_close_at(attempt):
         attempt_expire_if_overdue(attempt=attempt, now=now)
         raise ExamError(_("Time is up: answers after the deadline are not accepted."), "deadline")
     if attempt.client_id and attempt.client_id != client_id:
@@ -434,14 +435,14 @@ def attempt_submit(*, attempt: Attempt, client_id: str, now: dt.datetime | None 
                 _("This exam was taken over on another device or tab; submit there."),
                 "other_client",
             )
-        late = now > attempt.deadline + _grace(attempt)
+        late = now > answers_close_at(attempt)
         return _finish(attempt, Attempt.Status.EXPIRED if late else Attempt.Status.SUBMITTED, now)
 
 
 def attempt_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     """In progress past its deadline and grace, as last read (attempt_expire_if_overdue
     settles it under a lock)."""
-    return attempt.status == Attempt.Status.IN_PROGRESS and now > attempt.deadline + _grace(attempt)
+    return attempt.status == Attempt.Status.IN_PROGRESS and now > answers_close_at(attempt)
 
 
 def attempt_expire_if_overdue(*, attempt: Attempt, now: dt.datetime | None = None) -> bool:
@@ -453,9 +454,7 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now: dt.datetime | None = Non
             .select_related("session", "rule")
             .get(pk=attempt.pk)
         )
-        if attempt.status != Attempt.Status.IN_PROGRESS or now <= attempt.deadline + _grace(
-            attempt
-        ):
+        if attempt.status != Attempt.Status.IN_PROGRESS or now <= answers_close_at(attempt):
             return False
         _finish(attempt, Attempt.Status.EXPIRED, attempt.deadline)
     return True

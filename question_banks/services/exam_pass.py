@@ -32,8 +32,7 @@ import math
 from django.core.signing import BadSignature, Signer
 
 _SALT = "question_banks.exam-pass"
-HEADER = "X-Exam-Pass"  # the answer saves
-META_KEY = "HTTP_X_EXAM_PASS"
+META_KEY = "HTTP_X_EXAM_PASS"  # the answer saves' X-Exam-Pass header
 FIELD = "pass"  # the start form
 
 

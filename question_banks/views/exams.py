@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -24,6 +22,7 @@ from question_banks.selectors import (
 from question_banks.services.attempts import (
     FINISHED,
     ExamError,
+    answers_close_at,
     attempt_expire_if_overdue,
     attempt_overdue,
     attempt_start,
@@ -119,11 +118,10 @@ def attempt_page(request, pk: int):
     items = list(attempt_items_for_exam_page(attempt))
     for item in items:
         item.parts = item_parts(item)
-    grace = attempt.session.grace_seconds if attempt.session_id else 0
     exam_pass = issue_pass(
         scope=attempt_scope(attempt.pk),
         person_id=attempt.person_id,
-        valid_until=attempt.deadline + dt.timedelta(seconds=grace),
+        valid_until=answers_close_at(attempt),
     )
     return render(
         request,
