@@ -6,10 +6,10 @@ caches or search engines, and they send no referrer onwards.
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_noop, pgettext
@@ -20,11 +20,16 @@ from certificates.models import Verification
 from certificates.services import verification as service
 from certificates.services.status import CACHE_SECONDS, status_list_token
 from certificates.trust.status_list import TYP
+from config.page_shell import PageShell
 from roster.services.audit import client_ip
 
+JSON = "application/json; charset=utf-8"
 KEYS_MAX_AGE = 3600
 # Shorter than the server's own cache: a revocation reaches offline verifiers within minutes.
 STATUS_LIST_MAX_AGE = min(300, CACHE_SECONDS)
+# A phone that scans a QR code has no session here: it gets the page's frame as rendered
+# once per language, with this request's verdict filled in (config/page_shell.py).
+PAGE = PageShell("certificates/verify.html")
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -48,11 +53,8 @@ def client_of(request: HttpRequest) -> tuple[str, str]:
 def verify_page(request: HttpRequest, token: str) -> HttpResponse:
     network, agent = client_of(request)
     if not service.verification_allowed(network):
-        response = render(
-            request,
-            "certificates/verify.html",
-            {"limited": True, "message": service.rate_limit_message()},
-            status=429,
+        response = PAGE.render(
+            request, {"limited": True, "message": service.rate_limit_message()}, status=429
         )
         response["Retry-After"] = str(service.RATE_WINDOW_SECONDS)
         return _private(response)
@@ -60,7 +62,27 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
     service.verification_log(
         verdict=verdict, channel=Verification.Channel.WEB, network=network, agent=agent
     )
-    return _private(render(request, "certificates/verify.html", page_context(verdict)))
+    return _private(PAGE.render(request, page_context(verdict)))
+
+
+def verify_json(request: HttpRequest, token: str) -> HttpResponse:
+    """GET /api/verify/<token> (certificates/api.py documents it): the verdict's fields, or
+    429 with the API's refusal, never stored by a cache."""
+    network, agent = client_of(request)
+    if not service.verification_allowed(network):
+        refusal = {"detail": service.rate_limit_message(), "code": "rate_limited"}
+        response = HttpResponse(json.dumps(refusal), content_type=JSON, status=429)
+        response["Retry-After"] = str(service.RATE_WINDOW_SECONDS)
+    else:
+        verdict = service.certificate_verify(token=token)
+        service.verification_log(
+            verdict=verdict, channel=Verification.Channel.API, network=network, agent=agent
+        )
+        # Already in the API's VerifyOut shape (tests/certificates/test_verify.py holds them
+        # together): sent as it is, not validated field by field again on every look-up.
+        response = HttpResponse(json.dumps(verdict.to_dict()), content_type=JSON)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def page_context(verdict: service.Verdict) -> dict:

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     # which are answered next, without the session, and carry the same headers as the rest.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "question_banks.middleware.ExamDayMiddleware",
+    # Certificate look-ups from phones without a session, answered the same way.
+    "certificates.middleware.VerifyLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

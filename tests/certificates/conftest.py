@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 
+from certificates.models import CertificateType
+from certificates.services.issuing import certificate_issue
 from question_banks.services.attempts import answers_save, attempt_start, attempt_submit
 from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 
@@ -29,3 +31,11 @@ def cert_session(session):  # noqa: F811
     session.certificate_type_code = "TZ-DG"
     session.save(update_fields=["certificate_type_code"])
     return session
+
+
+@pytest.fixture
+def cert(world):
+    """A special-operations certificate (TZ-DG) for world.person_a, issued now."""
+    return certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )

@@ -32,13 +32,6 @@ def _no_queue_left_over():
     cache.clear()
 
 
-@pytest.fixture
-def cert(world):
-    return certificate_issue(
-        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
-    )
-
-
 def row(certificate_id=None, minute=0, result="valid"):
     at = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=60 - minute)
     return (certificate_id, at, "api", result, "203.0.113.0/24", "Chrome/Android")

@@ -38,13 +38,6 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def cert(world):
-    return certificate_issue(
-        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
-    )
-
-
 def page(client, token, **extra):
     return client.get(f"/verify/{token}", **EN, **extra)
 

@@ -12,8 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from certificates.models import CertificateType, Verification
-from certificates.services.issuing import certificate_issue
+from certificates.models import Verification
 from certificates.services.keys import key_ring
 from certificates.services.lifecycle import certificate_change_status
 from certificates.services.signing import certificate_claims, certificate_verify_url
@@ -32,13 +31,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def cert(world):
-    return certificate_issue(
-        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
-    )
 
 
 def run(*args) -> dict:

@@ -1,0 +1,112 @@
+"""A public page whose frame is the same for every visitor without a session: rendered by
+its template once per process, language and branch, with markers where the request's values
+go, then filled in per request.
+
+The verify page is opened from QR codes by strangers' phones, several hundred a second on
+an inspection day; rendering base.html and the page through the template engine cost more
+CPU than checking the certificate itself (bench/bench_requests.py --profile). What such a
+visitor sees depends only on the language and on which of the template's branches the
+values take, so those are the frame's key. The template still writes every byte: changing
+the page is changing its template, as before.
+
+A visitor with a session (signed in: the navigation) or messages waiting gets the template
+rendered in full, as `render()` does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language
+
+# Private-use characters: the template's escaping leaves them alone and no text has them.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_SLOT = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
+# django.contrib.messages' cookie storage keeps its messages under this name.
+_MESSAGES_COOKIE = "messages"
+
+_shells: list[PageShell] = []
+
+
+def is_bare(request: HttpRequest) -> bool:
+    """Nothing of the visitor's own can change the frame: no session cookie (so nobody is
+    signed in and no session holds messages) and no messages cookie."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and _MESSAGES_COOKIE not in cookies
+
+
+class PageShell:
+    """`render()` for one template, with its frame kept for bare requests.
+
+    A non-empty string in the context is filled in per request: the frame has a marker in
+    its place, so the template may print it or test it for truth, nothing else (no
+    comparison, no filter). A SafeString is filled in as it is, any other escaped, as the
+    template's autoescaping does. Any other value (True, None, "") is part of the key and
+    rendered as itself.
+    """
+
+    def __init__(self, template_name: str):
+        self.template_name = template_name
+        self._frames: dict[tuple, tuple[list[str], list[str]]] = {}
+        _shells.append(self)
+
+    def render(
+        self, request: HttpRequest, context: Mapping[str, object], *, status: int = 200
+    ) -> HttpResponse:
+        if settings.DEBUG or not is_bare(request):
+            return render(request, self.template_name, context, status=status)
+        key = (get_language(), *(_key_part(name, value) for name, value in context.items()))
+        frame = self._frames.get(key)
+        if frame is None:
+            frame = self._frames[key] = self._frame(request, context)
+        texts, slots = frame
+        parts = [texts[0]]
+        for name, text in zip(slots, texts[1:], strict=True):
+            parts.append(conditional_escape(context[name]))
+            parts.append(text)
+        response = HttpResponse("".join(parts), status=status)
+        # The page differs for a signed-in visitor, as render()'s session read would say.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def _frame(self, request: HttpRequest, context: Mapping[str, object]):
+        marked = {
+            name: f"{_OPEN}{name}{_CLOSE}" if _filled(value) else value
+            for name, value in context.items()
+        }
+        pieces = _SLOT.split(render_to_string(self.template_name, marked, request))
+        # split() alternates text and captured slot names: text, name, text, ..., text.
+        return pieces[0::2], pieces[1::2]
+
+    def forget(self) -> None:
+        self._frames.clear()
+
+
+def _filled(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _key_part(name: str, value: object) -> tuple:
+    if _filled(value):
+        return (name, _OPEN)
+    if value is None or isinstance(value, (str, bool, int)):
+        return (name, value)
+    # A lazy translation, a date or an object would be baked into the frame.
+    raise TypeError(f"page shell: {name} must be a string, a bool, an int or None: {value!r}")
+
+
+def _forget_frames(**kwargs) -> None:
+    # Tests that change settings (languages, static storage, templates) get fresh frames.
+    for shell in _shells:
+        shell.forget()
+
+
+setting_changed.connect(_forget_frames)
