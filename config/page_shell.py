@@ -27,7 +27,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
-# Private-use characters: the template's escaping leaves them alone and no text has them.
+# Private-use characters: escaping leaves them alone, and no template or translation has
+# them. The request's values are filled in after the frame is cut, so theirs do not matter.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _SLOT = re.compile(f"{_OPEN}(\\w+){_CLOSE}")
 # django.contrib.messages' cookie storage keeps its messages under this name.
@@ -50,7 +51,8 @@ class PageShell:
     its place, so the template may print it or test it for truth, nothing else (no
     comparison, no filter). A SafeString is filled in as it is, any other escaped, as the
     template's autoescaping does. Any other value (True, None, "") is part of the key and
-    rendered as itself.
+    rendered as itself. The template must print nothing else of the request (no CSRF token,
+    no path, no query string): that would be kept in the frame for everyone.
     """
 
     def __init__(self, template_name: str):
