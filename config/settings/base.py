@@ -61,6 +61,11 @@ MIDDLEWARE = [
     # Certificate look-ups from phones without a session, answered the same way.
     "certificates.middleware.VerifyLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and API answers gzipped for phones on mobile networks (a 100-question exam page:
+    # ~116 KB of HTML), with Django's BREACH padding. Static files come compressed already
+    # (WhiteNoise, above); the exam day's saves and the certificate look-ups, answered
+    # above, are small and go as they are.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
