@@ -5,10 +5,10 @@ On an inspection day these come several hundred a second from strangers' phones,
 scanned a QR code and hold no cookie of ours; for them those middleware only find that
 nobody is signed in, and cost a third of the request (bench/bench_requests.py --profile).
 This sits right after the security headers, the content security policy, X-Frame-Options
-and the exam day's middleware, so its answers carry the same headers as any other; it
-chooses the language as LocaleMiddleware does and calls the same views. A visitor with a
-session or messages (config/page_shell.is_bare), any other method or path, goes on down
-the stack unchanged.
+and the exam day's middleware, so its answers carry the same headers as any other; it runs
+Django's LocaleMiddleware and CommonMiddleware around the same views, as the stack would.
+A visitor with a session or messages (config/page_shell.is_bare), any other method or
+path, goes on down the stack unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils import translation
+from django.middleware.common import CommonMiddleware
+from django.middleware.locale import LocaleMiddleware
 from django.utils.cache import patch_vary_headers
 
 from certificates.views.verify import verify_json, verify_page
@@ -31,6 +32,10 @@ _SAFE = frozenset({"GET", "HEAD"})  # the page's; the API answers GET only
 class VerifyLaneMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # Their request and response halves, called directly: the language from the
+        # Accept-Language header or cookie, and Content-Length (no chunking, no closing).
+        self.locale = LocaleMiddleware(get_response)
+        self.common = CommonMiddleware(get_response)
 
     def __call__(self, request):
         if request.method in _SAFE and is_bare(request):
@@ -42,15 +47,9 @@ class VerifyLaneMiddleware:
     def _answer(self, request, view, token: str):
         request.get_host()  # an unknown Host is refused here as everywhere (400)
         request.user = AnonymousUser()
-        # LocaleMiddleware's choice for a URL without a language prefix.
-        language = translation.get_language_from_request(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        self.locale.process_request(request)
         response = view(request, token)
-        # Accept-Language as LocaleMiddleware; Cookie as the session's, which every page and
-        # endpoint reads (a signed-in visitor may be shown more).
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
-        # As CommonMiddleware: the server need not chunk or close the connection.
-        response.headers["Content-Length"] = str(len(response.content))
-        return response
+        # Cookie as the session middleware's: a signed-in visitor may be shown more.
+        patch_vary_headers(response, ("Cookie",))
+        response = self.locale.process_response(request, response)
+        return self.common.process_response(request, response)
