@@ -50,3 +50,37 @@ def test_a_connection_the_server_ended_is_not_usable_and_is_replaced():
     connection.health_check_done = False
     connection.close_if_health_check_failed()
     assert _server_pid() != pid
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_statement_run_again_and_again_is_prepared_on_the_server():
+    from django.conf import settings
+
+    from roster.models import User
+
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    assert settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] is True
+    for user_id in range(threshold + 1):  # other values each time: one statement all the same
+        User.objects.filter(pk=user_id).first()
+    prepared = [s for s in _prepared_statements() if 'FROM "roster_user"' in s]
+    assert len(prepared) == 1
+    assert "$1" in prepared[0]  # its parameters are bound by the server
+
+
+def test_the_verification_log_commits_its_rows_asynchronously():
+    from certificates.models import Verification
+    from certificates.services.lookup_log import insert_rows
+
+    with CaptureQueriesContext(connection) as captured:
+        insert_rows([(None, "2026-07-01T09:00:00+08:00", "web", "valid", "10.0.0.0/24", "")])
+    sql = [q["sql"] for q in captured.captured_queries]
+    # One transaction, whose commit alone does not wait for the disk.
+    assert sql[:2] == ["BEGIN", "SET LOCAL synchronous_commit TO OFF"]
+    assert sql[2].startswith("INSERT INTO certificates_verification")
+    assert sql[3:] == ["COMMIT"]
+    assert Verification.objects.filter(network="10.0.0.0/24").count() == 1

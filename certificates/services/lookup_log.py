@@ -45,8 +45,8 @@ COLUMNS = "(certificate_id, at, channel, result, network, agent)"
 _INSERT = f"INSERT INTO certificates_verification {COLUMNS} VALUES "
 _ROW = "(%s, %s, %s, %s, %s, %s)"
 # The commit of log rows does not wait for the disk (asynchronous commit, for this one
-# transaction: both statements go in one message, which PostgreSQL runs as one).
-_ASYNC = "SET LOCAL synchronous_commit TO OFF;"
+# transaction only).
+_ASYNC = "SET LOCAL synchronous_commit TO OFF"
 
 Row = Sequence  # certificate_id, at, channel, result, network, agent
 
@@ -57,8 +57,14 @@ def insert_rows(rows: Sequence[Row]) -> None:
         return
     sql = _INSERT + ", ".join([_ROW] * len(rows))
     params = [value for row in rows for value in row]
-    with connection.cursor() as cursor:
-        cursor.execute((_ASYNC + sql) if connection.vendor == "postgresql" else sql, params)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return
+    # Two statements: parameters bound by the server take one statement a message.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_ASYNC)
+        cursor.execute(sql, params)
 
 
 def _insert_one_by_one(rows: Sequence[Row]) -> None:
