@@ -33,8 +33,10 @@ the answers came in): the exam phases through Lua scripts, as many connections a
 the examinees in turn), with the same pacing and the same requests as the exam page.
 `--generator aiohttp` runs every phase from one asyncio process (aiohttp) instead.
 Each phase prints requests, errors, throughput and p50/p95/p99 latency, beside the
-targets of the production-readiness issue. The client shares the two cores with the server,
-so the figures are a floor for what the server does alone. Nothing is asserted.
+targets of the production-readiness issue; the floor, the saves and the paced look-ups also
+print the CPU each request cost the web server's processes and PostgreSQL's (from
+/proc). The client shares the two cores with the server, so the figures are a floor for
+what the server does alone. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -356,9 +358,41 @@ def run_wrk(
     return [float(v) for v in result.split()[1:]]
 
 
-def answered(phase: Phase | WrkPhase) -> int:
+def server_cpu() -> dict[str, float] | None:
+    """CPU seconds used so far by the web server's processes and by PostgreSQL's (Linux's
+    /proc; None elsewhere). Both share the two cores, so a request's cost is both."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"web": 0.0, "PostgreSQL": 0.0}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1]
+        kind = {"granian": "web", "postgres": "PostgreSQL"}.get(name)
+        if kind:
+            utime, stime = fields.split()[11:13]
+            totals[kind] += (int(utime) + int(stime)) / tick
+    return totals
+
+
+def cpu_line(before: dict | None, after: dict | None, requests: int, what: str) -> str:
+    if before is None or after is None or requests <= 0:
+        return ""
+    costs = ", ".join(
+        f"{kind} {(after[kind] - before[kind]) * 1000 / requests:.2f} ms" for kind in before
+    )
+    return f"{'':<30} (server CPU per {what}: {costs})"
+
+
+def answered(phase: Phase | WrkPhase | WrkExamPhase) -> int:
     """Requests of a phase that got an answer (what the server logged, at least)."""
-    if isinstance(phase, WrkPhase):
+    if isinstance(phase, WrkPhase | WrkExamPhase):
         requests, _, connect, read, write, status, timeout = phase.result[:7]
         return int(requests - connect - read - write - status - timeout)
     return len(phase.latencies)
@@ -728,6 +762,7 @@ async def run_load(args, world: World, base: str) -> list[str]:
         await closed_loop(http, warm, 16, 3, lambda i: ("GET", f"{base}/readyz", {}))
 
         use_wrk = args.generator == "wrk"
+        cpu_before = server_cpu()
         if use_wrk:
             floor = wrk_phase(
                 "floor: /healthz", base, ["/healthz"], clients=args.clients, seconds=5
@@ -738,6 +773,7 @@ async def run_load(args, world: World, base: str) -> list[str]:
                 http, floor, args.clients, 5, lambda i: ("GET", f"{base}/healthz", {})
             )
         lines.append(floor.line())
+        lines.append(cpu_line(cpu_before, server_cpu(), answered(floor), "request"))
         if "start" in args.phases:
             lines += await exam_phases(args, http, world, base)
         if "verify" in args.phases:
@@ -766,13 +802,16 @@ async def exam_phases(args, http, world: World, base: str) -> list[str]:
 
     pages, papers = await exam_pages(http, base, world, attempts)
     lines.append(pages.line())
+    cpu_before = server_cpu()
     if use_wrk:
         saves = wrk_answer_saves(base, world, papers, args.save_seconds, args.save_every)
     else:
         saves = await answer_saves(http, base, world, papers, args.save_seconds, args.save_every)
+    cpu_after = server_cpu()
     lines.append(saves.line(">= 500/s offered, p95 < 50 ms"))
     offered = len(papers) / args.save_every
     lines.append(f"{'':<30} (offered load ≈ {offered:.0f} saves/s)")
+    lines.append(cpu_line(cpu_before, cpu_after, answered(saves), "save"))
     if "submit" in args.phases:
         done = await submits(http, base, world, papers)
         lines.append(done.line())
@@ -806,6 +845,7 @@ async def verify_phases(args, http, world: World, base: str) -> list[str]:
                 clients=args.clients,
                 seconds=args.verify_seconds,
             )
+            cpu_before = server_cpu()
             paced = wrk_phase(
                 f"{name}, {offered}",
                 base,
@@ -814,6 +854,7 @@ async def verify_phases(args, http, world: World, base: str) -> list[str]:
                 seconds=args.verify_seconds,
                 think_ms=round(think * 1000),
             )
+            cpu_after = server_cpu()
         else:
             capacity, paced = Phase(f"{name}, capacity"), Phase(f"{name}, {offered}")
 
@@ -827,6 +868,7 @@ async def verify_phases(args, http, world: World, base: str) -> list[str]:
                 args.verify_seconds,
                 pick,
             )
+            cpu_before = server_cpu()
             await closed_loop(
                 http,
                 paced,
@@ -835,8 +877,10 @@ async def verify_phases(args, http, world: World, base: str) -> list[str]:
                 pick,
                 think=think,
             )
+            cpu_after = server_cpu()
         lines.append(capacity.line())
         lines.append(paced.line(verify_target))
+        lines.append(cpu_line(cpu_before, cpu_after, answered(paced), "look-up"))
         args.verify_answered += answered(capacity) + answered(paced)
     return lines
 
@@ -937,7 +981,7 @@ def main() -> None:
             f"the same machine; "
             f"load average before: {load_before:.2f}"
         )
-        for line in lines:
+        for line in filter(None, lines):
             print(line)
     finally:
         if server is not None:
