@@ -358,14 +358,15 @@ def run_wrk(
     return [float(v) for v in result.split()[1:]]
 
 
-def server_cpu() -> dict[str, float] | None:
-    """CPU seconds used so far by the web server's processes and by PostgreSQL's (Linux's
-    /proc; None elsewhere). Both share the two cores, so a request's cost is both."""
+def server_cpu() -> dict[str, dict[int, float]] | None:
+    """CPU seconds used so far by each of the web server's processes and PostgreSQL's, by
+    kind and pid (Linux's /proc; None elsewhere). Both share the two cores, so a request's
+    cost is both."""
     proc = Path("/proc")
     if not (proc / "self" / "stat").exists():
         return None
     tick = os.sysconf("SC_CLK_TCK")
-    totals = {"web": 0.0, "PostgreSQL": 0.0}
+    seen: dict[str, dict[int, float]] = {"web": {}, "PostgreSQL": {}}
     for entry in proc.iterdir():
         if not entry.name.isdigit():
             continue
@@ -377,17 +378,21 @@ def server_cpu() -> dict[str, float] | None:
         kind = {"granian": "web", "postgres": "PostgreSQL"}.get(name)
         if kind:
             utime, stime = fields.split()[11:13]
-            totals[kind] += (int(utime) + int(stime)) / tick
-    return totals
+            seen[kind][int(entry.name)] = (int(utime) + int(stime)) / tick
+    return seen
 
 
 def cpu_line(before: dict | None, after: dict | None, requests: int, what: str) -> str:
+    """CPU per request between two server_cpu() readings. A process started meanwhile counts
+    whole; one that ended meanwhile (a database connection past its age) is left out, so
+    the figures lean low."""
     if before is None or after is None or requests <= 0:
         return ""
-    costs = ", ".join(
-        f"{kind} {(after[kind] - before[kind]) * 1000 / requests:.2f} ms" for kind in before
-    )
-    return f"{'':<30} (server CPU per {what}: {costs})"
+    costs = []
+    for kind, now in after.items():
+        used = sum(cpu - before[kind].get(pid, 0.0) for pid, cpu in now.items())
+        costs.append(f"{kind} {used * 1000 / requests:.2f} ms")
+    return f"{'':<30} (server CPU per {what}: {', '.join(costs)})"
 
 
 def answered(phase: Phase | WrkPhase | WrkExamPhase) -> int:
