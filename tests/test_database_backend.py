@@ -84,3 +84,29 @@ def test_the_verification_log_commits_its_rows_asynchronously():
     assert sql[2].startswith("INSERT INTO certificates_verification")
     assert sql[3:] == ["COMMIT"]
     assert Verification.objects.filter(network="10.0.0.0/24").count() == 1
+
+
+def test_prepared_statements_keep_the_options_database_url_sets():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        DATABASE_URL="postgres://u@db.example:5432/exams?sslmode=require",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+    )
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; "
+            "print(sorted(settings.DATABASES['default']['OPTIONS'].items()))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "('sslmode', 'require')" in out
+    assert "('server_side_binding', True)" in out and "('prepare_threshold', 5)" in out

@@ -119,10 +119,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # for a pooler in transaction mode that cannot carry prepared statements.
     _prepare_threshold = int(env("DATABASE_PREPARE_THRESHOLD", "5"))
     if _prepare_threshold > 0:
-        DATABASES["default"]["OPTIONS"] = {
-            "server_side_binding": True,
-            "prepare_threshold": _prepare_threshold,
-        }
+        # Added to what DATABASE_URL's query string set (sslmode and the like), not instead.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=_prepare_threshold
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
