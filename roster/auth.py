@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection, transaction
 
 from . import throttle
 from .identity import IdentityError, normalize_phone, parse_id_number
-from .models import Person, User
+from .models import Person, User, secret_fingerprint
 from .services.audit import audit_record
 
 
@@ -58,7 +58,7 @@ USER_CACHE_SECONDS = 300
 
 
 def user_cache_key(user_id) -> str:
-    return f"roster:user:{user_id}"
+    return f"roster:account:{user_id}"
 
 
 def forget_user(user_id) -> None:
@@ -93,12 +93,40 @@ def _read_user(user_id) -> User | None:
     return User.from_db(connection.alias, names, row) if row is not None else None
 
 
+@functools.cache
+def _cached_names() -> tuple[str, ...]:
+    return tuple(f.attname for f in User._meta.concrete_fields if f.attname != "password")
+
+
+def _cache_entry(user: User) -> tuple:
+    """What the cache keeps of an account: every column but the password hash (a cache is
+    no place for it), and instead the session hash Django checks each request against,
+    made with the secret key and each fallback key, named by their fingerprints."""
+    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    hashes = {secret_fingerprint(s): user._get_session_auth_hash(secret=s) for s in secrets}
+    return tuple(getattr(user, name) for name in _cached_names()), hashes
+
+
+def _from_cache_entry(entry) -> User | None:
+    try:
+        values, hashes = entry
+        shaped = isinstance(hashes, dict) and len(values) == len(_cached_names())
+    except (TypeError, ValueError):
+        shaped = False
+    if not shaped:
+        return None  # an entry of another shape (another release's): read the row again
+    user = User.from_db(connection.alias, _cached_names(), values)
+    user._session_auth_hashes = hashes  # roster.models.User._get_session_auth_hash
+    return user
+
+
 class IdentityBackend(ModelBackend):
     def get_user(self, user_id):
         """The signed-in user, from the cache when it holds them. Django's auth then checks
         the session's password hash against it, so a changed password still signs out."""
         key = user_cache_key(user_id)
-        user = cache.get(key)
+        entry = cache.get(key)
+        user = _from_cache_entry(entry) if entry is not None else None
         if user is None:
             try:
                 user = _read_user(user_id)
@@ -106,7 +134,7 @@ class IdentityBackend(ModelBackend):
                 return None  # a session holding something that is not an account's key
             if user is None:
                 return None
-            cache.set(key, user, USER_CACHE_SECONDS)
+            cache.set(key, _cache_entry(user), USER_CACHE_SECONDS)
         if not self.user_can_authenticate(user):
             return None
         return user

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -270,6 +273,24 @@ class User(AbstractUser):
         if self.person_id:
             return self.person.name
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # An account rebuilt from the cache (roster.auth) comes without its password hash,
+        # which stays out of the cache, and with the session hashes it had under each
+        # secret instead. Under a secret they were not made with, or once a password is
+        # set, the hash is computed as Django does (loading the password if need be).
+        known = self.__dict__.get("_session_auth_hashes")
+        if known and "password" not in self.__dict__:
+            cached = known.get(secret_fingerprint(secret or settings.SECRET_KEY))
+            if cached is not None:
+                return cached
+        return super()._get_session_auth_hash(secret=secret)
+
+
+@functools.lru_cache(maxsize=16)
+def secret_fingerprint(secret: str | bytes) -> str:
+    """Names a secret without revealing it (what a cached session hash was made with)."""
+    return salted_hmac("roster.models.secret_fingerprint", "", secret=secret).hexdigest()[:16]
 
 
 class RoleGrant(models.Model):
