@@ -111,21 +111,6 @@ class PublicKey:
         if not self.kid or not self.kid.isascii():
             raise KeyMaterialError("a key id must be a non-empty ASCII string")
 
-    @cached_property
-    def cose_key(self):
-        """The ``cwt`` COSE key used to verify (built once per object)."""
-        x, y = _coords(self.key)
-        return COSEKey.new(
-            {
-                1: _COSE_KTY_EC2,
-                2: self.kid.encode("ascii"),
-                3: COSE_ALG_ES256,
-                -1: _COSE_CRV_P256,
-                -2: x,
-                -3: y,
-            }
-        )
-
     def is_published(self, now: dt.datetime | None = None) -> bool:
         now = now or dt.datetime.now(dt.UTC)
         return self.not_after is None or now <= self.not_after

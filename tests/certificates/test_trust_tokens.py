@@ -143,6 +143,41 @@ def test_every_single_byte_tamper_is_rejected(ring, token_bytes):
     assert Reason.BAD_SIGNATURE in reasons
 
 
+def test_the_signature_check_agrees_with_cwt_on_every_tamper(key, ring, token_bytes):
+    """The look-up checks ES256 itself (tokens.sign1_payload); cwt, which signs, is a second
+    implementation of RFC 9052 that must reach the same verdict on the same bytes."""
+    from cwt import COSE, COSEKey
+
+    cose, public = COSE.new(), COSEKey.from_jwk(key.public.to_jwk())
+    seen = set()
+    for i in range(len(token_bytes)):
+        tampered = bytearray(token_bytes)
+        tampered[i] ^= 0x01
+        result = verify_cose(bytes(tampered), ring, now=NOW)
+        if result.reason in (Reason.MALFORMED, Reason.UNKNOWN_KEY) and result.claims is None:
+            continue  # refused before any signature was checked
+        try:
+            cose.decode(bytes(tampered), public)
+        except Exception:  # cwt raises several types
+            cwt_accepts = False
+        else:
+            cwt_accepts = True
+        seen.add(result.reason)
+        assert cwt_accepts == (result.reason != Reason.BAD_SIGNATURE), i
+    assert Reason.BAD_SIGNATURE in seen
+    assert cose.decode(token_bytes, public) == cbor2.loads(token_bytes).value[2]
+    assert verify_cose(token_bytes, ring, now=NOW).valid
+
+
+@pytest.mark.parametrize("r, s", [(0, 1), (1, 0), (2**256 - 1, 1), (1, 2**256 - 1)])
+def test_a_signature_out_of_the_curve_range_is_bad(ring, token_bytes, r, s):
+    msg = cbor2.loads(token_bytes)
+    protected, unprotected, payload, _signature = msg.value
+    forged = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+    data = cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, forged]))
+    assert verify_cose(data, ring, now=NOW).reason == Reason.BAD_SIGNATURE
+
+
 def test_every_single_character_tamper_of_the_base32_string_is_rejected(ring, token_bytes):
     token = encode_token(token_bytes)
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
