@@ -6,8 +6,9 @@ per request of the hot paths, beside /healthz (the stack's floor) in the same ru
 Builds a throwaway PostgreSQL database like bench_load.py (dropped at the end), with Redis
 as cache, production settings, and calls Django's WSGI application directly in this
 process: /healthz, exam starts (one per examinee, papers drawn ahead, so `--people` - 1 of
-them, each with the exam pass of its session page), an answer save (through the session,
-then with the exam page's pass as the page sends it), the verify API and the verify page.
+them, each with the exam pass of its session page), the exam page, an answer save (through
+the session, then with the exam page's pass as the page sends it), the verify API, the
+verify page and the submits of the started papers, every question answered.
 Each line gives the median wall time, the median CPU time of the process (what a server's
 cores pay per request, the verification log's writer thread included; the rest is waiting
 on PostgreSQL and Redis), its mean (which spreads the log writer's batches over the
@@ -194,6 +195,39 @@ def main() -> None:
 
             return request
 
+        def answered_papers() -> list[tuple[int, str, str]]:
+            """The started papers but the first, each question answered with the option
+            shown first (some right, some wrong, as a real paper), for the submits."""
+            from question_banks.models import AttemptItem
+
+            keys = {f"tab-{n}": key for n, (key, _) in enumerate(world.examinees, start=1)}
+            papers = list(
+                Attempt.objects.filter(status="in_progress")
+                .exclude(client_id="tab-1")
+                .values_list("pk", "client_id")
+            )
+            items = list(
+                AttemptItem.objects.filter(attempt__in=[pk for pk, _ in papers]).select_related(
+                    "version__question"
+                )
+            )
+            for item in items:
+                order = item.option_order
+                if item.version.question.qtype == "case":
+                    item.answer = {str(i): sub[:1] for i, sub in enumerate(order)}
+                else:
+                    item.answer = order[:1]
+            AttemptItem.objects.bulk_update(items, ["answer"], batch_size=500)
+            return [(pk, client, keys[client]) for pk, client in papers]
+
+        papers = iter([])
+
+        def submit() -> None:
+            pk, client, other_key = next(papers)
+            body = json.dumps({"client": client}).encode()
+            url = f"/api/attempts/{pk}/submit"
+            ok(wsgi_call(application, "POST", url, body, other_key, "application/json")[0])
+
         starts = len(world.examinees) - 11
         if args.profile:
             starts = starts * 3 // 5
@@ -205,6 +239,13 @@ def main() -> None:
             ),
             # Each start takes an examinee of its own; the profile takes some of them too.
             measure("exam start (drawn ahead)", next_start, starts, warm=10),
+            measure(
+                "exam page",
+                lambda: ok(
+                    wsgi_call(application, "GET", f"/exams/attempt/{attempt}/", cookie=key)[0]
+                ),
+                args.requests,
+            ),
             measure("answer save, session", save, args.requests),
             measure(
                 "answer save, exam pass",
@@ -214,6 +255,12 @@ def main() -> None:
             measure("verify API", verify("/api/verify/"), args.requests),
             measure("verify page", verify("/verify/"), args.requests),
         ]
+        answered = answered_papers()
+        papers = iter(answered)
+        submits = len(answered) - 5
+        if args.profile:
+            submits = submits * 3 // 5
+        lines.append(measure("submit (answered paper)", submit, submits, warm=5))
         print()
         print("In-process WSGI calls, production settings, PostgreSQL and Redis on this machine:")
         for line in lines:

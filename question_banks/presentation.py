@@ -9,7 +9,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from question_banks.models import AttemptItem
+from question_banks.models import AttemptItem, QuestionType
 from question_banks.richtext import clean_html
 
 LETTERS = "ABCDEFGH"
@@ -83,8 +83,45 @@ def letters_of(parts: list[Part], keys) -> str:
 
 # The exam page lists every question of the paper at once (the page works offline), and a
 # thousand examinees open it in the minute after 9:00. Through the template engine its
-# hundred cards cost about 60 ms of a core each; written here, with the texts cleaned once
-# per process (richtext.clean_html), a few. The markup is exactly what exam.js reads.
+# hundred cards cost about 60 ms of a core each; written here from the item's own columns
+# and each version's text, cleaned once per process (selectors.exam_texts), a few. The
+# markup is exactly what exam.js reads.
+
+
+@dataclass(frozen=True)
+class TextPart:
+    """The question of one fieldset: an ordinary question's, or one sub-question's."""
+
+    qtype: str
+    stem: str  # cleaned HTML; empty for an ordinary question (its stem heads the card)
+    options: dict[str, str]  # option key -> cleaned HTML of its text
+
+
+@dataclass(frozen=True)
+class ExamText:
+    """What the exam page shows of a question version: never its key or its explanation."""
+
+    qtype: str
+    stem: str  # cleaned HTML
+    parts: tuple[TextPart, ...]
+
+
+def _option_texts(options) -> dict[str, str]:
+    return {o["key"]: clean_html(o.get("text", "")) for o in options or ()}
+
+
+def exam_text(qtype: str, stem: str, options, sub_questions) -> ExamText:
+    """A version's exam-page text from its columns, the HTML cleaned."""
+    if qtype != "case":
+        parts = (TextPart(qtype, "", _option_texts(options)),)
+    else:
+        parts = tuple(
+            TextPart(sub["qtype"], clean_html(sub.get("stem", "")), _option_texts(sub["options"]))
+            for sub in sub_questions or ()
+        )
+    return ExamText(qtype, clean_html(stem), parts)
+
+
 _CARD = (
     '<article class="card question" id="q{position}" data-position="{position}" '
     'data-qtype="{qtype}" data-seq="{seq}" data-flagged="{flagged}">\n'
@@ -114,29 +151,51 @@ _CHOICE = (
 _CELL = '<button type="button" class="cell{answered}{flagged}" data-goto="{n}">{n}</button>'
 
 
-def _part_html(number: int, part: Part, options_label: str) -> str:
+def _part_html(name: str, number: int, part: TextPart, order, chosen, options_label: str) -> str:
+    """One fieldset: the options in this examinee's order, lettered in that order."""
     kind = "checkbox" if part.qtype == "multiple" else "radio"
-    name = escape(part.name)
+    chosen = set(chosen or ())
     choices = "".join(
         _CHOICE.format(
             kind=kind,
             name=name,
-            key=escape(choice.key),
-            checked=" checked" if choice.checked else "",
-            letter=choice.letter,
-            text=clean_html(choice.text),
+            key=escape(key),
+            checked=" checked" if key in chosen else "",
+            letter=LETTERS[i],
+            text=part.options[key],
         )
-        for choice in part.choices
+        for i, key in enumerate(order or ())
+        if key in part.options
     )
     if part.stem:
-        legend, hidden, sub = f"{number}. {clean_html(part.stem)}", "", " sub"
+        legend, hidden, sub = f"{number}. {part.stem}", "", " sub"
     else:
         legend, hidden, sub = options_label, ' class="sr-only"', ""
     return _PART.format(sub=sub, hidden=hidden, legend=legend, choices=choices)
 
 
-def exam_cards(items: list[AttemptItem]) -> SafeString:
-    """The question cards of the exam page, in order (each item with its .parts)."""
+def _parts_html(item, text: ExamText, options_label: str) -> str:
+    if text.qtype != "case":
+        name = f"q{item.position}"
+        return _part_html(name, 1, text.parts[0], item.option_order, item.answer, options_label)
+    answers = item.answer if isinstance(item.answer, dict) else {}
+    orders = item.option_order or []
+    return "\n    ".join(
+        _part_html(
+            f"q{item.position}_{i}",
+            i + 1,
+            part,
+            orders[i] if i < len(orders) else (),
+            answers.get(str(i)),
+            options_label,
+        )
+        for i, part in enumerate(text.parts)
+    )
+
+
+def exam_cards(items, texts: dict[int, ExamText]) -> SafeString:
+    """The question cards of the exam page, in order. ``items`` are the rows of
+    selectors.attempt_items_for_exam_page, ``texts`` their versions' (selectors.exam_texts)."""
     labels = {
         "previous": escape(_("Previous")),
         "flag": escape(_("Flag for review")),
@@ -147,9 +206,10 @@ def exam_cards(items: list[AttemptItem]) -> SafeString:
     points_labels: dict[object, str] = {}
     cards = []
     for item in items:
-        qtype = item.version.question.qtype
+        text = texts[item.version_id]
+        qtype = text.qtype
         if qtype not in qtype_labels:
-            qtype_labels[qtype] = escape(item.version.question.get_qtype_display())
+            qtype_labels[qtype] = escape(str(dict(QuestionType.choices).get(qtype, qtype)))
         if item.points not in points_labels:
             points = floatformat(item.points, "-2")
             points_labels[item.points] = escape(_("%(p)s pts") % {"p": points})
@@ -162,10 +222,8 @@ def exam_cards(items: list[AttemptItem]) -> SafeString:
                 total=len(items),
                 qtype_label=qtype_labels[qtype],
                 points=points_labels[item.points],
-                stem=clean_html(item.version.stem),
-                parts="\n    ".join(
-                    _part_html(n, part, options_label) for n, part in enumerate(item.parts, 1)
-                ),
+                stem=text.stem,
+                parts=_parts_html(item, text, options_label),
                 pressed="true" if item.flagged else "false",
                 **labels,
             )
@@ -173,7 +231,7 @@ def exam_cards(items: list[AttemptItem]) -> SafeString:
     return mark_safe("\n  ".join(cards))  # every value above is escaped or cleaned
 
 
-def exam_sheet(items: list[AttemptItem]) -> SafeString:
+def exam_sheet(items) -> SafeString:
     """The answer sheet's cells: one button per question, marked answered and flagged."""
     return mark_safe(
         "".join(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from django.db.models import Prefetch, QuerySet
 
-from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession
+from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession, QuestionVersion
+from question_banks.presentation import ExamText, exam_text
 from roster.models import User
 
 
@@ -12,7 +16,9 @@ def attempt_get_own(*, user: User, pk: int) -> Attempt:
     """The signed-in examinee's own attempt; DoesNotExist for anyone else's (no oracle)."""
     if not user.is_authenticated or not user.person_id:
         raise Attempt.DoesNotExist
-    return Attempt.objects.select_related("session", "rule").get(pk=pk, person_id=user.person_id)
+    return Attempt.objects.select_related("session", "rule", "person").get(
+        pk=pk, person_id=user.person_id
+    )
 
 
 def attempt_get_own_for_saving(*, user: User, pk: int) -> Attempt:
@@ -31,22 +37,64 @@ def attempt_items_for_display(attempt: Attempt) -> QuerySet[AttemptItem]:
     return attempt.items.select_related("version__question").order_by("position")
 
 
-def attempt_items_for_exam_page(attempt: Attempt) -> QuerySet[AttemptItem]:
-    """The items with only what the exam page shows (never the key's explanation): a
-    thousand examinees open the page at 9:00, a hundred items each."""
-    return attempt_items_for_display(attempt).only(
-        "attempt",
-        "position",
-        "points",
-        "option_order",
-        "answer",
-        "answer_seq",
-        "flagged",
-        "version__stem",
-        "version__options",
-        "version__sub_questions",
-        "version__question__qtype",
+def attempt_items_for_exam_page(attempt: Attempt) -> list:
+    """The items' own columns the exam page shows, in order, as rows (no model objects:
+    a thousand examinees open the page at 9:00, a hundred items each). Their versions'
+    texts come from :func:`exam_texts`."""
+    return list(
+        AttemptItem.objects.filter(attempt=attempt)
+        .order_by("position")
+        .values_list(
+            "position",
+            "points",
+            "option_order",
+            "answer",
+            "answer_seq",
+            "flagged",
+            "version_id",
+            named=True,
+        )
     )
+
+
+# A version's text never changes (editing a question adds a version), and a paper is drawn
+# from a bank of a few thousand, so each process keeps the cleaned texts it has shown,
+# the least recently shown going first when there are more than this.
+EXAM_TEXTS_KEPT = 8192
+_exam_texts: OrderedDict[int, ExamText] = OrderedDict()
+_exam_texts_lock = threading.Lock()
+
+
+def forget_exam_texts() -> None:
+    """Empty this process's copy (tests: a rolled-back SQLite transaction hands out a
+    version id again; PostgreSQL's sequences never do)."""
+    with _exam_texts_lock:
+        _exam_texts.clear()
+
+
+def exam_texts(version_ids) -> dict[int, ExamText]:
+    """The exam-page texts of these question versions (never their keys or explanations)."""
+    found: dict[int, ExamText] = {}
+    missing = []
+    with _exam_texts_lock:
+        for pk in version_ids:
+            text = _exam_texts.get(pk)
+            if text is None:
+                missing.append(pk)
+            else:
+                _exam_texts.move_to_end(pk)
+                found[pk] = text
+    if not missing:
+        return found
+    rows = QuestionVersion.objects.filter(pk__in=missing).values_list(
+        "pk", "question__qtype", "stem", "options", "sub_questions"
+    )
+    read = {pk: exam_text(qtype, stem, options, subs) for pk, qtype, stem, options, subs in rows}
+    with _exam_texts_lock:
+        _exam_texts.update((pk, read[pk]) for pk in missing if pk in read)  # in the order asked
+        while len(_exam_texts) > EXAM_TEXTS_KEPT:
+            _exam_texts.popitem(last=False)
+    return found | read
 
 
 def sessions_for_person(*, user: User) -> QuerySet[Candidate]:

@@ -49,15 +49,18 @@ def _empty_cache():
 
     from certificates.services.keys import forget_ring
     from config import rate_limit
+    from question_banks.selectors import forget_exam_texts
     from question_banks.services.paper_slots import forget_memory
 
     cache.clear()
     forget_memory()
+    forget_exam_texts()
     forget_ring()
     rate_limit.forget()
     yield
     cache.clear()
     forget_memory()
+    forget_exam_texts()
     forget_ring()
     rate_limit.forget()
 

@@ -16,6 +16,7 @@ from question_banks.selectors import (
     attempt_get_own,
     attempt_items_for_display,
     attempt_items_for_exam_page,
+    exam_texts,
     session_get_for_candidate,
     sessions_for_person,
 )
@@ -115,9 +116,8 @@ def attempt_page(request, pk: int):
         return redirect("exams:result", pk=attempt.pk)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise Http404(_("This paper has not been started."))
-    items = list(attempt_items_for_exam_page(attempt))
-    for item in items:
-        item.parts = item_parts(item)
+    items = attempt_items_for_exam_page(attempt)
+    texts = exam_texts({item.version_id for item in items})
     exam_pass = issue_pass(
         scope=attempt_scope(attempt.pk),
         person_id=attempt.person_id,
@@ -128,7 +128,7 @@ def attempt_page(request, pk: int):
         "exams/attempt.html",
         {
             "attempt": attempt,
-            "cards": exam_cards(items),
+            "cards": exam_cards(items, texts),
             "sheet": exam_sheet(items),
             "server_now": timezone.now(),
             "pass": exam_pass,

@@ -1,19 +1,22 @@
 """The exam page's question cards, written in presentation.exam_cards: the markup exam.js
 reads, every value escaped, question HTML cleaned, and the examinee's answers ticked."""
 
+from collections import namedtuple
 from decimal import Decimal
 
 from django.utils import translation
 
-from question_banks.models import AttemptItem, Question, QuestionVersion
-from question_banks.presentation import exam_cards, exam_sheet, item_parts
+from question_banks.presentation import exam_cards, exam_sheet, exam_text
 
+# The shape of selectors.attempt_items_for_exam_page's rows.
+Item = namedtuple("Item", "position points option_order answer answer_seq flagged version_id")
 
-def case_item() -> AttemptItem:
-    version = QuestionVersion(
-        question=Question(qtype="case"),
-        stem='<p onclick="steal()">案例<script>bad()</script> & "q"</p>',
-        sub_questions=[
+TEXTS = {
+    1: exam_text(
+        "case",
+        '<p onclick="steal()">案例<script>bad()</script> & "q"</p>',
+        [],
+        [
             {
                 "qtype": "single",
                 "stem": "子<b>题</b>一<img src=x onerror=alert(1)>",
@@ -25,36 +28,38 @@ def case_item() -> AttemptItem:
                 "options": [{"key": "x", "text": "X"}, {"key": "y", "text": "Y & z"}],
             },
         ],
-    )
-    item = AttemptItem(
+    ),
+    2: exam_text("single", "普通", [{"key": "A", "text": "一"}, {"key": "B", "text": "二"}], []),
+}
+
+
+def case_item() -> Item:
+    return Item(
         position=7,
-        version=version,
+        points=Decimal("2.50"),
         option_order=[["b<2", 'a"1'], ["y", "x"]],
         answer={"0": ['a"1'], "1": ["x", "y"]},
         answer_seq=4,
         flagged=True,
-        points=Decimal("2.50"),
+        version_id=1,
     )
-    item.parts = item_parts(item)
-    return item
 
 
-def single_item() -> AttemptItem:
-    version = QuestionVersion(
-        question=Question(qtype="single"),
-        stem="普通",
-        options=[{"key": "A", "text": "一"}, {"key": "B", "text": "二"}],
+def single_item() -> Item:
+    return Item(
+        position=8,
+        points=Decimal("1"),
+        option_order=["B", "A"],
+        answer=None,
+        answer_seq=0,
+        flagged=False,
+        version_id=2,
     )
-    item = AttemptItem(
-        position=8, version=version, option_order=["B", "A"], answer=None, points=Decimal("1")
-    )
-    item.parts = item_parts(item)
-    return item
 
 
 def test_a_case_question_has_a_fieldset_per_part_with_its_answers_ticked():
     with translation.override("zh-hans"):
-        html = str(exam_cards([case_item(), single_item()]))
+        html = str(exam_cards([case_item(), single_item()], TEXTS))
     assert (
         '<article class="card question" id="q7" data-position="7" data-qtype="case" '
         'data-seq="4" data-flagged="1">'
@@ -73,7 +78,7 @@ def test_a_case_question_has_a_fieldset_per_part_with_its_answers_ticked():
 
 
 def test_question_html_is_cleaned_and_values_escaped():
-    html = str(exam_cards([case_item()]))
+    html = str(exam_cards([case_item()], TEXTS))
     assert "<script" not in html and "steal()" not in html and "onerror" not in html
     assert '<div class="stem"><p>案例 &amp; "q"</p></div>' in html
     assert "Y &amp; z" in html
@@ -81,7 +86,7 @@ def test_question_html_is_cleaned_and_values_escaped():
 
 def test_the_cards_speak_the_page_language():
     with translation.override("en"):
-        html = str(exam_cards([case_item()]))
+        html = str(exam_cards([case_item()], TEXTS))
     assert "Case analysis · 2.50 pts" in html and ">Flag for review<" in html
 
 

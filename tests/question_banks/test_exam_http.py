@@ -40,6 +40,51 @@ def test_exam_page_shows_every_question_with_options_in_the_drawn_order(examinee
     assert positions == sorted(positions)
 
 
+def test_the_exam_page_reads_each_question_text_once_per_process(examinee, session):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from question_banks import selectors
+
+    attempt = start(examinee, session)
+    url = f"/exams/attempt/{attempt.pk}/"
+    first = examinee.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = examinee.get(url).content.decode()
+    assert not [q for q in queries if "question_banks_questionversion" in q["sql"]]
+
+    def cards(html):
+        return html[html.index('<nav class="sheet"') : html.index("<dialog")]
+
+    assert cards(again) == cards(first) and first.count('<article class="card question"') == 25
+    # Bounded: the least recently shown texts go first.
+    selectors.EXAM_TEXTS_KEPT, kept = 5, selectors.EXAM_TEXTS_KEPT
+    try:
+        selectors.forget_exam_texts()
+        versions = list(attempt.items.order_by("position").values_list("version_id", flat=True))
+        selectors.exam_texts(versions)
+        assert list(selectors._exam_texts) == versions[-5:]
+    finally:
+        selectors.EXAM_TEXTS_KEPT = kept
+
+
+def test_the_exam_page_shows_the_examinees_name_and_no_navigation(examinee, session, world):
+    attempt = start(examinee, session)
+    html = examinee.get(f"/exams/attempt/{attempt.pk}/").content.decode()
+    assert f'<span class="who">{world.trainee.person.name}</span>' in html
+    assert 'class="nav"' not in html
+    assert 'class="nav"' in examinee.get("/exams/").content.decode()
+
+
+def test_the_exam_page_never_shows_the_key_or_the_explanation(examinee, session):
+    attempt = start(examinee, session)
+    item = attempt.items.select_related("version").get(position=1)
+    item.version.explanation = "解析：答案是甲"
+    item.version.save()
+    html = examinee.get(f"/exams/attempt/{attempt.pk}/").content.decode()
+    assert "解析：答案是甲" not in html and "correct" not in html
+
+
 def test_answers_saved_through_the_api_are_on_the_paper(examinee, session):
     attempt = start(examinee, session)
     response = post_json(
