@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +29,10 @@ from question_banks.models import (
     ExamSession,
     PaperRule,
     QuestionVersion,
-    WrongAnswer,
 )
 from question_banks.services.paper_slots import paper_slots, paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
+from question_banks.services.wrong_book import wrong_book_record
 from question_banks.signals import attempt_passed
 from roster.models import Person
 
@@ -475,25 +475,51 @@ def pass_mark(attempt: Attempt) -> Decimal:
     return attempt.rule.pass_mark
 
 
+@dataclass
+class _Graded:
+    """An item as grading reads it (rows, not models: a thousand papers of a hundred
+    questions are submitted at the end of an exam day)."""
+
+    pk: int
+    section: int
+    points: Decimal
+    answer: object
+    question_id: int
+    score: Decimal = Decimal(0)
+
+
 def attempt_grade(attempt: Attempt) -> None:
     """Score every item from its pinned version; section totals, total and pass/fail."""
-    items = list(attempt.items.select_related("version__question"))
+    rows = attempt.items.values_list(
+        "pk",
+        "section",
+        "points",
+        "answer",
+        "version__question_id",
+        "version__question__qtype",
+        "version__options",
+        "version__sub_questions",
+    )
+    items = []
     sections: dict[int, dict] = {}
-    for item in items:
+    policy = attempt.rule.partial_credit
+    for pk, section, points, answer, question_id, qtype, options, sub_questions in rows:
+        item = _Graded(pk, section, points, answer, question_id)
         item.score = score_item(
-            qtype=item.version.question.qtype,
-            options=item.version.options,
-            sub_questions=item.version.sub_questions,
-            answer=item.answer,
-            points=item.points,
-            policy=attempt.rule.partial_credit,
+            qtype=qtype,
+            options=options,
+            sub_questions=sub_questions,
+            answer=answer,
+            points=points,
+            policy=policy,
         )
+        items.append(item)
         part = sections.setdefault(
-            item.section, {"section": item.section, "score": Decimal(0), "points": Decimal(0)}
+            section, {"section": section, "score": Decimal(0), "points": Decimal(0)}
         )
         part["score"] += item.score
-        part["points"] += item.points
-    AttemptItem.objects.bulk_update(items, ["score"])
+        part["points"] += points
+    _save_scores(items)
     attempt.score = sum((i.score for i in items), Decimal(0))
     attempt.passed = attempt.score >= pass_mark(attempt)
     titles = [s.title or s.get_qtype_display() for s in attempt.rule.sections.order_by("position")]
@@ -509,19 +535,21 @@ def attempt_grade(attempt: Attempt) -> None:
     _update_wrong_book(attempt, items)
 
 
-def _update_wrong_book(attempt: Attempt, items: list[AttemptItem]) -> None:
+def _save_scores(items: list[_Graded]) -> None:
+    """One UPDATE per distinct score (a paper has a handful: nothing, full and partial
+    marks per section) rather than one CASE over a hundred rows, which Django takes longer
+    to build than PostgreSQL to run."""
+    by_score: dict[Decimal, list[int]] = {}
     for item in items:
-        question_id = item.version.question_id
-        if item.score == item.points:
-            WrongAnswer.objects.filter(
-                person_id=attempt.person_id, question_id=question_id
-            ).delete()
-        elif item.answer is not None:
-            updated = WrongAnswer.objects.filter(
-                person_id=attempt.person_id, question_id=question_id
-            ).update(times_wrong=F("times_wrong") + 1, last_wrong_at=timezone.now())
-            if not updated:
-                WrongAnswer.objects.create(person_id=attempt.person_id, question_id=question_id)
+        by_score.setdefault(item.score, []).append(item.pk)
+    for score, pks in by_score.items():
+        AttemptItem.objects.filter(pk__in=pks).update(score=score)
+
+
+def _update_wrong_book(attempt: Attempt, items: list[_Graded]) -> None:
+    right = {i.question_id for i in items if i.score == i.points}
+    wrong = {i.question_id for i in items if i.score != i.points and i.answer is not None}
+    wrong_book_record(person_id=attempt.person_id, right=right, wrong=wrong)
 
 
 def _finish(attempt: Attempt, status: str, finished_at: dt.datetime) -> Attempt:

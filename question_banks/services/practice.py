@@ -10,8 +10,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from question_banks.grading import correct_keys
 from question_banks.models import (
@@ -23,6 +22,7 @@ from question_banks.models import (
     WrongAnswer,
 )
 from question_banks.services.attempts import ExamError, validate_answer
+from question_banks.services.wrong_book import wrong_book_record
 from roster.models import Person
 
 MODES = ("sequential", "random", "category", "wrong", "favourites")
@@ -123,14 +123,11 @@ def practice_answer(*, person: Person, question: Question, answer) -> Feedback:
         PracticeAnswer.objects.create(
             person=person, question=question, version=version, answer=clean, correct=correct
         )
-        if correct:
-            WrongAnswer.objects.filter(person=person, question=question).delete()
-        else:
-            updated = WrongAnswer.objects.filter(person=person, question=question).update(
-                times_wrong=F("times_wrong") + 1, last_wrong_at=timezone.now()
-            )
-            if not updated:
-                WrongAnswer.objects.create(person=person, question=question)
+        wrong_book_record(
+            person_id=person.pk,
+            right=[question.pk] if correct else [],
+            wrong=[] if correct else [question.pk],
+        )
     return Feedback(correct, right, version.explanation)
 
 

@@ -246,3 +246,57 @@ def test_rule_check_names_the_short_section(rule):
     with pytest.raises(Exception) as refused:
         paper_rule_validate(rule=rule)
     assert "2" in str(refused.value) and "4" in str(refused.value)
+
+
+def test_a_submitted_paper_updates_the_wrong_book(session, world, now):
+    """Wrong answers enter the book (or count once more), right ones leave it, unanswered
+    questions are not put in it."""
+    from question_banks.models import WrongAnswer
+
+    expected: dict[int, int] = {}
+
+    def sit(answer_of, client):
+        attempt = start(session, world, now, client=client)
+        items = list(attempt.items.select_related("version__question").order_by("position"))
+        answers = []
+        for item in items:
+            answer = answer_of(item)
+            question = item.version.question_id
+            if answer is None:
+                continue
+            answers.append({"position": item.position, "answer": answer, "seq": 1})
+            if answer == right_answer(item):
+                expected.pop(question, None)
+            else:
+                expected[question] = expected.get(question, 0) + 1
+        answers_save(attempt=attempt, client_id=client, now=now, answers=answers)
+        attempt_submit(attempt=attempt, client_id=client, now=now + dt.timedelta(minutes=5))
+
+    def wrong_answer(item):
+        if item.version.question.qtype == "case":
+            return None  # keep the bookkeeping simple: case questions are left unanswered
+        keys = [o["key"] for o in item.version.options]
+        return [next(k for k in keys if [k] != right_answer(item))]
+
+    def first_paper(item):
+        if item.position <= 5:
+            return wrong_answer(item)
+        if item.position <= 10 and item.version.question.qtype != "case":
+            return right_answer(item)
+        return None
+
+    def book():
+        return dict(
+            WrongAnswer.objects.filter(person=world.person_a).values_list(
+                "question_id", "times_wrong"
+            )
+        )
+
+    session.attempts_allowed = 3
+    session.save()
+    sit(first_paper, "tab-1")
+    assert book() == expected and len(expected) >= 4
+    sit(wrong_answer, "tab-2")  # some questions again: they count twice
+    assert book() == expected and 2 in expected.values()
+    sit(lambda i: None if i.version.question.qtype == "case" else right_answer(i), "tab-3")
+    assert book() == expected

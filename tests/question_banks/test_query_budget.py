@@ -86,3 +86,33 @@ def test_a_save_that_is_refused_still_says_why(examinee, session):
     assert bad.status_code == 422 and bad.json()["code"] == "bad_option"
     item = attempt.items.get(position=1)
     assert (item.answer, item.answer_seq) == (["A"], 5)
+
+
+def test_the_exam_page_and_a_submit_stay_within_their_queries(examinee, session):
+    """A thousand examinees open the exam page at 9:00 and submit at 11:00: the page reads
+    the attempt and its items (the question texts once per process), and a submit's
+    grading takes a few statements for the whole paper, not some per question."""
+    examinee.post(f"/exams/session/{session.code}/", data={"client": "tab"})
+    attempt = Attempt.objects.get(session=session)
+    page = f"/exams/attempt/{attempt.pk}/"
+    first, again = queries(examinee, "get", page), queries(examinee, "get", page)
+    assert len(first) == 3 and len(again) == 2, again  # the attempt, its items, the texts once
+    answers = [
+        {"position": item.position, "answer": [item.option_order[0]], "seq": 1}
+        for item in attempt.items.exclude(version__question__qtype="case")
+    ]
+    queries(
+        examinee,
+        "post",
+        f"/api/attempts/{attempt.pk}/answers",
+        data=json.dumps({"client": "tab", "answers": answers}),
+        content_type="application/json",
+    )
+    submit = queries(
+        examinee,
+        "post",
+        f"/api/attempts/{attempt.pk}/submit",
+        data=json.dumps({"client": "tab"}),
+        content_type="application/json",
+    )
+    assert len(answers) >= 20 and len(submit) <= 16, "\n".join(submit)
