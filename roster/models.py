@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from roster.audit_actions import AUDIT_ACTIONS
 
 from .choices import (
     DepartmentKind,
@@ -345,7 +349,9 @@ class AuditLog(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    action = models.CharField(_("action"), max_length=50, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=50, db_index=True, choices=list(AUDIT_ACTIONS.items())
+    )
     target_type = models.CharField(_("object type"), max_length=50, blank=True)
     target_id = models.CharField(_("object key"), max_length=64, blank=True)
     summary = models.CharField(pgettext_lazy("audit log", "summary"), max_length=300, blank=True)
@@ -361,4 +367,12 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         when = f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}" if self.created_at else ""
-        return f"{when} {self.actor or '—'} {self.action} {self.summary}".strip()
+        return f"{when} {self.actor or '—'} {self.get_action_display()} {self.summary}".strip()
+
+    @admin.display(description=_("object type"), ordering="target_type")
+    def target_type_label(self) -> str:
+        """The target's kind in the reader's language (the row keeps the model's label)."""
+        try:
+            return str(apps.get_model(self.target_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.target_type

@@ -220,19 +220,18 @@ class AuditLogViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = []  # Wagtail wants a form; ReadOnlyPolicy lets nobody open it
-    list_display = ["created_at", "actor", "action", "target_type", "target_id", "summary", "ip"]
-    list_filter = ["action", "created_at"]
-    search_fields = ["action", "summary", "target_id", "actor__username"]
-    inspect_view_fields = [
+    list_display = [
         "created_at",
         "actor",
         "action",
-        "target_type",
+        "target_type_label",
         "target_id",
         "summary",
-        "data",
         "ip",
     ]
+    list_filter = ["action", "created_at"]
+    search_fields = ["action", "summary", "target_id", "actor__username"]
+    inspect_view_fields = [*list_display[:-1], "data", "ip"]  # the row, with its details
 
 
 @hooks.register("register_admin_viewset")

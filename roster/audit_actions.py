@@ -1,0 +1,79 @@
+"""What each audit action means, in the reader's language. The rows keep the codes (stable
+across releases and languages, and what the filters and exports match on); the audit log's
+pages show these labels. Every code the project records is here
+(tests/roster/test_audit_actions.py walks the sources to make sure)."""
+
+from django.utils.translation import pgettext_lazy
+
+AUDIT_ACTIONS = {
+    # Accounts
+    "login": pgettext_lazy("audit action", "Signed in"),
+    "logout": pgettext_lazy("audit action", "Signed out"),
+    "login.failed": pgettext_lazy("audit action", "Sign-in failed"),
+    "login.locked": pgettext_lazy("audit action", "Sign-in locked after failed attempts"),
+    "password.change": pgettext_lazy("audit action", "Password changed"),
+    "account.create": pgettext_lazy("audit action", "Account created"),
+    "role.grant": pgettext_lazy("audit action", "Role granted"),
+    "role.change": pgettext_lazy("audit action", "Role changed"),
+    "role.revoke": pgettext_lazy("audit action", "Role revoked"),
+    # Roster
+    "person.create": pgettext_lazy("audit action", "Person added"),
+    "person.update": pgettext_lazy("audit action", "Person's details changed"),
+    "person.view": pgettext_lazy("audit action", "Person's file viewed"),
+    "person.edit_view": pgettext_lazy("audit action", "Person's edit form opened"),
+    "person.reveal_id": pgettext_lazy("audit action", "Full ID number shown"),
+    "employment.status": pgettext_lazy("audit action", "Employment status changed"),
+    "roster.list": pgettext_lazy("audit action", "Roster listed"),
+    "roster.import": pgettext_lazy("audit action", "Roster imported"),
+    "roster.export": pgettext_lazy("audit action", "Roster exported"),
+    "api.people.list": pgettext_lazy("audit action", "People listed through the API"),
+    # Training
+    "courses.plan_create": pgettext_lazy("audit action", "Training plan created"),
+    "courses.plan_assign": pgettext_lazy("audit action", "Training plan assigned"),
+    "courses.plan_view": pgettext_lazy("audit action", "Training plan viewed"),
+    "courses.plan_overdue": pgettext_lazy("audit action", "Overdue training listed"),
+    "courses.records_view": pgettext_lazy("audit action", "Training records viewed"),
+    "courses.training_file_view": pgettext_lazy("audit action", "Training file viewed"),
+    "courses.training_file_pdf": pgettext_lazy("audit action", "Training file downloaded as PDF"),
+    "courses.training_file_xlsx": pgettext_lazy(
+        "audit action", "Training file downloaded as Excel"
+    ),
+    "courses.training_records_export": pgettext_lazy("audit action", "Training records exported"),
+    "courses.classroom_record": pgettext_lazy("audit action", "Classroom training recorded"),
+    "courses.classroom_update": pgettext_lazy("audit action", "Classroom training changed"),
+    "courses.classroom_view": pgettext_lazy("audit action", "Classroom training viewed"),
+    "courses.safety_education": pgettext_lazy(
+        "audit action", "Three-level safety education recorded"
+    ),
+    "courses.violation": pgettext_lazy("audit action", "Violation retraining recorded"),
+    "courses.violation_return": pgettext_lazy(
+        "audit action", "Back at work after violation retraining"
+    ),
+    # Questions and exams
+    "questions.import": pgettext_lazy("audit action", "Questions imported"),
+    "question.edit": pgettext_lazy("audit action", "Question edited"),
+    "question.fix_key": pgettext_lazy("audit action", "Answer key corrected and papers regraded"),
+    "exam.session_publish": pgettext_lazy("audit action", "Exam session published"),
+    "exam.candidates_add": pgettext_lazy("audit action", "Candidates added to an exam session"),
+    "exam.candidate_grant": pgettext_lazy("audit action", "Extra time or attempts granted"),
+    "exam.results_view": pgettext_lazy("audit action", "Exam results viewed"),
+    "exam.results_export": pgettext_lazy("audit action", "Exam results exported"),
+    # Certificates
+    "certificate.view": pgettext_lazy("audit action", "Certificate viewed"),
+    "certificate.manage_view": pgettext_lazy(
+        "audit action", "Certificate's management page opened"
+    ),
+    "certificate.lookup": pgettext_lazy("audit action", "Certificates looked up by number"),
+    "certificate.pdf": pgettext_lazy("audit action", "Certificate PDF downloaded"),
+    "certificate.pdf_batch": pgettext_lazy("audit action", "Certificate PDFs made in a batch"),
+    "certificate.pdf_batch_download": pgettext_lazy(
+        "audit action", "Batch of certificate PDFs downloaded"
+    ),
+    "certificates.holders": pgettext_lazy("audit action", "Certificate holders listed"),
+    "certificates.import": pgettext_lazy("audit action", "Certificates imported"),
+    "certificates.export": pgettext_lazy("audit action", "Certificates exported"),
+    "signing_key.create": pgettext_lazy("audit action", "New certificate signing key"),
+    # Reports
+    "reports.people": pgettext_lazy("audit action", "People behind a report figure listed"),
+    "reports.export": pgettext_lazy("audit action", "Report exported"),
+}
