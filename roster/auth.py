@@ -21,11 +21,12 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext_lazy as _
 
 from . import throttle
 from .identity import IdentityError, normalize_phone, parse_id_number
 from .models import Person, User, secret_fingerprint
-from .services.audit import audit_record
+from .services.audit import audit_record, audit_text
 
 
 def initial_password(person: Person) -> str:
@@ -204,7 +205,7 @@ class IdentityBackend(ModelBackend):
                     actor=None,
                     action="account.create",
                     target=user,
-                    summary="first sign-in with the initial password",
+                    summary=audit_text(_("First sign-in with the initial password")),
                     person=person.pk,
                 )
         except IntegrityError:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from config.cache import count_in_window
 
@@ -93,7 +94,7 @@ def register_failure(
     login_hint: str = "",
 ) -> Lockout | None:
     """Count one failed sign-in; lock the account or the address when it reaches its limit."""
-    from roster.services.audit import audit_record
+    from roster.services.audit import audit_record, audit_text
 
     audit_record(
         actor=None,
@@ -116,7 +117,12 @@ def register_failure(
                 actor=None,
                 action="login.locked",
                 target=target if scope == ACCOUNT else None,
-                summary=f"{scope}: {failures} failed sign-ins",
+                summary=audit_text(
+                    _("%(n)s failed sign-ins for this account")
+                    if scope == ACCOUNT
+                    else _("%(n)s failed sign-ins from this address"),
+                    n=failures,
+                ),
                 request=request,
                 scope=scope,
                 failures=failures,

@@ -22,8 +22,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
+from .choices import Role
 from .models import AuditLog, Department, Enterprise, Industry, Region, RoleGrant, User
-from .services.audit import audit_record
+from .services.audit import audit_record, audit_text
 from .services.roles import role_grant_sync_groups
 
 
@@ -128,7 +129,7 @@ def _audit_grant(actor, action: str, grant: RoleGrant, request=None) -> None:
         actor=actor,
         action=action,
         target=grant,
-        summary=f"{grant.role} for account {grant.user_id}",
+        summary=audit_text(_("%(role)s: %(user)s"), role=Role(grant.role).label, user=grant.user),
         request=request,
         user=grant.user_id,
         role=grant.role,

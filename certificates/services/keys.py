@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from certificates.models import SigningKeyRecord
 from certificates.trust.keys import (
@@ -25,7 +26,7 @@ from certificates.trust.keys import (
     private_key_from_pem,
     private_key_to_pem,
 )
-from roster.services.audit import audit_record
+from roster.services.audit import audit_record, audit_text
 
 
 def _signing_key(record: SigningKeyRecord) -> SigningKey:
@@ -111,7 +112,7 @@ def key_create() -> SigningKey:
             actor=None,
             action="signing_key.create",
             target=record,
-            summary=f"key {key.kid} signs from now on",
+            summary=audit_text(_("Key %(kid)s signs from now on"), kid=key.kid),
             kid=key.kid,
             retired=retired,
         )

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from roster.models import AuditLog
 
@@ -33,6 +34,15 @@ def client_ip(request: HttpRequest | None) -> str | None:
             except ValueError:
                 pass
     return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_text(text, /, **params) -> str:
+    """A summary in the site's language (Simplified Chinese by default), whatever language
+    the acting user's page is in: the log reads the same for everyone who reads it later.
+    ``text`` and the ``params`` put into it may be lazy translations."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(text)
+        return text % {k: str(v) for k, v in params.items()} if params else text
 
 
 def audit_record(

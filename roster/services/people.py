@@ -13,7 +13,7 @@ from roster.choices import EmploymentForm, EmploymentStatus
 from roster.identity import parse_id_number
 from roster.models import Department, Employment, EmploymentEvent, Enterprise, Person
 
-from .audit import audit_record
+from .audit import audit_record, audit_text
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -190,7 +190,11 @@ def employment_change_status(
             actor=actor,
             action="employment.status",
             target=employment.person,
-            summary=f"{old} -> {status}",
+            summary=audit_text(
+                "%(old)s → %(new)s",
+                old=EmploymentStatus(old).label,
+                new=EmploymentStatus(status).label,
+            ),
             request=request,
         )
     return employment

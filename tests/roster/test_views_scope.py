@@ -439,9 +439,8 @@ def test_enterprise_admin_changes_the_status(world):
     )
     assert response.status_code == 302
     assert world.person_a.employments.current().get().status == EmploymentStatus.OFF_POST
-    assert AuditLog.objects.filter(
-        action="employment.status", actor=world.enterprise_admin
-    ).exists()
+    (row,) = AuditLog.objects.filter(action="employment.status", actor=world.enterprise_admin)
+    assert row.summary == "在岗 → 离岗"
 
 
 @pytest.mark.parametrize(

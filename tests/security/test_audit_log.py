@@ -68,6 +68,8 @@ def test_a_first_sign_in_records_the_account_it_makes(client, world):
     user = User.objects.get(person=person)
     (made,) = rows("account.create")
     assert made.target_id == str(user.pk) and made.data["person"] == person.pk
+    # In the site's language, though the sign-in page was in English.
+    assert made.summary == "首次使用初始密码登录"
     assert rows("login")[0].actor == user
 
 
@@ -131,6 +133,7 @@ def test_role_grants_given_changed_and_revoked_are_recorded_with_the_admin(clien
         assert row.actor == admin
         assert row.target_id == str(grant.pk) and row.data["user"] == target.pk
         assert row.data["role"] == "trainer"
+        assert row.summary == f"培训讲师：{target}", row.summary
     # The revoked trainer loses the admin screens the role gave.
     assert trainers not in User.objects.get(pk=target.pk).groups.all()
 
@@ -143,6 +146,7 @@ def test_a_new_signing_key_is_recorded_with_the_key_it_retires():
     assert [row.data["kid"] for row in made] == [first.kid, second.kid]
     assert made[0].data["retired"] == []
     assert made[1].data["retired"] == [first.kid]
+    assert made[1].summary == f"自即日起由密钥 {second.kid} 签发"
     assert made[1].target_id == str(SigningKeyRecord.objects.get(kid=second.kid).pk)
     assert "PRIVATE" not in f"{made[1].summary} {made[1].data}"
 

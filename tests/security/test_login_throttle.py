@@ -96,6 +96,7 @@ def test_the_lockout_is_audited_once_without_any_password(client, world, limits)
     assert row.ip == "10.0.0.1"
     assert row.data["scope"] == "account"
     assert row.data["failures"] == 5
+    assert row.summary == "该账号登录失败 5 次"
     assert "secret-guess-1" not in str(row.data) + row.summary
 
 
