@@ -94,7 +94,7 @@ class TextPart:
 
     qtype: str
     stem: str  # cleaned HTML; empty for an ordinary question (its stem heads the card)
-    options: dict[str, str]  # option key -> cleaned HTML of its text
+    options: dict[str, tuple[str, str]]  # option key -> (the key escaped, its text cleaned)
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,8 @@ class ExamText:
     parts: tuple[TextPart, ...]
 
 
-def _option_texts(options) -> dict[str, str]:
-    return {o["key"]: clean_html(o.get("text", "")) for o in options or ()}
+def _option_texts(options) -> dict[str, tuple[str, str]]:
+    return {o["key"]: (escape(o["key"]), clean_html(o.get("text", ""))) for o in options or ()}
 
 
 def exam_text(qtype: str, stem: str, options, sub_questions) -> ExamText:
@@ -155,17 +155,18 @@ def _part_html(name: str, number: int, part: TextPart, order, chosen, options_la
     """One fieldset: the options in this examinee's order, lettered in that order."""
     kind = "checkbox" if part.qtype == "multiple" else "radio"
     chosen = set(chosen or ())
+    options = part.options
     choices = "".join(
         _CHOICE.format(
             kind=kind,
             name=name,
-            key=escape(key),
+            key=options[key][0],
             checked=" checked" if key in chosen else "",
             letter=LETTERS[i],
-            text=part.options[key],
+            text=options[key][1],
         )
         for i, key in enumerate(order or ())
-        if key in part.options
+        if key in options
     )
     if part.stem:
         legend, hidden, sub = f"{number}. {part.stem}", "", " sub"

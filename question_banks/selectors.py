@@ -21,6 +21,26 @@ def attempt_get_own(*, user: User, pk: int) -> Attempt:
     )
 
 
+def attempt_get_own_for_page(*, user: User, pk: int) -> Attempt:
+    """attempt_get_own, reading only what the exam page checks and shows (a thousand
+    examinees open it at 9:00): status, deadline and grace, the tab that holds it, the
+    session's and the examinee's names."""
+    if not user.is_authenticated or not user.person_id:
+        raise Attempt.DoesNotExist
+    return (
+        Attempt.objects.select_related("session", "person")
+        .only(
+            "person__name",
+            "session__name",
+            "session__grace_seconds",
+            "status",
+            "deadline",
+            "client_id",
+        )
+        .get(pk=pk, person_id=user.person_id)
+    )
+
+
 def attempt_get_own_for_saving(*, user: User, pk: int) -> Attempt:
     """attempt_get_own, reading only what saving an answer checks (an exam day's most
     frequent request): status, deadline and grace, and which tab holds the attempt."""

@@ -14,6 +14,7 @@ from question_banks.models import Attempt, ExamSession, PaperRule
 from question_banks.presentation import exam_cards, exam_sheet, item_parts
 from question_banks.selectors import (
     attempt_get_own,
+    attempt_get_own_for_page,
     attempt_items_for_display,
     attempt_items_for_exam_page,
     exam_texts,
@@ -35,9 +36,9 @@ from question_banks.services.exam_pass import attempt_scope, issue_pass, session
 from roster.services.audit import client_ip
 
 
-def _own_attempt(request, pk: int) -> Attempt:
+def _own_attempt(request, pk: int, read=attempt_get_own) -> Attempt:
     try:
-        return attempt_get_own(user=request.user, pk=pk)
+        return read(user=request.user, pk=pk)
     except Attempt.DoesNotExist as exc:
         raise Http404(_("No such exam paper of yours.")) from exc
 
@@ -108,7 +109,7 @@ def session_detail(request, code: str):
 
 @login_required
 def attempt_page(request, pk: int):
-    attempt = _own_attempt(request, pk)
+    attempt = _own_attempt(request, pk, read=attempt_get_own_for_page)
     # Locked and written only when time has run out (a thousand pages open at 9:00).
     if attempt_overdue(attempt, timezone.now()) and attempt_expire_if_overdue(attempt=attempt):
         attempt.refresh_from_db()
