@@ -16,9 +16,7 @@ def attempt_get_own(*, user: User, pk: int) -> Attempt:
     """The signed-in examinee's own attempt; DoesNotExist for anyone else's (no oracle)."""
     if not user.is_authenticated or not user.person_id:
         raise Attempt.DoesNotExist
-    return Attempt.objects.select_related("session", "rule", "person").get(
-        pk=pk, person_id=user.person_id
-    )
+    return Attempt.objects.select_related("session", "rule").get(pk=pk, person_id=user.person_id)
 
 
 def attempt_get_own_for_page(*, user: User, pk: int) -> Attempt:
