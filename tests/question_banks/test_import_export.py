@@ -11,7 +11,8 @@ from question_banks.services.exports import bank_questions
 from question_banks.services.imports import questions_import
 
 pytestmark = pytest.mark.django_db
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moodle"
+# In the repository, with their sources and licences (SOURCES.md, COPYING) beside them.
+SAMPLES = Path(__file__).resolve().parent / "data" / "moodle"
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from question_banks.interchange import (
 from question_banks.interchange.dedupe import find_near_duplicates, normalise
 from question_banks.interchange.model import clean_category_path
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "moodle"
+# In the repository, with their sources and licences (SOURCES.md, COPYING) beside them.
+SAMPLES = Path(__file__).resolve().parent / "data" / "moodle"
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)

@@ -1,4 +1,4 @@
-"""Every real sample file in ../shared/data/moodle/ imports with the counts read off the file.
+"""Every real sample file in data/moodle/ imports with the counts read off the file.
 
 The files are Moodle's and QAS-Editor's own fixtures (see SOURCES.md there); the numbers below
 were counted by hand from the files, not from the parser's output.
@@ -11,7 +11,8 @@ import pytest
 
 from question_banks.interchange import aiken, detect_format, gift, moodle_xml, parse_file
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "moodle"
+# In the repository, with their sources and licences (SOURCES.md, COPYING) beside them.
+SAMPLES = Path(__file__).resolve().parent / "data" / "moodle"
 
 # file: (format, questions by type, skipped (name, type), errors (line, code), duplicate pairs)
 EXPECTED = {
@@ -60,9 +61,30 @@ EXPECTED = {
 }
 
 
+# The folder's notes, not samples: where each file comes from, and the licence they travel with.
+NOTES = {"SOURCES.md", "COPYING", ".gitattributes"}
+
+
 def test_every_sample_file_is_covered():
-    on_disk = {p.name for p in SAMPLES.iterdir() if p.name != "SOURCES.md"}
+    on_disk = {p.name for p in SAMPLES.iterdir() if p.name not in NOTES}
     assert on_disk == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_sample_file_has_its_source_and_licence_in_the_note_beside_it(name):
+    """A GPL file copied without its source and licence may not be passed on: the note's table
+    row names the file with its size in bytes, its repository and its licence."""
+    rows = [
+        line.split("|")[1:-1]
+        for line in (SAMPLES / "SOURCES.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"| {name} |")
+    ]
+    assert len(rows) == 1
+    _, size, repository, _, _, licence = (cell.strip() for cell in rows[0])
+    assert int(size) == (SAMPLES / name).stat().st_size
+    assert repository in {"moodle/moodle", "LucasWolfgang/QAS-Editor"}
+    assert licence.startswith("GPL-3.0")
+    assert "GNU GENERAL PUBLIC LICENSE" in (SAMPLES / "COPYING").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
