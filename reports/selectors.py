@@ -178,7 +178,9 @@ def report_params(
                 _("The industry %(name)s is outside your scope.") % {"name": chosen_industry.name}
             )
     chosen_enterprise = None
-    if not enterprise and not region and not _region_grants(user) and not user.is_superuser:
+    # The system scope first: it has no grants to read (the command line acts with it and is
+    # no saved user), and an admin's own grants never narrow what they see.
+    if not user.is_superuser and not enterprise and not region and not _region_grants(user):
         # An enterprise admin of one enterprise starts on it (and may still open a region
         # containing it); with several they start on the region and pick one.
         administered = list(administered_enterprises(user=user)[:2])

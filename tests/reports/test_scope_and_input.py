@@ -165,3 +165,37 @@ def test_command_keeps_one_category(certified):
     assert lines[0].startswith("code,name,required,holding,rate")
     township_b = next(line for line in lines if line.startswith("990102002,"))
     assert township_b.split(",")[2:5] == ["1", "0", "0.0000"]
+
+
+def _csv_rows(out: str) -> dict[str, list[str]]:
+    lines = out.splitlines()
+    assert lines[0].startswith("code,name,required,holding,rate")
+    return {line.split(",")[0]: line.split(",") for line in lines[1:]}
+
+
+def test_command_without_a_region_reports_the_whole_database_by_region(certified):
+    """It crashed (TypeError on the command's system principal) when --region was left out."""
+    out = io.StringIO()
+    call_command("certification_report", "--by", "region", stdout=out)
+    rows = _csv_rows(out.getvalue())
+    # The top level of the region tree, and in it every welder of both counties.
+    assert list(rows) == [certified.county.parent.parent.code]
+    assert rows[certified.county.parent.parent.code][2:5] == ["4", "1", "0.2500"]
+
+
+def test_command_without_a_region_lists_every_enterprise(certified):
+    out = io.StringIO()
+    call_command("certification_report", "--by", "enterprise", stdout=out)
+    rows = _csv_rows(out.getvalue())
+    w = certified
+    assert {w.ent_a.uscc, w.ent_a_chem.uscc, w.ent_b.uscc, w.ent_other.uscc} <= set(rows)
+    assert rows[w.ent_other.uscc][2:5] == ["1", "0", "0.0000"]  # the other county's too
+    assert rows[w.ent_a.uscc][2:5] == ["1", "1", "1.0000"]
+
+
+@pytest.mark.parametrize("by", ["region", "industry", "enterprise", "category"])
+def test_command_without_a_region_counts_everyone_in_every_grouping(certified, by):
+    out = io.StringIO()
+    call_command("certification_report", "--by", by, stdout=out)
+    rows = _csv_rows(out.getvalue()).values()
+    assert sum(int(r[2]) for r in rows) == 4 and sum(int(r[3]) for r in rows) == 1
