@@ -43,10 +43,15 @@ class ImportReport:
     skipped: list = field(default_factory=list)
     near_duplicates: list = field(default_factory=list)
     written: bool = False
+    refused: bool = False  # bad rows and not `only_valid`: nothing may be written
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
 
 
 def _category(bank: QuestionBank, path: list[str], cache: dict) -> Category | None:
@@ -148,7 +153,9 @@ def questions_import(
                             code="invalid",
                         )
                     )
-            if dry_run or (report.errors and not only_valid):
+            # Decided after the loop: a question the model refused counts as bad too.
+            report.refused = bool(report.errors) and not only_valid
+            if dry_run or report.refused:
                 raise _RollBack
             audit_record(
                 actor=actor,

@@ -1,8 +1,7 @@
 """`manage.py import_certificates FILE [--dry-run] [--only-valid]` (CONTRACT.md).
 
 Existing certificates (issued before this system, or by another one) for people already on the
-roster. Bad rows go to stdout, one per line, so a script can keep them; the one-line verdict
-goes to stderr with a non-zero exit.
+roster. What it prints and how it ends is every import command's (roster.importers.report).
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from certificates.importers import read_certificates
 from certificates.services.imports import certificate_import
 from roster.importers import FileProblem
 from roster.importers.limits import check_size
+from roster.importers.report import finish_import, write_bad_rows
 
 
 class Command(BaseCommand):
@@ -52,16 +52,7 @@ class Command(BaseCommand):
         result = certificate_import(
             rows=rows, actor=None, only_valid=options["only_valid"], dry_run=options["dry_run"]
         )
-        for error in sorted(result.errors, key=lambda e: e.row):
-            self.stdout.write(
-                _("Row %(row)s, %(column)s, %(value)s: %(reason)s")
-                % {
-                    "row": error.row,
-                    "column": error.column or "-",
-                    "value": error.value or _("(blank)"),
-                    "reason": error.reason,
-                }
-            )
+        write_bad_rows(self.stdout, sorted(result.errors, key=lambda e: e.row))
         if result.written:
             summary = _("%(rows)s rows read, %(bad)s bad; imported %(created)s certificates.")
         else:
@@ -69,10 +60,9 @@ class Command(BaseCommand):
         self.stdout.write(
             summary % {"rows": rows.total_rows, "bad": result.bad_rows, "created": result.created}
         )
-        if result.refused:
-            raise CommandError(
-                _("%(bad)s bad rows; nothing was imported (fix them, or use --only-valid).")
-                % {"bad": result.bad_rows}
-            )
-        if not result.written:
-            self.stdout.write(_("Dry run: nothing was written."))
+        finish_import(
+            stdout=self.stdout,
+            bad_rows=result.bad_rows,
+            refused=result.refused,
+            written=result.written,
+        )

@@ -1,18 +1,26 @@
-"""Import questions from the Excel template, Moodle XML, GIFT or Aiken (CONTRACT.md)."""
+"""Import questions from the Excel template, Moodle XML, GIFT or Aiken (CONTRACT.md).
+
+What it prints and how it ends is every import command's (roster.importers.report): a dry run
+that finds a bad row fails too."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from question_banks.interchange import FORMATS, UnknownFormat, parse_file
 from question_banks.models import QuestionBank
 from question_banks.services.imports import questions_import
+from roster.importers.report import finish_import, write_bad_rows
 
 
 class Command(BaseCommand):
-    help = "Import questions into a bank; every bad row is reported and nothing is written."
+    help = (
+        "Import questions into a bank from the Excel template, Moodle XML, GIFT or Aiken. Every "
+        "bad row is reported; nothing is written when any row is bad unless --only-valid is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -55,29 +63,47 @@ class Command(BaseCommand):
             if not report.written:
                 transaction.set_rollback(True)  # a bank created for nothing goes too
         self._print(report)
-        if report.errors and not options["only_valid"] and not options["dry_run"]:
-            raise CommandError(
-                f"{len(report.errors)} bad rows; nothing was written "
-                "(fix them, or pass --only-valid to import the good questions)"
-            )
+        finish_import(
+            stdout=self.stdout,
+            bad_rows=report.bad_rows,
+            refused=report.refused,
+            written=report.written,
+        )
 
     def _print(self, report):
-        for e in report.errors:
-            where = f"row {e.row}" if e.row is not None else "file"
-            column = f", {e.column}" if e.column else ""
-            value = f" [{e.value}]" if e.value else ""
-            self.stdout.write(f"  error {where}{column}{value}: {e.reason}")
+        write_bad_rows(self.stdout, report.errors)
         for s in report.skipped:
-            self.stdout.write(f"  skipped {s.type} {s.name!r}: {s.reason}")
-        for d in report.near_duplicates:
-            if d.existing_key is not None:
-                other = f"question #{d.existing_key} of the bank"
-            else:
-                other = f"question {d.other_index + 1} of the file"
             self.stdout.write(
-                f"  near-duplicate: question {d.index + 1} is {d.similarity:.0%} like {other}"
+                _("Skipped (%(type)s) “%(name)s”: %(reason)s")
+                % {"type": s.type, "name": s.name, "reason": s.reason}
             )
-        self.stdout.write(
-            f"{report.valid} valid, {len(report.errors)} bad, {len(report.skipped)} skipped, "
-            f"{report.created} written"
-        )
+        for d in report.near_duplicates:
+            values = {"index": d.index + 1, "similarity": f"{d.similarity:.0%}"}
+            if d.existing_key is not None:
+                line = _(
+                    "Near-duplicate: question %(index)s of the file is %(similarity)s like "
+                    "question #%(key)s of the bank."
+                ) % {**values, "key": d.existing_key}
+            else:
+                line = _(
+                    "Near-duplicate: question %(index)s of the file is %(similarity)s like "
+                    "question %(other)s of the file."
+                ) % {**values, "other": d.other_index + 1}
+            self.stdout.write(line)
+        values = {
+            "valid": report.valid,
+            "bad": report.bad_rows,
+            "skipped": len(report.skipped),
+            "created": report.created,
+        }
+        if report.written:
+            summary = _(
+                "%(valid)s valid, %(bad)s bad rows, %(skipped)s skipped; "
+                "imported %(created)s questions."
+            )
+        else:
+            summary = _(
+                "%(valid)s valid, %(bad)s bad rows, %(skipped)s skipped; "
+                "would import %(valid)s questions."
+            )
+        self.stdout.write(summary % values)

@@ -1,8 +1,8 @@
 """`manage.py import_roster FILE [--enterprise USCC] [--dry-run] [--only-valid]` (CONTRACT.md).
 
 The command acts for the system, with no user: it may import into any enterprise, named by
-the file's 统一社会信用代码 column or by --enterprise. Bad rows go to stdout, one per line, so
-a script can keep them; the one-line verdict goes to stderr with a non-zero exit.
+the file's 统一社会信用代码 column or by --enterprise. What it prints and how it ends is every
+import command's (roster.importers.report).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from roster.identity import IdentityError, validate_uscc
 from roster.importers import FileProblem, read_roster
 from roster.importers.limits import check_size
+from roster.importers.report import finish_import, write_bad_rows
 from roster.models import Enterprise
 from roster.services.imports import roster_import
 
@@ -62,16 +63,7 @@ class Command(BaseCommand):
         result = roster_import(
             rows=rows, actor=None, only_valid=options["only_valid"], dry_run=options["dry_run"]
         )
-        for error in result.errors:
-            self.stdout.write(
-                _("Row %(row)s, %(column)s, %(value)s: %(reason)s")
-                % {
-                    "row": error.row,
-                    "column": error.column or "-",
-                    "value": error.value or _("(blank)"),
-                    "reason": error.reason,
-                }
-            )
+        write_bad_rows(self.stdout, result.errors)
         if result.written:
             summary = _(
                 "%(rows)s rows read, %(bad)s bad; created %(created)s, updated %(updated)s, "
@@ -92,13 +84,12 @@ class Command(BaseCommand):
                 "unchanged": result.unchanged,
             }
         )
-        if result.refused:
-            raise CommandError(
-                _("%(bad)s bad rows; nothing was imported (fix them, or use --only-valid).")
-                % {"bad": result.bad_rows}
-            )
-        if not result.written:
-            self.stdout.write(_("Dry run: nothing was written."))
+        finish_import(
+            stdout=self.stdout,
+            bad_rows=result.bad_rows,
+            refused=result.refused,
+            written=result.written,
+        )
 
 
 def enterprise_option(uscc: str) -> Enterprise:
