@@ -113,9 +113,7 @@ def test_a_real_run_that_finds_a_bad_row_exits_non_zero_and_writes_nothing(
 
 
 @pytest.mark.parametrize("name", sorted(IMPORTS))
-def test_a_dry_run_with_only_valid_succeeds_and_writes_nothing(
-    world, tmp_path, run_command, name
-):
+def test_a_dry_run_with_only_valid_succeeds_and_writes_nothing(world, tmp_path, run_command, name):
     """--only-valid accepts the bad rows, so its dry run predicts a successful import."""
     build, options = IMPORTS[name]
     path, written = build(world, tmp_path)

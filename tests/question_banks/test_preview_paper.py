@@ -36,6 +36,23 @@ def test_list_shows_each_rule(rule, capsys):
     assert "DG-T" in capsys.readouterr().out
 
 
+def test_list_with_json_prints_one_json_document_of_the_rules(rule, capsys):
+    """`--list --json` printed the text table, which no JSON reader could read."""
+    call_command("preview_paper", "--list", "--json")
+    listing = json.loads(capsys.readouterr().out)
+    (entry,) = [r for r in listing["rules"] if r["code"] == rule.code]
+    assert entry == {
+        "code": rule.code,
+        "name": rule.name,
+        "bank": rule.bank.code,
+        "kind": "random",
+        "questions": 25,
+        "total_points": 100.0,
+        "duration_minutes": rule.duration_minutes,
+        "pass_mark": float(rule.pass_mark),
+    }
+
+
 def test_unknown_rule_is_a_clear_error(db):
     with pytest.raises(CommandError, match="no paper rule"):
         call_command("preview_paper", "--rule", "NOPE")

@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["list"]:
-            return self._list()
+            return self._list(as_json=options["json"])
         if not options["rule"]:
             raise CommandError("give --rule CODE (or --list)")
         rule = PaperRule.objects.filter(code=options["rule"]).select_related("bank").first()
@@ -75,15 +75,34 @@ class Command(BaseCommand):
                 f"{''.join(map(str, row['option_order'])):<6} {stem}"
             )
 
-    def _list(self):
-        for rule in PaperRule.objects.select_related("bank").prefetch_related("sections"):
-            count = (
-                sum(s.count for s in rule.sections.all())
-                if rule.kind == "random"
-                else rule.fixed_items.count()
+    def _list(self, *, as_json: bool):
+        rules = []
+        for rule in PaperRule.objects.select_related("bank").prefetch_related(
+            "sections", "fixed_items"
+        ):
+            if rule.kind == PaperRule.Kind.FIXED:
+                count = len(rule.fixed_items.all())
+            else:
+                count = sum(s.count for s in rule.sections.all())
+            rules.append(
+                {
+                    "code": rule.code,
+                    "name": rule.name,
+                    "bank": rule.bank.code,
+                    "kind": rule.kind,
+                    "questions": count,
+                    "total_points": float(paper_rule_total_points(rule)),
+                    "duration_minutes": rule.duration_minutes,
+                    "pass_mark": float(rule.pass_mark),
+                }
             )
+        if as_json:
+            # One JSON document, like the preview's, for scripts (`jq '.rules[].code'`).
+            self.stdout.write(json.dumps({"rules": rules}, ensure_ascii=False))
+            return
+        for r in rules:
             self.stdout.write(
-                f"{rule.code:<16} {rule.name}  [{rule.bank.code}] {count} questions, "
-                f"{float(paper_rule_total_points(rule)):g} points, {rule.duration_minutes} min, "
-                f"pass {float(rule.pass_mark):g}"
+                f"{r['code']:<16} {r['name']}  [{r['bank']}] {r['questions']} questions, "
+                f"{r['total_points']:g} points, {r['duration_minutes']} min, "
+                f"pass {r['pass_mark']:g}"
             )
