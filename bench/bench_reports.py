@@ -99,12 +99,23 @@ def database_url(name: str) -> str:
     return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
-def admin_execute(sql: str, params=None):
+def admin_execute(statement, params=None):
     import psycopg
 
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        cursor = conn.execute(sql, params)
+        cursor = conn.execute(statement, params)
         return cursor.fetchall() if cursor.description else None
+
+
+def utility_statement(template: str, *, name: str, text: str = ""):
+    """CREATE/DROP/COMMENT ON DATABASE with the name and text quoted by psycopg on the client.
+
+    These are utility statements: PostgreSQL takes no bound parameters in them, and psycopg
+    binds on the server by default (so does the product's connection, server_side_binding),
+    where `COMMENT ... IS $1` is a syntax error."""
+    from psycopg import sql
+
+    return sql.SQL(template).format(name=sql.Identifier(name), text=sql.Literal(text))
 
 
 def database_comment(name: str) -> str | None:
@@ -118,11 +129,15 @@ def database_comment(name: str) -> str | None:
 
 
 def create_database(name: str) -> None:
-    admin_execute(f'CREATE DATABASE "{name}"')
+    admin_execute(utility_statement("CREATE DATABASE {name}", name=name))
 
 
 def drop_database(name: str) -> None:
-    admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_execute(utility_statement("DROP DATABASE IF EXISTS {name} WITH (FORCE)", name=name))
+
+
+def comment_database(name: str, text: str) -> None:
+    admin_execute(utility_statement("COMMENT ON DATABASE {name} IS {text}", name=name, text=text))
 
 
 def setup_django(name: str) -> None:
@@ -863,7 +878,7 @@ def main() -> None:
                 f"{args.people} --enterprises {args.enterprises} --townships {args.townships} "
                 f"in {seconds:.0f} s ({detail})"
             )
-            execute(f'COMMENT ON DATABASE "{name}" IS %s', [built])
+            comment_database(name, built)
             print()
         ok = True
         run(args, built)
