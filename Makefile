@@ -36,13 +36,15 @@ messages:
 
 check-deploy: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \
-	  DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+	  CERTIFICATE_KEY_PASSPHRASE=check-deploy-only DJANGO_ALLOWED_HOSTS=example.org \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 # Production on one machine: web (gunicorn), a Celery worker and beat, from the environment
-# (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL; see README, Production).
+# (DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, CERTIFICATE_KEY_PASSPHRASE, DATABASE_URL, REDIS_URL;
+# see README, Production).
 prod: export DJANGO_SETTINGS_MODULE = config.settings.production
 prod: $(VENV)/.installed
-	@for v in DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS DATABASE_URL REDIS_URL; do \
+	@for v in DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS CERTIFICATE_KEY_PASSPHRASE DATABASE_URL REDIS_URL; do \
 	  if [ -z "$$(printenv $$v)" ]; then echo "make prod: $$v is not set (README, Production)"; exit 2; fi; done
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -112,6 +112,7 @@ def server_env(bind: str) -> dict[str, str]:
         os.environ,
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=SECRET,
+        CERTIFICATE_KEY_PASSPHRASE=f"bench-only-{SECRET}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=DB_URL,

@@ -1,5 +1,7 @@
 """Production: every secret and address from the environment; refuses to start without them."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env, env_bool, env_list
 
@@ -9,6 +11,18 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing secret fails fast
 # password-reset links) while a rotation settles.
 SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+
+# The certificate signing keys are stored in the database encrypted with this passphrase
+# (certificates/trust/keys.py); without one they would be written in clear, and a copy of the
+# database would be enough to sign forged certificates. So production refuses to start.
+CERTIFICATE_KEY_PASSPHRASE = env("CERTIFICATE_KEY_PASSPHRASE", "")
+if not CERTIFICATE_KEY_PASSPHRASE.strip():
+    raise ImproperlyConfigured(
+        "CERTIFICATE_KEY_PASSPHRASE must be set in production: it encrypts the certificate "
+        "signing keys stored in the database, which would otherwise be kept unencrypted. "
+        "Set a long random passphrase and keep it apart from the database backups "
+        "(README, Production)."
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
