@@ -4,12 +4,14 @@ import logging
 
 from celery import shared_task
 
+from config.celery import DATABASE_OUTAGE, OUTAGE_RETRY
+
 from .services.issuing import CertificateError, certificate_issue_for_attempt
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)
 def issue_certificate_for_attempt_task(attempt_id: int) -> str | None:
     """Issue what a passed attempt earns. Keyed on the attempt: a retry issues nothing twice."""
     try:

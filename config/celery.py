@@ -4,6 +4,7 @@ import logging
 import os
 
 from celery import Celery
+from django import db
 from kombu.exceptions import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -13,6 +14,19 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 log = logging.getLogger(__name__)
+
+# What a task is retried through (`autoretry_for`, with backoff and a maximum): the database
+# going away for a while (a restart, a fail-over, a dropped connection), named by the
+# exceptions Django raises for it; Python's ConnectionError is raised by none of the database,
+# Redis or the broker. Celery's Django fix-up closes a broken connection before the next try.
+# Redis (redis.exceptions.ConnectionError, TimeoutError) does not reach a task: the cache
+# falls back to the process's memory (config/cache.py). Nor does the broker
+# (kombu.exceptions.OperationalError): tasks are sent through send_or_run / send_or_skip
+# below, which catch it. A task that used either directly would name it too.
+DATABASE_OUTAGE = (db.OperationalError, db.InterfaceError)
+# 1, 2, 4 ... 256 s, then every 5 minutes (each with Celery's jitter): about ten minutes of
+# retries, which outlasts a PostgreSQL restart or fail-over.
+OUTAGE_RETRY = {"retry_backoff": True, "retry_backoff_max": 300, "max_retries": 10}
 
 # Sending a task to a broker that is gone: retry briefly, then give up (and run it here).
 _PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from config.celery import DATABASE_OUTAGE, OUTAGE_RETRY
 from question_banks.models import ExamSession
 from question_banks.services.attempts import attempts_expire_overdue, session_predraw
 
@@ -12,7 +13,7 @@ def expire_overdue_attempts_task() -> int:
     return attempts_expire_overdue()
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)
 def session_predraw_task(session_id: int) -> int:
     """Draws the papers of a published session; people already drawn are skipped."""
     session = ExamSession.objects.select_related("rule").get(pk=session_id)
