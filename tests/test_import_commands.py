@@ -1,6 +1,7 @@
 """Every import command behaves alike (CONTRACT.md): each bad row printed as "Row r, column,
 value: reason", and a file with a bad row fails the command (exit 1, one line on stderr) on a
-dry run as on a real run, unless --only-valid is given; a dry run writes nothing either way."""
+dry run as on a real run (a real run with --only-valid imports the good rows and succeeds); a
+dry run writes nothing either way."""
 
 import datetime as dt
 from pathlib import Path
@@ -113,14 +114,17 @@ def test_a_real_run_that_finds_a_bad_row_exits_non_zero_and_writes_nothing(
 
 
 @pytest.mark.parametrize("name", sorted(IMPORTS))
-def test_a_dry_run_with_only_valid_succeeds_and_writes_nothing(world, tmp_path, run_command, name):
-    """--only-valid accepts the bad rows, so its dry run predicts a successful import."""
+def test_a_dry_run_with_only_valid_still_fails_on_a_bad_row_and_writes_nothing(
+    world, tmp_path, run_command, name
+):
+    """CONTRACT.md: every import command's dry run exits non-zero when it finds a bad row."""
     build, options = IMPORTS[name]
     path, written = build(world, tmp_path)
     before = written()
     status, out, err = run_command(name, path, *options, "--dry-run", "--only-valid")
-    assert (status, err) == (0, "")
-    assert "Dry run: nothing was written." in out
+    assert status == 1
+    assert len(err.strip().splitlines()) == 1 and "bad rows found; nothing was written" in err
+    assert any(line.startswith("Row ") for line in out.splitlines())
     assert written() == before
 
 

@@ -4,8 +4,10 @@ behaviour), so `import_roster`, `import_certificates` and `import_questions` can
 Each bad row goes to stdout, one line each, so a script can keep them; then the command's own
 counts; then the verdict. Any bad row without `--only-valid` fails the command (exit 1, one line
 on stderr), on a dry run as on a real one: a script that checks a file with `--dry-run` learns
-from the exit status whether the real import would be refused. With `--only-valid` the good
-rows are (or on a dry run, would be) imported and the command succeeds.
+from the exit status whether the file is clean. With `--only-valid` a real run imports the good
+rows and succeeds; a dry run that finds a bad row fails even with `--only-valid` (CONTRACT.md:
+"every import command's dry run exits non-zero when it finds a bad row"), after printing what
+the good rows would do.
 """
 
 from __future__ import annotations
@@ -57,4 +59,8 @@ def finish_import(*, stdout: OutputWrapper, bad_rows: int, refused: bool, writte
             % {"bad": bad_rows}
         )
     if not written:
+        if bad_rows:
+            raise CommandError(
+                _("Dry run: %(bad)s bad rows found; nothing was written.") % {"bad": bad_rows}
+            )
         stdout.write(_("Dry run: nothing was written."))
