@@ -38,6 +38,7 @@ from .schemas import (
     PersonPatch,
     RosterFilters,
     RosterRowOut,
+    TransferRequestedOut,
     choice,
 )
 from .selectors import (
@@ -50,7 +51,8 @@ from .selectors import (
     person_get,
     user_scope,
 )
-from .services import PersonData, audit_record, person_create_or_update
+from .services import PersonData, RosterError, audit_record, person_create_or_update
+from .services.transfers import transfer_requested_message
 
 router = Router(tags=["roster"])
 
@@ -122,6 +124,18 @@ def _valid_person_form(values: dict) -> dict:
         }
         raise _refuse(errors, where=("body", "payload"))
     return form.cleaned_data
+
+
+def _write_person(request: HttpRequest, data: PersonData):
+    """The one roster service, its refusals in the API's shapes: 403 for an enterprise the
+    caller does not administer, 422 at the field at fault (a name that differs from the one
+    on file)."""
+    try:
+        return person_create_or_update(data=data, actor=request.user, request=request)
+    except RosterError as exc:
+        if exc.code == "not_admin":
+            raise HttpError(403, exc.message) from exc
+        raise _refuse({exc.field or "__all__": [exc.message]}, where=("body", "payload")) from exc
 
 
 def _person_data(cleaned: dict, *, enterprise: Enterprise, id_number: str) -> PersonData:
@@ -273,11 +287,22 @@ def get_person(request, person_id: int):
 
 @router.post(
     "/people",
-    response={201: PersonOut, 200: PersonOut, 403: Message, 422: Invalid},
+    response={
+        201: PersonOut,
+        200: PersonOut,
+        403: Message,
+        409: TransferRequestedOut,
+        422: Invalid,
+    },
     summary="Put a person on the roster of an enterprise you administer",
     description=(
-        "201 when the person joins the enterprise (new, or moving from another one); "
-        "200 when they were already on its roster and their details were updated."
+        "201 when the person joins the enterprise (new, without a current job, or moving "
+        "from another enterprise you also administer); 200 when they were already on its "
+        "roster and their details were updated. 409 when the person is currently employed "
+        "at an enterprise you do not administer: nothing about the person changes, a "
+        "transfer request goes to their current enterprise (or waits there already), and "
+        "the answer says only that, with the request's id and status. 422 when the name "
+        "differs from the one registered with this ID number (loc ends in `name`)."
     ),
 )
 def create_person(request, payload: PersonIn):
@@ -290,11 +315,19 @@ def create_person(request, payload: PersonIn):
         # The same answer for an enterprise that exists elsewhere and one that does not.
         raise HttpError(403, _("Choose an enterprise you administer."))
     cleaned = _valid_person_form(payload.model_dump(exclude={"enterprise"}))
-    result = person_create_or_update(
-        data=_person_data(cleaned, enterprise=enterprise, id_number=cleaned["id_number"]),
-        actor=request.user,
-        request=request,
+    result = _write_person(
+        request, _person_data(cleaned, enterprise=enterprise, id_number=cleaned["id_number"])
     )
+    if result.transfer is not None:
+        # Employed elsewhere: the caller learns that much and the state of its own request.
+        return Status(
+            409,
+            {
+                "detail": transfer_requested_message(created=result.changed),
+                "transfer_id": result.transfer.pk,
+                "status": choice(result.transfer, "status"),
+            },
+        )
     person = person_get(user=request.user, pk=result.person.pk)
     return Status(201 if result.created_employment else 200, _person_out(request, person))
 
@@ -327,10 +360,9 @@ def update_person(request, person_id: int, payload: PersonPatch):
             {"id_number": [_("The ID number identifies the person and cannot change.")]},
             where=("body", "payload"),
         )
-    person_create_or_update(
-        data=_person_data(cleaned, enterprise=employment.enterprise, id_number=person.id_number),
-        actor=request.user,
-        request=request,
+    _write_person(
+        request,
+        _person_data(cleaned, enterprise=employment.enterprise, id_number=person.id_number),
     )
     return _person_out(request, person_get(user=request.user, pk=person.pk))
 

@@ -27,6 +27,12 @@ AUDIT_ACTIONS = {
     "roster.import": pgettext_lazy("audit action", "Roster imported"),
     "roster.export": pgettext_lazy("audit action", "Roster exported"),
     "api.people.list": pgettext_lazy("audit action", "People listed through the API"),
+    "transfer.request": pgettext_lazy("audit action", "Transfer of a person requested"),
+    "transfer.accept": pgettext_lazy("audit action", "Transfer request accepted"),
+    "transfer.refuse": pgettext_lazy("audit action", "Transfer request refused"),
+    "transfer.cancel": pgettext_lazy("audit action", "Transfer request withdrawn"),
+    "transfer.lapse": pgettext_lazy("audit action", "Transfer request lapsed"),
+    "transfer.list": pgettext_lazy("audit action", "Transfer requests listed"),
     # Training
     "courses.plan_create": pgettext_lazy("audit action", "Training plan created"),
     "courses.plan_assign": pgettext_lazy("audit action", "Training plan assigned"),

@@ -1,6 +1,6 @@
 import functools
 
-from .selectors import user_scope
+from .selectors import transfer_pending_count, user_scope
 
 
 def roles(request):
@@ -14,4 +14,7 @@ def roles(request):
     return {
         "nav_roles": lambda: scope().roles | ({"system_admin"} if scope().everything else set()),
         "nav_is_staff_scope": lambda: scope().is_staff_scope,
+        # Transfer requests waiting for this user's decision: one indexed count, made only
+        # where the navigation shows the link (for admins and regulators).
+        "nav_transfers": functools.cache(lambda: transfer_pending_count(user=user)),
     }

@@ -260,6 +260,98 @@ class EmploymentEvent(models.Model):
         return f"{self.get_kind_display()} {self.effective_on}"
 
 
+class TransferRequest(models.Model):
+    """An enterprise asks to take on a person who works at another enterprise now (调入申请).
+
+    The asking enterprise never reaches the person through the request: it learns only that
+    they are employed elsewhere. The current enterprise's admin (or a regulator over both
+    enterprises, or the system admin) accepts or refuses; accepting ends the old employment
+    and starts the new one with the fields asked for here (roster.services.transfers).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Withdrawn")
+        # The person's employment ended before anyone decided (they left, or moved
+        # elsewhere): the request has nothing left to transfer.
+        LAPSED = "lapsed", _("Lapsed")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="transfer_requests", verbose_name=_("person")
+    )
+    from_employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="transfer_requests"
+    )
+    from_enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="transfers_out",
+        verbose_name=_("current enterprise"),
+    )
+    to_enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="transfers_in",
+        verbose_name=_("asking enterprise"),
+    )
+    # What the asking enterprise wrote, kept as written: its own list shows this, never the
+    # record on file.
+    name = models.CharField(_("name"), max_length=50)
+    department_name = models.CharField(_("department / team"), max_length=100, blank=True)
+    post = models.CharField(_("post / trade"), max_length=100, blank=True)
+    category = models.CharField(
+        _("personnel category"), max_length=30, choices=PersonnelCategory.choices
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=20,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.REGULAR,
+    )
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("transfer request")
+        verbose_name_plural = _("transfer requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "to_enterprise"],
+                condition=Q(status="pending"),
+                name="roster_one_pending_transfer_per_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_enterprise=models.F("to_enterprise")),
+                name="roster_transfer_between_two_enterprises",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["from_enterprise", "status"], name="roster_transfer_from"),
+            models.Index(fields=["to_enterprise", "status"], name="roster_transfer_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.to_enterprise.name}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
 class User(AbstractUser):
     """An account. A trainee's account is tied to their Person; staff have role grants."""
 

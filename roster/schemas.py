@@ -286,6 +286,15 @@ class Message(Schema):
     detail: str
 
 
+class TransferRequestedOut(Schema):
+    """The person is employed at another enterprise: a transfer request was sent there (or
+    is waiting there already). Nothing else about the person is told."""
+
+    detail: str = Field(description="What happened, in the user's language.")
+    transfer_id: int = Field(description="Your enterprise's transfer request.")
+    status: Choice = Field(description="The request's status (`pending` until decided).")
+
+
 class FieldError(Schema):
     loc: list[str | int] = Field(description='Where, e.g. ["body", "payload", "id_number"].')
     msg: str = Field(description="Why, in the user's language.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from .choices import Role
-from .models import Employment, Enterprise, Person, Region, RoleGrant, User
+from .models import Employment, Enterprise, Person, Region, RoleGrant, TransferRequest, User
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,25 @@ def can_edit_person(*, user: User, person: Person) -> bool:
     return administered_enterprises(user=user).filter(pk=current.enterprise_id).exists()
 
 
+def administers_current_employment(*, user: User | None, person: Person) -> bool:
+    """May this user change the person's name and phone? The system (no user) and the system
+    admin may; an enterprise admin only while the person works at one of their enterprises.
+    A person with no current job has no enterprise admin: only the system admin may."""
+    if user is None or user.is_superuser:
+        return True
+    current = Employment.objects.current().filter(person=person).values("enterprise_id")
+    return administered_enterprises(user=user).filter(pk__in=current).exists()
+
+
+def regulated_enterprises(*, user: User) -> QuerySet[Enterprise]:
+    """Enterprises under the user's regulator grants only (a trainer grant regulates nothing)."""
+    regulated = _NOTHING
+    for grant in _grants(user):
+        if grant.role == Role.REGULATOR:
+            regulated |= _grant_enterprise_q(grant)
+    return Enterprise.objects.filter(regulated)
+
+
 def can_see_full_id(*, user: User, person: Person) -> bool:
     """The person themself, the system admin, their enterprise's admin, and regulators."""
     if user.is_superuser or (user.person_id and user.person_id == person.pk):
@@ -203,14 +222,10 @@ def can_see_full_id(*, user: User, person: Person) -> bool:
         return False
     # A regulator sees full numbers only where they regulate: a user who is also a trainer
     # elsewhere must not see them through the trainer grant.
-    regulated = _NOTHING
-    for grant in _grants(user):
-        if grant.role == Role.REGULATOR:
-            regulated |= _grant_enterprise_q(grant)
     if Employment.objects.filter(
         person=person,
         ended_on__isnull=True,
-        enterprise__in=Enterprise.objects.filter(regulated),
+        enterprise__in=regulated_enterprises(user=user),
     ).exists():
         return True
     return can_edit_person(user=user, person=person)
@@ -228,3 +243,55 @@ def region_subtree(*, user: User) -> QuerySet[Region]:
         elif grant.enterprise_id:
             q |= Q(pk=grant.enterprise.region_id)
     return Region.objects.filter(q)
+
+
+# --- transfer requests (调入申请) -------------------------------------------------------------
+
+
+def _transfers() -> QuerySet[TransferRequest]:
+    return TransferRequest.objects.select_related("person", "from_enterprise", "to_enterprise")
+
+
+def transfer_incoming(*, user: User) -> QuerySet[TransferRequest]:
+    """Requests this user may decide: those out of an enterprise they administer, those
+    between two enterprises they both regulate, every one for the system admin."""
+    if not user.is_authenticated or not user.is_active:
+        return TransferRequest.objects.none()
+    if user.is_superuser:
+        return _transfers()
+    regulated = regulated_enterprises(user=user)
+    return _transfers().filter(
+        Q(from_enterprise__in=administered_enterprises(user=user))
+        | (Q(from_enterprise__in=regulated) & Q(to_enterprise__in=regulated))
+    )
+
+
+def transfer_outgoing(*, user: User) -> QuerySet[TransferRequest]:
+    """Requests made on behalf of an enterprise this user administers. What the asking side
+    reads of them is the request itself (the name it wrote, the masked ID number, the status
+    and a refusal's reason), never the person on file nor where they work."""
+    if not user.is_authenticated or not user.is_active:
+        return TransferRequest.objects.none()
+    return _transfers().filter(to_enterprise__in=administered_enterprises(user=user))
+
+
+def transfer_may_decide(*, user: User | None, transfer: TransferRequest) -> bool:
+    """The one rule of who accepts or refuses: the services check it, pages use it to show
+    the buttons. The system (no user) may."""
+    if user is None:
+        return True
+    return transfer_incoming(user=user).filter(pk=transfer.pk).exists()
+
+
+def transfer_may_cancel(*, user: User | None, transfer: TransferRequest) -> bool:
+    """The asking enterprise's admins (and the system admin) withdraw a request."""
+    if user is None:
+        return True
+    return transfer_outgoing(user=user).filter(pk=transfer.pk).exists() or bool(
+        user.is_authenticated and user.is_superuser
+    )
+
+
+def transfer_pending_count(*, user: User) -> int:
+    """Pending requests waiting for this user's decision (the count beside the link)."""
+    return transfer_incoming(user=user).filter(status=TransferRequest.Status.PENDING).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import enterprises, imports, people
+from .views import enterprises, imports, people, transfers
 
 app_name = "roster"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/status/", people.person_status, name="person_status"),
+    path("transfers/", transfers.transfer_list, name="transfers"),
+    path("transfers/<int:pk>/accept/", transfers.transfer_accept_view, name="transfer_accept"),
+    path("transfers/<int:pk>/refuse/", transfers.transfer_refuse_view, name="transfer_refuse"),
+    path("transfers/<int:pk>/cancel/", transfers.transfer_cancel_view, name="transfer_cancel"),
     path("import/", imports.roster_import, name="import"),
     path("export.xlsx", imports.roster_export, name="export"),
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise_list"),

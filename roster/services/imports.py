@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from roster.exporters import roster_workbook
+from roster.identity import mask_id_number
 from roster.importers import ParsedRoster, RowError
+from roster.importers.vocabulary import TEMPLATE_HEADERS
 
 from .audit import audit_record
+from .errors import RosterError
 from .people import person_create_or_update
 
 if TYPE_CHECKING:
@@ -23,6 +26,18 @@ if TYPE_CHECKING:
     from roster.models import Employment, User
 
 
+@dataclass(frozen=True)
+class TransferRow:
+    """A good row naming a person employed at another enterprise: not a bad row, but not an
+    import either. A transfer request goes (or went) to that enterprise; the row says no
+    more than the uploader wrote, with the ID number masked."""
+
+    row: int
+    name: str
+    id_number_masked: str
+    already_waiting: bool  # this enterprise's request for the person waits there already
+
+
 @dataclass
 class ImportResult:
     """What an import did, or on a dry run or a refusal, what it would have done."""
@@ -30,6 +45,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    transfers: list[TransferRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     written: bool = False
     refused: bool = False  # bad rows and not `only_valid`: nothing may be written
@@ -57,13 +73,29 @@ def roster_import(
     with transaction.atomic():
         for row in rows.rows:
             try:
-                outcome = person_create_or_update(data=row.data, actor=actor, audit=False)
+                outcome = person_create_or_update(
+                    data=row.data, actor=actor, audit=False, request=request
+                )
+            except RosterError as exc:
+                # The service's own refusals (a name that differs from the one on file) are
+                # bad rows like any other, at the column they concern.
+                result.errors.append(_refused_row(row.row, row.data, exc))
+                continue
             except ValidationError as exc:
                 # The checks in roster.importers should make this unreachable; if the model
                 # still refuses a row, report it like any other bad row.
                 result.errors.append(RowError(row.row, "", row.data.id_number, _join(exc)))
                 continue
-            if outcome.created_person:
+            if outcome.transfer is not None:
+                result.transfers.append(
+                    TransferRow(
+                        row.row,
+                        row.data.name,
+                        mask_id_number(row.data.id_number),
+                        already_waiting=not outcome.changed,
+                    )
+                )
+            elif outcome.created_person:
                 result.created += 1
             elif outcome.changed:
                 result.updated += 1
@@ -82,6 +114,7 @@ def roster_import(
                 created=result.created,
                 updated=result.updated,
                 unchanged=result.unchanged,
+                transfers=len(result.transfers),
                 bad_rows=result.bad_rows,
                 only_valid=only_valid,
                 enterprises=enterprises,
@@ -89,6 +122,12 @@ def roster_import(
         else:
             transaction.set_rollback(True)
     return result
+
+
+def _refused_row(number: int, data, exc: RosterError) -> RowError:
+    if exc.field == "name":
+        return RowError(number, TEMPLATE_HEADERS["name"], data.name, exc.message)
+    return RowError(number, "", data.id_number and mask_id_number(data.id_number), exc.message)
 
 
 def _join(exc: ValidationError) -> str:

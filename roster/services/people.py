@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from roster.choices import EmploymentForm, EmploymentStatus
 from roster.identity import parse_id_number
-from roster.models import Department, Employment, EmploymentEvent, Enterprise, Person
+from roster.models import (
+    Department,
+    Employment,
+    EmploymentEvent,
+    Enterprise,
+    Person,
+    TransferRequest,
+)
+from roster.selectors import administered_enterprises
 
 from .audit import audit_record, audit_text
+from .errors import RosterError
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from roster.models import User
+
+# The dots written between the parts of a minority or foreign name (阿卜杜·热合曼).
+_DOTS = re.compile("[\u00b7\u2022\u2027\u30fb\uff65\u2219]")
 
 # Employment fields whose changes go into the history.
 _TRACKED = ("department_id", "post", "category", "employment_form", "hire_date")
@@ -42,11 +58,16 @@ class PersonData:
 
 @dataclass
 class UpsertResult:
+    """What a write did. With `transfer` set, the person works elsewhere and nothing about
+    them changed: `employment` is None, and `person` is for the service's callers inside the
+    product only (a page or the API must not show it to the asking enterprise)."""
+
     person: Person
-    employment: Employment
+    employment: Employment | None
     created_person: bool
     created_employment: bool
     changed: bool
+    transfer: TransferRequest | None = None
 
 
 def _department(enterprise: Enterprise, name: str) -> Department | None:
@@ -54,6 +75,44 @@ def _department(enterprise: Enterprise, name: str) -> Department | None:
         return None
     department, _ = Department.objects.get_or_create(enterprise=enterprise, name=name)
     return department
+
+
+def names_match(stored: str, given: str) -> bool:
+    """The same name as written on file? Width, spacing ("张　三") and the dot of minority
+    names (·, •, ・) may differ; letters may not."""
+    return _name_key(stored) == _name_key(given)
+
+
+def _name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _DOTS.sub("·", text)
+    return "".join(text.split()).casefold()
+
+
+def _administers(actor: User | None, enterprise_id: int) -> bool:
+    if actor is None or actor.is_superuser:
+        return True
+    return administered_enterprises(user=actor).filter(pk=enterprise_id).exists()
+
+
+def require_enterprise_admin(actor: User | None, enterprise: Enterprise) -> None:
+    """Only the system, the system admin and the enterprise's own admins write its roster."""
+    if not _administers(actor, enterprise.pk):
+        raise RosterError(
+            gettext("Only the admin of this enterprise can change its roster."), "not_admin"
+        )
+
+
+def name_mismatch_error() -> RosterError:
+    # Says that the name differs, never what is on file: the number alone proves nothing.
+    return RosterError(
+        gettext(
+            "This ID number is already registered under another name. Check the name and "
+            "the ID number; nothing was saved."
+        ),
+        "name_mismatch",
+        "name",
+    )
 
 
 def person_create_or_update(
@@ -64,10 +123,25 @@ def person_create_or_update(
     today: dt.date | None = None,
     audit: bool = True,
 ) -> UpsertResult:
-    """Upsert by ID number. A person now at another enterprise leaves the old one (history kept)."""
+    """Put a person on `data.enterprise`'s roster, upserting by ID number. The one door the
+    form, the API, the import and the demo use; `actor` None is the system (commands).
+
+    - A new ID number: a new person, hired.
+    - A person with no current job: hired (history kept). Their name must match the one on
+      file; the phone on file stays (it is filled in only when there is none).
+    - A person working at an enterprise the actor administers (the same one, or another of
+      theirs): a normal update, or a move with the old employment ended (history kept).
+    - A person working at an enterprise the actor does not administer: nothing about the
+      person changes; a transfer request goes to their current enterprise
+      (`UpsertResult.transfer`), which accepts or refuses (roster.services.transfers). The
+      caller learns no more than that the person is employed elsewhere.
+    Raises RosterError, writing nothing, for an enterprise the actor does not administer
+    and for a name that does not match the one on file (unless the actor may change it).
+    """
     today = today or timezone.localdate()
     parsed = parse_id_number(data.id_number)
     with transaction.atomic():
+        require_enterprise_admin(actor, data.enterprise)
         person, created_person = Person.objects.select_for_update().get_or_create(
             id_number=parsed.value,
             defaults={
@@ -77,9 +151,26 @@ def person_create_or_update(
                 "phone": data.phone,
             },
         )
+        current = Employment.objects.select_for_update().filter(person=person).current().first()
         changed = created_person
         if not created_person:
-            updates = {k: v for k, v in {"name": data.name, "phone": data.phone}.items() if v}
+            # Name and phone belong to whoever keeps the person's current job.
+            may_change_identity = (
+                actor is None
+                or actor.is_superuser
+                or (current is not None and _administers(actor, current.enterprise_id))
+            )
+            if not may_change_identity and not names_match(person.name, data.name):
+                raise name_mismatch_error()
+            if current is not None and not _administers(actor, current.enterprise_id):
+                from .transfers import person_transfer_request
+
+                transfer, created = person_transfer_request(actor=actor, data=data, request=request)
+                return UpsertResult(person, None, False, False, created, transfer=transfer)
+            if may_change_identity:
+                updates = {k: v for k, v in {"name": data.name, "phone": data.phone}.items() if v}
+            else:
+                updates = {"phone": data.phone} if data.phone and not person.phone else {}
             if any(getattr(person, k) != v for k, v in updates.items()):
                 for k, v in updates.items():
                     setattr(person, k, v)
@@ -87,12 +178,13 @@ def person_create_or_update(
                 person.save()
                 changed = True
 
-        current = Employment.objects.select_for_update().filter(person=person).current().first()
         if current is not None and current.enterprise_id != data.enterprise.pk:
+            # Both jobs are the actor's to manage (or the actor is the system): a move.
             employment_end(
                 employment=current,
                 on=data.hire_date or today,
-                reason="moved to another enterprise",
+                # Not where to: a former employer's staff must not learn the new one.
+                reason=audit_text(_("Moved to another enterprise")),
                 actor=actor,
             )
             current = None
@@ -203,6 +295,10 @@ def employment_change_status(
 def employment_end(
     *, employment: Employment, on: dt.date, reason: str = "", actor: User | None
 ) -> Employment:
+    """The person leaves (or moves on): the employment ends, its history stays, and any
+    transfer request still waiting to take the person out of it lapses."""
+    from .transfers import transfers_lapse
+
     with transaction.atomic():
         old = employment.status
         employment.status = EmploymentStatus.LEFT
@@ -217,4 +313,5 @@ def employment_end(
             reason=reason,
             actor=actor,
         )
+        transfers_lapse(employment=employment, actor=actor)
     return employment

@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from roster.importers import FileProblem, read_roster
 from roster.importers.limits import check_size
@@ -163,6 +163,18 @@ def _confirm(request, administered: QuerySet[Enterprise]):
             "bad": result.bad_rows,
         },
     )
+    if result.transfers:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s person is employed at another enterprise: a transfer request went to "
+                "that enterprise (see Transfer requests).",
+                "%(n)s people are employed at other enterprises: transfer requests went to "
+                "their enterprises (see Transfer requests).",
+                len(result.transfers),
+            )
+            % {"n": len(result.transfers)},
+        )
     target = redirect("roster:list")
     if enterprise is not None:
         target["Location"] += f"?enterprise={enterprise.uscc}"

@@ -19,8 +19,9 @@ from roster.selectors import (
     enterprise_list,
     person_get,
 )
-from roster.services import PersonData, audit_record, employment_change_status
+from roster.services import PersonData, RosterError, audit_record, employment_change_status
 from roster.services.people import person_create_or_update
+from roster.services.transfers import transfer_requested_message
 
 from .common import staff_scope_required
 
@@ -115,29 +116,46 @@ def _enterprise_for_write(request) -> Enterprise:
     return enterprise
 
 
+def _form_refusal(form, error: RosterError) -> None:
+    """A refusal of the service, shown on the form at the field it concerns."""
+    if error.code == "not_admin":
+        raise PermissionDenied(error.message)
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 @staff_scope_required
 def person_create(request):
     enterprise = _enterprise_for_write(request)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = person_create_or_update(
-            data=PersonData(
-                id_number=data["id_number"],
-                name=data["name"],
-                enterprise=enterprise,
-                category=data["category"],
-                phone=data["phone"],
-                department_name=data["department"],
-                post=data["post"],
-                employment_form=data["employment_form"],
-                hire_date=data["hire_date"],
-            ),
-            actor=request.user,
-            request=request,
-        )
-        messages.success(request, _("%(name)s is on the roster.") % {"name": result.person.name})
-        return redirect("roster:person_detail", pk=result.person.pk)
+        try:
+            result = person_create_or_update(
+                data=PersonData(
+                    id_number=data["id_number"],
+                    name=data["name"],
+                    enterprise=enterprise,
+                    category=data["category"],
+                    phone=data["phone"],
+                    department_name=data["department"],
+                    post=data["post"],
+                    employment_form=data["employment_form"],
+                    hire_date=data["hire_date"],
+                ),
+                actor=request.user,
+                request=request,
+            )
+        except RosterError as exc:
+            _form_refusal(form, exc)
+        else:
+            if result.transfer is not None:
+                # Employed elsewhere: all the asking enterprise learns is that much.
+                messages.info(request, transfer_requested_message(created=result.changed))
+                return redirect("roster:transfers")
+            messages.success(
+                request, _("%(name)s is on the roster.") % {"name": result.person.name}
+            )
+            return redirect("roster:person_detail", pk=result.person.pk)
     return render(
         request, "roster/person_form.html", {"form": form, "enterprise": enterprise, "person": None}
     )
@@ -167,23 +185,27 @@ def person_edit(request, pk: int):
     form = PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person_create_or_update(
-            data=PersonData(
-                id_number=person.id_number,
-                name=data["name"],
-                enterprise=employment.enterprise,
-                category=data["category"],
-                phone=data["phone"],
-                department_name=data["department"],
-                post=data["post"],
-                employment_form=data["employment_form"],
-                hire_date=data["hire_date"],
-            ),
-            actor=request.user,
-            request=request,
-        )
-        messages.success(request, _("Saved."))
-        return redirect("roster:person_detail", pk=person.pk)
+        try:
+            person_create_or_update(
+                data=PersonData(
+                    id_number=person.id_number,
+                    name=data["name"],
+                    enterprise=employment.enterprise,
+                    category=data["category"],
+                    phone=data["phone"],
+                    department_name=data["department"],
+                    post=data["post"],
+                    employment_form=data["employment_form"],
+                    hire_date=data["hire_date"],
+                ),
+                actor=request.user,
+                request=request,
+            )
+        except RosterError as exc:
+            _form_refusal(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("roster:person_detail", pk=person.pk)
     # The form shows the full phone number: a view of personal data, so it is audited.
     audit_record(
         actor=request.user,

@@ -147,6 +147,27 @@ class Scene:
 
         return notification_send(user=self.world.trainee, title="复审提醒")
 
+    # -- roster -------------------------------------------------------------------------
+
+    @cached_property
+    def transfer(self):
+        """ent_b's admin asks for person_a, who works at ent_a: a pending transfer request."""
+        from roster.choices import PersonnelCategory
+        from roster.services import PersonData
+        from roster.services.transfers import person_transfer_request
+
+        w = self.world
+        transfer, _created = person_transfer_request(
+            actor=self.admin_b,
+            data=PersonData(
+                id_number=w.person_a.id_number,
+                name=w.person_a.name,
+                enterprise=w.ent_b,
+                category=PersonnelCategory.GENERAL,
+            ),
+        )
+        return transfer
+
     # -- courses ------------------------------------------------------------------------
 
     @cached_property

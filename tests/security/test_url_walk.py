@@ -178,6 +178,40 @@ PROTECTED: dict[str, Spec] = {
     "roster:import": Spec(
         lambda s: "/roster/import/", right="admin", wrong=(*NO_STAFF_ROLE, "regulator")
     ),
+    # Transfer requests: person_a (ent_a) asked for by ent_b. ent_a's admin and the county
+    # regulator (over both) decide; ent_b's admin withdraws; nobody else reaches it.
+    "roster:transfers": Spec(
+        lambda s: "/roster/transfers/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "trainer"),
+        methods=("GET",),
+        prepare=lambda s: s.transfer,
+    ),
+    "roster:transfer_accept": Spec(
+        lambda s: reverse("roster:transfer_accept", args=[s.transfer.pk]),
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "admin_b", "regulator_other", "regulator_chem", "trainer"),
+        methods=("POST",),
+        effective=True,
+        right_status=(302,),
+    ),
+    "roster:transfer_refuse": Spec(
+        lambda s: reverse("roster:transfer_refuse", args=[s.transfer.pk]),
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "admin_b", "regulator_other", "regulator_chem", "trainer"),
+        methods=("POST",),
+        data=lambda s: {"reason": "劳动合同未到期"},
+        effective=True,
+        right_status=(302,),
+    ),
+    "roster:transfer_cancel": Spec(
+        lambda s: reverse("roster:transfer_cancel", args=[s.transfer.pk]),
+        right="admin_b",
+        wrong=(*NO_STAFF_ROLE, "admin", "regulator", "regulator_other", "trainer"),
+        methods=("POST",),
+        effective=True,
+        right_status=(302,),
+    ),
     "roster:export": Spec(lambda s: "/roster/export.xlsx", right="admin", wrong=NO_STAFF_ROLE),
     "roster:enterprise_list": Spec(
         lambda s: "/roster/enterprises/", right="regulator", wrong=NO_STAFF_ROLE
