@@ -19,6 +19,7 @@ from certificates.models import (
 )
 from certificates.trust.status_list import MIN_SIZE, assign_random_index
 from roster.models import Person
+from roster.selectors import can_edit_person
 
 from .numbering import number_allocate
 from .signing import certificate_sign
@@ -57,6 +58,19 @@ def certificate_dates(
         due = valid_from + relativedelta(years=ctype.review_interval_years)
         next_review = due if due <= valid_until else None
     return valid_until, next_review
+
+
+def require_manager(actor, person: Person) -> None:
+    """Who may issue by hand or change a person's certificates: the system (no user, as
+    commands and tasks act), the system admin, and the admin of the enterprise that employs
+    the holder *now* (roster.selectors.can_edit_person: the same rule as the roster's)."""
+    if actor is None:
+        return
+    if not can_edit_person(user=actor, person=person):
+        raise CertificateError(
+            _("Only the system admin and the holder's enterprise admin manage this certificate."),
+            "forbidden",
+        )
 
 
 def _holding(person: Person, ctype: CertificateType, on: dt.date) -> Certificate | None:
@@ -155,6 +169,10 @@ def certificate_issue(
     """Issue by an admin (after an exam held elsewhere, for instance). Refused while the
     person already holds one of this type in force: renew or replace that one instead."""
     on = on or timezone.localdate()
+    if attempt is None:
+        # By hand: the admin's own people only. An exam's pass earns its certificate
+        # whoever runs the batch (the session's scope decides who may do that).
+        require_manager(actor, person)
     if not ctype.is_active:
         raise CertificateError(_("This certificate type is no longer issued."), "inactive_type")
     held = _holding(person, ctype, on)

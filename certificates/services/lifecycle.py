@@ -1,6 +1,10 @@
 """A certificate's life after issue: review (复审), suspension, revocation, cancellation (注销),
 renewal (延续) and replacement (补证/换证). Each step is an event with who, when and why; a
-renewal or replacement is a new certificate that supersedes the old one, whose dates stay."""
+renewal or replacement is a new certificate that supersedes the old one, whose dates stay.
+
+Each step checks its actor here, whoever calls it (require_manager): the system admin, or
+the enterprise admin of the enterprise that employs the holder now. A former employer, or an
+enterprise that has only asked for the person (a transfer request), changes nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateEvent, CertificateStatus
 
-from .issuing import CertificateError, certificate_create, certificate_dates
+from .issuing import CertificateError, certificate_create, certificate_dates, require_manager
 from .signing import certificate_sign
 
 
@@ -55,6 +59,7 @@ def certificate_review(
     on = on or timezone.localdate()
     with transaction.atomic():
         certificate = _locked(certificate)
+        require_manager(actor, certificate.person)
         ctype = certificate.certificate_type
         if certificate.status != CertificateStatus.VALID:
             raise CertificateError(
@@ -135,6 +140,7 @@ def certificate_change_status(
     allowed, new_status = _TRANSITIONS[kind]
     with transaction.atomic():
         certificate = _locked(certificate)
+        require_manager(actor, certificate.person)
         if certificate.status not in allowed:
             raise CertificateError(
                 _("A %(state)s certificate cannot be changed that way.")
@@ -157,6 +163,7 @@ def certificate_renew(
     on = on or timezone.localdate()
     with transaction.atomic():
         old = _locked(certificate)
+        require_manager(actor, old.person)
         if old.status not in (CertificateStatus.VALID,):
             raise CertificateError(
                 _("A %(state)s certificate cannot be renewed.")
@@ -200,6 +207,7 @@ def certificate_replace(
     reason = _need_reason(reason)
     with transaction.atomic():
         old = _locked(certificate)
+        require_manager(actor, old.person)
         if old.status not in (CertificateStatus.VALID, CertificateStatus.SUSPENDED):
             raise CertificateError(
                 _("A %(state)s certificate cannot be replaced.")
