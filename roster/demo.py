@@ -24,11 +24,13 @@ from roster.choices import EmploymentForm, EmploymentStatus, PersonnelCategory, 
 from roster.identity import id_check_char, uscc_check_char
 from roster.models import (
     Department,
+    Employment,
     Enterprise,
     Industry,
     Person,
     Region,
     RoleGrant,
+    TransferRequest,
     User,
 )
 from roster.services.people import PersonData, employment_change_status, person_create_or_update
@@ -994,6 +996,48 @@ def seed_accounts(
             user.save(update_fields=["person"])
 
 
+# The machinery plant has asked for one of the chemical works' operators: ent_admin finds a
+# transfer request waiting (the navigation counts it) and may accept or refuse it.
+TRANSFER_FROM, TRANSFER_TO = ENTERPRISE_ADMIN_OF, "machinery"
+
+
+def seed_transfer_request(
+    enterprises: dict[str, Enterprise], planned: list[PlannedPerson], report: SeedReport
+) -> None:
+    """One pending transfer request, made once: whatever became of it (accepted, refused)
+    in a demo session, running the seed again does not ask again."""
+    fixed = {p.id_number for p in FIXED_PEOPLE}
+    candidate = next(
+        p
+        for p in planned
+        if p.enterprise == TRANSFER_FROM
+        and p.id_number not in fixed
+        and p.category == PersonnelCategory.SPECIAL_OPERATOR
+        and p.status == EmploymentStatus.ON_POST
+        and p.before is None
+    )
+    person = Person.objects.get(id_number=candidate.id_number)
+    target = enterprises[TRANSFER_TO]
+    if TransferRequest.objects.filter(person=person, to_enterprise=target).exists():
+        return
+    current = Employment.objects.current().filter(person=person).first()
+    if current is None or current.enterprise_id == target.pk:
+        return
+    TransferRequest.objects.create(
+        person=person,
+        from_employment=current,
+        from_enterprise=current.enterprise,
+        to_enterprise=target,
+        name=person.name,
+        department_name="机加工车间",
+        post=candidate.post,
+        category=candidate.category,
+        employment_form=EmploymentForm.REGULAR,
+        hire_date=None,  # from the day it is accepted
+    )
+    report.add("transfer requests")
+
+
 def seed(report: SeedReport | None = None) -> SeedReport:
     """Create or update the whole demo roster; safe to run any number of times."""
     report = report or SeedReport()
@@ -1003,6 +1047,7 @@ def seed(report: SeedReport | None = None) -> SeedReport:
         enterprises = seed_enterprises(regions, planned, report)
         seed_people(enterprises, planned, report)
         seed_accounts(regions, enterprises, report)
+        seed_transfer_request(enterprises, planned, report)
     return report
 
 
