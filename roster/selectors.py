@@ -287,9 +287,7 @@ def transfer_may_cancel(*, user: User | None, transfer: TransferRequest) -> bool
     """The asking enterprise's admins (and the system admin) withdraw a request."""
     if user is None:
         return True
-    return transfer_outgoing(user=user).filter(pk=transfer.pk).exists() or bool(
-        user.is_authenticated and user.is_superuser
-    )
+    return transfer_outgoing(user=user).filter(pk=transfer.pk).exists()
 
 
 def transfer_pending_count(*, user: User) -> int:

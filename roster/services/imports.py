@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
     from roster.models import Employment, User
 
+    from .people import PersonData
+
 
 @dataclass(frozen=True)
 class TransferRow:
@@ -124,7 +126,7 @@ def roster_import(
     return result
 
 
-def _refused_row(number: int, data, exc: RosterError) -> RowError:
+def _refused_row(number: int, data: PersonData, exc: RosterError) -> RowError:
     if exc.field == "name":
         return RowError(number, TEMPLATE_HEADERS["name"], data.name, exc.message)
     return RowError(number, "", data.id_number and mask_id_number(data.id_number), exc.message)

@@ -173,7 +173,7 @@ def _require_decider(actor: User | None, transfer: TransferRequest) -> None:
         )
 
 
-def _decided(transfer: TransferRequest, status: str, actor: User | None, reason: str = ""):
+def _decided(transfer: TransferRequest, status: str, actor: User | None, reason: str = "") -> None:
     transfer.status = status
     transfer.decided_by = _user(actor)
     transfer.decided_at = timezone.now()
