@@ -4,8 +4,9 @@ Drawn with reportlab on a canvas, not with an HTML-to-PDF tool, because a certif
 fixed layout and this is fast (see bench/bench_certificates.py):
 
 * every piece of text is in the embedded (subset) CJK TrueType font of
-  :func:`certificates.trust.fonts.register_cjk_font`, so it renders the same in every viewer
-  and the text layer stays extractable;
+  :func:`documents.fonts.register_cjk_font` (shipped with the product), so it renders the
+  same in every viewer and the text layer stays extractable; texts are drawn on the canvas
+  (``drawString``), never read as markup, so a name like ``<img src=…>`` prints as written;
 * the QR code (level Q, drawn as vector rectangles) carries the signed verify URL, so a phone
   opens the live verify page and an offline verifier checks the signature alone;
 * the labels go through gettext but the document is Chinese: it is always rendered in
@@ -31,8 +32,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from certificates.models import Certificate
 from certificates.services.signing import certificate_verify_url
-from certificates.trust.fonts import register_cjk_font
 from certificates.trust.qr import draw_qr, make_qr
+from documents.fonts import register_cjk_font
 
 log = logging.getLogger(__name__)
 

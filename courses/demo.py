@@ -42,10 +42,6 @@ from .services.plans import plan_create
 
 VIDEO_TITLE = "演示视频：有限空间作业安全（测试画面）"
 VIDEO_SECONDS = 60
-FONT_PATHS = [
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-]
 DEMO_TRAINER = "trainer"  # roster/demo.py's trainer account owns the demo courses
 
 
@@ -680,37 +676,28 @@ def _video(stdout) -> object | None:
         return document
 
 
-def _font_path() -> str | None:
-    return next((path for path in FONT_PATHS if Path(path).is_file()), None)
-
-
-def _pdf(title: str, sections: list[tuple[str, list[str]]]) -> object | None:
-    """The handout of a document lesson as a PDF (needs a CJK TrueType font), made once."""
+def _pdf(title: str, sections: list[tuple[str, list[str]]]) -> object:
+    """The handout of a document lesson as a PDF, in the product's embedded font, made once."""
     Document = get_document_model()
     doc_title = f"讲义：{title}"
     existing = Document.objects.filter(title=doc_title).first()
     if existing is not None:
         return existing
-    font = _font_path()
-    if font is None:
-        return None
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Spacer
 
-    if "DemoCJK" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DemoCJK", font, subfontIndex=0))
-    text = ParagraphStyle("t", fontName="DemoCJK", fontSize=12, leading=20, wordWrap="CJK")
+    from documents.pdf import a4_document, cjk_font, para
+
+    font = cjk_font()
+    text = ParagraphStyle("t", fontName=font, fontSize=12, leading=20, wordWrap="CJK")
     head = ParagraphStyle("h", parent=text, fontSize=15, leading=24, spaceBefore=8)
-    story = [Paragraph(title, ParagraphStyle("T", parent=head, fontSize=20, leading=30))]
+    story = [para(title, ParagraphStyle("T", parent=head, fontSize=20, leading=30))]
     for heading, paragraphs in sections:
-        story.append(Paragraph(heading, head))
-        story += [Paragraph(p, text) for p in paragraphs]
+        story.append(para(heading, head))
+        story += [para(p, text) for p in paragraphs]
         story.append(Spacer(1, 6))
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=title).build(story)
+    a4_document(buffer, title=title).build(story)
     document = Document(title=doc_title)
     document.file.save("handout.pdf", ContentFile(buffer.getvalue()), save=False)
     document.save()

@@ -2,7 +2,9 @@
 sat and hold. One data object feeds the page, the PDF and the .xlsx, so they always agree.
 
 The documents are Chinese whatever the reader's language (as certificates.pdf does), since
-they are filed and handed to inspectors; the page follows the reader's language.
+they are filed and handed to inspectors; the page follows the reader's language. The PDF is
+made with documents.pdf: every text (names, titles, trainers) is escaped before reportlab
+reads it as markup.
 """
 
 from __future__ import annotations
@@ -250,37 +252,22 @@ def _state(certificate: Certificate, on: dt.date) -> str:
 
 def training_file_pdf(tf: TrainingFile, *, id_number: str) -> bytes:
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer, Table, TableStyle
 
-    from certificates.trust.fonts import register_cjk_font
+    from documents.pdf import a4_document, cjk_font, para, styles
 
     with translation.override(DOCUMENT_LANGUAGE):
-        font = register_cjk_font().name
-        title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, spaceAfter=6)
-        h2 = ParagraphStyle("h", fontName=font, fontSize=12, leading=18, spaceBefore=8)
-        cell = ParagraphStyle("c", fontName=font, fontSize=8.5, leading=11)
+        style = styles(cjk_font())
         buffer = io.BytesIO()
-        doc = SimpleDocTemplate(
-            buffer,
-            pagesize=A4,
-            leftMargin=15 * mm,
-            rightMargin=15 * mm,
-            topMargin=15 * mm,
-            bottomMargin=15 * mm,
-            title=_("Training file"),
-            invariant=True,
-        )
-        story = [Paragraph(f"{_('Training file')} · {tf.person.name}", title)]
+        doc = a4_document(buffer, title=_("Training file"))
+        story = [para(f"{_('Training file')} · {tf.person.name}", style.title)]
         for heading, columns, rows in sections(tf, id_number=id_number):
-            story.append(Paragraph(heading, h2))
+            story.append(para(heading, style.heading))
             if not rows:
-                story.append(Paragraph(_("None"), cell))
+                story.append(para(_("None"), style.cell))
                 continue
-            data = [[Paragraph(str(c), cell) for c in columns]]
-            data += [[Paragraph(_escape(c), cell) for c in row] for row in rows]
+            data = [[para(c, style.cell) for c in columns]]
+            data += [[para(c, style.cell) for c in row] for row in rows]
             table = Table(data, repeatRows=1, hAlign="LEFT")
             table.setStyle(
                 TableStyle(
@@ -294,10 +281,6 @@ def training_file_pdf(tf: TrainingFile, *, id_number: str) -> bytes:
             story += [table, Spacer(1, 4)]
         doc.build(story)
         return buffer.getvalue()
-
-
-def _escape(value: str) -> str:
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _text_cell(sheet, value):

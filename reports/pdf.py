@@ -1,6 +1,8 @@
 """The printable summary: scope, the rates with their numerators and denominators, the trend
 as a line chart, the region parts as a bar chart, and the tables. reportlab throughout (the
-CJK font embedded, as in the certificates), so the PDF prints the same everywhere."""
+CJK font embedded, as in the certificates), so the PDF prints the same everywhere. Every text
+goes through documents.pdf.para: region, industry and enterprise names are typed by people
+and must never be read as reportlab markup."""
 
 from __future__ import annotations
 
@@ -13,12 +15,11 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
-from certificates.trust.fonts import register_cjk_font
+from documents.pdf import a4_document, cjk_font, para, styles
 
 from .definitions import RATES, RATES_BY_CODE, WHO_COUNTS
 from .exports import GROUP_TITLES
@@ -35,7 +36,7 @@ def percent(value) -> str:
 def _grid(data, font, widths=None) -> Table:
     # Header cells wrap (long Chinese labels in narrow columns); the rest are short numbers.
     head = ParagraphStyle("th", fontName=font, fontSize=8, leading=10)
-    data = [[Paragraph(str(c), head) for c in data[0]], *data[1:]]
+    data = [[para(c, head) for c in data[0]], *data[1:]]
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -100,25 +101,17 @@ def _bar_chart(table, font) -> Drawing:
 
 
 def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables: list) -> bytes:
-    font = register_cjk_font().name
-    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22, spaceAfter=4)
-    h2 = ParagraphStyle("h", fontName=font, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
-    small = ParagraphStyle("s", fontName=font, fontSize=8, leading=11, textColor=colors.grey)
+    font = cjk_font()
+    style = styles(font)
+    title, h2, small = style.title, style.heading, style.small
+    cell = ParagraphStyle("c", fontName=font, fontSize=8.5)
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=_("Training and certification summary"),
-    )
-    story = [Paragraph(_("Training and certification summary"), title)]
+    doc = a4_document(buffer, title=_("Training and certification summary"))
+    story = [para(_("Training and certification summary"), title)]
     scope = " · ".join(f"{label}: {value}" for label, value in params.describe())
-    story.append(Paragraph(scope, small))
+    story.append(para(scope, small))
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    story.append(Paragraph(_("Generated %(when)s") % {"when": generated}, small))
+    story.append(para(_("Generated %(when)s") % {"when": generated}, small))
     story.append(Spacer(1, 4 * mm))
     rows = [[_("Figure"), _("Numerator"), _("Denominator"), _("Rate")]]
     for r in RATES:
@@ -144,10 +137,10 @@ def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables:
         ],
     ]
     story.append(_grid(counts, font))
-    story.append(Paragraph(_("Trend (month ends)"), h2))
+    story.append(para(_("Trend (month ends)"), h2))
     story.append(_trend_chart(trend, font))
     for table in tables:
-        story.append(Paragraph(str(GROUP_TITLES.get(table.by, table.by)), h2))
+        story.append(para(GROUP_TITLES.get(table.by, table.by), h2))
         if table.by == "region" and table.rows:
             story.append(_bar_chart(table, font))
         data = [
@@ -157,7 +150,7 @@ def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables:
         for row in table.rows:
             data.append(
                 [
-                    Paragraph(row.name, ParagraphStyle("c", fontName=font, fontSize=8.5)),
+                    para(row.name, cell),
                     row.values["required"],
                     row.values["holding"],
                 ]
@@ -169,8 +162,8 @@ def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables:
         )
         story.append(_grid(data, font, [46 * mm, 18 * mm, 16 * mm] + [25 * mm] * 4))
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(str(WHO_COUNTS), small))
+    story.append(para(WHO_COUNTS, small))
     for r in RATES:
-        story.append(Paragraph(f"{r.label}: {r.definition}", small))
+        story.append(para(f"{r.label}: {r.definition}", small))
     doc.build(story)
     return buffer.getvalue()

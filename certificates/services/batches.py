@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, PdfBatch
 from certificates.pdf import VARIANTS, certificate_pdf
-from certificates.trust.fonts import FontNotFound
 from certificates.trust.qr import QRTooLarge
+from documents.fonts import FontNotFound
 from roster.services.audit import audit_record
 
 from .issuing import CertificateError

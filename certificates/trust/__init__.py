@@ -4,7 +4,8 @@
 * :mod:`.tokens`      the signed QR payload: a CWT (RFC 8392) in COSE_Sign1 (RFC 9052), base32.
 * :mod:`.status_list` IETF Token Status List (2 bits per certificate), signed as a CWT.
 * :mod:`.qr`          QR matrices with a fixed mask, drawn as vectors (PDF), SVG or PNG.
-* :mod:`.fonts`       a CJK TrueType font for reportlab, embedded so every viewer shows it.
+
+The Chinese font the PDFs embed is documents.fonts (shared with the other apps' PDFs).
 
 Nothing here touches the database: the certificate models store keys, numbers and status
 indexes, and call these functions. Django settings are read lazily and only for defaults.

@@ -13,7 +13,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 
-from .fonts import register_cjk_font
+from documents.fonts import register_cjk_font
+
 from .qr import QRMatrix, draw_qr, make_qr
 from .tokens import CertificateClaims
 

@@ -3,8 +3,8 @@ from a PNG and from a rasterised PDF (pdftoppm); the PDF's Chinese text is extra
 (pdftotext) and its font embedded (pdffonts).
 
 Without zxing-cpp or poppler-utils these tests skip with the reason, unless REQUIRE_E2E=1,
-then they fail. Install: `.venv/bin/pip install zxing-cpp` and
-`apt-get install -y poppler-utils fonts-wqy-microhei`.
+then they fail. Install: `.venv/bin/pip install zxing-cpp` and `apt-get install -y
+poppler-utils`. The Chinese font comes with the product (tests/documents/test_fonts.py).
 """
 
 import datetime as dt
@@ -16,7 +16,6 @@ import subprocess
 import pytest
 from PIL import Image
 
-from certificates.trust.fonts import FontNotFound, find_font, register_cjk_font
 from certificates.trust.keys import KeyRing, generate_signing_key
 from certificates.trust.qr import QRTooLarge, make_qr, qr_image, qr_png, qr_svg
 from certificates.trust.sample import sample_claims, sample_pdf
@@ -50,10 +49,6 @@ def zxing():
 
 def need_tool(name: str) -> None:
     need(shutil.which(name) is not None, f"{name} not found (apt-get install poppler-utils)")
-
-
-def need_font() -> None:
-    need(find_font() is not None, "no CJK font (apt-get install fonts-wqy-microhei)")
 
 
 def decode_qr(image: Image.Image) -> list[str]:
@@ -105,7 +100,6 @@ def test_versions_above_the_limit_are_refused():
 
 
 def test_pdf_with_chinese_text_and_vector_qr_round_trips_through_real_tools(signed, tmp_path):
-    need_font()
     for tool in ("pdftoppm", "pdftotext", "pdffonts"):
         need_tool(tool)
     ring, url = signed
@@ -138,18 +132,3 @@ def test_pdf_with_chinese_text_and_vector_qr_round_trips_through_real_tools(sign
         cols = line.split()
         emb = cols[-5]
         assert emb == "yes", line
-
-
-def test_missing_font_names_the_package(tmp_path):
-    cff = tmp_path / "NotoSansCJK.otf"
-    cff.write_bytes(b"OTTO" + b"\0" * 64)
-    with pytest.raises(FontNotFound, match="fonts-wqy-microhei"):
-        register_cjk_font("NoSuchFont", paths=[tmp_path / "missing.ttf", cff])
-
-
-def test_font_search_path_comes_from_settings(settings, tmp_path):
-    need_font()
-    real = find_font()
-    settings.CERTIFICATE_FONT_PATHS = [str(tmp_path / "missing.ttf"), real]
-    assert find_font() == real
-    assert register_cjk_font("CertCJKTest").path == real

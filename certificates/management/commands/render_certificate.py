@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateStatus
 from certificates.pdf import VARIANTS, certificate_pdf
-from certificates.trust.fonts import FontNotFound
+from documents.fonts import FontNotFound
 
 
 def live_certificate(number: str) -> Certificate:

@@ -1,13 +1,17 @@
-"""A CJK TrueType font for reportlab, registered once and embedded (subset) in every PDF.
+"""The Chinese font of every PDF, registered once per process and embedded (subset) in each.
 
-reportlab embeds TrueType outlines (``glyf``), including TrueType collections (``.ttc``,
+The font comes with the product: ``documents/assets/wqy-microhei.ttc`` (WenQuanYi Micro Hei,
+Apache License 2.0, see the licence file beside it), so a machine without any Chinese font
+still makes certificates, training files and reports that every viewer shows the same.
+``settings.CERTIFICATE_FONT_PATHS`` lists other TrueType files to prefer (the first that
+loads wins); the packaged font is always the last resort. Nothing else is searched: the same
+product makes the same PDF on every machine.
+
+reportlab embeds TrueType outlines (``glyf``), including TrueType collections (``.ttc``, the
 first face via ``subfontIndex=0``). It cannot load CFF-flavoured OpenType (Noto Sans CJK /
-Source Han ``.otf`` and their ``.ttc``): those are skipped. reportlab's built-in
-``STSong-Light`` is never embedded, so viewers without the Adobe GB1 pack show boxes; we do
-not fall back to it.
-
-Search order: ``settings.CERTIFICATE_FONT_PATHS`` (a list of files), else
-:data:`DEFAULT_FONT_PATHS`. Debian/Ubuntu: ``apt-get install fonts-wqy-microhei``.
+Source Han ``.otf`` and their ``.ttc``): those are skipped with the reason. reportlab's
+built-in ``STSong-Light`` is never embedded (viewers without the Adobe GB1 pack show boxes),
+so it is never used.
 """
 
 from __future__ import annotations
@@ -19,33 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FONT_NAME = "CertCJK"
-
-DEFAULT_FONT_PATHS: tuple[str, ...] = (
-    # Debian / Ubuntu
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # fonts-wqy-microhei
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",  # fonts-wqy-zenhei
-    "/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",  # a TrueType Noto SC, if present
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",  # fonts-droid-fallback
-    # Fedora / RHEL
-    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
-    "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc",
-    "/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf",
-    # Alpine
-    "/usr/share/fonts/wenquanyi/wqy-zenhei.ttc",
-    # Windows
-    "C:/Windows/Fonts/simhei.ttf",
-    "C:/Windows/Fonts/simsun.ttc",
-    "C:/Windows/Fonts/msyh.ttc",
-    # macOS
-    "/System/Library/Fonts/STHeiti Medium.ttc",
-    "/Library/Fonts/Arial Unicode.ttf",
-    "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
-)
+PACKAGED_FONT = Path(__file__).resolve().parent / "assets" / "wqy-microhei.ttc"
 
 INSTALL_HINT = (
-    "no CJK TrueType font found for certificate PDFs; install one "
-    "(Debian/Ubuntu: apt-get install fonts-wqy-microhei) or set CERTIFICATE_FONT_PATHS "
-    "to a .ttf/.ttc file with TrueType outlines (CFF-based Noto CJK .otf will not load)"
+    "no CJK TrueType font could be loaded for the PDFs: the packaged "
+    f"{PACKAGED_FONT.name} is missing or damaged (restore it from the repository), and "
+    "CERTIFICATE_FONT_PATHS names no .ttf/.ttc file with TrueType outlines (CFF-based Noto "
+    "CJK .otf will not load; Debian's fonts-wqy-microhei does)"
 )
 
 _lock = threading.Lock()
@@ -64,17 +48,13 @@ class RegisteredFont:
 
 
 def font_search_path() -> list[str]:
-    try:
-        from django.conf import settings
+    """``CERTIFICATE_FONT_PATHS`` in order, then the packaged font."""
+    from django.conf import settings
 
-        configured = (
-            getattr(settings, "CERTIFICATE_FONT_PATHS", None) if settings.configured else None
-        )
-    except ImportError:  # pragma: no cover
-        configured = None
-    if configured:
-        return [os.fspath(p) for p in configured]
-    return list(DEFAULT_FONT_PATHS)
+    # Unconfigured Django (bench/bench_certificate_core.py) has only the packaged font.
+    configured = getattr(settings, "CERTIFICATE_FONT_PATHS", None) if settings.configured else None
+    configured = configured or []
+    return [*(os.fspath(p) for p in configured), str(PACKAGED_FONT)]
 
 
 def _is_cff(path: Path) -> bool:
@@ -93,8 +73,8 @@ def _is_cff(path: Path) -> bool:
 def register_cjk_font(
     name: str = FONT_NAME, paths: Sequence[str | os.PathLike] | None = None
 ) -> RegisteredFont:
-    """Register (once per process) the first usable font and return it; raise
-    :class:`FontNotFound` with an installation hint when none loads."""
+    """Register (once per process and name) the first font that loads and return it; raise
+    :class:`FontNotFound` with the reason when none does."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
@@ -129,3 +109,11 @@ def find_font(paths: Iterable[str | os.PathLike] | None = None) -> str | None:
         if path.is_file() and not _is_cff(path):
             return str(path)
     return None
+
+
+def forget_fonts() -> None:
+    """Forget which file each name was registered from, so the next registration searches
+    again (tests that change CERTIFICATE_FONT_PATHS). reportlab keeps its own registry; a
+    name registered again replaces the font there."""
+    with _lock:
+        _registered.clear()
