@@ -1,9 +1,10 @@
 """A file of existing certificates (CONTRACT.md "Certificates" template) to checked rows and a
 list of every bad row (ARCHITECTURE.md rule 8).
 
-The file reading (safe .xlsx/.csv, header row found under title rows, header synonyms) and the
-cell parsers are the roster's (roster.importers); what is certificate-specific lives here:
-the template's headers, how a row names its type, the date order and the duplicate checks.
+The file reading (.xlsx/.csv within limits, header row found under title rows, header
+synonyms) is documents.tables and the cell parsers are the roster's (roster.importers.cells);
+what is certificate-specific lives here: the template's headers, how a row names its type, the
+date order and the duplicate checks.
 Nothing here writes; certificates.services.imports does, in one transaction.
 
 The Chinese headers are the file format, not interface text, so they are not translated.
@@ -24,8 +25,9 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from certificates.models import Certificate, CertificateFamily, CertificateStatus, CertificateType
-from roster.importers import FileProblem, RowError, cells
-from roster.importers.tables import Table, header_key, read_table
+from documents.errors import FileProblem, RowError
+from documents.tables import Table, header_key, read_table
+from roster.importers import cells
 from roster.models import Person
 
 NAME = "name"

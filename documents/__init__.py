@@ -4,6 +4,11 @@ apps, that none of them has to climb up to (ARCHITECTURE.md, Layout).
 * :mod:`.fonts`        the Chinese font embedded in every PDF (shipped in ``assets/``).
 * :mod:`.pdf`          A4 page set-up, paragraph styles, and :func:`~.pdf.para`, which escapes
                        every text before reportlab reads it as markup.
+* :mod:`.guard`        the formula guard (what a spreadsheet takes for a formula).
+* :mod:`.sheets`       the one reader of uploaded .xlsx and .csv files, within limits
+                       (:mod:`.sheet_reader` does the reading, also in a limited child process).
+* :mod:`.tables`       an uploaded file as a table: header row, synonyms, data rows.
+* :mod:`.errors`       FileProblem and RowError, what every import reports.
 
 Nothing here knows the apps' models; the apps import from here, never the other way.
 """

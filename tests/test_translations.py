@@ -16,7 +16,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "site" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["config", "roster", "courses", "question_banks", "certificates", "reports", "site"]
+SOURCES = [
+    "config",
+    "documents",
+    "roster",
+    "courses",
+    "question_banks",
+    "certificates",
+    "reports",
+    "site",
+]
 
 
 def entries(catalogue):

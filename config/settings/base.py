@@ -171,8 +171,26 @@ STORAGES = {
 }
 
 # Uploads: rosters and question banks are spreadsheets of a few MB at most; anything
-# larger is refused before it is parsed (see roster.importers.limits).
+# larger is refused before it is parsed (documents.sheets.check_size).
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# What one uploaded spreadsheet may hold, checked before and while it is parsed
+# (documents/sheet_reader.py): a small .xlsx can declare millions of cells or unpack to
+# gigabytes. Files that unpack to more than IN_PROCESS_BYTES are read by a child process
+# capped at PARSE_MEMORY_BYTES of address space and stopped after PARSE_SECONDS.
+SPREADSHEET_LIMITS = {
+    "MAX_UNZIPPED_BYTES": int(env("SPREADSHEET_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))),
+    "MAX_PART_BYTES": int(env("SPREADSHEET_MAX_PART_BYTES", str(64 * 1024 * 1024))),
+    "MAX_COMPRESSION_RATIO": int(env("SPREADSHEET_MAX_COMPRESSION_RATIO", "100")),
+    "MAX_ROWS": int(env("SPREADSHEET_MAX_ROWS", "100000")),  # per sheet, blank rows too
+    "MAX_DATA_ROWS": int(env("SPREADSHEET_MAX_DATA_ROWS", "20000")),  # filled, under the header
+    "MAX_COLUMNS": int(env("SPREADSHEET_MAX_COLUMNS", "256")),
+    "MAX_CELLS": int(env("SPREADSHEET_MAX_CELLS", "1000000")),
+    "MAX_CELL_CHARS": int(env("SPREADSHEET_MAX_CELL_CHARS", "32767")),  # Excel's own limit
+    "MAX_TEXT_CHARS": int(env("SPREADSHEET_MAX_TEXT_CHARS", "20000000")),
+    "IN_PROCESS_BYTES": int(env("SPREADSHEET_IN_PROCESS_BYTES", str(2 * 1024 * 1024))),
+    "PARSE_SECONDS": int(env("SPREADSHEET_PARSE_SECONDS", "60")),
+    "PARSE_MEMORY_BYTES": int(env("SPREADSHEET_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024))),
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -245,7 +263,7 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 
 # Certificates: the verify URL printed in every QR code (scheme and host only; the QR upper-
 # cases it), the passphrase that encrypts signing keys at rest, and the PDF fonts (TrueType
-# files with Chinese, tried in order; the usual font paths when not set).
+# files with Chinese, tried in order before the font the product ships, documents/assets/).
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", WAGTAILADMIN_BASE_URL)
 # Look-ups per client network (/24 or /48) and minute on the public verify page and API; an
 # inspectors' office behind one address may need more. 0 switches the limit off.

@@ -11,9 +11,10 @@ A 案例分析 (case) question is a row of type 案例分析 holding the scenari
 sub-questions as rows of type 案例分析-单选题 / 案例分析-多选题 / 案例分析-判断题 (also 案例-单选,
 子题-判断 ...).
 
-The workbook is opened read-only with cached values only (`data_only`): formulas are never
-evaluated, and openpyxl parses the package XML with defusedxml. Every problem of every row is
-reported with the row number Excel shows and the column header as written in the sheet.
+The workbook is read by the product's one spreadsheet reader (documents.sheets): unpacked
+size, rows, columns, cells and cell lengths are checked before and while it is parsed, cached
+values only (a formula is never evaluated). Every problem of every row is reported with the
+row number Excel shows and the column header as written in the sheet.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils.exceptions import InvalidFileException
+
+from documents.errors import FileProblem
+from documents.sheets import Sheet, read_sheets
 
 from .model import (
     JUDGE_FALSE,
@@ -162,31 +164,24 @@ def _find_header(rows: list[tuple]) -> tuple[int, dict[str, int], dict[str, str]
 
 
 def parse(data, filename: str | None = None) -> ParseResult:
-    """Read every sheet that has the template's header; see the module docstring."""
+    """Read every sheet that has the template's header; see the module docstring.
+
+    `data` is the file's bytes, a path or an open binary file."""
     result = ParseResult()
     if isinstance(data, Path):
         filename = filename or data.name
+        data = data.read_bytes()
+    elif not isinstance(data, bytes):
+        data = data.read()
     file = filename or ""
     try:
-        source = io.BytesIO(data) if isinstance(data, bytes) else data
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        result.errors.append(
-            RowError(
-                None,
-                "file",
-                type(exc).__name__,
-                _("This is not an .xlsx workbook (save .xls files as .xlsx)."),
-                "bad_file",
-            )
-        )
+        sheets = read_sheets(data, file, kind="xlsx")
+    except FileProblem as exc:
+        result.errors.append(RowError(None, "file", "", str(exc), "bad_file"))
         return result
-    try:
-        found = False
-        for sheet in workbook.worksheets:
-            found = _parse_sheet(sheet, file, result) or found
-    finally:
-        workbook.close()
+    found = False
+    for sheet in sheets:
+        found = _parse_sheet(sheet, file, result) or found
     if not found:
         result.errors.append(
             RowError(
@@ -220,13 +215,8 @@ class _Sheet:
         )
 
 
-def _parse_sheet(sheet, file, result) -> bool:
-    rows = sheet.iter_rows(values_only=True)
-    head = []
-    for row in rows:
-        head.append(row)
-        if len(head) == 10:
-            break
+def _parse_sheet(sheet: Sheet, file, result) -> bool:
+    head = sheet.rows[:10]
     found = _find_header(head)
     if found is None:
         return False
@@ -259,11 +249,7 @@ def _parse_sheet(sheet, file, result) -> bool:
         elif case_ok:
             result.questions.append(case)
 
-    def numbered_rows():
-        yield from enumerate(head[header_row:], start=header_row + 1)
-        yield from enumerate(rows, start=len(head) + 1)
-
-    for number, row in numbered_rows():
+    for number, row in enumerate(sheet.rows[header_row:], start=header_row + 1):
         if not any(_cell(v) for v in row):
             continue
         question, is_part, ok = _parse_row(layout, row, number)

@@ -1,10 +1,9 @@
-"""Reading spreadsheets that people bring: rosters now, other templates later.
+"""Reading roster spreadsheets (the CONTRACT.md "Roster" template).
 
-The pieces are kept apart so that each can be tested alone and reused by other imports
-(question banks, certificates):
+The file itself is read by the product's one spreadsheet reader, `documents.tables` (limits,
+header row, synonyms); what is the roster's lives here, in pieces that can be tested alone
+and that other imports reuse (certificates use `cells`):
 
-- `tables`: bytes of an .xlsx or .csv -> rows of raw cell values, with the row numbers
-  Excel shows, and the header row found among the first few rows;
 - `cells`: one raw cell -> a clean Python value or a reason why not;
 - `vocabulary`: the roster template's headers and values in Chinese, with their synonyms;
 - `roster`: a whole roster file -> valid rows ready for the service, and every bad row.
@@ -12,7 +11,8 @@ The pieces are kept apart so that each can be tested alone and reused by other i
 Nothing here writes to the database; `roster.services.imports` does, in one transaction.
 """
 
-from .errors import FileProblem, RowError
+from documents.errors import FileProblem, RowError
+
 from .roster import ParsedRoster, RosterRow, parse_roster, read_roster
 
 __all__ = ["FileProblem", "ParsedRoster", "RosterRow", "RowError", "parse_roster", "read_roster"]

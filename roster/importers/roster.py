@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from documents.errors import FileProblem, RowError
+from documents.tables import Table, read_table
 from roster.choices import EmploymentForm
 from roster.identity import IdentityError, validate_uscc
 from roster.models import Enterprise
@@ -20,8 +22,6 @@ from roster.services.people import PersonData
 
 from . import cells
 from . import vocabulary as v
-from .errors import FileProblem, RowError
-from .tables import Table, read_table
 
 # Model field sizes, checked here so a long cell is a bad row, not a crash mid-import.
 _MAX_LENGTH = {v.NAME: 50, v.DEPARTMENT: 100, v.POST: 100}

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
+from documents.tables import header_key
 from roster.choices import EmploymentForm, PersonnelCategory
-
-from .tables import header_key
 
 NAME = "name"
 ID_NUMBER = "id_number"

@@ -25,8 +25,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from documents.sheets import check_size
 from roster.importers import FileProblem, read_roster
-from roster.importers.limits import check_size
 from roster.models import Enterprise
 from roster.selectors import administered_enterprises, employment_list, enterprise_list
 from roster.services.imports import roster_export as roster_export_service

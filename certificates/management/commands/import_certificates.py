@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from certificates.importers import read_certificates
 from certificates.services.imports import certificate_import
+from documents.sheets import check_size
 from roster.importers import FileProblem
-from roster.importers.limits import check_size
 from roster.importers.report import finish_import, write_bad_rows
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from documents.sheets import check_size
 from roster.identity import IdentityError, validate_uscc
 from roster.importers import FileProblem, read_roster
-from roster.importers.limits import check_size
 from roster.importers.report import finish_import, write_bad_rows
 from roster.models import Enterprise
 from roster.services.imports import roster_import

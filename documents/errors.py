@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be imported (wrong type, broken, empty, headers missing).
-
-    The message is for the person who uploaded it, already translated.
-    """
+    """The file as a whole cannot be imported (wrong type, broken, too large, empty, headers
+    missing). The message is for the person who uploaded it, already translated."""
 
 
 @dataclass(frozen=True)
