@@ -3,27 +3,19 @@
 The certificate sheet uses the headers of the certificate import template (CONTRACT.md), plus
 the holder's enterprise and the state. ID numbers (and numbers made from them) are text cells,
 full only for the enterprises the exporting user administers (everyone for the system admin).
+Every cell goes through documents.xlsx (text is never a formula).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Container, Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from documents import xlsx
 from roster.identity import mask_id_number
 
 from .models import Certificate
 from .selectors import Gap, number_masked
-
-_TEXT = "@"
-_DATE = "yyyy-mm-dd"
-_BOLD = Font(bold=True)
 
 # (header, width, is text, is date)
 _CERTIFICATE_COLUMNS = [
@@ -74,7 +66,7 @@ def holders_workbook(
 
     Certificates should carry `current_enterprise_id` / `current_enterprise_name` (as
     certificate_list annotates them)."""
-    workbook = Workbook(write_only=True)
+    workbook = xlsx.workbook()
 
     def unmasked(enterprise_id: int | None) -> bool:
         return unmasked_enterprises is None or enterprise_id in unmasked_enterprises
@@ -141,34 +133,18 @@ def holders_workbook(
             ],
         )
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return xlsx.to_bytes(workbook), count
 
 
-def _sheet(workbook: Workbook, title: str, columns: list[tuple[str, int, bool, bool]]):
-    sheet = workbook.create_sheet(title=title)
-    for index, (_header, width, _text, _date) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for name, *_rest in columns:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = _BOLD
-        header.append(cell)
-    sheet.append(header)
+def _sheet(workbook, title: str, columns: list[tuple[str, int, bool, bool]]):
+    widths = [width for _name, width, _text, _date in columns]
+    sheet = xlsx.add_sheet(workbook, title, widths=widths, freeze="A2")
+    xlsx.append(sheet, [name for name, *_rest in columns], font=xlsx.BOLD)
     return sheet
 
 
 def _row(sheet, columns: list[tuple[str, int, bool, bool]], values: list[object]) -> None:
-    cells = []
-    for (_name, _width, text, date), value in zip(columns, values, strict=True):
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text someone typed, never a formula
-        if text:
-            cell.number_format = _TEXT
-        elif date:
-            cell.number_format = _DATE
-        cells.append(cell)
-    sheet.append(cells)
+    formats = [
+        xlsx.TEXT if text else xlsx.DATE if date else None for _name, _width, text, date in columns
+    ]
+    xlsx.append(sheet, values, formats=formats)

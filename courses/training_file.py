@@ -2,9 +2,9 @@
 sat and hold. One data object feeds the page, the PDF and the .xlsx, so they always agree.
 
 The documents are Chinese whatever the reader's language (as certificates.pdf does), since
-they are filed and handed to inspectors; the page follows the reader's language. The PDF is
-made with documents.pdf: every text (names, titles, trainers) is escaped before reportlab
-reads it as markup.
+they are filed and handed to inspectors; the page follows the reader's language. They are
+made with documents.pdf and documents.xlsx: every text (names, titles, trainers) is escaped
+before reportlab reads it and written as text, never as a formula, in the workbook.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from certificates.models import Certificate, CertificateState
 from courses.models import (
@@ -35,6 +33,7 @@ from courses.services.compliance import (
     person_compliance,
     safety_education_status,
 )
+from documents import xlsx
 from question_banks.models import Attempt
 from roster.models import Employment, Person
 
@@ -283,39 +282,16 @@ def training_file_pdf(tf: TrainingFile, *, id_number: str) -> bytes:
         return buffer.getvalue()
 
 
-def _text_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "@"  # ID numbers as text: Excel would round an 18-digit number
-    return cell
-
-
 def training_file_xlsx(tf: TrainingFile, *, id_number: str) -> bytes:
+    """Every section a sheet; every cell text (an ID number must not become a number)."""
     with translation.override(DOCUMENT_LANGUAGE):
-        workbook = Workbook(write_only=True)
+        book = xlsx.workbook()
         for heading, columns, rows in sections(tf, id_number=id_number):
-            sheet = workbook.create_sheet(title=_sheet_title(heading))
-            sheet.append([_bold(sheet, c) for c in columns])
+            sheet = xlsx.add_sheet(book, heading)
+            xlsx.append(sheet, columns, font=xlsx.BOLD)
             for row in rows:
-                sheet.append([_text_cell(sheet, c) for c in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-
-
-def _bold(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=str(value))
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _sheet_title(text: str) -> str:
-    for char in "[]:*?/\\":
-        text = text.replace(char, " ")
-    return text[:31]
+                xlsx.append(sheet, row, formats=[xlsx.TEXT] * len(row))
+        return xlsx.to_bytes(book)
 
 
 def enterprise_training_xlsx(
@@ -325,8 +301,8 @@ def enterprise_training_xlsx(
     on = on or timezone.localdate()
     years = list(years)
     with translation.override(DOCUMENT_LANGUAGE):
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=_sheet_title(_("Training records")))
+        book = xlsx.workbook()
+        sheet = xlsx.add_sheet(book, _("Training records"))
         columns = [
             _("Name"),
             _("ID number"),
@@ -339,7 +315,8 @@ def enterprise_training_xlsx(
             _("Three-level safety education complete"),
             _("Valid certificates"),
         ]
-        sheet.append([_bold(sheet, c) for c in columns])
+        xlsx.append(sheet, columns, font=xlsx.BOLD)
+        formats = [None, xlsx.TEXT, *[None] * 7, xlsx.TEXT]
         count = 0
         for employment in employments:
             person = employment.person
@@ -347,10 +324,11 @@ def enterprise_training_xlsx(
             valid = [c.number for c in person.certificates.all() if c.state(on) in _HOLDING]
             for year in years:
                 c = person_compliance(person=person, year=year, on=on)
-                sheet.append(
+                xlsx.append(
+                    sheet,
                     [
                         person.name,
-                        _text_cell(sheet, person.id_number_masked),
+                        person.id_number_masked,
                         employment.department.name if employment.department_id else "",
                         employment.get_category_display(),
                         year,
@@ -358,10 +336,9 @@ def enterprise_training_xlsx(
                         float(c.done_hours),
                         float(c.missing_hours),
                         _yes(education.complete),
-                        _text_cell(sheet, "、".join(valid)),
-                    ]
+                        "、".join(valid),
+                    ],
+                    formats=formats,
                 )
             count += 1
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue(), count
+        return xlsx.to_bytes(book), count

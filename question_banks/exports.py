@@ -1,12 +1,14 @@
-"""Session results as a spreadsheet for the training body's records."""
+"""Session results as a spreadsheet for the training body's records.
+
+Every cell goes through documents.xlsx: a name typed as "=HYPERLINK(…)" stays text.
+"""
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from documents import xlsx
 
 STATES = {
     "passed": _("Passed"),
@@ -18,12 +20,10 @@ STATES = {
 
 
 def results_xlsx(session, rows: list[dict]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Results")[:31]
-    ws.append([session.name])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([f"{session.opens_at:%Y-%m-%d %H:%M} – {session.closes_at:%Y-%m-%d %H:%M}"])
+    book = xlsx.workbook()
+    sheet = xlsx.add_sheet(book, _("Results"), widths=(12, 22, 28, 8, 8, 10, 10))
+    xlsx.append(sheet, [session.name], font=Font(bold=True, size=13))
+    xlsx.append(sheet, [f"{session.opens_at:%Y-%m-%d %H:%M} – {session.closes_at:%Y-%m-%d %H:%M}"])
     header = [
         _("Name"),
         _("ID number"),
@@ -33,11 +33,10 @@ def results_xlsx(session, rows: list[dict]) -> bytes:
         _("Result"),
         _("Minutes used"),
     ]
-    ws.append(header)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    xlsx.append(sheet, header, font=xlsx.BOLD)
     for row in rows:
-        ws.append(
+        xlsx.append(
+            sheet,
             [
                 row["person"].name,
                 row["person"].id_number_masked,
@@ -46,10 +45,6 @@ def results_xlsx(session, rows: list[dict]) -> bytes:
                 float(row["score"]) if row["score"] is not None else None,
                 str(STATES[row["state"]]),
                 round(row["seconds_used"] / 60, 1) if row["seconds_used"] is not None else None,
-            ]
+            ],
         )
-    for column, width in zip("ABCDEFG", (12, 22, 28, 8, 8, 10, 10), strict=True):
-        ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)

@@ -1,19 +1,20 @@
 """Tables as files: .xlsx with a header block (what, scope, date, definitions) above the
-table, and .csv with the table alone for scripts. pandas shapes the frame; openpyxl writes.
+table, and .csv with the table alone for scripts. pandas shapes the frame; documents.xlsx and
+documents.csvfile write it, so a region or enterprise name is never a live formula.
 
 Columns (CONTRACT.md `certification_report`): code, name, required, holding, rate (the
 certification rate, 4 decimals), then every other count and rate of definitions.py."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+
+from documents import xlsx
+from documents.csvfile import csv_bytes
 
 from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
 from .selectors import ReportParams, Table
@@ -67,10 +68,15 @@ def table_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
+def _records(frame: pd.DataFrame) -> list[list[object]]:
+    """The frame's rows as Python values; pandas' missing values become None."""
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
 def table_csv(table: Table) -> bytes:
     # UTF-8 with a byte-order mark: Excel on a Chinese Windows then opens it correctly;
     # pandas and Python's csv (encoding="utf-8-sig") read it as plain UTF-8.
-    return table_frame(table).to_csv(index=False, float_format="%.4f").encode("utf-8-sig")
+    return csv_bytes(COLUMNS, _records(table_frame(table)), float_format="%.4f")
 
 
 def header_block(params: ReportParams, title: str) -> list[list[str]]:
@@ -90,34 +96,34 @@ def table_xlsx(table: Table, params: ReportParams) -> bytes:
     title = _("Work-safety training and certification report: %(what)s") % {
         "what": GROUP_TITLES.get(table.by, table.by)
     }
-    block = header_block(params, title)
-    frame = table_frame(table)
     labels = column_labels()
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        start = len(block) + 2  # a blank row, the Chinese labels, then the column codes
-        frame.to_excel(writer, sheet_name="report", index=False, startrow=start)
-        sheet = writer.sheets["report"]
-        for r, line in enumerate(block, start=1):
-            for c, value in enumerate(line, start=1):
-                sheet.cell(row=r, column=c, value=value)
-        sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-        for c, column in enumerate(COLUMNS, start=1):
-            cell = sheet.cell(row=start, column=c, value=labels.get(column, column))
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            letter = get_column_letter(c)
-            sheet.column_dimensions[letter].width = 34 if column == "name" else 14
-            if column.endswith("rate"):
-                for row in range(start + 2, start + 2 + len(frame)):
-                    sheet[f"{letter}{row}"].number_format = "0.00%"
-        total_row = start + 2 + len(frame)
-        sheet.cell(row=total_row, column=2, value=_("Total")).font = Font(bold=True)
-        total = dict(table.total, rate=table.total.get("certification_rate"))
-        for c, column in enumerate(COLUMNS[2:], start=3):
-            cell = sheet.cell(row=total_row, column=c, value=total.get(column))
-            cell.font = Font(bold=True)
-            if column.endswith("rate"):
-                cell.number_format = "0.00%"
-        sheet.freeze_panes = sheet.cell(row=start + 2, column=3)
-    return out.getvalue()
+    rate_columns = [column.endswith("rate") for column in COLUMNS]
+    formats = [xlsx.PERCENT if rate else None for rate in rate_columns]
+    widths = [34 if column == "name" else 14 for column in COLUMNS]
+    block = header_block(params, title)
+    # A blank row, the Chinese labels, then the column codes; the table below them.
+    start = len(block) + 2
+    book = xlsx.workbook()
+    sheet = xlsx.add_sheet(book, "report", widths=widths, freeze=f"C{start + 2}")
+    for number, line in enumerate(block, start=1):
+        font = Font(bold=True, size=14) if number == 1 else None
+        xlsx.append(sheet, line, font=font)
+    sheet.append([])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append(
+        [
+            xlsx.cell(sheet, labels.get(column, column), font=xlsx.BOLD, alignment=wrap)
+            for column in COLUMNS
+        ]
+    )
+    xlsx.append(sheet, COLUMNS)
+    for record in _records(table_frame(table)):
+        xlsx.append(sheet, record, formats=formats)
+    total = dict(table.total, rate=table.total.get("certification_rate"))
+    xlsx.append(
+        sheet,
+        [None, _("Total"), *(total.get(column) for column in COLUMNS[2:])],
+        formats=formats,
+        font=xlsx.BOLD,
+    )
+    return xlsx.to_bytes(book)

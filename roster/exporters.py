@@ -1,25 +1,19 @@
 """The roster as an .xlsx in the same template the import reads, so an export re-imports.
 
 ID numbers and phones are written as text cells (number format "@"): as numbers, Excel would
-show 1.40402E+17 and keep only 15 digits the moment someone edits and saves the file.
+show 1.40402E+17 and keep only 15 digits the moment someone edits and saves the file. Every
+cell goes through documents.xlsx, so a name that starts with "=" stays text.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Container, Iterable
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from documents import xlsx
 from roster.identity import mask_id_number, mask_phone
 from roster.importers import vocabulary as v
 from roster.models import Employment
 
-_TEXT = "@"
-_DATE = "yyyy-mm-dd"
 _WIDTHS = {
     v.NAME: 12,
     v.ID_NUMBER: 22,
@@ -32,6 +26,7 @@ _WIDTHS = {
     v.EMPLOYMENT_FORM: 10,
     v.HIRE_DATE: 12,
 }
+_FORMATS = {v.ID_NUMBER: xlsx.TEXT, v.PHONE: xlsx.TEXT, v.USCC: xlsx.TEXT, v.HIRE_DATE: xlsx.DATE}
 
 
 def roster_workbook(
@@ -42,25 +37,18 @@ def roster_workbook(
     `employments` should come with person, enterprise and department selected. People of
     enterprises in `unmasked_enterprises` (everyone, when None) get full ID numbers and phones.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="花名册")
+    book = xlsx.workbook()
     keys = list(v.TEMPLATE_HEADERS)
-    for index, key in enumerate(keys, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS[key]
-    sheet.freeze_panes = "A2"
-
-    bold = Font(bold=True)
-    sheet.append([_cell(sheet, v.TEMPLATE_HEADERS[k], font=bold) for k in keys])
+    sheet = xlsx.add_sheet(book, "花名册", widths=[_WIDTHS[k] for k in keys], freeze="A2")
+    formats = [_FORMATS.get(k) for k in keys]
+    xlsx.append(sheet, [v.TEMPLATE_HEADERS[k] for k in keys], font=xlsx.BOLD)
     count = 0
     for employment in employments:
         unmasked = unmasked_enterprises is None or employment.enterprise_id in unmasked_enterprises
         values = _values(employment, unmasked=unmasked)
-        sheet.append([_cell(sheet, values[k], key=k) for k in keys])
+        xlsx.append(sheet, [values[k] for k in keys], formats=formats)
         count += 1
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return xlsx.to_bytes(book), count
 
 
 def _values(employment: Employment, *, unmasked: bool) -> dict[str, object]:
@@ -79,16 +67,3 @@ def _values(employment: Employment, *, unmasked: bool) -> dict[str, object]:
         ),
         v.HIRE_DATE: employment.hire_date,
     }
-
-
-def _cell(sheet, value: object, *, key: str = "", font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # openpyxl would write it as a formula; it is text someone typed
-    if font is not None:
-        cell.font = font
-    if key in (v.ID_NUMBER, v.PHONE, v.USCC):
-        cell.number_format = _TEXT
-    elif key == v.HIRE_DATE:
-        cell.number_format = _DATE
-    return cell

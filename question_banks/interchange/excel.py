@@ -19,15 +19,13 @@ row number Excel shows and the column header as written in the sheet.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from documents import xlsx
 from documents.errors import FileProblem
 from documents.sheets import Sheet, read_sheets
 
@@ -456,29 +454,19 @@ def _row_for(q: ParsedQuestion, part: bool) -> list:
 def write(questions: list[ParsedQuestion], target=None) -> bytes | None:
     """The template as .xlsx; returns the bytes when `target` (a path or file) is not given.
 
-    Embedded files cannot travel in a spreadsheet; export to Moodle XML to keep them.
+    Every cell goes through documents.xlsx, so a stem that starts with "=" stays text and
+    reads back the same. Embedded files cannot travel in a spreadsheet; export to Moodle XML
+    to keep them.
     """
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "试题"
-    sheet.append(HEADERS)
+    book = xlsx.workbook()
+    sheet = xlsx.add_sheet(
+        book, "试题", widths=(10, 60, *(20,) * len(OPTION_KEYS), 8, 40, 20, 6, 20), freeze="A2"
+    )
+    xlsx.append(sheet, HEADERS)
     for q in questions:
-        rows = [_row_for(q, False)] + [_row_for(s, True) for s in q.sub_questions]
-        for values in rows:
-            sheet.append(
-                [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-            )
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text
-    sheet.freeze_panes = "A2"
-    for column, width in zip(
-        "ABCDEFGHIJKLMN", (10, 60, *(20,) * 6, 8, 40, 20, 6, 20), strict=False
-    ):
-        sheet.column_dimensions[column].width = width
+        for values in [_row_for(q, False)] + [_row_for(s, True) for s in q.sub_questions]:
+            xlsx.append(sheet, values)
     if target is not None:
-        workbook.save(target)
+        book.save(target)
         return None
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)
