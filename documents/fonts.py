@@ -70,6 +70,16 @@ def _is_cff(path: Path) -> bool:
     return False
 
 
+def restrict_reportlab() -> None:
+    """reportlab may fetch nothing by URL (``file:``, ``data:``, ``http(s):``, ``ftp:`` are
+    trusted for images by default). Every PDF of the product registers its font first, so
+    this runs before any document is built; :mod:`documents.pdf` also calls it on import."""
+    from reportlab import rl_config
+
+    rl_config.trustedSchemes = []
+    rl_config.trustedHosts = None
+
+
 def register_cjk_font(
     name: str = FONT_NAME, paths: Sequence[str | os.PathLike] | None = None
 ) -> RegisteredFont:
@@ -78,6 +88,7 @@ def register_cjk_font(
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    restrict_reportlab()
     with _lock:
         if name in _registered:
             return _registered[name]

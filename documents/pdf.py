@@ -9,8 +9,9 @@ module builds a ``Paragraph`` from such text itself. Canvas drawing (``drawStrin
 table cells given as plain strings are not markup and need nothing.
 
 As a second wall, reportlab may fetch nothing by URL: its trusted schemes and hosts are
-emptied when this module is imported (``file:``, ``data:``, ``http(s):`` and ``ftp:`` would
-otherwise be allowed for images). A plain file path in an ``<img>`` tag is opened by
+emptied when this module is imported and whenever a PDF registers its font
+(:func:`documents.fonts.restrict_reportlab`; ``file:``, ``data:``, ``http(s):`` and ``ftp:``
+would otherwise be allowed for images). A plain file path in an ``<img>`` tag is opened by
 reportlab without that check, which is why escaping is the fix and this only the backstop.
 """
 
@@ -20,17 +21,15 @@ from dataclasses import dataclass
 from typing import IO
 from xml.sax.saxutils import escape as _xml_escape
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from .fonts import register_cjk_font
+from .fonts import register_cjk_font, restrict_reportlab
 
-rl_config.trustedSchemes = []
-rl_config.trustedHosts = None
+restrict_reportlab()
 
 PAGE_MARGIN = 15 * mm
 

@@ -151,7 +151,15 @@ def _scan_xml_parts(data: bytes, limits: Limits) -> None:
                     head = stream.read(_CHUNK)
                     if _looks_like_xml(head):  # images and other binary parts are not read
                         scan.part(head, stream)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, expat.ExpatError) as exc:
+    except (
+        zipfile.BadZipFile,
+        NotImplementedError,  # a compression method zipfile does not know
+        RuntimeError,  # an encrypted part
+        OSError,
+        EOFError,
+        zlib.error,
+        expat.ExpatError,
+    ) as exc:
         raise Refused("not_xlsx") from exc
 
 
@@ -314,6 +322,8 @@ _BROKEN = (
     EOFError,
     OSError,
     zlib.error,
+    NotImplementedError,
+    RuntimeError,
 )
 
 

@@ -19,6 +19,7 @@ from reportlab.lib.utils import open_for_read
 import documents.pdf  # noqa: F401 - importing it empties reportlab's trusted schemes
 from certificates.pdf import certificate_pdf
 from courses.training_file import training_file, training_file_pdf
+from documents.fonts import register_cjk_font
 from tests.documents.conftest import flat, image_count, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,15 @@ def test_reportlab_fetches_nothing_by_url(png):
     for url in (data_url, f"file://{png}", "http://127.0.0.1/x.png"):
         with pytest.raises(OSError):
             open_for_read(url)
+
+
+def test_registering_the_font_also_closes_reportlab_to_urls(monkeypatch):
+    """The certificate PDF draws on a canvas and imports only the font: the restriction holds
+    there too."""
+    monkeypatch.setattr(rl_config, "trustedSchemes", ["file", "data", "https", "http"])
+    monkeypatch.setattr(rl_config, "trustedHosts", ["*"])
+    register_cjk_font()
+    assert rl_config.trustedSchemes == [] and not rl_config.trustedHosts
 
 
 def test_a_name_with_a_real_image_makes_a_pdf_of_normal_size(world, png):
