@@ -311,7 +311,8 @@ class SigningKeyRecord(models.Model):
     private_pem = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     retired_at = models.DateTimeField(null=True, blank=True)
-    # Publish at least until this moment: the latest expiry of anything the key signed.
+    # The latest expiry of the certificates the key signed (set by its first one). A key that
+    # signed a certificate stays published for good: see certificates.services.keys.
     not_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,16 @@
 """The signing keys as a KeyRing, from the database.
 
 The first signature on a fresh installation makes the first key; `rotate_certificate_key`
-retires it and makes the next. Retired keys keep verifying what they signed (their public
-halves stay published until the last certificate they signed expires).
+retires it and makes the next. Which keys verifiers trust is decided once, in
+:func:`_published`: the well-known document, every live verification (page, API,
+`verify_qr`) and the signing side's ring all take that set, so a QR the document's keys
+verify offline is never called forged online, and the other way round.
+
+A key that signed a certificate stays published for as long as the certificate exists,
+which is for good (a certificate row is never deleted: PROTECT on its links, read-only in
+the admin). A certificate that lapsed years ago still has its card in someone's wallet,
+and its QR must say "genuine, lapsed" rather than "invalid or forged" (until 2026 a key
+left the document once everything it signed had lapsed).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from certificates.trust.keys import (
     private_key_from_pem,
     private_key_to_pem,
 )
+from certificates.trust.status_list import DEFAULT_LIFETIME as STATUS_LIST_LIFETIME
 from roster.services.audit import audit_record, audit_text
 
 
@@ -39,7 +48,27 @@ def _signing_key(record: SigningKeyRecord) -> SigningKey:
 
 
 def _public(record: SigningKeyRecord) -> PublicKey:
-    return replace(_signing_key(record).public, retired=record.retired_at is not None)
+    return replace(
+        _signing_key(record).public,
+        retired=record.retired_at is not None,
+        retired_at=record.retired_at,
+    )
+
+
+def _published(records: list[SigningKeyRecord], now: dt.datetime) -> list[SigningKeyRecord]:
+    """The keys verifiers trust (the one rule; see the module's docstring):
+
+    - the key that signs now (not retired);
+    - every key that signed a certificate (``not_after`` is set by its first certificate,
+      see :func:`key_note_signature`): for good, since certificates are never deleted;
+    - a retired key that signed only status lists, until the last list it can have signed
+      has expired (a list is signed by the active key, so no later than its retirement)."""
+    lists_last = STATUS_LIST_LIFETIME
+    return [
+        r
+        for r in records
+        if r.retired_at is None or r.not_after is not None or r.retired_at + lists_last >= now
+    ]
 
 
 _PUBLISHED_CACHE_KEY = "certificates:published-keys"
@@ -50,7 +79,9 @@ def published_jwks() -> dict:
     decrypts every private key, which must not happen on each verification."""
     document = cache.get(_PUBLISHED_CACHE_KEY)
     if document is None:
-        document = key_ring(create=False).to_jwks()
+        records = list(SigningKeyRecord.objects.all())
+        published = _published(records, timezone.now())
+        document = KeyRing(None, [_public(r) for r in published]).to_jwks()
         cache.set(_PUBLISHED_CACHE_KEY, document, 3600)
     return document
 
@@ -65,7 +96,8 @@ _ring_memo: tuple[float, dict, KeyRing] | None = None
 
 
 def public_ring(*, fresh: bool = False) -> KeyRing:
-    """The keys verification trusts, without any private half."""
+    """The keys verification trusts, without any private half: exactly the keys of the
+    published document (:func:`published_jwks`), read back from it."""
     global _ring_memo
     memo = _ring_memo
     if memo is not None and not fresh and time.monotonic() - memo[0] < RING_MEMO_SECONDS:
@@ -85,8 +117,7 @@ def forget_ring() -> None:
 def key_ring(*, create: bool = True) -> KeyRing:
     """The active key (the newest that is not retired) and every published public key."""
     records = list(SigningKeyRecord.objects.all())
-    now = timezone.now()
-    published = [r for r in records if r.not_after is None or r.not_after >= now]
+    published = _published(records, timezone.now())
     active = next((r for r in reversed(records) if r.retired_at is None), None)
     if active is None and create:
         return KeyRing(key_create(), [_public(r) for r in published])
@@ -127,7 +158,8 @@ def _forget_published() -> None:
 
 
 def key_note_signature(kid: str, expires: dt.datetime) -> None:
-    """Keep the key published at least until the latest expiry it signed."""
+    """Note that the key signed a certificate valid until ``expires``: from now on it stays
+    published (:func:`_published`), and its ``not_after`` says the latest expiry it signed."""
     SigningKeyRecord.objects.filter(kid=kid).filter(
         Q(not_after__isnull=True) | Q(not_after__lt=expires)
     ).update(not_after=expires)

@@ -10,10 +10,13 @@ Storage: :func:`private_key_to_pem` gives PKCS#8 PEM, encrypted when a passphras
 (by default ``settings.CERTIFICATE_KEY_PASSPHRASE`` when Django is configured and it is set).
 
 Publication: :meth:`KeyRing.to_jwks` is the document served at
-``/.well-known/certificate-keys.json``: one JWK per key (``kid, kty EC, crv P-256, x, y,
-use sig, alg ES256``) plus ``not_before`` (first signature), ``not_after`` (the latest
-expiry of anything the key signed: publish at least until then) and ``retired``. A retired
-key signs nothing new but stays published, so the certificates it signed keep verifying.
+``/.well-known/certificate-keys.json``: one JWK per key of the ring (``kid, kty EC, crv
+P-256, x, y, use sig, alg ES256``) plus its period: ``not_before`` (when it began signing),
+``retired_at`` (when it stopped; absent while it signs), ``not_after`` (the latest expiry of
+the certificates it signed) and ``retired``. Which keys are in the published ring is the
+issuer's decision (certificates.services.keys): a key that signed a certificate stays there
+for as long as that certificate exists, also long after it lapsed, so its QR still proves
+whose card it is and says that it has lapsed instead of looking forged.
 """
 
 from __future__ import annotations
@@ -95,9 +98,10 @@ def _parse_iso(value: str | None) -> dt.datetime | None:
 class PublicKey:
     """A published verification key.
 
-    ``not_before``: when it started signing. ``not_after``: no token it signed is valid after
-    this moment, so it may be unpublished then (``None``: keep publishing). ``retired``: it
-    signs nothing new.
+    ``not_before``: when it started signing. ``retired_at``: when it stopped (``None``
+    while it signs). ``not_after``: the latest expiry of anything it signed; a token of it
+    past that moment has lapsed, which is not the same as forged, so the key stays
+    published after it. ``retired``: it signs nothing new.
     """
 
     kid: str
@@ -105,15 +109,12 @@ class PublicKey:
     not_before: dt.datetime | None = None
     not_after: dt.datetime | None = None
     retired: bool = False
+    retired_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         _check_curve(self.key)
         if not self.kid or not self.kid.isascii():
             raise KeyMaterialError("a key id must be a non-empty ASCII string")
-
-    def is_published(self, now: dt.datetime | None = None) -> bool:
-        now = now or dt.datetime.now(dt.UTC)
-        return self.not_after is None or now <= self.not_after
 
     def to_jwk(self) -> dict[str, Any]:
         x, y = _coords(self.key)
@@ -129,6 +130,8 @@ class PublicKey:
         }
         if self.not_before is not None:
             jwk["not_before"] = _iso(self.not_before)
+        if self.retired_at is not None:
+            jwk["retired_at"] = _iso(self.retired_at)
         if self.not_after is not None:
             jwk["not_after"] = _iso(self.not_after)
         return jwk
@@ -149,6 +152,7 @@ class PublicKey:
                 not_before=_parse_iso(jwk.get("not_before")),
                 not_after=_parse_iso(jwk.get("not_after")),
                 retired=bool(jwk.get("retired", False)),
+                retired_at=_parse_iso(jwk.get("retired_at")),
             )
         except KeyMaterialError:
             raise
@@ -354,18 +358,24 @@ class KeyRing:
         """A ring where ``new_key`` signs and the old active key is retired but published.
 
         ``retired_not_after``: the latest ``exp`` the old key ever signed (the longest
-        validity); it stays in the JWKS until then.
+        validity), published as its ``not_after``; ``retired_at`` is the new key's start.
         """
         keys = [k for k in self._keys.values() if self._active is None or k.kid != self._active.kid]
         if self._active is not None:
-            keys.append(replace(self._active.public, retired=True, not_after=retired_not_after))
+            keys.append(
+                replace(
+                    self._active.public,
+                    retired=True,
+                    retired_at=new_key.not_before,
+                    not_after=retired_not_after,
+                )
+            )
         return KeyRing(new_key, keys)
 
-    def to_jwks(self, now: dt.datetime | None = None) -> dict[str, Any]:
-        """The document for ``/.well-known/certificate-keys.json`` (keys still published)."""
-        return {
-            "keys": [k.to_jwk() for k in self._keys.values() if k.is_published(now)],
-        }
+    def to_jwks(self) -> dict[str, Any]:
+        """The document for ``/.well-known/certificate-keys.json``: every key of the ring
+        (the ring holds what the issuer publishes; a lapsed ``not_after`` drops nothing)."""
+        return {"keys": [k.to_jwk() for k in self._keys.values()]}
 
     @classmethod
     def from_jwks(cls, document: Mapping[str, Any] | str | bytes) -> KeyRing:

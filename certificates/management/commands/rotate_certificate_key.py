@@ -1,8 +1,8 @@
 """rotate_certificate_key: retire the active signing key and start signing with a new one.
 
 Run it yearly (or at once if a key may have leaked; then also re-sign what it signed). The
-retired key stays in /.well-known/certificate-keys.json until the last certificate it
-signed has expired, so cards already printed keep verifying.
+retired key stays in /.well-known/certificate-keys.json for as long as a certificate it
+signed exists, so cards already printed keep verifying, and say so when they have lapsed.
 """
 
 from __future__ import annotations

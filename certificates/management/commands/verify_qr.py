@@ -1,10 +1,11 @@
 """verify_qr FILE [--offline] [--keys FILE.json] [--status-list FILE]
 
 Reads the certificate QR in a photo or a PDF and prints one JSON object (the same fields as
-/api/verify/<token>). The signature is always checked offline, against the database's key
-ring or, with --keys, against a published JWKS (a verifier with no database at all). Unless
---offline, the live status comes from the database; with --offline it comes from a signed
-status list file when given (saying its date), otherwise from the dates in the token.
+/api/verify/<token>). The signature is always checked offline, against the keys the site
+publishes (/.well-known/certificate-keys.json, the set the verify page trusts) or, with
+--keys, against a JWKS file (a verifier with no database at all). Unless --offline, the
+live status comes from the database; with --offline it comes from a signed status list file
+when given (saying its date), otherwise from the dates in the token.
 
 Exit 0 whenever a verdict is printed, also a negative one (`valid` says which); 1 with a
 one-line reason on stderr when the file cannot be read or holds no certificate QR.
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Verification
 from certificates.qr_reader import QRReadError, read_qr_texts
-from certificates.services.keys import key_ring
+from certificates.services.keys import public_ring
 from certificates.services.verification import certificate_verify, verification_log
 from certificates.trust.keys import KeyMaterialError, KeyRing
 from certificates.trust.status_list import StatusListToken, verify_status_list
@@ -91,7 +92,8 @@ class Command(BaseCommand):
 
     def _ring(self, path: str | None) -> KeyRing:
         if not path:
-            return key_ring(create=False)
+            # The keys /.well-known/certificate-keys.json publishes, as the verify page uses.
+            return public_ring(fresh=True)
         try:
             ring = KeyRing.from_jwks(Path(path).read_bytes())
         except OSError as exc:
