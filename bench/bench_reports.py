@@ -469,6 +469,7 @@ def build(args, log) -> dict[str, float]:
                 ctype.issuer_name,
                 "import",
                 first_certificate + seq - 1,  # status_index: unique
+                f"{first_certificate + seq - 1:016x}",  # public_id: unique
                 "",
                 "",
                 issued,
@@ -491,6 +492,7 @@ def build(args, log) -> dict[str, float]:
             "issuer_name",
             "source",
             "status_index",
+            "public_id",
             "token",
             "key_id",
             "issued_at",

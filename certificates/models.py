@@ -8,6 +8,7 @@ at the one it supersedes, and every change of state is a CertificateEvent with w
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -147,6 +148,11 @@ class CertificateState(models.TextChoices):
 EXPIRING_WITHIN_DAYS = 90
 
 
+def new_public_id() -> str:
+    """A certificate's public id: 8 random bytes in hex, what its QR names it by (cti)."""
+    return secrets.token_hex(8)
+
+
 class CertificateQuerySet(models.QuerySet):
     def in_force(self, on: dt.date | None = None) -> CertificateQuerySet:
         """Valid on that date: not withdrawn, within validity, review not overdue."""
@@ -211,6 +217,9 @@ class Certificate(models.Model):
     )
     # Position in the signed status list offline verifiers download; random, never reused.
     status_index = models.PositiveIntegerField(unique=True)
+    # What the QR names the certificate by (with the status index): random, so a decoded QR
+    # tells nothing about the holder (certificates/trust/tokens.py).
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     token = models.TextField(blank=True)
     key_id = models.CharField(max_length=40, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)

@@ -1,4 +1,8 @@
-"""A certificate's signed QR token and verify URL (ARCHITECTURE.md rule 5)."""
+"""A certificate's signed QR token and verify URL (ARCHITECTURE.md rule 5).
+
+The token names the certificate by its random public id and carries the number only as the
+verify page shows it (certificates/trust/tokens.py): decoding a QR tells no more than the
+page does."""
 
 from __future__ import annotations
 
@@ -13,10 +17,12 @@ from certificates.trust.tokens import (
     CertificateClaims,
     latest_expiry,
     sign_certificate_token,
+    token_public_id,
     verify_url,
 )
 
 from .keys import key_note_signature, key_ring
+from .verification import display_number
 
 _SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
 
@@ -25,7 +31,8 @@ def certificate_claims(certificate: Certificate) -> CertificateClaims:
     ctype = certificate.certificate_type
     person = certificate.person
     return CertificateClaims(
-        number=certificate.number,
+        number=display_number(certificate.number),
+        public_id=certificate.public_id,
         issuer=certificate.issuer_code,
         name=person.name,
         id_masked=person.id_number_masked,
@@ -70,5 +77,11 @@ def certificate_sign(certificate: Certificate, *, actor=None, event: bool = Fals
 
 
 def certificate_verify_url(certificate: Certificate) -> str:
-    """The URL printed in the QR: upper case, so the QR is one alphanumeric segment."""
+    """The URL printed in the QR: upper case, so the QR is one alphanumeric segment.
+
+    A certificate whose stored token is of the legacy form (the full number in it, which
+    for "T" + ID number cards is the holder's ID number) is signed again first, so every QR
+    shown or printed from now on is the opaque form; cards printed before keep verifying."""
+    if token_public_id(certificate.token) != certificate.public_id:
+        certificate_sign(certificate, event=True)
     return verify_url(settings.CERTIFICATE_VERIFY_BASE_URL, certificate.token)

@@ -3,11 +3,12 @@ all answer, so the three cannot drift apart.
 
 A verdict is built in two steps. First the signature: the token is checked offline against
 the key ring (a forged, altered, truncated or foreign token stops here, and nothing it claims
-is shown). Then the live status: the row is found by the claims' status index AND number
-(numbers survive a replacement, the index does not, so the old card of a replaced pair shows
-"Replaced" rather than its successor's status), and Certificate.state() adds what the dates
-say. An offline verifier has no row: it takes the status from a signed status list when it
-has one, and otherwise from the dates inside the token.
+is shown). Then the live status: the row is found by the claims' status index AND public id
+(a legacy token, without a public id: index AND number). Numbers survive a replacement, the
+index and the public id do not, so the old card of a replaced pair shows "Replaced" rather
+than its successor's status; and Certificate.state() adds what the dates say. An offline
+verifier has no row: it takes the status from a signed status list when it has one, and
+otherwise from the dates inside the token.
 
 Privacy: a Verification row keeps the certificate, a coarse network (/24, /64) and a coarse
 browser name, never the address or the token; numbers that are ID numbers are shown masked.
@@ -55,7 +56,8 @@ DEFAULT_RATE_LIMIT = 60
 RATE_WINDOW_SECONDS = 60
 
 _SEX = {1: "M", 2: "F"}  # GB/T 2261.1 codes in the token
-_ID_NUMBER_IN_NUMBER = re.compile(r"^([A-Za-z]{0,4})(\d{17}[\dXx])$")
+# An ID number inside a certificate number: "T" + the ID, also with a "-2" of a second item.
+_ID_NUMBER_IN_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
 
 
 # The banner text for every status code (English msgids; the catalogue says 有效 etc.).
@@ -75,11 +77,9 @@ _STATUS_LABELS = {
 
 
 def display_number(number: str) -> str:
-    """A certificate number as the public may see it: "T" + an ID number is masked."""
-    match = _ID_NUMBER_IN_NUMBER.match(number or "")
-    if match:
-        return match.group(1) + mask_id_number(match.group(2).upper())
-    return number
+    """A certificate number as the public may see it: an ID number in it ("T" + the ID,
+    "T" + the ID + "-2") is masked like the ID itself."""
+    return _ID_NUMBER_IN_NUMBER.sub(lambda m: mask_id_number(m.group(0).upper()), number or "")
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ _LIST_STATES = {
 
 # The look-up is the hot path of a site inspection day: one plain query for what a verdict
 # shows, into a plain record (status_index is unique, so no ordering).
-_LIVE_SQL = """
+_LIVE_SELECT = """
 SELECT cert.id, cert.number, cert.status, cert.first_issued_on, cert.valid_from,
        cert.valid_until, cert.next_review_on, cert.last_reviewed_on, cert.issuer_name,
        cert.issuer_code, ctype.code, ctype.name, ctype.operation_category,
@@ -226,9 +226,10 @@ SELECT cert.id, cert.number, cert.status, cert.first_issued_on, cert.valid_from,
   FROM certificates_certificate AS cert
   JOIN certificates_certificatetype AS ctype ON ctype.id = cert.certificate_type_id
   JOIN roster_person AS person ON person.id = cert.person_id
- WHERE cert.status_index = %s AND cert.number = %s
- LIMIT 1
 """
+_LIVE_SQL = _LIVE_SELECT + " WHERE cert.status_index = %s AND cert.public_id = %s LIMIT 1"
+# Tokens signed before public ids (certificates/trust/tokens.py: the legacy form).
+_LIVE_SQL_LEGACY = _LIVE_SELECT + " WHERE cert.status_index = %s AND cert.number = %s LIMIT 1"
 
 
 @dataclass(frozen=True)
@@ -257,9 +258,15 @@ class LiveRecord:
         return certificate_state(self.status, self.valid_until, self.next_review_on, on)
 
 
-def _live_row(*, status_index: int, number: str) -> LiveRecord | None:
+def _live_row(*, claims) -> LiveRecord | None:
+    if claims.status_index is None:
+        return None
+    if claims.public_id is not None:
+        sql, key = _LIVE_SQL, claims.public_id
+    else:
+        sql, key = _LIVE_SQL_LEGACY, claims.number
     with connection.cursor() as cursor:
-        cursor.execute(_LIVE_SQL, [status_index, number])
+        cursor.execute(sql, [claims.status_index, key])
         row = cursor.fetchone()
     return LiveRecord(*row) if row is not None else None
 
@@ -288,11 +295,7 @@ def certificate_verify(
     if result.reason not in _GENUINE or claims is None:
         return Verdict(signature=result, status=INVALID, checked_at=now)
     if live:
-        certificate = (
-            _live_row(status_index=claims.status_index, number=claims.number)
-            if claims.status_index is not None
-            else None
-        )
+        certificate = _live_row(claims=claims)
         if certificate is None:
             return Verdict(signature=result, status=UNKNOWN, checked_at=now)
         return Verdict(

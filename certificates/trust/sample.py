@@ -19,9 +19,14 @@ from .qr import QRMatrix, draw_qr, make_qr
 from .tokens import CertificateClaims
 
 
-def sample_claims(number: str = "T330102198001011234", status_index: int = 73519):
+def sample_claims(
+    number: str = "T330102********1234",
+    status_index: int = 73519,
+    public_id: str = "5f2c0a9e41d7b3c8",
+):
     return CertificateClaims(
         number=number,
+        public_id=public_id,
         issuer="ZJAJ",
         name="张三丰",
         id_masked="330102********1234",

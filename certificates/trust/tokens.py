@@ -9,15 +9,36 @@ Wire format (CBOR diagnostic)::
         1: "AQJ",                          / iss: issuer code (short) /
         6: 1767225600,                     / iat /
         4: 1861920000,                     / exp: no later than the next review date /
-        7: h'...',                         / cti: certificate number, UTF-8 bytes /
+        7: h'5F2C0A9E41D7B3C8',            / cti: the certificate's public id (random) /
         -70001: {                          / private claim: the certificate, short keys /
-          1: "张三丰", 2: "110101********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
+          1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
           7: 100(20454), 8: 100(20454), 9: 100(22645), 10: 100(21550),
-          11: "AJJ-330100", 12: 73519
+          11: "AJJ-330100", 12: 73519, 14: "T330102********1234"
         }
       } >>,
       h'...'                               / signature: r || s, 64 bytes /
     ])
+
+What a QR tells whoever decodes it is what the public verify page shows, and no more:
+
+* ``cti`` is the certificate's *public id*, 8 random bytes drawn when the certificate is
+  made (``Certificate.public_id``), the same for every token of that certificate and derived
+  from nothing about its holder. With the status-list index (key 12, random as well) it is
+  what the live look-up finds the row by. It is not a secret: the signature, not the id,
+  is what makes a QR genuine.
+* key 14 is the certificate number *as the verify page shows it*: a number that embeds the
+  holder's ID number (special-operation certificates are "T" + the ID number) is masked
+  like the ID itself; the card prints the number in full, the QR need not repeat it.
+* key 2 is the masked ID number (the first six digits, the region code, and the last four),
+  as on the page. :func:`sign_certificate` refuses any text claim that holds a whole ID
+  number, so a caller cannot put one back by mistake.
+
+Tokens signed before 2026 (the *legacy form*) carried the full certificate number as
+``cti`` and had no key 14; cards printed with them stay in wallets for years, so they keep
+verifying: a token without key 14 is read as the legacy form (``number`` from ``cti``,
+``public_id`` None), and the live look-up then finds the row by index and number. Certificates
+whose stored token is of the legacy form are signed again in this form the next time their
+QR is shown or printed (certificates.services.signing).
 
 Dates inside the private claim are RFC 8943 tag 100 (days since 1970-01-01): 5 bytes each
 instead of 13 for an ISO string. Chinese text is UTF-8 inside CBOR; the QR never sees it,
@@ -71,6 +92,12 @@ K_NEXT_REVIEW = 10  # 应复审日期
 K_ISSUER_NAME = 11  # 签发机关 code
 K_STATUS_INDEX = 12  # index in the status list
 K_STATUS_LIST = 13  # which status list (omitted: the default list)
+K_NUMBER = 14  # 证书编号 as the verify page shows it; its presence marks cti as the public id
+
+# The public id's size in cti: 8 bytes drawn at random (64 bits; the status index is matched
+# too, so a collision could not mix two certificates up). Read back: anything from 4 to 32.
+PUBLIC_ID_BYTES = 8
+_PUBLIC_ID_RANGE = range(4, 33)
 
 _TAG_COSE_SIGN1 = 18
 _TAG_CWT = 61
@@ -101,8 +128,10 @@ class TokenError(ValueError):
 
 @dataclass(frozen=True)
 class CertificateClaims:
-    """What the QR proves. ``number`` is the certificate number (cti); ``issuer`` the short
-    issuer code (iss). Dates are calendar dates; optional fields may be ``None``."""
+    """What the QR proves. ``number`` is the certificate number as the verify page shows it
+    (masked where it embeds an ID number; the full number in a legacy token); ``public_id``
+    the certificate's random public id in hex (cti; ``None`` in a legacy token); ``issuer``
+    the short issuer code (iss). Dates are calendar dates; optional fields may be ``None``."""
 
     number: str
     issuer: str
@@ -119,6 +148,7 @@ class CertificateClaims:
     issuer_name: str | None = None
     status_index: int | None = None
     status_list: int | None = None
+    public_id: str | None = None
     # Set from the token when decoding; ignored when signing.
     issued_at: dt.datetime | None = field(default=None, compare=False)
     expires_at: dt.datetime | None = field(default=None, compare=False)
@@ -229,6 +259,32 @@ def latest_expiry(claims: CertificateClaims) -> dt.datetime:
     return _end_of_day(min(bounds))
 
 
+def _public_id_bytes(public_id: str | None) -> bytes:
+    try:
+        raw = bytes.fromhex(public_id or "")
+    except ValueError:
+        raw = b""
+    if len(raw) not in _PUBLIC_ID_RANGE:
+        raise TokenError("a certificate token needs the certificate's public id (hex)")
+    return raw
+
+
+# An 18-character ID number (GB 11643): 17 digits and a check character. Only a run whose
+# check character is right counts, so long digit runs of a certificate number are no match.
+_ID_RUN = re.compile(r"(?=(\d{17}[\dXx]))")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _holds_id_number(text: str) -> bool:
+    for match in _ID_RUN.finditer(text):
+        run = match.group(1)
+        total = sum(int(d) * w for d, w in zip(run[:17], _ID_WEIGHTS, strict=True))
+        check = "10X98765432"[total % 11]
+        if run[17].upper() == check:
+            return True
+    return False
+
+
 def sign_certificate(
     claims: CertificateClaims,
     key: SigningKey,
@@ -243,6 +299,7 @@ def sign_certificate(
     """
     if not claims.number or not claims.issuer or not claims.name:
         raise TokenError("number, issuer and name are required")
+    cti = _public_id_bytes(claims.public_id)
     if claims.status_index is not None and claims.status_index < 0:
         raise TokenError("status index must be >= 0")
     issued_at = issued_at or dt.datetime.now(dt.UTC)
@@ -274,12 +331,16 @@ def sign_certificate(
         (K_STATUS_LIST, claims.status_list),
     ]
     cert.update((k, v) for k, v in optional if v is not None and v != "")
+    cert[K_NUMBER] = claims.number
+    for value in (claims.issuer, *cert.values()):
+        if isinstance(value, str) and _holds_id_number(value):
+            raise TokenError("a QR must not carry an ID number: mask it as the verify page does")
 
     payload = {
         ISS: claims.issuer,
         IAT: _epoch(issued_at),
         EXP: _epoch(exp),
-        CTI: claims.number.encode("utf-8"),
+        CTI: cti,
         CERT_CLAIM: cert,
     }
     return _COSE.encode_and_sign(
@@ -358,10 +419,17 @@ def _claims_from_payload(payload: Any) -> CertificateClaims:
             raise _Malformed(f"{what} missing")
     if not isinstance(cti, bytes):
         raise _Malformed("cti missing")
-    try:
-        number = cti.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _Malformed("cti is not UTF-8") from exc
+    public_id: str | None = None
+    if K_NUMBER in cert:
+        if len(cti) not in _PUBLIC_ID_RANGE:
+            raise _Malformed("cti is not a public id")
+        public_id = cti.hex()
+        number = _text(cert.get(K_NUMBER), "number", required=True)
+    else:  # the legacy form: cti is the certificate number itself
+        try:
+            number = cti.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Malformed("cti is not UTF-8") from exc
     valid_to = _as_date(cert.get(K_VALID_TO), "valid_to")
     if valid_to is None:
         raise _Malformed("valid_to missing")
@@ -381,6 +449,7 @@ def _claims_from_payload(payload: Any) -> CertificateClaims:
         issuer_name=_text(cert.get(K_ISSUER_NAME), "issuer_name"),
         status_index=_int(cert.get(K_STATUS_INDEX), "status_index"),
         status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
+        public_id=public_id,
         issued_at=dt.datetime.fromtimestamp(iat, dt.UTC),
         expires_at=dt.datetime.fromtimestamp(exp, dt.UTC),
     )
@@ -496,3 +565,20 @@ def verify_token(
     except ValueError as exc:
         return VerifyResult(False, Reason.MALFORMED, detail=str(exc))
     return verify_cose(data, keyring, now=now, leeway=leeway)
+
+
+def token_public_id(token: str) -> str | None:
+    """The public id a token of ours carries (hex), without checking its signature; None
+    for a legacy-form token or anything unreadable. For the issuer's own stored tokens only
+    (which form is a stored token in?), never to trust a token from outside."""
+    try:
+        msg, _protected, _kid = parse_sign1(decode_token(token))
+        payload = _loads_exact(msg.value[2])
+    except (ValueError, _Malformed):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    cert, cti = payload.get(CERT_CLAIM), payload.get(CTI)
+    if not isinstance(cert, dict) or K_NUMBER not in cert or not isinstance(cti, bytes):
+        return None
+    return cti.hex()

@@ -122,8 +122,9 @@ def test_the_token_verifies_and_carries_the_certificate(world):
     result = verify_token(certificate.token, key_ring(create=False))
     assert result.valid, result.reason
     claims = result.claims
-    assert (claims.number, claims.name, claims.id_masked) == (
-        certificate.number,
+    assert (claims.number, claims.public_id, claims.name, claims.id_masked) == (
+        "T" + world.person_a.id_number_masked,  # the number as the verify page shows it
+        certificate.public_id,
         world.person_a.name,
         world.person_a.id_number_masked,
     )

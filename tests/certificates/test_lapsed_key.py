@@ -75,9 +75,7 @@ def test_the_verify_page_says_expired_not_forged(client, lapsed_and_rotated):
     assert "无效或伪造" not in page
 
 
-def test_the_well_known_document_still_lists_the_key_with_its_period(
-    client, lapsed_and_rotated
-):
+def test_the_well_known_document_still_lists_the_key_with_its_period(client, lapsed_and_rotated):
     document = client.get("/.well-known/certificate-keys.json").json()
     by_kid = {jwk["kid"]: jwk for jwk in document["keys"]}
     jwk = by_kid[lapsed_and_rotated.key_id]
