@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -32,6 +33,12 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
+
+    def get_form_class(self):
+        # An account just made with an activation code has no password to confirm yet.
+        if not self.request.user.has_usable_password():
+            return SetPasswordForm
+        return super().get_form_class()
 
     def form_valid(self, form):
         with transaction.atomic():

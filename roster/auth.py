@@ -1,37 +1,35 @@
 """Sign in with an ID number, a phone number or a staff username.
 
-A trainee imported from a roster has no account yet. Their first sign-in uses the initial
-password the enterprise admin hands out (by default the last six characters of the ID
-number); the account is then created and they must choose their own password at once.
+A trainee imported from a roster has no account yet. Their first sign-in uses a one-time
+activation code their enterprise admin hands out (roster.services.activation) in place of
+a password; the account is then made and they must choose their own password at once.
 Passwords are hashed only when an account is really used, so importing thousands of
 people stays fast.
 
+Every way through costs one run of the password hasher: a known account's password check,
+a first sign-in's code check (an HMAC, plus one hash for the cost) and an unknown login (a
+hash thrown away). So the time a sign-in takes does not tell whether a login names a roster
+person without an account (tests/roster/test_activation.py counts the hasher's runs).
+
 Failed sign-ins are throttled here, per account and per client address (`roster.throttle`),
-so that every login form that calls `authenticate()` is covered; a locked account or address
-is refused before any password is checked.
+so that every login form that calls `authenticate()` is covered, first sign-ins with a code
+included; a locked account or address is refused before any password or code is checked.
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, connection, transaction
-from django.utils.translation import gettext_lazy as _
+from django.db import connection, transaction
 
 from . import throttle
 from .identity import IdentityError, normalize_phone, parse_id_number
 from .models import Person, User, secret_fingerprint
-from .services.audit import audit_record, audit_text
-
-
-def initial_password(person: Person) -> str:
-    length = int(getattr(settings, "ROSTER_INITIAL_PASSWORD_DIGITS", 6))
-    return person.id_number[-length:]
+from .services.activation import activation_sign_in
 
 
 def _account(login: str, person: Person | None) -> str:
@@ -165,8 +163,9 @@ class IdentityBackend(ModelBackend):
         """(the user if the password is right, the account the login names if any)."""
         if person is not None:
             user = User.objects.filter(person=person).first()
-            if user is None:
-                return self._first_sign_in(person, password), None
+            if user is None or not user.has_usable_password():
+                # No account to sign in to yet: what was typed is an activation code.
+                return activation_sign_in(person=person, user=user, code=password), user
         else:
             user = User.objects.filter(username=login).first()
         if user is None:
@@ -189,25 +188,3 @@ class IdentityBackend(ModelBackend):
             if len(people) == 1:
                 return people[0]
         return None
-
-    def _first_sign_in(self, person: Person, password: str) -> User | None:
-        if not hmac.compare_digest(password, initial_password(person)):
-            return None
-        try:
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    username=person.id_number, password=password, first_name=person.name
-                )
-                user.person = person
-                user.must_change_password = True
-                user.save(update_fields=["person", "must_change_password"])
-                audit_record(
-                    actor=None,
-                    action="account.create",
-                    target=user,
-                    summary=audit_text(_("First sign-in with the initial password")),
-                    person=person.pk,
-                )
-        except IntegrityError:
-            return None
-        return user

@@ -19,10 +19,12 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
+from django.utils import timezone
 
 from roster.choices import EmploymentForm, EmploymentStatus, PersonnelCategory, RegionLevel, Role
 from roster.identity import id_check_char, uscc_check_char
 from roster.models import (
+    ActivationCode,
     Department,
     Employment,
     Enterprise,
@@ -33,6 +35,8 @@ from roster.models import (
     TransferRequest,
     User,
 )
+from roster.selectors import activation_candidates
+from roster.services.activation import activation_codes_issue
 from roster.services.people import PersonData, employment_change_status, person_create_or_update
 
 RANDOM_SEED = 20250601
@@ -798,6 +802,8 @@ def uscc_of(key: str) -> str:
 @dataclass
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
+    # Activation codes issued by this run (printed by seed_demo; they exist in clear only here).
+    activation_codes: list = field(default_factory=list)
 
     def add(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -1036,6 +1042,44 @@ def seed_transfer_request(
         hire_date=None,  # from the day it is accepted
     )
     report.add("transfer requests")
+# A few people of the enterprise admin's enterprise get first sign-in codes from seed_demo,
+# so the first sign-in can be tried at once; ent_admin issues more on the roster page.
+DEMO_ACTIVATION_PEOPLE = 3
+
+
+def seed_activation_codes(report: SeedReport) -> None:
+    """Codes for the first few people (by ID number) of ent_admin's enterprise who have no
+    account, issued by ent_admin, unless they still hold an open one: a second run within
+    the codes' validity changes nothing (and so prints none)."""
+    admin = User.objects.get(username="ent_admin")
+    enterprise = Enterprise.objects.get(uscc=uscc_of(ENTERPRISE_ADMIN_OF))
+    people = list(
+        activation_candidates(user=admin, enterprise=enterprise).order_by("id_number")[
+            :DEMO_ACTIVATION_PEOPLE
+        ]
+    )
+    now = timezone.now()
+    holding = set(
+        ActivationCode.objects.filter(
+            person__in=people, used_at__isnull=True, voided_at__isnull=True, expires_at__gt=now
+        ).values_list("person_id", flat=True)
+    )
+    wanted = [person for person in people if person.pk not in holding]
+    if wanted:
+        report.activation_codes = activation_codes_issue(actor=admin, people=wanted, now=now)
+        report.add("activation codes", len(wanted))
+
+
+def activation_codes_table(issued: list) -> str:
+    """The codes seed_demo just issued, for the console (fictional people)."""
+    rows = [("姓名 name", "登录名 login (ID number)", "激活码 code", "有效期至 valid until")]
+    for code in issued:
+        expires = timezone.localtime(code.expires_at).strftime("%Y-%m-%d %H:%M")
+        rows.append((code.person.name, code.person.id_number, code.code, expires))
+    widths = [max(_width(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(
+        "  ".join([*(_pad(row[i], widths[i]) for i in range(3)), row[3]]).rstrip() for row in rows
+    )
 
 
 def seed(report: SeedReport | None = None) -> SeedReport:
@@ -1048,6 +1092,7 @@ def seed(report: SeedReport | None = None) -> SeedReport:
         seed_people(enterprises, planned, report)
         seed_accounts(regions, enterprises, report)
         seed_transfer_request(enterprises, planned, report)
+        seed_activation_codes(report)
     return report
 
 

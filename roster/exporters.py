@@ -67,3 +67,41 @@ def _values(employment: Employment, *, unmasked: bool) -> dict[str, object]:
         ),
         v.HIRE_DATE: employment.hire_date,
     }
+
+
+# The activation codes' workbook: what the printed slips say, one row a person. The only
+# file the codes are ever written to in clear (roster.services.activation).
+_ACTIVATION_COLUMNS = (
+    ("姓名", 12),
+    ("单位", 28),
+    ("身份证号", 22),
+    ("手机号", 15),
+    ("登录名", 24),
+    ("激活码", 14),
+    ("有效期至", 18),
+)
+
+
+def activation_codes_workbook(issued: Iterable) -> bytes:
+    """The .xlsx of just-issued codes (roster.services.activation.IssuedCode)."""
+    from django.utils import timezone
+
+    book = xlsx.workbook()
+    sheet = xlsx.add_sheet(
+        book, "激活码", widths=[width for _header, width in _ACTIVATION_COLUMNS], freeze="A2"
+    )
+    xlsx.append(sheet, [header for header, _width in _ACTIVATION_COLUMNS], font=xlsx.BOLD)
+    formats = [xlsx.TEXT] * len(_ACTIVATION_COLUMNS)
+    for code in issued:
+        expires = timezone.localtime(code.expires_at).strftime("%Y-%m-%d %H:%M")
+        values = [
+            code.person.name,
+            code.enterprise_name,
+            code.id_masked,
+            code.phone_masked,
+            "本人身份证号或手机号",
+            code.code,
+            expires,
+        ]
+        xlsx.append(sheet, values, formats=formats)
+    return xlsx.to_bytes(book)

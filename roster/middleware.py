@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 
 class ForcePasswordChangeMiddleware:
-    """A first sign-in with the initial password must choose a new one before anything else."""
+    """An account made at a first sign-in (with an activation code) must choose a password
+    before anything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response

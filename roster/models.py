@@ -389,6 +389,39 @@ def secret_fingerprint(secret: str | bytes) -> str:
     return salted_hmac("roster.models.secret_fingerprint", "", secret=secret).hexdigest()[:16]
 
 
+class ActivationCode(models.Model):
+    """A one-time code for a person's first sign-in, handed out by their enterprise admin.
+
+    Only a keyed hash is kept (roster.services.activation); the code itself is shown once,
+    on the printed slip or in the exported workbook. It works once, until it expires, and a
+    newer code for the same person voids it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(used_at__isnull=True, voided_at__isnull=True),
+                name="roster_one_open_activation_code",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.created_at:%Y-%m-%d}"
+
+
 class RoleGrant(models.Model):
     """What a staff account may see.
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from .choices import Role
@@ -229,6 +230,27 @@ def can_see_full_id(*, user: User, person: Person) -> bool:
     ).exists():
         return True
     return can_edit_person(user=user, person=person)
+
+
+def activation_candidates(
+    *, user: User, enterprise: Enterprise | None = None, person_ids: list[int] | None = None
+) -> QuerySet[Person]:
+    """People this user may give a first sign-in code: currently employed at an enterprise
+    they administer (the system admin: anyone employed), and without an account they can
+    sign in to (none yet, or one whose holder never chose a password). Each comes with
+    `current_jobs`: their current employment, with its enterprise."""
+    employed = Employment.objects.current().filter(
+        enterprise__in=administered_enterprises(user=user)
+    )
+    if enterprise is not None:
+        employed = employed.filter(enterprise=enterprise)
+    people = Person.objects.filter(pk__in=employed.values("person_id")).filter(
+        Q(user__isnull=True) | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    )
+    if person_ids is not None:
+        people = people.filter(pk__in=person_ids)
+    jobs = Employment.objects.current().select_related("enterprise")
+    return people.prefetch_related(Prefetch("employments", queryset=jobs, to_attr="current_jobs"))
 
 
 def region_subtree(*, user: User) -> QuerySet[Region]:

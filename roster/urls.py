@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import enterprises, imports, people, transfers
+from .views import activation, enterprises, imports, people, transfers
 
 app_name = "roster"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("transfers/<int:pk>/cancel/", transfers.transfer_cancel_view, name="transfer_cancel"),
     path("import/", imports.roster_import, name="import"),
     path("export.xlsx", imports.roster_export, name="export"),
+    path("activation-codes/", activation.activation_codes, name="activation_codes"),
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise_list"),
     path("enterprises/<str:uscc>/", enterprises.enterprise_detail, name="enterprise_detail"),
 ]

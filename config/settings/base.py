@@ -146,6 +146,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A roster person's first sign-in uses a one-time activation code from their enterprise admin
+# (roster.services.activation); an unused code lapses after this many days.
+ROSTER_ACTIVATION_CODE_DAYS = int(env("ROSTER_ACTIVATION_CODE_DAYS", "14"))
 
 # Simplified Chinese by default, English available.
 LANGUAGE_CODE = "zh-hans"

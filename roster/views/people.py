@@ -1,5 +1,7 @@
 """The roster pages: list, detail, add, edit, status change. Thin: selectors and services."""
 
+from collections.abc import Container
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,6 +28,19 @@ from roster.services.transfers import transfer_requested_message
 from .common import staff_scope_required
 
 
+class _EveryEnterprise:
+    """The system admin's: every enterprise (without reading their keys)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_EVERY_ENTERPRISE = _EveryEnterprise()
+
+
 def roster_list_filters(request) -> dict:
     """The roster list's filters from the query string; the export uses the same ones."""
     return {
@@ -46,6 +61,13 @@ def roster_list(request):
             messages.error(request, _("That enterprise is not in your scope."))
     filters = roster_list_filters(request)
     rows = employment_list(user=request.user, enterprise=enterprise, **filters)
+    # Rows of these enterprises get a tick box for activation codes, and an account column.
+    if request.user.is_superuser:
+        issuable: Container[int] = _EVERY_ENTERPRISE
+    else:
+        issuable = set(administered_enterprises(user=request.user).values_list("pk", flat=True))
+    if issuable:
+        rows = rows.select_related("person__user")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     audit_record(
         actor=request.user,
@@ -66,7 +88,10 @@ def roster_list(request):
             "categories": PersonnelCategory.choices,
             "forms": EmploymentForm.choices,
             "statuses": EmploymentStatus.choices,
-            "can_add": administered_enterprises(user=request.user).exists(),
+            "can_add": bool(issuable),
+            "can_issue": bool(issuable),
+            "issuable": issuable,
+            "one_enterprise": not request.user.is_superuser and len(issuable) == 1,
             "querystring": request.GET.copy().urlencode() if request.GET else "",
         },
     )

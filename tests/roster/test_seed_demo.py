@@ -194,3 +194,17 @@ def test_readme_lists_the_same_demo_logins():
     for login in demo.LOGINS:
         row = f"| {login.role} | `{login.username}` | `{demo.DEMO_PASSWORD}` | {login.sees} |"
         assert row in readme, row
+
+
+def test_seed_demo_prints_first_sign_in_codes_that_work(demo_county, client):
+    output = demo_county
+    assert "初始" not in output and "last six" not in output
+    rows = output.split("shown only this once):", 1)[1].strip().splitlines()[1:]
+    rows = [row.split() for row in rows if row.strip()][: demo.DEMO_ACTIVATION_PEOPLE]
+    assert len(rows) == demo.DEMO_ACTIVATION_PEOPLE
+    name, login, code = rows[0][:3]
+    person = Person.objects.get(id_number=login)
+    assert person.name == name and not User.objects.filter(person=person).exists()
+    response = client.post("/accounts/login/", {"username": login, "password": code})
+    assert response.status_code == 302
+    assert User.objects.get(person=person).must_change_password is True

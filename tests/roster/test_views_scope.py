@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from roster.auth import initial_password
 from roster.choices import EmploymentStatus, PersonnelCategory
 from roster.forms import LoginForm
 from roster.models import AuditLog, Employment, Person, User
 from roster.services import PersonData, employment_end, person_create_or_update
+from roster.services.activation import activation_codes_issue
 from tests.factories import EmploymentFactory, PersonFactory, UserFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -573,19 +573,28 @@ def test_wrong_password_fails_with_the_forms_message(world):
     assert escape(message) in response.content.decode()
 
 
-def test_first_sign_in_with_the_initial_password_creates_the_account(world):
+def activation_code(world, person) -> str:
+    """A first sign-in code for the person, as their admin's printed slip shows it."""
+    (issued,) = activation_codes_issue(actor=world.system_admin, people=[person])
+    return issued.code
+
+
+def test_first_sign_in_with_an_activation_code_creates_the_account(world):
     person = world.person_b
     client = Client()
-    response = sign_in(client, person.id_number, initial_password(person))
+    response = sign_in(client, person.id_number, activation_code(world, person))
     assert response.status_code == 302
     user = signed_in_as(client)
     assert (user.person, user.must_change_password) == (person, True)
+    assert not user.has_usable_password()
 
 
 def test_first_sign_in_with_another_password_creates_nothing(world):
     person = world.person_b
+    activation_code(world, person)
     client = Client()
-    sign_in(client, person.id_number, "not-the-initial")
+    sign_in(client, person.id_number, "not-the-code")
+    sign_in(client, person.id_number, person.id_number[-6:])  # the old initial password
     assert signed_in_as(client) is None
     assert not User.objects.filter(person=person).exists()
 
@@ -593,7 +602,7 @@ def test_first_sign_in_with_another_password_creates_nothing(world):
 @pytest.mark.parametrize("url", ["/", "/roster/"])
 def test_after_a_first_sign_in_every_page_leads_to_password_change(world, url):
     client = Client()
-    sign_in(client, world.person_b.id_number, initial_password(world.person_b))
+    sign_in(client, world.person_b.id_number, activation_code(world, world.person_b))
     response = client.get(url)
     assert response.status_code == 302
     assert response.url == reverse("password_change")
@@ -601,7 +610,7 @@ def test_after_a_first_sign_in_every_page_leads_to_password_change(world, url):
 
 def test_after_a_first_sign_in_the_api_answers_json_asking_for_a_new_password(world):
     client = Client()
-    sign_in(client, world.person_b.id_number, initial_password(world.person_b))
+    sign_in(client, world.person_b.id_number, activation_code(world, world.person_b))
     response = client.get("/api/v1/me")
     assert response.status_code == 403
     assert response.json()["code"] == "password_change_required"
@@ -610,14 +619,12 @@ def test_after_a_first_sign_in_the_api_answers_json_asking_for_a_new_password(wo
 def test_after_changing_the_password_pages_open_again(world):
     person = world.person_b
     client = Client()
-    sign_in(client, person.id_number, initial_password(person))
+    sign_in(client, person.id_number, activation_code(world, person))
+    # No old password to give: the account was made with a code, not a password.
+    assert "old_password" not in client.get(reverse("password_change")).content.decode()
     response = client.post(
         reverse("password_change"),
-        {
-            "old_password": initial_password(person),
-            "new_password1": "Qinghe-Safe-2025!",
-            "new_password2": "Qinghe-Safe-2025!",
-        },
+        {"new_password1": "Qinghe-Safe-2025!", "new_password2": "Qinghe-Safe-2025!"},
     )
     assert response.status_code == 302
     assert signed_in_as(client).must_change_password is False

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates.models import SigningKeyRecord
 from certificates.services.keys import key_create
-from roster.auth import initial_password
 from roster.models import AuditLog, RoleGrant, User
+from roster.services.activation import activation_codes_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +63,14 @@ def test_a_first_sign_in_records_the_account_it_makes(client, world):
     person = world.person_b
     assert not User.objects.filter(person=person).exists()
 
-    assert sign_in(client, person.id_number, initial_password(person)).status_code == 302
+    (issued,) = activation_codes_issue(actor=world.system_admin, people=[person])
+    assert sign_in(client, person.id_number, issued.code).status_code == 302
 
     user = User.objects.get(person=person)
     (made,) = rows("account.create")
     assert made.target_id == str(user.pk) and made.data["person"] == person.pk
     # In the site's language, though the sign-in page was in English.
-    assert made.summary == "首次使用初始密码登录"
+    assert made.summary == "首次使用激活码登录"
     assert rows("login")[0].actor == user
 
 

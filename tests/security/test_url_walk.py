@@ -31,6 +31,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from tests.factories import EmploymentFactory
+
 from .conftest import Scene, changed_tables, database_fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -213,6 +215,15 @@ PROTECTED: dict[str, Spec] = {
         right_status=(302,),
     ),
     "roster:export": Spec(lambda s: "/roster/export.xlsx", right="admin", wrong=NO_STAFF_ROLE),
+    "roster:activation_codes": Spec(
+        lambda s: f"{reverse('roster:activation_codes')}?enterprise={s.world.ent_a.uscc}&all=1",
+        right="admin",
+        wrong=("admin_b", "regulator", "regulator_chem", "trainer", "trainee", "nobody"),
+        prepare=lambda s: EmploymentFactory(enterprise=s.world.ent_a),  # one without account
+        data=lambda s: {"enterprise": s.world.ent_a.uscc, "all": "1", "output": "sheet"},
+        effective=True,
+        notes="GET lists who would get a code; POST issues them and answers the slips",
+    ),
     "roster:enterprise_list": Spec(
         lambda s: "/roster/enterprises/", right="regulator", wrong=NO_STAFF_ROLE
     ),

@@ -62,6 +62,15 @@ class Command(BaseCommand):
             self.stdout.write("Demo logins (演示账号), sign in at /accounts/login/:")
             self.stdout.write(demo.logins_table())
             self.stdout.write("")
+            self.stdout.write(
+                "Other demo people sign in the first time with a one-time activation code "
+                "(激活码) instead of a password, then choose their own. ent_admin issues "
+                "codes on the roster page (/roster/: tick people, 生成激活码)."
+            )
+            if report.activation_codes:
+                self.stdout.write("Codes issued now for a few of them (shown only this once):")
+                self.stdout.write(demo.activation_codes_table(report.activation_codes))
+            self.stdout.write("")
 
     @staticmethod
     def _app_demo_modules():

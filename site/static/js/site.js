@@ -8,3 +8,21 @@ document.addEventListener("change", (event) => {
     field.form.submit();
   }
 });
+
+// <input type="checkbox" data-tick-all="NAME"> ticks or clears every box named NAME (the
+// roster's people, for activation codes).
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.dataset.tickAll) {
+    for (const other of document.querySelectorAll(`input[type=checkbox][name="${box.dataset.tickAll}"]`)) {
+      other.checked = box.checked;
+    }
+  }
+});
+
+// <button data-print> prints the page (the activation codes' slips).
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
