@@ -15,7 +15,7 @@ def void(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("roster", "0005_activation_code"),
+        ("roster", "0006_activation_code"),
     ]
 
     # The old passwords cannot be brought back: the reverse leaves the accounts as they are.
