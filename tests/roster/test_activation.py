@@ -237,7 +237,7 @@ def test_the_migration_voids_first_passwords_nobody_changed(world, newcomer):
 
     from django.apps import apps
 
-    migration = importlib.import_module("roster.migrations.0006_void_initial_passwords")
+    migration = importlib.import_module("roster.migrations.0007_void_initial_passwords")
     stale = UserFactory(username=newcomer.id_number, person=newcomer, must_change_password=True)
     stale.set_password(newcomer.id_number[-6:])
     stale.save()
