@@ -25,7 +25,8 @@ from question_banks.models import (
 from question_banks.services.attempts import answers_save, attempt_start, attempt_submit
 from question_banks.services.questions import question_create
 from question_banks.services.sessions import session_add_candidates
-from roster.models import Employment, Person
+from roster.demo import COUNTY, training_body_uscc
+from roster.models import Employment, Person, Region, TrainingBody
 
 BANK = ("DEMO-DG", "低压电工作业 安全技术理论（演示题库）")
 RULE = "DEMO-DG-THEORY"
@@ -218,11 +219,15 @@ EXPLANATION = (
 )
 
 
-def _seed_bank() -> QuestionBank:
+def _seed_bank(body: TrainingBody) -> QuestionBank:
     bank, created = QuestionBank.objects.get_or_create(
-        code=BANK[0], defaults={"name": BANK[1], "tags": ["special_operator"]}
+        code=BANK[0],
+        defaults={"name": BANK[1], "tags": ["special_operator"], "training_body": body},
     )
     if not created:
+        if bank.training_body_id is None and bank.enterprise_id is None:
+            bank.training_body = body  # a demo seeded before banks had owners
+            bank.save(update_fields=["training_body"])
         return bank
     categories = {}
     for name in sorted({row[1] for row in JUDGE + SINGLE + MULTIPLE}):
@@ -318,9 +323,11 @@ def _sit(session, person, when, rng, skill):
     attempt_submit(attempt=attempt, client_id="demo", now=when + dt.timedelta(minutes=35))
 
 
-def _seed_sessions(rule: PaperRule, now: dt.datetime) -> tuple[int, int]:
+def _seed_sessions(rule: PaperRule, now: dt.datetime, body: TrainingBody) -> tuple[int, int]:
     people = _electricians()
     rng = random.Random(2026)
+    # Held by the county's training centre in the county: the demo trainer's to change.
+    held = {"training_body": body, "region": Region.objects.get(code=COUNTY[0])}
     open_session, _ = ExamSession.objects.get_or_create(
         code=OPEN_SESSION,
         defaults={
@@ -330,8 +337,10 @@ def _seed_sessions(rule: PaperRule, now: dt.datetime) -> tuple[int, int]:
             "opens_at": now - dt.timedelta(days=1),
             "closes_at": now + dt.timedelta(days=30),
             "certificate_type_code": "TZ-DG",
+            **held,
         },
     )
+    _own(open_session, held)
     session_add_candidates(session=open_session, actor=None, people=people)
     closed, created = ExamSession.objects.get_or_create(
         code=CLOSED_SESSION,
@@ -342,8 +351,10 @@ def _seed_sessions(rule: PaperRule, now: dt.datetime) -> tuple[int, int]:
             "opens_at": now - dt.timedelta(days=40),
             "closes_at": now - dt.timedelta(days=38),
             "certificate_type_code": "TZ-DG",
+            **held,
         },
     )
+    _own(closed, held)
     session_add_candidates(session=closed, actor=None, people=people)
     if created:
         start = closed.opens_at + dt.timedelta(hours=1)
@@ -357,12 +368,21 @@ def _seed_sessions(rule: PaperRule, now: dt.datetime) -> tuple[int, int]:
     return open_session.candidates.count(), Attempt.objects.filter(session=closed).count()
 
 
+def _own(session: ExamSession, held: dict) -> None:
+    """A demo session seeded before sessions had owners gets the demo's."""
+    if session.training_body_id is None and session.enterprise_id is None:
+        for name, value in held.items():
+            setattr(session, name, value)
+        session.save(update_fields=list(held))
+
+
 def seed_demo(*, stdout) -> None:
     now = timezone.now()
     with transaction.atomic():
-        bank = _seed_bank()
+        body = TrainingBody.objects.get(uscc=training_body_uscc())
+        bank = _seed_bank(body)
         rule = _seed_rule(bank)
-        candidates, attempts = _seed_sessions(rule, now)
+        candidates, attempts = _seed_sessions(rule, now, body)
     stdout.write(
         f"Exams: bank {bank.code} ({bank.questions.count()} questions), rule {rule.code}, "
         f"open session {OPEN_SESSION} with {candidates} candidates, "

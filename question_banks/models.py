@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
-from roster.models import Enterprise, Person
+from roster.models import Enterprise, Person, Region, TrainingBody
 
 
 class QuestionType(models.TextChoices):
@@ -35,6 +35,16 @@ class Difficulty(models.IntegerChoices):
 
 
 class QuestionBank(models.Model):
+    """A question bank (题库), owned by a training body or, for internal exams, an enterprise.
+
+    Ownership decides who may change the bank and everything in it (categories, questions,
+    paper rules): every trainer of the owning body (colleagues share a body's banks, whoever
+    wrote them), the admins of the owning enterprise, and the system admin. A bank with
+    neither owner (one the system admin keeps, or one not yet assigned after the upgrade)
+    is the system admin's alone. `owner` only records who made it. The reasoning is on
+    roster.models.TrainingBody; the checks are question_banks/services/permissions.py.
+    """
+
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -43,12 +53,35 @@ class QuestionBank(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    training_body = models.ForeignKey(
+        TrainingBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="question_banks",
+        verbose_name=_("training body"),
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+        help_text=_("An enterprise's own bank for its internal exams."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("question bank")
         verbose_name_plural = _("question banks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(training_body__isnull=True) | Q(enterprise__isnull=True),
+                name="qb_bank_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -244,7 +277,16 @@ class FixedPaperItem(models.Model):
 
 
 class ExamSession(models.Model):
-    """考试场次: a time window in which eligible people take a paper drawn from a rule."""
+    """考试场次: a time window in which eligible people take a paper drawn from a rule.
+
+    Owned like its bank (a training body, or an enterprise for an internal exam) and held in
+    a region: a trainer may change it when their grant names its body and their grant's
+    region contains the session's region (a body examining in two counties keeps each
+    county's trainers to their own sessions); an enterprise admin their enterprise's
+    internal sessions; the system admin every session. Its rule is one of the owner's own.
+    Once it is open some fields are locked even for the owner (services/permissions.py,
+    `session_locked_fields`): a pass mark changed during an exam would change its results.
+    """
 
     class Mode(models.TextChoices):
         PROCTORED = "proctored", _("Proctored exam room")
@@ -304,6 +346,31 @@ class ExamSession(models.Model):
         related_name="+",
         help_text=_("An enterprise's internal exam; empty for a training body's session."),
     )
+    training_body = models.ForeignKey(
+        TrainingBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exam_sessions",
+        verbose_name=_("training body"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held in"),
+        help_text=_("The region where the exam is held."),
+    )
+    # Practice and mock exams on the session's bank show answer keys: during the window of a
+    # session that closes practice, none of its candidates may practise on that bank.
+    closes_practice = models.BooleanField(
+        _("no practice on its bank during the exam"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: closed for a proctored exam, open for an online one."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -316,11 +383,22 @@ class ExamSession(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")), name="qb_session_window_order"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(training_body__isnull=True) | Q(enterprise__isnull=True),
+                name="qb_session_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def practice_closed(self) -> bool:
+        """Whether the session closes practice on its bank during its window."""
+        if self.closes_practice is None:
+            return self.mode == self.Mode.PROCTORED
+        return self.closes_practice
 
 
 class Candidate(models.Model):

@@ -1,14 +1,31 @@
-"""Trainers keep banks, paper rules and exam sessions in the Wagtail admin."""
+"""Trainers keep banks, paper rules and exam sessions in the Wagtail admin: each their own
+(their training body's, in their region), through the services (wagtail_admin.py)."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import PaperRuleForm
+from . import wagtail_admin as owned
+from .forms import (
+    CategoryForm,
+    ExamSessionForm,
+    PaperRuleForm,
+    QuestionBankForm,
+    QuestionForm,
+)
 from .models import Category, ExamSession, PaperRule, PaperSection, Question, QuestionBank
 
-PaperRule.base_form_class = PaperRuleForm
+# Before anything asks Wagtail for these models' policies (it would make fallback ones).
+owned.register_policies()
+
+
+@hooks.register("register_actions")
+def register_actions(registry):
+    owned.register_actions(registry)
+
 
 PaperSection.panels = [
     FieldRowPanel(
@@ -27,82 +44,141 @@ PaperSection.panels = [
 ]
 
 
-class QuestionBankViewSet(SnippetViewSet):
+class OwnedViewSet(SnippetViewSet):
+    """Lists the user's own objects; their pages and choosers refuse anyone else's."""
+
+    add_view_class = owned.CreateView
+    edit_view_class = owned.EditView
+    copy_view_class = owned.CopyView
+    delete_view_class = owned.DeleteView
+    usage_view_class = owned.UsageView
+    history_view_class = owned.HistoryView
+    chooser_viewset_class = owned.ChooserViewSet
+    related = ()
+
+    def get_queryset(self, request):
+        policy = owned.POLICIES[self.model]
+        queryset = policy.instances_user_has_any_permission_for(
+            request.user, ["add", "change", "delete", "view"]
+        )
+        return queryset.select_related(*self.related) if self.related else queryset
+
+
+class QuestionBankViewSet(OwnedViewSet):
     model = QuestionBank
     icon = "folder-open-inverse"
-    list_display = ["name", "code", "created_at"]
+    list_display = ["name", "code", "training_body", "created_at"]
     search_fields = ["name", "code"]
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+    related = ("training_body",)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("code"),
+            FieldPanel("name"),
+            FieldPanel("description"),
+            FieldPanel("training_body", widget=forms.Select),
+            FieldPanel("enterprise"),
+        ],
+        base_form_class=QuestionBankForm,
+    )
 
 
-class CategoryViewSet(SnippetViewSet):
+class CategoryViewSet(OwnedViewSet):
     model = Category
     icon = "list-ul"
     list_display = ["__str__", "bank"]
-    list_filter = ["bank"]
+    filterset_class = owned.CategoryFilterSet
     search_fields = ["name"]
-    panels = [FieldPanel("bank"), FieldPanel("parent"), FieldPanel("name")]
+    related = ("bank",)
+    edit_handler = ObjectList(
+        [
+            FieldPanel("bank", widget=forms.Select),
+            FieldPanel("parent", widget=forms.Select),
+            FieldPanel("name"),
+        ],
+        base_form_class=CategoryForm,
+    )
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(OwnedViewSet):
     """Listing and filing questions; their text is edited through versions (see services)."""
 
     model = Question
     icon = "help"
     list_display = ["__str__", "qtype", "difficulty", "category", "is_active"]
-    list_filter = ["bank", "qtype", "difficulty", "is_active"]
-    panels = [FieldPanel("category"), FieldPanel("difficulty"), FieldPanel("is_active")]
+    filterset_class = owned.QuestionFilterSet
     add_to_admin_menu = False
+    copy_view_enabled = False  # a question is made with its text, by import
+    related = ("current_version", "category")
+    edit_handler = ObjectList(
+        [
+            FieldPanel("category", widget=forms.Select),
+            FieldPanel("difficulty"),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=QuestionForm,
+    )
 
-    def get_queryset(self, request):
-        return Question.objects.select_related("current_version", "category")
 
-
-class PaperRuleViewSet(SnippetViewSet):
+class PaperRuleViewSet(OwnedViewSet):
     model = PaperRule
     icon = "doc-full"
     list_display = ["name", "code", "bank", "kind", "duration_minutes", "pass_mark"]
-    list_filter = ["bank", "kind"]
+    filterset_class = owned.PaperRuleFilterSet
     search_fields = ["name", "code"]
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("code"),
-                FieldPanel("name"),
-                FieldPanel("bank"),
-                FieldPanel("kind"),
-                FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("pass_mark")]),
-                FieldPanel("partial_credit"),
-                FieldPanel("avoid_previous"),
-            ],
-            heading=_("Paper rule"),
-        ),
-        InlinePanel("sections", heading=_("Sections"), label=_("Section")),
-    ]
+    related = ("bank",)
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("code"),
+                    FieldPanel("name"),
+                    FieldPanel("bank", widget=forms.Select),
+                    FieldPanel("kind"),
+                    FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("pass_mark")]),
+                    FieldPanel("partial_credit"),
+                    FieldPanel("avoid_previous"),
+                ],
+                heading=_("Paper rule"),
+            ),
+            owned.SectionsPanel("sections", heading=_("Sections"), label=_("Section")),
+        ],
+        base_form_class=PaperRuleForm,
+    )
 
 
-class ExamSessionViewSet(SnippetViewSet):
+class ExamSessionViewSet(OwnedViewSet):
     model = ExamSession
     icon = "date"
-    list_display = ["name", "code", "rule", "opens_at", "closes_at", "is_published"]
+    list_display = ["name", "code", "rule", "region", "opens_at", "closes_at", "is_published"]
     list_filter = ["is_published", "mode"]
     search_fields = ["name", "code"]
-    panels = [
-        FieldPanel("code"),
-        FieldPanel("name"),
-        FieldPanel("rule"),
-        FieldPanel("mode"),
-        FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("grace_seconds")]),
-        FieldRowPanel(
-            [FieldPanel("attempts_allowed"), FieldPanel("score_policy"), FieldPanel("pass_mark")]
-        ),
-        FieldRowPanel([FieldPanel("show_result"), FieldPanel("show_answers")]),
-        FieldPanel("access_code"),
-        FieldPanel("allowed_networks"),
-        FieldPanel("enterprise"),
-        FieldPanel("certificate_type_code"),
-    ]
+    related = ("rule", "region")
+    edit_handler = ObjectList(
+        [
+            FieldPanel("code"),
+            FieldPanel("name"),
+            FieldPanel("rule", widget=forms.Select),
+            FieldPanel("mode"),
+            FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("grace_seconds")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("attempts_allowed"),
+                    FieldPanel("score_policy"),
+                    FieldPanel("pass_mark"),
+                ]
+            ),
+            FieldRowPanel([FieldPanel("show_result"), FieldPanel("show_answers")]),
+            FieldPanel("closes_practice"),
+            FieldPanel("access_code"),
+            FieldPanel("allowed_networks"),
+            FieldPanel("region"),
+            FieldPanel("training_body", widget=forms.Select),
+            FieldPanel("enterprise"),
+            FieldPanel("certificate_type_code"),
+        ],
+        base_form_class=ExamSessionForm,
+    )
 
 
 class ExamsViewSetGroup(SnippetViewSetGroup):

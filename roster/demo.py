@@ -32,6 +32,7 @@ from roster.models import (
     Person,
     Region,
     RoleGrant,
+    TrainingBody,
     TransferRequest,
     User,
 )
@@ -521,6 +522,9 @@ ENTERPRISES: tuple[DemoEnterprise, ...] = (
 )
 
 ENTERPRISE_ADMIN_OF = "chem"  # 清河县宏达化工有限公司
+# The county's training centre (52: a private non-enterprise unit), which the demo trainer
+# works for: it owns the demo question bank and holds the demo exam sessions in the county.
+TRAINING_BODY = ("清河县安全培训中心", "52990102MJ07QHPX1")
 
 
 # --------------------------------------------------------------------------------------
@@ -962,10 +966,27 @@ def _account(username: str, *, first_name: str, report: SeedReport, **flags) -> 
     return user
 
 
-def _grant(user: User, role: str, *, enterprise=None, region=None, industries=()) -> None:
+def training_body_uscc() -> str:
+    return TRAINING_BODY[1] + uscc_check_char(TRAINING_BODY[1])
+
+
+def seed_training_body(regions: dict[str, Region]) -> TrainingBody:
+    body, _ = TrainingBody.objects.update_or_create(
+        uscc=training_body_uscc(),
+        defaults={"name": TRAINING_BODY[0], "region": regions[COUNTY[0]], "is_active": True},
+    )
+    return body
+
+
+def _grant(
+    user: User, role: str, *, enterprise=None, region=None, industries=(), training_body=None
+) -> None:
     grant, _ = RoleGrant.objects.get_or_create(
         user=user, role=role, enterprise=enterprise, region=region
     )
+    if training_body is not None and grant.training_body_id != training_body.pk:
+        grant.training_body = training_body
+        grant.save(update_fields=["training_body"])
     wanted = set(industries)
     if {i.pk for i in grant.industries.all()} != {i.pk for i in wanted}:
         grant.industries.set(wanted)
@@ -988,7 +1009,12 @@ def seed_accounts(
         industries=Industry.objects.filter(code__in=TOWNSHIP_REGULATOR_INDUSTRIES),
     )
     trainer = _account("trainer", first_name=names["trainer"], report=report)
-    _grant(trainer, Role.TRAINER, region=regions[COUNTY[0]])
+    _grant(
+        trainer,
+        Role.TRAINER,
+        region=regions[COUNTY[0]],
+        training_body=seed_training_body(regions),
+    )
     for trainee in FIXED_PEOPLE:
         person = Person.objects.get(id_number=trainee.id_number)
         user = _account(

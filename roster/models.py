@@ -115,6 +115,56 @@ class Enterprise(models.Model):
             raise ValidationError({"uscc": str(exc)}) from exc
 
 
+class TrainingBody(models.Model):
+    """培训机构: the organisation that trains and examines, and the owner of question banks
+    and exam sessions.
+
+    Why the body owns them, not a trainer's account: in a county the bank and the exam are the
+    training centre's (it is the body that is licensed, answers for a leaked paper and keeps
+    the records); trainers come and go, and the colleagues of one body work on the same
+    banks. So every trainer whose grant names the body may change its banks (their
+    categories, questions and paper rules). An exam session is moreover held somewhere: it
+    belongs to a body and to a region, and a trainer changes it only when their grant names
+    that body and their grant's region contains the session's, so a body that examines in
+    two counties keeps each county's trainers to their own sessions. Enterprises run
+    internal exams on their own banks (the bank's and session's `enterprise`), which their
+    enterprise admins own; the system admin may change everything. The checks themselves are
+    question_banks/services/permissions.py.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("Empty until known (a body made when trainers' grants were migrated)."),
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="training_bodies")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training body")
+        verbose_name_plural = _("training bodies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~Q(uscc=""), name="roster_trainingbody_unique_uscc"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.uscc:
+            return
+        try:
+            self.uscc = validate_uscc(self.uscc)
+        except IdentityError as exc:
+            raise ValidationError({"uscc": str(exc)}) from exc
+
+
 class Department(models.Model):
     """A department, workshop (车间) or team (班组) inside one enterprise."""
 
@@ -426,7 +476,9 @@ class RoleGrant(models.Model):
     """What a staff account may see.
 
     enterprise admin: one enterprise. trainer and regulator: a region subtree and a set of
-    industries (no industries = every industry in the subtree).
+    industries (no industries = every industry in the subtree). A trainer's grant also names
+    the training body they work for: what they may change (question banks, exam sessions)
+    is the body's, and a session only where the grant's region reaches (see TrainingBody).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
@@ -438,6 +490,14 @@ class RoleGrant(models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     industries = models.ManyToManyField(Industry, blank=True, related_name="+")
+    training_body = models.ForeignKey(
+        TrainingBody,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainer_grants",
+        verbose_name=_("training body"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -50,6 +50,13 @@ def _grants(user: User) -> list[RoleGrant]:
     return cached
 
 
+def role_grants(user: User) -> list[RoleGrant]:
+    """The user's grants, with their regions and enterprises (read once per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return _grants(user)
+
+
 def user_scope(user: User) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope(False, _NOTHING, frozenset())

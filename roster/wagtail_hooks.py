@@ -23,7 +23,16 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from .choices import Role
-from .models import AuditLog, Department, Enterprise, Industry, Region, RoleGrant, User
+from .models import (
+    AuditLog,
+    Department,
+    Enterprise,
+    Industry,
+    Region,
+    RoleGrant,
+    TrainingBody,
+    User,
+)
 from .services.audit import audit_record, audit_text
 from .services.roles import role_grant_sync_groups
 
@@ -68,6 +77,20 @@ class EnterpriseViewSet(SnippetViewSet):
     ]
 
 
+class TrainingBodyViewSet(SnippetViewSet):
+    model = TrainingBody
+    icon = "group"
+    list_display = ["name", "uscc", "region", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "uscc"]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("uscc"),
+        FieldPanel("region"),
+        FieldPanel("is_active"),
+    ]
+
+
 class DepartmentViewSet(SnippetViewSet):
     model = Department
     icon = "list-ul"
@@ -89,7 +112,7 @@ class RoleGrantForm(WagtailAdminModelForm):
 
     class Meta:
         model = RoleGrant
-        fields = ["role", "enterprise", "region", "industries"]
+        fields = ["role", "enterprise", "region", "industries", "training_body"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +132,9 @@ class RoleGrantForm(WagtailAdminModelForm):
             self.add_error("enterprise", _("An enterprise admin needs an enterprise."))
         if role in {"trainer", "regulator"} and not data.get("region"):
             self.add_error("region", _("A trainer or regulator needs a region."))
+        if role == "trainer" and not data.get("training_body"):
+            # What a trainer may change (banks, exam sessions) is their body's.
+            self.add_error("training_body", _("A trainer needs the training body they work for."))
         return data
 
     def save(self, commit=True):
@@ -135,6 +161,7 @@ def _audit_grant(actor, action: str, grant: RoleGrant, request=None) -> None:
         role=grant.role,
         enterprise=grant.enterprise_id,
         region=grant.region_id,
+        training_body=grant.training_body_id,
         industries=sorted(grant.industries.values_list("code", flat=True)),
     )
 
@@ -163,13 +190,21 @@ class RoleGrantViewSet(SnippetViewSet):
             FieldPanel("enterprise"),
             FieldPanel("region"),
             FieldPanel("industries"),
+            FieldPanel("training_body"),
         ],
         base_form_class=RoleGrantForm,
     )
 
 
 class RosterViewSetGroup(SnippetViewSetGroup):
-    items = (RegionViewSet, IndustryViewSet, EnterpriseViewSet, DepartmentViewSet, RoleGrantViewSet)
+    items = (
+        RegionViewSet,
+        IndustryViewSet,
+        EnterpriseViewSet,
+        TrainingBodyViewSet,
+        DepartmentViewSet,
+        RoleGrantViewSet,
+    )
     menu_icon = "group"
     menu_label = _("Organisations")
     menu_name = "organisations"

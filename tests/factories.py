@@ -10,7 +10,16 @@ import factory
 
 from roster.choices import EmploymentForm, PersonnelCategory, RegionLevel, Role
 from roster.identity import id_check_char, uscc_check_char
-from roster.models import Employment, Enterprise, Industry, Person, Region, RoleGrant, User
+from roster.models import (
+    Employment,
+    Enterprise,
+    Industry,
+    Person,
+    Region,
+    RoleGrant,
+    TrainingBody,
+    User,
+)
 
 _serial = itertools.count(1)
 
@@ -111,6 +120,7 @@ class World:
     trainer: User  # township B
     system_admin: User
     no_role: User
+    trainer_body: TrainingBody | None = None  # the trainer's training body (the county's)
 
 
 def build_world() -> World:
@@ -138,7 +148,8 @@ def build_world() -> World:
     grant = RoleGrant.objects.create(user=reg_chem, role=Role.REGULATOR, region=ta)
     grant.industries.add(chem)
     trainer = UserFactory(username="trainer_b")
-    RoleGrant.objects.create(user=trainer, role=Role.TRAINER, region=tb)
+    body = TrainingBody.objects.create(name="清河县安全培训中心", region=county)
+    RoleGrant.objects.create(user=trainer, role=Role.TRAINER, region=tb, training_body=body)
     sysadmin = UserFactory(username="sysadmin", is_superuser=True, is_staff=True)
     no_role = UserFactory(username="nobody")
     return World(
@@ -163,4 +174,5 @@ def build_world() -> World:
         trainer,
         sysadmin,
         no_role,
+        trainer_body=body,
     )

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from question_banks.interchange.dedupe import normalise
 from question_banks.interchange.model import (
@@ -27,6 +28,7 @@ from question_banks.interchange.model import (
     plain_text,
 )
 from question_banks.models import Category, Question, QuestionBank
+from question_banks.services.permissions import bank_can_change, require
 from question_banks.services.questions import question_create
 from roster.models import User
 from roster.services.audit import audit_record
@@ -124,6 +126,9 @@ def questions_import(
 ) -> ImportReport:
     """Write the parsed questions; report every problem. Nothing is written when a question
     is bad unless `only_valid`, and nothing at all on a dry run."""
+    require(
+        bank_can_change(actor, bank), gettext("You may only import into your own question banks.")
+    )
     report = ImportReport(errors=list(result.errors), skipped=list(result.skipped))
     existing = [
         (pk, plain_text(stem))

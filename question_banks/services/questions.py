@@ -19,6 +19,12 @@ from question_banks.models import (
     Regrade,
 )
 from question_banks.richtext import clean_html
+from question_banks.services.permissions import (
+    bank_can_change,
+    question_can_change,
+    question_can_delete,
+    require,
+)
 from roster.models import User
 from roster.services.audit import audit_record
 
@@ -66,6 +72,11 @@ def _clean_version_fields(qtype: str, fields: dict) -> dict:
     return fields
 
 
+def _check_category(bank_id: int, category: Category | None) -> None:
+    if category is not None and category.bank_id != bank_id:
+        raise ValidationError(_("The category must be one of the question's bank."))
+
+
 def question_create(
     *,
     bank: QuestionBank,
@@ -82,6 +93,9 @@ def question_create(
     source: str = "",
     stem_key: str = "",
 ) -> Question:
+    """A new question in one of the actor's banks (its first version)."""
+    require(bank_can_change(actor, bank), _("You may only add questions to your own banks."))
+    _check_category(bank.pk, category)
     fields = _clean_version_fields(
         qtype,
         {
@@ -111,13 +125,17 @@ def question_create(
 
 
 def question_edit(*, question: Question, actor: User | None, **changes) -> Question:
-    """Change a question. Text changes make a new version; no attempt's version ever changes."""
+    """Change a question of one of the actor's banks. Text changes make a new version; no
+    attempt's version ever changes."""
     with transaction.atomic():
         question = (
             Question.objects.select_for_update(of=("self",))
-            .select_related("current_version")
+            .select_related("current_version", "bank")
             .get(pk=question.pk)
         )
+        require(question_can_change(actor, question))
+        if "category" in changes:
+            _check_category(question.bank_id, changes["category"])
         current = question.current_version
         text = {f: changes.pop(f, getattr(current, f)) for f in _TEXT_FIELDS}
         text = _clean_version_fields(question.qtype, text)
@@ -147,6 +165,7 @@ def question_fix_key(
     """
     from question_banks.services.attempts import attempt_grade
 
+    require(question_can_change(actor, question))
     if not reason.strip():
         raise ValidationError(_("Say why the key is corrected."))
     current = question.current_version
@@ -192,6 +211,24 @@ def question_fix_key(
             key="".join(sorted(right_keys)),
         )
     return regrades
+
+
+def question_delete(*, actor: User | None, question: Question) -> None:
+    """Delete a question no paper has used (one that has is taken out of use instead)."""
+    with transaction.atomic():
+        question = (
+            Question.objects.select_for_update(of=("self",))
+            .select_related("bank")
+            .get(pk=question.pk)
+        )
+        require(question_can_change(actor, question))
+        if not question_can_delete(actor, question):
+            raise ValidationError(
+                _("This question is on exam papers: take it out of use instead of deleting it.")
+            )
+        question.current_version = None
+        question.save(update_fields=["current_version"])
+        question.delete()
 
 
 def score_change(regrades: list[Regrade]) -> Decimal:

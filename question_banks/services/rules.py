@@ -1,12 +1,32 @@
-"""Paper rules against their bank: the pool, the section specs, and the save-time check."""
+"""Paper rules against their bank: the pool, the section specs, the save-time check, and
+saving and deleting a rule with its owner's check (services/permissions.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from question_banks.drawing import PoolQuestion, SectionSpec, Shortage, check_rule
-from question_banks.models import Difficulty, PaperRule, Question, QuestionType
+from question_banks.models import (
+    Difficulty,
+    FixedPaperItem,
+    PaperRule,
+    PaperSection,
+    Question,
+    QuestionType,
+)
+from question_banks.services.permissions import (
+    RULE_OPEN_WHEN_IN_USE,
+    bank_can_change,
+    require,
+    rule_can_change,
+    rule_can_delete,
+    rule_in_use,
+)
+from roster.models import User
 
 
 def pool_for_bank(bank_id: int) -> list[PoolQuestion]:
@@ -83,3 +103,101 @@ def paper_rule_total_points(rule: PaperRule):
     if rule.kind == PaperRule.Kind.FIXED:
         return sum((i.points for i in rule.fixed_items.all()), 0)
     return sum((s.points_each * s.count for s in rule.sections.all()), 0)
+
+
+# ---------------------------------------------------------------- saving and deleting
+
+_RULE_FIELDS = (
+    "code",
+    "name",
+    "bank_id",
+    "kind",
+    "duration_minutes",
+    "pass_mark",
+    "partial_credit",
+    "avoid_previous",
+)
+
+
+def _sections(sections) -> list[tuple]:
+    return sorted(
+        (
+            s.position,
+            s.title,
+            s.qtype,
+            s.points_each,
+            s.easy_count,
+            s.medium_count,
+            s.hard_count,
+            tuple(sorted(c.pk for c in s.categories.all())),
+            tuple(s.tags or ()),
+        )
+        for s in sections
+    )
+
+
+def _fixed(items) -> list[tuple]:
+    return sorted((i.position, i.question_id, i.points) for i in items)
+
+
+def _rule_changes(stored: PaperRule, rule: PaperRule) -> set[str]:
+    """What of the rule differs from the stored one, its sections and fixed items included
+    (they may be unsaved changes held in memory by the admin's form)."""
+    changed = {
+        f.removesuffix("_id") for f in _RULE_FIELDS if getattr(stored, f) != getattr(rule, f)
+    }
+    stored_sections = PaperSection.objects.filter(rule_id=stored.pk).prefetch_related("categories")
+    if _sections(stored_sections) != _sections(rule.sections.all()):
+        changed.add("sections")
+    if _fixed(FixedPaperItem.objects.filter(rule_id=stored.pk)) != _fixed(rule.fixed_items.all()):
+        changed.add("fixed_items")
+    return changed
+
+
+def _check_parts_in_bank(rule: PaperRule) -> None:
+    """A rule draws only from its own bank: the categories its sections name and the
+    questions of a fixed paper are the bank's."""
+    for section in rule.sections.all():
+        if any(c.bank_id != rule.bank_id for c in section.categories.all()):
+            raise ValidationError(_("A section may only name categories of the rule's bank."))
+    for item in rule.fixed_items.all():
+        if item.question.bank_id != rule.bank_id:
+            raise ValidationError(_("A fixed paper may only hold questions of the rule's bank."))
+
+
+def paper_rule_save(
+    *, actor: User | None, rule: PaperRule, now: dt.datetime | None = None
+) -> PaperRule:
+    """Create a rule or save the changes made to it (its sections with it): on the actor's
+    own bank, never a rule in use beyond its name, and one the bank can satisfy."""
+    with transaction.atomic():
+        if rule.pk is not None:
+            stored = PaperRule.objects.select_for_update().select_related("bank").get(pk=rule.pk)
+            require(rule_can_change(actor, stored))
+            if rule_in_use(stored, now) and _rule_changes(stored, rule) - RULE_OPEN_WHEN_IN_USE:
+                raise ValidationError(
+                    _(
+                        "An exam using this paper rule has opened: only its name may change. "
+                        "Copy the rule to make a changed one."
+                    )
+                )
+        require(
+            rule.bank_id is not None and bank_can_change(actor, rule.bank),
+            _("You may only write paper rules for your own question banks."),
+        )
+        _check_parts_in_bank(rule)
+        rule.full_clean()
+        rule.save()
+        paper_rule_validate(rule=PaperRule.objects.get(pk=rule.pk))
+    return rule
+
+
+def paper_rule_delete(*, actor: User | None, rule: PaperRule) -> None:
+    with transaction.atomic():
+        rule = PaperRule.objects.select_for_update().select_related("bank").get(pk=rule.pk)
+        require(rule_can_change(actor, rule))
+        if not rule_can_delete(actor, rule):
+            raise ValidationError(
+                _("An exam session or a paper uses this rule: it cannot be deleted.")
+            )
+        rule.delete()

@@ -1,17 +1,116 @@
-"""Setting up exam sessions: eligible people, overrides, publishing."""
+"""Setting up exam sessions: the session itself, eligible people, overrides, publishing.
+
+Every service here checks, inside its transaction, that the actor may change the session
+(services/permissions.py: the session's training body and region, or its enterprise) and
+that the change is one its state still allows.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from question_banks.models import Candidate, ExamSession
+from question_banks.services.banks import assign_owner
+from question_banks.services.permissions import (
+    grant_regions,
+    is_system,
+    require,
+    rule_fits_session,
+    session_can_change,
+    session_can_delete,
+    session_locked_fields,
+)
 from question_banks.services.rules import paper_rule_validate
-from roster.models import Employment, Person, User
+from roster.models import Employment, Enterprise, Person, User
+from roster.selectors import enterprise_list, person_list
 from roster.services.audit import audit_record
+
+# The columns a save compares (who made it and when never change).
+_COMPARED = [
+    f for f in ExamSession._meta.concrete_fields if f.name not in {"id", "created_at", "created_by"}
+]
+
+
+def _changed(stored: ExamSession, session: ExamSession) -> set[str]:
+    return {f.name for f in _COMPARED if getattr(stored, f.attname) != getattr(session, f.attname)}
+
+
+def _locked_message(fields: Iterable[str]) -> dict[str, str]:
+    message = _(
+        "This cannot change any more: the exam has opened, or someone has started it. "
+        "Make a new session instead."
+    )
+    return {name: message for name in sorted(fields)}
+
+
+def _default_region(actor: User | None, session: ExamSession) -> None:
+    """An internal exam is held where its enterprise is; a body's session, where the actor's
+    only grant for that body is (otherwise they say where)."""
+    if session.enterprise_id:
+        session.region_id = Enterprise.objects.values_list("region_id", flat=True).get(
+            pk=session.enterprise_id
+        )
+        return
+    if session.region_id or not session.training_body_id or is_system(actor):
+        return
+    regions = grant_regions(actor, session.training_body_id)
+    if len(regions) != 1:
+        raise ValidationError({"region": _("Say where the exam is held.")})
+    session.region_id = regions.pop()
+
+
+def session_save(
+    *, actor: User | None, session: ExamSession, now: dt.datetime | None = None
+) -> ExamSession:
+    """Create a session, or save the changes made to it: only the actor's own, only with a
+    rule of the owner's own banks, and never a field its state has locked."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if session.pk is None:
+            assign_owner(actor=actor, obj=session)
+            if session.created_by_id is None and actor is not None:
+                session.created_by = actor
+        else:
+            stored = (
+                ExamSession.objects.select_for_update(of=("self",))
+                .select_related("region")
+                .get(pk=session.pk)
+            )
+            require(session_can_change(actor, stored))
+            locked = _changed(stored, session) & session_locked_fields(stored, now)
+            if locked:
+                raise ValidationError(_locked_message(locked))
+        _default_region(actor, session)
+        require(
+            session_can_change(actor, session),
+            _("The session would no longer be yours: hold it in your own region."),
+        )
+        if session.rule_id is not None and not rule_fits_session(session.rule, session):
+            raise ValidationError({"rule": _("Choose a paper rule of your own question banks.")})
+        session.full_clean()
+        session.save()
+    return session
+
+
+def session_delete(*, actor: User | None, session: ExamSession) -> None:
+    with transaction.atomic():
+        session = (
+            ExamSession.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=session.pk)
+        )
+        require(session_can_change(actor, session))
+        if not session_can_delete(actor, session):
+            raise ValidationError(
+                _("Someone has started this exam: it cannot be deleted, its results stay.")
+            )
+        session.delete()
 
 
 def session_add_candidates(
@@ -22,9 +121,23 @@ def session_add_candidates(
     enterprise_ids: Iterable[int] = (),
     categories: Iterable[str] = (),
 ) -> int:
-    """Add people by list, or everyone now employed at enterprises (optionally by category)."""
+    """Add people by list, or everyone now employed at enterprises (optionally by category).
+
+    Only to the actor's own session, and only people and enterprises the actor's roster
+    scope reaches."""
+    require(session_can_change(actor, session))
     ids = {p.pk for p in people}
     enterprise_ids = list(enterprise_ids)
+    if not is_system(actor):
+        reachable = set(person_list(user=actor).filter(pk__in=ids).values_list("pk", flat=True))
+        require(ids <= reachable, _("Some of these people are not in your roster's scope."))
+        reachable = set(
+            enterprise_list(user=actor).filter(pk__in=enterprise_ids).values_list("pk", flat=True)
+        )
+        require(
+            set(enterprise_ids) <= reachable,
+            _("Some of these enterprises are not in your roster's scope."),
+        )
     if enterprise_ids:
         employments = Employment.objects.current().filter(enterprise_id__in=enterprise_ids)
         categories = list(categories)
@@ -48,7 +161,9 @@ def candidate_grant(
     extra_minutes: int | None = None,
     extra_attempts: int | None = None,
 ) -> Candidate:
-    """Extra time (an accommodation) or an extra attempt, always with who and why."""
+    """Extra time (an accommodation) or an extra attempt, always with who and why, by one
+    who may change the session."""
+    require(session_can_change(actor, candidate.session))
     if not reason.strip():
         raise ValidationError(_("Say why the extra time or attempt is granted."))
     with transaction.atomic():
@@ -75,6 +190,7 @@ def session_publish(
     *, session: ExamSession, actor: User | None, predraw: bool = True
 ) -> ExamSession:
     """Check the rule against the bank, open the session, and draw papers ahead on commit."""
+    require(session_can_change(actor, session))
     paper_rule_validate(rule=session.rule)
     if not session.candidates.exists():
         raise ValidationError(_("Add the people who take this exam before publishing it."))

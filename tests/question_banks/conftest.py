@@ -32,8 +32,12 @@ def add_question(bank, qtype, difficulty=2, correct=("A",), stem=None, shuffle=T
 
 
 @pytest.fixture
-def bank(db):
-    bank = QuestionBank.objects.create(code="DG", name="低压电工作业")
+def bank(world):
+    # The trainer's training body keeps the bank (and the session below, held in the
+    # trainer's township): the world's trainer may change them, nobody else of the world.
+    bank = QuestionBank.objects.create(
+        code="DG", name="低压电工作业", training_body=world.trainer_body
+    )
     for difficulty in (1, 2, 3):
         for _ in range(8):
             add_question(bank, "judge", difficulty, correct=("A",))
@@ -86,6 +90,8 @@ def session(rule, world, now):
         is_published=True,
         opens_at=now - dt.timedelta(hours=1),
         closes_at=now + dt.timedelta(hours=3),
+        training_body=world.trainer_body,
+        region=world.township_b,
     )
     Candidate.objects.create(session=session, person=world.person_a)
     return session

@@ -76,7 +76,12 @@ def test_other_roles_cannot_open_the_exam_admin(client, world, role):
 def test_trainer_granted_in_the_admin_can_write_paper_rules(admin, client, world, bank):
     admin.post(
         "/admin/snippets/roster/rolegrant/add/",
-        {"username": "nobody", "role": "trainer", "region": world.county.pk},
+        {
+            "username": "nobody",
+            "role": "trainer",
+            "region": world.county.pk,
+            "training_body": world.trainer_body.pk,
+        },
     )
     from django.test import Client
 

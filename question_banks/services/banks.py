@@ -1,0 +1,94 @@
+"""Writing question banks and their categories, each with its ownership check
+(services/permissions.py) inside the transaction that writes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from question_banks.models import Category, ExamSession, QuestionBank
+from question_banks.services.permissions import (
+    bank_can_change,
+    bank_can_delete,
+    category_can_change,
+    category_can_delete,
+    is_system,
+    owner_choices,
+    require,
+)
+from roster.models import User
+
+
+def assign_owner(*, actor: User | None, obj: QuestionBank | ExamSession) -> None:
+    """A new bank or session belongs to the actor's training body or enterprise, when they
+    did not name one: their only one, or they are asked to choose."""
+    if obj.training_body_id or obj.enterprise_id or is_system(actor):
+        return  # named (and checked by the caller), or the system admin's own
+    owners = owner_choices(actor)
+    require(bool(owners), _("Only trainers of a training body and enterprise admins may do this."))
+    if len(owners) > 1:
+        raise ValidationError(
+            {"training_body": _("Choose the training body or enterprise this belongs to.")}
+        )
+    setattr(obj, *owners[0])
+
+
+def bank_save(*, actor: User | None, bank: QuestionBank) -> QuestionBank:
+    """Create a bank, or save the changes made to it, if it is (and stays) the actor's."""
+    with transaction.atomic():
+        if bank.pk is None:
+            assign_owner(actor=actor, obj=bank)
+            if bank.owner_id is None and actor is not None:
+                bank.owner = actor
+        else:
+            stored = QuestionBank.objects.select_for_update().get(pk=bank.pk)
+            require(bank_can_change(actor, stored))
+        require(bank_can_change(actor, bank), _("The bank would no longer be yours."))
+        bank.full_clean()
+        bank.save()
+    return bank
+
+
+def bank_delete(*, actor: User | None, bank: QuestionBank) -> None:
+    with transaction.atomic():
+        bank = QuestionBank.objects.select_for_update().get(pk=bank.pk)
+        require(bank_can_change(actor, bank))
+        if not bank_can_delete(actor, bank):
+            raise ValidationError(
+                _("This bank has paper rules or questions on exam papers: it cannot be deleted.")
+            )
+        bank.delete()
+
+
+def category_save(*, actor: User | None, category: Category) -> Category:
+    """Create or change a category of one of the actor's banks, under a category of the same
+    bank; a category stays in its bank."""
+    with transaction.atomic():
+        if category.pk is not None:
+            stored = Category.objects.select_related("bank").get(pk=category.pk)
+            require(category_can_change(actor, stored))
+            if stored.bank_id != category.bank_id:
+                raise ValidationError({"bank": _("A category stays in its question bank.")})
+        require(
+            category.bank_id is not None and bank_can_change(actor, category.bank),
+            _("You may only add categories to your own question banks."),
+        )
+        if category.parent_id is not None and category.parent.bank_id != category.bank_id:
+            raise ValidationError(
+                {"parent": _("The parent category must be in the same question bank.")}
+            )
+        category.full_clean(exclude=["path"])
+        category.save()
+    return category
+
+
+def category_delete(*, actor: User | None, category: Category) -> None:
+    with transaction.atomic():
+        category = Category.objects.select_related("bank").get(pk=category.pk)
+        require(category_can_change(actor, category))
+        if not category_can_delete(actor, category):
+            raise ValidationError(
+                _("A paper rule draws from this category (or one below it): it cannot be deleted.")
+            )
+        category.delete()
