@@ -274,8 +274,12 @@ def attempt_take_over(*, attempt: Attempt, client_id: str) -> Attempt:
 
 
 def mock_start(*, person: Person, rule: PaperRule, now: dt.datetime | None = None) -> Attempt:
-    """模拟考试: drawn like the real one, timed, never recorded as official."""
+    """模拟考试: drawn like the real one, timed, never recorded as official. Refused on a bank
+    whose keys are closed to the person now (services/keys.py): its result shows them."""
+    from question_banks.services.keys import require_keys_open
+
     now = now or timezone.now()
+    require_keys_open(person_id=person.pk, bank_id=rule.bank_id, now=now)
     attempt = attempt_draw(person=person, rule=rule, session=None, kind=Attempt.Kind.MOCK)
     attempt.status = Attempt.Status.IN_PROGRESS
     attempt.started_at = now

@@ -22,6 +22,7 @@ from question_banks.models import (
     WrongAnswer,
 )
 from question_banks.services.attempts import ExamError, validate_answer
+from question_banks.services.keys import require_keys_open
 from question_banks.services.wrong_book import wrong_book_record
 from roster.models import Person
 
@@ -76,9 +77,11 @@ def practice_next(
     category: Category | None = None,
     rng: random.Random | None = None,
 ) -> Question | None:
-    """The next question to practise; sequential mode resumes after the last one answered."""
+    """The next question to practise; sequential mode resumes after the last one answered.
+    Refused (KeysClosed) while the bank's keys are closed to the person (services/keys.py)."""
     if mode not in MODES:
         raise ExamError("unknown mode", "malformed")
+    require_keys_open(person_id=person.pk, bank_id=bank.pk)
     pool = _pool(person, bank, mode, category).select_related("current_version")
     if mode == "random":
         ids = list(pool.values_list("pk", flat=True))
@@ -106,6 +109,9 @@ class Feedback:
 
 
 def practice_answer(*, person: Person, question: Question, answer) -> Feedback:
+    """Check a practice answer and say the right one; refused (KeysClosed) while the bank's
+    keys are closed to the person (services/keys.py)."""
+    require_keys_open(person_id=person.pk, bank_id=question.bank_id)
     version = question.current_version
     clean = validate_answer(version, question.qtype, answer)
     if clean is None:

@@ -33,6 +33,7 @@ from question_banks.services.attempts import (
 )
 from question_banks.services.exam_day import attempt_start_quick
 from question_banks.services.exam_pass import attempt_scope, issue_pass, session_scope
+from question_banks.services.keys import banks_closed_to_keys
 from roster.services.audit import client_ip
 
 
@@ -167,6 +168,12 @@ def result(request, pk: int):
         return redirect("exams:attempt", pk=attempt.pk)
     show_score = _may_show(attempt.session.show_result if attempt.session_id else "", attempt)
     show_answers = _may_show(attempt.session.show_answers if attempt.session_id else "", attempt)
+    # While the person sits an exam on this bank (or a session closes practice on it), no
+    # result shows its keys, nor a mock's score (services/keys.py).
+    keys_closed = attempt.rule.bank_id in banks_closed_to_keys(person_id=attempt.person_id)
+    if keys_closed:
+        show_answers = False
+        show_score = show_score and attempt.kind == Attempt.Kind.OFFICIAL
     return render(
         request,
         "exams/result.html",
@@ -174,6 +181,7 @@ def result(request, pk: int):
             "attempt": attempt,
             "show_score": show_score,
             "show_answers": show_answers,
+            "keys_closed": keys_closed,
             "items": _with_parts(attempt) if show_answers else [],
         },
     )
@@ -196,5 +204,9 @@ def mock_start_view(request, code: str):
     ).first()
     if allowed is None:
         raise Http404(_("No mock exam for this paper rule is open to you."))
-    attempt = mock_start(person=request.user.person, rule=allowed)
+    try:
+        attempt = mock_start(person=request.user.person, rule=allowed)
+    except ExamError as exc:  # an exam on the same bank is in progress
+        messages.error(request, exc.message)
+        return redirect("exams:mine")
     return redirect("exams:attempt", pk=attempt.pk)

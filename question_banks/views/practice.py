@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_POST
 from question_banks.models import Category, Question
 from question_banks.presentation import Choice, Part
 from question_banks.services.attempts import ExamError
+from question_banks.services.keys import KeysClosed, banks_closed_to_keys, keys_closed_reason
 from question_banks.services.practice import (
     MODES,
     banks_for_person,
@@ -32,6 +36,27 @@ def _bank(request, code):
     if bank is None:
         raise Http404(_("This question bank is not open to you."))
     return bank
+
+
+# A row id as a URL carries it: ASCII digits that fit the column (str.isdigit() would let
+# "²" through, and int("²") fails).
+_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def _id(value: str | None) -> int | None:
+    """The id in a query or form value; None when there is none. Anything else is no such
+    row (404), never a server error."""
+    if not value:
+        return None
+    if not _ID.fullmatch(value):
+        raise Http404(_("No such question or category."))
+    return int(value)
+
+
+def _closed(request, reason: str):
+    """Back to the practice page, saying why this bank cannot be practised now."""
+    messages.error(request, reason)
+    return redirect("exams:practice")
 
 
 def _parts(question: Question, chosen=None, reveal=False) -> list[Part]:
@@ -67,8 +92,12 @@ def _parts(question: Question, chosen=None, reveal=False) -> list[Part]:
 @login_required
 def practice_home(request):
     person = _person(request)
+    closed = banks_closed_to_keys(person_id=person.pk)
+    # A closed bank shows no figures either: its wrong-answer count would move with a mock
+    # answered one question at a time.
     banks = [
-        (bank, practice_progress(person=person, bank=bank)) for bank in banks_for_person(person)
+        (bank, None if bank.pk in closed else practice_progress(person=person, bank=bank))
+        for bank in banks_for_person(person)
     ]
     return render(request, "exams/practice_home.html", {"banks": banks})
 
@@ -79,16 +108,22 @@ def practice_question(request, code: str, mode: str):
     bank = _bank(request, code)
     if mode not in MODES:
         raise Http404
+    reason = keys_closed_reason(person_id=person.pk, bank_id=bank.pk)
+    if reason is not None:
+        return _closed(request, reason)
     category = None
-    if request.GET.get("category"):
-        category = Category.objects.filter(bank=bank, pk=request.GET["category"]).first()
+    if (category_id := _id(request.GET.get("category"))) is not None:
+        category = Category.objects.filter(bank=bank, pk=category_id).first()
     feedback = chosen = None
     question = None
     if request.method == "POST":
+        question_id = _id(request.POST.get("question"))
         question = (
-            Question.objects.filter(bank=bank, pk=request.POST.get("question"))
+            Question.objects.filter(bank=bank, pk=question_id)
             .select_related("current_version")
             .first()
+            if question_id is not None
+            else None
         )
         if question is None:
             raise Http404
@@ -102,6 +137,8 @@ def practice_question(request, code: str, mode: str):
             chosen = request.POST.getlist("answer")
         try:
             feedback = practice_answer(person=person, question=question, answer=chosen)
+        except KeysClosed as exc:  # an exam on the bank started since the page was read
+            return _closed(request, exc.message)
         except ExamError:
             feedback = None
             chosen = None
@@ -110,22 +147,21 @@ def practice_question(request, code: str, mode: str):
             error = None
     else:
         error = None
-        after = request.GET.get("after")
-        shown = request.GET.get("q", "")
+        after = _id(request.GET.get("after"))
+        shown = _id(request.GET.get("q"))
         question = None
-        if shown.isdigit():
+        if shown is not None:
             question = (
                 Question.objects.filter(bank=bank, pk=shown, is_active=True)
                 .select_related("current_version")
                 .first()
             )
-        question = question or practice_next(
-            person=person,
-            bank=bank,
-            mode=mode,
-            category=category,
-            after=int(after) if after and after.isdigit() else None,
-        )
+        try:
+            question = question or practice_next(
+                person=person, bank=bank, mode=mode, category=category, after=after
+            )
+        except KeysClosed as exc:
+            return _closed(request, exc.message)
     if question is None:
         return render(request, "exams/practice_empty.html", {"bank": bank, "mode": mode})
     return render(

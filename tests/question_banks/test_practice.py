@@ -66,3 +66,24 @@ def test_practice_pages_check_an_answer_and_explain(client, session, world, bank
 def test_bank_of_someone_else_is_not_open(client, session, world, bank):
     client.force_login(world.enterprise_admin)  # no person record
     assert client.get(f"/exams/practice/{bank.code}/random/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["category=abc", "category=²", "category=99999999999999999999", "q=abc", "after=1e3"],
+)
+def test_a_practice_page_with_a_malformed_id_is_not_found(client, session, world, bank, query):
+    client.force_login(world.trainee)
+    assert client.get(f"/exams/practice/{bank.code}/category/?{query}").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "", "²", "1;2"])
+def test_a_practice_answer_to_a_malformed_question_id_is_not_found(
+    client, session, world, bank, value
+):
+    client.force_login(world.trainee)
+    response = client.post(
+        f"/exams/practice/{bank.code}/sequential/", {"question": value, "answer": "A"}
+    )
+    assert response.status_code == 404
+    assert not PracticeAnswer.objects.exists()
