@@ -83,7 +83,12 @@ def _own(request, attempt_id: int, reader=attempt_get_own) -> Attempt:
 
 
 def _refuse(exc: ExamError):
-    status = 409 if exc.code in {"other_client", "deadline", "finished", "not_started"} else 422
+    if exc.code in {"other_client", "deadline", "finished", "not_started"}:
+        status = 409
+    elif exc.code == "too_large":
+        status = 413
+    else:
+        status = 422
     return Status(status, {"detail": exc.message, "code": exc.code})
 
 
@@ -137,7 +142,11 @@ def save_answers(request, attempt_id: int, payload: AnswersIn):
     }
 
 
-@router.post("/attempts/{attempt_id}/events", response={204: None, 409: Refusal, 422: Refusal})
+@router.post(
+    "/attempts/{attempt_id}/events",
+    response={204: None, 409: Refusal, 413: Refusal, 422: Refusal},
+    summary="Record what happened on the exam page (focus lost, offline, …)",
+)
 def record_event(request, attempt_id: int, payload: EventIn):
     attempt = _own(request, attempt_id)
     try:

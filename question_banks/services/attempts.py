@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -230,13 +231,25 @@ def attempt_start(
             candidate=candidate,
         )
         if open_attempt is None:
-            open_attempt = attempt_draw(
-                person=person,
-                rule=session.rule,
-                session=session,
-                kind=Attempt.Kind.OFFICIAL,
-                number=check.attempts_used + 1,
-            )
+            try:
+                open_attempt = attempt_draw(
+                    person=person,
+                    rule=session.rule,
+                    session=session,
+                    kind=Attempt.Kind.OFFICIAL,
+                    number=check.attempts_used + 1,
+                )
+            except IntegrityError as exc:
+                # Another request (a second tab, a double click, the predraw) drew this
+                # person's paper of the session at the same moment and won: one open
+                # attempt per person and session (qb_one_open_attempt_per_session).
+                raise ExamError(
+                    _(
+                        "This exam is being started on another page or device at this very "
+                        "moment. Wait a moment, then open it again."
+                    ),
+                    "start_conflict",
+                ) from exc
         elif open_attempt.number != check.attempts_used + 1:
             open_attempt.number = check.attempts_used + 1
         open_attempt.status = Attempt.Status.IN_PROGRESS
@@ -411,12 +424,35 @@ def answers_save(
     return results
 
 
-def attempt_event(*, attempt: Attempt, kind: str, data: dict | None = None) -> None:
-    """Focus lost, reconnected, … recorded for the invigilator; never blocks the examinee."""
-    allowed = {"focus_lost", "focus_back", "offline", "online", "resent"}
-    if kind not in allowed:
+# An event's details are a few small fields (the tab, how long it was away); anything
+# larger is not an event of the exam page, and the table is read by invigilators.
+EVENT_DATA_MAX_BYTES = 2048
+EVENT_KINDS = frozenset({"focus_lost", "focus_back", "offline", "online", "resent"})
+
+
+def attempt_event(
+    *, attempt: Attempt, kind: str, data: dict | None = None, now: dt.datetime | None = None
+) -> None:
+    """Focus lost, reconnected, … recorded for the invigilator while the attempt is in
+    progress; an unknown kind, details over EVENT_DATA_MAX_BYTES or an attempt that is not
+    in progress (submitted, expired, or past its deadline and grace) are refused and
+    nothing is written."""
+    if kind not in EVENT_KINDS:
         raise ExamError(_("Unknown event."), "malformed")
-    AttemptEvent.objects.create(attempt=attempt, kind=kind, data=data or {})
+    data = data or {}
+    if len(json.dumps(data, ensure_ascii=False).encode()) > EVENT_DATA_MAX_BYTES:
+        raise ExamError(
+            _("The event's details are too long (at most %(n)d bytes).")
+            % {"n": EVENT_DATA_MAX_BYTES},
+            "too_large",
+        )
+    if attempt.status in FINISHED:
+        raise ExamError(_("This exam has been submitted; nothing more is recorded."), "finished")
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        raise ExamError(_("This exam has not started."), "not_started")
+    if (now or timezone.now()) > answers_close_at(attempt):
+        raise ExamError(_("Time is up: answers after the deadline are not accepted."), "deadline")
+    AttemptEvent.objects.create(attempt=attempt, kind=kind, data=data)
 
 
 # ---------------------------------------------------------------- finishing and grading

@@ -36,6 +36,8 @@ from question_banks.services.exam_pass import attempt_scope, issue_pass, session
 from question_banks.services.keys import banks_closed_to_keys
 from roster.services.audit import client_ip
 
+CONFLICTS = frozenset({"other_client", "start_conflict"})
+
 
 def _own_attempt(request, pk: int, read=attempt_get_own) -> Attempt:
     try:
@@ -70,6 +72,7 @@ def session_detail(request, code: str):
         session, candidate = session_get_for_candidate(user=request.user, code=code)
     except ExamSession.DoesNotExist as exc:
         raise Http404(_("You are not on the list of this exam session.")) from exc
+    status = 200
     if request.method == "POST":
         try:
             attempt = attempt_start(
@@ -82,6 +85,10 @@ def session_detail(request, code: str):
             )
         except ExamError as exc:
             messages.error(request, exc.message)
+            # Open elsewhere, or being started elsewhere at this very moment: a conflict
+            # with another request, said as such (the page still offers what to do).
+            if exc.code in CONFLICTS:
+                status = 409
         else:
             return redirect("exams:attempt", pk=attempt.pk)
     attempts = session.attempts.filter(person=candidate.person).order_by("number")
@@ -105,6 +112,7 @@ def session_detail(request, code: str):
                 valid_until=session.closes_at,
             ),
         },
+        status=status,
     )
 
 
