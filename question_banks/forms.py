@@ -100,7 +100,23 @@ class ExamSessionForm(OwnedForm):
         super().__init__(*args, **kwargs)
         self.limit("rule", permissions.rules_for(self.user).select_related("bank"))
         self.limit("region", permissions.regions_for(self.user))
-        if self.instance.pk is not None:
+        if "closes_practice" in self.fields:
+            self.fields["closes_practice"].widget.choices = [
+                ("unknown", _("By the exam's mode: closed in an exam room, open online")),
+                ("true", _("Closed during the exam")),
+                ("false", _("Open during the exam")),
+            ]
+        if self.instance.pk is None:
+            # A trainer working in one region holds their sessions there unless they say.
+            regions = {
+                region
+                for field, pk in permissions.owner_choices(self.user)
+                if field == "training_body_id"
+                for region in permissions.grant_regions(self.user, pk)
+            }
+            if len(regions) == 1 and "region" in self.fields:
+                self.initial.setdefault("region", regions.pop())
+        else:
             self.lock(permissions.session_locked_fields(self.instance))
 
 

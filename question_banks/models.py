@@ -369,7 +369,10 @@ class ExamSession(models.Model):
         _("no practice on its bank during the exam"),
         null=True,
         blank=True,
-        help_text=_("Empty: closed for a proctored exam, open for an online one."),
+        help_text=_(
+            "Practice and mock exams show answer keys: when closed, no candidate of this "
+            "session may practise on its bank during its window."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

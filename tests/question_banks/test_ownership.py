@@ -301,11 +301,29 @@ def test_bulk_deleting_another_bodys_object_is_refused_and_it_stays(scene, kind)
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
-def test_a_trainer_deletes_their_own_unused_category(scene):
-    client = scene.client(scene.world.trainer)
-    response = client.post(f"{ADMIN}/category/delete/{scene.category.pk}/")
-    assert response.status_code == 302
-    assert not Category.objects.filter(pk=scene.category.pk).exists()
+@pytest.mark.parametrize(
+    "kind, deletable",
+    [
+        ("category", True),
+        ("question", True),  # on no paper yet
+        ("examsession", True),  # nobody has started it
+        ("paperrule", False),  # the session uses it
+        ("questionbank", False),  # it has a paper rule
+    ],
+)
+def test_a_trainer_deletes_their_own_objects_that_nothing_depends_on(scene, kind, deletable):
+    obj = scene.objects(kind, "own")
+    response = scene.client(scene.world.trainer).post(f"{ADMIN}/{kind}/delete/{obj.pk}/")
+    assert response.status_code in (302, 403)
+    assert type(obj).objects.filter(pk=obj.pk).exists() is not deletable
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_system_admin_opens_everyones_objects(scene, kind):
+    client = scene.client(scene.world.system_admin)
+    for whose in ("own", "other"):
+        obj = scene.objects(kind, whose)
+        assert client.get(f"{ADMIN}/{kind}/edit/{obj.pk}/").status_code == 200
 
 
 def test_a_session_someone_started_cannot_be_deleted_even_by_its_owner(scene, world):

@@ -89,3 +89,24 @@ def test_township_code_must_extend_its_county(admin_client, world):
         {"code": "990102009", "name": "新设镇", "level": 4, "parent": world.county.pk},
     )
     assert Region.objects.get(name="新设镇").path == "/990000/990100/990102/990102009/"
+
+
+def test_trainer_grant_without_a_training_body_is_refused(admin_client, world):
+    # What a trainer may change (banks, exam sessions) is their training body's.
+    response = admin_client.post(
+        "/admin/snippets/roster/rolegrant/add/",
+        {"username": "nobody", "role": "trainer", "region": world.county.pk},
+    )
+    assert response.status_code == 200
+    assert not RoleGrant.objects.filter(user=world.no_role).exists()
+    response = admin_client.post(
+        "/admin/snippets/roster/rolegrant/add/",
+        {
+            "username": "nobody",
+            "role": "trainer",
+            "region": world.county.pk,
+            "training_body": world.trainer_body.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert RoleGrant.objects.get(user=world.no_role).training_body == world.trainer_body

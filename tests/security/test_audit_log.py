@@ -114,13 +114,23 @@ def test_role_grants_given_changed_and_revoked_are_recorded_with_the_admin(clien
 
     client.post(
         "/admin/snippets/roster/rolegrant/add/",
-        {"username": target.username, "role": "trainer", "region": world.township_b.pk},
+        {
+            "username": target.username,
+            "role": "trainer",
+            "region": world.township_b.pk,
+            "training_body": world.trainer_body.pk,
+        },
     )
     grant = RoleGrant.objects.get(user=target)
     assert trainers in target.groups.all()
     client.post(
         f"/admin/snippets/roster/rolegrant/edit/{grant.pk}/",
-        {"username": target.username, "role": "trainer", "region": world.county.pk},
+        {
+            "username": target.username,
+            "role": "trainer",
+            "region": world.county.pk,
+            "training_body": world.trainer_body.pk,
+        },
     )
     client.post(f"/admin/snippets/roster/rolegrant/delete/{grant.pk}/")
 
@@ -214,13 +224,23 @@ def test_a_trainer_grant_moved_to_another_account_takes_the_admin_screens_along(
     first, second = world.no_role, world.regulator_county
     client.post(
         "/admin/snippets/roster/rolegrant/add/",
-        {"username": first.username, "role": "trainer", "region": world.township_b.pk},
+        {
+            "username": first.username,
+            "role": "trainer",
+            "region": world.township_b.pk,
+            "training_body": world.trainer_body.pk,
+        },
     )
     grant = RoleGrant.objects.get(user=first)
 
     client.post(
         f"/admin/snippets/roster/rolegrant/edit/{grant.pk}/",
-        {"username": second.username, "role": "trainer", "region": world.township_b.pk},
+        {
+            "username": second.username,
+            "role": "trainer",
+            "region": world.township_b.pk,
+            "training_body": world.trainer_body.pk,
+        },
     )
 
     assert trainers not in User.objects.get(pk=first.pk).groups.all()
