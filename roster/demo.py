@@ -970,11 +970,26 @@ def training_body_uscc() -> str:
     return TRAINING_BODY[1] + uscc_check_char(TRAINING_BODY[1])
 
 
-def seed_training_body(regions: dict[str, Region]) -> TrainingBody:
-    body, _ = TrainingBody.objects.update_or_create(
-        uscc=training_body_uscc(),
-        defaults={"name": TRAINING_BODY[0], "region": regions[COUNTY[0]], "is_active": True},
-    )
+def seed_training_body(regions: dict[str, Region], trainer: User) -> TrainingBody:
+    body = TrainingBody.objects.filter(uscc=training_body_uscc()).first()
+    if body is None:
+        # A demo seeded before training bodies existed: the body its trainer's grant was
+        # given by the upgrade (with the demo bank and sessions) becomes the centre.
+        grant = RoleGrant.objects.filter(
+            user=trainer, role=Role.TRAINER, training_body__uscc=""
+        ).first()
+        body = grant.training_body if grant is not None else TrainingBody()
+    values = {
+        "name": TRAINING_BODY[0],
+        "uscc": training_body_uscc(),
+        "region": regions[COUNTY[0]],
+        "is_active": True,
+    }
+    if body.pk is None or any(getattr(body, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(body, k, v)
+        body.full_clean()
+        body.save()
     return body
 
 
@@ -1013,7 +1028,7 @@ def seed_accounts(
         trainer,
         Role.TRAINER,
         region=regions[COUNTY[0]],
-        training_body=seed_training_body(regions),
+        training_body=seed_training_body(regions, trainer),
     )
     for trainee in FIXED_PEOPLE:
         person = Person.objects.get(id_number=trainee.id_number)

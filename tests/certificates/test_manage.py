@@ -380,8 +380,8 @@ def test_enterprise_admin_runs_only_their_enterprises_sessions(
     )
     assert response.status_code == 200
     assert not Certificate.objects.exists()  # a training body's session: not theirs
-    cert_session.enterprise = world.ent_a
-    cert_session.save(update_fields=["enterprise"])
+    cert_session.enterprise, cert_session.training_body = world.ent_a, None  # now internal
+    cert_session.save(update_fields=["enterprise", "training_body"])
     admin_client.post("/certificates/manage/session-issue/", {"session": cert_session.pk})
     assert Certificate.objects.filter(person=world.person_a).count() == 1
 
