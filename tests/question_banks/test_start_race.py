@@ -93,3 +93,37 @@ def test_two_simultaneous_first_starts_on_postgresql(monkeypatch, world, session
     assert errors == []
     assert sorted(statuses) == [302, 409]
     assert Attempt.objects.filter(session=session, status="in_progress").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_simultaneous_starts_of_a_paper_drawn_ahead_on_postgresql(world, session):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections racing on one row need PostgreSQL (CI runs this there)")
+    from question_banks.services.attempts import session_predraw
+
+    session_predraw(session=session)  # the one-statement start (services/exam_day.py) races
+    ready = threading.Barrier(2, timeout=30)
+    statuses: list[int] = []
+    errors: list[Exception] = []
+
+    def start(tab: str) -> None:
+        try:
+            browser = Client()
+            browser.force_login(world.trainee)
+            ready.wait()
+            response = browser.post(f"/exams/session/{session.code}/", {"client": tab})
+            statuses.append(response.status_code)
+        except Exception as exc:  # a server error in the thread: reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start, args=(tab,)) for tab in ("tab-1", "tab-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(statuses) == [302, 409]
+    assert Attempt.objects.filter(session=session, status="in_progress").count() == 1
