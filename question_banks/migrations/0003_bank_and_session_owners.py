@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('question_banks', '0002_trainers_group'),
-        ('roster', '0006_trainer_grants_name_a_body'),
+        ('roster', '0010_trainer_grants_name_a_body'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

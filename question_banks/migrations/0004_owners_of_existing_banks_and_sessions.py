@@ -65,6 +65,6 @@ def unassign(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("question_banks", "0003_bank_and_session_owners"),
-        ("roster", "0006_trainer_grants_name_a_body"),
+        ("roster", "0010_trainer_grants_name_a_body"),
     ]
     operations = [migrations.RunPython(assign, unassign)]

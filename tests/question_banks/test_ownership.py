@@ -570,7 +570,7 @@ def test_existing_trainers_banks_and_sessions_get_owners_on_upgrade(world, now):
         closes_at=now + dt.timedelta(hours=1),
         enterprise=world.ent_a,
     )
-    _migration("roster", "0006_trainer_grants_name_a_body").name_bodies(apps, None)
+    _migration("roster", "0010_trainer_grants_name_a_body").name_bodies(apps, None)
     _migration("question_banks", "0004_owners_of_existing_banks_and_sessions").assign(apps, None)
     grant.refresh_from_db()
     body = grant.training_body

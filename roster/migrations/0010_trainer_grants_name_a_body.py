@@ -31,5 +31,5 @@ def unname_bodies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("roster", "0005_training_body")]
+    dependencies = [("roster", "0009_training_body")]
     operations = [migrations.RunPython(name_bodies, unname_bodies)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roster', '0004_audit_action_labels'),
+        ('roster', '0008_audit_actions_of_codes_and_transfers'),
     ]
 
     operations = [
