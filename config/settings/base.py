@@ -57,6 +57,8 @@ MIDDLEWARE = [
     # Inside the policy (which follows its header) and before the exam day's starts and saves,
     # which are answered next, without the session, and carry the same headers as the rest.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A NUL byte in the path or query string is a 400 here, before any view reads it.
+    "config.request_guard.RejectNulBytesMiddleware",
     "question_banks.middleware.ExamDayMiddleware",
     # Certificate look-ups from phones without a session, answered the same way.
     "certificates.middleware.VerifyLaneMiddleware",

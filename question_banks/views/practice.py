@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.redirects import safe_next
 from question_banks.models import Category, Question
 from question_banks.presentation import Choice, Part
 from question_banks.services.attempts import ExamError
@@ -191,4 +192,4 @@ def favourite(request, code: str, pk: int):
     if question is None:
         raise Http404
     favourite_toggle(person=_person(request), question=question)
-    return redirect(request.POST.get("next") or "exams:practice")
+    return redirect(safe_next(request, "exams:practice"))
