@@ -25,6 +25,8 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),
     path("api/", api.urls),
+    # Before Wagtail's own: its sign-in answers a lockout as the site's does.
+    path("admin/login/", views.AdminLoginView.as_view(), name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail serves the course and warning-education pages below /learn/.

@@ -8,19 +8,16 @@ from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.views.account import LoginView as WagtailLoginView
 
 from roster.forms import LoginForm
 from roster.selectors import administered_enterprises, enterprise_list, user_scope
 from roster.services.audit import audit_record
 
 
-class LoginView(auth_views.LoginView):
-    """Sign-in. Failed attempts are throttled in the backend (roster.throttle); a refused
-    attempt shows the form again with the reason, as 429 Too Many Requests."""
-
-    form_class = LoginForm
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
+class LockoutAnswerMixin:
+    """Failed attempts are throttled in the backend (roster.throttle); a refused attempt
+    shows the form again with the reason, as 429 Too Many Requests with Retry-After."""
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -28,6 +25,20 @@ class LoginView(auth_views.LoginView):
             response.status_code = 429
             response["Retry-After"] = str(form.lockout.seconds)
         return response
+
+
+class LoginView(LockoutAnswerMixin, auth_views.LoginView):
+    """Sign-in."""
+
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class AdminLoginView(LockoutAnswerMixin, WagtailLoginView):
+    """The Wagtail admin's sign-in (its form is roster.forms.AdminLoginForm), answering a
+    lockout as the site's sign-in does: a login page that says 200 to a locked account tells
+    a script nothing, and tells a monitoring rule less than the site's 429 does."""
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -156,7 +156,7 @@ class IdentityBackend(ModelBackend):
                 login_hint="" if known or person else _login_hint(login),
             )
         else:
-            throttle.register_success(account)
+            throttle.register_success(request, account)
         return user
 
     def _check(self, login: str, person: Person | None, password: str):

@@ -1,4 +1,5 @@
-"""Failed sign-ins are limited per account and per client address (settings.LOGIN_THROTTLE).
+"""Failed sign-ins are limited per account and client address, per client address, and per
+account from everywhere at a much higher count (settings.LOGIN_THROTTLE).
 
 Counted in Django's cache (Redis in production, so every web server shares the counts; local
 memory on one machine). Enforced in the authentication backend (`roster.auth`), so every way
@@ -10,8 +11,17 @@ anything that calls `authenticate()` later. The forms only turn a lockout into a
   number and the phone does not buy more attempts. A login that matches nobody is counted
   too, so a lockout tells nothing about whether an account exists.
 - A *client address* is the request's IP (see `roster.services.audit.client_ip` for proxies).
-  Its limit is higher: a classroom behind one NAT shares it.
-- A success clears the account's count, not the address's: otherwise an attacker with one
+- Three counts, each with its own lock:
+  * the account *from this address* (ACCOUNT_FAILURES, 5): what stops guessing. It is per
+    address so that a stranger who types a candidate's ID number five times from their own
+    phone does not keep the candidate out of their exam that morning;
+  * the address (ADDRESS_FAILURES, 20, higher: a classroom behind one NAT shares it): one
+    machine guessing at many accounts;
+  * the account from *every* address (ACCOUNT_TOTAL_FAILURES, 50): guessing spread over many
+    addresses. Only at this much higher count is the account locked for everyone.
+  Without an address (a call of authenticate() with no request) the account's own count
+  stands in for the first, at ACCOUNT_FAILURES.
+- A success clears the account's counts, not the address's: otherwise an attacker with one
   valid account could reset the address limit between guesses.
 - Cache keys carry a keyed hash, never an ID number or phone in clear.
 - Each lockout is written once to the audit log (who or which address, how many failures,
@@ -39,16 +49,18 @@ if TYPE_CHECKING:
 DEFAULTS = {
     "ACCOUNT_FAILURES": 5,
     "ADDRESS_FAILURES": 20,
+    "ACCOUNT_TOTAL_FAILURES": 50,
     "WINDOW_SECONDS": 15 * 60,
     "LOCK_SECONDS": 15 * 60,
 }
-ACCOUNT = "account"
+ACCOUNT = "account"  # the account from one address (or, with no address, the account)
 ADDRESS = "address"
+ACCOUNT_EVERYWHERE = "account_all"  # the account from every address
 
 
 @dataclass(frozen=True)
 class Lockout:
-    scope: str  # ACCOUNT or ADDRESS
+    scope: str  # ACCOUNT, ADDRESS or ACCOUNT_EVERYWHERE
     seconds: int  # until it lifts
 
     @property
@@ -66,14 +78,18 @@ def _key(kind: str, value: str) -> str:
 
 
 def _scopes(request: HttpRequest | None, account: str) -> list[tuple[str, str, int]]:
+    """(scope, what is counted, its limit) for this sign-in."""
     from roster.services.audit import client_ip
 
     rules = limits()
-    scopes = [(ACCOUNT, account, rules["ACCOUNT_FAILURES"])]
     address = client_ip(request)
-    if address:
-        scopes.append((ADDRESS, address, rules["ADDRESS_FAILURES"]))
-    return scopes
+    if not address:
+        return [(ACCOUNT, account, rules["ACCOUNT_FAILURES"])]
+    return [
+        (ACCOUNT, f"{account}|{address}", rules["ACCOUNT_FAILURES"]),
+        (ADDRESS, address, rules["ADDRESS_FAILURES"]),
+        (ACCOUNT_EVERYWHERE, account, rules["ACCOUNT_TOTAL_FAILURES"]),
+    ]
 
 
 def lockout(request: HttpRequest | None, account: str) -> Lockout | None:
@@ -116,21 +132,26 @@ def register_failure(
             audit_record(
                 actor=None,
                 action="login.locked",
-                target=target if scope == ACCOUNT else None,
-                summary=audit_text(
-                    _("%(n)s failed sign-ins for this account")
-                    if scope == ACCOUNT
-                    else _("%(n)s failed sign-ins from this address"),
-                    n=failures,
-                ),
+                target=None if scope == ADDRESS else target,
+                summary=audit_text(_SUMMARIES[scope], n=failures),
                 request=request,
                 scope=scope,
                 failures=failures,
                 lock_seconds=lock_seconds,
-                **({"login": login_hint} if scope == ACCOUNT and login_hint else {}),
+                **({"login": login_hint} if scope != ADDRESS and login_hint else {}),
             )
     return lockout(request, account)
 
 
-def register_success(account: str) -> None:
-    cache.delete(_key(f"fail-{ACCOUNT}", account))
+_SUMMARIES = {
+    ACCOUNT: _("%(n)s failed sign-ins for this account"),
+    ADDRESS: _("%(n)s failed sign-ins from this address"),
+    ACCOUNT_EVERYWHERE: _("%(n)s failed sign-ins for this account from many addresses"),
+}
+
+
+def register_success(request: HttpRequest | None, account: str) -> None:
+    """A right password clears the account's counts (here and everywhere), not the address's."""
+    for scope, value, _limit in _scopes(request, account):
+        if scope != ADDRESS:
+            cache.delete(_key(f"fail-{scope}", value))

@@ -322,12 +322,15 @@ CONTENT_SECURITY_POLICY = {
 CONTENT_SECURITY_POLICY_EXCLUDE = ["/admin/"]
 
 # Sign-in throttling (roster.throttle), counted in the cache above: an account (a person,
-# however they type their login) is locked after ACCOUNT_FAILURES failures within
-# WINDOW_SECONDS, a client address after ADDRESS_FAILURES (higher: a training room behind one
-# NAT shares it), each for LOCK_SECONDS. A success clears the account's count.
+# however they type their login) is locked for one client address after ACCOUNT_FAILURES
+# failures from it within WINDOW_SECONDS, for every address only after ACCOUNT_TOTAL_FAILURES
+# (so a stranger cannot lock a candidate out on exam day); a client address after
+# ADDRESS_FAILURES (higher: a training room behind one NAT shares it); each for LOCK_SECONDS.
+# A success clears the account's counts.
 LOGIN_THROTTLE = {
     "ACCOUNT_FAILURES": int(env("LOGIN_THROTTLE_ACCOUNT_FAILURES", "5")),
     "ADDRESS_FAILURES": int(env("LOGIN_THROTTLE_ADDRESS_FAILURES", "20")),
+    "ACCOUNT_TOTAL_FAILURES": int(env("LOGIN_THROTTLE_ACCOUNT_TOTAL_FAILURES", "50")),
     "WINDOW_SECONDS": int(env("LOGIN_THROTTLE_WINDOW_SECONDS", str(15 * 60))),
     "LOCK_SECONDS": int(env("LOGIN_THROTTLE_LOCK_SECONDS", str(15 * 60))),
 }

@@ -224,14 +224,55 @@ def test_the_message_is_in_chinese_by_default(client, world, limits):
 
 def test_the_wagtail_admin_login_is_throttled_too(client, world, limits):
     admin_login = reverse("wagtailadmin_login")
-    for _ in range(5):
+    for _ in range(4):
         assert sign_in(client, "sysadmin", "wrong", path=admin_login).status_code == 200
+    assert sign_in(client, "sysadmin", "wrong", path=admin_login).status_code == 429
 
     response = sign_in(client, "sysadmin", PASSWORD, path=admin_login)
 
-    assert response.status_code == 200  # Wagtail's own view: the form with the reason
+    # Answered as the site's sign-in answers: Wagtail's form with the reason, as 429.
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 900
     assert "Too many failed sign-ins" in response.content.decode()
+    assert response.templates[0].name == "wagtailadmin/login.html"
     assert not signed_in(client)
+
+
+def test_the_admin_login_still_signs_in(client, world, limits):
+    response = sign_in(client, "sysadmin", PASSWORD, path=reverse("wagtailadmin_login"))
+
+    assert response.status_code == 302
+    assert signed_in(client)
+
+
+def test_a_stranger_elsewhere_cannot_keep_a_candidate_out(client, world, limits):
+    """Five wrong passwords for a candidate's ID number from a stranger's phone lock that
+    phone out of the account, not the candidate at the exam room's computer."""
+    person = world.person_a
+    for _ in range(6):
+        stranger = sign_in(client, person.id_number, "guess", address="203.0.113.7")
+    assert stranger.status_code == 429
+
+    candidate = sign_in(client, person.id_number, PASSWORD, address="10.0.0.1")
+
+    assert candidate.status_code == 302
+    assert signed_in(client)
+
+
+def test_guessing_from_many_addresses_locks_the_account_everywhere(client, world, limits):
+    limits["ACCOUNT_TOTAL_FAILURES"] = 50
+    for n in range(10):  # 5 from each of ten addresses: none of them reaches its own limit
+        for _ in range(5):
+            sign_in(client, "regulator_county", "wrong", address=f"198.51.100.{n}")
+
+    fresh = sign_in(client, "regulator_county", PASSWORD, address="10.9.9.9")
+
+    assert fresh.status_code == 429
+    assert not signed_in(client)
+    rows = AuditLog.objects.filter(action="login.locked", data__scope="account_all")
+    assert rows.count() == 1
+    assert rows.get().data["failures"] == 50
+    assert rows.get().target_id == str(world.regulator_county.pk)
 
 
 def test_the_page_privacy_login_is_throttled_too(client, world, limits):
