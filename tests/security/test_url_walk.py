@@ -641,6 +641,8 @@ def url_patterns() -> dict[str, str]:
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 walk(entry, route, inner)
             elif isinstance(entry, URLPattern):
+                if route.startswith("admin/"):
+                    continue  # the admin's sign-in, Wagtail's view with our lock-out answer
                 name = namespace + (entry.name or f"<unnamed {route}>")
                 found.setdefault(name, route)
 
