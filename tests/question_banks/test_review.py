@@ -207,7 +207,8 @@ def test_another_persons_review_is_not_found(finished, world):
     assert other.get(f"/exams/attempt/{finished.pk}/review/").status_code == 404
     assert other.get(f"/exams/attempt/{finished.pk}/result/").status_code == 404
     staff = Client()
-    staff.force_login(world.enterprise_admin)  # the trainee's enterprise admin is not the examinee either
+    # The trainee's enterprise admin is not the examinee either.
+    staff.force_login(world.enterprise_admin)
     assert staff.get(f"/exams/attempt/{finished.pk}/review/").status_code == 404
 
 
