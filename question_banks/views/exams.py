@@ -168,6 +168,11 @@ def attempt_take_over_view(request, pk: int):
         attempt_take_over(attempt=attempt, client_id=request.POST.get("client", "")[:64])
     except ExamError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You continue the exam here. The other device or tab no longer saves answers."),
+        )
     return redirect("exams:attempt", pk=attempt.pk)
 
 
