@@ -178,7 +178,8 @@ def submit(request, attempt_id: int, payload: SubmitIn):
 @router.get("/attempts/{attempt_id}/state", response=StateOut)
 def state(request, attempt_id: int, client: str = Query("", max_length=64)):
     """The attempt's status and deadline; with ``client``, whether that tab still holds it
-    (the exam page asks now and then, so a device that was taken over says so at once).
+    (the exam page asks when it comes back into view, so a device that was taken over says
+    so before anything is answered on it).
     One read unless the time has run out: the lock and the grading only then."""
     attempt = _own(request, attempt_id)
     if attempt_overdue(attempt, timezone.now()) and attempt_expire_if_overdue(attempt=attempt):

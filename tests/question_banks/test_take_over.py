@@ -33,9 +33,7 @@ def test_the_state_says_which_tab_holds_the_attempt(examinee, started_attempt):
 def test_after_a_take_over_the_first_tab_learns_it_and_its_saves_are_refused(
     examinee, started_attempt
 ):
-    response = examinee.post(
-        f"/exams/attempt/{started_attempt.pk}/take-over/", {"client": "phone"}
-    )
+    response = examinee.post(f"/exams/attempt/{started_attempt.pk}/take-over/", {"client": "phone"})
     assert response.status_code == 302
     assert response["Location"] == f"/exams/attempt/{started_attempt.pk}/"
     said = " ".join(str(m) for m in get_messages(response.wsgi_request))
@@ -67,6 +65,6 @@ def test_the_exam_page_claims_nothing_saved_before_it_knows(examinee, started_at
 def test_reading_the_state_of_an_open_attempt_takes_two_queries(
     examinee, started_attempt, django_assert_max_num_queries
 ):
-    # The exam page asks every half minute: the session and user read, the attempt read.
+    # The exam page asks when it comes back into view: the session and user, the attempt.
     with django_assert_max_num_queries(3):
         assert _state(examinee, started_attempt, "tab-1")["holder"] is True

@@ -28,8 +28,6 @@ let retryDelay = 1000;
 let finished = false;
 // False once the server says another client holds the attempt; the take-over reloads the page.
 let holder = !root.dataset.client || root.dataset.client === client;
-// How often a page that holds the exam asks whether it still does (also on focus).
-const HOLDER_CHECK_MS = 30000;
 
 function csrf() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -166,8 +164,8 @@ function heldElsewhere() {
   window.scrollTo({ top: 0 });
 }
 
-// Does this page still hold the exam? Asked now and then and when the page comes back into
-// view, so a device that was taken over learns it before its next answer is refused.
+// Does this page still hold the exam? Asked when the page comes back into view, so a device
+// that was taken over says so before anything is answered on it.
 async function checkHolder() {
   if (!holder || finished || document.hidden) return;
   try {
@@ -315,8 +313,10 @@ document.addEventListener("visibilitychange", () => {
   event(document.hidden ? "focus_lost" : "focus_back");
   if (!document.hidden) checkHolder();
 });
+// No timer: a thousand idle pages asking every few seconds would cost the exam day more
+// than the saves. A page learns it was taken over when it is looked at again (focus,
+// visible) or when its next answer is refused, which is when it matters.
 window.addEventListener("focus", checkHolder);
-setInterval(checkHolder, HOLDER_CHECK_MS);
 
 show(0);
 tick();
