@@ -7,7 +7,7 @@ as it is given, and resends unsent ones after a network drop (ARCHITECTURE.md ru
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from question_banks.models import Attempt
@@ -19,6 +19,7 @@ from question_banks.services.attempts import (
     answers_save,
     attempt_event,
     attempt_expire_if_overdue,
+    attempt_overdue,
     attempt_submit,
 )
 from question_banks.services.exam_day import answer_save_quick
@@ -65,6 +66,8 @@ class StateOut(Schema):
     status: str
     server_time: str
     deadline: str | None
+    # Whether the client named in the request holds the attempt (None: no client named).
+    holder: bool | None = None
     score: str | None = None
     passed: bool | None = None
     result_url: str | None = None
@@ -92,12 +95,16 @@ def _refuse(exc: ExamError):
     return Status(status, {"detail": exc.message, "code": exc.code})
 
 
-def _state(attempt: Attempt) -> dict:
+def _state(attempt: Attempt, client: str = "") -> dict:
     from django.urls import reverse
 
     finished = attempt.status in (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
+    holder = None
+    if client and attempt.status == Attempt.Status.IN_PROGRESS:
+        holder = attempt.client_id in ("", client)
     return {
         "status": attempt.status,
+        "holder": holder,
         "server_time": timezone.now().isoformat(),
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
         "result_url": reverse("exams:result", args=[attempt.pk]) if finished else None,
@@ -169,8 +176,12 @@ def submit(request, attempt_id: int, payload: SubmitIn):
 
 
 @router.get("/attempts/{attempt_id}/state", response=StateOut)
-def state(request, attempt_id: int):
+def state(request, attempt_id: int, client: str = Query("", max_length=64)):
+    """The attempt's status and deadline; with ``client``, whether that tab still holds it
+    (the exam page asks when it comes back into view, so a device that was taken over says
+    so before anything is answered on it).
+    One read unless the time has run out: the lock and the grading only then."""
     attempt = _own(request, attempt_id)
-    if attempt_expire_if_overdue(attempt=attempt):
+    if attempt_overdue(attempt, timezone.now()) and attempt_expire_if_overdue(attempt=attempt):
         attempt.refresh_from_db()
-    return _state(attempt)
+    return _state(attempt, client)

@@ -31,6 +31,15 @@ class Part:
     stem: str = ""
     choices: list[Choice] = field(default_factory=list)
 
+    @property
+    def chosen_letters(self) -> str:
+        """The examinee's answer as they saw it lettered (the review page)."""
+        return "".join(c.letter for c in self.choices if c.checked)
+
+    @property
+    def right_letters(self) -> str:
+        return "".join(c.letter for c in self.choices if c.correct)
+
 
 def _choices(options: list[dict], order: list[str], chosen) -> list[Choice]:
     by_key = {o["key"]: o for o in options}
@@ -77,6 +86,47 @@ def letters_of(parts: list[Part], keys) -> str:
     """The examinee's letters for a set of option keys (for the result page)."""
     keys = set(keys or ())
     return "".join(c.letter for part in parts for c in part.choices if c.key in keys)
+
+
+@dataclass
+class ReviewItem:
+    """One question of a finished paper as the review page shows it."""
+
+    position: int
+    points: object
+    score: object
+    stem: str
+    explanation: str
+    parts: list[Part]
+    outcome: str  # "right", "partial", "wrong" or "unanswered"
+
+
+def review_items(items) -> list[ReviewItem]:
+    """The paper's items (with version__question read) in order, each with the examinee's
+    answer and the right one lettered as this examinee saw them, for every question type
+    (a case question has one part per sub-question)."""
+    reviewed = []
+    for item in items:
+        if item.answer is None or item.answer == {}:
+            outcome = "unanswered"
+        elif item.score == item.points:
+            outcome = "right"
+        elif item.score:
+            outcome = "partial"
+        else:
+            outcome = "wrong"
+        reviewed.append(
+            ReviewItem(
+                item.position,
+                item.points,
+                item.score,
+                item.version.stem,
+                item.version.explanation,
+                item_parts(item),
+                outcome,
+            )
+        )
+    return reviewed
 
 
 # ---------------------------------------------------------------- the exam page's questions

@@ -125,11 +125,28 @@ def sessions_for_person(*, user: User) -> QuerySet[Candidate]:
         .prefetch_related(
             Prefetch(
                 "session__attempts",
-                queryset=Attempt.objects.filter(person_id=user.person_id).order_by("number"),
+                queryset=Attempt.objects.filter(person_id=user.person_id)
+                .select_related("rule")
+                .order_by("number"),
                 to_attr="my_attempts",
             )
         )
         .order_by("-session__opens_at")
+    )
+
+
+def mock_attempts_for_person(*, user: User, limit: int = 10) -> list[Attempt]:
+    """The signed-in person's latest finished mock exams (我的考试 links their results)."""
+    if not user.is_authenticated or not user.person_id:
+        return []
+    return list(
+        Attempt.objects.filter(
+            person_id=user.person_id,
+            kind=Attempt.Kind.MOCK,
+            status__in=(Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED),
+        )
+        .select_related("rule")
+        .order_by("-finished_at")[:limit]
     )
 
 

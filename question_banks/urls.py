@@ -11,6 +11,7 @@ urlpatterns = [
     path("attempt/<int:pk>/", exams.attempt_page, name="attempt"),
     path("attempt/<int:pk>/take-over/", exams.attempt_take_over_view, name="take_over"),
     path("attempt/<int:pk>/result/", exams.result, name="result"),
+    path("attempt/<int:pk>/review/", exams.review, name="review"),
     path("manage/", manage.session_list, name="manage_sessions"),
     path("manage/<str:code>/", manage.session_results_view, name="manage_results"),
     path("manage/<str:code>/analysis/", manage.session_statistics_view, name="manage_statistics"),

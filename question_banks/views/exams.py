@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from question_banks.models import Attempt, ExamSession, PaperRule
-from question_banks.presentation import exam_cards, exam_sheet, item_parts
+from question_banks.presentation import exam_cards, exam_sheet, review_items
 from question_banks.selectors import (
     attempt_get_own,
     attempt_get_own_for_page,
     attempt_items_for_display,
     attempt_items_for_exam_page,
     exam_texts,
+    mock_attempts_for_person,
     session_get_for_candidate,
     sessions_for_person,
 )
@@ -34,6 +35,7 @@ from question_banks.services.attempts import (
 from question_banks.services.exam_day import attempt_start_quick
 from question_banks.services.exam_pass import attempt_scope, issue_pass, session_scope
 from question_banks.services.keys import banks_closed_to_keys
+from question_banks.services.review import attempt_review_access
 from roster.services.audit import client_ip
 
 CONFLICTS = frozenset({"other_client", "start_conflict"})
@@ -48,10 +50,22 @@ def _own_attempt(request, pk: int, read=attempt_get_own) -> Attempt:
 
 @login_required
 def my_exams(request):
+    now = timezone.now()
+    candidacies = list(sessions_for_person(user=request.user))
+    mocks = mock_attempts_for_person(user=request.user)
+    # Which finished papers may be reviewed now: the key closure read once for the list.
+    closed = (
+        banks_closed_to_keys(person_id=request.user.person_id, now=now)
+        if request.user.person_id
+        else set()
+    )
+    for attempt in [a for c in candidacies for a in c.session.my_attempts] + mocks:
+        if attempt.status in FINISHED:
+            attempt.review = attempt_review_access(attempt=attempt, now=now, closed_banks=closed)
     return render(
         request,
         "exams/my_exams.html",
-        {"candidacies": sessions_for_person(user=request.user), "now": timezone.now()},
+        {"candidacies": candidacies, "mocks": mocks, "now": now},
     )
 
 
@@ -154,52 +168,44 @@ def attempt_take_over_view(request, pk: int):
         attempt_take_over(attempt=attempt, client_id=request.POST.get("client", "")[:64])
     except ExamError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You continue the exam here. The other device or tab no longer saves answers."),
+        )
     return redirect("exams:attempt", pk=attempt.pk)
 
 
-def _may_show(policy: str, attempt: Attempt) -> bool:
-    if attempt.session_id is None:
-        return True  # mock exams always show
-    if policy == ExamSession.ResultPolicy.IMMEDIATELY:
-        return True
-    if policy == ExamSession.ResultPolicy.AFTER_CLOSE:
-        return timezone.now() >= attempt.session.closes_at
-    return False
+def _finished_own(request, pk: int) -> Attempt | None:
+    """The examinee's own finished attempt (graded now if its time ran out), or None when it
+    is still open (the caller sends them back to the exam page)."""
+    attempt = _own_attempt(request, pk)
+    attempt_expire_if_overdue(attempt=attempt)
+    attempt.refresh_from_db()
+    return attempt if attempt.status in FINISHED else None
 
 
 @login_required
 def result(request, pk: int):
-    attempt = _own_attempt(request, pk)
-    attempt_expire_if_overdue(attempt=attempt)
-    attempt.refresh_from_db()
-    if attempt.status not in FINISHED:
-        return redirect("exams:attempt", pk=attempt.pk)
-    show_score = _may_show(attempt.session.show_result if attempt.session_id else "", attempt)
-    show_answers = _may_show(attempt.session.show_answers if attempt.session_id else "", attempt)
-    # While the person sits an exam on this bank (or a session closes practice on it), no
-    # result shows its keys, nor a mock's score (services/keys.py).
-    keys_closed = attempt.rule.bank_id in banks_closed_to_keys(person_id=attempt.person_id)
-    if keys_closed:
-        show_answers = False
-        show_score = show_score and attempt.kind == Attempt.Kind.OFFICIAL
+    attempt = _finished_own(request, pk)
+    if attempt is None:
+        return redirect("exams:attempt", pk=pk)
+    access = attempt_review_access(attempt=attempt)
+    return render(request, "exams/result.html", {"attempt": attempt, "access": access})
+
+
+@login_required
+def review(request, pk: int):
+    """Question by question: the examinee's answer, the right one and the explanation, when
+    the session's policy and the answer-key closure allow (services/review.py)."""
+    attempt = _finished_own(request, pk)
+    if attempt is None:
+        return redirect("exams:attempt", pk=pk)
+    access = attempt_review_access(attempt=attempt)
+    items = review_items(attempt_items_for_display(attempt)) if access.show_answers else []
     return render(
-        request,
-        "exams/result.html",
-        {
-            "attempt": attempt,
-            "show_score": show_score,
-            "show_answers": show_answers,
-            "keys_closed": keys_closed,
-            "items": _with_parts(attempt) if show_answers else [],
-        },
+        request, "exams/review.html", {"attempt": attempt, "access": access, "items": items}
     )
-
-
-def _with_parts(attempt: Attempt) -> list:
-    items = list(attempt_items_for_display(attempt))
-    for item in items:
-        item.parts = item_parts(item)
-    return items
 
 
 @login_required

@@ -48,13 +48,17 @@ def test_a_mock_started_before_the_exam_shows_no_key_or_score_while_it_is_open(
     attempt_submit(attempt=mock, client_id="")  # blank
     page = examinee.get(f"/exams/attempt/{mock.pk}/result/")
     assert page.status_code == 200
-    assert page.context["keys_closed"] and not page.context["show_score"]
-    assert page.context["items"] == []
-    assert 'class="choice right"' not in page.content.decode()
-    # Once the exam is over, the mock's result shows its answers again.
+    access = page.context["access"]
+    assert access.keys_closed and not access.show_score and not access.show_answers
+    review = examinee.get(f"/exams/attempt/{mock.pk}/review/")
+    assert review.status_code == 200 and review.context["items"] == []
+    assert 'class="choice right"' not in review.content.decode()
+    # Once the exam is over, the mock's result shows its score and its review the answers.
     attempt_submit(attempt=official, client_id="tab-1")
     page = examinee.get(f"/exams/attempt/{mock.pk}/result/")
-    assert page.context["show_score"] and len(page.context["items"]) == len(_right_answers(mock))
+    assert page.context["access"].show_score
+    review = examinee.get(f"/exams/attempt/{mock.pk}/review/")
+    assert len(review.context["items"]) == len(_right_answers(mock))
 
 
 def test_practice_on_the_bank_is_refused_while_the_official_attempt_is_open(

@@ -269,6 +269,11 @@ PROTECTED: dict[str, Spec] = {
         right="trainee",
         wrong=NOT_ATTEMPT_OWNER,
     ),
+    "exams:review": Spec(
+        lambda s: reverse("exams:review", args=[s.finished_attempt.pk]),
+        right="trainee",
+        wrong=NOT_ATTEMPT_OWNER,
+    ),
     # --- exams (staff)
     "exams:manage_sessions": Spec(lambda s: "/exams/manage/", right="admin"),
     "exams:manage_results": Spec(

@@ -1,7 +1,10 @@
 // The exam page. Rules it keeps (ARCHITECTURE.md 1-2):
 // - every answer is posted as it is given, with a sequence number that only grows;
 // - answers not yet acknowledged live in localStorage and are resent after a drop or reload;
-// - the countdown follows the server's clock, and the page submits itself at the deadline.
+// - the countdown follows the server's clock, and the page submits itself at the deadline;
+// - one tab holds the exam at a time: a page that learns another device or tab holds it (at
+//   load, on a refused save or when it checks back) says so, disables its inputs, claims
+//   nothing is saved, keeps its clock, and keeps what it had not sent until "continue here".
 import { clientId } from "./exam-client.js";
 
 const root = document.getElementById("exam");
@@ -23,6 +26,8 @@ let pending = JSON.parse(localStorage.getItem(pendingKey) || "{}");
 let inflight = false;
 let retryDelay = 1000;
 let finished = false;
+// False once the server says another client holds the attempt; the take-over reloads the page.
+let holder = !root.dataset.client || root.dataset.client === client;
 
 function csrf() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -65,6 +70,7 @@ function answerOf(article) {
 }
 
 function remember(article) {
+  if (!holder) return;
   const position = Number(article.dataset.position);
   seq += 1;
   localStorage.setItem(seqKey, String(seq));
@@ -81,7 +87,7 @@ function remember(article) {
 
 async function flush() {
   const answers = Object.values(pending);
-  if (inflight || finished || !answers.length) return;
+  if (inflight || finished || !holder || !answers.length) return;
   inflight = true;
   setNet(msgs.saving, "saving");
   try {
@@ -122,9 +128,7 @@ async function refused(response) {
   let body = {};
   try { body = await response.json(); } catch (e) { body = {}; }
   if (body.code === "other_client") {
-    finished = true;
-    showBanner(body.detail);
-    document.getElementById("take-over").hidden = false;
+    heldElsewhere();
     return;
   }
   if (body.code === "deadline" || body.code === "finished") {
@@ -140,8 +144,46 @@ async function refused(response) {
   localStorage.setItem(pendingKey, JSON.stringify(pending));
 }
 
+// Another device or tab holds the exam. What this page had not sent stays in localStorage
+// and goes out after "continue here" (the page reloads as the holder); until then nothing
+// here can change, and nothing says "saved".
+function heldElsewhere() {
+  holder = false;
+  document.body.classList.add("held");
+  for (const control of root.querySelectorAll("article.question input, article.question [data-flag], #submit-exam")) {
+    control.disabled = true;
+  }
+  setNet(msgs.elsewhere, "elsewhere");
+  banner.hidden = true;
+  const unsent = document.getElementById("unsent");
+  const n = Object.keys(pending).length;
+  unsent.textContent = unsent.dataset.template.replace("%(n)s", n);
+  unsent.hidden = n === 0;
+  const form = document.getElementById("take-over");
+  form.hidden = false;
+  window.scrollTo({ top: 0 });
+}
+
+// Does this page still hold the exam? Asked when the page comes back into view, so a device
+// that was taken over says so before anything is answered on it.
+async function checkHolder() {
+  if (!holder || finished || document.hidden) return;
+  try {
+    const response = await fetch(`${api}/state?client=${encodeURIComponent(client)}`,
+      { credentials: "same-origin" });
+    if (!response.ok) return;
+    const body = await response.json();
+    if (body.result_url) {
+      finished = true;
+      window.location.href = body.result_url;
+    } else if (body.holder === false) {
+      heldElsewhere();
+    }
+  } catch (error) { /* offline: the next save or check tells */ }
+}
+
 function event(kind, data = {}) {
-  if (finished) return;
+  if (finished || !holder) return;
   post("/events", { client, kind, data }).catch(() => {});
 }
 
@@ -165,10 +207,17 @@ function markSheet(article) {
   cell.classList.toggle("flagged", article.dataset.flagged === "1");
 }
 
-// Answers kept from before a reload or a crash are newer than what the server rendered.
-for (const entry of Object.values(pending)) {
+// Answers kept from before a reload, a crash or a take-over, shown over what the server
+// rendered when they are newer; an older one (the other device answered that question
+// since) is dropped, as the server would refuse it.
+for (const entry of holder ? Object.values(pending) : []) {
   const article = document.getElementById(`q${entry.position}`);
   if (!article) continue;
+  if (entry.seq <= Number(article.dataset.seq || 0)) {
+    delete pending[entry.position];
+    localStorage.setItem(pendingKey, JSON.stringify(pending));
+    continue;
+  }
   const chosen = entry.answer;
   article.querySelectorAll("fieldset.choices").forEach((fs, i) => {
     const keys = Array.isArray(chosen) ? chosen : (chosen && chosen[String(i)]) || [];
@@ -209,6 +258,10 @@ function tick() {
   countdown.textContent = hh ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
   countdown.classList.toggle("urgent", s < 300);
   if (left <= 0 && !finished) {
+    if (!holder) {
+      showBanner(msgs.timeupElsewhere);
+      return;
+    }
     showBanner(msgs.timeup);
     submit();
     return;
@@ -217,12 +270,13 @@ function tick() {
 }
 
 async function submit() {
-  if (finished) return;
+  if (finished || !holder) return;
   // Send what is still unsent first; if the network is down, keep trying until it is back.
   for (let i = 0; i < 30 && Object.keys(pending).length && !finished; i += 1) {
     await flush();
     if (Object.keys(pending).length) await new Promise((r) => setTimeout(r, 1000));
   }
+  if (!holder || finished) return;  // taken over meanwhile: the banner says what to do
   try {
     const response = await post("/submit", { client });
     if (response.ok) {
@@ -254,16 +308,22 @@ document.getElementById("submit-exam").addEventListener("click", () => {
 dialog.addEventListener("close", () => { if (dialog.returnValue === "submit") submit(); });
 
 window.addEventListener("online", () => { event("online"); flush(); });
-window.addEventListener("offline", () => setNet(msgs.offline, "offline"));
+window.addEventListener("offline", () => { if (holder) setNet(msgs.offline, "offline"); });
 document.addEventListener("visibilitychange", () => {
   event(document.hidden ? "focus_lost" : "focus_back");
+  if (!document.hidden) checkHolder();
 });
+// No timer: a thousand idle pages asking every few seconds would cost the exam day more
+// than the saves. A page learns it was taken over when it is looked at again (focus,
+// visible) or when its next answer is refused, which is when it matters.
+window.addEventListener("focus", checkHolder);
 
-if (root.dataset.client && root.dataset.client !== client) {
-  finished = true;
-  document.getElementById("take-over").hidden = false;
-} else {
-  show(0);
-  tick();
+show(0);
+tick();
+if (!holder) {
+  heldElsewhere();
+} else if (Object.keys(pending).length) {
   flush();
+} else {
+  setNet(msgs.saved, "saved");
 }
