@@ -100,6 +100,9 @@ class ParseResult:
     errors: list[RowError] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     near_duplicates: list = field(default_factory=list)  # list[dedupe.NearDuplicate]
+    # Remarks that stop nothing: what of a good question was left behind (e.g. a picture in
+    # per-answer feedback, which the product has no place for), each with its line.
+    notes: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

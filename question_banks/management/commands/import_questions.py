@@ -77,6 +77,10 @@ class Command(BaseCommand):
                 _("Skipped (%(type)s) “%(name)s”: %(reason)s")
                 % {"type": s.type, "name": s.name, "reason": s.reason}
             )
+        for note in report.notes:
+            self.stdout.write(
+                _("Note, row %(row)s: %(reason)s") % {"row": note.row, "reason": note.reason}
+            )
         for d in report.near_duplicates:
             values = {"index": d.index + 1, "similarity": f"{d.similarity:.0%}"}
             if d.existing_key is not None:
