@@ -30,16 +30,20 @@ EXPECTED = {
     "nested_categories_with_questions.xml": (4, {"judge": 4}),
     "qaseditor_aiken_1.txt": (5, {"single": 5}),
     "qaseditor_multichoice.gift": (4, {"single": 2, "multiple": 2}),
-    "qaseditor_true_false.gift": (4, {"judge": 4}),
+    "qaseditor_true_false.gift": (2, {"judge": 2}),  # two show a picture GIFT cannot carry
     "questions.aiken.txt": (2, {"single": 1, "judge": 1}),
     "questions.gift.txt": (5, {"single": 1, "multiple": 1, "judge": 3}),
     "questions_in_category.gift.txt": (2, {"single": 1, "judge": 1}),
     "truefalse.xml": (2, {"judge": 2}),
-    "multichoice.xml": (1, {"single": 1}),
+    "multichoice.xml": (0, {}),  # its question is an MP3, which the exam page cannot play
+    "sample_questions_with_old_image_tag.xml": (1, {"single": 1}),
+    "old_format_file.xml": (2, {"judge": 2}),
+    "truefalse_testquestion.moodle.xml": (1, {"judge": 1}),
+    "categories_reverse_order.xml": (0, {}),
     "testquestion.moodle.xml": (1, {"multiple": 1}),
     "export_category.xml": (1, {"judge": 1}),
-    # Three questions parse, but the one at row 3 has a single option: it is an error row.
-    "aiken_errors.txt": (2, {"single": 2}),
+    # Three good questions; the broken ones around them take none of them along.
+    "aiken_errors.txt": (3, {"single": 3}),
     "error_invalid_grades.xml": (0, {}),
 }
 
@@ -70,15 +74,41 @@ def test_file_with_bad_rows_writes_nothing_and_names_each_row(bank, capsys):
     with translation.override("en"), pytest.raises(CommandError, match="nothing was imported"):
         run(SAMPLES / "aiken_errors.txt", "--bank", bank.code)
     out = capsys.readouterr().out
-    assert "Row 5," in out and "Row 7," in out and "Row 18," in out
+    assert "Row 1," in out and "Row 5," in out and "Row 7," in out and "Row 14," in out
     assert not Question.objects.filter(bank=bank).exists()
 
 
 def test_embedded_images_are_stored_and_linked(bank):
-    run(SAMPLES / "multichoice.xml", "--bank", bank.code)
+    run(SAMPLES / "truefalse.xml", "--bank", bank.code)
+    for question in Question.objects.filter(bank=bank):
+        version = question.current_version
+        assert "@@PLUGINFILE@@" not in version.stem + version.explanation
+        assert '<img src="/media/question_media/IMP/' in version.stem  # the Moodle logo
+        assert "/media/question_media/IMP/" in version.explanation  # the "infos" picture
+
+
+def test_old_moodle_image_tag_is_stored_with_its_question(bank):
+    run(SAMPLES / "sample_questions_with_old_image_tag.xml", "--bank", bank.code)
     version = Question.objects.get(bank=bank).current_version
-    texts = version.stem + "".join(o["text"] for o in version.options)
-    assert "@@PLUGINFILE@@" not in texts and "/media/question_media/IMP/" in texts
+    assert version.stem.startswith("This is a multichoice question with an image")
+    assert '<img src="/media/question_media/IMP/' in version.stem
+    assert version.stem.endswith('.png">')
+
+
+def test_pictures_left_behind_with_answer_feedback_are_named(bank, capsys):
+    with translation.override("zh-hans"):
+        run(SAMPLES / "truefalse.xml", "--bank", bank.code)
+    out = capsys.readouterr().out
+    assert out.count("thumbup.jpg") == 2 and out.count("thumbdown.jpg") == 2
+    assert "第 12 行" in out and "未导入" in out
+
+
+def test_a_question_that_needs_its_audio_is_reported_in_chinese(bank, capsys):
+    with translation.override("zh-hans"), pytest.raises(CommandError):
+        run(SAMPLES / "multichoice.xml", "--bank", bank.code, "--dry-run")
+    out = capsys.readouterr().out
+    assert "bonjour.mp3" in out and "不是图片" in out
+    assert not Question.objects.filter(bank=bank).exists()
 
 
 def test_dry_run_writes_nothing(bank, capsys):
