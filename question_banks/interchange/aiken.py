@@ -44,6 +44,7 @@ def parse(data, filename: str | None = None) -> ParseResult:
     for number, raw in enumerate(read_text(data).split("\n"), start=1):
         reader.line(number, raw.strip())
     reader.close_question()
+    result.label_fields()
     result.flag_near_duplicates()
     return result
 

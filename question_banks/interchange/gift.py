@@ -125,6 +125,7 @@ def parse(data, filename: str | None = None) -> ParseResult:
             category = clean_category_path(_restore(lines.pop(0).strip()[len("$CATEGORY:") :]))
         if lines:
             _parse_block("\n".join(lines).strip(), line, category, file, result)
+    result.label_fields()
     result.flag_near_duplicates()
     return result
 

@@ -152,6 +152,7 @@ def parse(data, filename: str | None = None) -> ParseResult:
                 for field_name, value, code, reason in check_question(question)
             )
     result.questions = [q for q in result.questions if q.type != "case" or q.sub_questions]
+    result.label_fields()
     result.flag_near_duplicates()
     return result
 

@@ -67,7 +67,7 @@ def test_moodle_categories_become_categories(bank):
 def test_unsupported_moodle_types_are_reported_by_name(bank, capsys):
     with translation.override("en"):
         run(SAMPLES / "nested_categories_with_questions.xml", "--bank", bank.code)
-    assert "Skipped (essay) “Kappa Essay Question”" in capsys.readouterr().out
+    assert "Row 55, skipped (essay) “Kappa Essay Question”" in capsys.readouterr().out
 
 
 def test_file_with_bad_rows_writes_nothing_and_names_each_row(bank, capsys):
@@ -171,3 +171,24 @@ def test_a_crash_half_way_leaves_nothing_behind(bank, monkeypatch):
     assert len(calls) == 2
     assert not Question.objects.filter(bank=bank).exists()
     assert not Category.objects.filter(bank=bank).exists()
+
+
+def test_dry_run_report_reads_one_chinese_line_a_problem_with_its_line(bank, capsys):
+    with translation.override("zh-hans"), pytest.raises(CommandError):
+        run(SAMPLES / "aiken_errors.txt", "--bank", bank.code, "--dry-run")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] == [
+        "第 1 行，ANSWER（答案）行，ANSWER: A：至少需要 2 个选项。",
+        "第 5 行，选项，A) Question not started：这些选项前面没有题干，已跳过。",
+        "第 7 行，ANSWER（答案）行，ANSWER: Question not started："
+        "这一 ANSWER（答案）行前面没有题目。",
+        "第 14 行，试题，A question started but not finished：本题缺少 ANSWER（答案）行，未导入。",
+    ]
+
+
+def test_skipped_questions_are_named_in_chinese_with_their_line(bank, capsys):
+    with translation.override("zh-hans"):
+        run(SAMPLES / "questions.gift.txt", "--bank", bank.code, "--dry-run")
+    out = capsys.readouterr().out
+    assert "第 2 行，已跳过（问答题）“Q8”" in out
+    assert "第 31 行，已跳过（数值题）“Q5”" in out

@@ -144,7 +144,7 @@ def test_moodle_multichoice_whose_question_is_an_mp3_is_reported_not_half_import
     result = moodle_xml.parse(SAMPLES / "multichoice.xml")
     assert result.questions == []
     (error,) = result.errors
-    assert (error.row, error.column, error.value) == (12, "file", "bonjour.mp3")
+    assert (error.row, error.column, error.value) == (12, "文件", "bonjour.mp3")
 
 
 def test_moodle_old_image_tag_goes_after_the_question_text_as_moodle_puts_it():
@@ -206,7 +206,7 @@ def test_moodle_multiple_and_general_feedback():
 def test_moodle_invalid_grade_is_reported_with_its_value():
     result = moodle_xml.parse(SAMPLES / "error_invalid_grades.xml")
     (error,) = result.errors
-    assert (error.row, error.column, error.value) == (38, "fraction", "33")
+    assert (error.row, error.column, error.value) == (38, "分值", "33")  # the Grade field
     assert result.questions == []
 
 
