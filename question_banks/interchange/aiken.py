@@ -150,11 +150,11 @@ class _Reader:
 
 def _finish(current, letters_text, number, line, result, file):
     options = []
-    for expected, (letter, text, opt_line) in zip(OPTION_KEYS, current["options"], strict=False):
+    for expected, (letter, text, _line) in zip(OPTION_KEYS, current["options"], strict=False):
         if letter != expected:
             result.errors.append(
                 RowError(
-                    opt_line,
+                    current["line"],  # the question's line: one report line per question
                     "option",
                     letter,
                     _("Options must be lettered A, B, C, ... in order."),
@@ -168,7 +168,7 @@ def _finish(current, letters_text, number, line, result, file):
     if not letters or any(ch not in keys for ch in letters):
         result.errors.append(
             RowError(
-                number,
+                current["line"],
                 "ANSWER",
                 letters_text,
                 _("The answer names no option of this question."),
