@@ -14,6 +14,7 @@ anything, and a name ending in .png proves nothing.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from django.utils.translation import gettext as _
 
@@ -42,13 +43,19 @@ def image_type(name: str, data: bytes) -> str | None:
     return None
 
 
+def file_key(reference: str) -> str:
+    """The file a ``@@PLUGINFILE@@/…`` reference names. Moodle percent-encodes the path in the
+    text (``%E5%9B%BE.png`` for 图.png, ``a%20b.png``) but not in ``<file name>``."""
+    return unquote(reference)
+
+
 def referenced(texts) -> list[str]:
-    """The file names `texts` refer to, in order of first use."""
+    """The files (path/name, decoded) `texts` refer to, in order of first use."""
     names: list[str] = []
     for text in texts:
         for match in PLUGINFILE_RE.finditer(text or ""):
-            if match.group(1) not in names:
-                names.append(match.group(1))
+            if (name := file_key(match.group(1))) not in names:
+                names.append(name)
     return names
 
 

@@ -177,7 +177,9 @@ def _embedded_files(element: ET.Element) -> tuple[dict[str, bytes], set[str]]:
     """Every base64 ``<file>`` in the question, and the names of those that do not decode."""
     files, broken = {}, set()
     for node in element.iter("file"):
-        name = node.get("name")
+        # Keyed as the texts refer to it: ``path="/img/" name="a.png"`` is ``img/a.png``.
+        name = node.get("name") and f"{node.get('path', '/').strip('/')}/{node.get('name')}"
+        name = name and name.lstrip("/")
         if name and node.get("encoding", "base64") == "base64":
             try:
                 files[name] = base64.b64decode("".join((node.text or "").split()), validate=True)
@@ -325,7 +327,9 @@ def _text_field(parent, tag, text, fmt, files=None):
     ET.SubElement(node, "text").text = text or ""
     for name in sorted(set(referenced([text]))):
         if files and name in files:
-            file_node = ET.SubElement(node, "file", name=name, path="/", encoding="base64")
+            folder, _sep, base = name.rpartition("/")
+            path = f"/{folder}/" if folder else "/"
+            file_node = ET.SubElement(node, "file", name=base, path=path, encoding="base64")
             file_node.text = base64.b64encode(files[name]).decode("ascii")
     return node
 

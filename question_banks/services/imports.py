@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from question_banks.interchange.dedupe import normalise
-from question_banks.interchange.media import EXTENSIONS, PLUGINFILE_RE, image_type
+from question_banks.interchange.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
 from question_banks.interchange.model import (
     ParsedQuestion,
     ParseResult,
@@ -86,7 +86,7 @@ def _store_files(bank: QuestionBank, files: dict[str, bytes]) -> dict[str, str]:
 
 def _html(q: ParsedQuestion, text: str, urls: dict[str, str]) -> str:
     html = q.html(text)
-    return PLUGINFILE_RE.sub(lambda m: urls.get(m.group(1), m.group(0)), html)
+    return PLUGINFILE_RE.sub(lambda m: urls.get(file_key(m.group(1)), m.group(0)), html)
 
 
 def _options(q: ParsedQuestion, urls) -> list[dict]:

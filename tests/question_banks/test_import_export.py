@@ -192,3 +192,24 @@ def test_skipped_questions_are_named_in_chinese_with_their_line(bank, capsys):
     out = capsys.readouterr().out
     assert "第 2 行，已跳过（问答题）“Q8”" in out
     assert "第 31 行，已跳过（数值题）“Q5”" in out
+
+
+def test_chinese_gift_weights_and_pictures_import_as_moodle_means_them(bank):
+    data = (
+        "::禁止::安全色中表示禁止的是？{=红色 ~%50%黄色 ~蓝色}\n\n"
+        "::特种作业::属于特种作业的有？{~%50%电工作业 ~%50%焊接作业 ~%-100%会计}\n\n"
+        "::分值不对::哪些正确？{~%50%甲 ~%30%乙 ~丙}\n"
+    ).encode()
+    report = questions_import(
+        bank=bank, result=parse_file(data, "题库.gift"), actor=None, only_valid=True
+    )
+    assert report.written and report.created == 2
+    assert [(e.row, e.code) for e in report.errors] == [(5, "weights_do_not_add_up")]
+    single = Question.objects.get(bank=bank, qtype="single").current_version
+    assert [(o["text"], o["correct"]) for o in single.options] == [
+        ("红色", True),
+        ("黄色", False),
+        ("蓝色", False),
+    ]
+    multiple = Question.objects.get(bank=bank, qtype="multiple").current_version
+    assert [o["correct"] for o in multiple.options] == [True, True, False]

@@ -257,3 +257,19 @@ def test_xml_multiple_answer_whose_weights_do_not_add_up_is_reported():
     assert result.questions == []
     (error,) = result.errors
     assert error.code == "weights_do_not_add_up" and "合计为 75%" in error.reason
+
+
+def test_a_chinese_file_name_percent_encoded_in_the_text_is_found_in_its_folder():
+    # Moodle writes the reference URL-encoded, the <file> name and path as they are.
+    png = base64.b64encode(PNG).decode()
+    data = _xml(
+        '<questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/'
+        '%E6%A0%87%E5%BF%97/%E7%A6%81%E6%AD%A2%E5%90%B8%E7%83%9F.png">含义？]]></text>'
+        f'<file name="禁止吸烟.png" path="/标志/" encoding="base64">{png}</file></questiontext>'
+    )
+    result = moodle_xml.parse(data)
+    assert result.errors == [] and result.notes == []
+    (question,) = result.questions
+    assert question.files == {"标志/禁止吸烟.png": PNG}
+    again = moodle_xml.parse(moodle_xml.write(result.questions))
+    assert again.questions == result.questions
