@@ -5,9 +5,11 @@
     B. option
     ANSWER: B            (also "答案:"; several letters make a multiple-choice question)
 
-Errors mirror what Moodle reports for the same file, with line numbers: an option or ANSWER
-with no question before it ("not started"), an ANSWER after fewer than two options, and a new
-question (or the end of the file) before the previous one got its ANSWER ("not completed").
+Errors are the ones Moodle reports for the same file: options or an ANSWER with no question
+before them ("not started"), an ANSWER after fewer than two options, and a question left
+without its ANSWER ("not completed"). Each bad question is reported at its own first line
+(Moodle names the line where it noticed, which is the next question's), and a broken question
+never takes the next one's lines along (see `_Reader`).
 Two options reading True/False (or 正确/错误, 对/错) make a judge question.
 """
 

@@ -5,7 +5,11 @@ Supported: ``::title::`` names, ``$CATEGORY:`` lines, ``//`` comment lines, the 
 text formats (on the question and on each answer), multiple choice ``{=right ~wrong}``,
 multiple answers with weights ``{~%50%A ~%50%B ~%-100%C}``, true/false ``{T}``/``{TRUE}``/
 ``{F}``/``{FALSE}``, per-answer feedback ``#...`` (dropped: the product has no per-option
-feedback) and general feedback ``####...`` (kept as the explanation).
+feedback) and general feedback ``####...`` (kept as the explanation). Weights are read as
+Moodle reads them and decide which answers are right (see `weights`): one answer worth 100 %
+among partly credited ones is single choice; a question whose weights cannot be said with right
+and wrong answers is reported, not guessed. A picture (``@@PLUGINFILE@@``) is reported too:
+a GIFT file cannot carry it.
 
 GIFT types the product does not have are skipped by name with a reason: essay ``{}``,
 numerical ``{#...}``, short answer (only ``=`` answers), matching (``->``) and description (no

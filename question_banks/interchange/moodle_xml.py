@@ -1,14 +1,16 @@
 """Moodle XML: read with defusedxml (no DTD, no entities, no external references) and write
 files that Moodle and this reader import to the same questions.
 
-Read: multichoice (``<single>true`` → single, ``false`` → multiple; an answer is correct when
-its fraction is > 0; ``<shuffleanswers>``), truefalse → judge, ``<question type="category">``
-sets the category of the questions after it. Every other type (essay, shortanswer, matching,
-numerical, description, multianswer, calculated, ddwtos, ...) is skipped by name. Fractions
-that are not one of Moodle's grade options (e.g. 33 instead of 33.33333) are errors, as Moodle
-reports them. Texts in html/moodle_auto_format stay HTML (CDATA unwrapped), plain_text and
-markdown are plain. ``@@PLUGINFILE@@`` references are kept and the embedded base64 ``<file>``s
-that the kept texts reference are returned in ``ParsedQuestion.files``.
+Read: multichoice (which answers are right, and whether the question is single or multiple
+choice, follows from the answers' fractions and ``<single>`` as described in `weights`;
+``<shuffleanswers>``), truefalse → judge, ``<question type="category">`` sets the category of
+the questions after it. Every other type (essay, shortanswer, matching, numerical, description,
+multianswer, calculated, ddwtos, ...) is skipped by name. Fractions that are not one of Moodle's
+grade options (e.g. 33 instead of 33.33333) are errors, as Moodle reports them. Texts in
+html/moodle_auto_format stay HTML (CDATA unwrapped), plain_text and markdown are plain.
+``@@PLUGINFILE@@`` references are kept, and the embedded base64 ``<file>``s (and Moodle 1.9's
+``<image>``/``<image_base64>``, put after the question text as Moodle does) that the kept texts
+use are returned in ``ParsedQuestion.files``; what cannot be kept is reported (see `media`).
 
 Write: one category record per category path, then the questions. What Moodle has no field
 for travels as tags: ``difficulty:N`` and, for a 案例分析 (case) question, a ``description``
@@ -24,6 +26,7 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import quote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
@@ -201,7 +204,7 @@ def _old_image(element: ET.Element, stem: tuple[str, str], files, broken) -> tup
         except (binascii.Error, ValueError):
             broken.add(name)
     text, fmt = stem
-    return f'{to_html(text, fmt)} <img src="@@PLUGINFILE@@/{name}" />', "html"
+    return f'{to_html(text, fmt)} <img src="@@PLUGINFILE@@/{quote(name)}" />', "html"
 
 
 def _keep_files(question, element, files, broken, result) -> list[RowError]:
