@@ -5,7 +5,11 @@ Supported: ``::title::`` names, ``$CATEGORY:`` lines, ``//`` comment lines, the 
 text formats (on the question and on each answer), multiple choice ``{=right ~wrong}``,
 multiple answers with weights ``{~%50%A ~%50%B ~%-100%C}``, true/false ``{T}``/``{TRUE}``/
 ``{F}``/``{FALSE}``, per-answer feedback ``#...`` (dropped: the product has no per-option
-feedback) and general feedback ``####...`` (kept as the explanation).
+feedback) and general feedback ``####...`` (kept as the explanation). Weights are read as
+Moodle reads them and decide which answers are right (see `weights`): one answer worth 100 %
+among partly credited ones is single choice; a question whose weights cannot be said with right
+and wrong answers is reported, not guessed. A picture (``@@PLUGINFILE@@``) is reported too:
+a GIFT file cannot carry it.
 
 GIFT types the product does not have are skipped by name with a reason: essay ``{}``,
 numerical ``{#...}``, short answer (only ``=`` answers), matching (``->``) and description (no
@@ -19,6 +23,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from .media import file_problems
 from .model import (
     OPTION_KEYS,
     ParsedOption,
@@ -36,6 +41,7 @@ from .model import (
     unify_formats,
 )
 from .textfile import read_text, source_name
+from .weights import decide, is_grade_option, percent
 
 # Escaped characters are swapped for private-use code points before parsing, so the parser
 # only ever sees unescaped special characters, and swapped back in the final texts.
@@ -123,6 +129,7 @@ def parse(data, filename: str | None = None) -> ParseResult:
             category = clean_category_path(_restore(lines.pop(0).strip()[len("$CATEGORY:") :]))
         if lines:
             _parse_block("\n".join(lines).strip(), line, category, file, result)
+    result.label_fields()
     result.flag_near_duplicates()
     return result
 
@@ -204,29 +211,68 @@ def _general_feedback(answers: str) -> tuple[str, str]:
 
 
 def _multichoice(answers, stem_part, declared, name, category, source, result) -> None:
+    """Moodle's reading (qformat_gift::readquestion): "=" is worth 100 %, "~%w%" w %, a bare "~"
+    nothing; the question is single-answer when any "=" is present. Which answers end up right
+    is decided by the weights (see `weights`)."""
     general, answers = _general_feedback(answers)
     pieces = re.split(r"([=~])", answers)
-    options, parts = [], [stem_part]
+    if pieces[0].strip():  # text before the first marker is an answer worth nothing
+        pieces = ["", "~", *pieces]
+    options, parts, fractions, problems = [], [stem_part], [], []
     for marker, raw in zip(pieces[1::2], pieces[2::2], strict=True):
         raw = raw.strip()
         weight = _WEIGHT_RE.match(raw)
         if weight:
             raw = raw[weight.end() :]
-        correct = float(weight.group(1)) > 0 if weight else marker == "="
+        if marker == "=":
+            fraction = 1.0
+            if weight:
+                problems.append(
+                    (
+                        "answers",
+                        f"={weight.group(0)}",
+                        "weight_after_equals",
+                        _(
+                            "“=” already marks the answer worth 100%%; Moodle does not read "
+                            "the weight %(weight)s after it. Write “~%(weight)s” instead."
+                        )
+                        % {"weight": weight.group(0)},
+                    )
+                )
+        else:
+            fraction = float(weight.group(1)) / 100 if weight else 0.0
+            if not is_grade_option(fraction):
+                problems.append(
+                    (
+                        "answers",
+                        weight.group(0),
+                        "invalid_grade",
+                        _("This grade is not one of Moodle's grade options."),
+                    )
+                )
         text, _feedback = raw.split("#", 1) if "#" in raw else (raw, "")
         text, fmt = _split_format(text, declared)
         key = OPTION_KEYS[len(options)] if len(options) < len(OPTION_KEYS) else "?"
-        options.append(ParsedOption(key, text, correct))
+        options.append(ParsedOption(key, text))
+        fractions.append(fraction)
         parts.append((text, fmt))
     parts.append(_split_format(general, declared))
-    kind = "multiple" if sum(o.correct for o in options) > 1 else "single"
-    question = ParsedQuestion(kind, stem_part[0], options)
+    decision = decide(fractions, single="=" in pieces[1::2])
+    if not problems and not decision.ok and len(options) >= 2:
+        shown = ", ".join(f"{o.key} {percent(f)}" for o, f in zip(options, fractions, strict=True))
+        problems.append(("answers", shown, decision.code, decision.reason))
+    for option, correct in zip(options, decision.correct, strict=False):
+        option.correct = correct
+    question = ParsedQuestion(decision.kind or "single", stem_part[0], options)
     question.shuffle_options = not keeps_option_order(options)
-    _finish(question, parts, name, category, source, result)
+    _finish(question, parts, name, category, source, result, problems)
 
 
-def _finish(question, parts, name, category, source, result) -> None:
-    """Give the question one text format, check it, and add it or its errors."""
+def _finish(question, parts, name, category, source, result, problems=()) -> None:
+    """Give the question one text format, check it, and add it or its errors.
+
+    `problems` found while reading the answers come first; the general checks only run when
+    there are none, so one mistake is reported once."""
     fmt, texts = unify_formats(parts)
     question.text_format = fmt
     question.stem, question.explanation = texts[0], texts[-1]
@@ -235,7 +281,9 @@ def _finish(question, parts, name, category, source, result) -> None:
     ):
         option.text = text
     question.name, question.category, question.source = name, list(category), source
-    problems = check_question(question)
+    problems = list(problems) or check_question(question)
+    shown = [question.stem, question.explanation, *[o.text for o in question.options]]
+    problems += file_problems(shown, {}, fmt="gift")
     for field_name, value, code, reason in problems:
         result.errors.append(RowError(source.line, field_name, value, reason, code))
     if not problems:

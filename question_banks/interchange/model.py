@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 QUESTION_TYPES = ("single", "multiple", "judge", "case")
@@ -100,10 +100,19 @@ class ParseResult:
     errors: list[RowError] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     near_duplicates: list = field(default_factory=list)  # list[dedupe.NearDuplicate]
+    # Remarks that stop nothing: what of a good question was left behind (e.g. a picture in
+    # per-answer feedback, which the product has no place for), each with its line.
+    notes: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def label_fields(self) -> None:
+        """Name each problem's field in the reader's language ("分值", not "fraction"), as a
+        spreadsheet's problems name its Chinese column header; `code` stays machine-readable."""
+        self.errors = [replace(e, column=field_label(e.column)) for e in self.errors]
+        self.notes = [replace(e, column=field_label(e.column)) for e in self.notes]
 
     def flag_near_duplicates(self, existing=(), threshold: float | None = None) -> list:
         """Compare the stems with each other and with `existing` ((key, stem) pairs or stems).
@@ -119,6 +128,53 @@ class ParseResult:
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         )
         return self.near_duplicates
+
+
+def field_label(name: str) -> str:
+    """The translated name of a field of a text-format question, for reports."""
+    from django.utils.translation import gettext as _
+
+    if name.startswith("option ") and len(name) > len("option "):
+        return _("Option %(key)s") % {"key": name[len("option ") :]}
+    labels = {
+        "type": _("Question type"),
+        "stem": _("Question text"),
+        "question": _("Question"),
+        "options": _("Options"),
+        "option": _("Option"),
+        "answer": _("Answer"),
+        "answers": _("Answers"),
+        "ANSWER": _("ANSWER line"),
+        "fraction": _("Grade"),
+        "file": _("File"),
+        "sub_questions": _("Sub-questions"),
+    }
+    return labels.get(name, name)
+
+
+def qtype_label(qtype: str) -> str:
+    """A Moodle question type's name in the reader's language, for "skipped" lines."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "essay": _("essay"),
+        "shortanswer": _("short answer"),
+        "matching": _("matching"),
+        "match": _("matching"),
+        "numerical": _("numerical"),
+        "description": _("description"),
+        "cloze": _("embedded answers (cloze)"),
+        "multianswer": _("embedded answers (cloze)"),
+        "calculated": _("calculated"),
+        "calculatedsimple": _("calculated"),
+        "calculatedmulti": _("calculated"),
+        "ddwtos": _("drag and drop"),
+        "ddimageortext": _("drag and drop"),
+        "ddmarker": _("drag and drop"),
+        "gapselect": _("select missing words"),
+        "randomsamatch": _("random short-answer matching"),
+    }
+    return labels.get(qtype, qtype)
 
 
 # --- text helpers shared by the formats -------------------------------------------------

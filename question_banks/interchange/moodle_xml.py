@@ -1,14 +1,16 @@
 """Moodle XML: read with defusedxml (no DTD, no entities, no external references) and write
 files that Moodle and this reader import to the same questions.
 
-Read: multichoice (``<single>true`` → single, ``false`` → multiple; an answer is correct when
-its fraction is > 0; ``<shuffleanswers>``), truefalse → judge, ``<question type="category">``
-sets the category of the questions after it. Every other type (essay, shortanswer, matching,
-numerical, description, multianswer, calculated, ddwtos, ...) is skipped by name. Fractions
-that are not one of Moodle's grade options (e.g. 33 instead of 33.33333) are errors, as Moodle
-reports them. Texts in html/moodle_auto_format stay HTML (CDATA unwrapped), plain_text and
-markdown are plain. ``@@PLUGINFILE@@`` references are kept and the embedded base64 ``<file>``s
-that the kept texts reference are returned in ``ParsedQuestion.files``.
+Read: multichoice (which answers are right, and whether the question is single or multiple
+choice, follows from the answers' fractions and ``<single>`` as described in `weights`;
+``<shuffleanswers>``), truefalse → judge, ``<question type="category">`` sets the category of
+the questions after it. Every other type (essay, shortanswer, matching, numerical, description,
+multianswer, calculated, ddwtos, ...) is skipped by name. Fractions that are not one of Moodle's
+grade options (e.g. 33 instead of 33.33333) are errors, as Moodle reports them. Texts in
+html/moodle_auto_format stay HTML (CDATA unwrapped), plain_text and markdown are plain.
+``@@PLUGINFILE@@`` references are kept, and the embedded base64 ``<file>``s (and Moodle 1.9's
+``<image>``/``<image_base64>``, put after the question text as Moodle does) that the kept texts
+use are returned in ``ParsedQuestion.files``; what cannot be kept is reported (see `media`).
 
 Write: one category record per category path, then the questions. What Moodle has no field
 for travels as tags: ``difficulty:N`` and, for a 案例分析 (case) question, a ``description``
@@ -24,11 +26,13 @@ import binascii
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import quote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 
+from .media import file_problems, referenced
 from .model import (
     OPTION_KEYS,
     ParsedOption,
@@ -42,35 +46,12 @@ from .model import (
     judge_options,
     keeps_option_order,
     plain_text,
+    to_html,
     unify_formats,
 )
+from .weights import decide, is_grade_option, percent
 
-# Moodle's question_bank::fraction_options_full(); other grades are refused on import.
-_GRADES = (
-    1.0,
-    0.9,
-    0.8333333,
-    0.8,
-    0.75,
-    0.7,
-    0.6666667,
-    0.6,
-    0.5,
-    0.4,
-    0.3333333,
-    0.3,
-    0.25,
-    0.2,
-    0.1666667,
-    0.1428571,
-    0.125,
-    0.1111111,
-    0.1,
-    0.05,
-    0.0,
-)
 _LINE_ATTR = "{urn:safety-training}line"
-_PLUGINFILE_RE = re.compile(r"@@PLUGINFILE@@/([^\"'<>?#\s]+)")
 _DIFFICULTY_TAG = re.compile(r"^difficulty:([123])$")
 _CASE_TAG = re.compile(r"^case:(.+)$")
 _PART_TAG = re.compile(r"^case-part:(.+)$")
@@ -139,16 +120,20 @@ def parse(data, filename: str | None = None) -> ParseResult:
         case_id = next((m.group(1) for t in tags if (m := _CASE_TAG.match(t))), None)
         part_of = next((m.group(1) for t in tags if (m := _PART_TAG.match(t))), None)
         if qtype == "description" and case_id:
-            question = _case(element, category, tags, name, Source(file, line))
-            cases[case_id] = question
-            result.questions.append(question)
+            question, problems = _case(element, category, tags, name, Source(file, line), result)
+            result.errors.extend(problems)
+            if not problems:
+                cases[case_id] = question
+                result.questions.append(question)
             continue
         if qtype not in ("multichoice", "truefalse"):
             result.skipped.append(
                 Skipped(name, qtype, _("This question type cannot be imported."), line)
             )
             continue
-        question, problems = _choice_question(element, qtype, category, tags, name, file, line)
+        question, problems = _choice_question(
+            element, qtype, category, tags, name, file, line, result
+        )
         if part_of is not None and part_of in cases:
             question.category, question.difficulty, question.tags = [], None, []
         problems = problems or [
@@ -160,6 +145,7 @@ def parse(data, filename: str | None = None) -> ParseResult:
             continue
         if part_of is not None and part_of in cases:
             cases[part_of].sub_questions.append(question)
+            cases[part_of].files.update(question.files)  # stored with the case, linked by name
         else:
             result.questions.append(question)
     for question in result.questions:
@@ -169,6 +155,7 @@ def parse(data, filename: str | None = None) -> ParseResult:
                 for field_name, value, code, reason in check_question(question)
             )
     result.questions = [q for q in result.questions if q.type != "case" or q.sub_questions]
+    result.label_fields()
     result.flag_near_duplicates()
     return result
 
@@ -189,16 +176,59 @@ def _formatted(element: ET.Element | None) -> tuple[str, str]:
     return text, "html" if fmt == "html" else "plain"
 
 
-def _embedded_files(element: ET.Element) -> dict[str, bytes]:
-    files = {}
+def _embedded_files(element: ET.Element) -> tuple[dict[str, bytes], set[str]]:
+    """Every base64 ``<file>`` in the question, and the names of those that do not decode."""
+    files, broken = {}, set()
     for node in element.iter("file"):
-        name = node.get("name")
+        # Keyed as the texts refer to it: ``path="/img/" name="a.png"`` is ``img/a.png``.
+        name = node.get("name") and f"{node.get('path', '/').strip('/')}/{node.get('name')}"
+        name = name and name.lstrip("/")
         if name and node.get("encoding", "base64") == "base64":
             try:
                 files[name] = base64.b64decode("".join((node.text or "").split()), validate=True)
             except (binascii.Error, ValueError):
-                continue
-    return files
+                broken.add(name)
+    return files, broken
+
+
+def _old_image(element: ET.Element, stem: tuple[str, str], files, broken) -> tuple[str, str]:
+    """Moodle 1.9's ``<image>``/``<image_base64>``: the picture goes after the question text,
+    as Moodle's own importer puts it (qformat_xml::import_headers)."""
+    name = _text(element.find("image")).replace("/", "_")
+    if not name:
+        return stem
+    data = element.find("image_base64")
+    if data is not None and (data.text or "").strip():
+        try:
+            files[name] = base64.b64decode("".join(data.text.split()), validate=True)
+        except (binascii.Error, ValueError):
+            broken.add(name)
+    text, fmt = stem
+    return f'{to_html(text, fmt)} <img src="@@PLUGINFILE@@/{quote(name)}" />', "html"
+
+
+def _keep_files(question, element, files, broken, result) -> list[RowError]:
+    """Keep the files the shown texts use; report those they cannot have (errors) and those
+    left behind with a part the product has no place for (notes)."""
+    line = question.source.line
+    shown = [question.stem, question.explanation, *[o.text for o in question.options]]
+    problems = [
+        RowError(line, field_name, value, reason, code)
+        for field_name, value, code, reason in file_problems(shown, files, broken=broken)
+    ]
+    used = referenced(shown)
+    question.files = {name: files[name] for name in used if name in files}
+    elsewhere = referenced(node.text for node in element.iter("text"))
+    for name in sorted((set(files) | broken) - set(used)):
+        if name in elsewhere:
+            reason = _(
+                "The file “%(name)s” belongs to per-answer feedback or a hint, which this "
+                "product does not have; it was not imported."
+            )
+        else:
+            reason = _("No text of the question uses the file “%(name)s”; it was not imported.")
+        result.notes.append(RowError(line, "file", name, reason % {"name": name}, "file_left_out"))
+    return problems
 
 
 def _tags_meta(question: ParsedQuestion, tags: list[str]) -> None:
@@ -211,26 +241,19 @@ def _tags_meta(question: ParsedQuestion, tags: list[str]) -> None:
     question.tags = plain_tags
 
 
-def _case(element, category, tags, name, source) -> ParsedQuestion:
-    (stem, explanation) = (
-        _formatted(element.find("questiontext")),
-        _formatted(element.find("generalfeedback")),
-    )
+def _case(element, category, tags, name, source, result):
+    files, broken = _embedded_files(element)
+    stem = _old_image(element, _formatted(element.find("questiontext")), files, broken)
+    explanation = _formatted(element.find("generalfeedback"))
     fmt, (stem_text, expl_text) = unify_formats([stem, explanation])
     question = ParsedQuestion("case", stem_text, explanation=expl_text, text_format=fmt)
     question.name, question.category, question.source = name, list(category), source
-    question.files = _referenced(_embedded_files(element), [stem_text, expl_text])
     question.shuffle_options = False
     _tags_meta(question, tags)
-    return question
+    return question, _keep_files(question, element, files, broken, result)
 
 
-def _referenced(files: dict[str, bytes], texts: list[str]) -> dict[str, bytes]:
-    names = {m.group(1) for t in texts for m in _PLUGINFILE_RE.finditer(t)}
-    return {name: payload for name, payload in files.items() if name in names}
-
-
-def _choice_question(element, qtype, category, tags, name, file, line):
+def _choice_question(element, qtype, category, tags, name, file, line, result):
     problems: list[RowError] = []
     answers = []
     for answer in element.findall("answer"):
@@ -240,7 +263,7 @@ def _choice_question(element, qtype, category, tags, name, file, line):
             fraction = float(raw) / 100
         except ValueError:
             fraction = None
-        if fraction is None or not any(abs(abs(fraction) - g) < 1e-5 for g in _GRADES):
+        if fraction is None or not is_grade_option(fraction):
             problems.append(
                 RowError(
                     answer_line,
@@ -254,34 +277,43 @@ def _choice_question(element, qtype, category, tags, name, file, line):
         text, fmt = _formatted(answer)
         if qtype == "multichoice" and not plain_text(text) and "<img" not in text:
             continue  # Moodle ignores blank answers too
-        answers.append((text, fmt, fraction > 0))
+        answers.append((text, fmt, fraction))
 
-    stem = _formatted(element.find("questiontext"))
+    files, broken = _embedded_files(element)
+    stem = _old_image(element, _formatted(element.find("questiontext")), files, broken)
     explanation = _formatted(element.find("generalfeedback"))
     if qtype == "truefalse":
         true_correct = any(
-            correct and text.strip().lower() == "true" for text, _fmt, correct in answers
+            fraction > 0 and text.strip().lower() == "true" for text, _fmt, fraction in answers
         )
         fmt, (stem_text, expl_text) = unify_formats([stem, explanation])
         question = ParsedQuestion("judge", stem_text, judge_options(true_correct))
         question.shuffle_options = False
     else:
-        fmt, texts = unify_formats([stem, *[(t, f) for t, f, _c in answers], explanation])
+        fmt, texts = unify_formats([stem, *[(t, f) for t, f, _w in answers], explanation])
         stem_text, expl_text = texts[0], texts[-1]
-        options = [
-            ParsedOption(OPTION_KEYS[i] if i < len(OPTION_KEYS) else "?", text, correct)
-            for i, (text, (_t, _f, correct)) in enumerate(zip(texts[1:-1], answers, strict=True))
-        ]
+        fractions = [w for _t, _f, w in answers]
         single = _text(element.find("single")).lower() not in ("false", "0")
-        question = ParsedQuestion("single" if single else "multiple", stem_text, options)
+        decision = decide(fractions, single=single)
+        options = [
+            ParsedOption(OPTION_KEYS[i] if i < len(OPTION_KEYS) else "?", text)
+            for i, text in enumerate(texts[1:-1])
+        ]
+        for option, correct in zip(options, decision.correct, strict=False):
+            option.correct = correct
+        if not problems and not decision.ok and len(options) >= 2:
+            shown = ", ".join(
+                f"{o.key} {percent(w)}" for o, w in zip(options, fractions, strict=True)
+            )
+            problems.append(RowError(line, "fraction", shown, decision.reason, decision.code))
+        question = ParsedQuestion(decision.kind or "single", stem_text, options)
         shuffle = _text(element.find("shuffleanswers")).lower() not in ("false", "0")
         question.shuffle_options = shuffle and not keeps_option_order(options)
     question.explanation, question.text_format = expl_text, fmt
     question.name, question.category = name, list(category)
     question.source = Source(file, line)
     _tags_meta(question, tags)
-    all_texts = [question.stem, question.explanation, *[o.text for o in question.options]]
-    question.files = _referenced(_embedded_files(element), all_texts)
+    problems += _keep_files(question, element, files, broken, result)
     return question, problems
 
 
@@ -296,9 +328,11 @@ def _grade(value: float) -> str:
 def _text_field(parent, tag, text, fmt, files=None):
     node = ET.SubElement(parent, tag, format="html" if fmt == "html" else "plain_text")
     ET.SubElement(node, "text").text = text or ""
-    for name in sorted({m.group(1) for m in _PLUGINFILE_RE.finditer(text or "")}):
+    for name in sorted(set(referenced([text]))):
         if files and name in files:
-            file_node = ET.SubElement(node, "file", name=name, path="/", encoding="base64")
+            folder, _sep, base = name.rpartition("/")
+            path = f"/{folder}/" if folder else "/"
+            file_node = ET.SubElement(node, "file", name=base, path=path, encoding="base64")
             file_node.text = base64.b64encode(files[name]).decode("ascii")
     return node
 

@@ -10,8 +10,6 @@ own questions are reported, and everything is written in one transaction
 from __future__ import annotations
 
 import hashlib
-import mimetypes
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -21,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from question_banks.interchange.dedupe import normalise
+from question_banks.interchange.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
 from question_banks.interchange.model import (
     ParsedQuestion,
     ParseResult,
@@ -33,9 +32,6 @@ from question_banks.services.questions import question_create
 from roster.models import User
 from roster.services.audit import audit_record
 
-_PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'\s)>]+)")
-_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"}
-
 
 @dataclass
 class ImportReport:
@@ -44,6 +40,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     skipped: list = field(default_factory=list)
     near_duplicates: list = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)  # remarks that stop nothing
     written: bool = False
     refused: bool = False  # bad rows and not `only_valid`: nothing may be written
 
@@ -69,14 +66,17 @@ def _category(bank: QuestionBank, path: list[str], cache: dict) -> Category | No
 
 
 def _store_files(bank: QuestionBank, files: dict[str, bytes]) -> dict[str, str]:
-    """Embedded images (Moodle's @@PLUGINFILE@@) become media files; returns name -> URL."""
+    """Embedded images (Moodle's @@PLUGINFILE@@) become media files; returns name -> URL.
+
+    The parsers keep only pictures the question shows and report every other file
+    (interchange.media), so nothing reaches here to be left out quietly."""
     urls = {}
     for name, data in files.items():
-        kind = mimetypes.guess_type(name)[0] or ""
-        if kind not in _IMAGE_TYPES:
-            continue  # only images are shown in questions; other media are left out
+        kind = image_type(name, data)
+        if kind is None:
+            continue  # reported by the parser already (file_not_shown)
         digest = hashlib.sha256(data).hexdigest()[:24]
-        suffix = mimetypes.guess_extension(kind) or ""
+        suffix = EXTENSIONS[kind]
         path = f"question_media/{bank.code}/{digest}{suffix}"
         if not default_storage.exists(path):
             path = default_storage.save(path, ContentFile(data))
@@ -86,7 +86,7 @@ def _store_files(bank: QuestionBank, files: dict[str, bytes]) -> dict[str, str]:
 
 def _html(q: ParsedQuestion, text: str, urls: dict[str, str]) -> str:
     html = q.html(text)
-    return _PLUGINFILE.sub(lambda m: urls.get(m.group(1), m.group(0)), html)
+    return PLUGINFILE_RE.sub(lambda m: urls.get(file_key(m.group(1)), m.group(0)), html)
 
 
 def _options(q: ParsedQuestion, urls) -> list[dict]:
@@ -129,7 +129,9 @@ def questions_import(
     require(
         bank_can_change(actor, bank), gettext("You may only import into your own question banks.")
     )
-    report = ImportReport(errors=list(result.errors), skipped=list(result.skipped))
+    report = ImportReport(
+        errors=list(result.errors), skipped=list(result.skipped), notes=list(result.notes)
+    )
     existing = [
         (pk, plain_text(stem))
         for pk, stem in Question.objects.filter(bank=bank).values_list(

@@ -23,7 +23,24 @@ EXPECTED = {
         [],
         [],
     ),
-    "multichoice.xml": ("moodle", {"single": 1}, [], [], []),
+    # The question asks what an MP3 says: the exam page plays no audio, so it is reported.
+    "multichoice.xml": ("moodle", {}, [], [(12, "file_not_shown")], []),
+    "old_format_file.xml": ("moodle", {"judge": 2}, [], [], []),
+    "truefalse_testquestion.moodle.xml": ("moodle", {"judge": 1}, [], [], []),
+    "categories_reverse_order.xml": (
+        "moodle",
+        {},
+        [("Tau Question", "essay"), ("Sigma Question", "shortanswer")],
+        [],
+        [],
+    ),
+    "sample_questions_with_old_image_tag.xml": (
+        "moodle",
+        {"single": 1},
+        [("cloze question with image", "cloze")],
+        [],
+        [],
+    ),
     "truefalse.xml": ("moodle", {"judge": 2}, [], [], []),
     "export_category.xml": ("moodle", {"judge": 1}, [], [], []),
     "error_invalid_grades.xml": ("moodle", {}, [], [(38, "invalid_grade")], []),
@@ -47,14 +64,22 @@ EXPECTED = {
         [],
         [],
     ),
-    "qaseditor_true_false.gift": ("gift", {"judge": 4}, [], [], [(1, 0), (3, 2)]),
+    # Questions 3 and 4 show a picture that a GIFT file cannot carry.
+    "qaseditor_true_false.gift": (
+        "gift",
+        {"judge": 2},
+        [],
+        [(10, "missing_file"), (12, "missing_file")],
+        [(1, 0)],
+    ),
     "qaseditor_multichoice.gift": ("gift", {"single": 2, "multiple": 2}, [], [], []),
     "questions.aiken.txt": ("aiken", {"single": 1, "judge": 1}, [], [], []),
     "aiken_errors.txt": (
         "aiken",
         {"single": 3},
         [],
-        [(3, "too_few_options"), (5, "not_started"), (7, "not_started"), (18, "not_completed")],
+        # Each bad question at its own first line (Moodle names the line where it noticed).
+        [(1, "too_few_options"), (5, "not_started"), (7, "not_started"), (14, "not_completed")],
         [],
     ),
     "qaseditor_aiken_1.txt": ("aiken", {"single": 5}, [], [], []),
@@ -108,27 +133,35 @@ def test_moodle_categories_drop_context_top_and_default():
         ("Lambda Question", ["Iota", "Kappa", "Lambda"]),
         ("Mu Question", ["Iota", "Mu"]),
     ]
-    assert moodle_xml.parse(SAMPLES / "multichoice.xml").questions[0].category == ["Multichoice"]
+    assert moodle_xml.parse(SAMPLES / "truefalse.xml").questions[0].category == ["TrueFalse"]
+    old_image = moodle_xml.parse(SAMPLES / "sample_questions_with_old_image_tag.xml")
+    assert old_image.questions[0].category == []  # "$module$/Default for …" means nothing here
     assert moodle_xml.parse(SAMPLES / "export_category.xml").questions[0].category == ["Alpha"]
     assert moodle_xml.parse(SAMPLES / "testquestion.moodle.xml").questions[0].category == []
 
 
-def test_moodle_multichoice_with_embedded_files():
-    (question,) = moodle_xml.parse(SAMPLES / "multichoice.xml").questions
-    assert question.type == "single" and question.correct_keys == "B"
-    assert question.shuffle_options is True
-    assert question.text_format == "html"
-    assert question.stem.startswith('<p><a href="@@PLUGINFILE@@/bonjour.mp3">')
-    assert "<![CDATA[" not in question.stem
-    assert sorted(question.files) == [
-        "bonjour.mp3",
-        "flag-denmark.jpg",
-        "flag-france.jpg",
-        "flag-german.jpg",
-        "flag-uk.jpg",
+def test_moodle_multichoice_whose_question_is_an_mp3_is_reported_not_half_imported():
+    result = moodle_xml.parse(SAMPLES / "multichoice.xml")
+    assert result.questions == []
+    (error,) = result.errors
+    assert (error.row, error.column, error.value) == (12, "文件", "bonjour.mp3")
+
+
+def test_moodle_old_image_tag_goes_after_the_question_text_as_moodle_puts_it():
+    result = moodle_xml.parse(SAMPLES / "sample_questions_with_old_image_tag.xml")
+    (question,) = result.questions
+    assert question.name == "mcq with image"
+    assert question.type == "single" and question.correct_keys == "C"
+    assert [o.text for o in question.options] == [
+        "wrong answer",
+        "another wrong answer",
+        "right answer",
     ]
-    assert len(question.files["bonjour.mp3"]) == 12982
-    assert question.files["flag-uk.jpg"][:2] == b"\xff\xd8"  # a JPEG
+    assert question.stem.endswith(' <img src="@@PLUGINFILE@@/moodle.png" />')
+    assert list(question.files) == ["moodle.png"]
+    assert question.files["moodle.png"].startswith(b"\x89PNG")
+    assert len(question.files["moodle.png"]) == 606
+    assert result.notes == []
 
 
 def test_moodle_truefalse_answers_and_feedback():
@@ -138,8 +171,28 @@ def test_moodle_truefalse_answers_and_feedback():
     assert [o.text for o in true_q.options] == ["正确", "错误"]
     assert true_q.shuffle_options is False
     assert "documentation about Moodle" in true_q.explanation
-    # Only files the kept texts use; the per-answer feedback (thumbs) is not imported.
+    # Only files the kept texts use; the per-answer feedback (thumbs) is not imported, and
+    # each of its pictures is named in a note at its question's line.
     assert sorted(true_q.files) == ["infos.jpg", "logo.jpg"]
+    notes = moodle_xml.parse(SAMPLES / "truefalse.xml").notes
+    assert [(n.row, n.value, n.code) for n in notes] == [
+        (12, "thumbdown.jpg", "file_left_out"),
+        (12, "thumbup.jpg", "file_left_out"),
+        (40, "thumbdown.jpg", "file_left_out"),
+        (40, "thumbup.jpg", "file_left_out"),
+    ]
+
+
+def test_moodle_categories_in_any_order_and_old_files():
+    old = moodle_xml.parse(SAMPLES / "old_format_file.xml").questions
+    assert [(q.name, q.category, q.correct_keys) for q in old] == [
+        ("Pi Question", ["Pi"], "A"),
+        ("Rho Question", ["Pi", "Rho"], "A"),
+    ]
+    (tf,) = moodle_xml.parse(SAMPLES / "truefalse_testquestion.moodle.xml").questions
+    assert (tf.name, tf.type, tf.correct_keys) == ("true-false-001", "judge", "A")
+    assert tf.explanation == "You should have selected true."
+    assert tf.category == ["Test questions"]
 
 
 def test_moodle_multiple_and_general_feedback():
@@ -153,7 +206,7 @@ def test_moodle_multiple_and_general_feedback():
 def test_moodle_invalid_grade_is_reported_with_its_value():
     result = moodle_xml.parse(SAMPLES / "error_invalid_grades.xml")
     (error,) = result.errors
-    assert (error.row, error.column, error.value) == (38, "fraction", "33")
+    assert (error.row, error.column, error.value) == (38, "分值", "33")  # the Grade field
     assert result.questions == []
 
 
@@ -182,12 +235,16 @@ def test_gift_details():
 
 
 def test_gift_qaseditor_files():
-    tf = gift.parse(SAMPLES / "qaseditor_true_false.gift").questions
-    assert [q.correct_keys for q in tf] == ["A", "B", "A", "B"]
+    result = gift.parse(SAMPLES / "qaseditor_true_false.gift")
+    tf = result.questions
+    assert [q.correct_keys for q in tf] == ["A", "B"]
     assert "\n<p>Is this statement true or false?" in tf[0].stem  # literal \n became a newline
     assert tf[0].explanation.startswith("<p>This question is operating")
-    assert '<img src="@@PLUGINFILE@@/moodlewhich.jpg"' in tf[2].stem
-    assert tf[2].files == {}  # GIFT cannot carry the image itself
+    # GIFT cannot carry the picture those two questions show: reported, not a broken image.
+    assert [(e.row, e.value) for e in result.errors] == [
+        (10, "moodlewhich.jpg"),
+        (12, "moodlewhich.jpg"),
+    ]
 
     mc = gift.parse(SAMPLES / "qaseditor_multichoice.gift").questions
     assert [(q.name, q.type, q.correct_keys) for q in mc] == [

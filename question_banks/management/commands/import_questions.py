@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from question_banks.interchange import FORMATS, UnknownFormat, parse_file
+from question_banks.interchange.model import qtype_label
 from question_banks.models import QuestionBank
 from question_banks.services.imports import questions_import
 from roster.importers.report import finish_import, write_bad_rows
@@ -73,9 +74,18 @@ class Command(BaseCommand):
     def _print(self, report):
         write_bad_rows(self.stdout, report.errors)
         for s in report.skipped:
+            values = {"type": qtype_label(s.type), "name": s.name, "reason": s.reason}
+            if s.line is None:
+                line = _("Skipped (%(type)s) “%(name)s”: %(reason)s") % values
+            else:
+                line = _("Row %(row)s, skipped (%(type)s) “%(name)s”: %(reason)s") % {
+                    **values,
+                    "row": s.line,
+                }
+            self.stdout.write(line)
+        for note in report.notes:
             self.stdout.write(
-                _("Skipped (%(type)s) “%(name)s”: %(reason)s")
-                % {"type": s.type, "name": s.name, "reason": s.reason}
+                _("Note, row %(row)s: %(reason)s") % {"row": note.row, "reason": note.reason}
             )
         for d in report.near_duplicates:
             values = {"index": d.index + 1, "similarity": f"{d.similarity:.0%}"}
