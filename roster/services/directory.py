@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from roster.models import User
 
 
-
 def directory_require(actor: User | None) -> None:
     """Refuse a user who keeps no part of the directory (a trainer, an enterprise admin)."""
     if not directory_scope(actor).any:
