@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -123,9 +124,11 @@ def questions_import(
     only_valid: bool = False,
     dry_run: bool = False,
     source: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Write the parsed questions; report every problem. Nothing is written when a question
-    is bad unless `only_valid`, and nothing at all on a dry run."""
+    is bad unless `only_valid`, and nothing at all on a dry run. `progress`, when given, is
+    told (questions done, questions in the file) as the work goes on."""
     require(
         bank_can_change(actor, bank), gettext("You may only import into your own question banks.")
     )
@@ -141,7 +144,10 @@ def questions_import(
     try:
         with transaction.atomic():
             categories: dict = {}
-            for q in result.questions:
+            total = len(result.questions)
+            for done, q in enumerate(result.questions, start=1):
+                if progress is not None:
+                    progress(done, total)
                 if q.source.line in bad_rows and q.source.line is not None:
                     continue
                 try:
