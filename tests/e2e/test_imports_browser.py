@@ -117,3 +117,29 @@ def test_a_regulator_imports_an_enterprise_directory_with_a_bad_row_and_exports_
     credit_codes = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "91990102MA0001001L" in credit_codes
     assert world.ent_other.uscc not in credit_codes  # another county's
+
+
+def test_a_large_upload_shows_a_progress_bar_until_the_worker_has_checked_it(
+    world, bank, desktop, settings
+):
+    """The page of a job a worker has not finished polls its JSON endpoint (a script from
+    static, under the site's CSP) and shows the check as soon as the job is checked."""
+    from question_banks.models import QuestionImportJob
+    from question_banks.services.import_jobs import question_import_job_check
+
+    job = QuestionImportJob.objects.create(
+        bank=bank,
+        requested_by=world.trainer,
+        filename="big.txt",
+        fmt="aiken",
+        data=QUESTIONS.read_bytes(),
+    )  # as queued for a worker: status "checking"
+    desktop.login("trainer_b", PASSWORD)
+    desktop.go(f"/exams/banks/{bank.code}/import/{job.pk}/")
+    page = desktop.page
+    assert page.locator("progress.import-progress").is_visible()
+    assert "正在检查文件" in page.locator("main").inner_text()
+    keep(desktop, "questions-0-progress-desktop")
+    question_import_job_check(job.pk)  # the worker
+    page.wait_for_selector("#bad-rows", timeout=15_000)  # the page reloaded by itself
+    assert "只导入 3 道合格试题" in page.locator("main").inner_text()
