@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("banks/<str:code>/import/<int:pk>/", bank_import.bank_import_job, name="bank_import_job"),
     path(
+        "banks/<str:code>/import/<int:pk>/bad-rows.csv",
+        bank_import.bank_import_bad_rows,
+        name="bank_import_bad_rows",
+    ),
+    path(
         "banks/<str:code>/import/<int:pk>/progress.json",
         bank_import.bank_import_progress,
         name="bank_import_progress",

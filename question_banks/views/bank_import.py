@@ -7,6 +7,8 @@ rows". The work is question_banks.services.import_jobs; these views parse and re
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from documents.imports.badrows import bad_rows_csv
 from question_banks.interchange import excel
 from question_banks.models import QuestionBank, QuestionImportJob
 from question_banks.services.import_jobs import (
@@ -116,6 +119,16 @@ def bank_import_progress(request, code: str, pk: int):
 
 
 @login_required
+def bank_import_bad_rows(request, code: str, pk: int):
+    """The check page's bad rows as .csv (行号, 列, 内容, 问题), to fix the file beside it."""
+    job = _job(request, _bank(request, code), pk)
+    rows = [SimpleNamespace(**e) for e in (job.report or {}).get("errors", [])]
+    response = HttpResponse(bad_rows_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bad-rows-{job.pk}.csv"'
+    return response
+
+
+@login_required
 def bank_import_template(request, code: str):
     """The Excel template's header row, the file to fill in."""
     _bank(request, code)
@@ -124,4 +137,10 @@ def bank_import_template(request, code: str):
     return response
 
 
-__all__ = ["bank_import", "bank_import_job", "bank_import_progress", "bank_import_template"]
+__all__ = [
+    "bank_import",
+    "bank_import_bad_rows",
+    "bank_import_job",
+    "bank_import_progress",
+    "bank_import_template",
+]

@@ -128,3 +128,10 @@ def test_the_progress_endpoint_answers_json(trainer, empty_bank):
     url = upload(trainer, empty_bank).url
     data = trainer.get(url + "progress.json").json()
     assert data["status"] == "checked" and data["running"] is False
+
+
+def test_the_bad_rows_download_as_csv(trainer, empty_bank):
+    url = upload(trainer, empty_bank).url
+    lines = trainer.get(url + "bad-rows.csv").content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "行号,列,内容,问题"
+    assert lines[1].startswith("18,ANSWER,E,")
