@@ -11,6 +11,9 @@ apps, that none of them has to climb up to (ARCHITECTURE.md, Layout).
                        (:mod:`.sheet_reader` does the reading, also in a limited child process).
 * :mod:`.tables`       an uploaded file as a table: header row, synonyms, data rows.
 * :mod:`.errors`       FileProblem and RowError, what every import reports.
+* :mod:`.imports`      the import framework every import goes through: the report, the
+                       all-or-nothing write of the good rows, the upload waiting between
+                       check page and import, the commands' shared flags and ending.
 
 Nothing here knows the apps' models; the apps import from here, never the other way.
 """

@@ -584,3 +584,48 @@ class PracticeAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.question_id} {'✓' if self.correct else '✗'}"
+
+
+class QuestionImportJob(models.Model):
+    """A question file uploaded on the web, from its check to its import
+    (question_banks.services.import_jobs).
+
+    The file's bytes wait here, in the database, until the import is done: out of the web
+    root, and within reach of whichever worker runs the task. The report (bad rows, skipped
+    questions, near-duplicates) is what the check page shows.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    bank = models.ForeignKey(
+        QuestionBank, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("bank")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    fmt = models.CharField(_("format"), max_length=10)
+    data = models.BinaryField(editable=False, default=b"")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+
+    def __str__(self) -> str:
+        return f"{self.bank.code} · {self.filename}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)

@@ -20,3 +20,21 @@ def session_predraw_task(session_id: int) -> int:
     if not session.is_published:
         return 0
     return session_predraw(session=session)
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)
+def question_import_check_task(job_id: int) -> str | None:
+    """Checks an uploaded question file (a dry run); a job checked already is left alone."""
+    from question_banks.services.import_jobs import question_import_job_check
+
+    job = question_import_job_check(job_id)
+    return job.status if job else None
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)
+def question_import_run_task(job_id: int) -> str | None:
+    """Imports the good questions of a checked upload; a job imported already is left alone."""
+    from question_banks.services.import_jobs import question_import_job_run
+
+    job = question_import_job_run(job_id)
+    return job.status if job else None

@@ -105,3 +105,46 @@ def activation_codes_workbook(issued: Iterable) -> bytes:
         ]
         xlsx.append(sheet, values, formats=formats)
     return xlsx.to_bytes(book)
+
+
+def enterprise_workbook(enterprises: Iterable) -> tuple[bytes, int]:
+    """The enterprise directory in its import template (roster.importers.directory), so an
+    export re-imports; codes as text cells."""
+    from roster.importers import directory as d
+
+    keys = list(d.ENTERPRISE_TEMPLATE)
+    book = xlsx.workbook()
+    widths = {d.NAME: 30, d.USCC: 22, d.REGION: 14, d.INDUSTRY: 14, d.ADDRESS: 36}
+    sheet = xlsx.add_sheet(book, "企业名录", widths=[widths.get(k, 14) for k in keys], freeze="A2")
+    xlsx.append(sheet, [d.ENTERPRISE_TEMPLATE[k] for k in keys], font=xlsx.BOLD)
+    formats = [xlsx.TEXT] * len(keys)
+    count = 0
+    for enterprise in enterprises:
+        values = {
+            d.NAME: enterprise.name,
+            d.USCC: enterprise.uscc,
+            d.REGION: enterprise.region.code,
+            d.INDUSTRY: enterprise.industry.name,
+            d.ADDRESS: enterprise.address,
+            d.LEGAL_REP: enterprise.legal_representative,
+            d.PHONE: enterprise.contact_phone,
+        }
+        xlsx.append(sheet, [values[k] for k in keys], formats=formats)
+        count += 1
+    return xlsx.to_bytes(book), count
+
+
+def region_workbook(regions: Iterable) -> tuple[bytes, int]:
+    """The region list in its import template: 代码, 名称, 上级代码."""
+    from roster.importers import directory as d
+
+    keys = list(d.REGION_TEMPLATE)
+    book = xlsx.workbook()
+    sheet = xlsx.add_sheet(book, "行政区划", widths=[14, 24, 14], freeze="A2")
+    xlsx.append(sheet, [d.REGION_TEMPLATE[k] for k in keys], font=xlsx.BOLD)
+    count = 0
+    for region in regions:
+        parent = region.parent.code if region.parent_id else ""
+        xlsx.append(sheet, [region.code, region.name, parent], formats=[xlsx.TEXT] * 3)
+        count += 1
+    return xlsx.to_bytes(book), count

@@ -322,3 +322,67 @@ def transfer_may_cancel(*, user: User | None, transfer: TransferRequest) -> bool
 def transfer_pending_count(*, user: User) -> int:
     """Pending requests waiting for this user's decision (the count beside the link)."""
     return transfer_incoming(user=user).filter(status=TransferRequest.Status.PENDING).count()
+
+
+# --- the enterprise and region directories (名录) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryScope:
+    """Where a user may keep the enterprise directory and the region list: everywhere (the
+    system admin, and the system itself on the command line), or the areas of their regulator
+    grants, each a region subtree and its industries (None: every industry)."""
+
+    everything: bool
+    areas: tuple[tuple[str, frozenset[int] | None], ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return self.everything or bool(self.areas)
+
+    def covers_region(self, path: str) -> bool:
+        """A region (by its path) lies in one of the areas."""
+        return self.everything or any(path.startswith(area) for area, _ in self.areas)
+
+    def covers(self, region_path: str, industry_id: int | None) -> bool:
+        """An enterprise in this region and industry lies in one of the areas."""
+        if self.everything:
+            return True
+        return any(
+            region_path.startswith(area) and (industries is None or industry_id in industries)
+            for area, industries in self.areas
+        )
+
+    def regions(self) -> QuerySet[Region]:
+        if self.everything:
+            return Region.objects.all()
+        q = _NOTHING
+        for area, _industries in self.areas:
+            q |= Q(path__startswith=area)
+        return Region.objects.filter(q)
+
+    def enterprises(self) -> QuerySet[Enterprise]:
+        if self.everything:
+            return Enterprise.objects.all()
+        q = _NOTHING
+        for area, industries in self.areas:
+            part = Q(region__path__startswith=area)
+            if industries is not None:
+                part &= Q(industry_id__in=sorted(industries))
+            q |= part
+        return Enterprise.objects.filter(q)
+
+
+def directory_scope(user: User | None) -> DirectoryScope:
+    """Regulators keep the directory within their grants only; trainers and enterprise admins
+    see enterprises but do not keep the directory."""
+    if user is None or (user.is_active and user.is_superuser):
+        return DirectoryScope(everything=True)
+    if not user.is_authenticated or not user.is_active:
+        return DirectoryScope(everything=False)
+    areas = []
+    for grant in _grants(user):
+        if grant.role == Role.REGULATOR and grant.region_id:
+            industries = frozenset(i.pk for i in grant.industries.all()) or None
+            areas.append((grant.region.path, industries))
+    return DirectoryScope(everything=False, areas=tuple(areas))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activation, enterprises, imports, people, transfers
+from .views import activation, directory, enterprises, imports, people, transfers
 
 app_name = "roster"
 
@@ -17,6 +17,18 @@ urlpatterns = [
     path("import/", imports.roster_import, name="import"),
     path("export.xlsx", imports.roster_export, name="export"),
     path("activation-codes/", activation.activation_codes, name="activation_codes"),
+    path("directory/enterprises/", directory.directory_enterprises, name="directory_enterprises"),
+    path(
+        "directory/enterprises/export.xlsx",
+        directory.directory_enterprises_export,
+        name="directory_enterprises_export",
+    ),
+    path("directory/regions/", directory.directory_regions, name="directory_regions"),
+    path(
+        "directory/regions/export.xlsx",
+        directory.directory_regions_export,
+        name="directory_regions_export",
+    ),
     path("enterprises/", enterprises.enterprise_list_view, name="enterprise_list"),
     path("enterprises/<str:uscc>/", enterprises.enterprise_detail, name="enterprise_detail"),
 ]

@@ -26,6 +26,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORT_PENDING_DIR = tmp_path / "pending-imports"
 
 
 @pytest.fixture(autouse=True)

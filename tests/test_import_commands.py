@@ -55,7 +55,26 @@ def _questions_file(world, tmp_path):
     return path, Question.objects.count
 
 
+DIRECTORY_DATA = Path(__file__).resolve().parent / "roster" / "data"
+
+
+def _enterprises_file(world, tmp_path):
+    """Three good enterprises and one whose credit code has a wrong check character."""
+    from roster.models import Enterprise
+
+    return DIRECTORY_DATA / "enterprises.csv", Enterprise.objects.count
+
+
+def _regions_file(world, tmp_path):
+    """Three good regions and a code one digit short."""
+    from roster.models import Region
+
+    return DIRECTORY_DATA / "regions.csv", Region.objects.count
+
+
 IMPORTS = {
+    "import_enterprises": (_enterprises_file, []),
+    "import_regions": (_regions_file, []),
     "import_roster": (_roster_file, []),
     "import_certificates": (_certificates_file, []),
     "import_questions": (_questions_file, ["--bank", "CMD"]),
@@ -136,3 +155,16 @@ def test_only_valid_imports_the_good_rows_and_succeeds(world, tmp_path, run_comm
     status, _out, err = run_command(name, path, *options, "--only-valid")
     assert (status, err) == (0, "")
     assert written() > before
+
+
+@pytest.mark.parametrize("name", sorted(IMPORTS))
+def test_bad_rows_go_to_the_bad_rows_file_too(world, tmp_path, run_command, name):
+    build, options = IMPORTS[name]
+    path, _written = build(world, tmp_path)
+    target = tmp_path / "bad.csv"
+    status, out, _err = run_command(name, path, *options, "--dry-run", "--bad-rows", target)
+    assert status == 1
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "行号,列,内容,问题"
+    printed = [line for line in out.splitlines() if line.startswith(("Row ", "The file: "))]
+    assert len(lines) - 1 == len(printed) >= 1

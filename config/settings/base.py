@@ -196,6 +196,13 @@ SPREADSHEET_LIMITS = {
     "PARSE_SECONDS": int(env("SPREADSHEET_PARSE_SECONDS", "60")),
     "PARSE_MEMORY_BYTES": int(env("SPREADSHEET_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024))),
 }
+# An upload waiting between its check page and "import" (documents.imports.pending): on the
+# server's disk, out of MEDIA_ROOT, which the web serves. Several web machines share it (or
+# keep a user on one machine) in production.
+IMPORT_PENDING_DIR = Path(env("IMPORT_PENDING_DIR", str(BASE_DIR / "var" / "imports")))
+# A question file larger than this is checked and imported by a Celery task, with a progress
+# bar on its page (question_banks.services.import_jobs); a smaller one in the request.
+IMPORT_BACKGROUND_BYTES = int(env("IMPORT_BACKGROUND_BYTES", str(256 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -10,14 +10,16 @@ own questions are reported, and everything is written in one transaction
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils.translation import gettext
 
+from documents.imports.report import ImportReport as FrameworkReport
+from documents.imports.runner import CREATED, RowRefused, run_import
 from question_banks.interchange.dedupe import normalise
 from question_banks.interchange.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
 from question_banks.interchange.model import (
@@ -34,23 +36,17 @@ from roster.services.audit import audit_record
 
 
 @dataclass
-class ImportReport:
+class ImportReport(FrameworkReport):
+    """The framework's report (documents.imports) with what a question file adds."""
+
     valid: int = 0  # questions that passed every check
-    created: int = 0  # questions written (0 when refused or on a dry run)
-    errors: list[RowError] = field(default_factory=list)
     skipped: list = field(default_factory=list)
     near_duplicates: list = field(default_factory=list)
     notes: list[RowError] = field(default_factory=list)  # remarks that stop nothing
-    written: bool = False
-    refused: bool = False  # bad rows and not `only_valid`: nothing may be written
 
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
 
 
 def _category(bank: QuestionBank, path: list[str], cache: dict) -> Category | None:
@@ -123,9 +119,11 @@ def questions_import(
     only_valid: bool = False,
     dry_run: bool = False,
     source: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Write the parsed questions; report every problem. Nothing is written when a question
-    is bad unless `only_valid`, and nothing at all on a dry run."""
+    is bad unless `only_valid`, and nothing at all on a dry run. `progress`, when given, is
+    told (questions done, questions in the file) as the work goes on."""
     require(
         bank_can_change(actor, bank), gettext("You may only import into your own question banks.")
     )
@@ -139,46 +137,47 @@ def questions_import(
         )
     ]
     report.near_duplicates = result.flag_near_duplicates(existing=existing)
-    bad_rows = {e.row for e in report.errors}
-    try:
-        with transaction.atomic():
-            categories: dict = {}
-            for q in result.questions:
-                if q.source.line in bad_rows and q.source.line is not None:
-                    continue
-                try:
-                    with transaction.atomic():
-                        _write(bank, q, actor, categories, source or q.source.file)
-                        report.valid += 1
-                except ValidationError as exc:
-                    report.errors.append(
-                        RowError(
-                            row=q.source.line,
-                            column="",
-                            value=plain_text(q.stem)[:40],
-                            reason="; ".join(exc.messages),
-                            code="invalid",
-                        )
-                    )
-            # Decided after the loop: a question the model refused counts as bad too.
-            report.refused = bool(report.errors) and not only_valid
-            if dry_run or report.refused:
-                raise _RollBack
-            audit_record(
-                actor=actor,
-                action="questions.import",
-                target=bank,
-                summary=source[:200],
-                created=report.valid,
-                errors=len(report.errors),
-                skipped=len(report.skipped),
-            )
-            report.written = True
-            report.created = report.valid
-    except _RollBack:
-        pass  # the transaction is rolled back; `valid` still says what would be written
+    bad_rows = {e.row for e in report.errors if e.row is not None}
+    good = [q for q in result.questions if q.source.line is None or q.source.line not in bad_rows]
+    categories: dict = {}
+
+    def write(q) -> str:
+        try:
+            _write(bank, q, actor, categories, source or q.source.file)
+        except ValidationError as exc:
+            raise RowRefused(
+                RowError(
+                    row=q.source.line,
+                    column="",
+                    value=plain_text(q.stem)[:40],
+                    reason="; ".join(exc.messages),
+                    code="invalid",
+                )
+            ) from exc
+        return CREATED
+
+    def audit(done: ImportReport) -> None:
+        audit_record(
+            actor=actor,
+            action="questions.import",
+            target=bank,
+            summary=source[:200],
+            created=done.created,
+            errors=len(done.errors),
+            skipped=len(done.skipped),
+        )
+
+    run_import(
+        rows=good,
+        write_row=write,
+        report=report,
+        only_valid=only_valid,
+        dry_run=dry_run,
+        audit=audit,
+        progress=(lambda done: progress(done, len(good))) if progress is not None else None,
+    )
+    # `valid` says what is (or would be) written; `created` only what was.
+    report.valid = report.created
+    if not report.written:
+        report.created = 0
     return report
-
-
-class _RollBack(Exception):
-    """Leaves the import's transaction without writing anything."""

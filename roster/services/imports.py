@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from documents.imports.report import ImportReport
+from documents.imports.runner import CREATED, UNCHANGED, UPDATED, RowRefused, run_import
 from roster.exporters import roster_workbook
 from roster.identity import mask_id_number
 from roster.importers import ParsedRoster, RowError
@@ -41,20 +43,10 @@ class TransferRow:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ImportReport):
     """What an import did, or on a dry run or a refusal, what it would have done."""
 
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     transfers: list[TransferRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    written: bool = False
-    refused: bool = False  # bad rows and not `only_valid`: nothing may be written
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
 
 
 def roster_import(
@@ -68,62 +60,61 @@ def roster_import(
     """Upsert every good row of a checked roster in one transaction, with one audit row.
 
     Nothing is written when any row is bad (unless `only_valid`) or on a dry run; the counts
-    are still worked out, by doing the work and rolling it back, so a preview shows exactly
-    what the real import will do. A crash half-way leaves nothing behind.
+    are still worked out, by doing the work and rolling it back (documents.imports.runner),
+    so a preview shows exactly what the real import will do. A crash half-way leaves nothing.
     """
     result = ImportResult(errors=list(rows.errors))
-    with transaction.atomic():
-        for row in rows.rows:
-            try:
-                outcome = person_create_or_update(
-                    data=row.data, actor=actor, audit=False, request=request
-                )
-            except RosterError as exc:
-                # The service's own refusals (a name that differs from the one on file) are
-                # bad rows like any other, at the column they concern.
-                result.errors.append(_refused_row(row.row, row.data, exc))
-                continue
-            except ValidationError as exc:
-                # The checks in roster.importers should make this unreachable; if the model
-                # still refuses a row, report it like any other bad row.
-                result.errors.append(RowError(row.row, "", row.data.id_number, _join(exc)))
-                continue
-            if outcome.transfer is not None:
-                result.transfers.append(
-                    TransferRow(
-                        row.row,
-                        row.data.name,
-                        mask_id_number(row.data.id_number),
-                        already_waiting=not outcome.changed,
-                    )
-                )
-            elif outcome.created_person:
-                result.created += 1
-            elif outcome.changed:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        # Decided after the loop: a row the model refused counts as bad too.
-        result.refused = bool(result.errors) and not only_valid
-        result.written = not dry_run and not result.refused
-        if result.written:
-            enterprises = sorted({row.data.enterprise.uscc for row in rows.rows})
-            audit_record(
-                actor=actor,
-                action="roster.import",
-                summary=rows.filename,
-                request=request,
-                created=result.created,
-                updated=result.updated,
-                unchanged=result.unchanged,
-                transfers=len(result.transfers),
-                bad_rows=result.bad_rows,
-                only_valid=only_valid,
-                enterprises=enterprises,
+
+    def write(row) -> str | None:
+        try:
+            outcome = person_create_or_update(
+                data=row.data, actor=actor, audit=False, request=request
             )
-        else:
-            transaction.set_rollback(True)
-    return result
+        except RosterError as exc:
+            # The service's own refusals (a name that differs from the one on file, a person
+            # the actor may not change) are bad rows like any other, at the column they concern.
+            raise RowRefused(_refused_row(row.row, row.data, exc)) from exc
+        except ValidationError as exc:
+            # The checks in roster.importers should make this unreachable; if the model
+            # still refuses a row, report it like any other bad row.
+            raise RowRefused(RowError(row.row, "", row.data.id_number, _join(exc))) from exc
+        if outcome.transfer is not None:
+            result.transfers.append(
+                TransferRow(
+                    row.row,
+                    row.data.name,
+                    mask_id_number(row.data.id_number),
+                    already_waiting=not outcome.changed,
+                )
+            )
+            return None
+        if outcome.created_person:
+            return CREATED
+        return UPDATED if outcome.changed else UNCHANGED
+
+    def audit(report: ImportResult) -> None:
+        audit_record(
+            actor=actor,
+            action="roster.import",
+            summary=rows.filename,
+            request=request,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            transfers=len(report.transfers),
+            bad_rows=report.bad_rows,
+            only_valid=only_valid,
+            enterprises=sorted({row.data.enterprise.uscc for row in rows.rows}),
+        )
+
+    return run_import(
+        rows=rows.rows,
+        write_row=write,
+        report=result,
+        only_valid=only_valid,
+        dry_run=dry_run,
+        audit=audit,
+    )
 
 
 def _refused_row(number: int, data: PersonData, exc: RosterError) -> RowError:

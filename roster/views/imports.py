@@ -1,30 +1,23 @@
 """Roster upload (upload -> preview -> confirm) and the .xlsx export.
 
-The confirm step trusts nothing the browser sends back but a random token: the uploaded
-bytes wait on the server (MEDIA_ROOT/imports/<token>), the token and the choices made at
-upload wait in the session, and the file is parsed and checked again before anything is
-written. The waiting file is deleted once used, and stale ones after a day.
+Between the check and the import the upload waits in the import framework's pending store
+(documents.imports.pending: out of the web root, named by a token only this session knows),
+and the file is parsed and checked again before anything is written.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from documents.imports import pending
 from documents.sheets import check_size
 from roster.importers import FileProblem, read_roster
 from roster.models import Enterprise
@@ -36,9 +29,7 @@ from .common import staff_scope_required
 from .people import roster_list_filters
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_PENDING = "roster_import_pending"  # session key
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
-_STALE_SECONDS = 24 * 3600
+_KIND = "roster"  # the pending-upload slot of this import
 
 
 class UploadForm(forms.Form):
@@ -97,7 +88,16 @@ def _preview(request, form: UploadForm, administered: QuerySet[Enterprise]):
         form.add_error("file", str(exc))
         return render(request, "roster/import.html", {"form": form})
     result = roster_import_service(rows=rows, actor=request.user, only_valid=True, dry_run=True)
-    token = _stash(request, data, upload.name, enterprise, only_valid) if rows.rows else ""
+    token = ""
+    if rows.rows:
+        token = pending.stash(
+            request,
+            _KIND,
+            data,
+            upload.name,
+            enterprise=enterprise.uscc if enterprise else "",
+            only_valid=only_valid,
+        )
     return render(
         request,
         "roster/import.html",
@@ -118,25 +118,19 @@ def _preview(request, form: UploadForm, administered: QuerySet[Enterprise]):
 
 
 def _confirm(request, administered: QuerySet[Enterprise]):
-    pending = request.session.get(_PENDING) or {}
-    token = request.POST.get("token", "")
-    path = _pending_path(pending.get("token", ""))
-    if path is None or not constant_time_compare(pending["token"], token) or not path.exists():
+    waiting = pending.take(request, _KIND, request.POST.get("token", ""))
+    if waiting is None:
         messages.error(request, _("This upload has expired or was already imported; upload again."))
         return redirect("roster:import")
-    try:
-        data = path.read_bytes()
-    finally:
-        _discard(request)
     enterprise = None
-    if pending["enterprise"]:
-        enterprise = administered.filter(uscc=pending["enterprise"]).first()
+    if waiting.choices["enterprise"]:
+        enterprise = administered.filter(uscc=waiting.choices["enterprise"]).first()
         if enterprise is None:
             raise PermissionDenied(_("You no longer administer this enterprise."))
-    only_valid = pending["only_valid"] or request.POST.get("only_valid") == "1"
+    only_valid = waiting.choices["only_valid"] or request.POST.get("only_valid") == "1"
     try:
         rows = read_roster(
-            data, pending["filename"], enterprises=administered, enterprise=enterprise
+            waiting.data, waiting.filename, enterprises=administered, enterprise=enterprise
         )
     except FileProblem as exc:
         messages.error(request, str(exc))
@@ -179,52 +173,6 @@ def _confirm(request, administered: QuerySet[Enterprise]):
     if enterprise is not None:
         target["Location"] += f"?enterprise={enterprise.uscc}"
     return target
-
-
-def _pending_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _pending_path(token: str) -> Path | None:
-    """The waiting file of a token; None for anything that is not one of our tokens."""
-    if not _TOKEN.match(token or ""):
-        return None
-    return _pending_dir() / f"{token}.upload"
-
-
-def _stash(request, data: bytes, filename: str, enterprise, only_valid: bool) -> str:
-    """Keep the upload for the confirm step; one waiting upload per session."""
-    _discard(request)
-    _remove_stale()
-    token = secrets.token_urlsafe(24)  # 32 URL-safe characters
-    directory = _pending_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _pending_path(token).write_bytes(data)
-    request.session[_PENDING] = {
-        "token": token,
-        "filename": Path(filename).name[:200],
-        "enterprise": enterprise.uscc if enterprise else "",
-        "only_valid": only_valid,
-    }
-    return token
-
-
-def _discard(request) -> None:
-    pending = request.session.pop(_PENDING, None) or {}
-    path = _pending_path(pending.get("token", ""))
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def _remove_stale() -> None:
-    """Uploads previewed and never confirmed are removed a day later."""
-    directory = _pending_dir()
-    if not directory.is_dir():
-        return
-    cutoff = time.time() - _STALE_SECONDS
-    for path in directory.glob("*.upload"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
 
 
 @staff_scope_required

@@ -24,7 +24,7 @@ def upload(client, rows, *, name="roster.xlsx", enterprise="", only_valid=False,
 
 
 def pending_files(settings):
-    folder = settings.MEDIA_ROOT / "imports"
+    folder = settings.IMPORT_PENDING_DIR
     return list(folder.glob("*")) if folder.exists() else []
 
 

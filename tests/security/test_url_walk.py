@@ -105,6 +105,31 @@ NO_STAFF_ROLE = ("trainee", "nobody")
 NOT_ATTEMPT_OWNER = ("trainee_b", "admin", "regulator", "sysadmin", "nobody")
 
 
+def _question_import_job(s: Scene):
+    """A checked question upload of the trainer's into the scene's bank (made once)."""
+    job = getattr(s, "_question_import_job", None)
+    if job is None:
+        from question_banks.models import QuestionImportJob
+
+        job = QuestionImportJob.objects.create(
+            bank=s.bank,
+            requested_by=s.users["trainer"],
+            filename="q.txt",
+            fmt="aiken",
+            data=b"Q?\nA. x\nB. y\nANSWER: A\n",
+            status=QuestionImportJob.Status.CHECKED,
+            report={"valid": 1, "errors": [], "warnings": []},
+        )
+        s._question_import_job = job
+    return job
+
+
+# Who keeps no question bank of the scene's (the trainer's body's) and no upload of its.
+NOT_BANK_OWNER = ("admin", "admin_b", "regulator", "trainee", "nobody")
+# Who keeps no part of the enterprise directory.
+NOT_DIRECTORY_KEEPER = ("admin", "trainer", "trainee", "nobody")
+
+
 def _today() -> str:
     return timezone.localdate().isoformat()
 
@@ -462,6 +487,57 @@ PROTECTED: dict[str, Spec] = {
         lambda s: reverse("certificates:batch_download", args=[s.batch.pk]),
         right="admin",
         wrong=("admin_b", "regulator", "sysadmin", "trainee", "nobody"),
+    ),
+    "exams:bank_import": Spec(
+        lambda s: reverse("exams:bank_import", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
+    "exams:bank_import_template": Spec(
+        lambda s: reverse("exams:bank_import_template", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("GET",),
+    ),
+    "exams:bank_import_job": Spec(
+        lambda s: reverse("exams:bank_import_job", args=[s.bank.code, _question_import_job(s).pk]),
+        right="trainer",
+        wrong=(*NOT_BANK_OWNER, "sysadmin"),  # only the uploader sees an upload
+        right_status=(200, 302),
+    ),
+    "exams:bank_import_bad_rows": Spec(
+        lambda s: reverse(
+            "exams:bank_import_bad_rows", args=[s.bank.code, _question_import_job(s).pk]
+        ),
+        right="trainer",
+        wrong=(*NOT_BANK_OWNER, "sysadmin"),
+        methods=("GET",),
+    ),
+    "exams:bank_import_progress": Spec(
+        lambda s: reverse(
+            "exams:bank_import_progress", args=[s.bank.code, _question_import_job(s).pk]
+        ),
+        right="trainer",
+        wrong=(*NOT_BANK_OWNER, "sysadmin"),
+        methods=("GET",),
+    ),
+    "roster:directory_enterprises": Spec(
+        lambda s: "/roster/directory/enterprises/", right="regulator", wrong=NOT_DIRECTORY_KEEPER
+    ),
+    "roster:directory_regions": Spec(
+        lambda s: "/roster/directory/regions/", right="regulator", wrong=NOT_DIRECTORY_KEEPER
+    ),
+    "roster:directory_enterprises_export": Spec(
+        lambda s: "/roster/directory/enterprises/export.xlsx",
+        right="regulator",
+        wrong=NOT_DIRECTORY_KEEPER,
+        methods=("GET",),
+    ),
+    "roster:directory_regions_export": Spec(
+        lambda s: "/roster/directory/regions/export.xlsx",
+        right="regulator",
+        wrong=NOT_DIRECTORY_KEEPER,
+        methods=("GET",),
     ),
     "certificates:mine": Spec(lambda s: "/certificates/mine/", right="trainee"),
     "certificates:notifications": Spec(lambda s: "/certificates/notifications/", right="trainee"),

@@ -1,37 +1,38 @@
 """Import questions from the Excel template, Moodle XML, GIFT or Aiken (CONTRACT.md).
 
-What it prints and how it ends is every import command's (roster.importers.report): a dry run
+What it prints and how it ends is every import command's (documents.imports.command): a dry run
 that finds a bad row fails too."""
 
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from documents.imports.command import ImportCommand
 from question_banks.interchange import FORMATS, UnknownFormat, parse_file
 from question_banks.interchange.model import qtype_label
 from question_banks.models import QuestionBank
 from question_banks.services.imports import questions_import
-from roster.importers.report import finish_import, write_bad_rows
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
+    file_help = "The question file: .xlsx, Moodle XML, GIFT or Aiken."
+
     help = (
         "Import questions into a bank from the Excel template, Moodle XML, GIFT or Aiken. Every "
         "bad row is reported; nothing is written when any row is bad unless --only-valid is given."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        super().add_arguments(parser)
         parser.add_argument("--bank", required=True, help="question bank code")
         parser.add_argument("--format", choices=FORMATS, help="guessed from the file when omitted")
-        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-        parser.add_argument("--only-valid", action="store_true", help="write the good questions")
         parser.add_argument("--create-bank", metavar="NAME", help="create the bank if missing")
 
     def handle(self, *args, **options):
+        self._options = options
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
@@ -64,15 +65,14 @@ class Command(BaseCommand):
             if not report.written:
                 transaction.set_rollback(True)  # a bank created for nothing goes too
         self._print(report)
-        finish_import(
-            stdout=self.stdout,
+        self.finish(
             bad_rows=report.bad_rows,
             refused=report.refused,
             written=report.written,
         )
 
     def _print(self, report):
-        write_bad_rows(self.stdout, report.errors)
+        self.write_bad_rows(report.errors, self._options)
         for s in report.skipped:
             values = {"type": qtype_label(s.type), "name": s.name, "reason": s.reason}
             if s.line is None:

@@ -2,68 +2,56 @@
 
 The command acts for the system, with no user: it may import into any enterprise, named by
 the file's 统一社会信用代码 column or by --enterprise. What it prints and how it ends is every
-import command's (roster.importers.report).
+import command's (documents.imports.command).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from documents.sheets import check_size
+from documents.imports.command import ImportCommand
 from roster.identity import IdentityError, validate_uscc
 from roster.importers import FileProblem, read_roster
-from roster.importers.report import finish_import, write_bad_rows
 from roster.models import Enterprise
 from roster.services.imports import roster_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import people from a roster (.xlsx or .csv, the template of CONTRACT.md), upserting "
         "by ID number. Every bad row is reported; nothing is written when any row is bad "
         "unless --only-valid is given."
     )
 
+    file_help = "The roster file, .xlsx or .csv."
+
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The roster file, .xlsx or .csv.")
+        super().add_arguments(parser)
         parser.add_argument(
             "--enterprise",
             metavar="USCC",
             help="Import everyone into this enterprise (统一社会信用代码); the file's own "
             "统一社会信用代码 column may then be left out, or must agree.",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check and count, but write nothing."
-        )
-        parser.add_argument(
-            "--only-valid",
-            action="store_true",
-            help="Import the good rows even when some rows are bad.",
-        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         enterprise = enterprise_option(options["enterprise"]) if options["enterprise"] else None
+        data = self.read_file(path)
         try:
-            check_size(path.stat().st_size)
-            data = path.read_bytes()
             rows = read_roster(
                 data, path.name, enterprises=Enterprise.objects.all(), enterprise=enterprise
             )
-        except OSError as exc:
-            raise CommandError(
-                _("Cannot read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
-            ) from exc
         except FileProblem as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
 
         result = roster_import(
             rows=rows, actor=None, only_valid=options["only_valid"], dry_run=options["dry_run"]
         )
-        write_bad_rows(self.stdout, result.errors)
+        self.write_bad_rows(result.errors, options)
         if result.written:
             summary = _(
                 "%(rows)s rows read, %(bad)s bad; created %(created)s, updated %(updated)s, "
@@ -84,8 +72,7 @@ class Command(BaseCommand):
                 "unchanged": result.unchanged,
             }
         )
-        finish_import(
-            stdout=self.stdout,
+        self.finish(
             bad_rows=result.bad_rows,
             refused=result.refused,
             written=result.written,
