@@ -56,7 +56,7 @@ def test_the_check_page_lists_bad_rows_and_near_duplicates_and_writes_nothing(tr
     assert response.url == reverse("exams:bank_import_job", args=[empty_bank.code, job.pk])
     page = trainer.get(response.url)
     assert page.context["bad_rows"] == 1 and page.context["valid"] == 3
-    assert [e["row"] for e in page.context["errors"]] == [18]
+    assert [e["row"] for e in page.context["errors"]] == [14]  # the bad question is reported at its first line
     assert [w["row"] for w in page.context["warnings"]] == [20]
     assert "100%" in page.context["warnings"][0]["reason"]
     assert not Question.objects.filter(bank=empty_bank).exists()
@@ -134,4 +134,4 @@ def test_the_bad_rows_download_as_csv(trainer, empty_bank):
     url = upload(trainer, empty_bank).url
     lines = trainer.get(url + "bad-rows.csv").content.decode("utf-8-sig").splitlines()
     assert lines[0] == "行号,列,内容,问题"
-    assert lines[1].startswith("18,ANSWER,E,")
+    assert lines[1].startswith("14,ANSWER（答案）行,E,")
