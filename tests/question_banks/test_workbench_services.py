@@ -21,8 +21,8 @@ from question_banks.services.sessions import (
     session_close,
     session_save,
 )
-from roster.models import AuditLog, RoleGrant, TrainingBody
 from roster.choices import Role
+from roster.models import AuditLog, RoleGrant, TrainingBody
 from tests.factories import EmploymentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,9 @@ def other_county_trainer(world):
 def other_body_trainer(world):
     user = UserFactory(username="trainer_other_body")
     body = TrainingBody.objects.create(name="白石县培训学校", region=world.other_county)
-    RoleGrant.objects.create(user=user, role=Role.TRAINER, region=world.township_b, training_body=body)
+    RoleGrant.objects.create(
+        user=user, role=Role.TRAINER, region=world.township_b, training_body=body
+    )
     return user
 
 
