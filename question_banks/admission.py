@@ -71,7 +71,7 @@ def _ticket(session: ExamSession, row: dict, st, width: float) -> Table:
     candidate, person = row["candidate"], row["person"]
     heading = para(_("Admission ticket"), st.heading)
     lines = [
-        (_("Exam"), session.name),
+        (_("Exam session"), session.name),
         (_("Name"), person.name),
         (_("ID number"), person.id_number_masked),
         (_("Enterprise"), row["enterprise"] or "—"),

@@ -56,6 +56,7 @@ def _kept(formset) -> list:
 
 def _rule_page(request, rule: PaperRule):
     bank = rule.bank
+    creating = rule.pk is None
     locked = rule_in_use(rule)
     reason = (
         _(
@@ -66,7 +67,9 @@ def _rule_page(request, rule: PaperRule):
         else ""
     )
     data = request.POST if request.method == "POST" else None
-    form = PaperRuleForm(data, instance=rule, locked_reason=reason)
+    form = PaperRuleForm(
+        data, instance=rule, locked_reason=_("Locked (the reason is above).") if locked else ""
+    )
     sections = SectionFormSet(
         data,
         queryset=PaperSection.objects.filter(rule_id=rule.pk).order_by("position")
@@ -85,6 +88,7 @@ def _rule_page(request, rule: PaperRule):
     )
     if locked:
         for formset in (sections, fixed):
+            formset.extra = 0  # nothing may be added: no empty part to fill in
             for f in formset.forms:
                 for field in f.fields.values():
                     field.disabled = True
@@ -116,6 +120,8 @@ def _rule_page(request, rule: PaperRule):
             paper_rule_save(actor=request.user, rule=rule)
         except ValidationError as error:
             _show_rule_errors(form, kept_sections, error)
+            if creating:  # rolled back: the page still makes a new rule
+                rule.pk, rule.code = None, ""
         else:
             messages.success(request, _("Paper rule “%(name)s” saved.") % {"name": rule.name})
             return redirect("exams:manage_rule", pk=rule.pk)
@@ -123,7 +129,7 @@ def _rule_page(request, rule: PaperRule):
         request,
         "exams/workbench/rule_form.html",
         {
-            "rule": rule if rule.pk else None,
+            "rule": None if creating and rule.pk is None else rule,
             "bank": bank,
             "form": form,
             "sections": sections,

@@ -5,10 +5,12 @@
   "use strict";
   var root = document.getElementById("live");
   if (!root || !window.fetch) { return; }
-  var labels = {};
-  document.querySelectorAll("#live-list [data-state]").forEach(function (tag) {
-    labels[tag.dataset.state] = tag.textContent;
-  });
+  // The states' words, in the page's language, from the page itself.
+  var labels = {
+    not_started: root.dataset.labelNot_started,
+    writing: root.dataset.labelWriting,
+    finished: root.dataset.labelFinished
+  };
 
   function show(data) {
     Object.keys(data.counts).forEach(function (key) {
