@@ -192,10 +192,34 @@ class SessionForm(forms.ModelForm):
             ("", _("None")),
             *((code, f"{name}（{code}）") for code, name in choices),
         ]
+        self._offer_owner(user)
         current = self.instance.certificate_type_code
         if current and current not in dict(choices):
             self.fields["certificate_type_code"].choices.append((current, current))
         lock_fields(self, locked, locked_reason)
+
+    def _offer_owner(self, user) -> None:
+        """A trainer of two bodies, or one who also administers an enterprise, says whose
+        new session this is (with one owner it is theirs without asking)."""
+        owners = permissions.owner_choices(user) if self.instance.pk is None else []
+        if len(owners) < 2:
+            return
+        names = {
+            "training_body_id": dict(permissions.bodies_for(user).values_list("pk", "name")),
+            "enterprise_id": dict(permissions.enterprises_for(user).values_list("pk", "name")),
+        }
+        self.fields["owner"] = forms.ChoiceField(
+            label=_("Held by"),
+            choices=[("", "---------")]
+            + [(f"{field}:{pk}", names[field].get(pk, pk)) for field, pk in owners],
+        )
+
+    def clean_owner(self):
+        field, _sep, pk = self.cleaned_data["owner"].partition(":")
+        self.instance.training_body_id = None
+        self.instance.enterprise_id = None
+        setattr(self.instance, field, int(pk))
+        return self.cleaned_data["owner"]
 
     def clean_allowed_networks(self):
         text = self.cleaned_data.get("allowed_networks", "")

@@ -70,6 +70,7 @@ AUDIT_ACTIONS = {
     ),
     "exam.session_close": pgettext_lazy("audit action", "Exam session closed early"),
     "exam.admission_export": pgettext_lazy("audit action", "Admission tickets exported"),
+    "exam.candidates_view": pgettext_lazy("audit action", "Exam candidates viewed"),
     "exam.results_view": pgettext_lazy("audit action", "Exam results viewed"),
     "exam.results_export": pgettext_lazy("audit action", "Exam results exported"),
     # Certificates

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from question_banks.selectors import session_roll
 from question_banks.services.sessions import candidate_grant, session_close
 from question_banks.workbench_forms import CloseForm, GrantForm
+from roster.services.audit import audit_record
 
 from .workbench_common import add_service_errors, own_session, owner_required
 
@@ -32,12 +33,20 @@ def live_view(request, code: str):
             messages.success(request, _("The session is closed: nobody may start any more."))
             return redirect("exams:manage_live", code=session.code)
     now = timezone.now()
+    roll = session_roll(session=session, now=now)
+    audit_record(
+        actor=request.user,
+        action="exam.candidates_view",
+        target=session,
+        request=request,
+        count=roll["counts"]["total"],
+    )
     return render(
         request,
         "exams/workbench/live.html",
         {
             "session": session,
-            "roll": session_roll(session=session, now=now),
+            "roll": roll,
             "is_open": session.is_published and session.opens_at <= now < session.closes_at,
             "close": close,
             "tab": "live",

@@ -111,6 +111,13 @@ def candidates_view(request, code: str):
             else:
                 return _added(request, session, people)
     roll = session_roll(session=session)
+    audit_record(
+        actor=request.user,
+        action="exam.candidates_view",
+        target=session,
+        request=request,
+        count=roll["counts"]["total"],
+    )
     return render(
         request,
         "exams/workbench/candidates.html",

@@ -164,6 +164,8 @@ def test_trainer_runs_a_session_from_an_empty_list_to_results(
     phone.assert_no_horizontal_overflow()
     keep(phone, "phone-07-exam")
     wait_for(page, "document.querySelector('[data-count=\"writing\"]').textContent === '1'", 25_000)
+    row = f"#live-list tr[data-candidate='{session.candidates.get(person=world.person_b).pk}']"
+    wait_for(page, f"document.querySelector(\"{row} [data-state]\").textContent === '答题中'")
     keep(desktop, "desktop-08-live")
 
     # Extra time for the trainee, with its reason: their running deadline moves.

@@ -317,3 +317,81 @@ def test_session_list_links_the_workbench(trainer, session):
     text = page.content.decode()
     assert f"/exams/manage/{session.code}/live/" in text
     assert "/exams/manage/new/" in text and "/exams/manage/rules/" in text
+
+
+def test_a_fixed_paper_from_the_web(trainer, bank):
+    picked = list(bank.questions.order_by("pk").values_list("pk", flat=True)[:2])
+    data = (
+        rule_post(name="固定卷", kind="fixed")
+        | section_data("sections", [])
+        | section_data(
+            "fixed",
+            [{"question": picked[0], "points": "60"}, {"question": picked[1], "points": "40"}],
+        )
+    )
+    response = trainer.post(f"/exams/manage/rules/new/?bank={bank.pk}", data)
+    assert response.status_code == 302
+    rule = PaperRule.objects.get(name="固定卷")
+    assert list(rule.fixed_items.order_by("position").values_list("question", "position")) == [
+        (picked[0], 1),
+        (picked[1], 2),
+    ]
+    assert not rule.sections.exists()
+
+
+def test_a_question_of_another_bank_cannot_be_on_a_fixed_paper(trainer, bank):
+    from question_banks.models import QuestionBank
+    from tests.question_banks.conftest import add_question
+
+    foreign = add_question(QuestionBank.objects.create(code="X", name="别人的题库"), "judge")
+    data = (
+        rule_post(name="偷题", kind="fixed")
+        | section_data("sections", [])
+        | section_data("fixed", [{"question": foreign.pk, "points": "10"}])
+    )
+    response = trainer.post(f"/exams/manage/rules/new/?bank={bank.pk}", data)
+    assert response.status_code == 200
+    assert response.context["fixed"].forms[0].errors["question"]
+    assert not PaperRule.objects.filter(name="偷题").exists()
+
+
+def test_a_trainer_of_two_bodies_says_whose_session_it_is(client, world, rule, now):
+    from roster.choices import Role
+    from roster.models import RoleGrant, TrainingBody
+
+    second = TrainingBody.objects.create(name="第二培训机构", region=world.county)
+    RoleGrant.objects.create(
+        user=world.trainer, role=Role.TRAINER, region=world.township_b, training_body=second
+    )
+    client.force_login(world.trainer)
+    form = client.get("/exams/manage/new/").context["form"]
+    assert len(form.fields["owner"].choices) == 3
+    data = {
+        "name": "两个机构",
+        "rule": rule.pk,
+        "mode": "online",
+        "opens_at": local(now + dt.timedelta(days=1)),
+        "closes_at": local(now + dt.timedelta(days=1, hours=2)),
+        "attempts_allowed": "2",
+        "score_policy": "highest",
+        "show_result": "immediately",
+        "show_answers": "after_close",
+        "owner": f"training_body_id:{world.trainer_body.pk}",
+    }
+    assert client.post("/exams/manage/new/", data).status_code == 302
+    assert ExamSession.objects.get(name="两个机构").training_body == world.trainer_body
+
+
+def test_list_pages_keep_their_query_count(trainer, world, session, django_assert_max_num_queries):
+    for _n in range(15):
+        Candidate.objects.create(
+            session=session, person=EmploymentFactory(enterprise=world.ent_b).person
+        )
+    with django_assert_max_num_queries(25):
+        trainer.get(f"/exams/manage/{session.code}/candidates/")
+    with django_assert_max_num_queries(20):
+        trainer.get(f"/exams/manage/{session.code}/live/")
+    with django_assert_max_num_queries(12):
+        trainer.get(f"/exams/manage/{session.code}/live.json")
+    with django_assert_max_num_queries(20):
+        trainer.get("/exams/manage/rules/")
