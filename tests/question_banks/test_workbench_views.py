@@ -395,3 +395,40 @@ def test_list_pages_keep_their_query_count(trainer, world, session, django_asser
         trainer.get(f"/exams/manage/{session.code}/live.json")
     with django_assert_max_num_queries(20):
         trainer.get("/exams/manage/rules/")
+
+
+def test_an_enterprise_admin_makes_an_internal_session(client, world, now):
+    from question_banks.models import PaperSection, QuestionBank
+    from tests.question_banks.conftest import add_question
+
+    bank = QuestionBank.objects.create(code="NB", name="厂内题库", enterprise=world.ent_a)
+    for _n in range(3):
+        add_question(bank, "judge")
+    rule = PaperRule.objects.create(code="NB-R", name="厂内考试", bank=bank)
+    PaperSection.objects.create(rule=rule, qtype="judge", points_each=10, medium_count=3)
+    client.force_login(world.enterprise_admin)
+    data = {
+        "name": "厂内安全考试",
+        "rule": rule.pk,
+        "mode": "online",
+        "opens_at": local(now + dt.timedelta(days=1)),
+        "closes_at": local(now + dt.timedelta(days=1, hours=1)),
+        "attempts_allowed": "1",
+        "score_policy": "last",
+        "show_result": "immediately",
+        "show_answers": "never",
+    }
+    assert client.post("/exams/manage/new/", data).status_code == 302
+    session = ExamSession.objects.get(name="厂内安全考试")
+    assert (session.enterprise, session.region) == (world.ent_a, world.ent_a.region)
+    client.post(
+        f"/exams/manage/{session.code}/candidates/",
+        {"action": "paste", "p-id_numbers": f"{world.person_a.id_number}"},
+    )
+    assert list(session.candidates.values_list("person", flat=True)) == [world.person_a.pk]
+    # Someone of another enterprise is out of this admin's roster.
+    page = client.post(
+        f"/exams/manage/{session.code}/candidates/",
+        {"action": "paste", "p-id_numbers": world.person_b.id_number},
+    )
+    assert page.context["problems"][0].line == 1
