@@ -8,4 +8,8 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the exam prerequisites ("courses.hours_done", ...) with the exam engine.
-        from courses import prerequisites  # noqa: F401
+        # Offers training plans to the exam workbench's choice of candidates.
+        from courses import (
+            exam_providers,  # noqa: F401
+            prerequisites,  # noqa: F401
+        )

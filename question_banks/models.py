@@ -415,10 +415,15 @@ class Candidate(models.Model):
     override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # 座位号 on the admission ticket: given in the order people were added, after the
+    # highest seat given so far (a removed person's seat stays empty: tickets already
+    # printed for the others stay right).
+    seat = models.PositiveIntegerField(_("seat number"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "person"], name="qb_candidate_unique")
+            models.UniqueConstraint(fields=["session", "person"], name="qb_candidate_unique"),
+            models.UniqueConstraint(fields=["session", "seat"], name="qb_candidate_unique_seat"),
         ]
 
     def __str__(self) -> str:

@@ -240,3 +240,68 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
             }
         )
     return rows
+
+
+# ---------------------------------------------------------------- the session's owner
+
+
+def sessions_managed_by(*, user: User) -> QuerySet[ExamSession]:
+    """The sessions the user may set up, run and close (services/permissions.py decides)."""
+    from question_banks.services.permissions import sessions_for
+
+    return sessions_for(user).select_related("rule__bank", "region", "training_body", "enterprise")
+
+
+ROLL_STATES = ("not_started", "writing", "finished")
+
+
+def session_roll(*, session: ExamSession, now=None) -> dict:
+    """The list as its owner follows it: one row per candidate (seat, who, where they work,
+    how far they are) and the counts the live page refreshes. A paper drawn ahead and not
+    opened is "not started"; an attempt past its deadline counts as finished (it is graded
+    with what was saved)."""
+    from django.utils import timezone
+
+    from roster.models import Employment
+
+    now = now or timezone.now()
+    candidates = list(
+        session.candidates.select_related("person").order_by("seat", "person__name", "pk")
+    )
+    employers = dict(
+        Employment.objects.current()
+        .filter(person_id__in=[c.person_id for c in candidates])
+        .values_list("person_id", "enterprise__name")
+    )
+    attempts: dict[int, list[Attempt]] = {}
+    for attempt in Attempt.objects.filter(session=session, started_at__isnull=False).only(
+        "person_id", "status", "deadline", "score", "passed", "number"
+    ):
+        attempts.setdefault(attempt.person_id, []).append(attempt)
+    rows = []
+    counts = dict.fromkeys(ROLL_STATES, 0)
+    for candidate in candidates:
+        mine = attempts.get(candidate.person_id, [])
+        writing = next(
+            (
+                a
+                for a in mine
+                if a.status == Attempt.Status.IN_PROGRESS and a.deadline and a.deadline > now
+            ),
+            None,
+        )
+        state = "writing" if writing else ("finished" if mine else "not_started")
+        counts[state] += 1
+        rows.append(
+            {
+                "candidate": candidate,
+                "person": candidate.person,
+                "enterprise": employers.get(candidate.person_id, ""),
+                "state": state,
+                "started": len(mine),
+                "deadline": writing.deadline if writing else None,
+            }
+        )
+    counts["total"] = len(candidates)
+    counts["started"] = counts["writing"] + counts["finished"]
+    return {"rows": rows, "counts": counts}

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from .views import bank_import, exams, manage, practice
+from .views import (
+    bank_import,
+    exams,
+    manage,
+    practice,
+    workbench_live,
+    workbench_rules,
+    workbench_sessions,
+)
 
 app_name = "exams"
 
@@ -13,6 +21,46 @@ urlpatterns = [
     path("attempt/<int:pk>/result/", exams.result, name="result"),
     path("attempt/<int:pk>/review/", exams.review, name="review"),
     path("manage/", manage.session_list, name="manage_sessions"),
+    # The workbench's own paths come before manage/<code>/ (a session code never has a "/").
+    path("manage/rules/", workbench_rules.rule_list, name="manage_rules"),
+    path("manage/rules/new/", workbench_rules.rule_create, name="manage_rule_new"),
+    path("manage/rules/<int:pk>/", workbench_rules.rule_edit, name="manage_rule"),
+    path("manage/new/", workbench_sessions.session_create, name="manage_session_new"),
+    path("manage/<str:code>/edit/", workbench_sessions.session_edit, name="manage_session_edit"),
+    path(
+        "manage/<str:code>/candidates/",
+        workbench_sessions.candidates_view,
+        name="manage_candidates",
+    ),
+    path(
+        "manage/<str:code>/candidates/<int:pk>/remove/",
+        workbench_sessions.candidate_remove_view,
+        name="manage_candidate_remove",
+    ),
+    path(
+        "manage/<str:code>/candidates/<int:pk>/grant/",
+        workbench_live.grant_view,
+        name="manage_grant",
+    ),
+    path(
+        "manage/<str:code>/publish/",
+        workbench_sessions.session_publish_view,
+        name="manage_publish",
+    ),
+    path(
+        "manage/<str:code>/admission.pdf",
+        workbench_sessions.admission_view,
+        {"fmt": "pdf"},
+        name="manage_admission_pdf",
+    ),
+    path(
+        "manage/<str:code>/admission.xlsx",
+        workbench_sessions.admission_view,
+        {"fmt": "xlsx"},
+        name="manage_admission_xlsx",
+    ),
+    path("manage/<str:code>/live/", workbench_live.live_view, name="manage_live"),
+    path("manage/<str:code>/live.json", workbench_live.live_json, name="manage_live_json"),
     path("manage/<str:code>/", manage.session_results_view, name="manage_results"),
     path("manage/<str:code>/analysis/", manage.session_statistics_view, name="manage_statistics"),
     path("banks/<str:code>/import/", bank_import.bank_import, name="bank_import"),

@@ -69,6 +69,12 @@ AUDIT_ACTIONS = {
     "exam.session_publish": pgettext_lazy("audit action", "Exam session published"),
     "exam.candidates_add": pgettext_lazy("audit action", "Candidates added to an exam session"),
     "exam.candidate_grant": pgettext_lazy("audit action", "Extra time or attempts granted"),
+    "exam.candidate_remove": pgettext_lazy(
+        "audit action", "Candidate removed from an exam session"
+    ),
+    "exam.session_close": pgettext_lazy("audit action", "Exam session closed early"),
+    "exam.admission_export": pgettext_lazy("audit action", "Admission tickets exported"),
+    "exam.candidates_view": pgettext_lazy("audit action", "Exam candidates viewed"),
     "exam.results_view": pgettext_lazy("audit action", "Exam results viewed"),
     "exam.results_export": pgettext_lazy("audit action", "Exam results exported"),
     # Certificates

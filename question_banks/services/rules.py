@@ -4,6 +4,7 @@ saving and deleting a rule with its owner's check (services/permissions.py)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -96,7 +97,17 @@ def paper_rule_validate(*, rule: PaperRule) -> None:
         raise ValidationError(_("A paper rule needs at least one section with questions."))
     shortages = check_rule(specs, pool_for_bank(rule.bank_id))
     if shortages:
-        raise ValidationError([describe_shortage(s, specs[s.section]) for s in shortages])
+        # Each message carries its section's index, so a form can show it beside the section.
+        raise ValidationError(
+            [
+                ValidationError(
+                    describe_shortage(s, specs[s.section]),
+                    code="shortage",
+                    params={"section": s.section},
+                )
+                for s in shortages
+            ]
+        )
 
 
 def paper_rule_total_points(rule: PaperRule):
@@ -185,6 +196,9 @@ def paper_rule_save(
             rule.bank_id is not None and bank_can_change(actor, rule.bank),
             _("You may only write paper rules for your own question banks."),
         )
+        if not rule.code:
+            # Named after its bank, with a random part (a rule made on the web has none).
+            rule.code = f"{rule.bank.code[:28]}-R{secrets.token_hex(3).upper()}"
         _check_parts_in_bank(rule)
         rule.full_clean()
         rule.save()

@@ -8,6 +8,7 @@ that the change is one its state still allows.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -15,8 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from question_banks.models import Candidate, ExamSession
+from question_banks.models import Attempt, Candidate, ExamSession
 from question_banks.services.banks import assign_owner
+from question_banks.services.candidates import session_give_seats
 from question_banks.services.permissions import (
     grant_regions,
     is_system,
@@ -65,6 +67,12 @@ def _default_region(actor: User | None, session: ExamSession) -> None:
     session.region_id = regions.pop()
 
 
+def _new_code(now: dt.datetime) -> str:
+    """A session's code when its maker gives none: the day and a random part (the code is
+    in URLs and on admission tickets; a guessable sequence would tell how many exist)."""
+    return f"S{timezone.localtime(now):%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
 def session_save(
     *, actor: User | None, session: ExamSession, now: dt.datetime | None = None
 ) -> ExamSession:
@@ -73,6 +81,8 @@ def session_save(
     now = now or timezone.now()
     with transaction.atomic():
         if session.pk is None:
+            if not session.code:
+                session.code = _new_code(now)
             assign_owner(actor=actor, obj=session)
             if session.created_by_id is None and actor is not None:
                 session.created_by = actor
@@ -148,6 +158,7 @@ def session_add_candidates(
         existing = set(session.candidates.values_list("person_id", flat=True))
         new = [Candidate(session=session, person_id=pk) for pk in sorted(ids - existing)]
         Candidate.objects.bulk_create(new)
+        session_give_seats(session)
         if new:
             audit_record(actor=actor, action="exam.candidates_add", target=session, count=len(new))
     return len(new)
@@ -168,6 +179,15 @@ def candidate_grant(
         raise ValidationError(_("Say why the extra time or attempt is granted."))
     with transaction.atomic():
         if extra_minutes is not None:
+            # Someone writing now gets the difference on the deadline fixed at their start.
+            added = dt.timedelta(minutes=extra_minutes - candidate.extra_minutes)
+            for attempt in Attempt.objects.select_for_update().filter(
+                session_id=candidate.session_id,
+                person_id=candidate.person_id,
+                status=Attempt.Status.IN_PROGRESS,
+            ):
+                attempt.deadline += added
+                attempt.save(update_fields=["deadline"])
             candidate.extra_minutes = extra_minutes
         if extra_attempts is not None:
             candidate.extra_attempts = extra_attempts
@@ -203,4 +223,47 @@ def session_publish(
             from question_banks.tasks import session_predraw_task
 
             transaction.on_commit(lambda: send_or_skip(session_predraw_task, session.pk))
+    return session
+
+
+def session_close(
+    *, session: ExamSession, actor: User | None, reason: str, now: dt.datetime | None = None
+) -> ExamSession:
+    """Close an open session now: nobody may start any more, and those writing have until
+    now (plus any extra time granted to them); their papers are graded with what they
+    saved, by the periodic task or on their next request."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the exam closes early.")})
+    with transaction.atomic():
+        session = (
+            ExamSession.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .get(pk=session.pk)
+        )
+        require(session_can_change(actor, session))
+        if not session.is_published or now <= session.opens_at:
+            raise ValidationError(_("This session has not opened: change its window instead."))
+        if now >= session.closes_at:
+            raise ValidationError(_("This session has already closed."))
+        extra = dict(session.candidates.values_list("person_id", "extra_minutes"))
+        for attempt in Attempt.objects.select_for_update().filter(
+            session=session, status=Attempt.Status.IN_PROGRESS
+        ):
+            cap = now + dt.timedelta(minutes=extra.get(attempt.person_id, 0))
+            if attempt.deadline is None or attempt.deadline > cap:
+                attempt.deadline = cap
+                attempt.save(update_fields=["deadline"])
+        was = session.closes_at
+        # A direct update: the window is locked against edits once someone started, and
+        # closing is the one change of it that stays allowed (with its own audit row).
+        ExamSession.objects.filter(pk=session.pk).update(closes_at=now)
+        session.closes_at = now
+        audit_record(
+            actor=actor,
+            action="exam.session_close",
+            target=session,
+            summary=reason.strip()[:200],
+            was=was.isoformat(),
+        )
     return session

@@ -9,7 +9,12 @@ from django.shortcuts import render
 
 from question_banks.exports import STATES, results_xlsx
 from question_banks.models import ExamSession
-from question_banks.selectors import session_results, sessions_visible_to
+from question_banks.selectors import (
+    session_results,
+    sessions_managed_by,
+    sessions_visible_to,
+)
+from question_banks.services.permissions import may_own
 from question_banks.statistics import session_statistics
 from roster.choices import Role
 from roster.selectors import user_has_role
@@ -26,7 +31,17 @@ def _session(request, code: str) -> ExamSession:
 @login_required
 def session_list(request):
     sessions = sessions_visible_to(user=request.user).order_by("-opens_at")[:200]
-    return render(request, "exams/manage_sessions.html", {"sessions": sessions})
+    # The workbench's links (set up, candidates, live) for the sessions the user may run.
+    managed = set(
+        sessions_managed_by(user=request.user)
+        .filter(pk__in=[s.pk for s in sessions])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "exams/manage_sessions.html",
+        {"sessions": sessions, "managed": managed, "may_own": may_own(request.user)},
+    )
 
 
 @login_required
@@ -60,6 +75,8 @@ def session_results_view(request, code: str):
             "summary": summary,
             "states": STATES,
             "may_analyse": user_has_role(request.user, Role.TRAINER),
+            "managed": sessions_managed_by(user=request.user).filter(pk=session.pk).exists(),
+            "tab": "results",
         },
     )
 

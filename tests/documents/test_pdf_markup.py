@@ -123,3 +123,31 @@ def test_a_name_with_a_real_image_makes_a_pdf_of_normal_size(world, png):
     buffer = io.BytesIO()
     Image.open(png).save(buffer, format="PNG")
     assert len(crafted) - len(plain) < len(buffer.getvalue())
+
+
+@NAME_CASES
+def test_the_admission_tickets_show_the_name_and_session_as_text(world, named):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from question_banks.admission import admission_pdf
+    from question_banks.models import Candidate, ExamSession, PaperRule, QuestionBank
+
+    bank = QuestionBank.objects.create(code="ADM", name="题库")
+    rule = PaperRule.objects.create(code="ADM-R", name="规则", bank=bank)
+    now = timezone.now()
+    session = ExamSession.objects.create(
+        code="ADM-S",
+        name=f"场次 {named.name}",
+        rule=rule,
+        opens_at=now,
+        closes_at=now + dt.timedelta(hours=1),
+        access_code="<b>&",
+    )
+    candidate = Candidate.objects.create(session=session, person=named, seat=1)
+    row = {"candidate": candidate, "person": named, "enterprise": named.name}
+    pdf = admission_pdf(session, [row])
+    assert image_count(pdf) == 0
+    text = flat(pdf_text(pdf))
+    assert flat(named.name) in text and flat("<b>&") in text

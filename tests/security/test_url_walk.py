@@ -166,6 +166,46 @@ def _api_answers(s: Scene) -> dict:
     }
 
 
+# For the trainer's own session and rule: an enterprise admin, regulators, trainees.
+NOT_SESSION_OWNER = ("admin", "admin_b", "regulator", "regulator_other", "trainee", "nobody")
+
+
+def _rule_form(s) -> dict:
+    return {
+        "name": "网上组卷",
+        "kind": "random",
+        "duration_minutes": "60",
+        "pass_mark": "60",
+        "partial_credit": "all",
+        "sections-TOTAL_FORMS": "1",
+        "sections-INITIAL_FORMS": "0",
+        "sections-0-qtype": "judge",
+        "sections-0-points_each": "10",
+        "sections-0-easy_count": "0",
+        "sections-0-medium_count": "2",
+        "sections-0-hard_count": "0",
+        "fixed-TOTAL_FORMS": "0",
+        "fixed-INITIAL_FORMS": "0",
+    }
+
+
+def _session_form(s) -> dict:
+    def local(value):
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+    return {
+        "name": "改过的场次",
+        "rule": s.rule.pk,
+        "mode": "online",
+        "opens_at": local(s.session.opens_at),
+        "closes_at": local(s.session.closes_at),
+        "attempts_allowed": "3",
+        "score_policy": "highest",
+        "show_result": "immediately",
+        "show_answers": "after_close",
+    }
+
+
 PROTECTED: dict[str, Spec] = {
     # --- the portal and the account
     "home": Spec(lambda s: "/", right="nobody"),
@@ -310,6 +350,110 @@ PROTECTED: dict[str, Spec] = {
         lambda s: reverse("exams:manage_statistics", args=[s.session.code]),
         right="trainer",
         wrong=("admin", "admin_b", "regulator", "trainee", "nobody"),
+    ),
+    # --- the exam workbench: the session and rule are the trainer's (township B's body)
+    "exams:manage_rules": Spec(
+        lambda s: "/exams/manage/rules/", right="trainer", wrong=("regulator", *NO_STAFF_ROLE)
+    ),
+    "exams:manage_rule_new": Spec(
+        lambda s: f"/exams/manage/rules/new/?bank={s.bank.pk}",
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        data=_rule_form,
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:manage_rule": Spec(
+        lambda s: reverse("exams:manage_rule", args=[s.rule.pk]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        data=lambda s: {**_rule_form(s), "name": "理论考试（改名）"},
+        effective=True,
+        right_status=(200, 302),
+        notes="the rule is in use (its session is open): only its name changes",
+    ),
+    "exams:manage_session_new": Spec(
+        lambda s: "/exams/manage/new/",
+        right="trainer",
+        wrong=("regulator", *NO_STAFF_ROLE),
+        data=lambda s: {**_session_form(s), "name": "新场次"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:manage_session_edit": Spec(
+        lambda s: reverse("exams:manage_session_edit", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        data=_session_form,
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:manage_candidates": Spec(
+        lambda s: reverse("exams:manage_candidates", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        data=lambda s: {"action": "paste", "p-id_numbers": s.world.person_b.id_number},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:manage_candidate_remove": Spec(
+        lambda s: reverse(
+            "exams:manage_candidate_remove", args=[s.session.code, s.session.candidates.get().pk]
+        ),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("POST",),
+        data=lambda s: {},
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:manage_grant": Spec(
+        lambda s: reverse(
+            "exams:manage_grant", args=[s.session.code, s.session.candidates.get().pk]
+        ),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        data=lambda s: {"extra_minutes": "15", "extra_attempts": "1", "reason": "视力障碍"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:manage_publish": Spec(
+        lambda s: reverse("exams:manage_publish", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("POST",),
+        prepare=lambda s: (
+            type(s.session).objects.filter(pk=s.session.pk).update(is_published=False)
+        ),
+        data=lambda s: {},
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:manage_admission_pdf": Spec(
+        lambda s: reverse("exams:manage_admission_pdf", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("GET",),
+    ),
+    "exams:manage_admission_xlsx": Spec(
+        lambda s: reverse("exams:manage_admission_xlsx", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("GET",),
+    ),
+    "exams:manage_live": Spec(
+        lambda s: reverse("exams:manage_live", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        data=lambda s: {"reason": "考场停电"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:manage_live_json": Spec(
+        lambda s: reverse("exams:manage_live_json", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("GET",),
     ),
     # --- practice
     "exams:practice": Spec(lambda s: "/exams/practice/", right="trainee", wrong=("admin",)),

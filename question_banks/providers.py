@@ -1,0 +1,46 @@
+"""What the apps above this one offer to exam sessions, registered from their AppConfig.ready()
+like the prerequisite checks (question_banks.prerequisites): the certificate types a session
+may issue on passing (certificates) and the training plans candidates may be chosen by
+(courses). The exam engine asks through here and imports neither app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import QuerySet
+
+# (user) -> [(code, name)]: the certificate types a session may issue.
+CertificateTypes = Callable[..., Iterable[tuple[str, str]]]
+# (user) -> [(id, title)]: the training plans in the user's scope.
+PlanChoices = Callable[..., Iterable[tuple[int, str]]]
+# (user, plan_id) -> a queryset of person ids assigned by that plan (empty outside scope).
+PlanPeople = Callable[..., QuerySet]
+
+_providers: dict[str, Callable] = {}
+
+
+def register_certificate_types(fn: CertificateTypes) -> CertificateTypes:
+    _providers["certificate_types"] = fn
+    return fn
+
+
+def register_training_plans(*, choices: PlanChoices, people: PlanPeople) -> None:
+    _providers["plan_choices"] = choices
+    _providers["plan_people"] = people
+
+
+def certificate_type_choices(*, user) -> list[tuple[str, str]]:
+    provider = _providers.get("certificate_types")
+    return list(provider(user=user)) if provider else []
+
+
+def training_plan_choices(*, user) -> list[tuple[int, str]]:
+    provider = _providers.get("plan_choices")
+    return list(provider(user=user)) if provider else []
+
+
+def training_plan_people(*, user, plan_id: int) -> QuerySet | None:
+    """Person ids of the plan, or None when no app offers plans."""
+    provider = _providers.get("plan_people")
+    return provider(user=user, plan_id=plan_id) if provider else None
