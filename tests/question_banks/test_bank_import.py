@@ -56,7 +56,8 @@ def test_the_check_page_lists_bad_rows_and_near_duplicates_and_writes_nothing(tr
     assert response.url == reverse("exams:bank_import_job", args=[empty_bank.code, job.pk])
     page = trainer.get(response.url)
     assert page.context["bad_rows"] == 1 and page.context["valid"] == 3
-    assert [e["row"] for e in page.context["errors"]] == [14]  # the bad question is reported at its first line
+    # The unfinished question is reported at its own first line.
+    assert [e["row"] for e in page.context["errors"]] == [14]
     assert [w["row"] for w in page.context["warnings"]] == [20]
     assert "100%" in page.context["warnings"][0]["reason"]
     assert not Question.objects.filter(bank=empty_bank).exists()
