@@ -9,3 +9,6 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         # Registers the exam prerequisites ("courses.hours_done", ...) with the exam engine.
         from courses import prerequisites  # noqa: F401
+
+        # Registers the step that enrols people waiting for a newly published 三违 return exam.
+        from courses.services import records  # noqa: F401
