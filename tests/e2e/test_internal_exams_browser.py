@@ -154,7 +154,7 @@ def test_admin_runs_an_all_staff_exam_and_the_return_exam_after_a_violation(worl
     admin.fill("input[name=off_job_from]", timezone.localdate().isoformat())
     both_sizes(desktop, "08-violation-form")
     with admin.expect_navigation():
-        admin.click("form button[type=submit]")
+        admin.click("form.card button[type=submit]")
     violation = ViolationRetraining.objects.get()
     assert violation.exam_session == return_exam
 
