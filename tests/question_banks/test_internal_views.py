@@ -158,3 +158,15 @@ def test_the_violation_page_offers_to_create_the_return_exam(world, bank):
     client = client_for(world.enterprise_admin)
     page = client.get(reverse("courses:violation_create")).content.decode()
     assert "purpose=violation_return" in page
+
+
+def test_the_list_page_costs_the_same_for_many_exams(world, bank, django_assert_max_num_queries):
+    client = client_for(world.enterprise_admin)
+    client.get(reverse("exams:internal"))  # warm the session and the translations
+    for _ in range(6):
+        internal_exam_create(
+            actor=world.enterprise_admin, enterprise=world.ent_a, data=exam_data(bank)
+        )
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("exams:internal"))
+    assert response.content.decode().count("全员安全考试") >= 6
