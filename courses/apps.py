@@ -13,3 +13,6 @@ class CoursesConfig(AppConfig):
             exam_providers,  # noqa: F401
             prerequisites,  # noqa: F401
         )
+
+        # Registers the step that enrols people waiting for a newly published 三违 return exam.
+        from courses.services import records  # noqa: F401

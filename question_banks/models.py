@@ -43,6 +43,14 @@ class QuestionBank(models.Model):
     neither owner (one the system admin keeps, or one not yet assigned after the upgrade)
     is the system admin's alone. `owner` only records who made it. The reasoning is on
     roster.models.TrainingBody; the checks are question_banks/services/permissions.py.
+
+    Shared with enterprises (`open_to_enterprises`): a training body's bank that its
+    trainers open to the enterprises of the body's region (the county training centre's
+    bank for the county's firms, as the seed plans' "全员…安全考试" platform asks). An
+    enterprise admin there may hold internal exams on it: use its paper rules, or make a
+    simple paper of their own on it (a rule with `enterprise` set). Sharing gives no right
+    to change the bank, its questions or the body's rules; it only lets the enterprise draw
+    papers. A bank without a training body is never shared this way.
     """
 
     code = models.CharField(_("code"), max_length=40, unique=True)
@@ -69,6 +77,13 @@ class QuestionBank(models.Model):
         related_name="+",
         verbose_name=_("enterprise"),
         help_text=_("An enterprise's own bank for its internal exams."),
+    )
+    open_to_enterprises = models.BooleanField(
+        _("open to enterprises of the body's region"),
+        default=False,
+        help_text=_(
+            "Enterprises in the training body's region may hold internal exams on this bank."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -214,6 +229,17 @@ class PaperRule(ClusterableModel):
     avoid_previous = models.BooleanField(
         _("a retake avoids the previous paper's questions"), default=True
     )
+    # An enterprise's own simple paper on a bank shared with it (QuestionBank docstring):
+    # the enterprise's admins change it, not the bank's training body.
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
+        help_text=_("An enterprise's own paper on a question bank shared with it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -296,6 +322,16 @@ class ExamSession(models.Model):
         HIGHEST = "highest", _("Highest attempt counts")
         LAST = "last", _("Last attempt counts")
 
+    class Purpose(models.TextChoices):
+        """What an enterprise's internal exam is for (a training body's session: none)."""
+
+        ALL_STAFF = "all_staff", _("All-staff exam (全员考试)")
+        INDUCTION_COMPANY = "induction_company", _("Three-level education: company level")
+        INDUCTION_WORKSHOP = "induction_workshop", _("Three-level education: workshop level")
+        INDUCTION_TEAM = "induction_team", _("Three-level education: team level")
+        VIOLATION_RETURN = "violation_return", _("Return-to-work exam after a violation (三违)")
+        OTHER = "other", _("Other")
+
     class ResultPolicy(models.TextChoices):
         IMMEDIATELY = "immediately", _("Right after submitting")
         AFTER_CLOSE = "after_close", _("After the session closes")
@@ -338,6 +374,11 @@ class ExamSession(models.Model):
     # Names of registered prerequisite checks (see question_banks.prerequisites).
     prerequisites = models.JSONField(default=list, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
+    # An internal exam's purpose. The enterprise's standing 三违 return exam is its published
+    # VIOLATION_RETURN session that has not closed (question_banks/services/internal_exams.py).
+    purpose = models.CharField(
+        _("purpose"), max_length=30, choices=Purpose.choices, blank=True, default=""
+    )
     enterprise = models.ForeignKey(
         Enterprise,
         on_delete=models.PROTECT,

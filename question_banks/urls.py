@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     bank_import,
     exams,
+    internal,
     manage,
     practice,
     workbench_live,
@@ -80,6 +81,16 @@ urlpatterns = [
         bank_import.bank_import_progress,
         name="bank_import_progress",
     ),
+
+    path("internal/", internal.internal_list, name="internal"),
+    path("internal/new/", internal.internal_create, name="internal_create"),
+    path("internal/<str:code>/", internal.internal_detail, name="internal_detail"),
+    path(
+        "internal/<str:code>/candidates/",
+        internal.internal_candidates,
+        name="internal_candidates",
+    ),
+    path("internal/<str:code>/publish/", internal.internal_publish, name="internal_publish"),
     path("practice/", practice.practice_home, name="practice"),
     path("practice/<str:code>/<str:mode>/", practice.practice_question, name="practice_q"),
     path("practice/<str:code>/favourite/<int:pk>/", practice.favourite, name="favourite"),

@@ -77,6 +77,8 @@ class QuestionBankViewSet(OwnedViewSet):
             FieldPanel("description"),
             FieldPanel("training_body", widget=forms.Select),
             FieldPanel("enterprise"),
+            # A body's trainers open the bank to the enterprises of the body's region.
+            FieldPanel("open_to_enterprises"),
         ],
         base_form_class=QuestionBankForm,
     )

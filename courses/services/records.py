@@ -17,6 +17,11 @@ from courses.models import (
     ViolationRetraining,
 )
 from question_banks.models import Attempt, ExamSession
+from question_banks.services.internal_exams import (
+    on_return_exam_published,
+    return_exam_enrol,
+    return_exam_open,
+)
 from roster.models import Enterprise, Person, User
 from roster.services import audit_record
 
@@ -91,14 +96,33 @@ def violation_record(
     exam_session: ExamSession | None,
     actor: User | None,
 ) -> ViolationRetraining:
-    """Take a person off the job for 三违 retraining until they pass `exam_session`."""
+    """Take a person off the job for 三违 retraining until they pass `exam_session`.
+
+    Without an exam named, the enterprise's standing return exam is linked
+    (question_banks.services.internal_exams.return_exam_open); an exam of the enterprise's
+    own puts the person on its list at once, so they find it on their exam list. Another
+    owner's exam is accepted only when the person is already on its list (a training
+    body's exam they were sent to). With no exam at all the record still stands: the
+    person is off the job, and the return exam published later enrols them
+    (violations_enrol_waiting)."""
     if not _employed_at(person, enterprise):
         raise RecordError(_("%(name)s is not on this enterprise's roster.") % {"name": person.name})
     if ViolationRetraining.objects.filter(person=person, returned_on__isnull=True).exists():
         raise RecordError(
             _("%(name)s already has an open violation retraining.") % {"name": person.name}
         )
+    if exam_session is None:
+        exam_session = return_exam_open(enterprise=enterprise, person=person)
+    elif exam_session.enterprise_id != enterprise.pk and not (
+        exam_session.candidates.filter(person=person).exists()
+    ):
+        raise RecordError(
+            _("Choose one of your enterprise's exams, or one %(name)s is on the list of.")
+            % {"name": person.name}
+        )
     with transaction.atomic():
+        if exam_session is not None and exam_session.enterprise_id == enterprise.pk:
+            return_exam_enrol(session=exam_session, person=person, actor=actor)
         record = ViolationRetraining(
             person=person,
             enterprise=enterprise,
@@ -121,12 +145,35 @@ def violation_record(
 def violation_passed(violation: ViolationRetraining) -> bool:
     if violation.exam_session_id is None:
         return False
+    # A pass from before the violation (a standing exam passed after an earlier one) does
+    # not count.
     return Attempt.objects.filter(
         person_id=violation.person_id,
         session_id=violation.exam_session_id,
         passed=True,
         finished_at__isnull=False,
+        finished_at__date__gte=violation.off_job_from,
     ).exists()
+
+
+@on_return_exam_published
+def violations_enrol_waiting(*, session: ExamSession, actor: User | None) -> int:
+    """A newly published return exam: the enterprise's people off the job for 三违 with no
+    exam yet are linked to it and put on its list."""
+    with transaction.atomic():
+        waiting = list(
+            ViolationRetraining.objects.select_for_update(of=("self",))
+            .filter(enterprise_id=session.enterprise_id, returned_on__isnull=True)
+            .filter(exam_session__isnull=True)
+            .select_related("person")
+        )
+        for violation in waiting:
+            if not _employed_at(violation.person, session.enterprise):
+                continue
+            return_exam_enrol(session=session, person=violation.person, actor=actor)
+            violation.exam_session = session
+            violation.save(update_fields=["exam_session"])
+    return len(waiting)
 
 
 def violation_return(

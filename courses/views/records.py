@@ -40,6 +40,7 @@ from courses.services.records import (
     violation_return,
 )
 from question_banks.models import ExamSession
+from question_banks.services.internal_exams import return_exam_open
 from roster.models import Person
 from roster.services import audit_record
 from roster.views.common import staff_scope_required
@@ -211,9 +212,17 @@ class ViolationForm(forms.Form):
     off_job_from = forms.DateField(label=gettext_lazy("Off the job from"), widget=_date)
     exam_session = forms.ModelChoiceField(
         label=gettext_lazy("Exam to pass before returning"),
-        queryset=ExamSession.objects.order_by("-opens_at"),
+        queryset=ExamSession.objects.none(),
         required=False,
+        help_text=gettext_lazy("Empty: the enterprise's standing return-to-work exam."),
     )
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the enterprise's own exams that have not closed (another's is refused anyway).
+        self.fields["exam_session"].queryset = ExamSession.objects.filter(
+            enterprise=enterprise, closes_at__gt=timezone.now()
+        ).order_by("-opens_at")
 
 
 def _one_person(enterprise, id_number: str) -> Person:
@@ -270,7 +279,7 @@ def safety_education_create_view(request):
 @staff_scope_required
 def violation_create_view(request):
     enterprise = enterprise_for_write(request)
-    form = ViolationForm(request.POST or None)
+    form = ViolationForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -290,7 +299,13 @@ def violation_create_view(request):
     return render(
         request,
         "courses/record_form.html",
-        {"form": form, "enterprise": enterprise, "heading": _("Violation retraining (三违)")},
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "heading": _("Violation retraining (三违)"),
+            "violation": True,
+            "return_exam": return_exam_open(enterprise=enterprise),
+        },
     )
 
 

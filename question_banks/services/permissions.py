@@ -144,7 +144,12 @@ def questions_for(actor: User | None) -> QuerySet[Question]:
 
 
 def rules_for(actor: User | None) -> QuerySet[PaperRule]:
-    return PaperRule.objects.filter(_bank_owner_q(actor, "bank__"))
+    if is_system(actor):
+        return PaperRule.objects.all()
+    q = Q(enterprise__isnull=True) & _bank_owner_q(actor, "bank__")
+    if enterprises := _enterprise_ids(actor):
+        q |= Q(enterprise_id__in=sorted(enterprises))
+    return PaperRule.objects.filter(q)
 
 
 def sessions_for(actor: User | None) -> QuerySet[ExamSession]:
@@ -202,6 +207,38 @@ def question_can_change(actor: User | None, question: Question) -> bool:
 
 
 def rule_can_change(actor: User | None, rule: PaperRule) -> bool:
+    # An enterprise's own paper on a shared bank is the enterprise's, not the bank body's.
+    if rule.enterprise_id:
+        return is_system(actor) or rule.enterprise_id in _enterprise_ids(actor)
+    return bank_can_change(actor, rule.bank)
+
+
+def bank_shared_with(bank: QuestionBank, enterprise: Enterprise) -> bool:
+    """A training body's bank opened to enterprises, and the enterprise is in the body's
+    region (the reasoning is on QuestionBank)."""
+    if not (bank.open_to_enterprises and bank.training_body_id):
+        return False
+    return enterprise.region.path.startswith(bank.training_body.region.path)
+
+
+def banks_shared_with(enterprise: Enterprise) -> QuerySet[QuestionBank]:
+    codes = [c for c in enterprise.region.path.split("/") if c]
+    above = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+    return QuestionBank.objects.filter(
+        open_to_enterprises=True, training_body__region__path__in=above
+    )
+
+
+def rule_bank_allowed(actor: User | None, rule: PaperRule) -> bool:
+    """Whether the actor may write a paper rule on its bank: their own bank, or for an
+    enterprise's own paper, a bank shared with that enterprise."""
+    if rule.bank_id is None:
+        return False
+    if rule.enterprise_id:
+        return rule_can_change(actor, rule) and (
+            rule.bank.enterprise_id == rule.enterprise_id
+            or bank_shared_with(rule.bank, rule.enterprise)
+        )
     return bank_can_change(actor, rule.bank)
 
 
@@ -220,12 +257,17 @@ def session_can_change(actor: User | None, session: ExamSession) -> bool:
 
 
 def rule_fits_session(rule: PaperRule, session: ExamSession) -> bool:
-    """A session draws from its owner's own banks (a session the system keeps, from any)."""
+    """A session draws from its owner's own banks (a session the system keeps, from any);
+    an enterprise's also from a bank shared with it, by the body's rules or its own."""
     bank = rule.bank
+    if rule.enterprise_id and rule.enterprise_id != session.enterprise_id:
+        return False
     if session.training_body_id:
         return bank.training_body_id == session.training_body_id
     if session.enterprise_id:
-        return bank.enterprise_id == session.enterprise_id
+        return bank.enterprise_id == session.enterprise_id or bank_shared_with(
+            bank, session.enterprise
+        )
     return True
 
 

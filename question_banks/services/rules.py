@@ -21,8 +21,8 @@ from question_banks.models import (
 )
 from question_banks.services.permissions import (
     RULE_OPEN_WHEN_IN_USE,
-    bank_can_change,
     require,
+    rule_bank_allowed,
     rule_can_change,
     rule_can_delete,
     rule_in_use,
@@ -193,7 +193,7 @@ def paper_rule_save(
                     )
                 )
         require(
-            rule.bank_id is not None and bank_can_change(actor, rule.bank),
+            rule_bank_allowed(actor, rule),
             _("You may only write paper rules for your own question banks."),
         )
         if not rule.code:

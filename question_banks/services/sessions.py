@@ -207,12 +207,13 @@ def candidate_grant(
 
 
 def session_publish(
-    *, session: ExamSession, actor: User | None, predraw: bool = True
+    *, session: ExamSession, actor: User | None, predraw: bool = True, allow_empty: bool = False
 ) -> ExamSession:
-    """Check the rule against the bank, open the session, and draw papers ahead on commit."""
+    """Check the rule against the bank, open the session, and draw papers ahead on commit.
+    ``allow_empty``: a standing session people join later (an enterprise's 三违 return exam)."""
     require(session_can_change(actor, session))
     paper_rule_validate(rule=session.rule)
-    if not session.candidates.exists():
+    if not allow_empty and not session.candidates.exists():
         raise ValidationError(_("Add the people who take this exam before publishing it."))
     with transaction.atomic():
         session.is_published = True

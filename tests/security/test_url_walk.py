@@ -130,6 +130,23 @@ NOT_BANK_OWNER = ("admin", "admin_b", "regulator", "trainee", "nobody")
 NOT_DIRECTORY_KEEPER = ("admin", "trainer", "trainee", "nobody")
 
 
+def _internal_exam(s: Scene):
+    """A draft internal exam of ent_a (admin's enterprise), made once per scene."""
+    if not hasattr(s, "_internal_exam"):
+        from question_banks.services.internal_exams import internal_exam_create
+        from tests.question_banks.test_internal_exams import exam_data, own_bank
+
+        s._internal_exam = internal_exam_create(
+            actor=s.world.enterprise_admin,
+            enterprise=s.world.ent_a,
+            data=exam_data(own_bank(s.world.ent_a, code="NB-WALK")),
+        )
+    return s._internal_exam
+
+
+NOT_ENTERPRISE_A = ("admin_b", "trainer", "regulator", "trainee", "nobody")
+
+
 def _today() -> str:
     return timezone.localdate().isoformat()
 
@@ -454,6 +471,42 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("GET",),
+    ),
+    # --- an enterprise's internal exams
+    "exams:internal": Spec(
+        lambda s: reverse("exams:internal"),
+        right="admin",
+        wrong=("trainer", "regulator", "trainee", "nobody"),
+        methods=("GET",),
+    ),
+    "exams:internal_create": Spec(
+        lambda s: reverse("exams:internal_create"),
+        right="admin",
+        wrong=("trainer", "regulator", "trainee", "nobody"),
+    ),
+    "exams:internal_detail": Spec(
+        lambda s: reverse("exams:internal_detail", args=[_internal_exam(s).code]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("GET",),
+    ),
+    "exams:internal_candidates": Spec(
+        lambda s: reverse("exams:internal_candidates", args=[_internal_exam(s).code]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("POST",),
+        data=lambda s: {"who": "everyone"},
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:internal_publish": Spec(
+        lambda s: reverse("exams:internal_publish", args=[_internal_exam(s).code]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("POST",),
+        right_status=(302,),
+        prepare=lambda s: _internal_exam(s).candidates.create(person=s.world.person_a),
+        effective=True,
     ),
     # --- practice
     "exams:practice": Spec(lambda s: "/exams/practice/", right="trainee", wrong=("admin",)),
