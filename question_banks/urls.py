@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import exams, manage, practice
+from .views import banks, exams, manage, practice, questions
 
 app_name = "exams"
 
@@ -14,6 +14,29 @@ urlpatterns = [
     path("manage/", manage.session_list, name="manage_sessions"),
     path("manage/<str:code>/", manage.session_results_view, name="manage_results"),
     path("manage/<str:code>/analysis/", manage.session_statistics_view, name="manage_statistics"),
+    path("banks/", banks.bank_list, name="banks"),
+    path("banks/new/", banks.bank_create, name="bank_create"),
+    path("banks/<str:code>/", questions.bank_detail, name="bank"),
+    path("banks/<str:code>/edit/", banks.bank_edit, name="bank_edit"),
+    path("banks/<str:code>/categories/", banks.bank_categories, name="bank_categories"),
+    path(
+        "banks/<str:code>/categories/<int:pk>/delete/",
+        banks.category_remove,
+        name="category_delete",
+    ),
+    path("banks/<str:code>/bulk/", questions.bank_bulk, name="bank_bulk"),
+    path("banks/<str:code>/questions/new/", questions.question_create, name="question_create"),
+    path("banks/<str:code>/questions/<int:pk>/", questions.question_edit, name="question_edit"),
+    path(
+        "banks/<str:code>/questions/<int:pk>/preview/",
+        questions.question_preview,
+        name="question_preview",
+    ),
+    path(
+        "banks/<str:code>/questions/<int:pk>/history/",
+        questions.question_history,
+        name="question_history",
+    ),
     path("practice/", practice.practice_home, name="practice"),
     path("practice/<str:code>/<str:mode>/", practice.practice_question, name="practice_q"),
     path("practice/<str:code>/favourite/<int:pk>/", practice.favourite, name="favourite"),
