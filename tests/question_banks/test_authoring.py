@@ -440,3 +440,24 @@ def test_category_tree_add_and_refuse_a_twin(world, small_bank):
     assert small_bank.categories.get(name="低压").parent == parent
     response = client.post(url, {"name": "电气"})
     assert response.status_code == 200 and response.context["form"].errors["name"]
+
+
+# ---------------------------------------------------------------- the Wagtail admin
+
+
+def test_admin_question_add_and_edit_lead_to_the_workbench(world, small_bank, other):
+    from roster.services.roles import role_grant_sync_groups
+
+    role_grant_sync_groups(user=world.trainer)  # what the role-grant admin does
+    client = client_for(world.trainer)
+    base = "/admin/snippets/question_banks/question/"
+    response = client.get(base + "add/")
+    assert response.status_code == 302 and response.url == reverse("exams:banks")
+    question = small_bank.questions.first()
+    response = client.get(f"{base}edit/{question.pk}/")
+    assert response.status_code == 302
+    assert response.url == reverse("exams:question_edit", args=["XB", question.pk])
+    foreign = other.bank.questions.first()
+    assert client.get(f"{base}edit/{foreign.pk}/").status_code in (403, 404)
+    for screen in ("questionbank/", "category/", "question/", "questionbank/add/"):
+        assert client.get(f"/admin/snippets/question_banks/{screen}").status_code == 200, screen
