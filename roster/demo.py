@@ -1083,6 +1083,8 @@ def seed_transfer_request(
         hire_date=None,  # from the day it is accepted
     )
     report.add("transfer requests")
+
+
 # A few people of the enterprise admin's enterprise get first sign-in codes from seed_demo,
 # so the first sign-in can be tried at once; ent_admin issues more on the roster page.
 DEMO_ACTIVATION_PEOPLE = 3
