@@ -83,7 +83,7 @@ def test_trainer_builds_a_bank_of_every_question_type(world, desktop, phone, pic
 
     # A category.
     with page.expect_navigation():
-        page.get_by_role("link", name="分类").click()
+        page.get_by_role("link", name="知识点", exact=True).click()
     page.fill("#id_name", "电气防火")
     with page.expect_navigation():
         page.get_by_role("button", name="添加").click()
