@@ -175,10 +175,14 @@ class QuestionForm(forms.Form):
                 label=_("Image for option %s") % key, required=False
             )
             self.fields[f"opt_{key}_keep"] = forms.MultipleChoiceField(
-                required=False, choices=self._image_choices(f"opt_{key}_keep")
+                required=False,
+                choices=self._image_choices(f"opt_{key}_keep"),
+                widget=forms.CheckboxSelectMultiple,
             )
         self.fields["stem_keep"] = forms.MultipleChoiceField(
-            required=False, choices=self._image_choices("stem_keep")
+            required=False,
+            choices=self._image_choices("stem_keep"),
+            widget=forms.CheckboxSelectMultiple,
         )
         for i in range(SUB_COUNT):
             self.fields[f"sub{i}_qtype"] = forms.ChoiceField(

@@ -159,6 +159,7 @@ def test_trainer_builds_a_bank_of_every_question_type(world, desktop, phone, pic
     page.fill("#id_stem", "电气设备发生火灾时，首先应当？")
     save(page)
     assert "第 2 版" in page.locator(".messages").inner_text()
+    assert page.locator(".exam-preview .stem img").count() == 1  # the image stayed
     d.go(f"/exams/banks/DQ/questions/{single.pk}/history/")
     assert page.locator("table tbody tr").count() == 2
     keep(d, "history-desktop")

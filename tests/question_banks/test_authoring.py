@@ -239,11 +239,11 @@ def test_judge_multiple_and_case_questions_are_written(world, small_bank):
 @pytest.mark.parametrize(
     ("changes", "where", "words"),
     [
-        ({"opt_B_correct": ""}, "options", "Mark the right answer"),
-        ({"opt_A_correct": "on"}, "options", "one right answer"),
-        ({"opt_B": "", "opt_C": "", "opt_B_correct": ""}, "options", "at least two"),
-        ({"stem": ""}, "stem", "Write the question text"),
-        ({"qtype": "multiple"}, "options", "at least two right answers"),
+        ({"opt_B_correct": ""}, "options", "请勾选正确答案"),
+        ({"opt_A_correct": "on"}, "options", "单选题只有一个正确答案"),
+        ({"opt_B": "", "opt_C": "", "opt_B_correct": ""}, "options", "请至少填写两个选项"),
+        ({"stem": ""}, "stem", "请填写题干"),
+        ({"qtype": "multiple"}, "options", "多选题至少要有两个正确答案"),
     ],
 )
 def test_bad_question_is_refused_beside_the_field_and_keeps_the_input(
@@ -266,10 +266,10 @@ def test_a_file_that_is_not_an_image_or_too_large_is_refused(world, small_bank, 
     url = reverse("exams:question_create", args=["XB"])
     fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     response = client.post(url, single_post(stem_image=fake))
-    assert "not an image" in " ".join(response.context["form"].errors["stem_image"])
+    assert "不是图片" in " ".join(response.context["form"].errors["stem_image"])
     settings.QUESTION_IMAGE_MAX_BYTES = 10
     response = client.post(url, single_post(opt_A_image=png()))
-    assert "too large" in " ".join(response.context["form"].errors["opt_A_image"])
+    assert "图片过大" in " ".join(response.context["form"].errors["opt_A_image"])
     assert small_bank.questions.count() == 3
     media = tmp_path / "question_media"
     assert not media.exists() or not any(media.rglob("*.png"))
@@ -461,3 +461,23 @@ def test_admin_question_add_and_edit_lead_to_the_workbench(world, small_bank, ot
     assert client.get(f"{base}edit/{foreign.pk}/").status_code in (403, 404)
     for screen in ("questionbank/", "category/", "question/", "questionbank/add/"):
         assert client.get(f"/admin/snippets/question_banks/{screen}").status_code == 200, screen
+
+
+def test_an_edit_keeps_the_images_left_ticked_and_drops_the_unticked(world, small_bank):
+    client = client_for(world.trainer)
+    client.post(reverse("exams:question_create", args=["XB"]), single_post(stem_image=png()))
+    question = Question.objects.latest("pk")
+    url = reverse("exams:question_edit", args=["XB", question.pk])
+    page = client.get(url)
+    initial = page.context["form"].initial
+    assert len(initial["stem_keep"]) == 1
+    assert 'type="checkbox" name="stem_keep"' in page.content.decode()
+    post = single_post(stem="改过的题干", stem_keep=initial["stem_keep"])
+    post.pop("qtype")
+    client.post(url, post)
+    question.refresh_from_db()
+    assert question.current_version.number == 2 and "<img" in question.current_version.stem
+    post.pop("stem_keep")
+    client.post(url, post)
+    question.refresh_from_db()
+    assert question.current_version.number == 3 and "<img" not in question.current_version.stem
