@@ -481,3 +481,16 @@ def test_an_edit_keeps_the_images_left_ticked_and_drops_the_unticked(world, smal
     client.post(url, post)
     question.refresh_from_db()
     assert question.current_version.number == 3 and "<img" not in question.current_version.stem
+
+
+def test_practice_page_marks_the_banks_of_the_persons_post(world):
+    employment = world.person_a.employments.get()
+    employment.post = "电工"
+    employment.save()
+    QuestionBank.objects.create(code="Z9", name="电工题库", posts=["电工"])
+    QuestionBank.objects.create(
+        code="A1", name="通用题库", personnel_categories=[employment.category]
+    )
+    html = client_for(world.trainee).get(reverse("exams:practice")).content.decode()
+    assert html.index("电工题库") < html.index("通用题库")
+    assert html.count("本岗位") == 1
