@@ -42,7 +42,12 @@ def to_form(stored: str) -> RichText:
 
 
 def to_html(rich: RichText) -> str:
-    """Typed text as paragraphs (a line break is a new paragraph), then the images."""
+    """Typed text as paragraphs (a line break is a new paragraph), then the images. One line
+    without images stays bare text: the exam page shows an option or a case's part inline,
+    beside its letter or number, where a paragraph would push it onto a line of its own."""
+    lines = [line.strip() for line in rich.text.splitlines() if line.strip()]
+    if len(lines) == 1 and not rich.images:
+        return html.escape(lines[0])
     paragraphs = "".join(
         f"<p>{html.escape(line.strip())}</p>" for line in rich.text.splitlines() if line.strip()
     )
