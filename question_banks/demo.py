@@ -222,7 +222,11 @@ EXPLANATION = (
 def _seed_bank(body: TrainingBody) -> QuestionBank:
     bank, created = QuestionBank.objects.get_or_create(
         code=BANK[0],
-        defaults={"name": BANK[1], "tags": ["special_operator"], "training_body": body},
+        defaults={
+            "name": BANK[1],
+            "personnel_categories": ["special_operator"],
+            "training_body": body,
+        },
     )
     if not created:
         if bank.training_body_id is None and bank.enterprise_id is None:

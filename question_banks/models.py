@@ -56,8 +56,17 @@ class QuestionBank(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    # Who the bank is for: personnel categories and trades (工种), as free tags.
-    tags = models.JSONField(_("applicable people"), default=list, blank=True)
+    # Who the bank is for (Must 4 of issue 22: banks by department and post). Categories are
+    # the roster's PersonnelCategory values; posts are the roster's free-text posts (工种),
+    # matched exactly as the roster writes them; departments only for an enterprise's bank
+    # (a training body serves many enterprises and sees none of their departments).
+    personnel_categories = models.JSONField(
+        _("personnel categories served"), default=list, blank=True
+    )
+    posts = models.JSONField(_("posts / trades served"), default=list, blank=True)
+    departments = models.ManyToManyField(
+        "roster.Department", blank=True, related_name="+", verbose_name=_("departments served")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -305,3 +305,89 @@ def session_roll(*, session: ExamSession, now=None) -> dict:
     counts["total"] = len(candidates)
     counts["started"] = counts["writing"] + counts["finished"]
     return {"rows": rows, "counts": counts}
+
+# ---------------------------------------------------------------- the question workbench
+
+STAT_FILTERS = ("flagged", "facility_low", "facility_high", "discrimination_low", "no_data")
+
+
+def bank_get_for_author(*, user: User, code: str):
+    """One of the banks the user may change, by code; DoesNotExist for any other (404)."""
+    from question_banks.services.permissions import banks_for
+
+    return banks_for(user).select_related("training_body", "enterprise").get(code=code)
+
+
+def bank_list_for_author(*, user: User):
+    from django.db.models import Count, Q
+
+    from question_banks.services.permissions import banks_for
+
+    return (
+        banks_for(user)
+        .select_related("training_body", "enterprise")
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            active_count=Count("questions", filter=Q(questions__is_active=True), distinct=True),
+        )
+        .order_by("code")
+    )
+
+
+def bank_questions(
+    *,
+    user: User,
+    bank,
+    search: str = "",
+    qtype: str = "",
+    category=None,
+    difficulty: int | None = None,
+    active: bool | None = None,
+    stat: str = "",
+    figures: dict | None = None,
+):
+    """The bank's questions for its list page, filtered; `figures` (statistics
+    .bank_question_figures) when filtering by the item analysis."""
+    from question_banks.services.permissions import questions_for
+
+    questions = (
+        questions_for(user)
+        .filter(bank=bank)
+        .select_related("current_version", "category")
+        .order_by("-pk")
+    )
+    if search:
+        questions = questions.filter(current_version__stem__icontains=search)
+    if qtype:
+        questions = questions.filter(qtype=qtype)
+    if category is not None:
+        questions = questions.filter(category__path__startswith=category.path)
+    if difficulty:
+        questions = questions.filter(difficulty=difficulty)
+    if active is not None:
+        questions = questions.filter(is_active=active)
+    if stat and figures is not None:
+        picks = {
+            "flagged": lambda f: bool(f.flags),
+            "facility_low": lambda f: "too_hard" in f.flags,
+            "facility_high": lambda f: "too_easy" in f.flags,
+            "discrimination_low": lambda f: (
+                f.discrimination is not None and any("discrimination" in flag for flag in f.flags)
+            ),
+        }
+        if stat == "no_data":
+            questions = questions.exclude(pk__in=sorted(figures))
+        elif stat in picks:
+            ids = sorted(pk for pk, f in figures.items() if picks[stat](f))
+            questions = questions.filter(pk__in=ids)
+    return questions
+
+
+def question_get_for_author(*, user: User, bank, pk: int):
+    from question_banks.services.permissions import questions_for
+
+    return (
+        questions_for(user)
+        .select_related("current_version", "category", "bank")
+        .get(bank=bank, pk=pk)
+    )

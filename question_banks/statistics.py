@@ -93,3 +93,44 @@ def session_statistics(session: ExamSession) -> list[QuestionStats]:
             )
         )
     return sorted(stats, key=lambda s: (not s.flags, s.facility))
+
+
+@dataclass
+class BankQuestionFigures:
+    """A question's figures over every session of its bank: each session's figures weighted
+    by how many examinees had the question there, flagged by the same thresholds."""
+
+    facility: float
+    discrimination: float | None
+    flags: list[str]
+
+
+def bank_question_figures(bank_id: int) -> dict[int, BankQuestionFigures]:
+    """Question id -> its figures, for the bank's question list and its filters. Sessions
+    of a bank number in the tens; each is analysed as on its own statistics page."""
+    sessions = ExamSession.objects.filter(
+        attempts__items__version__question__bank_id=bank_id
+    ).distinct()
+    pooled: dict[int, list[tuple[int, float, float | None]]] = defaultdict(list)
+    for session in sessions:
+        for s in session_statistics(session):
+            pooled[s.question_id].append((max(s.answered, 1), s.facility, s.discrimination))
+    figures = {}
+    for question_id, rows in pooled.items():
+        weight = sum(w for w, _f, _d in rows)
+        facility = sum(w * f for w, f, _d in rows) / weight
+        known = [(w, d) for w, _f, d in rows if d is not None]
+        discrimination = sum(w * d for w, d in known) / sum(w for w, _d in known) if known else None
+        flags = []
+        if facility < FACILITY_LOW:
+            flags.append("too_hard")
+        if facility > FACILITY_HIGH:
+            flags.append("too_easy")
+        if discrimination is not None and discrimination < DISCRIMINATION_LOW:
+            flags.append("low_discrimination" if discrimination >= 0 else "negative_discrimination")
+        figures[question_id] = BankQuestionFigures(
+            round(facility, 3),
+            None if discrimination is None else round(discrimination, 3),
+            flags,
+        )
+    return figures

@@ -2,10 +2,12 @@ from django.urls import path
 
 from .views import (
     bank_import,
+    banks,
     exams,
     internal,
     manage,
     practice,
+    questions,
     workbench_live,
     workbench_rules,
     workbench_sessions,
@@ -91,6 +93,30 @@ urlpatterns = [
         name="internal_candidates",
     ),
     path("internal/<str:code>/publish/", internal.internal_publish, name="internal_publish"),
+
+    path("banks/", banks.bank_list, name="banks"),
+    path("banks/new/", banks.bank_create, name="bank_create"),
+    path("banks/<str:code>/", questions.bank_detail, name="bank"),
+    path("banks/<str:code>/edit/", banks.bank_edit, name="bank_edit"),
+    path("banks/<str:code>/categories/", banks.bank_categories, name="bank_categories"),
+    path(
+        "banks/<str:code>/categories/<int:pk>/delete/",
+        banks.category_remove,
+        name="category_delete",
+    ),
+    path("banks/<str:code>/bulk/", questions.bank_bulk, name="bank_bulk"),
+    path("banks/<str:code>/questions/new/", questions.question_create, name="question_create"),
+    path("banks/<str:code>/questions/<int:pk>/", questions.question_edit, name="question_edit"),
+    path(
+        "banks/<str:code>/questions/<int:pk>/preview/",
+        questions.question_preview,
+        name="question_preview",
+    ),
+    path(
+        "banks/<str:code>/questions/<int:pk>/history/",
+        questions.question_history,
+        name="question_history",
+    ),
     path("practice/", practice.practice_home, name="practice"),
     path("practice/<str:code>/<str:mode>/", practice.practice_question, name="practice_q"),
     path("practice/<str:code>/favourite/<int:pk>/", practice.favourite, name="favourite"),

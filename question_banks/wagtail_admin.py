@@ -24,7 +24,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.actions import CreateAction, DeleteAction, EditAction
 from wagtail.admin.filters import WagtailFilterSet
@@ -248,6 +248,25 @@ class CreateView(_RefusalsOnTheForm, views.CreateView):
 
 class EditView(_RefusalsOnTheForm, _ScopedObject, views.EditView):
     pass
+
+
+class QuestionCreateView(CreateView):
+    """A question is written with its text, options and answer: on the site's workbench
+    (/exams/banks/), where a change makes a new version. The admin's model form has none of
+    those, so its "add" sends the user there."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("exams:banks")
+
+
+class QuestionEditView(EditView):
+    """The admin's "edit" of a question opens it on the workbench (after the same scope
+    check as every admin page: another body's question is a 404 here too)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.args, self.kwargs = request, args, kwargs
+        question = self.get_object()
+        return redirect("exams:question_edit", code=question.bank.code, pk=question.pk)
 
 
 class CopyView(_RefusalsOnTheForm, views.CopyView):

@@ -110,6 +110,9 @@ class QuestionViewSet(OwnedViewSet):
     filterset_class = owned.QuestionFilterSet
     add_to_admin_menu = False
     copy_view_enabled = False  # a question is made with its text, by import
+    # Written and edited on the site's workbench (/exams/banks/), which keeps versions.
+    add_view_class = owned.QuestionCreateView
+    edit_view_class = owned.QuestionEditView
     related = ("current_version", "category")
     edit_handler = ObjectList(
         [

@@ -178,6 +178,8 @@ STORAGES = {
 # Uploads: rosters and question banks are spreadsheets of a few MB at most; anything
 # larger is refused before it is parsed (documents.sheets.check_size).
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# An image in a question's text or option (question_banks/services/question_images.py).
+QUESTION_IMAGE_MAX_BYTES = int(env("QUESTION_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
 # What one uploaded spreadsheet may hold, checked before and while it is parsed
 # (documents/sheet_reader.py): a small .xlsx can declare millions of cells or unpack to
 # gigabytes. Files that unpack to more than IN_PROCESS_BYTES are read by a child process

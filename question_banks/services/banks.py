@@ -17,7 +17,8 @@ from question_banks.services.permissions import (
     owner_choices,
     require,
 )
-from roster.models import User
+from roster.choices import PersonnelCategory
+from roster.models import Department, User
 
 
 def assign_owner(*, actor: User | None, obj: QuestionBank | ExamSession) -> None:
@@ -34,8 +35,33 @@ def assign_owner(*, actor: User | None, obj: QuestionBank | ExamSession) -> None
     setattr(obj, *owners[0])
 
 
-def bank_save(*, actor: User | None, bank: QuestionBank) -> QuestionBank:
-    """Create a bank, or save the changes made to it, if it is (and stays) the actor's."""
+def _check_audience(bank: QuestionBank, departments: list[Department] | None) -> None:
+    """Who a bank serves: known personnel categories, posts as the roster writes them, and
+    departments of the enterprise that owns the bank (a training body sees none)."""
+    known = set(PersonnelCategory.values)
+    if unknown := [c for c in bank.personnel_categories or () if c not in known]:
+        raise ValidationError(
+            {"personnel_categories": _("Unknown personnel category: %s") % ", ".join(unknown)}
+        )
+    posts = []
+    for post in bank.posts or ():
+        post = str(post).strip()
+        if len(post) > 100:
+            raise ValidationError({"posts": _("A post has at most 100 characters.")})
+        if post and post not in posts:
+            posts.append(post)
+    bank.posts = posts
+    if departments and any(d.enterprise_id != bank.enterprise_id for d in departments):
+        raise ValidationError(
+            {"departments": _("Only an enterprise's own bank serves its departments.")}
+        )
+
+
+def bank_save(
+    *, actor: User | None, bank: QuestionBank, departments: list[Department] | None = None
+) -> QuestionBank:
+    """Create a bank, or save the changes made to it, if it is (and stays) the actor's.
+    `departments`, when given, replaces the departments it serves."""
     with transaction.atomic():
         if bank.pk is None:
             assign_owner(actor=actor, obj=bank)
@@ -45,8 +71,11 @@ def bank_save(*, actor: User | None, bank: QuestionBank) -> QuestionBank:
             stored = QuestionBank.objects.select_for_update().get(pk=bank.pk)
             require(bank_can_change(actor, stored))
         require(bank_can_change(actor, bank), _("The bank would no longer be yours."))
+        _check_audience(bank, departments)
         bank.full_clean()
         bank.save()
+        if departments is not None:
+            bank.departments.set(departments)
     return bank
 
 
@@ -79,6 +108,11 @@ def category_save(*, actor: User | None, category: Category) -> Category:
                 {"parent": _("The parent category must be in the same question bank.")}
             )
         category.full_clean(exclude=["path"])
+        prefix = category.parent.path if category.parent_id else "/"
+        path = f"{prefix}{category.name.replace('/', '／')}/"
+        twins = Category.objects.filter(bank_id=category.bank_id, path=path)
+        if twins.exclude(pk=category.pk).exists():
+            raise ValidationError({"name": _("There is already a category of this name here.")})
         category.save()
     return category
 

@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from question_banks.grading import correct_keys
 from question_banks.models import (
@@ -30,26 +30,33 @@ MODES = ("sequential", "random", "category", "wrong", "favourites")
 
 
 def banks_for_person(person: Person) -> QuerySet[QuestionBank]:
-    """Banks of the exams a person is listed for, and banks tagged for their category.
+    """Banks of the exams a person is listed for, and banks that serve their personnel
+    category, post (工种) or department; those for their own post or department come first.
 
-    Banks number in the dozens, so tags are matched in Python (SQLite has no JSON contains).
+    Banks number in the dozens, so the lists are matched in Python (SQLite has no JSON
+    contains).
     """
     current = person.employments.filter(ended_on__isnull=True).first()
-    tagged = (
-        [
-            b.pk
-            for b in QuestionBank.objects.only("pk", "tags")
-            if current.category in (b.tags or ())
-        ]
-        if current is not None
-        else []
-    )
+    own: list[int] = []  # serves this person's post or department
+    served: list[int] = []  # serves their personnel category
+    if current is not None:
+        post = current.post.strip()
+        for b in QuestionBank.objects.only("pk", "posts", "personnel_categories"):
+            if post and post in (b.posts or ()):
+                own.append(b.pk)
+            elif current.category in (b.personnel_categories or ()):
+                served.append(b.pk)
+        if current.department_id:
+            own += QuestionBank.departments.through.objects.filter(
+                department_id=current.department_id
+            ).values_list("questionbank_id", flat=True)
     return (
         QuestionBank.objects.filter(
-            Q(paper_rules__sessions__candidates__person=person) | Q(pk__in=tagged)
+            Q(paper_rules__sessions__candidates__person=person) | Q(pk__in=own + served)
         )
         .distinct()
-        .order_by("code")
+        .annotate(own_post=Case(When(pk__in=own, then=0), default=1))
+        .order_by("own_post", "code")
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -233,3 +234,108 @@ def question_delete(*, actor: User | None, question: Question) -> None:
 
 def score_change(regrades: list[Regrade]) -> Decimal:
     return sum((r.new_score - r.old_score for r in regrades), Decimal(0))
+
+
+def _owned_questions(actor: User | None, question_ids: list[int]) -> list[Question]:
+    """The questions, locked, each checked for the actor: one foreign or missing id refuses
+    the whole action (nothing is written)."""
+    ids = sorted({int(pk) for pk in question_ids})
+    if not ids:
+        raise ValidationError(_("Tick at least one question."))
+    questions = list(
+        Question.objects.select_for_update(of=("self",))
+        .select_related("bank")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    require(len(questions) == len(ids), _("Some of these questions do not exist."))
+    for question in questions:
+        require(question_can_change(actor, question))
+    return questions
+
+
+def questions_set_active(*, actor: User | None, question_ids: list[int], active: bool) -> int:
+    """Put questions of the actor's banks in or out of use, all or none; returns how many."""
+    with transaction.atomic():
+        questions = _owned_questions(actor, question_ids)
+        changed = [q.pk for q in questions if q.is_active != active]
+        Question.objects.filter(pk__in=changed).update(is_active=active)
+        for question in questions:
+            if question.pk in changed:
+                audit_record(
+                    actor=actor,
+                    action="question.enable" if active else "question.disable",
+                    target=question,
+                )
+    return len(changed)
+
+
+def questions_move(
+    *,
+    actor: User | None,
+    question_ids: list[int],
+    bank: QuestionBank,
+    category: Category | None,
+) -> int:
+    """Move questions of the actor's banks to a category, in the same bank or another bank
+    of theirs; all or none. A question on a fixed paper stays in its bank (the paper draws
+    from that bank only)."""
+    from question_banks.models import FixedPaperItem
+
+    with transaction.atomic():
+        require(bank_can_change(actor, bank), _("You may only move questions into your own banks."))
+        if category is not None and category.bank_id != bank.pk:
+            raise ValidationError(_("The category must be one of the question's bank."))
+        questions = _owned_questions(actor, question_ids)
+        leaving = [q.pk for q in questions if q.bank_id != bank.pk]
+        if FixedPaperItem.objects.filter(question_id__in=leaving).exists():
+            raise ValidationError(
+                _("Some of these questions are on a fixed paper: they stay in their bank.")
+            )
+        Question.objects.filter(pk__in=[q.pk for q in questions]).update(
+            bank=bank, category=category
+        )
+        for question in questions:
+            audit_record(
+                actor=actor,
+                action="question.move",
+                target=question,
+                bank=bank.code,
+                category=str(category or ""),
+            )
+    return len(questions)
+
+
+def question_write(
+    *,
+    actor: User | None,
+    bank: QuestionBank,
+    question: Question | None,
+    uploads: dict,
+    build: Callable[[dict[str, str]], dict],
+) -> Question:
+    """Write a question from the workbench's form: its new images are stored, `build`
+    turns their URLs into the question's fields, and the question is created or edited.
+    When it is refused, the images stored for it are removed again: nothing half-written."""
+    from question_banks.services.question_images import (
+        question_image_store,
+        question_images_discard,
+    )
+
+    require(bank_can_change(actor, bank), _("You may only add questions to your own banks."))
+    if question is not None:
+        require(question.bank_id == bank.pk and question_can_change(actor, question))
+    stored = []
+    try:
+        urls = {}
+        for name, upload in uploads.items():
+            image = question_image_store(actor=actor, bank=bank, upload=upload)
+            stored.append(image)
+            urls[name] = image.url
+        fields = build(urls)
+        if question is None:
+            return question_create(bank=bank, actor=actor, **fields)
+        return question_edit(question=question, actor=actor, **fields)
+    except (ValidationError, PermissionDenied):
+        question_images_discard(stored)
+        raise

@@ -23,7 +23,7 @@ def test_person_listed_for_an_exam_may_practise_its_bank(session, world, bank):
 
 
 def test_bank_tagged_for_a_category_is_open_to_that_category(bank, world):
-    bank.tags = ["general"]
+    bank.personnel_categories = ["general"]
     bank.save()
     assert list(banks_for_person(world.person_b)) == [bank]
 
