@@ -273,3 +273,20 @@ class AuditLogViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_audit_log_viewset():
     return AuditLogViewSet("audit_log")
+
+
+# --------------------------------------------------------------------------- the admin shell
+# Site-wide settings of the Wagtail admin, kept with the lowest app: the admin calls no
+# outside address (county offices often work behind closed networks, and no user's browser
+# should tell a third party what they do here). Wagtail's help menu links to its online guide
+# and release notes; both go, the keyboard shortcuts stay.
+OUTSIDE_HELP_ITEMS = {"editor-guide"}
+
+
+@hooks.register("construct_help_menu")
+def keep_help_menu_inside(request, menu_items):
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in OUTSIDE_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
+    ]
