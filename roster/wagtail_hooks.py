@@ -11,6 +11,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -290,3 +291,17 @@ def keep_help_menu_inside(request, menu_items):
         for item in menu_items
         if item.name not in OUTSIDE_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
     ]
+
+
+def _label_site_columns() -> None:
+    """Wagtail's list of sites labels three columns from their field names, untranslated
+    ("Port", "Site name", "Root page"); give them the fields' own translated names."""
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView as SiteIndexView
+
+    for column in SiteIndexView.columns:
+        if column.name in {"port", "site_name", "root_page"}:
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_label_site_columns()
