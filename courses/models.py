@@ -30,6 +30,7 @@ from roster.choices import PersonnelCategory
 from roster.models import Department, Enterprise, Industry, Person
 
 from .forms import CoursePageForm
+from .lesson_form import DOCUMENT, TEXT, VIDEO, LessonPageForm, shown_for
 
 
 class TrainingKind(models.TextChoices):
@@ -158,14 +159,20 @@ class LessonPage(Page):
         help_text=_("Documents and text credit the time on the page, up to this."),
     )
 
+    # Each kind shows only its own fields (courses/lesson_form.py checks them on saving).
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
-        MultiFieldPanel([FieldPanel("video"), FieldPanel("duration_seconds")], heading=_("Video")),
-        FieldPanel("document"),
+        MultiFieldPanel(
+            [FieldPanel("video"), FieldPanel("duration_seconds")],
+            heading=_("Video"),
+            attrs=shown_for(VIDEO),
+        ),
+        FieldPanel("document", attrs=shown_for(DOCUMENT)),
         FieldPanel("body"),
-        FieldPanel("min_reading_minutes"),
+        FieldPanel("min_reading_minutes", attrs=shown_for(DOCUMENT, TEXT)),
     ]
+    base_form_class = LessonPageForm
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
