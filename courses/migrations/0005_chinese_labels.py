@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 # What Wagtail's own migrations create in English, as the admin shows it to Chinese users:
 # the site (its name heads the dashboard, which otherwise shows the host name "localhost"),
-# the tree's root, the starter page served at /learn/, and the starter groups and workflow.
+# the trees' roots (pages, collections), the starter page served at /learn/, and the starter groups and workflow.
 PRODUCT_NAME = "安全生产培训考试与持证管理系统"
 RENAMES = [
     # (model, field, English as Wagtail made it, Chinese)
@@ -19,6 +19,7 @@ RENAMES = [
     ("auth", "Group", "name", "Moderators", "审核人员"),
     ("wagtailcore", "Workflow", "name", "Moderators approval", "审核流程"),
     ("wagtailcore", "Task", "name", "Moderators approval", "审核人员审批"),
+    ("wagtailcore", "Collection", "name", "Root", "根目录"),
 ]
 
 
