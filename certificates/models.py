@@ -76,7 +76,10 @@ class PostRequirement(models.Model):
     """A post (工种) or a personnel category that needs a certificate type (持证上岗)."""
 
     certificate_type = models.ForeignKey(
-        CertificateType, on_delete=models.CASCADE, related_name="requirements"
+        CertificateType,
+        on_delete=models.CASCADE,
+        related_name="requirements",
+        verbose_name=_("certificate type"),
     )
     personnel_category = models.CharField(
         _("personnel category"), max_length=30, choices=PersonnelCategory.choices, blank=True
@@ -111,6 +114,7 @@ class NumberSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("number sequence")
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate_type", "year", "issuer_code"], name="unique_number_sequence"
@@ -198,7 +202,7 @@ class Certificate(models.Model):
     last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
     issuer_code = models.CharField(_("issuer code"), max_length=30)
     issuer_name = models.CharField(_("issuing authority"), max_length=100)
-    source = models.CharField(max_length=20, choices=Source.choices)
+    source = models.CharField(max_length=20, choices=Source.choices, verbose_name=_("source"))
     # Idempotency of automatic issuing: one certificate per passed attempt, ever.
     attempt = models.OneToOneField(
         "question_banks.Attempt",
@@ -206,6 +210,7 @@ class Certificate(models.Model):
         null=True,
         blank=True,
         related_name="certificate",
+        verbose_name=_("exam attempt"),
     )
     supersedes = models.OneToOneField(
         "self",
@@ -216,15 +221,26 @@ class Certificate(models.Model):
         verbose_name=_("supersedes"),
     )
     # Position in the signed status list offline verifiers download; random, never reused.
-    status_index = models.PositiveIntegerField(unique=True)
+    status_index = models.PositiveIntegerField(unique=True, verbose_name=_("status list index"))
     # What the QR names the certificate by (with the status index): random, so a decoded QR
     # tells nothing about the holder (certificates/trust/tokens.py).
-    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
-    token = models.TextField(blank=True)
-    key_id = models.CharField(max_length=40, blank=True)
-    issued_at = models.DateTimeField(default=timezone.now)
+    public_id = models.CharField(
+        max_length=32,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        verbose_name=_("public id"),
+    )
+    token = models.TextField(blank=True, verbose_name=_("verification token"))
+    key_id = models.CharField(max_length=40, blank=True, verbose_name=_("signing key id"))
+    issued_at = models.DateTimeField(default=timezone.now, verbose_name=_("issued at"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
 
     objects = CertificateQuerySet.as_manager()
@@ -306,6 +322,7 @@ class CertificateEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("certificate event")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -325,6 +342,7 @@ class SigningKeyRecord(models.Model):
     not_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("signing key")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
@@ -350,6 +368,7 @@ class Verification(models.Model):
     agent = models.CharField(max_length=60, blank=True)  # e.g. "Mobile Safari"
 
     class Meta:
+        verbose_name = _("verification")
         ordering = ["-at"]
 
     def __str__(self) -> str:
@@ -370,6 +389,7 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("reminder")
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate", "kind", "days_before", "due_on"], name="unique_reminder"
@@ -393,6 +413,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -423,6 +444,7 @@ class PdfBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("PDF batch")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -18,7 +18,12 @@ from django.utils import timezone
 from roster.choices import Role
 from roster.identity import mask_id_number
 from roster.models import Employment, Enterprise, Person, RoleGrant, User
-from roster.selectors import administered_enterprises, employment_list, user_scope
+from roster.selectors import (
+    administered_enterprises,
+    can_edit_person,
+    employment_list,
+    user_scope,
+)
 
 from .models import (
     EXPIRING_WITHIN_DAYS,
@@ -87,6 +92,7 @@ def certificate_list(
     state: str | None = None,
     type_code: str | None = None,
     search: str = "",
+    person_id: int | None = None,
     on: dt.date | None = None,
 ) -> QuerySet[Certificate]:
     """Certificates in the user's scope, with the holder's current enterprise annotated
@@ -104,6 +110,8 @@ def certificate_list(
     qs = qs.filter(state_q(state, on)) if state else qs.exclude(status=CertificateStatus.REPLACED)
     if type_code:
         qs = qs.filter(certificate_type__code=type_code)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
     search = (search or "").strip()
     if search:
         qs = qs.filter(
@@ -285,3 +293,17 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
     if not user.is_authenticated:
         return Notification.objects.none()
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def can_manage_certificates(*, user: User) -> bool:
+    """Whether the user opens certificate administration at all: the system admin and
+    enterprise admins (the navigation, the holders' list and the manage pages ask this)."""
+    return user.is_superuser or administered_enterprises(user=user).exists()
+
+
+def can_manage_certificate(*, user: User, certificate: Certificate) -> bool:
+    """Whether the user changes this certificate: the system admin, or the admin of its
+    holder's current enterprise (the manage page refuses everyone else)."""
+    return can_manage_certificates(user=user) and can_edit_person(
+        user=user, person=certificate.person
+    )

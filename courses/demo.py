@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,6 +39,7 @@ from .services.plans import plan_create
 
 VIDEO_TITLE = "演示视频：有限空间作业安全（测试画面）"
 VIDEO_SECONDS = 60
+VIDEO_FILE = Path(__file__).resolve().parent / "demo_assets" / "demo-confined-space.webm"
 DEMO_TRAINER = "trainer"  # roster/demo.py's trainer account owns the demo courses
 
 
@@ -649,31 +647,34 @@ def _publish(parent: Page, page: Page, owner: User | None) -> Page:
 
 
 def _video(stdout) -> object | None:
-    """A one-minute WebM test pattern in the documents library, made once with ffmpeg."""
+    """The demo's one-minute WebM test pattern (VP8, 320x180, 5 frames a second, 150 KB) in
+    the documents library, from the file shipped beside this module. It used to be made with
+    ffmpeg at seed time, which left the video lessons without a file wherever ffmpeg was
+    missing; shipping it makes the demo the same on every machine. Its length is
+    VIDEO_SECONDS, the length the video lessons credit (tests/courses/test_demo_video.py)."""
     Document = get_document_model()
     existing = Document.objects.filter(title=VIDEO_TITLE).first()
-    if existing is not None:
+    if existing is not None and existing.file and existing.file.storage.exists(existing.file.name):
         return existing
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        stdout.write("courses demo: ffmpeg not found, the video lessons have no file.")
+    if not VIDEO_FILE.is_file():
+        stdout.write("courses demo: the demo video file is missing, the video lessons have none.")
         return None
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "demo-confined-space.webm"
-        command = [
-            ffmpeg, "-v", "error", "-y", "-f", "lavfi",
-            "-i", "testsrc2=size=320x180:rate=10", "-t", str(VIDEO_SECONDS),
-            "-c:v", "libvpx", "-b:v", "60k", "-deadline", "realtime", "-cpu-used", "8",
-            str(target),
-        ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, check=False, timeout=120)
-        if result.returncode != 0 or not target.is_file():
-            stdout.write("courses demo: ffmpeg failed, the video lessons have no file.")
-            return None
-        document = Document(title=VIDEO_TITLE)
-        document.file.save(target.name, ContentFile(target.read_bytes()), save=False)
-        document.save()
-        return document
+    document = existing or Document(title=VIDEO_TITLE)
+    document.file.save(VIDEO_FILE.name, ContentFile(VIDEO_FILE.read_bytes()), save=False)
+    document.save()
+    return document
+
+
+def _attach_video(page: Page, video, owner: User | None) -> bool:
+    """Give a video lesson or case seeded before the file existed its video (a new revision,
+    published like the first). Returns whether it changed."""
+    if video is None or page.video_id == video.pk:
+        return False
+    page.video = video
+    if isinstance(page, LessonPage):
+        page.duration_seconds = VIDEO_SECONDS
+    page.save_revision(user=owner).publish()
+    return True
 
 
 def _pdf(title: str, sections: list[tuple[str, list[str]]]) -> object:
@@ -728,7 +729,10 @@ def _seed_courses(index: Page, owner: User | None, video, stdout, created: dict)
             _publish(index, course, owner)
             created["courses"] += 1
         for l_slug, l_title, l_kind, minutes, sections in lessons:
-            if _child(course, l_slug) is not None:
+            existing = _child(course, l_slug)
+            if existing is not None:
+                if l_kind == LessonPage.Kind.VIDEO and _attach_video(existing, video, owner):
+                    created["videos attached"] += 1
                 continue
             lesson = LessonPage(
                 title=l_title,
@@ -751,7 +755,10 @@ def _seed_cases(index: Page, owner: User | None, video, created: dict) -> None:
     for row in CASES:
         slug, title, occurred, place, code, deaths, injuries, loss = row[:8]
         summary, direct, root, lessons, has_video = row[8:]
-        if _child(index, slug) is not None:
+        existing = _child(index, slug)
+        if existing is not None:
+            if has_video and _attach_video(existing, video, owner):
+                created["videos attached"] += 1
             continue
         case = WarningCasePage(
             title=title,
@@ -805,7 +812,9 @@ def _seed_plans(course_index, created: dict) -> None:
 
 
 def seed_demo(*, stdout) -> None:
-    created = {"index pages": 0, "courses": 0, "lessons": 0, "warning cases": 0}
+    created = dict.fromkeys(
+        ["index pages", "courses", "lessons", "warning cases", "videos attached"], 0
+    )
     with transaction.atomic():
         root = _site_root()
         trainer = User.objects.filter(username=DEMO_TRAINER).first()

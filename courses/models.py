@@ -30,6 +30,7 @@ from roster.choices import PersonnelCategory
 from roster.models import Department, Enterprise, Industry, Person
 
 from .forms import CoursePageForm
+from .lesson_form import DOCUMENT, TEXT, VIDEO, LessonPageForm, shown_for
 
 
 class TrainingKind(models.TextChoices):
@@ -158,14 +159,20 @@ class LessonPage(Page):
         help_text=_("Documents and text credit the time on the page, up to this."),
     )
 
+    # Each kind shows only its own fields (courses/lesson_form.py checks them on saving).
     content_panels = [
         *Page.content_panels,
         FieldPanel("kind"),
-        MultiFieldPanel([FieldPanel("video"), FieldPanel("duration_seconds")], heading=_("Video")),
-        FieldPanel("document"),
+        MultiFieldPanel(
+            [FieldPanel("video"), FieldPanel("duration_seconds")],
+            heading=_("Video"),
+            attrs=shown_for(VIDEO),
+        ),
+        FieldPanel("document", attrs=shown_for(DOCUMENT)),
         FieldPanel("body"),
-        FieldPanel("min_reading_minutes"),
+        FieldPanel("min_reading_minutes", attrs=shown_for(DOCUMENT, TEXT)),
     ]
+    base_form_class = LessonPageForm
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
@@ -342,7 +349,10 @@ class TrainingPlan(models.Model):
         LIST = "list", _("A list of people")
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="training_plans"
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="training_plans",
+        verbose_name=_("enterprise"),
     )
     title = models.CharField(_("title"), max_length=200)
     courses = models.ManyToManyField(CoursePage, related_name="+", verbose_name=_("courses"))
@@ -351,13 +361,22 @@ class TrainingPlan(models.Model):
         _("personnel category"), max_length=30, choices=PersonnelCategory.choices, blank=True
     )
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
     )
     due_on = models.DateField(_("due on"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -370,13 +389,23 @@ class TrainingPlan(models.Model):
 class Assignment(models.Model):
     """One person's course from a plan; done when every lesson is complete."""
 
-    plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="assignments")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
-    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+")
-    assigned_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    plan = models.ForeignKey(
+        TrainingPlan,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("training plan"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("person")
+    )
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("course")
+    )
+    assigned_at = models.DateTimeField(default=timezone.now, verbose_name=_("assigned at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
+        verbose_name = _("assignment")
         constraints = [
             models.UniqueConstraint(fields=["plan", "person", "course"], name="unique_assignment")
         ]
@@ -396,6 +425,9 @@ class StudyStream(models.Model):
     state = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("study stream")
+
     def __str__(self) -> str:
         return str(self.person_id)
 
@@ -410,6 +442,7 @@ class LessonProgress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("lesson progress")
         constraints = [
             models.UniqueConstraint(fields=["person", "lesson"], name="unique_lesson_progress")
         ]
@@ -431,6 +464,7 @@ class HeartbeatLog(models.Model):
     credited_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("heartbeat log")
         indexes = [models.Index(fields=["person", "at"])]
 
     def __str__(self) -> str:
@@ -444,6 +478,9 @@ class AttendanceSnapshot(models.Model):
     lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, related_name="+")
     taken_at = models.DateTimeField(default=timezone.now)
     image = models.ImageField(upload_to="courses/snapshots/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("attendance snapshot")
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.taken_at:%Y-%m-%d %H:%M}"
@@ -475,6 +512,7 @@ class CreditEntry(models.Model):
     )
 
     class Meta:
+        verbose_name = _("credit entry")
         indexes = [
             models.Index(fields=["person", "on"]),
             # The regulator's hours figures sum one person's kind of training over a period.
@@ -501,7 +539,10 @@ class ClassroomSession(models.Model):
     """Offline training an admin records; it credits the attendees."""
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="classroom_sessions"
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="classroom_sessions",
+        verbose_name=_("enterprise"),
     )
     title = models.CharField(_("title"), max_length=200)
     training_kind = models.CharField(
@@ -510,14 +551,21 @@ class ClassroomSession(models.Model):
     held_on = models.DateField(_("held on"))
     hours = models.DecimalField(_("hours (学时)"), max_digits=4, decimal_places=1)
     trainer = models.CharField(_("trainer"), max_length=100)
-    attendees = models.ManyToManyField(Person, related_name="classroom_sessions")
+    attendees = models.ManyToManyField(
+        Person, related_name="classroom_sessions", verbose_name=_("attendees")
+    )
     sign_in_sheet = models.FileField(_("sign-in sheet"), upload_to="courses/sign-in/%Y/")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("classroom session")
         ordering = ["-held_on"]
 
     def __str__(self) -> str:
@@ -538,18 +586,27 @@ class SafetyEducationRecord(models.Model):
         POST_CHANGE = "post_change", _("Post change")
         RETURN = "return", _("Back after a year or more away")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="safety_education")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="safety_education", verbose_name=_("person")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     held_on = models.DateField(_("held on"))
     hours = models.DecimalField(_("hours (学时)"), max_digits=4, decimal_places=1)
     trainer = models.CharField(_("trainer"), max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
+        verbose_name = _("safety education record")
         ordering = ["held_on", "level"]
 
     def __str__(self) -> str:
@@ -560,8 +617,12 @@ class ViolationRetraining(models.Model):
     """三违 (violating rules, orders or discipline): off the job until retrained and the
     linked exam is passed; the exam engine's prerequisite check asks here."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="violations")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="violations", verbose_name=_("person")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
     violation = models.CharField(_("violation"), max_length=300)
     off_job_from = models.DateField(_("off the job from"))
     exam_session = models.ForeignKey(
@@ -574,10 +635,15 @@ class ViolationRetraining(models.Model):
     )
     returned_on = models.DateField(_("back on the job on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
+        verbose_name = _("violation retraining")
         ordering = ["-off_job_from"]
 
     def __str__(self) -> str:

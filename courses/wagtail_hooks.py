@@ -3,6 +3,8 @@ pages."""
 
 from __future__ import annotations
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -11,6 +13,12 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import pages
 from .models import CourseIndexPage, HoursRule, WarningCaseIndexPage
+
+
+@hooks.register("insert_editor_css")
+def lesson_editor_css():
+    # Lets the lesson editor hide the fields of other lesson kinds (courses/lesson_form.py).
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-lesson.css"))
 
 
 @hooks.register("after_create_page")

@@ -68,7 +68,12 @@ class QuestionBank(models.Model):
         "roster.Department", blank=True, related_name="+", verbose_name=_("departments served")
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
     )
     training_body = models.ForeignKey(
         TrainingBody,
@@ -94,7 +99,7 @@ class QuestionBank(models.Model):
             "Enterprises in the training body's region may hold internal exams on this bank."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["code"]
@@ -114,12 +119,24 @@ class QuestionBank(models.Model):
 class Category(models.Model):
     """知识点: a tree inside one bank; `path` makes "this category and below" one prefix match."""
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="categories")
+    bank = models.ForeignKey(
+        QuestionBank,
+        on_delete=models.CASCADE,
+        related_name="categories",
+        verbose_name=_("question bank"),
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
     )
     name = models.CharField(_("name"), max_length=200)
-    path = models.CharField(max_length=1000, editable=False, db_index=True)
+    path = models.CharField(
+        max_length=1000, editable=False, db_index=True, verbose_name=_("tree path")
+    )
 
     class Meta:
         ordering = ["bank", "path"]
@@ -141,9 +158,19 @@ class Category(models.Model):
 class Question(models.Model):
     """The identity of a question; its text lives in versions (old ones stay for past attempts)."""
 
-    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
+    bank = models.ForeignKey(
+        QuestionBank,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("question bank"),
+    )
     category = models.ForeignKey(
-        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+        Category,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("category"),
     )
     qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
     difficulty = models.PositiveSmallIntegerField(
@@ -152,13 +179,20 @@ class Question(models.Model):
     tags = models.JSONField(_("tags"), default=list, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
     current_version = models.ForeignKey(
-        "QuestionVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "QuestionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current version"),
     )
     # Normalised stem for near-duplicate checks on import.
-    stem_key = models.CharField(max_length=200, blank=True, db_index=True)
+    stem_key = models.CharField(
+        max_length=200, blank=True, db_index=True, verbose_name=_("stem key")
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["bank", "pk"]
@@ -191,6 +225,7 @@ class QuestionVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("question version")
         ordering = ["question", "number"]
         constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="qb_version_unique_number")
@@ -225,7 +260,12 @@ class PaperRule(ClusterableModel):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="paper_rules")
+    bank = models.ForeignKey(
+        QuestionBank,
+        on_delete=models.PROTECT,
+        related_name="paper_rules",
+        verbose_name=_("question bank"),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RANDOM)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=120)
     pass_mark = models.DecimalField(_("pass mark"), max_digits=6, decimal_places=2, default=80)
@@ -249,8 +289,8 @@ class PaperRule(ClusterableModel):
         verbose_name=_("enterprise"),
         help_text=_("An enterprise's own paper on a question bank shared with it."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["code"]
@@ -264,18 +304,23 @@ class PaperRule(ClusterableModel):
 class PaperSection(models.Model):
     """One part of a random paper: exact counts per difficulty, so every paper is alike."""
 
-    rule = ParentalKey(PaperRule, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveSmallIntegerField(default=0)
+    rule = ParentalKey(
+        PaperRule, on_delete=models.CASCADE, related_name="sections", verbose_name=_("paper rule")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     title = models.CharField(_("title"), max_length=100, blank=True)
     qtype = models.CharField(_("type"), max_length=10, choices=QuestionType.choices)
     points_each = models.DecimalField(_("points each"), max_digits=6, decimal_places=2)
     easy_count = models.PositiveIntegerField(_("easy"), default=0)
     medium_count = models.PositiveIntegerField(_("medium"), default=0)
     hard_count = models.PositiveIntegerField(_("hard"), default=0)
-    categories = ParentalManyToManyField(Category, blank=True, related_name="+")
+    categories = ParentalManyToManyField(
+        Category, blank=True, related_name="+", verbose_name=_("categories")
+    )
     tags = models.JSONField(_("only questions tagged"), default=list, blank=True)
 
     class Meta:
+        verbose_name = _("paper section")
         ordering = ["rule", "position"]
 
     def __str__(self) -> str:
@@ -296,12 +341,20 @@ class PaperSection(models.Model):
 class FixedPaperItem(models.Model):
     """A hand-picked paper: these questions, in this order, with these points."""
 
-    rule = ParentalKey(PaperRule, on_delete=models.CASCADE, related_name="fixed_items")
-    position = models.PositiveIntegerField()
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(max_digits=6, decimal_places=2)
+    rule = ParentalKey(
+        PaperRule,
+        on_delete=models.CASCADE,
+        related_name="fixed_items",
+        verbose_name=_("paper rule"),
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("question")
+    )
+    points = models.DecimalField(max_digits=6, decimal_places=2, verbose_name=_("points"))
 
     class Meta:
+        verbose_name = _("fixed paper item")
         ordering = ["rule", "position"]
         constraints = [
             models.UniqueConstraint(fields=["rule", "question"], name="qb_fixed_unique_question")
@@ -348,7 +401,9 @@ class ExamSession(models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    rule = models.ForeignKey(PaperRule, on_delete=models.PROTECT, related_name="sessions")
+    rule = models.ForeignKey(
+        PaperRule, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("paper rule")
+    )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
@@ -362,7 +417,10 @@ class ExamSession(models.Model):
     )
     attempts_allowed = models.PositiveSmallIntegerField(_("attempts allowed"), default=2)
     score_policy = models.CharField(
-        max_length=10, choices=ScorePolicy.choices, default=ScorePolicy.HIGHEST
+        max_length=10,
+        choices=ScorePolicy.choices,
+        default=ScorePolicy.HIGHEST,
+        verbose_name=_("score policy"),
     )
     pass_mark = models.DecimalField(
         _("pass mark"),
@@ -373,15 +431,23 @@ class ExamSession(models.Model):
         help_text=_("Empty: the paper rule's."),
     )
     show_result = models.CharField(
-        max_length=20, choices=ResultPolicy.choices, default=ResultPolicy.IMMEDIATELY
+        max_length=20,
+        choices=ResultPolicy.choices,
+        default=ResultPolicy.IMMEDIATELY,
+        verbose_name=_("show result"),
     )
     show_answers = models.CharField(
-        max_length=20, choices=ResultPolicy.choices, default=ResultPolicy.AFTER_CLOSE
+        max_length=20,
+        choices=ResultPolicy.choices,
+        default=ResultPolicy.AFTER_CLOSE,
+        verbose_name=_("show answers"),
     )
     # Issued on passing by the certificates app (a code, so this app stays below it).
-    certificate_type_code = models.CharField(max_length=40, blank=True)
+    certificate_type_code = models.CharField(
+        max_length=40, blank=True, verbose_name=_("certificate type code")
+    )
     # Names of registered prerequisite checks (see question_banks.prerequisites).
-    prerequisites = models.JSONField(default=list, blank=True)
+    prerequisites = models.JSONField(default=list, blank=True, verbose_name=_("prerequisites"))
     is_published = models.BooleanField(_("published"), default=False)
     # An internal exam's purpose. The enterprise's standing 三违 return exam is its published
     # VIOLATION_RETURN session that has not closed (question_banks/services/internal_exams.py).
@@ -395,6 +461,7 @@ class ExamSession(models.Model):
         blank=True,
         related_name="+",
         help_text=_("An enterprise's internal exam; empty for a training body's session."),
+        verbose_name=_("enterprise"),
     )
     training_body = models.ForeignKey(
         TrainingBody,
@@ -425,9 +492,14 @@ class ExamSession(models.Model):
         ),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-opens_at"]
@@ -471,6 +543,7 @@ class Candidate(models.Model):
     seat = models.PositiveIntegerField(_("seat number"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("candidate")
         constraints = [
             models.UniqueConstraint(fields=["session", "person"], name="qb_candidate_unique"),
             models.UniqueConstraint(fields=["session", "seat"], name="qb_candidate_unique_seat"),
@@ -514,6 +587,7 @@ class Attempt(models.Model):
     client_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("attempt")
         ordering = ["-drawn_at"]
         constraints = [
             models.UniqueConstraint(
@@ -551,6 +625,7 @@ class AttemptItem(models.Model):
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
 
     class Meta:
+        verbose_name = _("attempt item")
         ordering = ["attempt", "position"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "position"], name="qb_item_unique_position"),
@@ -570,6 +645,7 @@ class AttemptEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("attempt event")
         ordering = ["attempt", "at"]
 
     def __str__(self) -> str:
@@ -589,6 +665,9 @@ class Regrade(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("regrade")
+
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.old_score} -> {self.new_score}"
 
@@ -602,6 +681,7 @@ class WrongAnswer(models.Model):
     last_wrong_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("wrong answer")
         constraints = [
             models.UniqueConstraint(fields=["person", "question"], name="qb_wrong_unique")
         ]
@@ -616,6 +696,7 @@ class Favourite(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("favourite")
         constraints = [
             models.UniqueConstraint(fields=["person", "question"], name="qb_favourite_unique")
         ]
@@ -635,6 +716,7 @@ class PracticeAnswer(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("practice answer")
         indexes = [models.Index(fields=["person", "question"], name="qb_practice_person_q")]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl.styles import Alignment, Font
 
 from documents import xlsx
@@ -47,7 +47,7 @@ GROUP_TITLES = {
 
 
 def column_labels() -> dict[str, str]:
-    labels = {"code": _("Code"), "name": _("Name"), "rate": str(RATES[0].label)}
+    labels = {"code": _("Code"), "name": pgettext("group", "Name"), "rate": str(RATES[0].label)}
     labels.update({c.code: str(c.label) for c in COUNTS})
     labels.update({r.code: str(r.label) for r in RATES})
     return labels

@@ -10,6 +10,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -144,7 +145,7 @@ def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables:
         if table.by == "region" and table.rows:
             story.append(_bar_chart(table, font))
         data = [
-            [_("Name"), _("Need a certificate"), _("Holding")]
+            [pgettext("group", "Name"), _("Need a certificate"), _("Holding")]
             + [str(RATES_BY_CODE[c].label) for c in TABLE_RATES]
         ]
         for row in table.rows:

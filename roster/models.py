@@ -40,9 +40,16 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent region"),
     )
-    path = models.CharField(max_length=100, editable=False, db_index=True)
+    path = models.CharField(
+        max_length=100, editable=False, db_index=True, verbose_name=_("tree path")
+    )
 
     class Meta:
         ordering = ["path"]
@@ -78,7 +85,7 @@ class Industry(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     high_risk = models.BooleanField(_("high-risk"), default=False)
-    sort_order = models.PositiveSmallIntegerField(default=0)
+    sort_order = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort order"))
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -92,13 +99,17 @@ class Industry(models.Model):
 class Enterprise(models.Model):
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="enterprises")
-    industry = models.ForeignKey(Industry, on_delete=models.PROTECT, related_name="enterprises")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("region")
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("industry")
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -139,9 +150,11 @@ class TrainingBody(models.Model):
         blank=True,
         help_text=_("Empty until known (a body made when trainers' grants were migrated)."),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="training_bodies")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="training_bodies", verbose_name=_("region")
+    )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -168,9 +181,19 @@ class TrainingBody(models.Model):
 class Department(models.Model):
     """A department, workshop (车间) or team (班组) inside one enterprise."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="departments")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="departments",
+        verbose_name=_("enterprise"),
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent department"),
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(
@@ -200,8 +223,8 @@ class Person(models.Model):
     birth_date = models.DateField(_("birth date"))
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["name"]
@@ -231,10 +254,22 @@ class EmploymentQuerySet(models.QuerySet):
 class Employment(models.Model):
     """One stint of a person at one enterprise. At most one is current (ended_on is empty)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employments")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="employments")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="employments", verbose_name=_("person")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="employments",
+        verbose_name=_("enterprise"),
+    )
     department = models.ForeignKey(
-        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="employments"
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employments",
+        verbose_name=_("department"),
     )
     post = models.CharField(_("post / trade"), max_length=100, blank=True)
     category = models.CharField(
@@ -255,8 +290,8 @@ class Employment(models.Model):
     )
     status_since = models.DateField(_("status since"), null=True, blank=True)
     ended_on = models.DateField(_("left on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = EmploymentQuerySet.as_manager()
 
@@ -293,17 +328,25 @@ class EmploymentEvent(models.Model):
         CHANGED = "changed", _("Details changed")
         LEFT = "left", _("Left")
 
-    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="events", verbose_name=_("employment")
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name=_("kind"))
     effective_on = models.DateField(_("effective on"))
-    changes = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(default=dict, blank=True, verbose_name=_("changes"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("employment event")
         ordering = ["-effective_on", "-created_at"]
 
     def __str__(self) -> str:
@@ -332,7 +375,10 @@ class TransferRequest(models.Model):
         Person, on_delete=models.CASCADE, related_name="transfer_requests", verbose_name=_("person")
     )
     from_employment = models.ForeignKey(
-        Employment, on_delete=models.CASCADE, related_name="transfer_requests"
+        Employment,
+        on_delete=models.CASCADE,
+        related_name="transfer_requests",
+        verbose_name=_("current employment"),
     )
     from_enterprise = models.ForeignKey(
         Enterprise,
@@ -365,11 +411,21 @@ class TransferRequest(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -406,9 +462,16 @@ class User(AbstractUser):
     """An account. A trainee's account is tied to their Person; staff have role grants."""
 
     person = models.OneToOneField(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user"
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
+        verbose_name=_("person"),
     )
-    must_change_password = models.BooleanField(default=False)
+    must_change_password = models.BooleanField(
+        default=False, verbose_name=_("must change password")
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -446,15 +509,22 @@ class ActivationCode(models.Model):
     on the printed slip or in the exported workbook. It works once, until it expires, and a
     newer code for the same person voids it."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="activation_codes")
-    code_hash = models.CharField(max_length=64)
-    created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="activation_codes", verbose_name=_("person")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
+    code_hash = models.CharField(max_length=64, verbose_name=_("code hash"))
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
+    voided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("voided at"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -481,15 +551,29 @@ class RoleGrant(models.Model):
     is the body's, and a session only where the grant's region reaches (see TrainingBody).
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Enterprise,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enterprise"),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
     )
-    industries = models.ManyToManyField(Industry, blank=True, related_name="+")
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="+", verbose_name=_("industries")
+    )
     training_body = models.ForeignKey(
         TrainingBody,
         on_delete=models.PROTECT,
@@ -498,7 +582,7 @@ class RoleGrant(models.Model):
         related_name="trainer_grants",
         verbose_name=_("training body"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("role grant")

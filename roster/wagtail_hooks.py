@@ -11,6 +11,7 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -273,3 +274,34 @@ class AuditLogViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_audit_log_viewset():
     return AuditLogViewSet("audit_log")
+
+
+# --------------------------------------------------------------------------- the admin shell
+# Site-wide settings of the Wagtail admin, kept with the lowest app: the admin calls no
+# outside address (county offices often work behind closed networks, and no user's browser
+# should tell a third party what they do here). Wagtail's help menu links to its online guide
+# and release notes; both go, the keyboard shortcuts stay.
+OUTSIDE_HELP_ITEMS = {"editor-guide"}
+
+
+@hooks.register("construct_help_menu")
+def keep_help_menu_inside(request, menu_items):
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in OUTSIDE_HELP_ITEMS and not item.name.startswith("whats-new-in-wagtail")
+    ]
+
+
+def _label_site_columns() -> None:
+    """Wagtail's list of sites labels three columns from their field names, untranslated
+    ("Port", "Site name", "Root page"); give them the fields' own translated names."""
+    from wagtail.models import Site
+    from wagtail.sites.views import IndexView as SiteIndexView
+
+    for column in SiteIndexView.columns:
+        if column.name in {"port", "site_name", "root_page"}:
+            column.label = capfirst(Site._meta.get_field(column.name).verbose_name)
+
+
+_label_site_columns()

@@ -16,6 +16,8 @@ from certificates.exports import holders_workbook
 from certificates.models import Certificate, CertificateState, CertificateType
 from certificates.selectors import (
     HOLDER_STATES,
+    can_manage_certificate,
+    can_manage_certificates,
     certificate_get,
     certificate_list,
     expiring,
@@ -23,8 +25,8 @@ from certificates.selectors import (
     may_see_verifications,
     number_masked,
 )
-from roster.models import Enterprise
-from roster.selectors import administered_enterprises, enterprise_list
+from roster.models import Enterprise, Person
+from roster.selectors import administered_enterprises, enterprise_list, person_list
 from roster.services import audit_record
 from roster.views.common import staff_scope_required
 
@@ -39,6 +41,8 @@ class HolderFilters:
     type_code: str
     search: str
     problems: tuple[str, ...]
+    # One holder's certificates (the link from a person's page); None: everyone's.
+    person: Person | None = None
 
     def as_audit(self) -> dict[str, str]:
         values = {
@@ -46,6 +50,7 @@ class HolderFilters:
             "state": self.state,
             "type": self.type_code,
             "search": self.search,
+            "person": str(self.person.pk) if self.person else "",
         }
         return {k: v for k, v in values.items() if v}
 
@@ -57,6 +62,7 @@ class HolderFilters:
             state=self.state,
             type_code=self.type_code,
             search=self.search,
+            person_id=self.person.pk if self.person else None,
             on=on,
         )
 
@@ -81,7 +87,18 @@ def holder_filters(request, params=None) -> HolderFilters:
     if type_code and not CertificateType.objects.filter(code=type_code).exists():
         problems.append(_("Unknown certificate type; showing every type."))
         type_code = ""
+    person = None
+    person_pk = params.get("person", "")
+    if person_pk:
+        person = (
+            person_list(user=request.user).filter(pk=person_pk).first()
+            if person_pk.isdigit()
+            else None
+        )
+        if person is None:
+            problems.append(_("That person is not in your scope; showing everyone."))
     return HolderFilters(
+        person=person,
         enterprise=enterprise,
         state=state,
         type_code=type_code,
@@ -136,6 +153,7 @@ def holders(request):
             "due_count": due_count,
             "section_rows": SECTION_ROWS,
             "querystring": query.urlencode(),
+            "can_manage": can_manage_certificates(user=request.user),
         },
     )
 
@@ -206,6 +224,7 @@ def certificate_detail(request, pk: int):
             "today": timezone.localdate(),
             "events": certificate.events.select_related("by").order_by("at", "pk"),
             "show_verifications": show_verifications,
+            "can_manage": can_manage_certificate(user=request.user, certificate=certificate),
             "verifications": certificate.verifications.order_by("-at")[:200]
             if show_verifications
             else [],

@@ -33,6 +33,7 @@ from certificates.forms import (
     sessions_for_batch,
 )
 from certificates.models import Certificate, CertificateEvent, CertificateStatus
+from certificates.selectors import can_manage_certificates
 from certificates.services.issuing import (
     CertificateError,
     certificate_issue,
@@ -44,7 +45,7 @@ from certificates.services.lifecycle import (
     certificate_replace,
     certificate_review,
 )
-from roster.selectors import administered_enterprises, can_edit_person, person_list
+from roster.selectors import can_edit_person, person_list
 from roster.services.audit import audit_record
 from roster.views.common import staff_scope_required
 
@@ -167,7 +168,7 @@ def actions_for(certificate: Certificate) -> list[Action]:
 
 def _require_manager(user) -> None:
     """Only the system admin and enterprise admins change certificates."""
-    if not user.is_superuser and not administered_enterprises(user=user).exists():
+    if not can_manage_certificates(user=user):
         raise PermissionDenied(_("Only enterprise admins and system admins manage certificates."))
 
 

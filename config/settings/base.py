@@ -274,6 +274,11 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 WAGTAIL_SITE_NAME = "安全生产培训考试与持证管理系统"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The admin calls no outside address: county offices often sit behind closed networks, and an
+# administrator's e-mail hash must not reach a third party. No release check (it fetches
+# releases.wagtail.org), no avatars from Gravatar (initials or an uploaded picture instead).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Certificates: the verify URL printed in every QR code (scheme and host only; the QR upper-
 # cases it), the passphrase that encrypts signing keys at rest, and the PDF fonts (TrueType

@@ -71,3 +71,47 @@ def test_demo_trainees_have_assigned_courses(seeded):
     assert TrainingPlan.objects.count() == 2
     assigned = {a.course.slug for a in Assignment.objects.filter(person=trainee)}
     assert assigned == {"low-voltage-electrician", "confined-space"}
+
+
+def _webm_seconds(data: bytes) -> float:
+    """The Duration of a WebM's Segment Info (EBML id 0x4489, a float in TimecodeScale units,
+    1 ms unless the file says otherwise)."""
+    import struct
+
+    scale = 1_000_000
+    at = data.find(b"\x2a\xd7\xb1")  # TimecodeScale
+    if at != -1:
+        size = data[at + 3] & 0x7F
+        scale = int.from_bytes(data[at + 4 : at + 4 + size], "big")
+    at = data.find(b"\x44\x89")
+    size = data[at + 2] & 0x7F
+    value = data[at + 3 : at + 3 + size]
+    duration = struct.unpack(">d" if size == 8 else ">f", value)[0]
+    return duration * scale / 1e9
+
+
+def test_demo_video_lessons_play_the_shipped_video_of_their_length(seeded, client):
+    # Each test has its own media folder: the seed puts the file back when it is missing.
+    courses_demo._video(io.StringIO())
+    lessons = LessonPage.objects.live().filter(kind="video")
+    assert lessons.exists()
+    for lesson in lessons:
+        assert lesson.video is not None, lesson.title
+        assert lesson.duration_seconds == courses_demo.VIDEO_SECONDS
+        response = client.get(lesson.video.url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "video/webm"
+        data = b"".join(response.streaming_content)
+        assert abs(_webm_seconds(data) - lesson.duration_seconds) < 0.5
+    assert abs(_webm_seconds(courses_demo.VIDEO_FILE.read_bytes()) - 60) < 0.5
+
+
+def test_a_video_lesson_seeded_without_its_file_gets_it_on_the_next_run(seeded):
+    lesson = LessonPage.objects.live().filter(kind="video").first()
+    lesson.video = None
+    lesson.save_revision().publish()
+    out = io.StringIO()
+    courses_demo.seed_demo(stdout=out)
+    lesson.refresh_from_db()
+    assert lesson.video is not None and lesson.duration_seconds == courses_demo.VIDEO_SECONDS
+    assert "1 videos attached" in out.getvalue()

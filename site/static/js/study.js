@@ -132,7 +132,12 @@ function studyVideo(video) {
     beat();
     if (!timer) timer = setInterval(beat, TICK_MS);
   });
-  video.addEventListener("pause", () => { stop(); beat(); setStatus(msgs.paused, "idle"); });
+  // At the end the browser fires "pause" and then "ended": one report for both, or the two
+  // race and the later one is refused as out of order, leaving that warning on a done lesson.
+  video.addEventListener("pause", () => {
+    if (video.ended) return;
+    stop(); beat(); setStatus(msgs.paused, "idle");
+  });
   video.addEventListener("seeked", () => beat());
   video.addEventListener("ended", () => { stop(); beat(); });
 }

@@ -1,0 +1,132 @@
+"""The Wagtail admin speaks Chinese and calls no outside address.
+
+Walks the admin's screens the way a user does (from the dashboard, through the menu and the
+links on each page, one page per kind of address) as the system admin and as a trainer, and
+fails on English words that used to show there, and on any http(s) address of another host
+in the HTML (update checks, Gravatar, online guides)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+
+from tests.courses.test_pages import content  # noqa: F401  (the fixture)
+from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
+
+# Words and phrases seen in the admin before it was translated; each is matched as a whole word.
+ENGLISH = [
+    "Pages", "Welcome", "Category", "Categories", "True", "False", "Created at", "Updated at",
+    "Rule", "Score policy", "Show result", "Show answers", "New:", "Root",
+    "Moderators", "Editors", "Date updated", "Edited by", "Page type", "Has child pages",
+    "Port", "Site name", "Root page", "Bank", "Parent", "Position", "Region", "Industry",
+    "Enterprise", "Certificate type", "Sort order", "Issued at", "Source", "Locking",
+    "Referenced", "Anyone can edit", "JavaScript is required", "Wagtail upgrade",
+    "editor guide", "Images", "Documents", "Oldest", "Grid layout", "Checks", "Words",
+    "Readability", "Reading time", "Autosave", "Can view", "Toggle all", "Any",
+]  # fmt: skip
+ENGLISH_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![A-Za-z])")
+OUTSIDE = re.compile(r"https?://(?!(?:testserver|localhost|127\.0\.0\.1|www\.w3\.org)\b)[^\s\"'<>]+")
+SKIP = re.compile(
+    r"delete|logout|unpublish|revert|copy/|move/|lock/|unlock|export|\.xlsx|\.csv|\.pdf|"
+    r"download|preview|compare|/serve/|/usage/|/account/|/bulk/|workflow/action|ordering="
+)
+
+
+class _Text(HTMLParser):
+    """What a reader sees: text, titles, placeholders and button labels (no scripts)."""
+
+    HIDDEN = {"script", "style", "template", "svg"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.text, self.links = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in self.HIDDEN:
+            self.depth += 1
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        for name in ("placeholder", "title", "aria-label"):
+            if attrs.get(name):
+                self.text.append(attrs[name])
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth and data.strip():
+            self.text.append(data.strip())
+
+
+def walk_admin(user, limit: int = 120) -> tuple[dict[str, set[str]], dict[str, set[str]], int]:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    queue, seen, kinds = ["/admin/"], set(), set()
+    english: dict[str, set[str]] = {}
+    outside: dict[str, set[str]] = {}
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        kind = re.sub(r"\d+", "N", url.split("?")[0])
+        if url in seen or kind in kinds:
+            continue
+        seen.add(url)
+        kinds.add(kind)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        html = response.content.decode()
+        for address in OUTSIDE.findall(html):
+            outside.setdefault(address, set()).add(url)
+        parser = _Text()
+        parser.feed(html)
+        for chunk in parser.text:
+            for word in ENGLISH_RE.findall(chunk):
+                english.setdefault(word, set()).add(f"{url}: {chunk[:60]}")
+        menu = re.findall(r'"url": ?"(/admin/[^"]*)"', html.replace("\\/", "/"))
+        for link in parser.links + menu:
+            link = link.split("#")[0]
+            if link.startswith("/admin/") and not SKIP.search(link) and link not in seen:
+                queue.append(link)
+    return english, outside, len(seen)
+
+
+@pytest.fixture
+def admin_content(world, content, session):  # noqa: F811
+    """Pages, a bank, a paper rule and an exam session, so the lists have rows."""
+    return content
+
+
+def test_admin_screens_show_no_english_to_the_system_admin(world, admin_content):
+    english, outside, pages = walk_admin(world.system_admin)
+    assert pages > 40
+    assert not english, english
+    assert not outside, outside
+
+
+def test_admin_screens_show_no_english_to_a_trainer(world, admin_content):
+    from django.contrib.auth.models import Group
+
+    world.trainer.groups.add(Group.objects.get(name="Trainers"))
+    english, outside, pages = walk_admin(world.trainer)
+    assert pages > 5
+    assert not english, english
+    assert not outside, outside
+
+
+def test_dashboard_is_titled_with_the_products_name(world, client):
+    client.force_login(world.system_admin)
+    html = client.get("/admin/").content.decode()
+    assert "安全生产培训考试与持证管理系统" in html
+    assert "localhost" not in html
+    assert " - Wagtail</title>" not in html
+
+
+def test_admin_makes_no_update_check_and_no_gravatar(settings):
+    assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
+    assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
