@@ -93,7 +93,6 @@ urlpatterns = [
         name="internal_candidates",
     ),
     path("internal/<str:code>/publish/", internal.internal_publish, name="internal_publish"),
-
     path("banks/", banks.bank_list, name="banks"),
     path("banks/new/", banks.bank_create, name="bank_create"),
     path("banks/<str:code>/", questions.bank_detail, name="bank"),

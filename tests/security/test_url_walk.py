@@ -130,6 +130,15 @@ NOT_BANK_OWNER = ("admin", "admin_b", "regulator", "trainee", "nobody")
 NOT_DIRECTORY_KEEPER = ("admin", "trainer", "trainee", "nobody")
 
 
+def _spare_category(s: Scene):
+    """A category of the scene's bank that nothing draws from, to delete (made once)."""
+    if not hasattr(s, "_spare_category"):
+        from question_banks.models import Category
+
+        s._spare_category = Category.objects.create(bank=s.bank, name="可删除的知识点")
+    return s._spare_category
+
+
 def _internal_exam(s: Scene):
     """A draft internal exam of ent_a (admin's enterprise), made once per scene."""
     if not hasattr(s, "_internal_exam"):
@@ -684,6 +693,76 @@ PROTECTED: dict[str, Spec] = {
         lambda s: reverse("certificates:batch_download", args=[s.batch.pk]),
         right="admin",
         wrong=("admin_b", "regulator", "sysadmin", "trainee", "nobody"),
+    ),
+    # --- the question workbench (a trainer's body's bank)
+    "exams:banks": Spec(
+        lambda s: reverse("exams:banks"),
+        right="trainer",
+        wrong=("regulator", "trainee", "nobody"),
+        methods=("GET",),
+    ),
+    "exams:bank_create": Spec(
+        lambda s: reverse("exams:bank_create"),
+        right="trainer",
+        wrong=("regulator", "trainee", "nobody"),
+    ),
+    "exams:bank": Spec(
+        lambda s: reverse("exams:bank", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("GET",),
+    ),
+    "exams:bank_edit": Spec(
+        lambda s: reverse("exams:bank_edit", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
+    "exams:bank_categories": Spec(
+        lambda s: reverse("exams:bank_categories", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        data=lambda s: {"name": "走查知识点"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "exams:category_delete": Spec(
+        lambda s: reverse("exams:category_delete", args=[s.bank.code, _spare_category(s).pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("POST",),
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:bank_bulk": Spec(
+        lambda s: reverse("exams:bank_bulk", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("POST",),
+        data=lambda s: {"action": "disable", "questions": [s.question.pk]},
+        effective=True,
+        right_status=(302,),
+    ),
+    "exams:question_create": Spec(
+        lambda s: reverse("exams:question_create", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
+    "exams:question_edit": Spec(
+        lambda s: reverse("exams:question_edit", args=[s.bank.code, s.question.pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
+    "exams:question_preview": Spec(
+        lambda s: reverse("exams:question_preview", args=[s.bank.code, s.question.pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("GET",),
+    ),
+    "exams:question_history": Spec(
+        lambda s: reverse("exams:question_history", args=[s.bank.code, s.question.pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("GET",),
     ),
     "exams:bank_import": Spec(
         lambda s: reverse("exams:bank_import", args=[s.bank.code]),
