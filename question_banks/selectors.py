@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession, QuestionVersion
 from question_banks.presentation import ExamText, exam_text
@@ -171,14 +171,16 @@ def sessions_visible_to(*, user: User) -> QuerySet[ExamSession]:
     if user_has_role(user, Role.TRAINER):
         return ExamSession.objects.select_related("rule")
     enterprises = administered_enterprises(user=user)
-    return (
-        ExamSession.objects.filter(
-            candidates__person__employments__enterprise__in=enterprises,
-            candidates__person__employments__ended_on__isnull=True,
-        )
-        .distinct()
-        .select_related("rule")
-    )
+    # Their own internal exams too, before anyone is on the list (a standing 三违 return exam
+    # waits empty for the next violation).
+    own = ExamSession.objects.filter(enterprise__in=enterprises).values("pk")
+    of_their_people = ExamSession.objects.filter(
+        candidates__person__employments__enterprise__in=enterprises,
+        candidates__person__employments__ended_on__isnull=True,
+    ).values("pk")
+    return ExamSession.objects.filter(
+        Q(pk__in=own) | Q(pk__in=of_their_people)
+    ).select_related("rule")
 
 
 def session_results(*, session: ExamSession, user: User) -> list[dict]:

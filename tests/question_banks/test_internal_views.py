@@ -170,3 +170,15 @@ def test_the_list_page_costs_the_same_for_many_exams(world, bank, django_assert_
     with django_assert_max_num_queries(12):
         response = client.get(reverse("exams:internal"))
     assert response.content.decode().count("全员安全考试") >= 6
+
+
+def test_the_results_of_an_internal_exam_with_nobody_on_it_yet_open_for_its_enterprise(
+    world, draft, admin_b
+):
+    """A standing 三违 return exam waits empty: its own admins still reach its results page;
+    another enterprise's admin does not."""
+    assert not draft.candidates.exists()
+    url = reverse("exams:manage_results", args=[draft.code])
+
+    assert client_for(world.enterprise_admin).get(url).status_code == 200
+    assert client_for(admin_b).get(url).status_code == 404
