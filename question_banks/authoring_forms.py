@@ -64,7 +64,7 @@ class BankForm(forms.ModelForm):
 
     class Meta:
         model = QuestionBank
-        fields = ["code", "name", "description"]
+        fields = ["code", "name", "description", "open_to_enterprises"]
         labels = {
             "code": _("Bank code"),
             "name": _("Bank name"),
@@ -86,6 +86,11 @@ class BankForm(forms.ModelForm):
             self.fields["owner"].required = True
         else:
             del self.fields["owner"]
+        if self.instance.enterprise_id or (
+            owners and all(value.startswith("enterprise_id:") for value, _label in owners)
+        ):
+            # An enterprise's own bank serves its own people; only a body's bank is shared.
+            del self.fields["open_to_enterprises"]
         if departments is None:
             del self.fields["departments"]
         else:

@@ -72,6 +72,14 @@ def bank_save(
             require(bank_can_change(actor, stored))
         require(bank_can_change(actor, bank), _("The bank would no longer be yours."))
         _check_audience(bank, departments)
+        if bank.open_to_enterprises and not bank.training_body_id:
+            raise ValidationError(
+                {
+                    "open_to_enterprises": _(
+                        "Only a training body's bank can be opened to enterprises."
+                    )
+                }
+            )
         bank.full_clean()
         bank.save()
         if departments is not None:

@@ -106,6 +106,31 @@ def test_trainer_creates_a_bank_that_serves_posts_and_categories(world):
     assert bank.posts == ["电工", "焊工"]
 
 
+def test_a_trainer_opens_their_bodys_bank_to_enterprises_on_the_form(world):
+    client = client_for(world.trainer)
+    assert "open_to_enterprises" in client.get(reverse("exams:bank_create")).context["form"].fields
+
+    response = client.post(
+        reverse("exams:bank_create"),
+        {"code": "GX", "name": "共享题库", "open_to_enterprises": "on"},
+    )
+
+    assert response.status_code == 302
+    assert QuestionBank.objects.get(code="GX").open_to_enterprises is True
+
+
+def test_an_enterprise_bank_is_never_opened_to_other_enterprises(world, internal_bank):
+    form = client_for(world.enterprise_admin).get(reverse("exams:bank_create")).context["form"]
+    assert "open_to_enterprises" not in form.fields
+
+    internal_bank.open_to_enterprises = True
+    with pytest.raises(ValidationError) as refused:
+        bank_save(actor=world.enterprise_admin, bank=internal_bank)
+    assert "open_to_enterprises" in refused.value.error_dict
+    internal_bank.refresh_from_db()
+    assert internal_bank.open_to_enterprises is False
+
+
 def test_bank_form_says_a_taken_code_beside_the_field_and_keeps_the_input(world, small_bank):
     response = client_for(world.trainer).post(
         reverse("exams:bank_create"), {"code": "XB", "name": "重名题库"}
