@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from .definitions import COUNTS, RATES
+from .replica import report_reads
 from .selectors import ReportError, may_see_reports, report_params, table, trend
 
 router = Router(tags=["reports"])
@@ -135,7 +136,8 @@ def figures(request: HttpRequest, q: Query[FiguresQuery]):
             return Status(
                 403, {"detail": _("Reports are for regulators and enterprise safety admins.")}
             )
-        result = table(user=request.user, params=params, by=q.by)
+        with report_reads():
+            result = table(user=request.user, params=params, by=q.by)
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
     return {
@@ -157,7 +159,8 @@ def trend_view(request: HttpRequest, q: Query[FiguresQuery]):
             return Status(
                 403, {"detail": _("Reports are for regulators and enterprise safety admins.")}
             )
-        points = trend(user=request.user, params=params)
+        with report_reads():
+            points = trend(user=request.user, params=params)
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
     return {"scope": _scope(params), "points": points}

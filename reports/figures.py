@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import (
     Case,
     Count,
@@ -307,8 +307,10 @@ def grouped(inner: QuerySet[Employment], key) -> dict[str, dict[str, int]]:
     sums = ", ".join(f"SUM(t.{flag})" for flag in FLAGS)
     query = f"SELECT t.group_key, COUNT(*), {sums} FROM ({sql}) t GROUP BY t.group_key"
     result: dict[str, dict[str, int]] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    # Where the router sends this read: the report replica inside reports.replica's block.
+    alias = inner.db
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        if connections[alias].vendor == "postgresql":
             # Some eighty correlated subqueries: PostgreSQL's JIT spends 20-30 s compiling
             # them, more than the query takes to run (bench/bench_reports.py).
             cursor.execute("SET LOCAL jit = off")

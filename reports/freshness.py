@@ -4,8 +4,11 @@ is otherwise recomputed on the next request."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +34,32 @@ def _bump() -> None:
         cache.set(VERSION_KEY, data_version() + 1, timeout=None)
 
 
+# The version a report read pinned before it chose where to read (reports/replica.py): the
+# figures it computes are those of that version, so they are cached under it.
+_pinned: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "reports_pinned_version", default=None
+)
+
+
+@contextlib.contextmanager
+def version_pinned() -> Iterator[int]:
+    """Read the data version once for a block; cached() inside it uses that version."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        yield pinned
+        return
+    token = _pinned.set(data_version())
+    try:
+        yield _pinned.get()
+    finally:
+        _pinned.reset(token)
+
+
+def _version() -> int:
+    pinned = _pinned.get()
+    return data_version() if pinned is None else pinned
+
+
 def data_changed(**kwargs) -> None:
     transaction.on_commit(_bump)
 
@@ -44,7 +73,7 @@ def cached(parts: tuple, compute):
     dashboard does not recompute a county's figures for every paper handed in."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     key = f"reports:figures:{digest}"
-    version = data_version()
+    version = _version()
     entry = cache.get(key)
     if entry is not None:
         entry_version, computed_at, value = entry

@@ -20,6 +20,7 @@ from . import selectors
 from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
 from .exports import table_csv, table_xlsx
 from .pdf import summary_pdf
+from .replica import report_reads
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTERPRISE_ROWS = 50  # the page ranks this many enterprises; the export has them all
@@ -42,7 +43,9 @@ def _reports_user(view):
     def wrapper(request, *args, **kwargs):
         if not selectors.may_see_reports(request.user):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        # The figures, the drill-down and the exports read the replica when there is one.
+        with report_reads():
+            return view(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__

@@ -16,7 +16,18 @@ def pytest_collection_modifyitems(items):
     # long a stall lasts: they run one after another on one worker.
     # A module that seeds its data once (module_db) keeps its tests together, or each
     # worker would seed it again.
+    # With a report replica (CI's PostgreSQL run), a transactional test's requests read their
+    # figures there, as production does (reports/replica.py): the replica's connection must be
+    # open to them. It is a mirror of the test database, so nothing is flushed there.
+    from django.conf import settings
+
+    replica = "replica" in settings.DATABASES
     for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction")
+        if replica and transactional and "databases" not in marker.kwargs:
+            kwargs = {**marker.kwargs, "databases": ["default", "replica"]}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
         if FAULTS in Path(item.fspath).parents:
             item.add_marker(pytest.mark.xdist_group("faults"))
         elif "module_db" in item.fixturenames:

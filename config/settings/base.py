@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env, env_bool, env_list, load_dotenv
 
@@ -132,6 +133,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# The regulator's report reads from a streaming replica of the PostgreSQL primary, when one is
+# named (reports/replica.py): each waits at most REPORTS_REPLICA_MAX_WAIT seconds for the
+# replica to replay what the primary had committed, and otherwise reads the primary.
+_replica_url = env("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    if DATABASES["default"]["ENGINE"] != "config.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to name PostgreSQL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url,
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["ENGINE"] = "config.postgresql"
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
+    # Tests: the replica's connection keeps its own host and port and takes the test
+    # database's name, which streaming replication has copied there: a real replica in CI.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["reports.replica.ReportReplicaRouter"]
+REPORTS_REPLICA_MAX_WAIT = float(env("REPORTS_REPLICA_MAX_WAIT", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "roster.User"
