@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "question_banks",
     "certificates",
     "reports",
+    "notices",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "roster.context_processors.roles",
                 "certificates.context_processors.notifications",
+                "notices.context_processors.notices",
             ],
         },
     }
@@ -265,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
     "snapshot-report-month-ends": {
         "task": "reports.tasks.snapshot_month_ends_task",
         "schedule": crontab(hour=2, minute=30),  # the quiet hours
+    },
+    "notify-overdue-notice-acknowledgements": {
+        "task": "notices.tasks.notify_overdue_acknowledgements_task",
+        "schedule": 15 * 60.0,
     },
 }
 
