@@ -125,7 +125,8 @@ class EnterpriseNoticeForm(NoticeForm):
         _offer(self.fields["departments"], departments, lambda d: f"{d.enterprise.name} · {d.name}")
 
     def clean_posts(self) -> list[str]:
-        return [p.strip() for p in re.split(r"[,，、;；\n]", self.cleaned_data["posts"]) if p.strip()]
+        parts = re.split(r"[,，、;；\n]", self.cleaned_data["posts"])
+        return [p.strip() for p in parts if p.strip()]
 
 
 class KnowledgeForm(forms.Form):

@@ -75,7 +75,8 @@ class Notice(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="notice_window_in_order",
-                condition=Q(publish_until__isnull=True) | Q(publish_until__gt=models.F("publish_from")),
+                condition=Q(publish_until__isnull=True)
+                | Q(publish_until__gt=models.F("publish_from")),
             ),
             models.CheckConstraint(
                 name="notice_ack_needs_deadline",
@@ -83,7 +84,9 @@ class Notice(models.Model):
             ),
             models.CheckConstraint(
                 name="notice_has_one_audience",
-                condition=(Q(kind="regional") & Q(region__isnull=False) & Q(enterprise__isnull=True))
+                condition=(
+                    Q(kind="regional") & Q(region__isnull=False) & Q(enterprise__isnull=True)
+                )
                 | (Q(kind="enterprise") & Q(enterprise__isnull=False) & Q(region__isnull=True)),
             ),
         ]
@@ -161,11 +164,13 @@ class NoticeReceipt(models.Model):
         ordering = ["enterprise_id", "name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["notice", "user"], name="one_receipt_per_account",
+                fields=["notice", "user"],
+                name="one_receipt_per_account",
                 condition=Q(user__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["notice", "person"], name="one_receipt_per_person",
+                fields=["notice", "person"],
+                name="one_receipt_per_person",
                 condition=Q(person__isnull=False),
             ),
             models.CheckConstraint(

@@ -227,7 +227,7 @@ def knowledge_list(*, user: User, kind: str = "", query: str = "") -> QuerySet[K
 
 
 def _ancestor_paths(path: str) -> list[str]:
-    """"/99/9901/990102/" -> its prefixes that are whole paths, itself included."""
+    """ "/99/9901/990102/" -> its prefixes that are whole paths, itself included."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -257,4 +257,3 @@ def knowledge_publish_regions(*, user: User) -> QuerySet[Region]:
 
 def knowledge_publish_enterprises(*, user: User) -> QuerySet[Enterprise]:
     return administered_enterprises(user=user)
-

@@ -170,9 +170,7 @@ def _regional_enterprises(*, actor: User, data: NoticeData) -> list[Enterprise]:
                 _("The industry %(name)s is outside your scope.") % {"name": industry.name},
                 "industries",
             )
-    enterprises = scope.enterprises().filter(
-        region__path__startswith=region.path, is_active=True
-    )
+    enterprises = scope.enterprises().filter(region__path__startswith=region.path, is_active=True)
     if data.industries:
         enterprises = enterprises.filter(industry__in=list(data.industries))
     return list(enterprises.select_related("region").order_by("pk"))
@@ -196,7 +194,7 @@ def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: 
             enterprise_id=grant.enterprise_id,
             user=user,
             person_id=user.person_id,
-            name=(user.person.name if user.person_id else "") or user.get_full_name() or user.username,
+            name=_reader_name(user),
             role=NoticeReceipt.Role.ADMIN,
         )
         by_user[user.pk] = receipt
@@ -205,6 +203,12 @@ def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: 
         jobs = Employment.objects.current().filter(enterprise__in=enterprises)
         _add_people(notice, jobs, receipts, by_user)
     return list(receipts.values())
+
+
+def _reader_name(user: User) -> str:
+    if user.person_id:
+        return user.person.name
+    return user.get_full_name() or user.username
 
 
 def _add_people(notice, jobs, receipts, by_user) -> None:
@@ -229,7 +233,8 @@ def _add_people(notice, jobs, receipts, by_user) -> None:
 
 def _enterprise_jobs(*, actor: User, data: NoticeData):
     enterprise = data.enterprise
-    if enterprise is None or not administered_enterprises(user=actor).filter(pk=enterprise.pk).exists():
+    administered = administered_enterprises(user=actor)
+    if enterprise is None or not administered.filter(pk=enterprise.pk).exists():
         raise NoticeError(_("You do not administer this enterprise."), "enterprise")
     for department in data.departments:
         if department.enterprise_id != enterprise.pk:
@@ -241,13 +246,16 @@ def _enterprise_jobs(*, actor: User, data: NoticeData):
     known = set(PersonnelCategory.values)
     for category in data.categories:
         if category not in known:
-            raise NoticeError(_("Unknown personnel category “%(c)s”.") % {"c": category}, "categories")
+            raise NoticeError(
+                _("Unknown personnel category “%(c)s”.") % {"c": category}, "categories"
+            )
     jobs = Employment.objects.current().filter(enterprise=enterprise)
     if data.departments:
         ids = [d.pk for d in data.departments]
         # A department's workshops and teams are part of it.
         jobs = jobs.filter(
-            Q(department_id__in=ids) | Q(department__parent_id__in=ids)
+            Q(department_id__in=ids)
+            | Q(department__parent_id__in=ids)
             | Q(department__parent__parent_id__in=ids)
         )
     if data.posts:
@@ -272,9 +280,7 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
         raise NoticeError(_("Write the text of the notice."), "body")
     uploads = [u for u in uploads if u]
     if len(uploads) > MAX_ATTACHMENTS:
-        raise NoticeError(
-            _("At most %(n)s attachments.") % {"n": MAX_ATTACHMENTS}, "attachments"
-        )
+        raise NoticeError(_("At most %(n)s attachments.") % {"n": MAX_ATTACHMENTS}, "attachments")
     for upload in uploads:
         attachment_check(upload)
     _check_window(data)
@@ -307,7 +313,9 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
     )
     notice.full_clean()
     if enterprises is not None:
-        receipts = _regional_receipts(notice=notice, enterprises=enterprises, staff=data.include_staff)
+        receipts = _regional_receipts(
+            notice=notice, enterprises=enterprises, staff=data.include_staff
+        )
     else:
         receipts_map: dict = {}
         _add_people(notice, jobs, receipts_map, {})
@@ -383,9 +391,7 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     told = 0
     overdue_notices = (
         Notice.objects.filter(must_acknowledge=True, ack_deadline__lt=now)
-        .filter(
-            receipts__acknowledged_at__isnull=True, receipts__overdue_notified_at__isnull=True
-        )
+        .filter(receipts__acknowledged_at__isnull=True, receipts__overdue_notified_at__isnull=True)
         .distinct()
         .values_list("pk", flat=True)
     )

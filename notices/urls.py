@@ -10,9 +10,7 @@ urlpatterns = [
     path("published/", notices.published, name="published"),
     path("<int:pk>/", notices.detail, name="detail"),
     path("<int:pk>/acknowledge/", notices.acknowledge, name="acknowledge"),
-    path(
-        "<int:pk>/attachments/<int:attachment_pk>/", notices.attachment, name="attachment"
-    ),
+    path("<int:pk>/attachments/<int:attachment_pk>/", notices.attachment, name="attachment"),
     path("<int:pk>/receipts/", notices.receipts, name="receipts"),
     path("<int:pk>/receipts.xlsx", notices.receipts_xlsx, name="receipts_xlsx"),
     path("library/", library.library, name="library"),

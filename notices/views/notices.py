@@ -239,7 +239,10 @@ def receipts(request, pk: int):
         raise Http404 from exc
     context = _receipts_context(request, notice)
     audit_record(
-        actor=request.user, action="notice.receipts_view", target=notice, summary=notice.title,
+        actor=request.user,
+        action="notice.receipts_view",
+        target=notice,
+        summary=notice.title,
         request=request,
     )
     return render(request, "notices/receipts.html", context)
@@ -292,7 +295,10 @@ def receipts_xlsx(request, pk: int):
             ],
         )
     audit_record(
-        actor=request.user, action="notice.receipts_export", target=notice, summary=notice.title,
+        actor=request.user,
+        action="notice.receipts_export",
+        target=notice,
+        summary=notice.title,
         request=request,
     )
     response = HttpResponse(xlsx.to_bytes(book), content_type=XLSX)
