@@ -77,9 +77,7 @@ def test_people_outside_the_audience_get_404(world, regional_notice, other_train
 def test_acknowledging_with_someone_elses_receipt_is_refused(world, regional_notice):
     theirs = regional_notice.receipts.get(person=world.person_b)
     client = client_for(world.trainee)
-    response = client.post(
-        f"/notices/{regional_notice.pk}/acknowledge/", {"receipt": theirs.pk}
-    )
+    response = client.post(f"/notices/{regional_notice.pk}/acknowledge/", {"receipt": theirs.pk})
     assert response.status_code == 403
     assert "只能为自己确认" in response.content.decode()
     assert not NoticeReceipt.objects.filter(acknowledged_at__isnull=False).exists()
@@ -99,16 +97,19 @@ def test_the_publisher_sees_who_has_not_acknowledged_and_exports_it(world, regio
     client_for(world.trainee).post(f"/notices/{regional_notice.pk}/acknowledge/")
     page = client.get(f"/notices/{regional_notice.pk}/receipts/?pending=ack").content.decode()
     assert world.person_b.name in page and "河口纺织厂" in page
-    assert f"<td data-label=\"姓名\">{world.person_a.name}</td>" not in page
+    assert f'<td data-label="姓名">{world.person_a.name}</td>' not in page
     response = client.get(f"/notices/{regional_notice.pk}/receipts.xlsx")
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     names = {row[2] for row in rows[2:]}
     assert {world.person_a.name, world.person_b.name} <= names
     # Another county's regulator and the enterprise admin (a reader here) may not.
-    assert client_for(world.enterprise_admin).get(
-        f"/notices/{regional_notice.pk}/receipts/"
-    ).status_code == 404
+    assert (
+        client_for(world.enterprise_admin)
+        .get(f"/notices/{regional_notice.pk}/receipts/")
+        .status_code
+        == 404
+    )
 
 
 def test_publishing_to_another_county_by_id_is_refused_in_chinese(world):
@@ -220,7 +221,7 @@ def library(world):
 
 
 def test_a_two_character_chinese_query_finds_the_item(world, library):
-    county_law, other_policy, own_rule = library
+    county_law, _other_policy, own_rule = library
     page = client_for(world.trainee).get("/notices/library/", {"q": "责任"}).content.decode()
     assert county_law.title in page
     assert own_rule.title not in page  # no 责任 in it
