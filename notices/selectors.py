@@ -16,7 +16,12 @@ from django.utils import timezone
 from courses.models import WarningCasePage
 from roster.choices import Role
 from roster.models import Employment, Enterprise, Region, User
-from roster.selectors import _grants, administered_enterprises, directory_scope
+from roster.selectors import (
+    _grants,
+    administered_enterprises,
+    directory_scope,
+    regulated_enterprises,
+)
 
 from .models import KnowledgeItem, Notice, NoticeReceipt
 
@@ -97,7 +102,9 @@ def managed_notices(*, user: User) -> QuerySet[Notice]:
         return qs
     q = Q(publisher=user) | Q(enterprise__in=administered_enterprises(user=user))
     for grant in _grants(user):
-        if grant.role == Role.REGULATOR and grant.region_id:
+        # A colleague regulator over the whole region (every industry) follows its notices
+        # too; a grant limited to some industries would see other industries' people.
+        if grant.role == Role.REGULATOR and grant.region_id and not grant.industries.all():
             q |= Q(region__path__startswith=grant.region.path)
     return qs.filter(q)
 
@@ -210,8 +217,9 @@ def knowledge_list(*, user: User, kind: str = "", query: str = "") -> QuerySet[K
             if grant.role == Role.REGULATOR and grant.region_id:
                 # A regulator also reads what was published below them.
                 q |= Q(region__path__startswith=grant.region.path)
-                q |= Q(enterprise__region__path__startswith=grant.region.path)
+        # An enterprise's own items: its people and admins, and the regulators over it.
         q |= Q(enterprise_id__in=_member_enterprise_ids(user))
+        q |= Q(enterprise__in=regulated_enterprises(user=user))
         qs = qs.filter(q)
     if kind:
         qs = qs.filter(kind=kind)
