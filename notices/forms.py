@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from roster.choices import PersonnelCategory
 from roster.models import Department, Enterprise, Industry, Region
@@ -57,9 +58,9 @@ def _offer(field, queryset, label) -> None:
 
 
 class NoticeForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("notice", "Title"), max_length=200)
     body = forms.CharField(
-        label=_("Text"),
+        label=pgettext_lazy("notice", "Text"),
         widget=forms.Textarea({"rows": 8}),
         help_text=_("Plain text, or simple formatting (paragraphs, bold, lists, tables)."),
     )
@@ -131,11 +132,13 @@ class EnterpriseNoticeForm(NoticeForm):
 
 class KnowledgeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KnowledgeItem.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("notice", "Title"), max_length=200)
     source = forms.CharField(label=_("Issued by"), max_length=200)
     doc_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("Date issued"), widget=forms.DateInput({"type": "date"}))
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea({"rows": 8}), required=False)
+    body = forms.CharField(
+        label=pgettext_lazy("notice", "Text"), widget=forms.Textarea({"rows": 8}), required=False
+    )
     attachment = forms.FileField(
         label=_("Attachment"), required=False, help_text=_("PDF, Word, Excel, JPEG or PNG.")
     )
