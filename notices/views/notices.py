@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -238,6 +239,11 @@ def receipts(request, pk: int):
     except Notice.DoesNotExist as exc:
         raise Http404 from exc
     context = _receipts_context(request, notice)
+    # A county-wide notice reaches thousands: the page shows them 100 at a time.
+    context["page"] = Paginator(context["rows"], 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["querystring"] = query.urlencode()
     audit_record(
         actor=request.user,
         action="notice.receipts_view",

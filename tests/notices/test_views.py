@@ -279,3 +279,49 @@ def test_the_library_form_refuses_another_region_in_chinese(world):
     assert response.status_code == 400
     assert "不在您的管辖范围内" in response.content.decode()
     assert not KnowledgeItem.objects.exists()
+
+
+# --------------------------------------------------------------------------- query budgets
+
+
+def _more_notices(world, n=4):
+    from notices.services import notice_publish
+
+    from .conftest import regional_data
+
+    for i in range(n):
+        notice_publish(actor=world.regulator_county, data=regional_data(world, title=f"通知{i}"))
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("trainee", "/notices/"),
+        ("trainee", "/"),
+        ("regulator_county", "/notices/published/"),
+        ("trainee", "/notices/library/?q=安全"),
+    ],
+)
+def test_list_pages_do_not_grow_with_rows(world, who, url, django_assert_max_num_queries):
+    _more_notices(world)
+    client = client_for(getattr(world, who))
+    client.get(url)  # the session and caches warmed
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+
+
+def test_the_receipt_list_does_not_grow_with_readers(
+    world, regional_notice, django_assert_max_num_queries
+):
+    from notices.services import notice_publish
+    from tests.factories import EmploymentFactory
+
+    from .conftest import regional_data
+
+    for _ in range(15):
+        EmploymentFactory(enterprise=world.ent_a)
+    notice = notice_publish(actor=world.regulator_county, data=regional_data(world))
+    client = client_for(world.regulator_county)
+    client.get(f"/notices/{notice.pk}/receipts/")
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/notices/{notice.pk}/receipts/").status_code == 200
