@@ -24,6 +24,7 @@ from ..forms import EnterpriseNoticeForm, RegionalNoticeForm
 from ..models import Notice, NoticeReceipt
 from ..services import NoticeData, NoticeError, notice_acknowledge, notice_mark_read, notice_publish
 
+REGION_CHOICES = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -126,6 +127,9 @@ def _form(request, kind: str, data=None, files=None):
     user = request.user
     if kind == Notice.Kind.REGIONAL:
         regions = selectors.publish_regions(user=user)
+        if regions.count() > REGION_CHOICES:
+            # A province holds thousands of townships: the list stops at counties there.
+            regions = regions.filter(level__lte=3)
         return RegionalNoticeForm(
             data,
             files,
