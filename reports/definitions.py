@@ -190,3 +190,77 @@ def with_rates(counts: dict[str, int]) -> dict[str, int | float | None]:
     for r in RATES:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+
+
+# --------------------------------------------------------------------------- notices (通知公告)
+# The acknowledgement figures of /reports/notices/ (reports/notice_figures.py).
+
+NOTICE_WHO_COUNTS = _(
+    "Readers counted: everyone a notice that must be acknowledged was sent to, at the "
+    "enterprise they received it for (its safety admins, and its employees when the notice "
+    "was sent to them too), for notices shown on or before the report date. A person who "
+    "received several such notices counts once per notice."
+)
+
+NOTICE_COUNTS = [
+    Count(
+        "notice_receipts",
+        _("Readers to acknowledge"),
+        _("Receipts of notices that must be acknowledged, shown on or before the date."),
+    ),
+    Count("notice_read", _("Read"), _("Of those, receipts opened by the reader by the date.")),
+    Count(
+        "notice_acknowledged",
+        _("Acknowledged"),
+        _("Of those, receipts the reader acknowledged by the date (late ones included)."),
+    ),
+    Count(
+        "notice_due",
+        _("Deadline passed"),
+        _("Of those, receipts whose acknowledgement deadline fell on or before the date."),
+    ),
+    Count(
+        "notice_on_time",
+        _("Acknowledged on time"),
+        _("Of the receipts whose deadline passed, those acknowledged by the deadline."),
+    ),
+    Count(
+        "notice_overdue",
+        _("Overdue"),
+        _("Of the receipts whose deadline passed, those not acknowledged by the date."),
+    ),
+]
+
+NOTICE_RATES = [
+    Rate(
+        "notice_ack_rate",
+        _("Acknowledgement rate"),
+        "notice_acknowledged",
+        "notice_receipts",
+        _("Acknowledged / readers to acknowledge."),
+    ),
+    Rate(
+        "notice_on_time_rate",
+        _("On-time acknowledgement rate"),
+        "notice_on_time",
+        "notice_due",
+        _("Acknowledged on time / deadline passed."),
+    ),
+    Rate(
+        "notice_read_rate",
+        _("Read rate"),
+        "notice_read",
+        "notice_receipts",
+        _("Read / readers to acknowledge."),
+    ),
+]
+
+NOTICE_COUNT_CODES = [c.code for c in NOTICE_COUNTS]
+
+
+def with_notice_rates(counts: dict[str, int]) -> dict[str, int | float | None]:
+    """The notice counts plus every notice rate computed from them."""
+    row = dict(counts)
+    for r in NOTICE_RATES:
+        row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
+    return row

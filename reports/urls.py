@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "reports"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("summary.pdf", views.summary, name="summary_pdf"),
+    path("notices/", notice_views.notices, name="notices"),
+    path("notices.xlsx", notice_views.notices_export, name="notices_xlsx"),
 ]

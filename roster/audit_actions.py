@@ -98,4 +98,10 @@ AUDIT_ACTIONS = {
     # Reports
     "reports.people": pgettext_lazy("audit action", "People behind a report figure listed"),
     "reports.export": pgettext_lazy("audit action", "Report exported"),
+    # Notices and the shared library
+    "notice.publish": pgettext_lazy("audit action", "Notice published"),
+    "notice.acknowledge": pgettext_lazy("audit action", "Notice acknowledged"),
+    "notice.receipts_view": pgettext_lazy("audit action", "Notice receipts viewed"),
+    "notice.receipts_export": pgettext_lazy("audit action", "Notice receipts exported"),
+    "knowledge.publish": pgettext_lazy("audit action", "Library item published"),
 }

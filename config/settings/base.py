@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "question_banks",
     "certificates",
     "reports",
+    "notices",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "roster.context_processors.roles",
                 "certificates.context_processors.notifications",
+                "notices.context_processors.notices",
             ],
         },
     }
@@ -289,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     "snapshot-report-month-ends": {
         "task": "reports.tasks.snapshot_month_ends_task",
         "schedule": crontab(hour=2, minute=30),  # the quiet hours
+    },
+    "notify-overdue-notice-acknowledgements": {
+        "task": "notices.tasks.notify_overdue_acknowledgements_task",
+        "schedule": 15 * 60.0,
     },
 }
 

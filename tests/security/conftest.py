@@ -22,7 +22,7 @@ from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 # Rows these tables gain from reading alone (audit of staff reads, verify log); every other
 # row of the project's apps must stay as it was after a refused request.
 _READ_LOGS = {"roster.auditlog", "certificates.verification"}
-_APPS = ("roster", "courses", "question_banks", "certificates", "reports", "auth")
+_APPS = ("roster", "courses", "question_banks", "certificates", "reports", "notices", "auth")
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -229,6 +229,51 @@ class Scene:
             off_job_from=timezone.localdate() - dt.timedelta(days=3),
             exam_session=self.session,
             actor=self.world.enterprise_admin,
+        )
+
+    # -- notices and the library ----------------------------------------------------------
+
+    @cached_property
+    def notice(self):
+        """The county regulator's notice to township A's 工贸 enterprises and their people
+        (ent_a: admin and person_a read it), to be acknowledged, with a PDF attached."""
+        from notices.models import Notice
+        from notices.services import NoticeData, notice_publish
+        from roster.models import Industry
+
+        moment = timezone.now()
+        return notice_publish(
+            actor=self.world.regulator_county,
+            data=NoticeData(
+                kind=Notice.Kind.REGIONAL,
+                title="关于开展隐患排查的通知",
+                body="请各企业开展隐患排查。",
+                publish_from=moment - dt.timedelta(hours=1),
+                must_acknowledge=True,
+                ack_deadline=moment + dt.timedelta(days=3),
+                region=self.world.township_a,
+                industries=[Industry.objects.get(code="07")],
+                include_staff=True,
+            ),
+            uploads=[SimpleUploadedFile("notice.pdf", PDF, content_type="application/pdf")],
+        )
+
+    @cached_property
+    def knowledge_item(self):
+        """ent_a's own rule in the library, for its people, with a PDF attached."""
+        from notices.services import KnowledgeData, knowledge_publish
+
+        return knowledge_publish(
+            actor=self.world.enterprise_admin,
+            data=KnowledgeData(
+                kind="policy",
+                title="动火作业管理制度",
+                source="城关机械厂",
+                doc_number="",
+                issued_on=timezone.localdate(),
+                enterprise=self.world.ent_a,
+            ),
+            upload=SimpleUploadedFile("rule.pdf", PDF, content_type="application/pdf"),
         )
 
 

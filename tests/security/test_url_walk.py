@@ -232,6 +232,27 @@ def _session_form(s) -> dict:
     }
 
 
+# Outside the audience of the scene's notice (township A, 工贸, ent_a's admin and people).
+NOT_NOTICE_READER = (
+    "trainee_b",
+    "admin_b",
+    "regulator_other",
+    "regulator_chem",
+    "trainer",
+    "nobody",
+)
+
+
+def _notice_form(s) -> dict:
+    return {
+        "kind": "regional",
+        "title": "安全检查通知",
+        "body": "请做好自查。",
+        "region": s.world.county.pk,
+        "publish_from": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
 PROTECTED: dict[str, Spec] = {
     # --- the portal and the account
     "home": Spec(lambda s: "/", right="nobody"),
@@ -974,6 +995,87 @@ PROTECTED: dict[str, Spec] = {
     ),
     "api:trend_view": Spec(
         lambda s: "/api/reports/trend",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+    # --- notices (通知公告) and the shared library
+    "notices:inbox": Spec(lambda s: "/notices/", right="nobody"),
+    "notices:published": Spec(
+        lambda s: "/notices/published/", right="regulator", wrong=(*NO_STAFF_ROLE, "trainer")
+    ),
+    "notices:create": Spec(
+        lambda s: "/notices/new/",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "trainer"),
+        data=_notice_form,
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "notices:detail": Spec(
+        lambda s: reverse("notices:detail", args=[s.notice.pk]),
+        right="trainee",
+        wrong=NOT_NOTICE_READER,
+    ),
+    "notices:acknowledge": Spec(
+        lambda s: reverse("notices:acknowledge", args=[s.notice.pk]),
+        right="trainee",
+        wrong=(*NOT_NOTICE_READER, "regulator"),
+        methods=("POST",),
+        data=lambda s: {},
+        effective=True,
+        right_status=(302,),
+    ),
+    "notices:attachment": Spec(
+        lambda s: reverse(
+            "notices:attachment", args=[s.notice.pk, s.notice.attachments.first().pk]
+        ),
+        right="trainee",
+        wrong=NOT_NOTICE_READER,
+    ),
+    "notices:receipts": Spec(
+        lambda s: reverse("notices:receipts", args=[s.notice.pk]),
+        right="regulator",
+        wrong=(*NOT_NOTICE_READER, "trainee", "admin"),
+    ),
+    "notices:receipts_xlsx": Spec(
+        lambda s: reverse("notices:receipts_xlsx", args=[s.notice.pk]),
+        right="regulator",
+        wrong=(*NOT_NOTICE_READER, "trainee", "admin"),
+    ),
+    "notices:library": Spec(lambda s: "/notices/library/?q=安全", right="nobody"),
+    "notices:knowledge_create": Spec(
+        lambda s: "/notices/library/new/",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "trainer"),
+        data=lambda s: {
+            "kind": "law",
+            "title": "县安全生产条例",
+            "source": "县人大常委会",
+            "issued_on": _today(),
+            "body": "第一条",
+            "region": s.world.county.pk,
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "notices:knowledge_detail": Spec(
+        lambda s: reverse("notices:knowledge_detail", args=[s.knowledge_item.pk]),
+        right="trainee",
+        wrong=NOT_PERSON_A,
+    ),
+    "notices:knowledge_file": Spec(
+        lambda s: reverse("notices:knowledge_file", args=[s.knowledge_item.pk]),
+        right="trainee",
+        wrong=NOT_PERSON_A,
+    ),
+    "reports:notices": Spec(lambda s: "/reports/notices/", right="regulator", wrong=NO_STAFF_ROLE),
+    "reports:notices_xlsx": Spec(
+        lambda s: "/reports/notices.xlsx", right="regulator", wrong=NO_STAFF_ROLE
+    ),
+    "api:notice_figures_view": Spec(
+        lambda s: "/api/reports/notices",
         right="regulator",
         wrong=NO_STAFF_ROLE,
         api=True,
