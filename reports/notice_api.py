@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from . import notice_figures
 from .api import Definition, FiguresQuery, Refusal, ScopeOut, _params, _scope
 from .definitions import NOTICE_COUNTS, NOTICE_RATES
+from .replica import report_reads
 from .selectors import ReportError
 
 router = Router(tags=["reports"])
@@ -52,7 +53,8 @@ def notice_figures_view(request: HttpRequest, q: Query[FiguresQuery]):
                 403, {"detail": _("Reports are for regulators and enterprise safety admins.")}
             )
         by = q.by if q.by in notice_figures.GROUPINGS else "enterprise"
-        result = notice_figures.table(user=request.user, params=params, by=by)
+        with report_reads():
+            result = notice_figures.table(user=request.user, params=params, by=by)
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
     definitions = [
