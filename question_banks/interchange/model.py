@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from .dedupe import DEFAULT_THRESHOLD, find_near_duplicates
+from .text import plain_text
+
 QUESTION_TYPES = ("single", "multiple", "judge", "case")
 #: Letters an option may carry; banks in China use at most six (A-F).
 OPTION_KEYS = ("A", "B", "C", "D", "E", "F")
@@ -120,8 +123,6 @@ class ParseResult:
         Called by every parser for the file itself; the import service calls it again with the
         bank's stems. The result replaces `near_duplicates` and is returned.
         """
-        from .dedupe import DEFAULT_THRESHOLD, find_near_duplicates
-
         self.near_duplicates = find_near_duplicates(
             [q.stem for q in self.questions],
             existing,
@@ -179,7 +180,6 @@ def qtype_label(qtype: str) -> str:
 
 # --- text helpers shared by the formats -------------------------------------------------
 
-_TAG_RE = re.compile(r"<[^>]+>")
 _HTML_HINT_RE = re.compile(
     r"<(p|br|img|div|span|b|strong|i|em|u|sub|sup|table|tr|td|ul|ol|li|a|font|pre|code)"
     r"(\s[^>]*)?/?>",
@@ -196,11 +196,6 @@ def to_html(text: str, text_format: str) -> str:
     if text_format == "html":
         return text or ""
     return html.escape(text or "", quote=False).replace("\n", "<br>")
-
-
-def plain_text(text: str) -> str:
-    """HTML reduced to its words, for names, duplicate checks and the 以上都对 rule."""
-    return html.unescape(_TAG_RE.sub(" ", text or "")).replace("\xa0", " ").strip()
 
 
 def unify_formats(parts: list[tuple[str, str]]) -> tuple[str, list[str]]:

@@ -31,6 +31,7 @@ from question_banks.models import (
     PaperRule,
     QuestionVersion,
 )
+from question_banks.services.errors import ExamError
 from question_banks.services.paper_slots import paper_slots, paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
 from question_banks.services.wrong_book import wrong_book_record
@@ -39,15 +40,6 @@ from roster.models import Person
 
 OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
 FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
-
-
-class ExamError(Exception):
-    """A refusal with a message for the examinee; `code` lets the page react to it."""
-
-    def __init__(self, message: str, code: str = "refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # ---------------------------------------------------------------- drawing
