@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses.models import (
     Assignment,
@@ -69,7 +71,7 @@ class PersonProgress:
         return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
 
 
-def _lessons_by_course(courses) -> dict[int, list[int]]:
+def _lessons_by_course(courses: Iterable[CoursePage]) -> dict[int, list[int]]:
     return {
         course.pk: list(
             LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True)
@@ -192,7 +194,7 @@ class SearchResults:
         return len(self.courses) + len(self.cases)
 
 
-def _merge(ranked, extra, limit: int) -> list:
+def _merge(ranked: list[Page], extra: list[Page], limit: int) -> list:
     seen, merged = set(), []
     for page in [*ranked, *extra]:
         if page.pk not in seen:
@@ -201,7 +203,7 @@ def _merge(ranked, extra, limit: int) -> list:
     return merged[:limit]
 
 
-def _contains(model, query: str, fields: tuple[str, ...]) -> list:
+def _contains(model: type[Page], query: str, fields: tuple[str, ...]) -> list:
     q = Q()
     for name in fields:
         q |= Q(**{f"{name}__icontains": query})

@@ -77,9 +77,7 @@ def import_graph() -> dict[str, set[str]]:
         names = _imported_names(tree, module, path.name == "__init__.py")
         targets = {resolve(name) for name in names}
         # A package's __init__ is imported with any of its modules: not a circle of its own.
-        graph[module] = {
-            t for t in targets if t and t != module and not module.startswith(f"{t}.")
-        }
+        graph[module] = {t for t in targets if t and t != module and not module.startswith(f"{t}.")}
     return graph
 
 

@@ -12,6 +12,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.db import transaction
@@ -27,6 +28,9 @@ from roster.services.audit import audit_record
 
 from .issuing import CertificateError
 
+if TYPE_CHECKING:
+    from roster.models import User
+
 RENDER_TASK = "certificates.tasks.render_pdf_batch_task"
 MAX_BATCH = 5000  # a bigger request is better split by enterprise; it would run for hours
 TITLE_MAX = 200  # PdfBatch.title
@@ -35,7 +39,7 @@ _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # Windows' forbidden c
 
 def pdf_batch_create(
     *,
-    user,
+    user: User,
     certificates: Iterable[Certificate],
     title: str,
     variant: str = "a4",

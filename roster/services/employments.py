@@ -31,6 +31,8 @@ from .audit import audit_record, audit_text
 from .errors import RosterError
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from roster.models import User
 
 Status = TransferRequest.Status
@@ -115,7 +117,12 @@ def name_mismatch_error() -> RosterError:
 
 
 def _audit(
-    action: str, *, actor: User | None, transfer: TransferRequest, request=None, **data
+    action: str,
+    *,
+    actor: User | None,
+    transfer: TransferRequest,
+    request: HttpRequest | None = None,
+    **data: object,
 ) -> None:
     audit_record(
         actor=actor,

@@ -121,7 +121,7 @@ def person_create_or_update(
             "hire_date": data.hire_date,
         }
         created_employment = current is None
-        if created_employment:
+        if current is None:
             current = Employment(
                 person=person,
                 enterprise=data.enterprise,
@@ -145,8 +145,8 @@ def person_create_or_update(
                 if getattr(current, k) != v
             }
             if diff:
-                for k, v in fields.items():
-                    setattr(current, k, v)
+                for name, value in fields.items():
+                    setattr(current, name, value)
                 current.full_clean(exclude=["person", "enterprise"])
                 current.save()
                 EmploymentEvent.objects.create(

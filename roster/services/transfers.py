@@ -98,6 +98,7 @@ def person_transfer_request(
                 ),
                 "nothing_to_ask",
             )
+        assert person is not None  # `current` is a job of this person
         if not names_match(person.name, data.name):
             raise name_mismatch_error()
         waiting = TransferRequest.objects.filter(
