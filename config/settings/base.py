@@ -373,5 +373,6 @@ LOGGING = {
     },
 }
 
-# Roster rules that may differ per deployment.
-ROSTER_PAGE_SIZE = 50
+# Rows per page of the staff lists (people, enterprises, certificate holders) and of a
+# person's notifications.
+LIST_PAGE_SIZE = int(env("DJANGO_LIST_PAGE_SIZE", "50"))
