@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from question_banks.choices import QuestionType
+
 from .dedupe import DEFAULT_THRESHOLD, find_near_duplicates
 from .text import plain_text
 
-QUESTION_TYPES = ("single", "multiple", "judge", "case")
+QUESTION_TYPES = tuple(QuestionType.values)
 #: Letters an option may carry; banks in China use at most six (A-F).
 OPTION_KEYS = ("A", "B", "C", "D", "E", "F")
 #: The two options a judge (判断) question gets when the source names none.
@@ -259,7 +261,7 @@ def check_question(q: ParsedQuestion) -> list[tuple[str, str, str, str]]:
         return problems
     if not plain_text(q.stem) and "<img" not in q.stem:
         problems.append(("stem", "", "empty_stem", _("The question text is empty.")))
-    if q.type == "case":
+    if q.type == QuestionType.CASE:
         if not q.sub_questions:
             problems.append(
                 ("sub_questions", "", "case_without_parts", _("A case has no sub-questions."))
@@ -281,11 +283,11 @@ def check_question(q: ParsedQuestion) -> list[tuple[str, str, str, str]]:
                 (f"option {option.key}", "", "empty_option", _("An option has no text."))
             )
     correct = q.correct_keys
-    if q.type in ("single", "judge") and len(correct) != 1:
+    if q.type in (QuestionType.SINGLE, QuestionType.JUDGE) and len(correct) != 1:
         problems.append(
             ("answer", correct, "single_needs_one", _("Exactly one correct answer is needed."))
         )
-    if q.type == "multiple" and len(correct) < 2:
+    if q.type == QuestionType.MULTIPLE and len(correct) < 2:
         problems.append(
             ("answer", correct, "multiple_needs_two", _("At least two correct answers needed."))
         )
