@@ -18,7 +18,6 @@ from courses.models import (
 )
 from question_banks.models import Attempt, ExamSession
 from question_banks.services.internal_exams import (
-    on_return_exam_published,
     return_exam_enrol,
     return_exam_open,
 )
@@ -156,7 +155,6 @@ def violation_passed(violation: ViolationRetraining) -> bool:
     ).exists()
 
 
-@on_return_exam_published
 def violations_enrol_waiting(*, session: ExamSession, actor: User | None) -> int:
     """A newly published return exam: the enterprise's people off the job for 三违 with no
     exam yet are linked to it and put on its list."""
