@@ -10,7 +10,7 @@ from django.db import transaction
 
 from documents.imports.report import ImportReport
 from documents.imports.runner import CREATED, UNCHANGED, UPDATED, RowRefused, run_import
-from roster.exporters import roster_workbook
+from roster.exports import roster_workbook
 from roster.identity import mask_id_number
 from roster.importers import ParsedRoster, RowError
 from roster.importers.roster import RosterRow
