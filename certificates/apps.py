@@ -7,4 +7,4 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self) -> None:
-        from . import exam_providers, signals  # noqa: F401  (registers, connects)
+        from . import signals  # noqa: F401  (connects the receivers, registers the providers)

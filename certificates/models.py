@@ -157,7 +157,7 @@ def new_public_id() -> str:
     return secrets.token_hex(8)
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(models.QuerySet["Certificate"]):
     def in_force(self, on: dt.date | None = None) -> CertificateQuerySet:
         """Valid on that date: not withdrawn, within validity, review not overdue."""
         on = on or timezone.localdate()

@@ -2,11 +2,15 @@
 
 zxing-cpp decodes; a PDF's first page is rasterised with pypdfium2 (a wheel, so no system
 tool such as poppler is needed). Errors come back as QRReadError with a message for people.
+Both are an optional extra (`pip install -e '.[verify]'`): nothing but this command reads QR
+codes from files, so a web server does without them; without them the command says so.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 from django.utils.translation import gettext as _
 
@@ -20,15 +24,29 @@ class QRReadError(ValueError):
     """The file cannot be read, or holds no QR code."""
 
 
+def _optional(module: str) -> ModuleType:
+    """A package of the [verify] extra, or a QRReadError that says how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise QRReadError(
+            _(
+                "Reading QR codes from files needs the optional packages zxing-cpp and "
+                "pypdfium2, which are not installed. Install them with: "
+                "pip install -e '.[verify]'"
+            )
+        ) from exc
+
+
 def _qr_texts(image) -> list[str]:
-    import zxingcpp
+    zxingcpp = _optional("zxingcpp")
 
     results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     return [r.text for r in results if r.text]
 
 
 def _pdf_texts(path: Path) -> list[str]:
-    import pypdfium2 as pdfium
+    pdfium = _optional("pypdfium2")
 
     try:
         document = pdfium.PdfDocument(str(path))

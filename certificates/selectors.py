@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
@@ -28,6 +29,7 @@ from roster.selectors import (
 from .models import (
     EXPIRING_WITHIN_DAYS,
     Certificate,
+    CertificateQuerySet,
     CertificateState,
     CertificateStatus,
     CertificateType,
@@ -190,7 +192,8 @@ def expiring(
     on = on or timezone.localdate()
     until = on + dt.timedelta(days=within_days)
     return (
-        certificate_list(user=user, enterprise=enterprise, on=on)
+        # The scoped list is Certificate's own QuerySet class, whose in_force the stubs lose.
+        cast(CertificateQuerySet, certificate_list(user=user, enterprise=enterprise, on=on))
         .in_force(on)
         .filter(Q(valid_until__lte=until) | Q(next_review_on__lte=until))
         .annotate(

@@ -1,4 +1,6 @@
-"""Receivers: issue on a passed exam; rebuild the status list when a certificate changes."""
+"""Receivers: issue on a passed exam; rebuild the status list when a certificate changes.
+Also registers the certificate types offered to the exam engine (exam_providers).
+Imported by CertificatesConfig.ready(), as every app wires its signals."""
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -6,6 +8,7 @@ from django.dispatch import receiver
 
 from question_banks.signals import attempt_passed
 
+from . import exam_providers  # noqa: F401  (registers with question_banks.providers)
 from .models import Certificate
 from .services.status import status_list_invalidate
 

@@ -32,9 +32,23 @@ OUTAGE_RETRY = {"retry_backoff": True, "retry_backoff_max": 300, "max_retries": 
 _PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 
+def task_named(task):
+    """The registered task for a dotted name ("certificates.tasks.render_pdf_batch_task").
+
+    A service that enqueues its app's task names it instead of importing it: tasks.py imports
+    the services it calls, so an import the other way would make the two modules import each
+    other. The tasks modules are found by Celery's autodiscovery, loaded on first use."""
+    if not isinstance(task, str):
+        return task
+    if task not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[task]
+
+
 def _send(task, args, kwargs):
     """The task sent to the workers (or run here when no broker is configured); None when
-    the broker cannot be reached."""
+    the broker cannot be reached. `task` is a task or its dotted name (task_named)."""
+    task = task_named(task)
     if task.app.conf.task_always_eager:  # no broker configured: inline anyway
         return task.apply_async(args, kwargs)
     try:
@@ -51,6 +65,7 @@ def send_or_run(task, *args, **kwargs):
     certificate earned by a pass. Such tasks are idempotent, so running one inline that a
     worker also runs later does no harm. A task that fails inline is logged, not raised: the
     caller's own change (a submitted exam) has committed and must be answered as such."""
+    task = task_named(task)
     sent = _send(task, args, kwargs)
     if sent is not None:
         return sent

@@ -10,6 +10,10 @@ it is near: past half of the limit, or with a twentieth of it counted locally. S
 network is stopped at its limit as before, give or take a twentieth of it per process for
 a tenth of a second. Without Redis (local-memory cache, or Redis unreachable) every
 request is counted at once, as before.
+
+Hand-written rather than a library (django-ratelimit, django-axes): those count every request
+in the cache, the round trip this module exists to avoid, and none shares a window between
+processes with a local count in front of it.
 """
 
 from __future__ import annotations

@@ -9,10 +9,14 @@ training plans and their assignments, 三级安全教育 and 三违 retraining.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -29,6 +33,7 @@ from wagtail.search import index
 from roster.choices import PersonnelCategory
 from roster.models import Department, Enterprise, Industry, Person
 
+from .audience import course_is_for, person_audience
 from .forms import CoursePageForm
 from .lesson_form import DOCUMENT, TEXT, VIDEO, LessonPageForm, shown_for
 
@@ -50,6 +55,16 @@ def _content_blocks():
 
 
 # --------------------------------------------------------------------------- pages
+# Each page's get_context holds its own listing queries (as bakerydemo's pages do), so the
+# pages need no module that imports them back.
+
+CASES_PER_PAGE = 20
+
+
+@dataclass
+class CourseListing:
+    for_you: list = field(default_factory=list)
+    others: list = field(default_factory=list)
 
 
 class CourseIndexPage(Page):
@@ -63,11 +78,42 @@ class CourseIndexPage(Page):
         verbose_name = _("course index")
 
     def get_context(self, request, *args, **kwargs):
-        from .pages import course_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_index_context(self, request))
+        kind = request.GET.get("kind", "")
+        context.update(kinds=TrainingKind.choices, kind="")
+        if kind and kind not in dict(TrainingKind.choices):
+            context["kind_error"] = _("Unknown training kind; showing every course.")
+            kind = ""
+        context["kind"] = kind
+        listing = self.course_listing(user=request.user, kind=kind)
+        context["listing"] = listing
+        context["sections"] = [
+            {"id": "for-you", "title": _("Courses for you"), "courses": listing.for_you},
+            {
+                "id": "other-courses",
+                "title": _("Other courses") if listing.for_you else _("All courses"),
+                "courses": listing.others,
+            },
+        ]
         return context
+
+    def course_listing(self, *, user, kind: str = "") -> CourseListing:
+        """Live courses below this index (optionally of one training kind), the person's own
+        ones first."""
+        courses = CoursePage.objects.live().child_of(self).prefetch_related("industries")
+        courses = courses.order_by("path")
+        if kind:
+            courses = courses.filter(training_kind=kind)
+        # One query for every course's lesson count: a lesson's parent path is its own minus
+        # a step.
+        paths = LessonPage.objects.live().values_list("path", flat=True)
+        lesson_counts = Counter(path[: -Page.steplen] for path in paths)
+        listing = CourseListing()
+        audience = person_audience(user)
+        for course in courses:
+            course.lesson_count = lesson_counts[course.path]
+            (listing.for_you if course_is_for(course, audience) else listing.others).append(course)
+        return listing
 
 
 class CoursePage(Page):
@@ -117,11 +163,18 @@ class CoursePage(Page):
         verbose_name = _("course")
 
     def get_context(self, request, *args, **kwargs):
-        from .pages import course_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(course_context(self, request))
+        lessons = list(self.live_lessons())
+        for lesson in lessons:
+            lesson.length_minutes = -(-lesson.credit_seconds // 60)  # rounded up
+        context["lessons"] = lessons
+        context["industries"] = list(self.industries.all())
+        context["is_for_me"] = course_is_for(self, person_audience(request.user))
         return context
+
+    def live_lessons(self):
+        """The live lessons of the course in the order the editor arranged them."""
+        return LessonPage.objects.live().child_of(self).order_by("path")
 
     def category_labels(self) -> list[str]:
         labels = dict(PersonnelCategory.choices)
@@ -199,11 +252,40 @@ class WarningCaseIndexPage(Page):
         verbose_name = _("warning education index")
 
     def get_context(self, request, *args, **kwargs):
-        from .pages import warning_case_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(warning_case_index_context(self, request))
+        industry = request.GET.get("industry", "")
+        industries = self.case_industries()
+        context.update(industries=industries, industry=None)
+        if industry:
+            context["industry"] = next((i for i in industries if i.code == industry), None)
+            if context["industry"] is None:
+                context["industry_error"] = _("No cases for that industry; showing every case.")
+                industry = ""
+        paginator = Paginator(self.live_cases(industry=industry), CASES_PER_PAGE)
+        context["cases"] = paginator.get_page(request.GET.get("page"))
+        context["total"] = paginator.count
+        context["querystring"] = f"industry={industry}" if industry else ""
         return context
+
+    def live_cases(self, *, industry: str = ""):
+        cases = WarningCasePage.objects.live().child_of(self).select_related("industry")
+        if industry:
+            cases = cases.filter(industry__code=industry)
+        return cases.order_by("-occurred_on", "-pk")
+
+    def case_industries(self) -> list[Industry]:
+        """Industries that have live cases here, each with `case_count`, in catalogue order."""
+        counts = dict(
+            self.live_cases()
+            .order_by()
+            .values_list("industry_id")
+            .annotate(n=Count("pk"))
+            .values_list("industry_id", "n")
+        )
+        industries = list(Industry.objects.filter(pk__in=counts).order_by("sort_order", "code"))
+        for industry in industries:
+            industry.case_count = counts[industry.pk]
+        return industries
 
 
 class WarningCasePage(Page):

@@ -8,16 +8,20 @@ system admin everything. Only an administered enterprise's admin (or the system 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from wagtail.models import Page
 
 from courses.models import (
     Assignment,
     ClassroomSession,
+    CoursePage,
     CreditEntry,
     LessonPage,
     LessonProgress,
@@ -25,6 +29,7 @@ from courses.models import (
     StudySettings,
     TrainingPlan,
     ViolationRetraining,
+    WarningCasePage,
 )
 from courses.services.compliance import minutes_to_hours
 from roster.models import Enterprise, Person, User
@@ -66,7 +71,7 @@ class PersonProgress:
         return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
 
 
-def _lessons_by_course(courses) -> dict[int, list[int]]:
+def _lessons_by_course(courses: Iterable[CoursePage]) -> dict[int, list[int]]:
     return {
         course.pk: list(
             LessonPage.objects.live().descendant_of(course).values_list("pk", flat=True)
@@ -169,3 +174,73 @@ def violation_list(
 
 def violation_get(*, user: User, pk: int) -> ViolationRetraining:
     return violation_list(user=user).get(pk=pk)
+
+
+# --------------------------------------------------------------------------- search
+
+SEARCH_LIMIT = 30
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class SearchResults:
+    query: str
+    courses: list[CoursePage] = field(default_factory=list)
+    cases: list[WarningCasePage] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.courses) + len(self.cases)
+
+
+def _merge(ranked: list[Page], extra: list[Page], limit: int) -> list:
+    seen, merged = set(), []
+    for page in [*ranked, *extra]:
+        if page.pk not in seen:
+            seen.add(page.pk)
+            merged.append(page)
+    return merged[:limit]
+
+
+def _contains(model: type[Page], query: str, fields: tuple[str, ...]) -> list:
+    q = Q()
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": query})
+    return list(model.objects.live().filter(q)[:SEARCH_LIMIT])
+
+
+def content_search(query: str) -> SearchResults:
+    """Wagtail's search backend over courses (and their lessons) and warning cases.
+
+    The search backends split words on spaces and punctuation, and Chinese has neither inside
+    a sentence, so "有限空间" would not match "未落实有限空间作业审批制度". For Chinese queries
+    a substring match over the same fields is added after the ranked results.
+    """
+    query = " ".join(query.split())[:100]
+    results = SearchResults(query=query)
+    if not query:
+        return results
+    courses = list(CoursePage.objects.live().search(query)[:SEARCH_LIMIT])
+    lessons = list(LessonPage.objects.live().search(query)[:SEARCH_LIMIT])
+    cases = list(WarningCasePage.objects.live().search(query)[:SEARCH_LIMIT])
+    if _CJK.search(query):
+        courses += _contains(CoursePage, query, ("title", "summary"))
+        lessons += _contains(LessonPage, query, ("title", "body"))
+        cases += _contains(
+            WarningCasePage,
+            query,
+            ("title", "summary", "place", "direct_cause", "root_cause", "lessons"),
+        )
+    # A lesson that matches brings its course into the results.
+    parents = [
+        page.specific
+        for lesson in lessons
+        if (page := lesson.get_parent()) is not None and page.live
+    ]
+    results.courses = _merge(courses, [p for p in parents if isinstance(p, CoursePage)], 20)
+    # Reload with the industry joined, keeping the ranking (no query per row in the template).
+    ranked = [case.pk for case in _merge(cases, [], 20)]
+    by_pk = WarningCasePage.objects.select_related("industry").in_bulk(ranked)
+    results.cases = [by_pk[pk] for pk in ranked]
+    return results

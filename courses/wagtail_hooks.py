@@ -11,8 +11,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import pages
 from .models import CourseIndexPage, HoursRule, WarningCaseIndexPage
+from .services.content_tree import content_tree_setup
 
 
 @hooks.register("insert_editor_css")
@@ -25,7 +25,7 @@ def lesson_editor_css():
 def put_new_index_under_review(request, page):
     # An index page made in the admin gets the workflow and group rights at once.
     if isinstance(page.specific, CourseIndexPage | WarningCaseIndexPage):
-        pages.content_tree_setup(index_page=page)
+        content_tree_setup(index_page=page)
 
 
 class HoursRuleViewSet(SnippetViewSet):

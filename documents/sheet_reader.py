@@ -37,6 +37,7 @@ import warnings
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass
+from typing import IO, NoReturn
 from xml.etree.ElementTree import ParseError
 from xml.parsers import expat
 
@@ -172,7 +173,7 @@ class _Scan:
         self.cells = 0
         self.strings = 0
 
-    def part(self, head: bytes, stream) -> None:
+    def part(self, head: bytes, stream: IO[bytes]) -> None:
         self.row = 0
         self.column = 0
         self.chars = 0  # characters of text since the last tag, or in the current cell
@@ -193,7 +194,7 @@ class _Scan:
             chunk = stream.read(_CHUNK)
         parser.Parse(b"", True)
 
-    def _forbidden(self, *args) -> None:
+    def _forbidden(self, *args: object) -> NoReturn:
         raise Refused("not_xlsx")
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
@@ -400,7 +401,7 @@ _TAGGED = {
     "datetime": dt.datetime.fromisoformat,
     "date": dt.date.fromisoformat,
     "time": dt.time.fromisoformat,
-    "timedelta": lambda seconds: dt.timedelta(seconds=seconds),
+    "timedelta": lambda seconds: dt.timedelta(seconds=float(seconds)),
 }
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 TEXT = "@"  # ID numbers, phones, credit codes: Excel would round an 18-digit number
 DATE = "yyyy-mm-dd"
@@ -47,7 +48,7 @@ def add_sheet(
     *,
     widths: Sequence[float] = (),
     freeze: str | None = None,
-):
+) -> WriteOnlyWorksheet:
     """A sheet of ``book`` with column widths (from A) and frozen panes (e.g. "A2")."""
     sheet = book.create_sheet(title=sheet_title(str(title)))
     for index, width in enumerate(widths, start=1):
@@ -58,7 +59,7 @@ def add_sheet(
 
 
 def cell(
-    sheet,
+    sheet: WriteOnlyWorksheet,
     value: object,
     *,
     number_format: str | None = None,
@@ -84,7 +85,7 @@ def cell(
 
 
 def append(
-    sheet,
+    sheet: WriteOnlyWorksheet,
     values: Iterable[object],
     *,
     formats: Sequence[str | None] | None = None,

@@ -354,7 +354,9 @@ class QuestionForm(forms.Form):
             ]
             if sub_type == QuestionType.JUDGE:
                 options = [(k, text or JUDGE_TEXTS[k], right) for k, text, right in options]
-            if not stem and not any(text for k, text, _r in options if sub_type != "judge"):
+            if not stem and not any(
+                text for k, text, _r in options if sub_type != QuestionType.JUDGE
+            ):
                 continue  # an unused part
             group = f"sub{i}"
             if not stem:

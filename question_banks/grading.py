@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from question_banks.choices import QuestionType
+
 CENT = Decimal("0.01")
 
 
@@ -23,7 +25,7 @@ def score_choice(
     chosen = _keys(answer)
     if not chosen:
         return Decimal(0)
-    if qtype != "multiple" or chosen == correct:
+    if qtype != QuestionType.MULTIPLE or chosen == correct:
         return points if chosen == correct else Decimal(0)
     wrong = chosen - correct
     if policy == "half":
@@ -44,7 +46,7 @@ def score_item(
     *, qtype: str, options, sub_questions, answer, points: Decimal, policy: str
 ) -> Decimal:
     """Score one attempt item. A case question shares its points equally between its parts."""
-    if qtype != "case":
+    if qtype != QuestionType.CASE:
         return score_choice(
             qtype=qtype, correct=correct_keys(options), answer=answer, points=points, policy=policy
         )

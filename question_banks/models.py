@@ -20,12 +20,7 @@ from modelcluster.models import ClusterableModel
 
 from roster.models import Enterprise, Person, Region, TrainingBody
 
-
-class QuestionType(models.TextChoices):
-    JUDGE = "judge", _("True/false")
-    SINGLE = "single", _("Single choice")
-    MULTIPLE = "multiple", _("Multiple choice")
-    CASE = "case", _("Case analysis")
+from .choices import QuestionType
 
 
 class Difficulty(models.IntegerChoices):

@@ -61,7 +61,7 @@ def item_parts(item: AttemptItem) -> list[Part]:
     """One part for an ordinary question; one per sub-question for a case question."""
     version = item.version
     qtype = version.question.qtype
-    if qtype != "case":
+    if qtype != QuestionType.CASE:
         return [
             Part(
                 f"q{item.position}",
@@ -162,7 +162,7 @@ def _option_texts(options) -> dict[str, tuple[str, str]]:
 
 def exam_text(qtype: str, stem: str, options, sub_questions) -> ExamText:
     """A version's exam-page text from its columns, the HTML cleaned."""
-    if qtype != "case":
+    if qtype != QuestionType.CASE:
         parts = (TextPart(qtype, "", _option_texts(options)),)
     else:
         parts = tuple(
@@ -203,7 +203,7 @@ _CELL = '<button type="button" class="cell{answered}{flagged}" data-goto="{n}">{
 
 def _part_html(name: str, number: int, part: TextPart, order, chosen, options_label: str) -> str:
     """One fieldset: the options in this examinee's order, lettered in that order."""
-    kind = "checkbox" if part.qtype == "multiple" else "radio"
+    kind = "checkbox" if part.qtype == QuestionType.MULTIPLE else "radio"
     chosen = set(chosen or ())
     options = part.options
     choices = "".join(
@@ -226,7 +226,7 @@ def _part_html(name: str, number: int, part: TextPart, order, chosen, options_la
 
 
 def _parts_html(item, text: ExamText, options_label: str) -> str:
-    if text.qtype != "case":
+    if text.qtype != QuestionType.CASE:
         name = f"q{item.position}"
         return _part_html(name, 1, text.parts[0], item.option_order, item.answer, options_label)
     answers = item.answer if isinstance(item.answer, dict) else {}

@@ -7,6 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from .freshness import connect
-
-        connect()
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "reports:data-version"
 CACHE_SECONDS = 6 * 3600
@@ -83,30 +82,3 @@ def cached(parts: tuple, compute):
     value = compute()
     cache.set(key, (version, time.time(), value), timeout=CACHE_SECONDS)
     return value
-
-
-def connect() -> None:
-    from certificates.models import Certificate, CertificateType, PostRequirement
-    from courses.models import CreditEntry, HoursRule, StudySettings, ViolationRetraining
-    from question_banks.models import Attempt
-    from roster.models import Employment, Enterprise, Industry, Person, Region
-
-    watched = [
-        Region,
-        Industry,
-        Enterprise,
-        Person,
-        Employment,
-        Certificate,
-        CertificateType,
-        PostRequirement,
-        CreditEntry,
-        HoursRule,
-        StudySettings,
-        ViolationRetraining,
-        Attempt,
-    ]
-    for model in watched:
-        post_save.connect(data_changed, sender=model, dispatch_uid=f"reports-{model.__name__}")
-        post_delete.connect(data_changed, sender=model, dispatch_uid=f"reports-d-{model.__name__}")
-    m2m_changed.connect(data_changed, dispatch_uid="reports-m2m")

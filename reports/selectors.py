@@ -8,7 +8,9 @@ with a message rather than silently showing nothing (or everything).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
@@ -70,10 +72,8 @@ class ReportParams:
 
 
 def _region_grants(user: User) -> list[Region]:
-    return sorted(
-        (g.region for g in _grants(user) if g.role != Role.ENTERPRISE_ADMIN and g.region_id),
-        key=lambda r: r.path,
-    )
+    regions = [g.region for g in _grants(user) if g.role != Role.ENTERPRISE_ADMIN]
+    return sorted((r for r in regions if r is not None), key=lambda r: r.path)
 
 
 def default_region(user: User) -> Region | None:
@@ -231,7 +231,7 @@ class Table:
     total: dict
 
 
-def _inner(*, user: User, params: ReportParams):
+def _inner(*, user: User, params: ReportParams) -> QuerySet[Employment]:
     return figures.annotated(
         on=params.on,
         enterprises=scoped_enterprises(user=user, params=params),
@@ -362,9 +362,11 @@ def trend(*, user: User, params: ReportParams) -> list[dict]:
     )
     if params.category:
         snapshot = snapshot.filter(category=params.category)
+    month_rows: Iterable[Mapping[str, Any]] = snapshot.values("month_end").annotate(
+        **{c: Sum(c) for c in COUNT_CODES}
+    )
     sums = {
-        row["month_end"]: {code: int(row[code] or 0) for code in COUNT_CODES}
-        for row in snapshot.values("month_end").annotate(**{c: Sum(c) for c in COUNT_CODES})
+        row["month_end"]: {code: int(row[code] or 0) for code in COUNT_CODES} for row in month_rows
     }
     points = []
     for end in ends:

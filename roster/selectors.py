@@ -46,7 +46,7 @@ def _grants(user: User) -> list[RoleGrant]:
             .select_related("region", "enterprise")
             .prefetch_related("industries")
         )
-        user._role_grants_cache = cached
+        setattr(user, "_role_grants_cache", cached)  # noqa: B010 (not a model field)
     return cached
 
 
@@ -73,7 +73,9 @@ def user_scope(user: User) -> Scope:
 def _grant_enterprise_q(grant: RoleGrant) -> Q:
     if grant.role == Role.ENTERPRISE_ADMIN:
         return Q(pk=grant.enterprise_id)
-    part = Q(region__path__startswith=grant.region.path)
+    region = grant.region
+    assert region is not None  # a regulator's or trainer's grant always names a region
+    part = Q(region__path__startswith=region.path)
     industry_ids = [i.pk for i in grant.industries.all()]
     if industry_ids:
         part &= Q(industry_id__in=industry_ids)
@@ -103,7 +105,11 @@ def administered_enterprises(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises whose roster this user may change (enterprise admin or system admin)."""
     if user.is_superuser:
         return Enterprise.objects.all()
-    ids = [g.enterprise_id for g in _grants(user) if g.role == Role.ENTERPRISE_ADMIN]
+    ids = [
+        g.enterprise_id
+        for g in _grants(user)
+        if g.role == Role.ENTERPRISE_ADMIN and g.enterprise_id is not None
+    ]
     return Enterprise.objects.filter(pk__in=ids)
 
 
@@ -267,9 +273,10 @@ def region_subtree(*, user: User) -> QuerySet[Region]:
         return Region.objects.all()
     q = _NOTHING
     for grant in _grants(user):
-        if grant.region_id:
+        # Both joined by _grants (select_related): no query per grant.
+        if grant.region is not None:
             q |= Q(path__startswith=grant.region.path)
-        elif grant.enterprise_id:
+        elif grant.enterprise is not None:
             q |= Q(pk=grant.enterprise.region_id)
     return Region.objects.filter(q)
 
@@ -382,7 +389,7 @@ def directory_scope(user: User | None) -> DirectoryScope:
         return DirectoryScope(everything=False)
     areas = []
     for grant in _grants(user):
-        if grant.role == Role.REGULATOR and grant.region_id:
+        if grant.role == Role.REGULATOR and grant.region is not None:
             industries = frozenset(i.pk for i in grant.industries.all()) or None
             areas.append((grant.region.path, industries))
     return DirectoryScope(everything=False, areas=tuple(areas))

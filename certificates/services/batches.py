@@ -12,6 +12,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.files import File
 from django.db import transaction
@@ -21,11 +22,16 @@ from django.utils.translation import gettext as _
 from certificates.models import Certificate, PdfBatch
 from certificates.pdf import VARIANTS, certificate_pdf
 from certificates.trust.qr import QRTooLarge
+from config.celery import send_or_run
 from documents.fonts import FontNotFound
 from roster.services.audit import audit_record
 
 from .issuing import CertificateError
 
+if TYPE_CHECKING:
+    from roster.models import User
+
+RENDER_TASK = "certificates.tasks.render_pdf_batch_task"
 MAX_BATCH = 5000  # a bigger request is better split by enterprise; it would run for hours
 TITLE_MAX = 200  # PdfBatch.title
 _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # Windows' forbidden characters
@@ -33,7 +39,7 @@ _UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')  # Windows' forbidden c
 
 def pdf_batch_create(
     *,
-    user,
+    user: User,
     certificates: Iterable[Certificate],
     title: str,
     variant: str = "a4",
@@ -77,12 +83,9 @@ def pdf_batch_create(
             count=len(ids),
             variant=variant,
         )
-        # Imported here: tasks.py imports the services, not the other way round.
-        from certificates.tasks import render_pdf_batch_task
-        from config.celery import send_or_run
-
-        # Broker gone: the batch is rendered in this request rather than left pending.
-        transaction.on_commit(lambda: send_or_run(render_pdf_batch_task, batch.pk))
+        # Broker gone: the batch is rendered in this request rather than left pending. Named,
+        # not imported: tasks.py imports the services, not the other way round.
+        transaction.on_commit(lambda: send_or_run(RENDER_TASK, batch.pk))
     return batch
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.importers import ParsedCertificates
+from certificates.importers import CertificateRow, ParsedCertificates
 from certificates.models import Certificate, CertificateEvent
 from documents.errors import RowError
 from documents.imports.report import ImportReport
@@ -47,7 +47,7 @@ def certificate_import(
     """
     today = timezone.localdate()
 
-    def write(row) -> str:
+    def write(row: CertificateRow) -> str:
         try:
             certificate_create(
                 person=row.person,

@@ -4,7 +4,9 @@ in batch for a session, and as the renewal or replacement of an existing one."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
+from typing import TYPE_CHECKING, Final, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -18,15 +20,26 @@ from certificates.models import (
     CertificateType,
 )
 from certificates.trust.status_list import MIN_SIZE, assign_random_index
-from roster.models import Person
+from roster.models import Enterprise, Person
 from roster.selectors import can_edit_person
 
 from .numbering import number_allocate
 from .signing import certificate_sign
 
+if TYPE_CHECKING:
+    from question_banks.models import Attempt, ExamSession
+    from roster.models import User
+
 log = logging.getLogger(__name__)
 
-COMPUTE = object()  # "work the next review date out from the type"
+
+class _Compute(enum.Enum):
+    """The default of `next_review_on`: work the date out from the type (None means none)."""
+
+    COMPUTE = "compute"
+
+
+COMPUTE: Final = _Compute.COMPUTE
 
 
 class CertificateError(Exception):
@@ -42,6 +55,8 @@ class _UsedIndexes:
     """The status-list indexes in use, asked of the database one at a time."""
 
     def __contains__(self, index: object) -> bool:
+        if not isinstance(index, int):
+            return False
         return Certificate.objects.filter(status_index=index).exists()
 
     def __len__(self) -> int:
@@ -60,7 +75,7 @@ def certificate_dates(
     return valid_until, next_review
 
 
-def require_manager(actor, person: Person) -> None:
+def require_manager(actor: User | None, person: Person) -> None:
     """Who may issue by hand or change a person's certificates: the system (no user, as
     commands and tasks act), the system admin, and the admin of the enterprise that employs
     the holder *now* (roster.selectors.can_edit_person: the same rule as the roster's)."""
@@ -82,15 +97,15 @@ def certificate_create(
     person: Person,
     ctype: CertificateType,
     source: str,
-    actor=None,
+    actor: User | None = None,
     on: dt.date | None = None,
-    enterprise=None,
-    attempt=None,
+    enterprise: Enterprise | None = None,
+    attempt: Attempt | None = None,
     number: str = "",
     first_issued_on: dt.date | None = None,
     valid_from: dt.date | None = None,
     valid_until: dt.date | None = None,
-    next_review_on: dt.date | object | None = COMPUTE,
+    next_review_on: dt.date | Literal[_Compute.COMPUTE] | None = COMPUTE,
     issuer_code: str = "",
     issuer_name: str = "",
     supersedes: Certificate | None = None,
@@ -161,10 +176,10 @@ def certificate_issue(
     *,
     person: Person,
     ctype: CertificateType,
-    actor,
+    actor: User | None,
     reason: str = "",
     on: dt.date | None = None,
-    attempt=None,
+    attempt: Attempt | None = None,
 ) -> Certificate:
     """Issue by an admin (after an exam held elsewhere, for instance). Refused while the
     person already holds one of this type in force: renew or replace that one instead."""
@@ -193,7 +208,7 @@ def certificate_issue(
     )
 
 
-def attempt_certificate_problem(attempt) -> str | None:
+def attempt_certificate_problem(attempt: Attempt) -> str | None:
     """Why a finished attempt does not earn its session's certificate, or None."""
     from question_banks.models import Attempt
     from question_banks.prerequisites import unmet
@@ -215,7 +230,7 @@ def attempt_certificate_problem(attempt) -> str | None:
     return None
 
 
-def certificate_issue_for_attempt(*, attempt_id: int, actor=None) -> Certificate | None:
+def certificate_issue_for_attempt(*, attempt_id: int, actor: User | None = None) -> Certificate:
     """Issue the certificate a passed attempt earns. Idempotent: keyed on the attempt, so a
     retried task or a second batch run returns the existing certificate."""
     from question_banks.models import Attempt
@@ -227,11 +242,13 @@ def certificate_issue_for_attempt(*, attempt_id: int, actor=None) -> Certificate
     problem = attempt_certificate_problem(attempt)
     if problem:
         raise CertificateError(problem, "not_earned")
-    ctype = CertificateType.objects.filter(code=attempt.session.certificate_type_code).first()
+    session = attempt.session
+    assert session is not None  # attempt_certificate_problem refuses an attempt without one
+    ctype = CertificateType.objects.filter(code=session.certificate_type_code).first()
     if ctype is None:
         raise CertificateError(
             _("No certificate type has the code %(code)s.")
-            % {"code": attempt.session.certificate_type_code},
+            % {"code": session.certificate_type_code},
             "unknown_type",
         )
     try:
@@ -241,7 +258,7 @@ def certificate_issue_for_attempt(*, attempt_id: int, actor=None) -> Certificate
             actor=actor,
             attempt=attempt,
             on=timezone.localtime(attempt.finished_at).date() if attempt.finished_at else None,
-            reason=_("Passed %(session)s") % {"session": attempt.session.name},
+            reason=_("Passed %(session)s") % {"session": session.name},
         )
     except IntegrityError:
         # The same attempt issued concurrently by a retried task: the other one won.
@@ -251,7 +268,9 @@ def certificate_issue_for_attempt(*, attempt_id: int, actor=None) -> Certificate
         return existing
 
 
-def session_issue_certificates(*, session, actor) -> tuple[list[Certificate], list[str]]:
+def session_issue_certificates(
+    *, session: ExamSession, actor: User | None
+) -> tuple[list[Certificate], list[str]]:
     """Batch: every person whose counting attempt passed gets their certificate.
     Returns (certificates, problems); running it twice issues nothing twice."""
     from question_banks.models import Attempt

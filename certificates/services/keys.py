@@ -137,7 +137,9 @@ def key_create() -> SigningKey:
         active.update(retired_at=now)
         key = generate_signing_key(not_before=now.replace(microsecond=0))
         record = SigningKeyRecord.objects.create(
-            kid=key.kid, private_pem=private_key_to_pem(key.key), created_at=key.not_before
+            kid=key.kid,
+            private_pem=private_key_to_pem(key.key),
+            created_at=key.not_before or now,
         )
         audit_record(
             actor=None,

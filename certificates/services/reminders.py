@@ -36,7 +36,7 @@ def threshold_reached(days_left: int) -> int | None:
 
 
 def _due_dates(certificate: Certificate) -> list[tuple[str, dt.date]]:
-    dates = [(Reminder.Kind.EXPIRY, certificate.valid_until)]
+    dates: list[tuple[str, dt.date]] = [(Reminder.Kind.EXPIRY, certificate.valid_until)]
     if certificate.next_review_on:
         dates.append((Reminder.Kind.REVIEW, certificate.next_review_on))
     return dates

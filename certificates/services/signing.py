@@ -7,6 +7,7 @@ page does."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,6 +24,9 @@ from certificates.trust.tokens import (
 
 from .keys import key_note_signature, key_ring
 from .verification import display_number
+
+if TYPE_CHECKING:
+    from roster.models import User
 
 _SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
 
@@ -49,7 +53,9 @@ def certificate_claims(certificate: Certificate) -> CertificateClaims:
     )
 
 
-def certificate_sign(certificate: Certificate, *, actor=None, event: bool = False) -> str:
+def certificate_sign(
+    certificate: Certificate, *, actor: User | None = None, event: bool = False
+) -> str:
     """Sign (again) and store the token. Signing again is needed when the dates in it change
     (a review moves the next review date, and a QR must not outlive it)."""
     claims = certificate_claims(certificate)
@@ -59,7 +65,8 @@ def certificate_sign(certificate: Certificate, *, actor=None, event: bool = Fals
     if expires <= issued_at:
         # An imported or long-lapsed certificate: its QR must still prove whose it is and say
         # it has lapsed, so it is signed as of its first valid day (iat must precede exp).
-        issued_at = dt.datetime.combine(claims.valid_from, dt.time(), tzinfo=CHINA_TZ)
+        first_day = claims.valid_from or claims.valid_to
+        issued_at = dt.datetime.combine(first_day, dt.time(), tzinfo=CHINA_TZ)
     token = sign_certificate_token(claims, ring.active, issued_at=issued_at)
     key_note_signature(ring.active.kid, expires)
     certificate.token = token

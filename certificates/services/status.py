@@ -5,6 +5,8 @@ review falling overdue changes a status without anyone touching the row)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
@@ -22,7 +24,7 @@ STATUS_LIST_PATH = "/.well-known/certificate-status-list"
 _WITHDRAWN = (CertificateStatus.REVOKED, CertificateStatus.CANCELLED, CertificateStatus.REPLACED)
 
 
-def status_list_build(on=None) -> StatusList:
+def status_list_build(on: dt.date | None = None) -> StatusList:
     on = on or timezone.localdate()
     size = MIN_SIZE
     top = Certificate.objects.order_by("-status_index").values_list("status_index", flat=True)

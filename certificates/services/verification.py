@@ -36,7 +36,7 @@ from certificates.models import (
 )
 from certificates.trust.keys import KeyRing
 from certificates.trust.status_list import Status, StatusListToken
-from certificates.trust.tokens import Reason, VerifyResult, verify_token
+from certificates.trust.tokens import CertificateClaims, Reason, VerifyResult, verify_token
 from config import rate_limit
 from roster.identity import mask_id_number
 
@@ -198,7 +198,7 @@ _FIELD_NAMES = (
 )
 
 
-def _state_from_dates(claims, on: dt.date) -> str:
+def _state_from_dates(claims: CertificateClaims, on: dt.date) -> str:
     """What the signed dates alone say, by the same rule as a live row (Certificate.state)."""
     return Certificate(
         status=CertificateStatus.VALID,
@@ -258,7 +258,7 @@ class LiveRecord:
         return certificate_state(self.status, self.valid_until, self.next_review_on, on)
 
 
-def _live_row(*, claims) -> LiveRecord | None:
+def _live_row(*, claims: CertificateClaims) -> LiveRecord | None:
     if claims.status_index is None:
         return None
     if claims.public_id is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -120,7 +121,7 @@ def holders(request):
     for problem in filters.problems:
         messages.error(request, problem)
     rows = filters.certificates(user=request.user, on=today)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     _with_masked_numbers(page.object_list)
     gaps = holder_gaps(user=request.user, enterprise=filters.enterprise, on=today)
     due = expiring(user=request.user, enterprise=filters.enterprise, on=today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -79,7 +80,8 @@ def certificate_pdf(request, pk: int):
 
 @login_required
 def notifications(request):
-    page = Paginator(notification_list(user=request.user), 50).get_page(request.GET.get("page"))
+    paginator = Paginator(notification_list(user=request.user), settings.LIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     unread = notification_list(user=request.user).filter(read_at__isnull=True).count()
     return render(
         request,

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "certificates",
     "reports",
     "notices",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -343,27 +344,29 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Content-Security-Policy of every HTML page (config.middleware.ContentSecurityPolicyMiddleware):
-# the site serves all its scripts itself and has no inline script or handler, so scripts
-# come from 'self' only. Inline styles stay allowed (page templates carry small <style>
-# blocks and ECharts' tooltips style their markup); they cannot run code. Files served from
-# another origin (S3-compatible storage) go in DJANGO_CSP_MEDIA_SRC, embedded video hosts in
-# DJANGO_CSP_FRAME_SRC (comma-separated origins).
+# Content-Security-Policy of every HTML page (django-csp, through
+# config.middleware.ContentSecurityPolicyMiddleware): the site serves all its scripts itself and
+# has no inline script or handler, so scripts come from 'self' only. Inline styles stay allowed
+# (page templates carry small <style> blocks and ECharts' tooltips style their markup); they
+# cannot run code. Files served from another origin (S3-compatible storage) go in
+# DJANGO_CSP_MEDIA_SRC, embedded video hosts in DJANGO_CSP_FRAME_SRC (comma-separated origins).
+# The Wagtail admin runs inline scripts of its own and has its own permissions: no CSP there.
 _csp_media = env_list("DJANGO_CSP_MEDIA_SRC", [])
 CONTENT_SECURITY_POLICY = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "img-src": ["'self'", "data:", *_csp_media],
-    "media-src": ["'self'", *_csp_media],
-    "frame-src": ["'self'", *env_list("DJANGO_CSP_FRAME_SRC", [])],  # embedded video hosts
-    "connect-src": ["'self'"],
-    "object-src": ["'none'"],
-    "base-uri": ["'self'"],
-    "form-action": ["'self'"],
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_csp_media],
+        "media-src": ["'self'", *_csp_media],
+        "frame-src": ["'self'", *env_list("DJANGO_CSP_FRAME_SRC", [])],  # embedded video hosts
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
 }
-# The Wagtail admin runs inline scripts of its own and has its own permissions: no CSP there.
-CONTENT_SECURITY_POLICY_EXCLUDE = ["/admin/"]
 
 # Sign-in throttling (roster.throttle), counted in the cache above: an account (a person,
 # however they type their login) is locked for one client address after ACCOUNT_FAILURES
@@ -400,5 +403,6 @@ LOGGING = {
     },
 }
 
-# Roster rules that may differ per deployment.
-ROSTER_PAGE_SIZE = 50
+# Rows per page of the staff lists (people, enterprises, certificate holders) and of a
+# person's notifications.
+LIST_PAGE_SIZE = int(env("DJANGO_LIST_PAGE_SIZE", "50"))

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -26,11 +27,11 @@ _SIGNATURES = {
 }
 
 
-def sign_in_sheet_check(upload) -> None:
+def sign_in_sheet_check(upload: UploadedFile | None) -> None:
     """A PDF, JPEG or PNG no larger than UPLOAD_MAX_BYTES; RecordError otherwise."""
     if upload is None:
         raise RecordError(_("Attach the sign-in sheet (PDF, JPEG or PNG)."))
-    if upload.size > settings.UPLOAD_MAX_BYTES:
+    if (upload.size or 0) > settings.UPLOAD_MAX_BYTES:
         raise RecordError(
             _("The sign-in sheet is larger than %(mb)s MB.")
             % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
@@ -123,7 +124,7 @@ def classroom_record(
     enterprise: Enterprise,
     data: SessionData,
     attendees: list[Person],
-    sign_in_sheet,
+    sign_in_sheet: UploadedFile | None,
     actor: User | None,
 ) -> ClassroomSession:
     sign_in_sheet_check(sign_in_sheet)
@@ -158,7 +159,7 @@ def classroom_update(
     session: ClassroomSession,
     data: SessionData,
     attendees: list[Person],
-    sign_in_sheet=None,
+    sign_in_sheet: UploadedFile | None = None,
     actor: User | None,
 ) -> ClassroomSession:
     """Change a session; the credits follow exactly (nobody is credited twice)."""

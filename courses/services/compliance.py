@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
@@ -95,7 +96,7 @@ def minutes_to_hours(*, minutes_by_source: dict[str, int], settings: StudySettin
 
 
 def credited_hours(
-    *, person: Person, start: dt.date | None, end: dt.date, kinds=None
+    *, person: Person, start: dt.date | None, end: dt.date, kinds: Iterable[str] | None = None
 ) -> dict[str, Decimal]:
     """学时 per training kind credited between `start` (open when None) and `end`, inclusive."""
     entries = CreditEntry.objects.filter(person=person, on__lte=end)
@@ -231,7 +232,9 @@ def safety_education_status(*, person: Person) -> SafetyEducationStatus:
     # one dated just before the recorded hire date.
     done_ever = set(records.values_list("level", flat=True))
     missing = [level for level in ALL_LEVELS if level not in done_ever]
-    reason, since, required = Reason.NEW_HIRE, hired, ALL_LEVELS
+    reason: str = Reason.NEW_HIRE
+    since = hired
+    required: tuple[str, ...] = ALL_LEVELS
     trigger = retraining_trigger(employment)
     if trigger is not None:
         reason, since = trigger

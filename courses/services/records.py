@@ -18,7 +18,6 @@ from courses.models import (
 )
 from question_banks.models import Attempt, ExamSession
 from question_banks.services.internal_exams import (
-    on_return_exam_published,
     return_exam_enrol,
     return_exam_open,
 )
@@ -156,19 +155,21 @@ def violation_passed(violation: ViolationRetraining) -> bool:
     ).exists()
 
 
-@on_return_exam_published
 def violations_enrol_waiting(*, session: ExamSession, actor: User | None) -> int:
     """A newly published return exam: the enterprise's people off the job for 三违 with no
     exam yet are linked to it and put on its list."""
+    enterprise = session.enterprise
+    if enterprise is None:  # a return exam is always an enterprise's own
+        return 0
     with transaction.atomic():
         waiting = list(
             ViolationRetraining.objects.select_for_update(of=("self",))
-            .filter(enterprise_id=session.enterprise_id, returned_on__isnull=True)
+            .filter(enterprise=enterprise, returned_on__isnull=True)
             .filter(exam_session__isnull=True)
             .select_related("person")
         )
         for violation in waiting:
-            if not _employed_at(violation.person, session.enterprise):
+            if not _employed_at(violation.person, enterprise):
                 continue
             return_exam_enrol(session=session, person=violation.person, actor=actor)
             violation.exam_session = session
@@ -191,7 +192,10 @@ def violation_return(
         if not violation_passed(violation):
             raise RecordError(
                 _("%(name)s has not passed the exam “%(exam)s” yet, so cannot go back to work.")
-                % {"name": violation.person.name, "exam": violation.exam_session.name}
+                % {
+                    "name": violation.person.name,
+                    "exam": getattr(violation.exam_session, "name", ""),
+                }
             )
         if on < violation.off_job_from:
             raise RecordError(_("The return date is before the person went off the job."))

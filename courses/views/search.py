@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from courses.pages import content_search
+from courses.selectors import content_search
 
 
 def search(request):

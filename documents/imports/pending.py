@@ -16,9 +16,13 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 STALE_SECONDS = 24 * 3600
@@ -48,13 +52,13 @@ def _path(token: str) -> Path | None:
     return directory() / f"{token}.upload"
 
 
-def stash(request, kind: str, data: bytes, filename: str, **choices) -> str:
+def stash(request: HttpRequest, kind: str, data: bytes, filename: str, **choices: str) -> str:
     """Keep the upload for the confirm step; one waiting upload per kind and session."""
     discard(request, kind)
     remove_stale()
     token = secrets.token_urlsafe(24)  # 32 URL-safe characters
     directory().mkdir(parents=True, exist_ok=True)
-    _path(token).write_bytes(data)
+    (directory() / f"{token}.upload").write_bytes(data)
     request.session[_session_key(kind)] = {
         "token": token,
         "filename": PurePath(filename).name[:200],
@@ -63,7 +67,7 @@ def stash(request, kind: str, data: bytes, filename: str, **choices) -> str:
     return token
 
 
-def take(request, kind: str, token: str) -> Pending | None:
+def take(request: HttpRequest, kind: str, token: str) -> Pending | None:
     """The waiting upload this session's token names, removed from the server; None when the
     token is not this session's, or the file was used or has expired."""
     waiting = request.session.get(_session_key(kind)) or {}
@@ -79,7 +83,7 @@ def take(request, kind: str, token: str) -> Pending | None:
     return Pending(data=data, filename=waiting["filename"], choices=waiting.get("choices", {}))
 
 
-def discard(request, kind: str) -> None:
+def discard(request: HttpRequest, kind: str) -> None:
     waiting = request.session.pop(_session_key(kind), None) or {}
     path = _path(waiting.get("token", ""))
     if path is not None:

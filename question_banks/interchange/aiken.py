@@ -20,6 +20,8 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
+from question_banks.choices import QuestionType
+
 from .model import (
     OPTION_KEYS,
     ParsedOption,
@@ -183,10 +185,10 @@ def _finish(current, letters_text, number, line, result, file):
     stem = "\n".join(current["stem"])
     words = [o.text.strip().lower() for o in options]
     if len(options) == 2 and words[0] in _TRUE_WORDS and words[1] in _FALSE_WORDS:
-        question = ParsedQuestion("judge", stem, judge_options(options[0].correct))
+        question = ParsedQuestion(QuestionType.JUDGE, stem, judge_options(options[0].correct))
         question.shuffle_options = False
     else:
-        kind = "single" if len(letters) == 1 else "multiple"
+        kind = QuestionType.SINGLE if len(letters) == 1 else QuestionType.MULTIPLE
         question = ParsedQuestion(kind, stem, options)
         question.shuffle_options = not keeps_option_order(options)
     question.source = Source(file, current["line"])

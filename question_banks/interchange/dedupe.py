@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import plain_text
+from .text import plain_text
 
 DEFAULT_THRESHOLD = 0.85
 SHINGLE = 3

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from documents import xlsx
 from documents.errors import FileProblem
 from documents.sheets import Sheet, read_sheets
+from question_banks.choices import QuestionType
 
 from .model import (
     JUDGE_FALSE,
@@ -75,10 +76,10 @@ for _i, _key in enumerate(OPTION_KEYS):
 _HEADER_LOOKUP = {name: key for key, names in _SYNONYMS.items() for name in names}
 
 _TYPES = {
-    "single": ("单选题", "单选", "单项选择题", "单项选择", "单选择题"),
-    "multiple": ("多选题", "多选", "多项选择题", "多项选择", "多选择题"),
-    "judge": ("判断题", "判断", "是非题"),
-    "case": ("案例分析", "案例分析题", "案例题", "案例"),
+    QuestionType.SINGLE: ("单选题", "单选", "单项选择题", "单项选择", "单选择题"),
+    QuestionType.MULTIPLE: ("多选题", "多选", "多项选择题", "多项选择", "多选择题"),
+    QuestionType.JUDGE: ("判断题", "判断", "是非题"),
+    QuestionType.CASE: ("案例分析", "案例分析题", "案例题", "案例"),
 }
 _TYPE_LOOKUP = {name: key for key, names in _TYPES.items() for name in names}
 _PART_RE = re.compile(r"^(?:案例分析题?|案例题?|子题)[-_:·/(—]+(.+?)\)?$")
@@ -126,7 +127,11 @@ def question_type(value: str) -> tuple[str | None, bool]:
     if value in _TYPE_LOOKUP:
         return _TYPE_LOOKUP[value], False
     part = _PART_RE.match(value)
-    if part and _TYPE_LOOKUP.get(part.group(1)) in ("single", "multiple", "judge"):
+    if part and _TYPE_LOOKUP.get(part.group(1)) in (
+        QuestionType.SINGLE,
+        QuestionType.MULTIPLE,
+        QuestionType.JUDGE,
+    ):
         return _TYPE_LOOKUP[part.group(1)], True
     return None, False
 
@@ -267,7 +272,7 @@ def _parse_sheet(sheet: Sheet, file, result) -> bool:
             continue
         close_case()
         case, case_ok = None, True
-        if question is not None and question.type == "case":
+        if question is not None and question.type == QuestionType.CASE:
             case, case_ok = question, ok
         elif question is not None and ok:
             result.questions.append(question)
@@ -314,20 +319,21 @@ def _parse_row(layout: _Sheet, row: tuple, number: int):
             )
     answer = layout.get(row, "answer")
 
-    if qtype == "judge":
+    if qtype == QuestionType.JUDGE:
         options = _judge(layout, number, options, answer)
-    elif qtype in ("single", "multiple"):
+    elif qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         _choice(layout, number, qtype, options, answer)
 
     explanation = layout.get(row, "explanation")
     question = None
     if qtype is not None:
-        question = ParsedQuestion(qtype, stem, options if qtype != "case" else [])
+        question = ParsedQuestion(qtype, stem, options if qtype != QuestionType.CASE else [])
         question.explanation = explanation
         question.difficulty = None if is_part else difficulty
-        question.shuffle_options = qtype not in ("judge", "case") and not keeps_option_order(
-            options
-        )
+        question.shuffle_options = qtype not in (
+            QuestionType.JUDGE,
+            QuestionType.CASE,
+        ) and not keeps_option_order(options)
         all_texts = [stem, explanation, *(o.text for o in question.options)]
         question.text_format = "html" if any(looks_like_html(t) for t in all_texts) else "plain"
         question.source = Source(layout.file, number, layout.title)
@@ -406,7 +412,7 @@ def _choice(layout, number, qtype, options, answer) -> None:
                 "answer_empty_option",
                 _("The answer names an option that is empty."),
             )
-    if qtype == "single" and len(letters) != 1:
+    if qtype == QuestionType.SINGLE and len(letters) != 1:
         layout.error(
             number,
             "answer",
@@ -414,7 +420,7 @@ def _choice(layout, number, qtype, options, answer) -> None:
             "single_needs_one",
             _("A single-choice question has exactly one answer."),
         )
-    if qtype == "multiple" and len(letters) < 2:
+    if qtype == QuestionType.MULTIPLE and len(letters) < 2:
         layout.error(
             number,
             "answer",
@@ -428,14 +434,22 @@ def _choice(layout, number, qtype, options, answer) -> None:
 
 # --- writing ---------------------------------------------------------------------------
 
-_TYPE_NAMES = {"single": "单选题", "multiple": "多选题", "judge": "判断题", "case": "案例分析"}
+_TYPE_NAMES = {
+    QuestionType.SINGLE: "单选题",
+    QuestionType.MULTIPLE: "多选题",
+    QuestionType.JUDGE: "判断题",
+    QuestionType.CASE: "案例分析",
+}
 
 
 def _row_for(q: ParsedQuestion, part: bool) -> list:
     type_name = f"案例分析-{_TYPE_NAMES[q.type]}" if part else _TYPE_NAMES[q.type]
     options = {o.key: o.text for o in q.options}
-    default_judge = q.type == "judge" and [o.text for o in q.options] == [JUDGE_TRUE, JUDGE_FALSE]
-    if q.type == "judge" and default_judge:
+    default_judge = q.type == QuestionType.JUDGE and [o.text for o in q.options] == [
+        JUDGE_TRUE,
+        JUDGE_FALSE,
+    ]
+    if q.type == QuestionType.JUDGE and default_judge:
         answer, options = (JUDGE_TRUE if q.options[0].correct else JUDGE_FALSE), {}
     else:
         answer = q.correct_keys

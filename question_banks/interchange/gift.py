@@ -23,6 +23,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from question_banks.choices import QuestionType
+
 from .media import file_problems
 from .model import (
     OPTION_KEYS,
@@ -175,7 +177,7 @@ def _parse_block(text: str, line: int, category, file, result: ParseResult) -> N
         explanation, _ignored = _general_feedback(judge.group(2) or "")
         explanation, expl_format = _split_format(explanation, declared)
         question = ParsedQuestion(
-            "judge", stem, judge_options(judge.group(1).upper().startswith("T"))
+            QuestionType.JUDGE, stem, judge_options(judge.group(1).upper().startswith("T"))
         )
         question.shuffle_options = False
         _finish(
@@ -263,7 +265,7 @@ def _multichoice(answers, stem_part, declared, name, category, source, result) -
         problems.append(("answers", shown, decision.code, decision.reason))
     for option, correct in zip(options, decision.correct, strict=False):
         option.correct = correct
-    question = ParsedQuestion(decision.kind or "single", stem_part[0], options)
+    question = ParsedQuestion(decision.kind or QuestionType.SINGLE, stem_part[0], options)
     question.shuffle_options = not keeps_option_order(options)
     _finish(question, parts, name, category, source, result, problems)
 
@@ -277,7 +279,7 @@ def _finish(question, parts, name, category, source, result, problems=()) -> Non
     question.text_format = fmt
     question.stem, question.explanation = texts[0], texts[-1]
     for option, text in zip(
-        question.options if question.type != "judge" else [], texts[1:-1], strict=False
+        question.options if question.type != QuestionType.JUDGE else [], texts[1:-1], strict=False
     ):
         option.text = text
     question.name, question.category, question.source = name, list(category), source

@@ -12,7 +12,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-QUESTION_TYPES = ("single", "multiple", "judge", "case")
+from question_banks.choices import QuestionType
+
+from .dedupe import DEFAULT_THRESHOLD, find_near_duplicates
+from .text import plain_text
+
+QUESTION_TYPES = tuple(QuestionType.values)
 #: Letters an option may carry; banks in China use at most six (A-F).
 OPTION_KEYS = ("A", "B", "C", "D", "E", "F")
 #: The two options a judge (判断) question gets when the source names none.
@@ -120,8 +125,6 @@ class ParseResult:
         Called by every parser for the file itself; the import service calls it again with the
         bank's stems. The result replaces `near_duplicates` and is returned.
         """
-        from .dedupe import DEFAULT_THRESHOLD, find_near_duplicates
-
         self.near_duplicates = find_near_duplicates(
             [q.stem for q in self.questions],
             existing,
@@ -179,7 +182,6 @@ def qtype_label(qtype: str) -> str:
 
 # --- text helpers shared by the formats -------------------------------------------------
 
-_TAG_RE = re.compile(r"<[^>]+>")
 _HTML_HINT_RE = re.compile(
     r"<(p|br|img|div|span|b|strong|i|em|u|sub|sup|table|tr|td|ul|ol|li|a|font|pre|code)"
     r"(\s[^>]*)?/?>",
@@ -196,11 +198,6 @@ def to_html(text: str, text_format: str) -> str:
     if text_format == "html":
         return text or ""
     return html.escape(text or "", quote=False).replace("\n", "<br>")
-
-
-def plain_text(text: str) -> str:
-    """HTML reduced to its words, for names, duplicate checks and the 以上都对 rule."""
-    return html.unescape(_TAG_RE.sub(" ", text or "")).replace("\xa0", " ").strip()
 
 
 def unify_formats(parts: list[tuple[str, str]]) -> tuple[str, list[str]]:
@@ -264,7 +261,7 @@ def check_question(q: ParsedQuestion) -> list[tuple[str, str, str, str]]:
         return problems
     if not plain_text(q.stem) and "<img" not in q.stem:
         problems.append(("stem", "", "empty_stem", _("The question text is empty.")))
-    if q.type == "case":
+    if q.type == QuestionType.CASE:
         if not q.sub_questions:
             problems.append(
                 ("sub_questions", "", "case_without_parts", _("A case has no sub-questions."))
@@ -286,11 +283,11 @@ def check_question(q: ParsedQuestion) -> list[tuple[str, str, str, str]]:
                 (f"option {option.key}", "", "empty_option", _("An option has no text."))
             )
     correct = q.correct_keys
-    if q.type in ("single", "judge") and len(correct) != 1:
+    if q.type in (QuestionType.SINGLE, QuestionType.JUDGE) and len(correct) != 1:
         problems.append(
             ("answer", correct, "single_needs_one", _("Exactly one correct answer is needed."))
         )
-    if q.type == "multiple" and len(correct) < 2:
+    if q.type == QuestionType.MULTIPLE and len(correct) < 2:
         problems.append(
             ("answer", correct, "multiple_needs_two", _("At least two correct answers needed."))
         )

@@ -32,6 +32,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 
+from question_banks.choices import QuestionType
+
 from .media import file_problems, referenced
 from .model import (
     OPTION_KEYS,
@@ -149,12 +151,14 @@ def parse(data, filename: str | None = None) -> ParseResult:
         else:
             result.questions.append(question)
     for question in result.questions:
-        if question.type == "case":
+        if question.type == QuestionType.CASE:
             result.errors.extend(
                 RowError(question.source.line, field_name, value, reason, code)
                 for field_name, value, code, reason in check_question(question)
             )
-    result.questions = [q for q in result.questions if q.type != "case" or q.sub_questions]
+    result.questions = [
+        q for q in result.questions if q.type != QuestionType.CASE or q.sub_questions
+    ]
     result.label_fields()
     result.flag_near_duplicates()
     return result
@@ -246,7 +250,7 @@ def _case(element, category, tags, name, source, result):
     stem = _old_image(element, _formatted(element.find("questiontext")), files, broken)
     explanation = _formatted(element.find("generalfeedback"))
     fmt, (stem_text, expl_text) = unify_formats([stem, explanation])
-    question = ParsedQuestion("case", stem_text, explanation=expl_text, text_format=fmt)
+    question = ParsedQuestion(QuestionType.CASE, stem_text, explanation=expl_text, text_format=fmt)
     question.name, question.category, question.source = name, list(category), source
     question.shuffle_options = False
     _tags_meta(question, tags)
@@ -287,7 +291,7 @@ def _choice_question(element, qtype, category, tags, name, file, line, result):
             fraction > 0 and text.strip().lower() == "true" for text, _fmt, fraction in answers
         )
         fmt, (stem_text, expl_text) = unify_formats([stem, explanation])
-        question = ParsedQuestion("judge", stem_text, judge_options(true_correct))
+        question = ParsedQuestion(QuestionType.JUDGE, stem_text, judge_options(true_correct))
         question.shuffle_options = False
     else:
         fmt, texts = unify_formats([stem, *[(t, f) for t, f, _w in answers], explanation])
@@ -306,7 +310,7 @@ def _choice_question(element, qtype, category, tags, name, file, line, result):
                 f"{o.key} {percent(w)}" for o, w in zip(options, fractions, strict=True)
             )
             problems.append(RowError(line, "fraction", shown, decision.reason, decision.code))
-        question = ParsedQuestion(decision.kind or "single", stem_text, options)
+        question = ParsedQuestion(decision.kind or QuestionType.SINGLE, stem_text, options)
         shuffle = _text(element.find("shuffleanswers")).lower() not in ("false", "0")
         question.shuffle_options = shuffle and not keeps_option_order(options)
     question.explanation, question.text_format = expl_text, fmt
@@ -343,15 +347,19 @@ def _category_path(category: list[str]) -> str:
 
 def _add_question(quiz, q: ParsedQuestion, extra_tags=(), files=None):
     files = files if files is not None else q.files
-    qtype = {"judge": "truefalse", "case": "description"}.get(q.type, "multichoice")
+    qtype = {QuestionType.JUDGE: "truefalse", QuestionType.CASE: "description"}.get(
+        q.type, "multichoice"
+    )
     node = ET.SubElement(quiz, "question", type=qtype)
     ET.SubElement(ET.SubElement(node, "name"), "text").text = q.name or plain_text(q.stem)[:60]
     _text_field(node, "questiontext", q.stem, q.text_format, files)
     _text_field(node, "generalfeedback", q.explanation, q.text_format, files)
     ET.SubElement(node, "defaultgrade").text = "1"
-    ET.SubElement(node, "penalty").text = "0" if q.type in ("judge", "case") else "0.3333333"
+    ET.SubElement(node, "penalty").text = (
+        "0" if q.type in (QuestionType.JUDGE, QuestionType.CASE) else "0.3333333"
+    )
     ET.SubElement(node, "hidden").text = "0"
-    if q.type == "judge":
+    if q.type == QuestionType.JUDGE:
         true_correct = q.options[0].correct if q.options else True
         for word, correct in (("true", true_correct), ("false", not true_correct)):
             answer = ET.SubElement(
@@ -359,15 +367,17 @@ def _add_question(quiz, q: ParsedQuestion, extra_tags=(), files=None):
             )
             ET.SubElement(answer, "text").text = word
             _text_field(answer, "feedback", "", "html")
-    elif q.type in ("single", "multiple"):
-        ET.SubElement(node, "single").text = "true" if q.type == "single" else "false"
+    elif q.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        ET.SubElement(node, "single").text = "true" if q.type == QuestionType.SINGLE else "false"
         ET.SubElement(node, "shuffleanswers").text = "true" if q.shuffle_options else "false"
         ET.SubElement(node, "answernumbering").text = "ABCD"
         right = sum(o.correct for o in q.options) or 1
         for option in q.options:
             # Wrong choices cost everything in a multiple-choice question, as all-or-nothing
             # grading in the product does.
-            grade = 1 / right if option.correct else (-1.0 if q.type == "multiple" else 0.0)
+            grade = (
+                1 / right if option.correct else (-1.0 if q.type == QuestionType.MULTIPLE else 0.0)
+            )
             answer = _text_field(node, "answer", option.text, q.text_format, files)
             answer.set("fraction", _grade(grade))
             _text_field(answer, "feedback", "", "html")
@@ -389,7 +399,7 @@ def write(questions: list[ParsedQuestion]) -> bytes:
             current = q.category
             record = ET.SubElement(quiz, "question", type="category")
             ET.SubElement(ET.SubElement(record, "category"), "text").text = _category_path(current)
-        if q.type == "case":
+        if q.type == QuestionType.CASE:
             _add_question(quiz, q, extra_tags=[f"case:{number}"])
             for sub in q.sub_questions:
                 _add_question(quiz, sub, extra_tags=[f"case-part:{number}"])

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from question_banks.choices import QuestionType
+
 # Moodle's question_bank::fraction_options_full() (positive half; negatives mirror it).
 GRADES = (
     1.0,
@@ -85,7 +87,7 @@ def decide(fractions: list[float], *, single: bool) -> Decision:
     positive = [f > _EPSILON for f in fractions]
     total = sum(f for f in fractions if f > 0)
     if sum(full) == 1:
-        return Decision("single", tuple(full))
+        return Decision(QuestionType.SINGLE, tuple(full))
     if sum(full) > 1 and single:
         return Decision(
             code="several_full_marks",
@@ -109,7 +111,7 @@ def decide(fractions: list[float], *, single: bool) -> Decision:
             ),
         )
     if round(total, 2) == 1 and sum(positive) >= 2:
-        return Decision("multiple", tuple(positive))
+        return Decision(QuestionType.MULTIPLE, tuple(positive))
     return Decision(
         code="weights_do_not_add_up",
         reason=_(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from question_banks import prerequisites
+from question_banks.choices import QuestionType
 from question_banks.drawing import draw_paper, fixed_paper
 from question_banks.grading import score_item
 from question_banks.models import (
@@ -31,6 +32,7 @@ from question_banks.models import (
     PaperRule,
     QuestionVersion,
 )
+from question_banks.services.errors import ExamError
 from question_banks.services.paper_slots import paper_slots, paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
 from question_banks.services.wrong_book import wrong_book_record
@@ -39,15 +41,6 @@ from roster.models import Person
 
 OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
 FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
-
-
-class ExamError(Exception):
-    """A refusal with a message for the examinee; `code` lets the page react to it."""
-
-    def __init__(self, message: str, code: str = "refused"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # ---------------------------------------------------------------- drawing
@@ -314,7 +307,7 @@ def validate_answer(version: QuestionVersion, qtype: str, answer):
     """The answer in its stored form, or ExamError naming what is wrong. None clears it."""
     if answer is None or answer == [] or answer == {}:
         return None
-    if qtype == "case":
+    if qtype == QuestionType.CASE:
         if not isinstance(answer, dict):
             raise ExamError(_("A case question is answered part by part."), "malformed")
         subs = version.sub_questions or []
@@ -340,7 +333,7 @@ def _choice_answer(qtype: str, options, value) -> list[str] | None:
         raise ExamError(_("That option is not part of this question."), "bad_option")
     if len(set(value)) != len(value):
         raise ExamError(_("An option was chosen twice."), "malformed")
-    if qtype in ("single", "judge") and len(value) > 1:
+    if qtype in (QuestionType.SINGLE, QuestionType.JUDGE) and len(value) > 1:
         raise ExamError(_("Choose only one option for this question."), "malformed")
     return sorted(value)
 

@@ -100,9 +100,9 @@ def _in_background(job: QuestionImportJob, step: str) -> bool:
     if len(job.data) <= settings.IMPORT_BACKGROUND_BYTES:
         return False
     from config.celery import send_or_run
-    from question_banks.tasks import question_import_check_task, question_import_run_task
 
-    task = question_import_check_task if step == "check" else question_import_run_task
+    # Named, not imported: tasks.py imports this module for the work itself.
+    task = f"question_banks.tasks.question_import_{step}_task"
     transaction.on_commit(lambda: send_or_run(task, job.pk))
     return True
 

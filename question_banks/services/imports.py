@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from documents.imports.report import ImportReport as FrameworkReport
 from documents.imports.runner import CREATED, RowRefused, run_import
+from question_banks.choices import QuestionType
 from question_banks.interchange.dedupe import normalise
 from question_banks.interchange.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
 from question_banks.interchange.model import (
@@ -95,7 +96,7 @@ def _write(bank, q: ParsedQuestion, actor, categories, source: str) -> Question:
         bank=bank,
         qtype=q.type,
         stem=_html(q, q.stem, urls),
-        options=_options(q, urls) if q.type != "case" else [],
+        options=_options(q, urls) if q.type != QuestionType.CASE else [],
         explanation=_html(q, q.explanation, urls),
         category=_category(bank, q.category, categories) if q.category else None,
         difficulty=q.difficulty or 2,

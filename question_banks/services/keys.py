@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from question_banks.models import Attempt, Candidate, ExamSession
-from question_banks.services.attempts import ExamError
+from question_banks.services.errors import ExamError
 
 
 class KeysClosed(ExamError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Case, Q, QuerySet, When
 
+from question_banks.choices import QuestionType
 from question_banks.grading import correct_keys
 from question_banks.models import (
     Category,
@@ -123,7 +124,7 @@ def practice_answer(*, person: Person, question: Question, answer) -> Feedback:
     clean = validate_answer(version, question.qtype, answer)
     if clean is None:
         raise ExamError("empty", "empty")
-    if question.qtype == "case":
+    if question.qtype == QuestionType.CASE:
         correct = all(
             set(clean.get(str(i), [])) == correct_keys(sub["options"])
             for i, sub in enumerate(version.sub_questions)

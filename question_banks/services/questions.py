@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from question_banks.choices import QuestionType
 from question_banks.models import (
     Attempt,
     AttemptItem,
@@ -40,13 +41,13 @@ def validate_choices(qtype: str, options: list[dict]) -> None:
     if len(set(keys)) != len(keys) or not all(isinstance(k, str) and k for k in keys):
         raise ValidationError(_("Each option needs its own letter."))
     right = sum(1 for o in options if o.get("correct"))
-    if qtype in ("single", "judge") and right != 1:
+    if qtype in (QuestionType.SINGLE, QuestionType.JUDGE) and right != 1:
         raise ValidationError(
             _("A single-choice or true/false question has exactly one right option.")
         )
-    if qtype == "multiple" and right < 2:
+    if qtype == QuestionType.MULTIPLE and right < 2:
         raise ValidationError(_("A multiple-choice question has at least two right options."))
-    if qtype == "judge" and len(options) != 2:
+    if qtype == QuestionType.JUDGE and len(options) != 2:
         raise ValidationError(_("A true/false question has exactly two options."))
 
 
@@ -60,7 +61,7 @@ def _clean_version_fields(qtype: str, fields: dict) -> dict:
         {"key": o["key"], "text": clean_html(o.get("text", "")), "correct": bool(o.get("correct"))}
         for o in fields.get("options", [])
     ]
-    if qtype == "case":
+    if qtype == QuestionType.CASE:
         subs = fields.get("sub_questions") or []
         if not subs:
             raise ValidationError(_("A case question needs at least one part."))
@@ -103,7 +104,7 @@ def question_create(
             "stem": stem,
             "options": options,
             "explanation": explanation,
-            "shuffle_options": shuffle_options and qtype != "judge",
+            "shuffle_options": shuffle_options and qtype != QuestionType.JUDGE,
             "sub_questions": sub_questions or [],
         },
     )

@@ -1,13 +1,9 @@
 """Commands that change roster state. Each is one transaction and writes its audit row."""
 
 from .audit import audit_record
+from .employments import PersonData, employment_end
 from .errors import RosterError
-from .people import (
-    PersonData,
-    employment_change_status,
-    employment_end,
-    person_create_or_update,
-)
+from .people import employment_change_status, person_create_or_update
 from .transfers import (
     person_transfer_request,
     transfer_accept,

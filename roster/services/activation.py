@@ -104,7 +104,7 @@ def _matches(row: ActivationCode, typed: str) -> bool:
     # Every secret is tried (no early return), so the time does not depend on which matched.
     found = False
     for secret in secrets_in_use:
-        found |= constant_time_compare(_digest(row.person_id, code, secret), row.code_hash)
+        found |= constant_time_compare(_digest(row.person_id, code, str(secret)), row.code_hash)
     return found
 
 
@@ -171,7 +171,8 @@ def activation_codes_issue(
                     expires_at=expires_at,
                 )
             )
-            job = person.current_jobs[0] if person.current_jobs else None
+            jobs = getattr(person, "current_jobs", [])  # prefetched above (to_attr)
+            job = jobs[0] if jobs else None
             issued.append(
                 IssuedCode(
                     person=person,

@@ -36,7 +36,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_text(text, /, **params) -> str:
+def audit_text(text: object, /, **params: object) -> str:
     """A summary in the site's language (Simplified Chinese by default), whatever language
     the acting user's page is in: the log reads the same for everyone who reads it later.
     ``text`` and the ``params`` put into it may be lazy translations."""

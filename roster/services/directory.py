@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from documents.errors import RowError
 from documents.imports.report import ImportReport
 from documents.imports.runner import CREATED, UNCHANGED, UPDATED, RowRefused, run_import
-from roster.exporters import enterprise_workbook, region_workbook
+from roster.exports import enterprise_workbook, region_workbook
 from roster.importers import directory as d
 from roster.models import Enterprise, Region
 from roster.selectors import directory_scope

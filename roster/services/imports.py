@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from documents.imports.report import ImportReport
 from documents.imports.runner import CREATED, UNCHANGED, UPDATED, RowRefused, run_import
-from roster.exporters import roster_workbook
+from roster.exports import roster_workbook
 from roster.identity import mask_id_number
 from roster.importers import ParsedRoster, RowError
+from roster.importers.roster import RosterRow
 from roster.importers.vocabulary import TEMPLATE_HEADERS
 
 from .audit import audit_record
@@ -65,7 +66,7 @@ def roster_import(
     """
     result = ImportResult(errors=list(rows.errors))
 
-    def write(row) -> str | None:
+    def write(row: RosterRow) -> str | None:
         try:
             outcome = person_create_or_update(
                 data=row.data, actor=actor, audit=False, request=request
@@ -133,7 +134,7 @@ def roster_export(
     actor: User | None,
     unmasked_enterprises: Container[int] | None,
     request: HttpRequest | None = None,
-    **details: object,
+    **details: Any,
 ) -> tuple[bytes, int]:
     """The roster as .xlsx bytes in the import template, and how many people it holds.
 

@@ -3,116 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from roster.choices import EmploymentForm, EmploymentStatus
+from roster.choices import EmploymentStatus
 from roster.identity import parse_id_number
 from roster.models import (
-    Department,
     Employment,
     EmploymentEvent,
-    Enterprise,
     Person,
-    TransferRequest,
 )
-from roster.selectors import administered_enterprises
 
 from .audit import audit_record, audit_text
-from .errors import RosterError
+from .employments import (
+    PersonData,
+    UpsertResult,
+    _administers,
+    _department,
+    employment_end,
+    name_mismatch_error,
+    names_match,
+    require_enterprise_admin,
+)
+from .transfers import person_transfer_request
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from roster.models import User
 
-# The dots written between the parts of a minority or foreign name (阿卜杜·热合曼).
-_DOTS = re.compile("[\u00b7\u2022\u2027\u30fb\uff65\u2219]")
-
 # Employment fields whose changes go into the history.
 _TRACKED = ("department_id", "post", "category", "employment_form", "hire_date")
-
-
-@dataclass
-class PersonData:
-    """A validated person as an import row or a form gives it."""
-
-    id_number: str
-    name: str
-    enterprise: Enterprise
-    category: str
-    phone: str = ""
-    department_name: str = ""
-    post: str = ""
-    employment_form: str = EmploymentForm.REGULAR
-    hire_date: dt.date | None = None
-    extra: dict = field(default_factory=dict)
-
-
-@dataclass
-class UpsertResult:
-    """What a write did. With `transfer` set, the person works elsewhere and nothing about
-    them changed: `employment` is None, and `person` is for the service's callers inside the
-    product only (a page or the API must not show it to the asking enterprise)."""
-
-    person: Person
-    employment: Employment | None
-    created_person: bool
-    created_employment: bool
-    changed: bool
-    transfer: TransferRequest | None = None
-
-
-def _department(enterprise: Enterprise, name: str) -> Department | None:
-    if not name:
-        return None
-    department, _ = Department.objects.get_or_create(enterprise=enterprise, name=name)
-    return department
-
-
-def names_match(stored: str, given: str) -> bool:
-    """The same name as written on file? Width, spacing ("张　三") and the dot of minority
-    names (·, •, ・) may differ; letters may not."""
-    return _name_key(stored) == _name_key(given)
-
-
-def _name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name or "")
-    text = _DOTS.sub("·", text)
-    return "".join(text.split()).casefold()
-
-
-def _administers(actor: User | None, enterprise_id: int) -> bool:
-    if actor is None or actor.is_superuser:
-        return True
-    return administered_enterprises(user=actor).filter(pk=enterprise_id).exists()
-
-
-def require_enterprise_admin(actor: User | None, enterprise: Enterprise) -> None:
-    """Only the system, the system admin and the enterprise's own admins write its roster."""
-    if not _administers(actor, enterprise.pk):
-        raise RosterError(
-            gettext("Only the admin of this enterprise can change its roster."), "not_admin"
-        )
-
-
-def name_mismatch_error() -> RosterError:
-    # Says that the name differs, never what is on file: the number alone proves nothing.
-    return RosterError(
-        gettext(
-            "This ID number is already registered under another name. Check the name and "
-            "the ID number; nothing was saved."
-        ),
-        "name_mismatch",
-        "name",
-    )
 
 
 def person_create_or_update(
@@ -163,8 +87,6 @@ def person_create_or_update(
             if not may_change_identity and not names_match(person.name, data.name):
                 raise name_mismatch_error()
             if current is not None and not _administers(actor, current.enterprise_id):
-                from .transfers import person_transfer_request
-
                 transfer, created = person_transfer_request(actor=actor, data=data, request=request)
                 return UpsertResult(person, None, False, False, created, transfer=transfer)
             if may_change_identity:
@@ -199,7 +121,7 @@ def person_create_or_update(
             "hire_date": data.hire_date,
         }
         created_employment = current is None
-        if created_employment:
+        if current is None:
             current = Employment(
                 person=person,
                 enterprise=data.enterprise,
@@ -223,8 +145,8 @@ def person_create_or_update(
                 if getattr(current, k) != v
             }
             if diff:
-                for k, v in fields.items():
-                    setattr(current, k, v)
+                for name, value in fields.items():
+                    setattr(current, name, value)
                 current.full_clean(exclude=["person", "enterprise"])
                 current.save()
                 EmploymentEvent.objects.create(
@@ -289,29 +211,4 @@ def employment_change_status(
             ),
             request=request,
         )
-    return employment
-
-
-def employment_end(
-    *, employment: Employment, on: dt.date, reason: str = "", actor: User | None
-) -> Employment:
-    """The person leaves (or moves on): the employment ends, its history stays, and any
-    transfer request still waiting to take the person out of it lapses."""
-    from .transfers import transfers_lapse
-
-    with transaction.atomic():
-        old = employment.status
-        employment.status = EmploymentStatus.LEFT
-        employment.status_since = on
-        employment.ended_on = on
-        employment.save(update_fields=["status", "status_since", "ended_on", "updated_at"])
-        EmploymentEvent.objects.create(
-            employment=employment,
-            kind=EmploymentEvent.Kind.LEFT,
-            effective_on=on,
-            changes={"status": [old, EmploymentStatus.LEFT]},
-            reason=reason,
-            actor=actor,
-        )
-        transfers_lapse(employment=employment, actor=actor)
     return employment

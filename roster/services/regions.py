@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from roster.choices import RegionLevel
+
+if TYPE_CHECKING:
+    from roster.models import Region
 
 # Length and the digits a child shares with its parent, per level.
 _SHAPE = {
@@ -14,7 +19,7 @@ _SHAPE = {
 }
 
 
-def region_validate_code(*, code: str, level: int, parent) -> None:
+def region_validate_code(*, code: str, level: int, parent: Region | None) -> None:
     """A division code must have the level's length and start with its parent's prefix."""
     length, shared = _SHAPE[RegionLevel(level)]
     if len(code) != length or not code.isdigit():

@@ -30,17 +30,20 @@ from roster.identity import parse_id_number
 from roster.models import Employment, EmploymentEvent, Person, TransferRequest
 from roster.selectors import transfer_may_cancel, transfer_may_decide
 
-from .audit import audit_record, audit_text
-from .errors import RosterError
-from .people import (
+from .audit import audit_text
+from .employments import (
     PersonData,
     _administers,
+    _audit,
+    _decided,
     _department,
+    _user,
     employment_end,
     name_mismatch_error,
     names_match,
     require_enterprise_admin,
 )
+from .errors import RosterError
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -48,22 +51,6 @@ if TYPE_CHECKING:
     from roster.models import User
 
 Status = TransferRequest.Status
-
-
-def _audit(
-    action: str, *, actor: User | None, transfer: TransferRequest, request=None, **data
-) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        target=transfer.person,
-        summary=transfer.person.name,
-        request=request,
-        transfer=transfer.pk,
-        from_enterprise=transfer.from_enterprise.uscc,
-        to_enterprise=transfer.to_enterprise.uscc,
-        **data,
-    )
 
 
 def transfer_requested_message(*, created: bool) -> str:
@@ -111,6 +98,7 @@ def person_transfer_request(
                 ),
                 "nothing_to_ask",
             )
+        assert person is not None  # `current` is a job of this person
         if not names_match(person.name, data.name):
             raise name_mismatch_error()
         waiting = TransferRequest.objects.filter(
@@ -136,10 +124,6 @@ def person_transfer_request(
         transfer.save()
         _audit("transfer.request", actor=actor, transfer=transfer, request=request)
     return transfer, True
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _locked(transfer: TransferRequest) -> TransferRequest:
@@ -171,14 +155,6 @@ def _require_decider(actor: User | None, transfer: TransferRequest) -> None:
             ),
             "forbidden",
         )
-
-
-def _decided(transfer: TransferRequest, status: str, actor: User | None, reason: str = "") -> None:
-    transfer.status = status
-    transfer.decided_by = _user(actor)
-    transfer.decided_at = timezone.now()
-    transfer.reason = reason
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
 
 
 def transfer_accept(
@@ -281,23 +257,3 @@ def transfer_cancel(
         _decided(transfer, Status.CANCELLED, actor)
         _audit("transfer.cancel", actor=actor, transfer=transfer, request=request)
     return transfer
-
-
-def transfers_lapse(*, employment: Employment, actor: User | None) -> int:
-    """Requests still waiting to take the person out of an employment that has just ended
-    lapse: there is nothing left to transfer (the asking enterprise may add the person
-    again). Called by employment_end, inside its transaction. Returns how many."""
-    waiting = list(
-        TransferRequest.objects.select_for_update(of=("self",))
-        .select_related("person", "from_enterprise", "to_enterprise")
-        .filter(from_employment=employment, status=Status.PENDING)
-    )
-    for transfer in waiting:
-        _decided(
-            transfer,
-            Status.LAPSED,
-            None,  # nobody decided: the job ended
-            audit_text(_("The person's job there ended before a decision.")),
-        )
-        _audit("transfer.lapse", actor=actor, transfer=transfer)
-    return len(waiting)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from roster.exporters import activation_codes_workbook
+from roster.exports import activation_codes_workbook
 from roster.models import Enterprise
 from roster.selectors import activation_candidates, administered_enterprises
 from roster.services import audit_record

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -23,7 +24,7 @@ def enterprise_list_view(request):
     search = request.GET.get("q", "").strip()[:50]
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(uscc=search.upper()))
-    page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("name"), settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "roster/enterprise_list.html",

@@ -2,6 +2,7 @@
 
 from collections.abc import Container
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -68,7 +69,7 @@ def roster_list(request):
         issuable = set(administered_enterprises(user=request.user).values_list("pk", flat=True))
     if issuable:
         rows = rows.select_related("person__user")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, settings.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         actor=request.user,
         action="roster.list",

@@ -5,6 +5,7 @@ refusals for files that hold no certificate QR."""
 import dataclasses
 import io
 import json
+import sys
 
 import pytest
 from django.core.cache import cache
@@ -188,3 +189,15 @@ def test_bad_keys_file_is_refused(tmp_path, cert):
     keys.write_text("{not json")
     with pytest.raises(CommandError, match="JWKS"):
         run(png(tmp_path, certificate_verify_url(cert)), "--keys", keys)
+
+
+@pytest.mark.parametrize("missing", ["zxingcpp", "pypdfium2"])
+def test_without_the_verify_extra_the_command_says_how_to_install_it(
+    tmp_path, cert, monkeypatch, missing
+):
+    # A None entry in sys.modules makes `import` fail as if the package were not installed.
+    monkeypatch.setitem(sys.modules, missing, None)
+    path = tmp_path / "cert.pdf"
+    path.write_bytes(sample_pdf(certificate_claims(cert), certificate_verify_url(cert)))
+    with pytest.raises(CommandError, match=r"zxing-cpp.*pypdfium2.*pip install -e '\.\[verify\]'"):
+        run(path)

@@ -19,7 +19,7 @@ from courses.models import (
     WarningCaseIndexPage,
     WarningCasePage,
 )
-from courses.pages import content_tree_setup
+from courses.services.content_tree import content_tree_setup
 from roster.models import Industry
 from tests.factories import UserFactory
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from roster import demo
+from demo import roster as demo
 from roster.models import Enterprise, User
 from roster.selectors import activation_candidates
 

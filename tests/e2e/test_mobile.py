@@ -7,7 +7,7 @@ closed networks: no CDN fonts, scripts or analytics).
 import pytest
 from django.core.management import call_command
 
-from roster import demo
+from demo import roster as demo
 from roster.choices import PersonnelCategory
 from roster.models import Employment, Enterprise
 

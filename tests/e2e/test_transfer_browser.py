@@ -6,7 +6,7 @@ the person is then on the first enterprise's roster."""
 import pytest
 from django.core.management import call_command
 
-from roster import demo
+from demo import roster as demo
 from roster.choices import Role
 from roster.models import Employment, Enterprise, RoleGrant, TransferRequest
 from tests.factories import UserFactory

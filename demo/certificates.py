@@ -10,6 +10,8 @@ people who already hold a certificate of a type are left alone.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +26,11 @@ from certificates.services.lifecycle import (
 )
 from roster.models import Employment
 
-IMPORTED_BY = "示范省应急管理厅（历史数据导入）"
+# The certificates and their fates live in demo/data/certificates.json.
+DATA = json.loads(
+    (Path(__file__).resolve().parent / "data" / "certificates.json").read_text("utf-8")
+)
+IMPORTED_BY: str = DATA["imported_by"]
 
 
 def _next_person(post: str, ctype: CertificateType):
@@ -53,14 +59,12 @@ def _import(person, ctype: CertificateType, first_issued: dt.date) -> Certificat
     )
 
 
-REASONS = {
-    "suspended": "违章作业，暂扣待整改",
-    "revoked": "提供虚假材料取得证书，予以撤销",
-    "cancelled": "本人申请注销",
-}
+REASONS: dict[str, str] = DATA["reasons"]
+# The fates that are a change of status (the others are a review, a replacement, a renewal).
+STATUS_FATES = ("suspended", "revoked", "cancelled")
 
 
-def seed_demo(*, stdout) -> None:
+def seed(*, stdout) -> None:
     if Certificate.objects.filter(source=Certificate.Source.IMPORT).exists():
         stdout.write("Certificates: nothing to change.")
         return
@@ -68,27 +72,12 @@ def seed_demo(*, stdout) -> None:
     year = dt.timedelta(days=365)
     day = dt.timedelta(days=1)
     made: dict[str, int] = {}
-    # (post, type code, first issued, what happens next)
-    plan = [
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 1 * year, "valid"),
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 3 * year + 40 * day, "valid"),  # review soon
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 3 * year - 20 * day, "valid"),  # review missed
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 4 * year, "reviewed"),
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 7 * year, "valid"),  # expired
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 1 * year, "suspended"),
-        ("熔化焊接与热切割作业", "TZ-HJ", today - 2 * year, "replaced"),
-        ("高压电工作业", "TZ-GY", today - 2 * year, "revoked"),
-        ("高压电工作业", "TZ-GY", today - 2 * year, "valid"),
-        ("登高架设作业", "TZ-DJ", today - 5 * year, "reviewed"),
-        ("专职安全员", "ZY-AQY", today - 3 * year + 25 * day, "renewed"),
-        ("专职安全员", "ZY-AQY", today - 3 * year + 60 * day, "valid"),  # expiring
-        ("专职安全员", "ZY-AQY", today - 1 * year, "valid"),
-        ("专职安全员", "ZY-AQY", today - 2 * year, "cancelled"),
-    ]
     with transaction.atomic():
-        for post, code, first, fate in plan:
-            ctype = CertificateType.objects.get(code=code)
-            person = _next_person(post, ctype)
+        for row in DATA["certificates"]:
+            fate = row["fate"]
+            first = today - row["issued_years_ago"] * year + row["plus_days"] * day
+            ctype = CertificateType.objects.get(code=row["type"])
+            person = _next_person(row["post"], ctype)
             if person is None:
                 continue
             certificate = _import(person, ctype, first)
@@ -98,19 +87,17 @@ def seed_demo(*, stdout) -> None:
                     certificate=certificate,
                     actor=None,
                     on=certificate.next_review_on - 30 * day,
-                    training_hours=8,
-                    reason="复审培训8学时，考试合格",
+                    training_hours=DATA["review_training_hours"],
+                    reason=REASONS[fate],
                 )
-            elif fate in REASONS:
+            elif fate in STATUS_FATES:
                 certificate_change_status(
                     certificate=certificate, kind=fate, actor=None, reason=REASONS[fate]
                 )
             elif fate == "replaced":
-                certificate_replace(certificate=certificate, actor=None, reason="证书遗失补办")
+                certificate_replace(certificate=certificate, actor=None, reason=REASONS[fate])
             elif fate == "renewed":
-                certificate_renew(
-                    certificate=certificate, actor=None, reason="到期延续，继续教育合格"
-                )
+                certificate_renew(certificate=certificate, actor=None, reason=REASONS[fate])
             if fate != "valid":
                 made[fate] = made.get(fate, 0) + 1
     issued = Certificate.objects.filter(source=Certificate.Source.EXAM).count()

@@ -6,9 +6,9 @@ import io
 import pytest
 from wagtail.models import Page
 
-from courses import demo as courses_demo
 from courses.models import CourseIndexPage, CoursePage, LessonPage, WarningCasePage
-from roster import demo as roster_demo
+from demo import courses as courses_demo
+from demo import roster as roster_demo
 
 
 def _snapshot():
@@ -19,7 +19,7 @@ def _snapshot():
 def seeded_once(module_db):
     roster_demo.seed()
     out = io.StringIO()
-    courses_demo.seed_demo(stdout=out)
+    courses_demo.seed(stdout=out)
     return out.getvalue()
 
 
@@ -58,7 +58,7 @@ def test_demo_courses_belong_to_the_demo_trainer(seeded):
 def test_second_run_changes_nothing(seeded):
     before = _snapshot()
     out = io.StringIO()
-    courses_demo.seed_demo(stdout=out)
+    courses_demo.seed(stdout=out)
     assert _snapshot() == before
     assert "nothing to change" in out.getvalue()
 
@@ -111,7 +111,7 @@ def test_a_video_lesson_seeded_without_its_file_gets_it_on_the_next_run(seeded):
     lesson.video = None
     lesson.save_revision().publish()
     out = io.StringIO()
-    courses_demo.seed_demo(stdout=out)
+    courses_demo.seed(stdout=out)
     lesson.refresh_from_db()
     assert lesson.video is not None and lesson.duration_seconds == courses_demo.VIDEO_SECONDS
     assert "1 videos attached" in out.getvalue()

@@ -3,9 +3,9 @@ dashboard shows a year of history without waiting for the nightly job."""
 
 from __future__ import annotations
 
-from .snapshots import snapshot_recent
+from reports.snapshots import snapshot_recent
 
 
-def seed_demo(*, stdout) -> None:
+def seed(*, stdout) -> None:
     rows = snapshot_recent()
     stdout.write(f"Reports demo: twelve month-ends computed ({rows} rows).")

@@ -11,28 +11,24 @@ already has a classroom session is left alone.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from courses.models import ClassroomSession, TrainingKind, ViolationRetraining
+from courses.services.classroom import SessionData, classroom_record
+from courses.services.records import violation_record
 from roster.models import Employment, Enterprise
 
-from .models import ClassroomSession, TrainingKind, ViolationRetraining
-from .services.classroom import SessionData, classroom_record
-from .services.records import violation_record
-
-# A sign-in sheet is evidence a PDF was uploaded; the demo's is a one-line PDF.
-_SHEET = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]"
-    b"/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-_VIOLATIONS = [
-    "未系安全带高处作业",
-    "无票动火作业",
-    "擅自拆除防护装置",
+_HERE = Path(__file__).resolve().parent
+# A sign-in sheet is evidence a PDF was uploaded; the demo's is a one-page blank PDF.
+_SHEET = (_HERE / "assets" / "sign-in-sheet.pdf").read_bytes()
+_VIOLATIONS: list[str] = json.loads((_HERE / "data" / "courses.json").read_text("utf-8"))[
+    "violations"
 ]
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from roster import demo
+from demo import roster as demo
 from roster.choices import EmploymentForm, EmploymentStatus, PersonnelCategory
 from roster.identity import parse_id_number, validate_uscc
 from roster.models import (

@@ -1,4 +1,8 @@
-"""The demo data of `manage.py seed_demo`: a fictional county with its enterprises and people.
+"""The demo roster of `manage.py seed_demo`: a fictional county with its enterprises and people.
+
+The county itself (regions, enterprises and their staffing, names, the fixed trainees and the
+demo logins) is data, in demo/data/roster.json; this module plans the people from it and
+applies the plan through the roster's services.
 
 Everything here is invented. Region codes 99xxxx are not assigned by GB/T 2260, so demo
 people and enterprises can never be mistaken for real ones; ID numbers and credit codes are
@@ -14,9 +18,11 @@ person is first created.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import unicodedata
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,7 +46,10 @@ from roster.selectors import activation_candidates
 from roster.services.activation import activation_codes_issue
 from roster.services.people import PersonData, employment_change_status, person_create_or_update
 
-RANDOM_SEED = 20250601
+# The data lives in demo/data/roster.json; this module turns it into plans and applies them.
+DATA = json.loads((Path(__file__).resolve().parent / "data" / "roster.json").read_text("utf-8"))
+
+RANDOM_SEED: int = DATA["random_seed"]
 
 # The one password of every demo account. It is printed by seed_demo and written in the
 # README: that is why seed_demo refuses to run with DEBUG off unless told --force.
@@ -52,26 +61,18 @@ F = EmploymentForm
 # --------------------------------------------------------------------------------------
 # Regions
 # --------------------------------------------------------------------------------------
-PROVINCE = ("990000", "示范省")
-CITY = ("990100", "示范市")
-COUNTY = ("990102", "清河县")
-NEIGHBOUR = ("990103", "白石县")
-TOWNSHIPS = {
-    COUNTY[0]: [
-        ("990102001", "城关镇"),
-        ("990102002", "河口镇"),
-        ("990102003", "石门镇"),
-        ("990102004", "柳林乡"),
-        ("990102005", "青山镇"),
-        ("990102006", "东湖街道"),
-    ],
-    NEIGHBOUR[0]: [
-        ("990103001", "白石镇"),
-        ("990103002", "龙泉乡"),
-    ],
+_REGIONS = DATA["regions"]
+PROVINCE: tuple[str, str] = tuple(_REGIONS["province"])
+CITY: tuple[str, str] = tuple(_REGIONS["city"])
+COUNTY: tuple[str, str] = tuple(_REGIONS["county"])
+NEIGHBOUR: tuple[str, str] = tuple(_REGIONS["neighbour"])
+TOWNSHIPS: dict[str, list[tuple[str, str]]] = {
+    county: [tuple(township) for township in townships]
+    for county, townships in _REGIONS["townships"].items()
 }
-TOWNSHIP_REGULATOR_REGION = "990102003"  # 石门镇: a chemical plant, an iron mine, a machine works
-TOWNSHIP_REGULATOR_INDUSTRIES = ("02", "03")  # 非煤矿山 + 危险化学品
+# 石门镇: a chemical plant, an iron mine, a machine works; 非煤矿山 + 危险化学品 only.
+TOWNSHIP_REGULATOR_REGION: str = DATA["township_regulator"]["region"]
+TOWNSHIP_REGULATOR_INDUSTRIES = tuple(DATA["township_regulator"]["industries"])
 
 
 # --------------------------------------------------------------------------------------
@@ -104,453 +105,34 @@ class DemoEnterprise:
     extra: dict = field(default_factory=dict)
 
 
-D, W, T = "department", "workshop", "team"
+def _enterprise(row: dict) -> DemoEnterprise:
+    staff = tuple(
+        Staff(**{**s, "forms": tuple(tuple(f) for f in s["forms"])} if "forms" in s else s)
+        for s in row["staff"]
+    )
+    departments = tuple(tuple(d) for d in row["departments"])
+    return DemoEnterprise(**{**row, "departments": departments, "staff": staff})
 
-_MANAGEMENT = (("总经理办公室", D, ""), ("安全环保部", D, ""))
 
+ENTERPRISES: tuple[DemoEnterprise, ...] = tuple(_enterprise(row) for row in DATA["enterprises"])
 
-def _principal(title: str = "总经理") -> Staff:
-    return Staff(C.PRINCIPAL, title, "总经理办公室")
-
-
-ENTERPRISES: tuple[DemoEnterprise, ...] = (
-    DemoEnterprise(
-        key="coal",
-        org_code="MA01QHM7K",
-        name="清河县青山煤业有限责任公司",
-        region="990102005",
-        industry="01",
-        address="示范省示范市清河县青山镇矿区路1号",
-        departments=(
-            *_MANAGEMENT,
-            ("通风区", W, ""),
-            ("综采一队", W, ""),
-            ("机电运输区", W, ""),
-            ("掘进一班", T, "综采一队"),
-            ("瓦斯检查班", T, "通风区"),
-        ),
-        staff=(
-            _principal("矿长"),
-            Staff(C.PRINCIPAL, "实际控制人", "总经理办公室"),
-            Staff(C.SAFETY_MANAGER, "安全副矿长", "安全环保部"),
-            Staff(C.SAFETY_MANAGER, "专职安全员", "安全环保部", 2),
-            Staff(C.SPECIAL_OPERATOR, "煤矿瓦斯检查作业", "瓦斯检查班", 4),
-            Staff(C.SPECIAL_OPERATOR, "煤矿井下电气作业", "机电运输区", 4),
-            Staff(C.SPECIAL_OPERATOR, "煤矿安全检查作业", "安全环保部", 2),
-            Staff(C.SPECIAL_OPERATOR, "煤矿提升机操作作业", "机电运输区", 2),
-            Staff(C.SPECIAL_OPERATOR, "煤矿井下爆破作业", "掘进一班", 2),
-            Staff(C.TEAM_LEADER, "班组长", "掘进一班"),
-            Staff(C.TEAM_LEADER, "班组长", "瓦斯检查班"),
-            Staff(
-                C.GENERAL,
-                "采煤工",
-                "综采一队",
-                14,
-                ((F.REGULAR, 6), (F.OUTSOURCED, 2), (F.DISPATCHED, 1)),
-            ),
-            Staff(C.GENERAL, "掘进工", "掘进一班", 8, ((F.REGULAR, 3), (F.OUTSOURCED, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="iron",
-        org_code="MA02QHT3N",
-        name="清河县石门铁矿有限公司",
-        region="990102003",
-        industry="02",
-        address="示范省示范市清河县石门镇铁矿路8号",
-        departments=(
-            *_MANAGEMENT,
-            ("采矿车间", W, ""),
-            ("选矿车间", W, ""),
-            ("井下采掘班", T, "采矿车间"),
-        ),
-        staff=(
-            _principal("矿长"),
-            Staff(C.SAFETY_MANAGER, "安全科长", "安全环保部"),
-            Staff(C.SAFETY_MANAGER, "专职安全员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "金属非金属矿井通风作业", "采矿车间", 2),
-            Staff(C.SPECIAL_OPERATOR, "金属非金属矿山提升机操作作业", "采矿车间", 2),
-            Staff(C.SPECIAL_OPERATOR, "金属非金属矿山爆破作业", "井下采掘班", 2),
-            Staff(C.SPECIAL_OPERATOR, "金属非金属矿山排水作业", "采矿车间"),
-            Staff(C.TEAM_LEADER, "班组长", "井下采掘班"),
-            Staff(C.GENERAL, "凿岩工", "井下采掘班", 8, ((F.REGULAR, 2), (F.OUTSOURCED, 1))),
-            Staff(C.GENERAL, "选矿工", "选矿车间", 6, ((F.REGULAR, 3), (F.TEMPORARY, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="chem",
-        org_code="MA03QHC8P",
-        name="清河县宏达化工有限公司",
-        region="990102003",
-        industry="03",
-        address="示范省示范市清河县石门镇化工园区纬二路6号",
-        departments=(
-            *_MANAGEMENT,
-            ("氯碱车间", W, ""),
-            ("聚合车间", W, ""),
-            ("储运部", D, ""),
-            ("设备动力部", D, ""),
-            ("氯化一班", T, "氯碱车间"),
-            ("聚合二班", T, "聚合车间"),
-        ),
-        staff=(
-            _principal(),
-            Staff(C.PRINCIPAL, "分管安全副总经理", "总经理办公室"),
-            Staff(C.SAFETY_MANAGER, "安全环保部部长", "安全环保部"),
-            Staff(C.SAFETY_MANAGER, "注册安全工程师", "安全环保部", 2),
-            Staff(C.SPECIAL_OPERATOR, "氯化工艺作业", "氯化一班", 4),
-            Staff(C.SPECIAL_OPERATOR, "聚合工艺作业", "聚合二班", 4),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "设备动力部", 3),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "设备动力部", 2),
-            Staff(C.SPECIAL_OPERATOR, "制冷与空调作业", "设备动力部"),
-            Staff(C.TEAM_LEADER, "班组长", "氯化一班"),
-            Staff(C.TEAM_LEADER, "班组长", "聚合二班"),
-            Staff(C.FIRE_SAFETY, "消防安全管理人", "安全环保部"),
-            Staff(
-                C.GENERAL,
-                "化工操作工",
-                "氯碱车间",
-                10,
-                ((F.REGULAR, 3), (F.DISPATCHED, 2)),
-            ),
-            Staff(C.GENERAL, "危化品装卸工", "储运部", 4, ((F.DISPATCHED, 1), (F.TEMPORARY, 1))),
-            Staff(C.GENERAL, "检修工", "设备动力部", 3, ((F.OUTSOURCED, 1),)),
-        ),
-    ),
-    DemoEnterprise(
-        key="fireworks",
-        org_code="MA04QHY2D",
-        name="清河县鸿运烟花爆竹有限公司",
-        region="990102004",
-        industry="04",
-        address="示范省示范市清河县柳林乡花炮路18号",
-        departments=(
-            *_MANAGEMENT,
-            ("生产车间", W, ""),
-            ("仓储部", D, ""),
-            ("装药班", T, "生产车间"),
-        ),
-        staff=(
-            _principal(),
-            Staff(C.SAFETY_MANAGER, "专职安全员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "烟花爆竹药物混合作业", "装药班", 2),
-            Staff(C.SPECIAL_OPERATOR, "烟花爆竹装填作业", "装药班", 3),
-            Staff(C.SPECIAL_OPERATOR, "烟花爆竹储存作业", "仓储部", 2),
-            Staff(C.TEAM_LEADER, "班组长", "装药班"),
-            Staff(
-                C.GENERAL,
-                "包装工",
-                "生产车间",
-                10,
-                ((F.TEMPORARY, 3), (F.REGULAR, 1), (F.FLEXIBLE, 1)),
-            ),
-        ),
-    ),
-    DemoEnterprise(
-        key="smelter",
-        org_code="MA05QHJ6R",
-        name="清河县金源冶炼有限公司",
-        region="990102002",
-        industry="05",
-        address="示范省示范市清河县河口镇工业园金源大道9号",
-        departments=(
-            *_MANAGEMENT,
-            ("熔炼车间", W, ""),
-            ("精炼车间", W, ""),
-            ("动力车间", W, ""),
-            ("熔炼甲班", T, "熔炼车间"),
-        ),
-        staff=(
-            _principal(),
-            Staff(C.SAFETY_MANAGER, "安全总监", "安全环保部"),
-            Staff(C.SAFETY_MANAGER, "专职安全员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "煤气作业", "动力车间", 3),
-            Staff(C.SPECIAL_OPERATOR, "高压电工作业", "动力车间", 2),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "动力车间", 2),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "精炼车间", 2),
-            Staff(C.TEAM_LEADER, "班组长", "熔炼甲班"),
-            Staff(C.TEAM_LEADER, "班组长", "精炼车间"),
-            Staff(
-                C.GENERAL,
-                "熔炼工",
-                "熔炼甲班",
-                10,
-                ((F.REGULAR, 3), (F.DISPATCHED, 1)),
-            ),
-            Staff(C.GENERAL, "行车指挥工", "精炼车间", 3),
-        ),
-    ),
-    DemoEnterprise(
-        key="construction",
-        org_code="MA06QHB4W",
-        name="清河县建工集团有限公司",
-        region="990102001",
-        industry="06",
-        address="示范省示范市清河县城关镇建设路66号",
-        departments=(
-            ("总经理办公室", D, ""),
-            ("安全质量部", D, ""),
-            ("第一项目部", D, ""),
-            ("第二项目部", D, ""),
-            ("机械设备部", D, ""),
-            ("钢筋班", T, "第一项目部"),
-            ("架子班", T, "第二项目部"),
-        ),
-        staff=(
-            Staff(C.CONSTRUCTION_A, "董事长", "总经理办公室"),
-            Staff(C.CONSTRUCTION_A, "分管安全副总经理", "总经理办公室"),
-            Staff(C.CONSTRUCTION_B, "项目经理", "第一项目部", 2),
-            Staff(C.CONSTRUCTION_B, "项目经理", "第二项目部", 2),
-            Staff(C.CONSTRUCTION_C1, "专职安全员（机械）", "机械设备部", 2),
-            Staff(C.CONSTRUCTION_C2, "专职安全员（土建）", "第一项目部", 2),
-            Staff(C.CONSTRUCTION_C3, "专职安全员（综合）", "安全质量部", 2),
-            Staff(C.SAFETY_MANAGER, "安全质量部经理", "安全质量部"),
-            Staff(C.SPECIAL_OPERATOR, "登高架设作业", "架子班", 4),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "机械设备部", 2),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "钢筋班", 2),
-            Staff(C.SPECIAL_OPERATOR, "高处安装、维护、拆除作业", "架子班", 2),
-            Staff(C.TEAM_LEADER, "班组长", "钢筋班"),
-            Staff(C.TEAM_LEADER, "班组长", "架子班"),
-            Staff(
-                C.GENERAL,
-                "钢筋工",
-                "钢筋班",
-                12,
-                ((F.DISPATCHED, 3), (F.OUTSOURCED, 2), (F.TEMPORARY, 1), (F.FLEXIBLE, 1)),
-            ),
-            Staff(
-                C.GENERAL,
-                "架子工",
-                "架子班",
-                10,
-                ((F.OUTSOURCED, 2), (F.DISPATCHED, 2), (F.REGULAR, 1)),
-            ),
-            Staff(C.GENERAL, "木工", "第二项目部", 6, ((F.TEMPORARY, 1), (F.FLEXIBLE, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="machinery",
-        org_code="MA07QHG5L",
-        name="清河县恒力机械制造有限公司",
-        region="990102003",
-        industry="07",
-        address="示范省示范市清河县石门镇工业路22号",
-        departments=(
-            *_MANAGEMENT,
-            ("机加工车间", W, ""),
-            ("焊装车间", W, ""),
-            ("涂装车间", W, ""),
-            ("焊装一班", T, "焊装车间"),
-        ),
-        staff=(
-            _principal(),
-            Staff(C.SAFETY_MANAGER, "兼职安全员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "焊装一班", 4),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "机加工车间", 2),
-            Staff(C.TEAM_LEADER, "班组长", "焊装一班"),
-            Staff(C.TEAM_LEADER, "班组长", "机加工车间"),
-            Staff(C.GENERAL, "车工", "机加工车间", 8, ((F.REGULAR, 3), (F.DISPATCHED, 1))),
-            Staff(C.GENERAL, "喷漆工", "涂装车间", 5, ((F.REGULAR, 1), (F.TEMPORARY, 1))),
-            Staff(C.GENERAL, "装配工", "焊装车间", 6, ((F.REGULAR, 2), (F.FLEXIBLE, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="textile",
-        org_code="MA08QHF9X",
-        name="清河县锦华纺织有限公司",
-        region="990102006",
-        industry="07",
-        address="示范省示范市清河县东湖街道锦华路3号",
-        departments=(*_MANAGEMENT, ("纺纱车间", W, ""), ("织布车间", W, ""), ("保全班", T, "")),
-        staff=(
-            _principal("董事长"),
-            Staff(C.SAFETY_MANAGER, "安全主管", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "保全班", 2),
-            Staff(C.SPECIAL_OPERATOR, "制冷与空调作业", "保全班"),
-            Staff(C.TEAM_LEADER, "班组长", "纺纱车间"),
-            Staff(C.TEAM_LEADER, "班组长", "织布车间"),
-            Staff(C.FIRE_SAFETY, "消防安全管理人", "安全环保部"),
-            Staff(
-                C.GENERAL,
-                "挡车工",
-                "纺纱车间",
-                12,
-                ((F.REGULAR, 3), (F.DISPATCHED, 1), (F.FLEXIBLE, 1)),
-            ),
-            Staff(C.GENERAL, "织布工", "织布车间", 8, ((F.REGULAR, 3), (F.TEMPORARY, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="transport",
-        org_code="MA09QHY1E",
-        name="清河县通达运输有限公司",
-        region="990102001",
-        industry="08",
-        address="示范省示范市清河县城关镇站前路12号",
-        departments=(*_MANAGEMENT, ("危货运输车队", D, ""), ("客运车队", D, ""), ("修理班", T, "")),
-        staff=(
-            _principal(),
-            Staff(C.SAFETY_MANAGER, "安全科长", "安全环保部"),
-            Staff(C.SAFETY_MANAGER, "动态监控员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "修理班"),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "修理班"),
-            Staff(C.TEAM_LEADER, "车队长", "危货运输车队"),
-            Staff(C.TEAM_LEADER, "车队长", "客运车队"),
-            Staff(C.GENERAL, "危险货物运输驾驶员", "危货运输车队", 8, ((F.REGULAR, 1),)),
-            Staff(C.GENERAL, "押运员", "危货运输车队", 4, ((F.REGULAR, 1), (F.DISPATCHED, 1))),
-            Staff(C.GENERAL, "客运驾驶员", "客运车队", 6, ((F.REGULAR, 2), (F.FLEXIBLE, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="gas",
-        org_code="MA10QHR4H",
-        name="清河县华润燃气有限公司",
-        region="990102001",
-        industry="09",
-        address="示范省示范市清河县城关镇燃气路5号",
-        departments=(
-            *_MANAGEMENT,
-            ("管网运行部", D, ""),
-            ("客户服务部", D, ""),
-            ("抢修班", T, "管网运行部"),
-        ),
-        staff=(
-            _principal(),
-            Staff(C.SAFETY_MANAGER, "安全主管", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "管网运行部"),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "抢修班", 2),
-            Staff(C.TEAM_LEADER, "班组长", "抢修班"),
-            Staff(C.GENERAL, "管网巡线工", "管网运行部", 5, ((F.REGULAR, 2), (F.OUTSOURCED, 1))),
-            Staff(C.GENERAL, "入户安检员", "客户服务部", 6, ((F.REGULAR, 1), (F.DISPATCHED, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="power",
-        org_code="MA11QHD7Q",
-        name="清河县河口水力发电有限公司",
-        region="990102002",
-        industry="10",
-        address="示范省示范市清河县河口镇电站路1号",
-        departments=(*_MANAGEMENT, ("运行值班部", D, ""), ("检修班", T, "")),
-        staff=(
-            _principal("站长"),
-            Staff(C.SAFETY_MANAGER, "安全专责", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "高压电工作业", "运行值班部", 4),
-            Staff(C.SPECIAL_OPERATOR, "电力电缆作业", "检修班", 2),
-            Staff(C.SPECIAL_OPERATOR, "继电保护作业", "检修班"),
-            Staff(C.TEAM_LEADER, "值长", "运行值班部"),
-            Staff(C.GENERAL, "运行值班员", "运行值班部", 4),
-        ),
-    ),
-    DemoEnterprise(
-        key="mall",
-        org_code="MA12QHK3U",
-        name="清河县万家福购物广场有限公司",
-        region="990102006",
-        industry="11",
-        address="示范省示范市清河县东湖街道人民路88号",
-        departments=(*_MANAGEMENT, ("工程部", D, ""), ("营运部", D, ""), ("生鲜课", T, "营运部")),
-        staff=(
-            _principal(),
-            Staff(C.FIRE_SAFETY, "消防安全责任人", "总经理办公室"),
-            Staff(C.FIRE_SAFETY, "消防控制室值班员", "工程部", 2),
-            Staff(C.SAFETY_MANAGER, "安全主管", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "制冷与空调作业", "工程部", 2),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "工程部", 2),
-            Staff(C.TEAM_LEADER, "课长", "生鲜课"),
-            Staff(
-                C.GENERAL,
-                "理货员",
-                "营运部",
-                10,
-                ((F.TEMPORARY, 2), (F.FLEXIBLE, 2), (F.REGULAR, 1)),
-            ),
-            Staff(C.GENERAL, "收银员", "营运部", 6, ((F.REGULAR, 1), (F.FLEXIBLE, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="agency",
-        kind_code="11",
-        org_code="MB1QH0001",
-        name="清河县应急管理局",
-        region="990102001",
-        industry="99",
-        address="示范省示范市清河县城关镇政府路1号",
-        departments=(("执法大队", D, ""), ("安全生产基础股", D, "")),
-        staff=(
-            Staff(C.ENFORCEMENT, "执法人员", "执法大队", 5),
-            Staff(C.ENFORCEMENT, "安全监管员", "安全生产基础股", 2),
-        ),
-    ),
-    DemoEnterprise(
-        key="building_materials",
-        org_code="MA01BD2M8",
-        name="白石县白石建材有限公司",
-        region="990103001",
-        industry="07",
-        address="示范省示范市白石县白石镇建材路2号",
-        people_from="990103",
-        departments=(*_MANAGEMENT, ("水泥粉磨车间", W, ""), ("包装班", T, "")),
-        staff=(
-            _principal(),
-            Staff(C.SAFETY_MANAGER, "专职安全员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "低压电工作业", "水泥粉磨车间", 2),
-            Staff(C.SPECIAL_OPERATOR, "熔化焊接与热切割作业", "水泥粉磨车间"),
-            Staff(C.TEAM_LEADER, "班组长", "包装班"),
-            Staff(C.GENERAL, "粉磨工", "水泥粉磨车间", 6, ((F.REGULAR, 2), (F.TEMPORARY, 1))),
-            Staff(C.GENERAL, "包装工", "包装班", 5, ((F.DISPATCHED, 1), (F.REGULAR, 1))),
-        ),
-    ),
-    DemoEnterprise(
-        key="quarry",
-        org_code="MA02BD5T1",
-        name="白石县龙泉石料有限公司",
-        region="990103002",
-        industry="02",
-        address="示范省示范市白石县龙泉乡采石场路6号",
-        people_from="990103",
-        departments=(*_MANAGEMENT, ("采石场", W, ""), ("破碎班", T, "采石场")),
-        staff=(
-            _principal("矿长"),
-            Staff(C.SAFETY_MANAGER, "专职安全员", "安全环保部"),
-            Staff(C.SPECIAL_OPERATOR, "金属非金属矿山爆破作业", "采石场", 2),
-            Staff(C.SPECIAL_OPERATOR, "金属非金属矿山支柱作业", "采石场"),
-            Staff(C.TEAM_LEADER, "班组长", "破碎班"),
-            Staff(C.GENERAL, "破碎工", "破碎班", 6, ((F.REGULAR, 2), (F.OUTSOURCED, 1))),
-        ),
-    ),
-)
-
-ENTERPRISE_ADMIN_OF = "chem"  # 清河县宏达化工有限公司
+ENTERPRISE_ADMIN_OF: str = DATA["enterprise_admin_of"]  # 清河县宏达化工有限公司
 # The county's training centre (52: a private non-enterprise unit), which the demo trainer
 # works for: it owns the demo question bank and holds the demo exam sessions in the county.
-TRAINING_BODY = ("清河县安全培训中心", "52990102MJ07QHPX1")
+TRAINING_BODY = (DATA["training_body"]["name"], DATA["training_body"]["uscc_first17"])
 
 
 # --------------------------------------------------------------------------------------
-# Names
-# --------------------------------------------------------------------------------------
-# Common surnames, roughly by frequency (the first ones are drawn more often).
-SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余"
-    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史"
-)
-# Given names as people of each generation are really called: (older, younger) pools,
+# Names: common surnames roughly by frequency (the first ones are drawn more often); given
+# names as people of each generation are really called, (older, younger) pools of
 # two-character names and, less often, one character.
-MALE_GIVEN = (
-    "建国 建军 国强 志强 志明 志刚 海涛 海波 振华 晓东 晓明 立新 卫东 永强 永刚 建华 建平 德明"
-    " 春生 长青 国庆 文军 明辉 玉龙 新民 光明 成林 学军 庆丰 保国 福生 德胜 红兵 金龙 树林",
-    "俊杰 文博 浩然 子轩 宇航 家豪 思远 天宇 泽宇 一鸣 嘉诚 鹏飞 云飞 博文 宇轩 皓轩 梓豪 明轩"
-    " 浩宇 俊熙 晨阳 子豪 逸飞 锦程 建宇 昊天",
-)
-FEMALE_GIVEN = (
-    "秀英 桂英 秀兰 玉兰 丽娟 春梅 海燕 晓燕 美玲 雪梅 红霞 丽萍 凤英 淑芬 秀珍 彩霞 艳红 玉梅"
-    " 丽华 小红 月娥 巧玲 桂兰 金凤 淑华 爱华 翠兰",
-    "欣怡 雨婷 子涵 思雨 佳怡 梦瑶 婉婷 晓丽 静怡 诗涵 慧敏 晓琳 文静 雨欣 可欣 佳琪 若曦 梓涵"
-    " 心怡 雅琪 欣妍 一诺",
-)
-MALE_SINGLE = "伟强磊军勇杰涛斌超明刚平辉鹏飞鑫波宇浩凯健俊帆峰亮成"
-FEMALE_SINGLE = "芳娜敏静丽艳娟霞玲燕萍红梅琳雪婷慧莉颖洁倩丹"
+# --------------------------------------------------------------------------------------
+_NAMES = DATA["names"]
+SURNAMES: str = _NAMES["surnames"]
+MALE_GIVEN: tuple[str, str] = tuple(_NAMES["male_given"])
+FEMALE_GIVEN: tuple[str, str] = tuple(_NAMES["female_given"])
+MALE_SINGLE: str = _NAMES["male_single"]
+FEMALE_SINGLE: str = _NAMES["female_single"]
 
 
 # --------------------------------------------------------------------------------------
@@ -578,29 +160,14 @@ class PlannedPerson:
     before: tuple | None = None
 
 
-TRAINEE_1 = PlannedPerson(
-    id_number=_id("99010219860312003"),
-    name="李建国",
-    phone="13900990001",
-    enterprise="chem",
-    category=C.SPECIAL_OPERATOR,
-    post="低压电工作业",
-    department="设备动力部",
-    form=F.REGULAR,
-    hire_date=dt.date(2012, 4, 1),
-)
-TRAINEE_2 = PlannedPerson(
-    id_number=_id("99010319920825002"),
-    name="王秀英",
-    phone="13900990002",
-    enterprise="construction",
-    category=C.GENERAL,
-    post="钢筋工",
-    department="钢筋班",
-    form=F.DISPATCHED,
-    hire_date=dt.date(2023, 3, 6),
-)
-FIXED_PEOPLE = (TRAINEE_1, TRAINEE_2)
+def _fixed_person(row: dict) -> PlannedPerson:
+    first17 = row.pop("id_number_first17")
+    hired = dt.date.fromisoformat(row.pop("hire_date"))
+    return PlannedPerson(id_number=_id(first17), hire_date=hired, **row)
+
+
+FIXED_PEOPLE = tuple(_fixed_person(dict(row)) for row in DATA["fixed_people"])
+TRAINEE_1, TRAINEE_2 = FIXED_PEOPLE
 
 
 # --------------------------------------------------------------------------------------
@@ -614,35 +181,15 @@ class DemoLogin:
     sees: str
 
 
-LOGINS = (
-    DemoLogin("系统管理员", "admin", "系统管理员", "全部数据；Wagtail 后台 /admin/"),
-    DemoLogin(
-        "企业安全管理员",
-        "ent_admin",
-        "宏达化工安全管理员",
-        "清河县宏达化工有限公司的花名册（可增改、导入导出）",
-    ),
-    DemoLogin("县级监管（清河县）", "county_reg", "清河县应急管理局", "清河县全部乡镇、全部行业"),
-    DemoLogin(
-        "乡镇监管（石门镇）",
-        "town_reg",
-        "石门镇安监站",
-        "石门镇的危险化学品和非煤矿山企业（看不到同镇的机械厂）",
-    ),
-    DemoLogin("培训机构讲师", "trainer", "清河县安全培训中心", "清河县全部企业及人员（只读）"),
-    DemoLogin(
-        "学员（特种作业）",
-        TRAINEE_1.id_number,
-        TRAINEE_1.name,
-        "本人门户：课程、考试、证书（也可用手机号 " + TRAINEE_1.phone + " 登录）",
-    ),
-    DemoLogin(
-        "学员（劳务派遣）",
-        TRAINEE_2.id_number,
-        TRAINEE_2.name,
-        "本人门户：课程、考试、证书（也可用手机号 " + TRAINEE_2.phone + " 登录）",
-    ),
-)
+def _login(row: dict) -> DemoLogin:
+    if "trainee" in row:  # a trainee signs in with their ID number (or phone)
+        trainee = FIXED_PEOPLE[row["trainee"]]
+        sees = row["sees"].format(phone=trainee.phone)
+        return DemoLogin(row["role"], trainee.id_number, trainee.name, sees)
+    return DemoLogin(row["role"], row["username"], row["display_name"], row["sees"])
+
+
+LOGINS = tuple(_login(row) for row in DATA["logins"])
 
 
 # --------------------------------------------------------------------------------------
@@ -1045,7 +592,8 @@ def seed_accounts(
 
 # The machinery plant has asked for one of the chemical works' operators: ent_admin finds a
 # transfer request waiting (the navigation counts it) and may accept or refuse it.
-TRANSFER_FROM, TRANSFER_TO = ENTERPRISE_ADMIN_OF, "machinery"
+TRANSFER_FROM: str = DATA["transfer"]["from"]
+TRANSFER_TO: str = DATA["transfer"]["to"]
 
 
 def seed_transfer_request(
@@ -1087,7 +635,7 @@ def seed_transfer_request(
 
 # A few people of the enterprise admin's enterprise get first sign-in codes from seed_demo,
 # so the first sign-in can be tried at once; ent_admin issues more on the roster page.
-DEMO_ACTIVATION_PEOPLE = 3
+DEMO_ACTIVATION_PEOPLE: int = DATA["activation_people"]
 
 
 def seed_activation_codes(report: SeedReport) -> None:
