@@ -98,4 +98,7 @@ AUDIT_ACTIONS = {
     # Reports
     "reports.people": pgettext_lazy("audit action", "People behind a report figure listed"),
     "reports.export": pgettext_lazy("audit action", "Report exported"),
+    # Emergency drills
+    "drills.record": pgettext_lazy("audit action", "Drill recorded or changed"),
+    "drills.export": pgettext_lazy("audit action", "Drill figures exported"),
 }

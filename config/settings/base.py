@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "question_banks",
     "certificates",
     "reports",
+    "drills",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -266,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.snapshot_month_ends_task",
         "schedule": crontab(hour=2, minute=30),  # the quiet hours
     },
+    "drill-overdue-reminders": {
+        "task": "drills.tasks.drill_reminders_task",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 
 
@@ -372,3 +377,7 @@ LOGGING = {
 
 # Roster rules that may differ per deployment.
 ROSTER_PAGE_SIZE = 50
+
+# Emergency drills: evidence uploads (photos, video, documents) and the phone check-in code.
+DRILL_EVIDENCE_MAX_BYTES = int(env("DRILL_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+DRILL_CHECKIN_HOURS = int(env("DRILL_CHECKIN_HOURS", "4"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.training_file import (
+    extra_sections,
     enterprise_training_xlsx,
     training_file,
     training_file_pdf,
@@ -52,10 +53,15 @@ def _id_number(request, person: Person) -> str:
 def training_file_view(request, pk: int):
     person = _person(request, pk)
     _audit(request, person, "courses.training_file_view")
+    tf = training_file(person=person)
     return render(
         request,
         "courses/training_file.html",
-        {"tf": training_file(person=person), "is_own": request.user.person_id == person.pk},
+        {
+            "tf": tf,
+            "is_own": request.user.person_id == person.pk,
+            "extra_sections": extra_sections(tf),
+        },
     )
 
 
