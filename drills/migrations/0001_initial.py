@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0006_alter_creditentry_source'),
-        ('roster', '0015_enterprise_fire_safety_key_unit_and_more'),
+        ('roster', '0015_fire_safety_key_unit_and_drill_audit_actions'),
         ('wagtaildocs', '0014_alter_document_file_size'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
