@@ -84,7 +84,10 @@ class DrillPlan(models.Model):
     """An enterprise's drill plan (演练计划) for one year."""
 
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.CASCADE, related_name="drill_plans", verbose_name=_("enterprise")
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="drill_plans",
+        verbose_name=_("enterprise"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
     created_by = models.ForeignKey(
@@ -246,7 +249,10 @@ class DrillEvidence(models.Model):
         DOCUMENT = "document", _("Document")
 
     record = models.ForeignKey(
-        DrillRecord, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("drill record")
+        DrillRecord,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("drill record"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     image = models.ForeignKey(
@@ -300,7 +306,10 @@ class DrillAction(models.Model):
         CLOSED = "closed", _("Closed")
 
     record = models.ForeignKey(
-        DrillRecord, on_delete=models.CASCADE, related_name="actions", verbose_name=_("drill record")
+        DrillRecord,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name=_("drill record"),
     )
     description = models.CharField(_("action"), max_length=300)
     owner = models.ForeignKey(

@@ -93,9 +93,7 @@ def _obligations(
             if not current and end < registered:
                 continue
             held = [
-                r
-                for r in records
-                if r.kind in rule.kinds and start <= r.held_on <= min(end, on)
+                r for r in records if r.kind in rule.kinds and start <= r.held_on <= min(end, on)
             ]
             if len(held) >= rule.min_count:
                 state = SATISFIED
@@ -110,9 +108,7 @@ def _obligations(
 
 
 def _window_start(rules: list[DrillRule], on: dt.date) -> dt.date:
-    return min(
-        (previous_period(r.period, on)[0] for r in rules), default=dt.date(on.year, 1, 1)
-    )
+    return min((previous_period(r.period, on)[0] for r in rules), default=dt.date(on.year, 1, 1))
 
 
 def enterprise_obligations(
@@ -187,9 +183,7 @@ def plan_get_or_none(*, enterprise: Enterprise, year: int) -> DrillPlan | None:
 
 
 def actions_of(*, enterprise: Enterprise, status: str = "") -> QuerySet[DrillAction]:
-    qs = DrillAction.objects.filter(record__enterprise=enterprise).select_related(
-        "owner", "record"
-    )
+    qs = DrillAction.objects.filter(record__enterprise=enterprise).select_related("owner", "record")
     if status:
         qs = qs.filter(status=status)
     return qs

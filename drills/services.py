@@ -54,13 +54,21 @@ def _require_keeper(actor: User | None, enterprise: Enterprise) -> None:
         raise PermissionDenied(_("Only the admins of this enterprise keep its drills."))
 
 
-def _strangers(enterprise: Enterprise, people: list[Person]) -> list[str]:
+def _strangers(enterprise: Enterprise, people: list[Person]) -> list[Person]:
+    """Those of `people` not employed at the enterprise now. Messages give their number,
+    never their names: an id typed into a form must not reveal who another enterprise has."""
     employed = set(
         Employment.objects.current()
         .filter(enterprise=enterprise, person__in=[p.pk for p in people])
         .values_list("person_id", flat=True)
     )
-    return [p.name for p in people if p.pk not in employed]
+    return [p for p in people if p.pk not in employed]
+
+
+def _strangers_message(strangers: list[Person]) -> str:
+    return _("%(count)s of the people picked are not on this enterprise's roster.") % {
+        "count": len(strangers)
+    }
 
 
 # --------------------------------------------------------------------------- plans
@@ -89,9 +97,7 @@ def planned_drill_add(
         errors["departments"] = _("Pick departments of this enterprise only.")
     strangers = _strangers(enterprise, data.people)
     if strangers:
-        errors["people"] = _("Not on this enterprise's roster: %(names)s.") % {
-            "names": "、".join(strangers)
-        }
+        errors["people"] = _strangers_message(strangers)
     if errors:
         raise ValidationError(errors)
     plan, _created = DrillPlan.objects.get_or_create(
@@ -252,19 +258,25 @@ def record_save(
     on = on or timezone.localdate()
     errors: dict[str, list[str] | str] = {}
     if data.held_on > on:
-        errors["held_on"] = _("A drill is recorded once it has been held: the date is in the future.")
+        errors["held_on"] = _(
+            "A drill is recorded once it has been held: the date is in the future."
+        )
     if data.planned is not None and data.planned.plan.enterprise_id != enterprise.pk:
         errors["planned"] = _("This planned drill belongs to another enterprise.")
-    kept = set(record.participants.filter(method=DrillParticipant.Method.CHECK_IN).values_list(
-        "person_id", flat=True
-    )) if record is not None else set()
+    kept = (
+        set(
+            record.participants.filter(method=DrillParticipant.Method.CHECK_IN).values_list(
+                "person_id", flat=True
+            )
+        )
+        if record is not None
+        else set()
+    )
     if not participants and not kept:
         errors["participants"] = _("Pick at least one person who took part in the drill.")
     strangers = _strangers(enterprise, participants)
     if strangers:
-        errors["participants"] = _("Not on this enterprise's roster: %(names)s.") % {
-            "names": "、".join(strangers)
-        }
+        errors["participants"] = _strangers_message(strangers)
     try:
         checked = evidence_check(list(evidence or []))
     except ValidationError as exc:
@@ -356,9 +368,9 @@ def record_check_in(*, user: User, token: str) -> tuple[DrillRecord, bool]:
         raise CheckInError(_("This check-in code is not valid."))
     person = user.person
     if person is None or _strangers(record.enterprise, [person]):
-        raise CheckInError(_("Only people of %(name)s check in to this drill.") % {
-            "name": record.enterprise.name
-        })
+        raise CheckInError(
+            _("Only people of %(name)s check in to this drill.") % {"name": record.enterprise.name}
+        )
     if record.participants.filter(person=person).exists():
         return record, False
     try:
@@ -411,12 +423,10 @@ def action_add(
             "date": record.held_on.isoformat()
         }
     if _strangers(record.enterprise, [owner]):
-        errors["owner"] = _("Not on this enterprise's roster: %(names)s.") % {"names": owner.name}
+        errors["owner"] = _("The owner is not on this enterprise's roster.")
     if errors:
         raise ValidationError(errors)
-    action = DrillAction(
-        record=record, description=description.strip(), owner=owner, due_on=due_on
-    )
+    action = DrillAction(record=record, description=description.strip(), owner=owner, due_on=due_on)
     action.full_clean()
     action.save()
     audit_record(actor=actor, action="drills.record", target=action, summary=action.description)
@@ -426,8 +436,10 @@ def action_add(
 @transaction.atomic
 def action_close(*, actor: User | None, action: DrillAction, note: str) -> DrillAction:
     """Close an open action with what was done."""
-    action = DrillAction.objects.select_for_update().select_related("record__enterprise").get(
-        pk=action.pk
+    action = (
+        DrillAction.objects.select_for_update()
+        .select_related("record__enterprise")
+        .get(pk=action.pk)
     )
     _require_keeper(actor, action.record.enterprise)
     if action.status == DrillAction.Status.CLOSED:
@@ -481,4 +493,3 @@ def drill_reminders_send(*, on: dt.date | None = None) -> int:
                     )
                     sent += 1
     return sent
-

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.training_file import (
-    extra_sections,
     enterprise_training_xlsx,
+    extra_sections,
     training_file,
     training_file_pdf,
     training_file_xlsx,
