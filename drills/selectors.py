@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from roster.models import Employment, Enterprise, User
-from roster.selectors import administered_enterprises, enterprise_list
+from roster.selectors import administered_enterprises, enterprise_list, regulated_enterprises
 
 from .models import DrillAction, DrillPlan, DrillRecord, DrillRule
 
@@ -203,8 +203,12 @@ def roster_people(*, enterprise: Enterprise) -> QuerySet[Employment]:
 
 
 def regulated_records(*, user: User) -> QuerySet[DrillRecord]:
-    """Drill records of the enterprises the user sees (a regulator's region subtree and
-    industries; an enterprise admin's own; everything for the system admin)."""
-    return DrillRecord.objects.filter(enterprise__in=enterprise_list(user=user)).select_related(
+    """Drill records a regulator sees: of the enterprises under their regulator grants
+    (region subtree and industries); everything for the system admin. A trainer's grant
+    reaches the roster but not drills."""
+    enterprises = (
+        enterprise_list(user=user) if user.is_superuser else regulated_enterprises(user=user)
+    )
+    return DrillRecord.objects.filter(enterprise__in=enterprises).select_related(
         "enterprise__region", "enterprise__industry"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import drill_views, views
 
 app_name = "reports"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("summary.pdf", views.summary, name="summary_pdf"),
+    path("drills/", drill_views.drills_dashboard, name="drills"),
+    path("drills/record/<int:pk>/", drill_views.drill_record, name="drill_record"),
+    path("drills/export.xlsx", drill_views.drills_export, name="drills_export"),
 ]
