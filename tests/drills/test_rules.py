@@ -106,9 +106,7 @@ def test_a_fire_key_unit_drills_fire_every_half_year_others_yearly(old_world):
     assert ("fire-key-half-yearly", "2026-01-01", "overdue") not in key
     assert ("fire-key-half-yearly", "2026-07-01", "due") in key
     assert not any(code == "fire-yearly" for code, _s, _t in key)
-    assert ("fire-key-half-yearly", "2026-07-01", "overdue") in owed(
-        w.ent_a, dt.date(2027, 1, 1)
-    )
+    assert ("fire-key-half-yearly", "2026-07-01", "overdue") in owed(w.ent_a, dt.date(2027, 1, 1))
     w.ent_a.fire_safety_key_unit = False
     w.ent_a.save()
     plain = owed(w.ent_a, dt.date(2026, 12, 1))
