@@ -24,6 +24,8 @@ SOURCES = [
     "question_banks",
     "certificates",
     "reports",
+    "drills",
+    "demo",
     "site",
 ]
 
