@@ -72,7 +72,7 @@ class RecordForm(forms.Form):
     form = forms.ChoiceField(label=_("Drill form"), choices=DrillForm.choices)
     held_on = forms.DateField(label=_("Drill date"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=200)
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1)
+    duration_minutes = forms.IntegerField(label=_("Drill duration (minutes)"), min_value=1)
     organiser = forms.CharField(label=_("Organiser"), max_length=100)
     scenario = forms.CharField(label=_("Scenario run"), widget=forms.Textarea(attrs={"rows": 3}))
     hours_credited = forms.DecimalField(

@@ -158,7 +158,7 @@ class DrillRecord(models.Model):
     held_on = models.DateField(_("drill date"))
     place = models.CharField(_("place"), max_length=200)
     duration_minutes = models.PositiveIntegerField(
-        _("duration (minutes)"), validators=[MinValueValidator(1)]
+        _("drill duration (minutes)"), validators=[MinValueValidator(1)]
     )
     organiser = models.CharField(_("organiser"), max_length=100)
     scenario = models.TextField(_("scenario run"))

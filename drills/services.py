@@ -20,7 +20,7 @@ from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Collection
+from wagtail.models import Collection, CollectionViewRestriction
 
 from certificates.services.notifications import notification_send
 from courses.models import CreditEntry, TrainingKind
@@ -194,10 +194,18 @@ def evidence_check(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
 
 
 def _collection() -> Collection:
-    existing = Collection.objects.filter(name=EVIDENCE_COLLECTION).first()
-    if existing is not None:
-        return existing
-    return Collection.get_first_root_node().add_child(name=EVIDENCE_COLLECTION)
+    """The Wagtail collection that holds drill evidence, closed to everyone but the system
+    admin: Wagtail serves documents at /documents/<id>/<name>, and an enterprise's drill
+    videos and reports are not for anyone who guesses an id. The site serves evidence
+    through drills.views.evidence, which checks who may see it."""
+    collection = Collection.objects.filter(name=EVIDENCE_COLLECTION).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=EVIDENCE_COLLECTION)
+    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+        CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    return collection
 
 
 def _store_evidence(

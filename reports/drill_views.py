@@ -92,9 +92,8 @@ def drills_export(request):
         xlsx.append(sheet, [str(count.label), str(count.definition)])
     xlsx.append(sheet, [str(DRILL_RULE)])
     sheet.append([])
-    xlsx.append(
-        sheet, [_("Code"), _("Name"), *(str(c.label) for c in DRILL_COUNTS)], font=xlsx.BOLD
-    )
+    group = {"region": _("Region"), "industry": _("Industry")}.get(by, _("Enterprise"))
+    xlsx.append(sheet, [_("Code"), group, *(str(c.label) for c in DRILL_COUNTS)], font=xlsx.BOLD)
     xlsx.append(sheet, ["code", "name", *(c.code for c in DRILL_COUNTS)])
     for row in report.rows:
         xlsx.append(

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('form', models.CharField(choices=[('tabletop', 'Tabletop exercise'), ('live', 'Live drill')], max_length=20, verbose_name='drill form')),
                 ('held_on', models.DateField(verbose_name='drill date')),
                 ('place', models.CharField(max_length=200, verbose_name='place')),
-                ('duration_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='duration (minutes)')),
+                ('duration_minutes', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='drill duration (minutes)')),
                 ('organiser', models.CharField(max_length=100, verbose_name='organiser')),
                 ('scenario', models.TextField(verbose_name='scenario run')),
                 ('hours_credited', models.DecimalField(decimal_places=1, default=Decimal('0'), max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='hours (学时) credited to each participant')),

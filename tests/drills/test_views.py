@@ -217,3 +217,56 @@ def test_the_regulator_export_and_api(world, drill):
     assert world.ent_other.uscc not in rows
     assert {d["code"] for d in api["definitions"]} >= {"drills_held", "obligations_overdue"}
     assert client_for(world.trainee).get("/api/reports/drills").status_code == 403
+
+
+def test_wagtail_does_not_serve_drill_documents_to_anyone_but_the_system_admin(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = services.record_save(
+        actor=world.enterprise_admin,
+        enterprise=world.ent_a,
+        data=services.RecordData(
+            kind="fire",
+            form="live",
+            held_on=timezone.localdate(),
+            place="办公楼",
+            duration_minutes=30,
+            organiser="安全科",
+            scenario="疏散",
+        ),
+        participants=[world.person_a],
+        evidence=[SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )
+    document = record.evidence.get().document
+    url = f"/documents/{document.pk}/{document.filename}"
+    for user in (world.enterprise_admin, world.regulator_county, world.trainee):
+        assert client_for(user).get(url).status_code in (302, 403, 404)
+    assert Client().get(url).status_code in (302, 403, 404)
+    mine = client_for(world.enterprise_admin).get(f"/drills/evidence/{record.evidence.get().pk}/")
+    assert mine.status_code == 200
+
+
+def test_list_pages_read_a_bounded_number_of_queries(world, drill, django_assert_max_num_queries):
+    for _ in range(5):
+        services.record_save(
+            actor=None,
+            enterprise=world.ent_a,
+            data=services.RecordData(
+                kind="onsite",
+                form="live",
+                held_on=timezone.localdate(),
+                place="车间",
+                duration_minutes=20,
+                organiser="安全科",
+                scenario="泄漏",
+            ),
+            participants=[world.person_a],
+        )
+    admin = client_for(world.enterprise_admin)
+    with django_assert_max_num_queries(30):
+        assert admin.get("/drills/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert admin.get("/drills/actions/").status_code == 200
+    county = client_for(world.regulator_county)
+    with django_assert_max_num_queries(40):
+        assert county.get("/reports/drills/").status_code == 200
