@@ -62,6 +62,8 @@ def drill_record(request, pk: int):
         record = drills.regulated_record_get(user=request.user, pk=pk)
     except DrillRecord.DoesNotExist as exc:
         raise Http404(_("No such drill in your scope.")) from exc
+    # The participants are people: a staff read of personal data is audited.
+    audit_record(actor=request.user, action="drills.view", target=record, request=request)
     return render(
         request,
         "reports/drill_record.html",

@@ -101,4 +101,5 @@ AUDIT_ACTIONS = {
     # Emergency drills
     "drills.record": pgettext_lazy("audit action", "Drill recorded or changed"),
     "drills.export": pgettext_lazy("audit action", "Drill figures exported"),
+    "drills.view": pgettext_lazy("audit action", "Drill record viewed"),
 }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roster.models import Enterprise
+from roster.services import audit_record
 
 from .. import selectors, services
 from ..forms import (
@@ -251,7 +252,9 @@ def _detail(request, record, *, action_form=None, evidence_form=None, status=200
 
 @login_required
 def record_detail(request, pk: int):
-    return _detail(request, _record(request, pk))
+    record = _record(request, pk)
+    audit_record(actor=request.user, action="drills.view", target=record, request=request)
+    return _detail(request, record)
 
 
 @login_required
