@@ -113,7 +113,8 @@ def test_admin_plans_records_evaluates_and_closes_a_drill_and_the_regulator_sees
     assert admin.locator("text=演练日期不能晚于今天").count() == 1
     assert admin.locator("input[name=place]").input_value() == "办公楼及东侧广场"
     assert not DrillRecord.objects.exists()
-    both_sizes(desktop, "03-record-refused")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    admin.screenshot(path=str(SHOTS / "03-record-refused-desktop.png"), full_page=True)
 
     admin.fill("input[name=held_on]", today.isoformat())
     admin.fill("[data-picker-search]", world.person_a.name)
