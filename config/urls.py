@@ -22,6 +22,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
     path("notices/", include("notices.urls")),
+    path("drills/", include("drills.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

@@ -575,6 +575,7 @@ class CreditEntry(models.Model):
         ONLINE = "online", _("Online study")
         CLASSROOM = "classroom", _("Classroom session")
         SAFETY_EDUCATION = "safety_education", _("Three-level safety education")
+        DRILL = "drill", _("Emergency drill")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
     on = models.DateField(_("date"))

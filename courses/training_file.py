@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
@@ -103,6 +103,22 @@ def training_file(*, person: Person, on: dt.date | None = None) -> TrainingFile:
         ),
         on=on,
     )
+
+
+Section = tuple[str, list[str], list[list[str]]]
+# Sections that apps above courses add to every file (drills: the drills a person took part
+# in), registered from their AppConfig.ready so that courses never imports them.
+_EXTRA_SECTIONS: list[Callable[[TrainingFile], Section]] = []
+
+
+def register_section(section: Callable[[TrainingFile], Section]) -> None:
+    """Add a section (a title, its columns and rows of text for one file) to every file."""
+    if section not in _EXTRA_SECTIONS:
+        _EXTRA_SECTIONS.append(section)
+
+
+def extra_sections(tf: TrainingFile) -> list[Section]:
+    return [section(tf) for section in _EXTRA_SECTIONS]
 
 
 def _hours_by_year_and_kind(person: Person) -> dict[int, dict[str, object]]:
@@ -238,6 +254,7 @@ def sections(tf: TrainingFile, *, id_number: str) -> list[tuple[str, list[str], 
                 for c in tf.certificates
             ],
         ),
+        *extra_sections(tf),
     ]
 
 

@@ -164,3 +164,74 @@ def trend_view(request: HttpRequest, q: Query[FiguresQuery]):
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
     return {"scope": _scope(params), "points": points}
+
+
+# --------------------------------------------------------------------------- emergency drills
+
+
+class DrillsQuery(Schema):
+    by: str = Field("region", description="region, industry or enterprise.")
+    region: str = Field("", description="Division code; the rows are its parts.")
+    industry: str = Field("", description="Industry code.")
+    enterprise: str = Field("", description="统一社会信用代码 of one enterprise.")
+    date: str = Field("", description="YYYY-MM-DD, default today.")
+
+
+class DrillFigures(Schema):
+    enterprises: int
+    drills_held: int
+    participants: int
+    obligations_overdue: int
+    enterprises_overdue: int
+    actions_open: int
+
+
+class DrillRowOut(Schema):
+    code: str
+    name: str
+    figures: DrillFigures
+
+
+class DrillsOut(Schema):
+    on: dt.date
+    by: str
+    scope: ScopeOut
+    total: DrillFigures
+    rows: list[DrillRowOut]
+    definitions: list[Definition]
+
+
+@router.get("/reports/drills", response={200: DrillsOut, 400: Refusal, 403: Refusal})
+def drills_figures(request: HttpRequest, q: Query[DrillsQuery]):
+    """Drills held and obligations overdue per group within the caller's scope, with the
+    total and the definitions (reports.definitions.DRILL_COUNTS)."""
+    from .definitions import DRILL_COUNTS, DRILL_RULE
+    from .drills import drill_report
+
+    if not may_see_reports(request.user):
+        return Status(
+            403, {"detail": _("Reports are for regulators and enterprise safety admins.")}
+        )
+    try:
+        params = report_params(
+            user=request.user,
+            region=q.region,
+            industry=q.industry,
+            date=q.date,
+            enterprise=q.enterprise,
+        )
+        result = drill_report(user=request.user, params=params, by=q.by)
+    except ReportError as exc:
+        return Status(400, {"detail": str(exc)})
+    return {
+        "on": params.on,
+        "by": q.by,
+        "scope": _scope(params),
+        "total": result.total,
+        "rows": [{"code": r.code, "name": r.name, "figures": r.values} for r in result.rows],
+        "definitions": [
+            {"code": c.code, "label": str(c.label), "definition": str(c.definition)}
+            for c in DRILL_COUNTS
+        ]
+        + [{"code": "drill_rule", "label": str(_("Drill rules")), "definition": str(DRILL_RULE)}],
+    }

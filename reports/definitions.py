@@ -264,3 +264,45 @@ def with_notice_rates(counts: dict[str, int]) -> dict[str, int | float | None]:
     for r in NOTICE_RATES:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+# --------------------------------------------------------------------------- emergency drills
+# The regulator's drill figures (/reports/drills/, its export and /api/reports/drills): what
+# each column counts, over the enterprises in the user's scope and filters.
+
+DRILL_RULE = _(
+    "Drills: what each enterprise owes comes from the drill frequency rules (kept by the "
+    "system administrator, seeded from 生产安全事故应急预案管理办法 art. 33 and 公安部令第61号 "
+    "art. 40). An obligation is one rule for one period (a year or a half year); it is "
+    "overdue when its period ended before the report date with fewer drills of the kinds "
+    "the rule names than it asks. Only the last ended period and the running one are "
+    "counted, and no period that ended before the enterprise was registered."
+)
+
+DRILL_COUNTS = [
+    Count("enterprises", _("Enterprises"), _("Active enterprises in scope.")),
+    Count(
+        "drills_held",
+        _("Drills held"),
+        _("Drill records dated from 1 January of the report date's year up to the date."),
+    ),
+    Count(
+        "participants",
+        _("Drill participants"),
+        _("People recorded as taking part in those drills (each drill counts its own)."),
+    ),
+    Count(
+        "obligations_overdue",
+        _("Obligations overdue"),
+        _("Rule periods ended short of drills on the report date."),
+    ),
+    Count(
+        "enterprises_overdue",
+        _("Enterprises overdue"),
+        _("Enterprises with at least one overdue obligation."),
+    ),
+    Count(
+        "actions_open",
+        _("Open follow-up actions"),
+        _("Actions from drill evaluations not closed on the report date."),
+    ),
+]
+DRILL_COUNT_CODES = [c.code for c in DRILL_COUNTS]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import drill_views, notice_views, views
 
 app_name = "reports"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("summary.pdf", views.summary, name="summary_pdf"),
     path("notices/", notice_views.notices, name="notices"),
     path("notices.xlsx", notice_views.notices_export, name="notices_xlsx"),
+    path("drills/", drill_views.drills_dashboard, name="drills"),
+    path("drills/record/<int:pk>/", drill_views.drill_record, name="drill_record"),
+    path("drills/export.xlsx", drill_views.drills_export, name="drills_export"),
 ]

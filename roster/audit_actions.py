@@ -104,4 +104,8 @@ AUDIT_ACTIONS = {
     "notice.receipts_view": pgettext_lazy("audit action", "Notice receipts viewed"),
     "notice.receipts_export": pgettext_lazy("audit action", "Notice receipts exported"),
     "knowledge.publish": pgettext_lazy("audit action", "Library item published"),
+    # Emergency drills
+    "drills.record": pgettext_lazy("audit action", "Drill recorded or changed"),
+    "drills.export": pgettext_lazy("audit action", "Drill figures exported"),
+    "drills.view": pgettext_lazy("audit action", "Drill record viewed"),
 }

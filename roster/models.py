@@ -109,6 +109,8 @@ class Enterprise(models.Model):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # 消防安全重点单位 (公安部令第61号): drills fire fighting and evacuation every half year.
+    fire_safety_key_unit = models.BooleanField(_("fire-safety key unit"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

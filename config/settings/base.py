@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "reports",
     "notices",
     "demo",
+    "drills",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -297,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.notify_overdue_acknowledgements_task",
         "schedule": 15 * 60.0,
     },
+    "drill-overdue-reminders": {
+        "task": "drills.tasks.drill_reminders_task",
+        "schedule": crontab(hour=7, minute=10),
+    },
 }
 
 
@@ -406,3 +411,6 @@ LOGGING = {
 # Rows per page of the staff lists (people, enterprises, certificate holders) and of a
 # person's notifications.
 LIST_PAGE_SIZE = int(env("DJANGO_LIST_PAGE_SIZE", "50"))
+# Emergency drills: evidence uploads (photos, video, documents) and the phone check-in code.
+DRILL_EVIDENCE_MAX_BYTES = int(env("DRILL_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+DRILL_CHECKIN_HOURS = int(env("DRILL_CHECKIN_HOURS", "4"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from courses.training_file import (
     enterprise_training_xlsx,
+    extra_sections,
     training_file,
     training_file_pdf,
     training_file_xlsx,
@@ -52,10 +53,15 @@ def _id_number(request, person: Person) -> str:
 def training_file_view(request, pk: int):
     person = _person(request, pk)
     _audit(request, person, "courses.training_file_view")
+    tf = training_file(person=person)
     return render(
         request,
         "courses/training_file.html",
-        {"tf": training_file(person=person), "is_own": request.user.person_id == person.pk},
+        {
+            "tf": tf,
+            "is_own": request.user.person_id == person.pk,
+            "extra_sections": extra_sections(tf),
+        },
     )
 
 

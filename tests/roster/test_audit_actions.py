@@ -18,6 +18,7 @@ SOURCES = [
     "certificates",
     "reports",
     "notices",
+    "drills",
     "site",
 ]
 CODE = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")

@@ -22,7 +22,16 @@ from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 # Rows these tables gain from reading alone (audit of staff reads, verify log); every other
 # row of the project's apps must stay as it was after a refused request.
 _READ_LOGS = {"roster.auditlog", "certificates.verification"}
-_APPS = ("roster", "courses", "question_banks", "certificates", "reports", "notices", "auth")
+_APPS = (
+    "roster",
+    "courses",
+    "question_banks",
+    "certificates",
+    "reports",
+    "notices",
+    "drills",
+    "auth",
+)
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -274,6 +283,61 @@ class Scene:
                 enterprise=self.world.ent_a,
             ),
             upload=SimpleUploadedFile("rule.pdf", PDF, content_type="application/pdf"),
+        )
+
+    # -- drills ---------------------------------------------------------------------------
+
+    @cached_property
+    def drill(self):
+        """A drill of ent_a, held yesterday, with person_a taking part and a photo."""
+        import io
+
+        from PIL import Image
+
+        from drills.services import RecordData, record_save
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (32, 24), "red").save(buffer, "JPEG")
+        return record_save(
+            actor=self.world.enterprise_admin,
+            enterprise=self.world.ent_a,
+            data=RecordData(
+                kind="fire",
+                form="live",
+                held_on=timezone.localdate() - dt.timedelta(days=1),
+                place="办公楼",
+                duration_minutes=30,
+                organiser="安全科",
+                scenario="火灾疏散",
+            ),
+            participants=[self.world.person_a],
+            evidence=[SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")],
+        )
+
+    @cached_property
+    def drill_action(self):
+        from drills.services import action_add
+
+        return action_add(
+            actor=self.world.enterprise_admin,
+            record=self.drill,
+            description="清理疏散通道",
+            owner=self.world.person_a,
+            due_on=self.drill.held_on + dt.timedelta(days=10),
+        )
+
+    @cached_property
+    def planned_drill(self):
+        from drills.services import PlannedData, planned_drill_add
+
+        year = timezone.localdate().year
+        return planned_drill_add(
+            actor=self.world.enterprise_admin,
+            enterprise=self.world.ent_a,
+            year=year,
+            data=PlannedData(
+                kind="onsite", form="live", scenario="泄漏处置", planned_on=dt.date(year, 12, 1)
+            ),
         )
 
 

@@ -23,6 +23,7 @@ scripts, no on…= handlers.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -251,6 +252,32 @@ def _notice_form(s) -> dict:
         "region": s.world.county.pk,
         "publish_from": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
     }
+
+
+def _year() -> int:
+    return timezone.localdate().year
+
+
+def _drill_form(s, **overrides) -> dict:
+    data = {
+        "kind": "fire",
+        "form": "live",
+        "held_on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "place": "办公楼",
+        "duration_minutes": "30",
+        "organiser": "安全科",
+        "scenario": "火灾疏散",
+        "hours_credited": "0",
+        "participants": [s.world.person_a.pk],
+    }
+    data.update(overrides)
+    return data
+
+
+def _checkin_token(s) -> str:
+    from drills.services import checkin_token
+
+    return checkin_token(s.drill)
 
 
 PROTECTED: dict[str, Spec] = {
@@ -1080,6 +1107,135 @@ PROTECTED: dict[str, Spec] = {
         wrong=NO_STAFF_ROLE,
         api=True,
         methods=("GET",),
+    ),
+    "api:drills_figures": Spec(
+        lambda s: "/api/reports/drills",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+    # --- drills (the enterprise admin's; regulators read them under /reports/drills/)
+    "drills:index": Spec(
+        lambda s: "/drills/", right="admin", wrong=(*NO_STAFF_ROLE, "regulator", "trainer")
+    ),
+    "drills:plan": Spec(
+        lambda s: f"/drills/plan/{_year()}/?enterprise={s.world.ent_a.uscc}",
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        data=lambda s: {
+            "kind": "onsite",
+            "form": "live",
+            "scenario": "泄漏处置",
+            "planned_on": f"{_year()}-11-01",
+            "people": [s.world.person_a.pk],
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "drills:planned_remove": Spec(
+        lambda s: reverse("drills:planned_remove", args=[s.planned_drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("POST",),
+        effective=True,
+        right_status=(302,),
+    ),
+    "drills:record_new": Spec(
+        lambda s: f"/drills/records/new/?enterprise={s.world.ent_a.uscc}",
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        data=lambda s: _drill_form(s),
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "drills:record": Spec(
+        lambda s: reverse("drills:record", args=[s.drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+    ),
+    "drills:record_edit": Spec(
+        lambda s: reverse("drills:record_edit", args=[s.drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        data=lambda s: _drill_form(s, place="改过的地点"),
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "drills:evidence_add": Spec(
+        lambda s: reverse("drills:evidence_add", args=[s.drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("POST",),
+        data=lambda s: {"evidence": _jpeg()},
+        multipart=True,
+        effective=True,
+        right_status=(302,),
+    ),
+    "drills:checkin_code": Spec(
+        lambda s: reverse("drills:checkin_code", args=[s.drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+    ),
+    "drills:evaluation": Spec(
+        lambda s: reverse("drills:evaluation", args=[s.drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        data=lambda s: {"problems_found": "疏散慢", "plan_changes": "增加引导员"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "drills:action_add": Spec(
+        lambda s: reverse("drills:action_add", args=[s.drill.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("POST",),
+        data=lambda s: {
+            "description": "清理通道",
+            "owner": s.world.person_a.pk,
+            "due_on": (s.drill.held_on + dt.timedelta(days=5)).isoformat(),
+        },
+        effective=True,
+        right_status=(302,),
+    ),
+    "drills:actions": Spec(
+        lambda s: f"/drills/actions/?enterprise={s.world.ent_a.uscc}",
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+    ),
+    "drills:action_close": Spec(
+        lambda s: reverse("drills:action_close", args=[s.drill_action.pk]),
+        right="admin",
+        wrong=NOT_ENTERPRISE_A,
+        methods=("POST",),
+        data=lambda s: {"closing_note": "已完成"},
+        effective=True,
+        right_status=(302,),
+    ),
+    "drills:evidence": Spec(
+        lambda s: reverse("drills:evidence", args=[s.drill.evidence.first().pk]),
+        right="admin",
+        wrong=("admin_b", "regulator_other", "regulator_chem", "trainer", "trainee", "nobody"),
+        notes="the county's regulator may open it too (reports' drill-down)",
+    ),
+    "drills:checkin": Spec(
+        lambda s: reverse("drills:checkin", args=[_checkin_token(s)]),
+        right="trainee",
+        wrong=("trainee_b", "admin_b", "nobody"),
+        notes="a signed-in person of the drill's enterprise checks in (once)",
+    ),
+    "reports:drills": Spec(
+        lambda s: "/reports/drills/", right="regulator", wrong=(*NO_STAFF_ROLE, "trainer")
+    ),
+    "reports:drill_record": Spec(
+        lambda s: reverse("reports:drill_record", args=[s.drill.pk]),
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "trainer", "regulator_other", "regulator_chem", "admin_b"),
+    ),
+    "reports:drills_export": Spec(
+        lambda s: "/reports/drills/export.xlsx",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "trainer"),
     ),
 }
 

@@ -1,0 +1,503 @@
+"""Every write to drills: who may do it to this enterprise's object, checked here once
+(ARCHITECTURE.md rule 10), inside one transaction with its audit row. Bad input raises a
+ValidationError naming the field, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, CollectionViewRestriction
+
+from certificates.services.notifications import notification_send
+from courses.models import CreditEntry, TrainingKind
+from courses.services.records import classroom_minutes
+from roster.choices import Role
+from roster.models import Department, Employment, Enterprise, Person, User
+from roster.services import audit_record
+
+from .models import (
+    DrillAction,
+    DrillEvidence,
+    DrillParticipant,
+    DrillPlan,
+    DrillRecord,
+    DrillReminder,
+    PlannedDrill,
+)
+from .selectors import OVERDUE, may_keep_drills, obligations_by_enterprise
+
+PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+VIDEO_TYPES = {".mp4", ".webm", ".mov"}
+DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"}
+EVIDENCE_COLLECTION = "应急演练证据"
+CHECKIN_SALT = "drills.checkin"
+
+
+def _require_keeper(actor: User | None, enterprise: Enterprise) -> None:
+    if actor is None:
+        return
+    if not may_keep_drills(user=actor, enterprise=enterprise):
+        raise PermissionDenied(_("Only the admins of this enterprise keep its drills."))
+
+
+def _strangers(enterprise: Enterprise, people: list[Person]) -> list[Person]:
+    """Those of `people` not employed at the enterprise now. Messages give their number,
+    never their names: an id typed into a form must not reveal who another enterprise has."""
+    employed = set(
+        Employment.objects.current()
+        .filter(enterprise=enterprise, person__in=[p.pk for p in people])
+        .values_list("person_id", flat=True)
+    )
+    return [p for p in people if p.pk not in employed]
+
+
+def _strangers_message(strangers: list[Person]) -> str:
+    return _("%(count)s of the people picked are not on this enterprise's roster.") % {
+        "count": len(strangers)
+    }
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@dataclass
+class PlannedData:
+    kind: str
+    form: str
+    scenario: str
+    planned_on: dt.date
+    departments: list[Department] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+
+@transaction.atomic
+def planned_drill_add(
+    *, actor: User | None, enterprise: Enterprise, year: int, data: PlannedData
+) -> PlannedDrill:
+    """Add a drill to the enterprise's plan of `year` (the plan is made on first use)."""
+    _require_keeper(actor, enterprise)
+    errors = {}
+    if data.planned_on.year != year:
+        errors["planned_on"] = _("The planned date must fall in %(year)s.") % {"year": year}
+    if any(d.enterprise_id != enterprise.pk for d in data.departments):
+        errors["departments"] = _("Pick departments of this enterprise only.")
+    strangers = _strangers(enterprise, data.people)
+    if strangers:
+        errors["people"] = _strangers_message(strangers)
+    if errors:
+        raise ValidationError(errors)
+    plan, _created = DrillPlan.objects.get_or_create(
+        enterprise=enterprise, year=year, defaults={"created_by": actor}
+    )
+    planned = PlannedDrill(
+        plan=plan,
+        kind=data.kind,
+        form=data.form,
+        scenario=data.scenario.strip(),
+        planned_on=data.planned_on,
+    )
+    planned.full_clean()
+    planned.save()
+    planned.departments.set(data.departments)
+    planned.people.set(data.people)
+    audit_record(
+        actor=actor, action="drills.record", target=planned, summary=planned.scenario[:100]
+    )
+    return planned
+
+
+@transaction.atomic
+def planned_drill_remove(*, actor: User | None, planned: PlannedDrill) -> None:
+    _require_keeper(actor, planned.plan.enterprise)
+    audit_record(
+        actor=actor, action="drills.record", target=planned, summary=_("Removed from the plan")
+    )
+    planned.delete()
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass
+class RecordData:
+    kind: str
+    form: str
+    held_on: dt.date
+    place: str
+    duration_minutes: int
+    organiser: str
+    scenario: str
+    hours_credited: Decimal = Decimal("0")
+    planned: PlannedDrill | None = None
+
+
+def _evidence_kind(upload: UploadedFile) -> str | None:
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext in PHOTO_TYPES:
+        return DrillEvidence.Kind.PHOTO
+    if ext in VIDEO_TYPES:
+        return DrillEvidence.Kind.VIDEO
+    if ext in DOCUMENT_TYPES:
+        return DrillEvidence.Kind.DOCUMENT
+    return None
+
+
+def evidence_check(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    """Every file's kind, or a ValidationError naming each refused file and why."""
+    limit = settings.DRILL_EVIDENCE_MAX_BYTES
+    problems, checked = [], []
+    for upload in files:
+        kind = _evidence_kind(upload)
+        if kind is None:
+            problems.append(
+                _(
+                    "%(name)s: this type of file is not accepted (photos JPG/PNG/WebP/GIF, "
+                    "video MP4/WebM/MOV, documents PDF/Word/Excel/PowerPoint)."
+                )
+                % {"name": upload.name}
+            )
+            continue
+        if upload.size > limit:
+            problems.append(
+                _("%(name)s is larger than %(mb)s MB.")
+                % {"name": upload.name, "mb": limit // (1024 * 1024)}
+            )
+            continue
+        if kind == DrillEvidence.Kind.PHOTO:
+            try:
+                upload.seek(0)
+                with PILImage.open(upload) as image:
+                    image.verify()
+            except (UnidentifiedImageError, OSError, SyntaxError):
+                problems.append(_("%(name)s is not a readable picture.") % {"name": upload.name})
+                continue
+            finally:
+                upload.seek(0)
+        checked.append((upload, kind))
+    if problems:
+        raise ValidationError({"evidence": problems})
+    return checked
+
+
+def _collection() -> Collection:
+    """The Wagtail collection that holds drill evidence, closed to everyone but the system
+    admin: Wagtail serves documents at /documents/<id>/<name>, and an enterprise's drill
+    videos and reports are not for anyone who guesses an id. The site serves evidence
+    through drills.views.evidence, which checks who may see it."""
+    collection = Collection.objects.filter(name=EVIDENCE_COLLECTION).first()
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(name=EVIDENCE_COLLECTION)
+    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
+        CollectionViewRestriction.objects.create(
+            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+        )
+    return collection
+
+
+def _store_evidence(
+    record: DrillRecord, checked: list[tuple[UploadedFile, str]], actor: User | None
+) -> list[DrillEvidence]:
+    collection = _collection()
+    made = []
+    for upload, kind in checked:
+        title = os.path.basename(upload.name)[:200]
+        evidence = DrillEvidence(record=record, kind=kind, title=title, uploaded_by=actor)
+        if kind == DrillEvidence.Kind.PHOTO:
+            evidence.image = get_image_model().objects.create(
+                title=title, file=upload, collection=collection
+            )
+        else:
+            evidence.document = get_document_model().objects.create(
+                title=title, file=upload, collection=collection
+            )
+        evidence.save()
+        made.append(evidence)
+    return made
+
+
+def _credit(participant: DrillParticipant) -> None:
+    """The participant's hours from this drill, as one ledger row (replaced on a change)."""
+    record = participant.record
+    if participant.credit_id:
+        CreditEntry.objects.filter(pk=participant.credit_id).delete()
+        participant.credit = None
+    if record.hours_credited > 0:
+        participant.credit = CreditEntry.objects.create(
+            person=participant.person,
+            on=record.held_on,
+            source=CreditEntry.Source.DRILL,
+            training_kind=TrainingKind.RETRAINING,
+            minutes=classroom_minutes(record.hours_credited),
+        )
+    participant.save(update_fields=["credit"])
+
+
+@transaction.atomic
+def record_save(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    data: RecordData,
+    participants: list[Person],
+    evidence: list[UploadedFile] | None = None,
+    record: DrillRecord | None = None,
+    on: dt.date | None = None,
+) -> DrillRecord:
+    """Record a drill that was held (or change one): its facts, who took part (people on the
+    enterprise's roster now) and evidence files. Refuses a future date, nobody taking part,
+    another enterprise's people, a planned drill of another enterprise, a bad file."""
+    _require_keeper(actor, enterprise)
+    if record is not None and record.enterprise_id != enterprise.pk:
+        raise PermissionDenied(_("This drill belongs to another enterprise."))
+    on = on or timezone.localdate()
+    errors: dict[str, list[str] | str] = {}
+    if data.held_on > on:
+        errors["held_on"] = _(
+            "A drill is recorded once it has been held: the date is in the future."
+        )
+    if data.planned is not None and data.planned.plan.enterprise_id != enterprise.pk:
+        errors["planned"] = _("This planned drill belongs to another enterprise.")
+    kept = (
+        set(
+            record.participants.filter(method=DrillParticipant.Method.CHECK_IN).values_list(
+                "person_id", flat=True
+            )
+        )
+        if record is not None
+        else set()
+    )
+    if not participants and not kept:
+        errors["participants"] = _("Pick at least one person who took part in the drill.")
+    strangers = _strangers(enterprise, participants)
+    if strangers:
+        errors["participants"] = _strangers_message(strangers)
+    try:
+        checked = evidence_check(list(evidence or []))
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        checked = []
+    if errors:
+        raise ValidationError(errors)
+
+    creating = record is None
+    record = record or DrillRecord(enterprise=enterprise, created_by=actor)
+    for name in (
+        "kind",
+        "form",
+        "held_on",
+        "place",
+        "duration_minutes",
+        "organiser",
+        "scenario",
+        "hours_credited",
+        "planned",
+    ):
+        setattr(record, name, getattr(data, name))
+    record.full_clean()
+    record.save()
+    # Who was picked is replaced; who checked in on their phone stays.
+    chosen = {p.pk: p for p in participants}
+    record.participants.filter(method=DrillParticipant.Method.PICKED).exclude(
+        person_id__in=chosen
+    ).delete()
+    existing = {p.person_id: p for p in record.participants.select_related("person")}
+    for person in chosen.values():
+        if person.pk not in existing:
+            existing[person.pk] = DrillParticipant.objects.create(record=record, person=person)
+    for participant in existing.values():
+        participant.record = record
+        _credit(participant)
+    _store_evidence(record, checked, actor)
+    audit_record(
+        actor=actor,
+        action="drills.record",
+        target=record,
+        summary=f"{record.held_on} {record.get_kind_display()}",
+        created=creating,
+        participants=len(existing),
+    )
+    return record
+
+
+@transaction.atomic
+def evidence_add(*, actor: User | None, record: DrillRecord, files: list[UploadedFile]) -> int:
+    _require_keeper(actor, record.enterprise)
+    if not files:
+        raise ValidationError({"evidence": _("Choose at least one file.")})
+    made = _store_evidence(record, evidence_check(files), actor)
+    audit_record(actor=actor, action="drills.record", target=record, evidence=len(made))
+    return len(made)
+
+
+# --------------------------------------------------------------------------- check-in
+
+
+def checkin_token(record: DrillRecord) -> str:
+    """A signed token naming the drill; it expires DRILL_CHECKIN_HOURS after it is made."""
+    return signing.TimestampSigner(salt=CHECKIN_SALT).sign_object({"r": record.pk})
+
+
+def checkin_expires(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) + dt.timedelta(hours=settings.DRILL_CHECKIN_HOURS)
+
+
+class CheckInError(Exception):
+    """A check-in refused, with the message for the person holding the phone."""
+
+
+@transaction.atomic
+def record_check_in(*, user: User, token: str) -> tuple[DrillRecord, bool]:
+    """A signed-in person opened the drill's check-in code: they are recorded as taking part
+    once (a second scan changes nothing). Only people on the enterprise's roster now."""
+    try:
+        value = signing.TimestampSigner(salt=CHECKIN_SALT).unsign_object(
+            token, max_age=dt.timedelta(hours=settings.DRILL_CHECKIN_HOURS)
+        )
+    except signing.SignatureExpired as exc:
+        raise CheckInError(_("This check-in code has expired. Ask for the current one.")) from exc
+    except signing.BadSignature as exc:
+        raise CheckInError(_("This check-in code is not valid.")) from exc
+    record = DrillRecord.objects.select_related("enterprise").filter(pk=value.get("r")).first()
+    if record is None:
+        raise CheckInError(_("This check-in code is not valid."))
+    person = user.person
+    if person is None or _strangers(record.enterprise, [person]):
+        raise CheckInError(
+            _("Only people of %(name)s check in to this drill.") % {"name": record.enterprise.name}
+        )
+    if record.participants.filter(person=person).exists():
+        return record, False
+    try:
+        with transaction.atomic():
+            participant = DrillParticipant.objects.create(
+                record=record,
+                person=person,
+                method=DrillParticipant.Method.CHECK_IN,
+                checked_in_at=timezone.now(),
+            )
+    except IntegrityError:
+        return record, False  # the same phone twice at once: one row, as asked
+    _credit(participant)
+    return record, True
+
+
+# --------------------------------------------------------------------------- evaluation, actions
+
+
+@transaction.atomic
+def evaluation_file(
+    *, actor: User | None, record: DrillRecord, problems_found: str, plan_changes: str
+) -> DrillRecord:
+    """File (or revise) the evaluation report (演练评估报告) of a drill."""
+    _require_keeper(actor, record.enterprise)
+    problems_found, plan_changes = problems_found.strip(), plan_changes.strip()
+    if not problems_found:
+        raise ValidationError(
+            {"problems_found": _("Write what the drill showed (or that it found no problem).")}
+        )
+    record.problems_found = problems_found
+    record.plan_changes = plan_changes
+    record.evaluated_at = timezone.now()
+    record.evaluated_by = actor
+    record.save(update_fields=["problems_found", "plan_changes", "evaluated_at", "evaluated_by"])
+    audit_record(actor=actor, action="drills.record", target=record, summary=_("Evaluation filed"))
+    return record
+
+
+@transaction.atomic
+def action_add(
+    *, actor: User | None, record: DrillRecord, description: str, owner: Person, due_on: dt.date
+) -> DrillAction:
+    _require_keeper(actor, record.enterprise)
+    errors = {}
+    if not description.strip():
+        errors["description"] = _("Describe the action.")
+    if due_on < record.held_on:
+        errors["due_on"] = _("The due date cannot be before the drill (%(date)s).") % {
+            "date": record.held_on.isoformat()
+        }
+    if _strangers(record.enterprise, [owner]):
+        errors["owner"] = _("The owner is not on this enterprise's roster.")
+    if errors:
+        raise ValidationError(errors)
+    action = DrillAction(record=record, description=description.strip(), owner=owner, due_on=due_on)
+    action.full_clean()
+    action.save()
+    audit_record(actor=actor, action="drills.record", target=action, summary=action.description)
+    return action
+
+
+@transaction.atomic
+def action_close(*, actor: User | None, action: DrillAction, note: str) -> DrillAction:
+    """Close an open action with what was done."""
+    action = (
+        DrillAction.objects.select_for_update()
+        .select_related("record__enterprise")
+        .get(pk=action.pk)
+    )
+    _require_keeper(actor, action.record.enterprise)
+    if action.status == DrillAction.Status.CLOSED:
+        raise ValidationError({"closing_note": _("This action is already closed.")})
+    if not note.strip():
+        raise ValidationError({"closing_note": _("Write what was done to close it.")})
+    action.status = DrillAction.Status.CLOSED
+    action.closing_note = note.strip()
+    action.closed_at = timezone.now()
+    action.closed_by = actor
+    action.save(update_fields=["status", "closing_note", "closed_at", "closed_by"])
+    audit_record(actor=actor, action="drills.record", target=action, summary=_("Action closed"))
+    return action
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def drill_reminders_send(*, on: dt.date | None = None) -> int:
+    """Tell each enterprise's admins of every overdue obligation, once per rule and period
+    (the DrillReminder row is the key, so running twice sends nothing more)."""
+    on = on or timezone.localdate()
+    enterprises = Enterprise.objects.filter(is_active=True).select_related("industry")
+    sent = 0
+    for enterprise_id, obligations in obligations_by_enterprise(
+        enterprises=enterprises, on=on
+    ).items():
+        for obligation in obligations:
+            if obligation.state != OVERDUE:
+                continue
+            with transaction.atomic():
+                _reminder, created = DrillReminder.objects.get_or_create(
+                    enterprise_id=enterprise_id,
+                    rule=obligation.rule,
+                    period_start=obligation.period_start,
+                )
+                if not created:
+                    continue
+                admins = User.objects.filter(
+                    is_active=True,
+                    role_grants__role=Role.ENTERPRISE_ADMIN,
+                    role_grants__enterprise_id=enterprise_id,
+                ).distinct()
+                for admin in admins:
+                    notification_send(
+                        user=admin,
+                        title=_("Drill overdue: %(rule)s") % {"rule": obligation.rule.name},
+                        body=_("Due by %(date)s; no drill of this kind was recorded.")
+                        % {"date": obligation.due_on.isoformat()},
+                        url="/drills/",
+                    )
+                    sent += 1
+    return sent
