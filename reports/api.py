@@ -220,7 +220,8 @@ def drills_figures(request: HttpRequest, q: Query[DrillsQuery]):
             date=q.date,
             enterprise=q.enterprise,
         )
-        result = drill_report(user=request.user, params=params, by=q.by)
+        with report_reads():
+            result = drill_report(user=request.user, params=params, by=q.by)
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
     return {
