@@ -2,8 +2,8 @@
 
 Reads: the courses a person should see first (their category and industry), a course's
 lessons, warning cases by industry, and the site search over courses and cases.
-Set-up: the moderation workflow "课程审核" and the page permissions of the "Trainers" and
-"Reviewers" groups on the two index pages (trainers get "add" only, which in Wagtail lets
+Set-up: the moderation workflow "课程审核" and the page permissions of the 培训教师 (trainers) and
+课程审核员 (reviewers) groups on the two index pages (trainers get "add" only, which in Wagtail lets
 them edit just the pages they created; reviewers publish).
 """
 
@@ -28,6 +28,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from roster.groups import REVIEWERS_GROUP, TRAINERS_GROUP
 from roster.models import Employment, Industry, User
 
 from .models import (
@@ -41,8 +42,6 @@ from .models import (
 
 WORKFLOW_NAME = "课程审核"
 TASK_NAME = "审核员审批"
-TRAINERS_GROUP = "Trainers"
-REVIEWERS_GROUP = "Reviewers"
 # "add" lets a trainer create pages and edit only the ones they own; "change" would let them
 # edit everybody's. Reviewers may edit and publish anything in the tree.
 GROUP_PAGE_ACTIONS = {
