@@ -65,7 +65,7 @@ def permission_action_label(permission: Permission) -> str:
 @register.filter
 def page_permission_label(codename: object) -> str:
     """A page permission's checkbox label, by codename ("add_page"): Wagtail's own translated
-    description ("添加/编辑所属的页面") where its form would print "Wagtail 核心组件 | 页面 | Can add page"."""
+    description ("添加/编辑所属的页面") where its form would print the stored English name."""
     from wagtail.models import PAGE_PERMISSION_TYPES
 
     codename = str(getattr(codename, "value", codename))
