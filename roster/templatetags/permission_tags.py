@@ -61,7 +61,6 @@ def permission_action_label(permission: Permission) -> str:
     return gettext("Can %(action)s") % {"action": ACTIONS[action]}
 
 
-
 @register.filter
 def page_permission_label(codename: object) -> str:
     """A page permission's checkbox label, by codename ("add_page"): Wagtail's own translated
