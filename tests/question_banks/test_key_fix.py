@@ -39,9 +39,7 @@ def _url(question: Question) -> str:
     return reverse("exams:question_key_fix", args=[question.bank.code, question.pk])
 
 
-def test_preview_lists_the_lost_pass_and_its_certificate_and_writes_nothing(
-    client, world, passed
-):
+def test_preview_lists_the_lost_pass_and_its_certificate_and_writes_nothing(client, world, passed):
     attempt, question = passed
     client.force_login(world.trainer)
     versions = question.versions.count()
@@ -106,9 +104,7 @@ def test_the_same_key_again_is_refused_beside_the_field(client, world, passed):
 def test_multiple_choice_needs_two_right_options(client, world, bank):
     question = add_question(bank, "multiple", correct=("A", "C"))
     client.force_login(world.trainer)
-    response = client.post(
-        _url(question), {"right_keys": ["A"], "reason": "x", "step": "preview"}
-    )
+    response = client.post(_url(question), {"right_keys": ["A"], "reason": "x", "step": "preview"})
     assert "多选题至少有两个正确选项" in response.content.decode()
     assert question.versions.count() == 1
 

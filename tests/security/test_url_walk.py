@@ -764,6 +764,11 @@ PROTECTED: dict[str, Spec] = {
         wrong=NOT_BANK_OWNER,
         methods=("GET",),
     ),
+    "exams:question_key_fix": Spec(
+        lambda s: reverse("exams:question_key_fix", args=[s.bank.code, s.question.pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
     "exams:bank_import": Spec(
         lambda s: reverse("exams:bank_import", args=[s.bank.code]),
         right="trainer",
