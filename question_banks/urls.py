@@ -52,6 +52,11 @@ urlpatterns = [
         name="manage_publish",
     ),
     path(
+        "manage/<str:code>/unpublish/",
+        workbench_sessions.session_unpublish_view,
+        name="manage_unpublish",
+    ),
+    path(
         "manage/<str:code>/admission.pdf",
         workbench_sessions.admission_view,
         {"fmt": "pdf"},

@@ -455,6 +455,18 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
+    "exams:manage_unpublish": Spec(
+        lambda s: reverse("exams:manage_unpublish", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("POST",),
+        prepare=lambda s: (
+            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
+        ),
+        data=lambda s: {},
+        right_status=(302,),
+        notes="refused with a message once someone has started: not effective in every scene",
+    ),
     "exams:manage_admission_pdf": Spec(
         lambda s: reverse("exams:manage_admission_pdf", args=[s.session.code]),
         right="trainer",
