@@ -289,12 +289,56 @@ def _owned_questions(actor: User | None, question_ids: list[int]) -> list[Questi
     return questions
 
 
+def _check_upcoming_papers(bank_ids: set[int]) -> None:
+    """Refuse a change that leaves a paper rule of a published, not yet closed session
+    unable to draw a fair paper (ARCHITECTURE rule 4), naming the rule, the section and
+    how many questions it would lack. Run inside the change's transaction, after its
+    writes, so the pool is the one the change leaves; raising rolls the change back."""
+    from django.utils import timezone
+
+    from question_banks.models import PaperRule
+    from question_banks.services.rules import (
+        check_rule,
+        describe_shortage,
+        pool_for_bank,
+        section_specs,
+    )
+
+    rules = (
+        PaperRule.objects.filter(
+            bank_id__in=bank_ids,
+            sessions__is_published=True,
+            sessions__closes_at__gt=timezone.now(),
+        )
+        .exclude(kind=PaperRule.Kind.FIXED)
+        .distinct()
+        .order_by("code")
+    )
+    problems = []
+    for rule in rules:
+        specs = section_specs(rule)
+        for shortage in check_rule(specs, pool_for_bank(rule.bank_id)):
+            problems.append(
+                _("Paper rule %(rule)s of a published exam session: %(shortage)s")
+                % {
+                    "rule": rule.name,
+                    "shortage": describe_shortage(shortage, specs[shortage.section]),
+                }
+            )
+    if problems:
+        raise ValidationError([*problems, _("Nothing was changed.")], code="rule_shortage")
+
+
 def questions_set_active(*, actor: User | None, question_ids: list[int], active: bool) -> int:
-    """Put questions of the actor's banks in or out of use, all or none; returns how many."""
+    """Put questions of the actor's banks in or out of use, all or none; returns how many.
+    Taking questions out of use is refused when a published session's paper rule would
+    lack questions (see _check_upcoming_papers)."""
     with transaction.atomic():
         questions = _owned_questions(actor, question_ids)
         changed = [q.pk for q in questions if q.is_active != active]
         Question.objects.filter(pk__in=changed).update(is_active=active)
+        if not active and changed:
+            _check_upcoming_papers({q.bank_id for q in questions if q.pk in changed})
         for question in questions:
             if question.pk in changed:
                 audit_record(
@@ -330,6 +374,8 @@ def questions_move(
         Question.objects.filter(pk__in=[q.pk for q in questions]).update(
             bank=bank, category=category
         )
+        # A section may draw from certain categories: any move can leave one short.
+        _check_upcoming_papers({q.bank_id for q in questions})
         for question in questions:
             audit_record(
                 actor=actor,
