@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses.services.compliance import (
     missing_hours_message,
@@ -19,7 +20,7 @@ from courses.services.compliance import (
 from question_banks.prerequisites import register
 
 
-@register("courses.hours_done")
+@register("courses.hours_done", gettext_lazy("This year's training hours complete"))
 def hours_done(*, person, session) -> str | None:
     compliance = person_compliance(person=person, year=timezone.localdate().year)
     if compliance.missing_hours > 0:
@@ -27,7 +28,9 @@ def hours_done(*, person, session) -> str | None:
     return None
 
 
-@register("courses.safety_education_done")
+@register(
+    "courses.safety_education_done", gettext_lazy("Three-level safety education complete")
+)
 def safety_education_done(*, person, session) -> str | None:
     status = safety_education_status(person=person)
     if status.missing_levels:

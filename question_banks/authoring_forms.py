@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from question_banks.authoring import RichText, merge, to_form
@@ -466,3 +467,67 @@ class QuestionForm(forms.Form):
         if self.question is None:
             fields["qtype"] = qtype
         return fields
+
+
+class KeyFixForm(forms.Form):
+    """Correcting a question's answer key after exams: the right option(s) and why.
+
+    The options are the current version's, unchanged; only which are right moves. One right
+    option for single choice and true/false, two or more for multiple choice (the service
+    checks the same when it writes)."""
+
+    right_keys = forms.MultipleChoiceField(label=_("Right answer"))
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with every regraded attempt and in the audit log."),
+    )
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        version = question.current_version
+        choices = []
+        for option in version.options:
+            text = JUDGE_TEXTS.get(option["key"]) if question.qtype == QuestionType.JUDGE else None
+            choices.append((option["key"], f"{option['key']}. {text or _plain(option)}"))
+        field = self.fields["right_keys"]
+        field.choices = choices
+        if question.qtype == QuestionType.MULTIPLE:
+            field.widget = forms.CheckboxSelectMultiple(choices=choices)
+        else:
+            field.widget = _OneOfMany(choices=choices)
+        if not self.is_bound:
+            self.initial["right_keys"] = [o["key"] for o in version.options if o.get("correct")]
+
+    def clean_right_keys(self) -> list[str]:
+        keys = self.cleaned_data["right_keys"]
+        if self.question.qtype == QuestionType.MULTIPLE and len(keys) < 2:
+            raise ValidationError(_("A multiple-choice question has at least two right options."))
+        if self.question.qtype != QuestionType.MULTIPLE and len(keys) != 1:
+            raise ValidationError(
+                _("A single-choice or true/false question has exactly one right option.")
+            )
+        return keys
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say why the key is corrected."))
+        return reason
+
+
+class _OneOfMany(forms.RadioSelect):
+    """Radio buttons that hand the form a one-item list, so both widgets fill one field."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return [value] if value else []
+
+    def format_value(self, value):
+        return value if isinstance(value, list) else [value] if value else []
+
+
+def _plain(option: dict) -> str:
+    return strip_tags(option.get("text", ""))[:120]

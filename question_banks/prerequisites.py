@@ -11,14 +11,22 @@ from collections.abc import Callable
 # A check returns None when the person may start, or a reason in the user's language.
 Check = Callable[..., str | None]
 _CHECKS: dict[str, Check] = {}
+# What the session form shows for each check (a lazy translation, read when shown).
+_LABELS: dict[str, object] = {}
 
 
-def register(name: str) -> Callable[[Check], Check]:
+def register(name: str, label=None) -> Callable[[Check], Check]:
     def decorator(fn: Check) -> Check:
         _CHECKS[name] = fn
+        _LABELS[name] = label or name
         return fn
 
     return decorator
+
+
+def choices() -> list[tuple[str, str]]:
+    """The registered checks a session may require, for the session form."""
+    return [(name, str(label)) for name, label in sorted(_LABELS.items())]
 
 
 def unmet(*, person, session) -> list[str]:

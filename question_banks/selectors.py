@@ -393,3 +393,17 @@ def question_get_for_author(*, user: User, bank, pk: int):
         .select_related("current_version", "category", "bank")
         .get(bank=bank, pk=pk)
     )
+
+
+def attempts_for_regrade_report(attempt_ids: list[int]) -> dict[int, dict]:
+    """Who wrote each regraded attempt, in which session, and the certificate issued from it
+    (if any), in one query. The certificate is read through the reverse one-to-one
+    Certificate.attempt by name, so this app does not import the certificates app above it."""
+    rows = Attempt.objects.filter(pk__in=attempt_ids).values(
+        "pk",
+        "person__name",
+        "session__code",
+        "session__name",
+        "certificate__number",
+    )
+    return {row["pk"]: row for row in rows}

@@ -5,6 +5,7 @@ from .views import (
     banks,
     exams,
     internal,
+    key_fix,
     manage,
     practice,
     questions,
@@ -49,6 +50,11 @@ urlpatterns = [
         "manage/<str:code>/publish/",
         workbench_sessions.session_publish_view,
         name="manage_publish",
+    ),
+    path(
+        "manage/<str:code>/unpublish/",
+        workbench_sessions.session_unpublish_view,
+        name="manage_unpublish",
     ),
     path(
         "manage/<str:code>/admission.pdf",
@@ -115,6 +121,11 @@ urlpatterns = [
         "banks/<str:code>/questions/<int:pk>/history/",
         questions.question_history,
         name="question_history",
+    ),
+    path(
+        "banks/<str:code>/questions/<int:pk>/key/",
+        key_fix.question_key_fix,
+        name="question_key_fix",
     ),
     path("practice/", practice.practice_home, name="practice"),
     path("practice/<str:code>/<str:mode>/", practice.practice_question, name="practice_q"),

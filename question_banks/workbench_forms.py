@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from question_banks import prerequisites
 from question_banks.models import (
     Category,
     ExamSession,
@@ -137,6 +138,22 @@ class SessionForm(forms.ModelForm):
     certificate_type_code = forms.ChoiceField(
         label=_("Certificate issued on passing"), required=False
     )
+    # Null: decided by the mode (closed in an exam room, open online; ExamSession.practice_closed).
+    closes_practice = forms.NullBooleanField(
+        label=_("Practice on its bank during the exam"),
+        required=False,
+        widget=forms.NullBooleanSelect,
+        help_text=_(
+            "Practice and mock exams show answer keys: when closed, no candidate of this "
+            "session may practise on its bank during its window."
+        ),
+    )
+    prerequisites = forms.MultipleChoiceField(
+        label=_("Before starting, the person must have"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Checked when the person starts; they are told what is missing."),
+    )
 
     class Meta:
         model = ExamSession
@@ -147,6 +164,7 @@ class SessionForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "duration_minutes",
+            "grace_seconds",
             "pass_mark",
             "attempts_allowed",
             "score_policy",
@@ -156,6 +174,8 @@ class SessionForm(forms.ModelForm):
             "allowed_networks",
             "region",
             "certificate_type_code",
+            "closes_practice",
+            "prerequisites",
         ]
         labels = {
             "name": _("Session name"),
@@ -187,6 +207,21 @@ class SessionForm(forms.ModelForm):
             MinValueValidator(1),
             MaxValueValidator(10),
         ]
+        self.fields["grace_seconds"].label = _("Grace for late answers (seconds)")
+        self.fields["grace_seconds"].help_text = _(
+            "Answers sent this long after the deadline still count (a slow network at the "
+            "last second); 0 for none."
+        )
+        self.fields["grace_seconds"].validators += [MaxValueValidator(600)]
+        self.fields["grace_seconds"].required = False
+        self.fields["closes_practice"].widget.choices = [
+            ("unknown", _("By the exam's mode: closed in an exam room, open online")),
+            ("true", _("Closed during the exam")),
+            ("false", _("Open during the exam")),
+        ]
+        known = prerequisites.choices()
+        unknown = [(n, n) for n in self.instance.prerequisites or () if n not in dict(known)]
+        self.fields["prerequisites"].choices = known + unknown
         choices = certificate_type_choices(user=user)
         self.fields["certificate_type_code"].choices = [
             ("", _("None")),
@@ -220,6 +255,11 @@ class SessionForm(forms.ModelForm):
         self.instance.enterprise_id = None
         setattr(self.instance, field, int(pk))
         return self.cleaned_data["owner"]
+
+    def clean_grace_seconds(self):
+        # Left empty: no grace, as the model's default.
+        value = self.cleaned_data.get("grace_seconds")
+        return 0 if value is None else value
 
     def clean_allowed_networks(self):
         text = self.cleaned_data.get("allowed_networks", "")

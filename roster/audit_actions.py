@@ -76,6 +76,7 @@ AUDIT_ACTIONS = {
         "audit action", "Candidate removed from an exam session"
     ),
     "exam.session_close": pgettext_lazy("audit action", "Exam session closed early"),
+    "exam.session_unpublish": pgettext_lazy("audit action", "Exam session withdrawn"),
     "exam.admission_export": pgettext_lazy("audit action", "Admission tickets exported"),
     "exam.candidates_view": pgettext_lazy("audit action", "Exam candidates viewed"),
     "exam.results_view": pgettext_lazy("audit action", "Exam results viewed"),

@@ -1,6 +1,6 @@
 """Set-up of the content tree: the moderation workflow "课程审核" and the page permissions of
-the "Trainers" and "Reviewers" groups on the two index pages (trainers get "add" only, which in
-Wagtail lets them edit just the pages they created; reviewers publish)."""
+the 培训教师 (trainers) and 课程审核员 (reviewers) groups on the two index pages (trainers get
+"add" only, which in Wagtail lets them edit just the pages they created; reviewers publish)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from wagtail.models import (
 )
 
 from courses.models import CourseIndexPage, WarningCaseIndexPage
+from roster.groups import REVIEWERS_GROUP, TRAINERS_GROUP
 
 WORKFLOW_NAME = "课程审核"
 TASK_NAME = "审核员审批"
-TRAINERS_GROUP = "Trainers"
-REVIEWERS_GROUP = "Reviewers"
 # "add" lets a trainer create pages and edit only the ones they own; "change" would let them
 # edit everybody's. Reviewers may edit and publish anything in the tree.
 GROUP_PAGE_ACTIONS = {

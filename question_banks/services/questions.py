@@ -163,20 +163,28 @@ def question_fix_key(
 
     The corrected key becomes a new version; the affected attempt items are re-pinned to it
     (the options themselves are unchanged, so the examinee's choices keep their meaning) and
-    each attempt's old and new score are recorded.
+    each attempt's old and new score are recorded. Each returned Regrade also carries
+    `old_passed` and `new_passed` (not stored: the attempt keeps the new one) so the page can
+    name every pass that becomes a fail. Certificates already issued are left as they are:
+    withdrawing one is a decision with its own reason and record (certificates' lifecycle).
+    One transaction: the new version and every regrade land together or not at all.
     """
     from question_banks.services.attempts import attempt_grade
 
     require(question_can_change(actor, question))
     if not reason.strip():
-        raise ValidationError(_("Say why the key is corrected."))
-    current = question.current_version
-    options = [{**o, "correct": o["key"] in set(right_keys)} for o in current.options]
-    fixed = question_edit(question=question, actor=actor, options=options).current_version
-    if fixed.pk == current.pk:
-        raise ValidationError(_("That is already the key."))
-    regrades = []
+        raise ValidationError({"reason": _("Say why the key is corrected.")})
+    if question.qtype == QuestionType.CASE:
+        raise ValidationError(
+            _("A case question's keys are corrected question by question in its editor.")
+        )
     with transaction.atomic():
+        current = question.current_version
+        options = [{**o, "correct": o["key"] in set(right_keys)} for o in current.options]
+        fixed = question_edit(question=question, actor=actor, options=options).current_version
+        if fixed.pk == current.pk:
+            raise ValidationError({"right_keys": _("That is already the key.")})
+        regrades = []
         same_options = [
             v.pk
             for v in question.versions.exclude(pk=fixed.pk)
@@ -187,23 +195,23 @@ def question_fix_key(
         attempts = Attempt.objects.filter(
             pk__in=used, status__in=["submitted", "expired"]
         ).select_related("session", "rule")
-        for attempt in attempts.select_for_update(of=("self",)):
-            old = attempt.score
+        for attempt in attempts.select_for_update(of=("self",)).order_by("pk"):
+            old, old_passed = attempt.score, attempt.passed
             AttemptItem.objects.filter(attempt=attempt, version_id__in=same_options).update(
                 version=fixed
             )
             attempt_grade(attempt)
             attempt.save(update_fields=["score", "passed", "section_scores"])
-            regrades.append(
-                Regrade.objects.create(
-                    attempt=attempt,
-                    question=question,
-                    old_score=old,
-                    new_score=attempt.score,
-                    reason=reason[:200],
-                    by=actor,
-                )
+            regrade = Regrade.objects.create(
+                attempt=attempt,
+                question=question,
+                old_score=old,
+                new_score=attempt.score,
+                reason=reason[:200],
+                by=actor,
             )
+            regrade.old_passed, regrade.new_passed = old_passed, attempt.passed
+            regrades.append(regrade)
         audit_record(
             actor=actor,
             action="question.fix_key",
@@ -213,6 +221,32 @@ def question_fix_key(
             key="".join(sorted(right_keys)),
         )
     return regrades
+
+
+class _DryRun(Exception):
+    """Raised inside the preview's transaction so everything it wrote is rolled back."""
+
+
+def question_fix_key_preview(
+    *, question: Question, right_keys: list[str], actor: User, reason: str
+) -> list[Regrade]:
+    """What question_fix_key would do, written nowhere: the real correction and regrading
+    run inside a transaction that is then rolled back, so the preview cannot differ from
+    the confirmed result by a second copy of the grading rules. The Regrades returned are
+    unsaved copies (their attempts carry the would-be score)."""
+    outcome: list[Regrade] = []
+    try:
+        with transaction.atomic():
+            for regrade in question_fix_key(
+                question=question, right_keys=right_keys, actor=actor, reason=reason
+            ):
+                regrade.pk = None
+                outcome.append(regrade)
+            raise _DryRun
+    except _DryRun:
+        pass
+    question.refresh_from_db()
+    return outcome
 
 
 def question_delete(*, actor: User | None, question: Question) -> None:
@@ -255,12 +289,56 @@ def _owned_questions(actor: User | None, question_ids: list[int]) -> list[Questi
     return questions
 
 
+def _check_upcoming_papers(bank_ids: set[int]) -> None:
+    """Refuse a change that leaves a paper rule of a published, not yet closed session
+    unable to draw a fair paper (ARCHITECTURE rule 4), naming the rule, the section and
+    how many questions it would lack. Run inside the change's transaction, after its
+    writes, so the pool is the one the change leaves; raising rolls the change back."""
+    from django.utils import timezone
+
+    from question_banks.models import PaperRule
+    from question_banks.services.rules import (
+        check_rule,
+        describe_shortage,
+        pool_for_bank,
+        section_specs,
+    )
+
+    rules = (
+        PaperRule.objects.filter(
+            bank_id__in=bank_ids,
+            sessions__is_published=True,
+            sessions__closes_at__gt=timezone.now(),
+        )
+        .exclude(kind=PaperRule.Kind.FIXED)
+        .distinct()
+        .order_by("code")
+    )
+    problems = []
+    for rule in rules:
+        specs = section_specs(rule)
+        for shortage in check_rule(specs, pool_for_bank(rule.bank_id)):
+            problems.append(
+                _("Paper rule %(rule)s of a published exam session: %(shortage)s")
+                % {
+                    "rule": rule.name,
+                    "shortage": describe_shortage(shortage, specs[shortage.section]),
+                }
+            )
+    if problems:
+        raise ValidationError([*problems, _("Nothing was changed.")], code="rule_shortage")
+
+
 def questions_set_active(*, actor: User | None, question_ids: list[int], active: bool) -> int:
-    """Put questions of the actor's banks in or out of use, all or none; returns how many."""
+    """Put questions of the actor's banks in or out of use, all or none; returns how many.
+    Taking questions out of use is refused when a published session's paper rule would
+    lack questions (see _check_upcoming_papers)."""
     with transaction.atomic():
         questions = _owned_questions(actor, question_ids)
         changed = [q.pk for q in questions if q.is_active != active]
         Question.objects.filter(pk__in=changed).update(is_active=active)
+        if not active and changed:
+            _check_upcoming_papers({q.bank_id for q in questions if q.pk in changed})
         for question in questions:
             if question.pk in changed:
                 audit_record(
@@ -296,6 +374,8 @@ def questions_move(
         Question.objects.filter(pk__in=[q.pk for q in questions]).update(
             bank=bank, category=category
         )
+        # A section may draw from certain categories: any move can leave one short.
+        _check_upcoming_papers({q.bank_id for q in questions})
         for question in questions:
             audit_record(
                 actor=actor,

@@ -227,6 +227,30 @@ def session_publish(
     return session
 
 
+def session_unpublish(*, session: ExamSession, actor: User | None) -> ExamSession:
+    """Withdraw a published session before anyone has started it: the candidates no longer
+    see it and the papers drawn ahead are discarded (publishing again draws new ones).
+    Refused once someone has started a paper: from then on it can only be closed."""
+    with transaction.atomic():
+        session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        require(session_can_change(actor, session))
+        if not session.is_published:
+            raise ValidationError(_("This session is not published."))
+        if Attempt.objects.filter(session=session, started_at__isnull=False).exists():
+            raise ValidationError(
+                _("Someone has started this exam: it can no longer be withdrawn, only closed.")
+            )
+        discarded, __ = Attempt.objects.filter(
+            session=session, status=Attempt.Status.READY, started_at__isnull=True
+        ).delete()
+        session.is_published = False
+        session.save(update_fields=["is_published"])
+        audit_record(
+            actor=actor, action="exam.session_unpublish", target=session, discarded=discarded
+        )
+    return session
+
+
 def session_close(
     *, session: ExamSession, actor: User | None, reason: str, now: dt.datetime | None = None
 ) -> ExamSession:

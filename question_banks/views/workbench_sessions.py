@@ -25,6 +25,7 @@ from question_banks.services.sessions import (
     session_add_candidates,
     session_publish,
     session_save,
+    session_unpublish,
 )
 from question_banks.workbench_forms import CandidateFilterForm, PasteForm, SessionForm
 from roster.services.audit import audit_record
@@ -172,6 +173,22 @@ def session_publish_view(request, code: str):
     else:
         messages.success(
             request, _("Published: the candidates see the exam and their papers are drawn.")
+        )
+    return redirect("exams:manage_candidates", code=session.code)
+
+
+@owner_required
+@require_POST
+def session_unpublish_view(request, code: str):
+    session = own_session(request, code)
+    try:
+        session_unpublish(session=session, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Not withdrawn: %(why)s") % {"why": error_text(error)})
+    else:
+        messages.success(
+            request,
+            _("Withdrawn: the candidates no longer see the exam; edit it and publish it again."),
         )
     return redirect("exams:manage_candidates", code=session.code)
 

@@ -20,6 +20,7 @@ from courses.models import (
     WarningCasePage,
 )
 from courses.services.content_tree import content_tree_setup
+from roster.groups import REVIEWERS_GROUP, TRAINERS_GROUP
 from roster.models import Industry
 from tests.factories import UserFactory
 
@@ -264,7 +265,7 @@ def test_hours_rules_are_listed_in_the_admin_for_system_admins(client, world):
 
 @pytest.fixture
 def trainers(world):
-    group = Group.objects.get(name="Trainers")
+    group = Group.objects.get(name=TRAINERS_GROUP)
     a = world.trainer
     b = UserFactory(username="trainer_other")
     for user in (a, b):
@@ -301,7 +302,7 @@ def test_trainer_may_add_courses_but_not_publish(content, trainers):
 def test_trainers_course_is_published_by_a_reviewer_through_the_workflow(content, trainers):
     _, trainer_b = trainers
     reviewer = UserFactory(username="reviewer")
-    reviewer.groups.add(Group.objects.get(name="Reviewers"))
+    reviewer.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
     course = _add(
         content["course_index"],
         CoursePage(title="待审课程", slug="pending", training_kind="initial"),

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from courses.models import CourseIndexPage, CoursePage, LessonPage, WarningCasePage
 from demo import courses as courses_demo
 from demo import roster as roster_demo
+from roster.groups import TRAINERS_GROUP
 
 
 def _snapshot():
@@ -50,7 +51,7 @@ def test_demo_puts_both_indexes_under_review(seeded):
 def test_demo_courses_belong_to_the_demo_trainer(seeded):
     retraining = CoursePage.objects.get(slug="principal-annual-retraining")
     assert retraining.owner.username == "trainer"
-    assert retraining.owner.groups.filter(name="Trainers").exists()
+    assert retraining.owner.groups.filter(name=TRAINERS_GROUP).exists()
     assert retraining.nominal_hours == 12
     assert retraining.personnel_categories == ["principal"]
 

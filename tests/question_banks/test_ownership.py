@@ -43,6 +43,7 @@ from question_banks.services.sessions import (
     session_save,
 )
 from roster.choices import Role
+from roster.groups import TRAINERS_GROUP
 from roster.models import RoleGrant, TrainingBody
 from roster.services.roles import role_grant_sync_groups
 from tests.factories import UserFactory
@@ -243,7 +244,7 @@ def test_an_enterprise_admin_has_no_exam_admin_screens(scene, kind):
 
 def test_an_enterprise_admin_given_the_screens_sees_only_their_enterprises(scene):
     admin = scene.world.enterprise_admin
-    admin.groups.add(Group.objects.get(name="Trainers"))
+    admin.groups.add(Group.objects.get(name=TRAINERS_GROUP))
     client = scene.client(admin)
     assert set(client.get(f"{ADMIN}/questionbank/").context["object_list"]) == {scene.internal_bank}
     assert set(client.get(f"{ADMIN}/examsession/").context["object_list"]) == {

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates.models import SigningKeyRecord
 from certificates.services.keys import key_create
+from roster.groups import TRAINERS_GROUP
 from roster.models import AuditLog, RoleGrant, User
 from roster.services.activation import activation_codes_issue
 
@@ -109,7 +110,7 @@ def test_a_refused_password_change_records_nothing(client, world):
 def test_role_grants_given_changed_and_revoked_are_recorded_with_the_admin(client, world):
     admin = world.system_admin
     client.force_login(admin)
-    trainers = Group.objects.get(name="Trainers")
+    trainers = Group.objects.get(name=TRAINERS_GROUP)
     target = world.no_role
 
     client.post(
@@ -220,7 +221,7 @@ def test_the_listing_reads_the_actors_with_the_rows(client, world):
 
 def test_a_trainer_grant_moved_to_another_account_takes_the_admin_screens_along(client, world):
     client.force_login(world.system_admin)
-    trainers = Group.objects.get(name="Trainers")
+    trainers = Group.objects.get(name=TRAINERS_GROUP)
     first, second = world.no_role, world.regulator_county
     client.post(
         "/admin/snippets/roster/rolegrant/add/",

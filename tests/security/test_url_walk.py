@@ -503,6 +503,18 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
+    "exams:manage_unpublish": Spec(
+        lambda s: reverse("exams:manage_unpublish", args=[s.session.code]),
+        right="trainer",
+        wrong=NOT_SESSION_OWNER,
+        methods=("POST",),
+        prepare=lambda s: (
+            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
+        ),
+        data=lambda s: {},
+        right_status=(302,),
+        notes="refused with a message once someone has started: not effective in every scene",
+    ),
     "exams:manage_admission_pdf": Spec(
         lambda s: reverse("exams:manage_admission_pdf", args=[s.session.code]),
         right="trainer",
@@ -811,6 +823,11 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_BANK_OWNER,
         methods=("GET",),
+    ),
+    "exams:question_key_fix": Spec(
+        lambda s: reverse("exams:question_key_fix", args=[s.bank.code, s.question.pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
     ),
     "exams:bank_import": Spec(
         lambda s: reverse("exams:bank_import", args=[s.bank.code]),

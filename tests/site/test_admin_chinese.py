@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
+from roster.groups import TRAINERS_GROUP
 from tests.courses.test_pages import content  # noqa: F401  (the fixture)
 from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 
@@ -112,7 +113,7 @@ def test_admin_screens_show_no_english_to_the_system_admin(world, admin_content)
 def test_admin_screens_show_no_english_to_a_trainer(world, admin_content):
     from django.contrib.auth.models import Group
 
-    world.trainer.groups.add(Group.objects.get(name="Trainers"))
+    world.trainer.groups.add(Group.objects.get(name=TRAINERS_GROUP))
     english, outside, pages = walk_admin(world.trainer)
     assert pages > 5
     assert not english, english
