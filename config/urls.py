@@ -21,6 +21,8 @@ urlpatterns = [
     path("exams/", include("question_banks.urls")),
     path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
+    path("reports/", include("reports.urls_campaigns")),
+    path("campaigns/", include("campaigns.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "question_banks",
     "certificates",
     "reports",
+    "campaigns",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "campaigns"
+    verbose_name = _("Warning education and campaigns")
