@@ -6,3 +6,7 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "campaigns"
     verbose_name = _("Warning education and campaigns")
+
+    def ready(self) -> None:
+        # Adds rotation training and warning education to each person's training file.
+        from campaigns import training_file_sections  # noqa: F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
@@ -38,6 +38,20 @@ from question_banks.models import Attempt
 from roster.models import Employment, Person
 
 DOCUMENT_LANGUAGE = "zh-hans"
+
+Section = tuple[str, list[str], list[list[str]]]
+# Sections that apps above courses add to the file (campaigns: rotation training and warning
+# education), each a function of the person and the date giving a titled table of text. Called
+# when the file is shown or written, so the titles follow the page's or the document's
+# language.
+SECTION_PROVIDERS: list[Callable[[Person, dt.date], Section]] = []
+
+
+def register_section(provider: Callable[[Person, dt.date], Section]) -> None:
+    if provider not in SECTION_PROVIDERS:
+        SECTION_PROVIDERS.append(provider)
+
+
 YEARS_SHOWN = 6
 # Certificate states in which the holder still holds a usable certificate.
 _HOLDING = {
@@ -62,6 +76,9 @@ class TrainingFile:
     attempts: list[Attempt]
     certificates: list[Certificate]
     on: dt.date = field(default_factory=timezone.localdate)
+
+    def extra_sections(self) -> list[Section]:
+        return [provider(self.person, self.on) for provider in SECTION_PROVIDERS]
 
 
 def training_file(*, person: Person, on: dt.date | None = None) -> TrainingFile:
@@ -238,6 +255,7 @@ def sections(tf: TrainingFile, *, id_number: str) -> list[tuple[str, list[str], 
                 for c in tf.certificates
             ],
         ),
+        *tf.extra_sections(),
     ]
 
 
