@@ -29,6 +29,7 @@ def _person(request):
 @router.post(
     "/warning/reading",
     response={200: StudyOut, 422: Refusal},
+    url_name="warning_reading",
     summary="An assigned warning case on screen (opening, then a tick every few seconds)",
 )
 def reading(request, payload: ReadingIn):
@@ -51,7 +52,11 @@ def reading(request, payload: ReadingIn):
     )
 
 
-@router.post("/warning/challenge", response={200: ChallengeOut, 422: Refusal})
+@router.post(
+    "/warning/challenge",
+    response={200: ChallengeOut, 422: Refusal},
+    url_name="warning_challenge",
+)
 def challenge(request, payload: ChallengeIn):
     person = _person(request)
     if not study.challenge_answer(person=person, challenge_id=payload.challenge):

@@ -65,7 +65,11 @@ def _refused():
     return Status(403, {"detail": _("Reports are for regulators and enterprise safety admins.")})
 
 
-@router.get("/reports/warning", response={200: TableOut, 400: Refusal, 403: Refusal})
+@router.get(
+    "/reports/warning",
+    response={200: TableOut, 400: Refusal, 403: Refusal},
+    url_name="reports_warning",
+)
 def warning(request: HttpRequest, q: Query[AreaQuery]):
     """Warning education per part of the region (or per enterprise in a township)."""
     if not may_see_reports(request.user):
@@ -80,7 +84,9 @@ def warning(request: HttpRequest, q: Query[AreaQuery]):
 
 
 @router.get(
-    "/reports/campaigns/{campaign_id}", response={200: TableOut, 403: Refusal, 404: Refusal}
+    "/reports/campaigns/{campaign_id}",
+    response={200: TableOut, 403: Refusal, 404: Refusal},
+    url_name="reports_campaign",
 )
 def campaign(request: HttpRequest, campaign_id: int, q: Query[CampaignQuery]):
     """One rotation campaign's participation and pass rates by region, industry or
@@ -96,7 +102,11 @@ def campaign(request: HttpRequest, campaign_id: int, q: Query[CampaignQuery]):
     return result
 
 
-@router.get("/reports/campaign-months", response={200: TableOut, 400: Refusal, 403: Refusal})
+@router.get(
+    "/reports/campaign-months",
+    response={200: TableOut, 400: Refusal, 403: Refusal},
+    url_name="reports_campaign_months",
+)
 def months(request: HttpRequest, q: Query[AreaQuery]):
     """Campaign-month activities per part of the region."""
     if not may_see_reports(request.user):
