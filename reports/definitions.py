@@ -205,7 +205,7 @@ WARNING_COUNTS = [
     Count(
         "cases_read",
         _("Cases read"),
-        _("Of those, read to the end: the reading time of the rule credited (90 % of it)."),
+        _("Of those, read to the end: the reading time of the rule credited (90 per cent of it)."),
     ),
     Count("readers", _("People assigned"), _("People with at least one case assigned this year.")),
     Count(

@@ -65,7 +65,7 @@ def rotation_campaign_create(
     if not categories:
         raise CampaignError(_("Choose at least one personnel category."), "categories")
     if target_rate is None or not Decimal(0) < target_rate <= Decimal(1):
-        raise CampaignError(_("The target is a share between 1 % and 100 %."), "target_rate")
+        raise CampaignError(_("The target is a share from 1 to 100 per cent."), "target_rate")
     if starts_on is None or ends_on is None:
         raise CampaignError(_("Enter the period."), "ends_on")
     if ends_on < starts_on:
