@@ -25,6 +25,7 @@ SOURCES = [
     "certificates",
     "reports",
     "site",
+    "campaigns",
 ]
 
 

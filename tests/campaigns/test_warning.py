@@ -16,6 +16,7 @@ from campaigns.services.warning import (
     warning_reading_tick,
 )
 from courses.models import CreditEntry
+from courses.services import study
 from roster.choices import PersonnelCategory
 from tests.factories import EmploymentFactory
 
@@ -92,19 +93,19 @@ def test_a_deadline_in_the_past_is_refused(world, content):
 
 
 def read_for(reading, person, minutes: int, start=None):
-    """Tick every 30 s for `minutes`, as the reading page does while on screen."""
+    """Tick every 30 s for `minutes`, as the reading page does while on screen, answering
+    the idle checks (the lessons' rule) at once."""
     start = start or timezone.now()
     result = warning_reading_tick(
         person=person, reading=reading, client_id="tab-aaaa1111", seq=1, opening=True, now=start
     )
     for step in range(1, minutes * 2 + 1):
+        now = start + dt.timedelta(seconds=30 * step)
         result = warning_reading_tick(
-            person=person,
-            reading=reading,
-            client_id="tab-aaaa1111",
-            seq=step + 1,
-            now=start + dt.timedelta(seconds=30 * step),
+            person=person, reading=reading, client_id="tab-aaaa1111", seq=step + 1, now=now
         )
+        if result.challenge_id:
+            assert study.challenge_answer(person=person, challenge_id=result.challenge_id, now=now)
     return result
 
 
@@ -131,6 +132,32 @@ def test_reading_is_not_credited_as_hours_when_the_rule_says_so(world, content):
     reading.refresh_from_db()
     assert reading.read_at is not None
     assert not CreditEntry.objects.filter(person=world.person_a).exists()
+
+
+def test_an_unanswered_idle_check_stops_the_reading_clock(world, content):
+    from courses.models import StudySettings
+
+    settings = StudySettings.load()
+    settings.idle_check_min_minutes = settings.idle_check_max_minutes = 1
+    settings.save()
+    assignment = assign(world, content, world.regulator_county, [world.ent_a])
+    reading = assignment.assignees.get(person=world.person_a)
+    start = timezone.now()
+    results = [
+        warning_reading_tick(
+            person=world.person_a,
+            reading=reading,
+            client_id="tab-aaaa1111",
+            seq=step + 1,
+            opening=step == 0,
+            now=start + dt.timedelta(seconds=30 * step),
+        )
+        for step in range(12)
+    ]
+    assert results[2].challenge_id  # asked after a minute of credited reading
+    assert results[-1].result == "idle" and results[-1].credited_ms == 0
+    reading.refresh_from_db()
+    assert reading.credited_ms < 3 * 60_000
 
 
 def test_a_gap_or_a_second_tab_credits_nothing(world, content):
