@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0006_alter_creditentry_source'),
-        ('roster', '0015_alter_auditlog_action'),
+        ('roster', '0015_audit_actions_of_campaigns'),
         ('wagtaildocs', '0014_alter_document_file_size'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
