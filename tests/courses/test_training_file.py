@@ -55,7 +55,9 @@ def test_xlsx_is_chinese_and_has_every_section(records):
 
     book = load_workbook(io.BytesIO(training_file_xlsx(tf, id_number="X")))
 
-    assert len(book.sheetnames) == 10
+    # Ten sections of courses/, then rotation training and warning education (campaigns/).
+    assert len(book.sheetnames) == 12
+    assert book.sheetnames[-2:] == ["集中轮训", "警示教育"]
     head = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     assert records.person_a.name in head.values()
     assert "X" in head.values()

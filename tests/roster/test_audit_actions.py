@@ -10,7 +10,16 @@ from django.utils import translation
 from roster.audit_actions import AUDIT_ACTIONS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SOURCES = ["config", "roster", "courses", "question_banks", "certificates", "reports", "site"]
+SOURCES = [
+    "config",
+    "roster",
+    "courses",
+    "question_banks",
+    "certificates",
+    "reports",
+    "site",
+    "campaigns",
+]
 CODE = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 
 
