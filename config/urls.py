@@ -23,6 +23,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notices/", include("notices.urls")),
     path("drills/", include("drills.urls")),
+    path("reports/", include("reports.urls_campaigns")),
+    path("campaigns/", include("campaigns.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

@@ -576,6 +576,7 @@ class CreditEntry(models.Model):
         CLASSROOM = "classroom", _("Classroom session")
         SAFETY_EDUCATION = "safety_education", _("Three-level safety education")
         DRILL = "drill", _("Emergency drill")
+        WARNING_EDUCATION = "warning_education", _("Warning education")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
     on = models.DateField(_("date"))

@@ -306,3 +306,139 @@ DRILL_COUNTS = [
     ),
 ]
 DRILL_COUNT_CODES = [c.code for c in DRILL_COUNTS]
+# --------------------------------------------------------------------------- warning education
+# /reports/warning/: per enterprise, over the report's year (1 January to the date). Targets
+# come from campaigns.WarningTarget (data: "不少于6次" a year by default).
+
+WARNING_COUNTS = [
+    Count(
+        "cases_assigned",
+        _("Cases assigned"),
+        _("Warning cases assigned to the enterprise's people this year, one per person and case."),
+    ),
+    Count(
+        "cases_read",
+        _("Cases read"),
+        _("Of those, read to the end: the reading time of the rule credited (90 per cent of it)."),
+    ),
+    Count("readers", _("People assigned"), _("People with at least one case assigned this year.")),
+    Count(
+        "readers_on_target",
+        _("People reading enough"),
+        _("Of those, people who read at least the yearly target of cases."),
+    ),
+    Count("meetings", _("Meetings held"), _("Warning-education meetings held this year.")),
+    Count(
+        "cases_discussed",
+        _("Cases discussed"),
+        _("Different cases discussed at this year's meetings."),
+    ),
+    Count("enterprises", _("Enterprises"), _("Enterprises in scope.")),
+    Count(
+        "enterprises_on_target",
+        _("Enterprises meeting the meeting target"),
+        _("Enterprises that held at least the yearly target of meetings."),
+    ),
+]
+
+WARNING_RATES = [
+    Rate("read_rate", _("Read rate"), "cases_read", "cases_assigned", _("Cases read / assigned.")),
+    Rate(
+        "reader_target_rate",
+        _("People on the reading target"),
+        "readers_on_target",
+        "readers",
+        _("People reading enough / people assigned."),
+    ),
+    Rate(
+        "meeting_target_rate",
+        _("Enterprises on the meeting target"),
+        "enterprises_on_target",
+        "enterprises",
+        _("Enterprises meeting the meeting target / enterprises."),
+    ),
+]
+
+# --------------------------------------------------------------------------- rotation training
+# /reports/campaigns/<id>/: one campaign's members in scope now (people who left its scope
+# are not counted), by region, industry or enterprise, against the campaign's target.
+
+CAMPAIGN_COUNTS = [
+    Count("members", _("People to train"), _("Campaign members in scope now.")),
+    Count(
+        "participated",
+        _("Took part"),
+        _("Of those, people recorded present at one session or more."),
+    ),
+    Count("examined", _("Examined"), _("Of those, people with a closing exam result.")),
+    Count("passed", _("Passed"), _("Of those, people who passed the closing exam.")),
+]
+
+CAMPAIGN_RATES = [
+    Rate(
+        "campaign_participation_rate",
+        _("Participation rate (参训率)"),
+        "participated",
+        "members",
+        _("Took part / people to train; compared with the campaign's target."),
+    ),
+    Rate(
+        "campaign_pass_rate",
+        _("Pass rate (合格率)"),
+        "passed",
+        "examined",
+        _("Passed / examined."),
+    ),
+    Rate(
+        "campaign_completion_rate",
+        _("Trained and passed"),
+        "passed",
+        "members",
+        _("Passed / people to train; compared with the campaign's target."),
+    ),
+]
+
+# --------------------------------------------------------------------------- campaign months
+
+MONTH_COUNTS = [
+    Count(
+        "safety_activities",
+        _("Work Safety Month activities"),
+        _("Activities of 安全生产月 recorded for the year."),
+    ),
+    Count(
+        "fire_activities",
+        _("Fire Safety Publicity Month activities"),
+        _("Activities of 消防宣传月 recorded for the year."),
+    ),
+    Count(
+        "participants",
+        _("People taking part"),
+        _("Different people of the roster recorded as taking part in the year's activities."),
+    ),
+    Count("evidence", _("Evidence files"), _("Photos and documents kept with the activities.")),
+    Count("enterprises", _("Enterprises"), _("Enterprises in scope.")),
+    Count(
+        "enterprises_active",
+        _("Enterprises with activities"),
+        _("Enterprises that recorded at least one activity in the year."),
+    ),
+]
+
+MONTH_RATES = [
+    Rate(
+        "month_coverage_rate",
+        _("Enterprises with activities"),
+        "enterprises_active",
+        "enterprises",
+        _("Enterprises with activities / enterprises."),
+    ),
+]
+
+
+def with_rates_of(counts: dict[str, int], rates: list[Rate]) -> dict[str, int | float | None]:
+    """The counts plus the given rates (for the figure sets other than the dashboard's)."""
+    row = dict(counts)
+    for r in rates:
+        row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
+    return row

@@ -109,4 +109,16 @@ AUDIT_ACTIONS = {
     "drills.record": pgettext_lazy("audit action", "Drill recorded or changed"),
     "drills.export": pgettext_lazy("audit action", "Drill figures exported"),
     "drills.view": pgettext_lazy("audit action", "Drill record viewed"),
+    # Warning education, rotation training, campaign months
+    "warning.assign": pgettext_lazy("audit action", "Warning case assigned"),
+    "warning.meeting": pgettext_lazy("audit action", "Warning-education meeting recorded"),
+    "warning.readers_view": pgettext_lazy("audit action", "Readers of a warning case viewed"),
+    "rotation.create": pgettext_lazy("audit action", "Rotation training campaign defined"),
+    "rotation.sync": pgettext_lazy("audit action", "Rotation training members updated"),
+    "rotation.session": pgettext_lazy("audit action", "Rotation training session scheduled"),
+    "rotation.schedule": pgettext_lazy("audit action", "People scheduled for a session"),
+    "rotation.attendance": pgettext_lazy("audit action", "Rotation training attendance recorded"),
+    "rotation.exam": pgettext_lazy("audit action", "Rotation training exam result recorded"),
+    "rotation.members_view": pgettext_lazy("audit action", "Rotation training members viewed"),
+    "month.activity": pgettext_lazy("audit action", "Campaign-month activity recorded"),
 }

@@ -28,6 +28,7 @@ SOURCES = [
     "drills",
     "demo",
     "site",
+    "campaigns",
 ]
 
 

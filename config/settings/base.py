@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "notices",
     "demo",
     "drills",
+    "campaigns",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -27,10 +27,12 @@ import datetime as dt
 import io
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -391,55 +393,153 @@ def reading_tick(
             return _refused(**args, position=0, now=now, result=NOT_ALLOWED)
         if lesson.kind == LessonPage.Kind.VIDEO:
             return _refused(**args, position=0, now=now, result=WRONG_KIND)
-        stream = _lock_stream(person)
-        state, extra = _load(stream.state)
-        active = state.last_at is not None and now - state.last_at <= RULES.max_gap
-        refusal = None
-        if active and client_id != state.client_id:
-            refusal = credit.OTHER_CLIENT
-        elif (active and seq <= state.last_seq) or (state.last_at and now < state.last_at):
-            refusal = credit.OUT_OF_ORDER
-        if refusal:
-            _log(**args, position=0, now=now, result=refusal, ms=0)
-            progress = LessonProgress.objects.filter(person=person, lesson=lesson).first()
-            return _answer(result=refusal, ms=0, lesson=lesson, progress=progress, state=state)
+        holder: dict = {}
 
-        new = dataclasses.replace(
-            state,
-            lesson_id=lesson.pk,
+        def progress_row() -> LessonProgress:
+            if "progress" not in holder:
+                progress, _created = LessonProgress.objects.get_or_create(
+                    person=person, lesson=lesson
+                )
+                holder["progress"] = progress
+            return holder["progress"]
+
+        def opened() -> None:
+            progress = progress_row()
+            if progress.opened_at is None:
+                progress.opened_at = now
+                progress.save(update_fields=["opened_at", "updated_at"])
+
+        def remaining() -> dt.timedelta:
+            return dt.timedelta(seconds=lesson.credit_seconds) - dt.timedelta(
+                seconds=progress_row().credited_seconds
+            )
+
+        def add(ms: int, extra: dict) -> int:
+            progress, credited = _credit(
+                person=person, lesson=lesson, course=course, ms=ms, now=now, extra=extra
+            )
+            holder["progress"] = progress
+            return credited
+
+        clock = reading_clock(
+            person=person,
+            page_id=lesson.pk,
+            lesson=lesson,
             client_id=client_id,
-            last_seq=seq,
-            last_at=now,
-            last_position=0.0,
+            seq=seq,
+            opening=opening,
+            now=now,
+            opened=opened,
+            remaining=remaining,
+            add=add,
         )
-        progress, _created = LessonProgress.objects.get_or_create(person=person, lesson=lesson)
-        if progress.opened_at is None:
-            progress.opened_at = now
-            progress.save(update_fields=["opened_at", "updated_at"])
-        ms = 0
-        if opening or not active or state.lesson_id != lesson.pk:
-            # Named as credit.beat names them: a new session, or a switch of lesson.
-            result = credit.STARTED if (opening or not active) else credit.GAP
+        progress = holder.get("progress") or (
+            LessonProgress.objects.filter(person=person, lesson=lesson).first()
+        )
+        return _answer(
+            result=clock.result, ms=clock.ms, lesson=lesson, progress=progress, state=clock.state
+        )
+
+
+@dataclass(frozen=True)
+class ClockTick:
+    result: str
+    ms: int
+    state: credit.StreamState
+
+
+def reading_clock(
+    *,
+    person: Person,
+    page_id: int,
+    client_id: str,
+    seq: int,
+    opening: bool,
+    now: dt.datetime,
+    opened: Callable[[], None],
+    remaining: Callable[[], dt.timedelta],
+    add: Callable[[int, dict], int],
+    lesson: LessonPage | None = None,
+) -> ClockTick:
+    """The reading clock of any page read for credit (a text lesson, an assigned warning
+    case): one tick on the person's locked study stream. Call inside a transaction.
+
+    The page's own bookkeeping comes in as callables: `opened()` when a session starts or
+    goes on, `remaining()` the time the page may still credit, `add(ms, extra)` stores what
+    was earned and returns the milliseconds it kept. The rules (server time, one client at a
+    time, ticks in order, gaps and unanswered idle checks credit nothing) are the same for
+    every page, because the stream is the person's, not the page's: reading a case in one tab
+    while a lesson plays in another credits only one of them.
+    """
+    args = {"person": person, "lesson": lesson, "client_id": client_id, "seq": seq}
+    stream = _lock_stream(person)
+    state, extra = _load(stream.state)
+    active = state.last_at is not None and now - state.last_at <= RULES.max_gap
+    refusal = None
+    if active and client_id != state.client_id:
+        refusal = credit.OTHER_CLIENT
+    elif (active and seq <= state.last_seq) or (state.last_at and now < state.last_at):
+        refusal = credit.OUT_OF_ORDER
+    if refusal:
+        _log(**args, position=0, now=now, result=refusal, ms=0)
+        return ClockTick(refusal, 0, state)
+
+    new = dataclasses.replace(
+        state,
+        lesson_id=page_id,
+        client_id=client_id,
+        last_seq=seq,
+        last_at=now,
+        last_position=0.0,
+    )
+    opened()
+    ms = 0
+    if opening or not active or state.lesson_id != page_id:
+        # Named as credit.beat names them: a new session, or a switch of page.
+        result = credit.STARTED if (opening or not active) else credit.GAP
+    else:
+        idle = _unanswered(state, state.last_at, now)
+        earned = credit.reading_credit(state.last_at, now - idle, remaining(), dt.timedelta(0))
+        ms = add(_ms(earned), extra) if earned > dt.timedelta(0) else 0
+        if ms:
+            result = credit.CREDITED
+        elif idle:
+            result = credit.IDLE
         else:
-            idle = _unanswered(state, state.last_at, now)
-            remaining = dt.timedelta(seconds=lesson.credit_seconds) - dt.timedelta(
-                seconds=progress.credited_seconds
-            )
-            earned = credit.reading_credit(state.last_at, now - idle, remaining, dt.timedelta(0))
-            progress, ms = _credit(
-                person=person, lesson=lesson, course=course, ms=_ms(earned), now=now, extra=extra
-            )
-            if ms:
-                result = credit.CREDITED
-            elif idle:
-                result = credit.IDLE
-            else:
-                result = COMPLETE
-        new = _idle_check(new, extra, ms, StudySettings.load(), now)
-        stream.state = _dump(new, extra)
-        stream.save()
-        _log(**args, position=0, now=now, result=result, ms=ms)
-        return _answer(result=result, ms=ms, lesson=lesson, progress=progress, state=new)
+            result = COMPLETE
+    new = _idle_check(new, extra, ms, StudySettings.load(), now)
+    stream.state = _dump(new, extra)
+    stream.save()
+    _log(**args, position=0, now=now, result=result, ms=ms)
+    return ClockTick(result, ms, new)
+
+
+def credit_minutes_add(
+    *, person: Person, on: dt.date, source: str, training_kind: str, minutes: int
+) -> None:
+    """Add whole minutes to the person's ledger row of a day for a source that keeps one row
+    a day (warning education): compliance sums the ledger, whatever the source."""
+    if minutes <= 0:
+        return
+    entry = (
+        CreditEntry.objects.select_for_update()
+        .filter(
+            person=person,
+            on=on,
+            source=source,
+            training_kind=training_kind,
+            lesson=None,
+            course=None,
+            classroom=None,
+        )
+        .first()
+    )
+    if entry is None:
+        CreditEntry.objects.create(
+            person=person, on=on, source=source, training_kind=training_kind, minutes=minutes
+        )
+    else:
+        CreditEntry.objects.filter(pk=entry.pk).update(minutes=F("minutes") + minutes)
 
 
 def challenge_answer(*, person: Person, challenge_id: str, now: dt.datetime | None = None) -> bool:

@@ -55,8 +55,9 @@ def test_xlsx_is_chinese_and_has_every_section(records):
 
     book = load_workbook(io.BytesIO(training_file_xlsx(tf, id_number="X")))
 
-    assert len(book.sheetnames) == 11  # the ten of courses, then 应急演练 (drills)
-    assert book.sheetnames[-1] == "应急演练"
+    # Ten sections of courses/, then drills, rotation training and warning education.
+    assert len(book.sheetnames) == 13
+    assert book.sheetnames[-3:] == ["应急演练", "集中轮训", "警示教育"]
     head = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     assert records.person_a.name in head.values()
     assert "X" in head.values()

@@ -20,6 +20,7 @@ SOURCES = [
     "notices",
     "drills",
     "site",
+    "campaigns",
 ]
 CODE = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
 

@@ -30,6 +30,7 @@ _APPS = (
     "reports",
     "notices",
     "drills",
+    "campaigns",
     "auth",
 )
 

@@ -79,6 +79,95 @@ PUBLIC: dict[str, tuple[str, str]] = {
 # Static files are served by whitenoise before any URL pattern; /media/ only with DEBUG.
 
 
+def _campaigns(s: Scene) -> dict:
+    """A warning case assigned by the county to ent_a (person_a reads it), a meeting and a
+    campaign-month activity of ent_a, and the county's rotation campaign with a session."""
+    found = getattr(s, "_campaign_objects", None)
+    if found is not None:
+        return found
+    from decimal import Decimal
+
+    from wagtail.models import Site
+
+    from campaigns.services.months import month_activity_record
+    from campaigns.services.rotation import campaign_session_create, rotation_campaign_create
+    from campaigns.services.warning import warning_assignment_create, warning_meeting_record
+    from courses.models import WarningCaseIndexPage, WarningCasePage
+    from roster.models import Industry
+
+    w = s.world
+    today = timezone.localdate()
+    root = Site.objects.get(is_default_site=True).root_page
+    index = WarningCaseIndexPage(title="警示教育（走查）", slug="walk-cases")
+    root.add_child(instance=index)
+    case = WarningCasePage(
+        title="走查用事故案例",
+        slug="walk-case",
+        occurred_on=dt.date(2024, 1, 1),
+        place="示范市",
+        industry=Industry.objects.get(code="07"),
+        summary="案例。",
+        direct_cause="<p>原因。</p>",
+        root_cause="<p>原因。</p>",
+        lessons="<p>教训。</p>",
+    )
+    index.add_child(instance=case)
+    assignment = warning_assignment_create(
+        actor=w.regulator_county,
+        case=case,
+        enterprises=[w.ent_a],
+        due_on=today + dt.timedelta(days=30),
+    )
+    warning_meeting_record(
+        actor=w.enterprise_admin,
+        enterprise=w.ent_a,
+        held_on=today,
+        topic="警示教育会",
+        cases=[case],
+        attendees=[w.person_a],
+    )
+    month_activity_record(
+        actor=w.enterprise_admin,
+        enterprise=w.ent_a,
+        month="safety",
+        title="安全生产月咨询日",
+        held_on=today,
+        participants=[w.person_a],
+    )
+    campaign = rotation_campaign_create(
+        actor=w.regulator_county,
+        title="集中轮训（走查）",
+        region=w.county,
+        industries=[],
+        categories=["general"],
+        target_rate=Decimal(1),
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=100),
+    )
+    session = campaign_session_create(
+        actor=w.regulator_county,
+        campaign=campaign,
+        kind="classroom",
+        title="第一期",
+        held_on=today,
+        place="会议室",
+        capacity=50,
+    )
+    found = {
+        "case": case,
+        "assignment": assignment,
+        "reading": assignment.assignees.get(person=w.person_a),
+        "campaign": campaign,
+        "session": session,
+    }
+    s._campaign_objects = found
+    return found
+
+
+# Users who may not reach ent_a's warning education or the county's campaign.
+NOT_COUNTY_CAMPAIGN = ("regulator_other", "trainee", "nobody")
+
+
 # --------------------------------------------------------------------------- the protected
 
 
@@ -1253,6 +1342,218 @@ PROTECTED: dict[str, Spec] = {
         lambda s: "/reports/drills/export.xlsx",
         right="regulator",
         wrong=(*NO_STAFF_ROLE, "trainer"),
+    ),
+    # --- warning education, rotation training, campaign months (campaigns/)
+    "campaigns:warning_list": Spec(
+        lambda s: "/campaigns/warning/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "campaigns:warning_create": Spec(
+        lambda s: "/campaigns/warning/new/",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "trainer"),
+        data=lambda s: {
+            "case": _campaigns(s)["case"].pk,
+            "enterprises": [s.world.ent_a.pk],
+            "due_on": (timezone.localdate() + dt.timedelta(days=9)).isoformat(),
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "campaigns:warning_detail": Spec(
+        lambda s: f"/campaigns/warning/{_campaigns(s)['assignment'].pk}/",
+        right="regulator",
+        wrong=(*NOT_COUNTY_CAMPAIGN, "admin_b", "regulator_chem"),
+        methods=("GET",),
+    ),
+    "campaigns:my_cases": Spec(
+        lambda s: "/campaigns/warning/mine/", right="trainee", methods=("GET",)
+    ),
+    "campaigns:read": Spec(
+        lambda s: f"/campaigns/warning/read/{_campaigns(s)['reading'].pk}/",
+        right="trainee",
+        wrong=("trainee_b", "admin", "regulator", "sysadmin", "nobody"),
+        methods=("GET",),
+    ),
+    "api:warning_reading": Spec(
+        lambda s: "/api/warning/reading",
+        right="trainee",
+        wrong=("trainee_b", "admin", "regulator", "nobody"),
+        api=True,
+        methods=("POST",),
+        data=lambda s: {
+            "lesson": _campaigns(s)["reading"].pk,
+            "client": "client-1",
+            "seq": 1,
+            "opening": True,
+        },
+        effective=True,
+        wrong_status=(403, 404, 422),  # 422: "no such case assigned to you"
+    ),
+    "api:warning_challenge": Spec(
+        lambda s: "/api/warning/challenge",
+        right="trainee",
+        wrong=("admin", "regulator", "nobody"),
+        api=True,
+        methods=("POST",),
+        data=lambda s: {"challenge": "no-such-check"},
+        right_status=(422,),
+    ),
+    "campaigns:meeting_list": Spec(
+        lambda s: "/campaigns/warning/meetings/",
+        right="admin",
+        wrong=NO_STAFF_ROLE,
+        methods=("GET",),
+    ),
+    "campaigns:meeting_create": Spec(
+        lambda s: "/campaigns/warning/meetings/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+        data=lambda s: {
+            "enterprise": s.world.ent_a.uscc,
+            "held_on": timezone.localdate().isoformat(),
+            "topic": "警示教育会",
+            "attendees": [s.world.person_a.pk],
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "campaigns:rotation_list": Spec(
+        lambda s: "/campaigns/rotation/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "campaigns:rotation_create": Spec(
+        lambda s: "/campaigns/rotation/new/",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "admin", "trainer"),
+        data=lambda s: {
+            "title": "轮训",
+            "region": s.world.county.pk,
+            "categories": ["general"],
+            "target_percent": "100",
+            "starts_on": timezone.localdate().isoformat(),
+            "ends_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+            "pass_mark": "80",
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "campaigns:rotation_detail": Spec(
+        lambda s: f"/campaigns/rotation/{_campaigns(s)['campaign'].pk}/",
+        right="regulator",
+        wrong=NOT_COUNTY_CAMPAIGN,
+        methods=("GET",),
+    ),
+    "campaigns:rotation_sync": Spec(
+        lambda s: f"/campaigns/rotation/{_campaigns(s)['campaign'].pk}/sync/",
+        right="regulator",
+        wrong=(*NOT_COUNTY_CAMPAIGN, "admin", "regulator_chem"),
+        methods=("POST",),
+        data=lambda s: {},
+        right_status=(302,),
+    ),
+    "campaigns:session_create": Spec(
+        lambda s: f"/campaigns/rotation/{_campaigns(s)['campaign'].pk}/sessions/",
+        right="regulator",
+        wrong=(*NOT_COUNTY_CAMPAIGN, "admin", "regulator_chem"),
+        methods=("POST",),
+        data=lambda s: {
+            "kind": "classroom",
+            "title": "第二期",
+            "held_on": timezone.localdate().isoformat(),
+            "place": "会议室",
+            "capacity": "20",
+        },
+        effective=True,
+        right_status=(302,),
+    ),
+    "campaigns:exam_record": Spec(
+        lambda s: f"/campaigns/rotation/{_campaigns(s)['campaign'].pk}/exam/",
+        right="regulator",
+        wrong=(*NOT_COUNTY_CAMPAIGN, "admin", "regulator_chem"),
+        methods=("POST",),
+        data=lambda s: {
+            "id_number": s.world.person_a.id_number,
+            "score": "90",
+            "exam_on": timezone.localdate().isoformat(),
+        },
+        effective=True,
+        right_status=(302,),
+    ),
+    "campaigns:session_detail": Spec(
+        lambda s: f"/campaigns/rotation/sessions/{_campaigns(s)['session'].pk}/",
+        right="regulator",
+        wrong=NOT_COUNTY_CAMPAIGN,
+        read_only=("admin", "regulator_chem"),
+        data=lambda s: {"action": "attend", "attend-id_numbers": s.world.person_a.id_number},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "campaigns:month_list": Spec(
+        lambda s: "/campaigns/months/", right="admin", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "campaigns:month_create": Spec(
+        lambda s: "/campaigns/months/new/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+        data=lambda s: {
+            "enterprise": s.world.ent_a.uscc,
+            "month": "fire",
+            "title": "消防演练",
+            "held_on": timezone.localdate().isoformat(),
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    # --- their figures under /reports/
+    "campaign_reports:warning": Spec(
+        lambda s: "/reports/warning/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "campaign_reports:warning_enterprise": Spec(
+        lambda s: f"/reports/warning/{s.world.ent_a.uscc}/",
+        right="regulator",
+        wrong=(*NO_STAFF_ROLE, "regulator_other", "admin_b", "regulator_chem"),
+        methods=("GET",),
+    ),
+    "campaign_reports:campaigns": Spec(
+        lambda s: "/reports/campaigns/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "campaign_reports:campaign": Spec(
+        lambda s: f"/reports/campaigns/{_campaigns(s)['campaign'].pk}/",
+        right="regulator",
+        wrong=NOT_COUNTY_CAMPAIGN,
+        methods=("GET",),
+    ),
+    "campaign_reports:campaign_enterprise": Spec(
+        lambda s: f"/reports/campaigns/{_campaigns(s)['campaign'].pk}/{s.world.ent_a.uscc}/",
+        right="regulator",
+        wrong=(*NOT_COUNTY_CAMPAIGN, "admin_b", "regulator_chem"),
+        methods=("GET",),
+    ),
+    "campaign_reports:months": Spec(
+        lambda s: "/reports/campaign-months/",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        methods=("GET",),
+    ),
+    "api:reports_warning": Spec(
+        lambda s: "/api/reports/warning",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
+    ),
+    "api:reports_campaign": Spec(
+        lambda s: f"/api/reports/campaigns/{_campaigns(s)['campaign'].pk}",
+        right="regulator",
+        wrong=NOT_COUNTY_CAMPAIGN,
+        api=True,
+        methods=("GET",),
+    ),
+    "api:reports_campaign_months": Spec(
+        lambda s: "/api/reports/campaign-months",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        api=True,
+        methods=("GET",),
     ),
 }
 

@@ -13,7 +13,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import certificates, courses, drills, notices, question_banks, reports
+from demo import campaigns, certificates, courses, drills, notices, question_banks, reports
 from demo import roster as demo_roster
 
 # After the roster, in this order: courses (pages, plans, history), the exam bank and sessions
@@ -27,6 +27,7 @@ STEPS = (
     # Further features' demo data: one line each, below this comment.
     notices.seed,
     drills.seed,
+    campaigns.seed,
 )
 
 

@@ -1,0 +1,119 @@
+"""Campaign months (安全生产月, 消防宣传月): activities an enterprise records, with evidence
+kept as Wagtail images (photos) and documents (PDF), checked by size and by their first
+bytes before anything is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from campaigns.models import ActivityEvidence, MonthActivity
+from campaigns.selectors import may_record_for
+from roster.models import Employment, Enterprise, Person, User
+from roster.services import audit_record
+
+from . import CampaignError
+
+_IMAGES = {b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
+_DOCUMENTS = {b"%PDF-": "pdf"}
+MAX_FILES = 10
+
+
+def evidence_max_bytes() -> int:
+    return getattr(settings, "CAMPAIGN_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def evidence_check(files: Sequence) -> list[tuple[object, str]]:
+    """Each file as (upload, "image" | "document"); a CampaignError names the first bad one."""
+    if len(files) > MAX_FILES:
+        raise CampaignError(_("At most %(n)s files per activity.") % {"n": MAX_FILES}, "evidence")
+    limit = evidence_max_bytes()
+    checked = []
+    for upload in files:
+        if upload.size > limit:
+            raise CampaignError(
+                _("%(name)s is larger than %(mb)s MB.")
+                % {"name": upload.name, "mb": limit // (1024 * 1024)},
+                "evidence",
+            )
+        upload.seek(0)
+        head = upload.read(8)
+        upload.seek(0)
+        if any(head.startswith(sig) for sig in _IMAGES):
+            checked.append((upload, "image"))
+        elif any(head.startswith(sig) for sig in _DOCUMENTS):
+            checked.append((upload, "document"))
+        else:
+            raise CampaignError(
+                _("%(name)s is not a JPEG, PNG or PDF file.") % {"name": upload.name},
+                "evidence",
+            )
+    return checked
+
+
+def month_activity_record(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    month: str,
+    title: str,
+    held_on: dt.date,
+    description: str = "",
+    participants: Sequence[Person] = (),
+    files: Sequence = (),
+    today: dt.date | None = None,
+) -> MonthActivity:
+    today = today or timezone.localdate()
+    if not may_record_for(user=actor, enterprise=enterprise):
+        raise CampaignError(_("Only the admin of this enterprise can record its activities."))
+    if month not in MonthActivity.Month.values:
+        raise CampaignError(_("Choose the campaign month."), "month")
+    if not title.strip():
+        raise CampaignError(_("Enter the activity."), "title")
+    if held_on is None or held_on > today:
+        raise CampaignError(_("An activity is recorded once it has taken place."), "held_on")
+    employed = set(
+        Employment.objects.current()
+        .filter(enterprise=enterprise, person__in=[p.pk for p in participants])
+        .values_list("person_id", flat=True)
+    )
+    strangers = [p.name for p in participants if p.pk not in employed]
+    if strangers:
+        raise CampaignError(
+            _("Not on this enterprise's roster: %(numbers)s.") % {"numbers": "、".join(strangers)},
+            "participants",
+        )
+    checked = evidence_check(files)
+    with transaction.atomic():
+        activity = MonthActivity(
+            enterprise=enterprise,
+            month=month,
+            year=held_on.year,
+            title=title.strip(),
+            held_on=held_on,
+            description=description.strip(),
+            created_by=actor,
+        )
+        activity.full_clean(exclude=["created_by"])
+        activity.save()
+        activity.participants.set(participants)
+        label = f"{enterprise.name} {activity.get_month_display()} {title}"[:200]
+        for upload, kind in checked:
+            if kind == "image":
+                image = get_image_model().objects.create(
+                    title=label, file=ImageFile(upload, name=upload.name)
+                )
+                ActivityEvidence.objects.create(activity=activity, image=image)
+            else:
+                document = get_document_model().objects.create(title=label, file=upload)
+                ActivityEvidence.objects.create(activity=activity, document=document)
+        audit_record(actor=actor, action="month.activity", target=activity, summary=label)
+    return activity
