@@ -21,6 +21,7 @@ urlpatterns = [
     path("exams/", include("question_banks.urls")),
     path("courses/", include("courses.urls")),
     path("reports/", include("reports.urls")),
+    path("contests/", include("contests.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

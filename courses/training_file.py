@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
@@ -47,6 +47,18 @@ _HOLDING = {
 }  # 特种作业 files are kept at least 6 years (MISSION.md)
 
 
+# Sections that apps above this one add to the file (the contests app's 知识竞赛), each a
+# function (person, on) -> (heading, columns, rows); registered in their AppConfig.ready, so
+# this app never imports them.
+Section = tuple[str, list[str], list[list[str]]]
+_extra_section_makers: list[Callable[[Person, dt.date], Section]] = []
+
+
+def register_section(maker: Callable[[Person, dt.date], Section]) -> Callable:
+    _extra_section_makers.append(maker)
+    return maker
+
+
 @dataclass
 class TrainingFile:
     person: Person
@@ -62,6 +74,7 @@ class TrainingFile:
     attempts: list[Attempt]
     certificates: list[Certificate]
     on: dt.date = field(default_factory=timezone.localdate)
+    extra: list[Section] = field(default_factory=list)
 
 
 def training_file(*, person: Person, on: dt.date | None = None) -> TrainingFile:
@@ -102,6 +115,7 @@ def training_file(*, person: Person, on: dt.date | None = None) -> TrainingFile:
             .order_by("-valid_from")
         ),
         on=on,
+        extra=[make(person, on) for make in _extra_section_makers],
     )
 
 
@@ -238,6 +252,7 @@ def sections(tf: TrainingFile, *, id_number: str) -> list[tuple[str, list[str], 
                 for c in tf.certificates
             ],
         ),
+        *tf.extra,
     ]
 
 

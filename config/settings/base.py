@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "question_banks",
     "certificates",
     "reports",
+    "contests",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
