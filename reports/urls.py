@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import contests, views
 
 app_name = "reports"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("summary.pdf", views.summary, name="summary_pdf"),
+    path("contests/", contests.contest_figures, name="contests"),
 ]

@@ -24,6 +24,7 @@ SOURCES = [
     "question_banks",
     "certificates",
     "reports",
+    "contests",
     "site",
 ]
 
