@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 from django.utils.html import escape
 from openpyxl import load_workbook
 
@@ -65,7 +66,7 @@ def test_the_regulator_creates_a_contest_on_the_web(client, world, contest_bank)
 
 def test_a_round_asking_too_much_keeps_the_input_and_says_why(client, world, contest):
     client.force_login(world.regulator_county)
-    opens = dt.datetime.now() + dt.timedelta(days=1)
+    opens = timezone.localtime() + dt.timedelta(days=1)
     response = client.post(
         f"/contests/{contest.pk}/rounds/new/",
         {

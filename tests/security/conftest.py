@@ -22,7 +22,7 @@ from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 # Rows these tables gain from reading alone (audit of staff reads, verify log); every other
 # row of the project's apps must stay as it was after a refused request.
 _READ_LOGS = {"roster.auditlog", "certificates.verification"}
-_APPS = ("roster", "courses", "question_banks", "certificates", "reports", "auth")
+_APPS = ("roster", "courses", "question_banks", "certificates", "reports", "contests", "auth")
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
