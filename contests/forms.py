@@ -67,9 +67,14 @@ POINTS = {
 }
 
 
-class RegionChoice(forms.ModelChoiceField):
-    def label_from_instance(self, region) -> str:
-        return f"{region.name} ({region.code})"
+class BankChoice(forms.ModelChoiceField):
+    def label_from_instance(self, bank) -> str:
+        return bank.name
+
+
+class CategoryChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, category) -> str:
+        return f"{category.bank.name} › {category}"
 
 
 class ContestForm(forms.Form):
@@ -98,7 +103,7 @@ class ContestForm(forms.Form):
     winners_count = forms.IntegerField(
         label=_("Number of winners"), min_value=1, max_value=1000, initial=10
     )
-    daily_bank = forms.ModelChoiceField(
+    daily_bank = BankChoice(
         label=_("Daily questions: question bank"), queryset=None, required=False
     )
     daily_starts_on = forms.DateField(
@@ -213,8 +218,8 @@ class RoundForm(forms.Form):
     attempts_allowed = forms.IntegerField(
         label=_("Attempts allowed"), min_value=1, max_value=20, initial=1
     )
-    bank = forms.ModelChoiceField(label=_("Question bank"), queryset=None)
-    categories = forms.ModelMultipleChoiceField(
+    bank = BankChoice(label=_("Question bank"), queryset=None)
+    categories = CategoryChoice(
         label=_("Only these categories"), queryset=Category.objects.none(), required=False
     )
 

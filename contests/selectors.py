@@ -29,7 +29,7 @@ from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from contests.models import Contest, ContestEntry, ContestRound
 from contests.services.scope import eligible_employments
-from roster.models import Enterprise
+from roster.models import Department, Enterprise, Region
 
 BOARDS = ("person", "department", "enterprise", "region")
 ORDERS = ("score", "rate")
@@ -73,6 +73,16 @@ _GROUP_FIELDS = {
     "enterprise": ("enterprise_id", "enterprise__name", "enterprise_id"),
     "region": ("region_id", "region__name", "enterprise__region_id"),
 }
+
+
+_GROUP_MODELS = {"department": Department, "enterprise": Enterprise, "region": Region}
+
+
+def _group_in(board: str, key: int, enterprise_ids) -> bool:
+    """Whether a department or region without participants has enterprises in the scope."""
+    if board == "department":
+        return Department.objects.filter(pk=key, enterprise_id__in=enterprise_ids).exists()
+    return Enterprise.objects.filter(region_id=key, pk__in=enterprise_ids).exists()
 
 
 def _ranked_entries(contest: Contest) -> QuerySet[ContestEntry]:
@@ -145,6 +155,17 @@ def _group_board(contest: Contest, board: str, order: str, enterprise_ids=None) 
                 s["time"] or 0,
             )
         )
+    # Groups that may take part but nobody of which has: they belong on a participation
+    # board most of all (0 %).
+    seen = {r[0] for r in rows}
+    idle = [k for k, n in eligible.items() if k not in seen and k is not None and n]
+    if enterprise_ids is not None and board == "enterprise":
+        idle = [k for k in idle if k in set(enterprise_ids)]
+    if idle:
+        names = dict(_GROUP_MODELS[board].objects.filter(pk__in=idle).values_list("pk", "name"))
+        if enterprise_ids is not None and board != "enterprise":
+            names = {k: v for k, v in names.items() if _group_in(board, k, enterprise_ids)}
+        rows += [(k, names[k], 0, eligible[k], 0.0, None, None, 0) for k in idle if k in names]
     if order == "rate":
         rows.sort(key=lambda r: (-(r[4] or 0), -r[2], r[1]))
     else:

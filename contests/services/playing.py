@@ -76,6 +76,7 @@ def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = N
     today = timezone.localdate(now)
     if contest.daily_rule_id is None:
         raise ContestError(_("This contest has no daily questions."), "no_daily")
+    contest = Contest.objects.select_related("daily_rule").get(pk=contest.pk)
     if taking_part_as(contest, person) is None:
         raise ContestError(
             _("You are not among the people this contest is open to."), "not_eligible"
@@ -84,6 +85,29 @@ def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = N
         contest.daily_ends_on and today > contest.daily_ends_on
     ):
         raise ContestError(_("Daily questions are not open today."), "not_open")
+    # Daily answers show their keys: none while a round drawing on the same bank is held.
+    held = (
+        ContestRound.objects.select_related("session")
+        .filter(
+            contest=contest,
+            session__rule__bank_id=contest.daily_rule.bank_id,
+            session__opens_at__lte=now,
+            session__closes_at__gt=now,
+        )
+        .first()
+    )
+    if held is not None:
+        raise ContestError(
+            _(
+                "Daily questions pause while the round “%(name)s” is held (until %(time)s): "
+                "they show their answers."
+            )
+            % {
+                "name": held.title,
+                "time": timezone.localtime(held.session.closes_at).strftime("%H:%M"),
+            },
+            "round_held",
+        )
     existing = (
         DailySet.objects.filter(contest=contest, person=person, day=today)
         .select_related("attempt")
