@@ -28,6 +28,12 @@ ACCENT = (0.62, 0.09, 0.09)
 GOLD = (0.72, 0.55, 0.16)
 
 
+def _points(score) -> str:
+    """180.00 as 180, 92.50 as 92.5: as a certificate writes a score."""
+    text = f"{score:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _minutes(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
@@ -109,7 +115,7 @@ def honour_certificates_pdf(contest: Contest, rows: list[PersonRow]) -> bytes:
             text = _(
                 "In %(contest)s, you won place %(rank)d with %(score)s points. This "
                 "certificate is awarded in recognition."
-            ) % {"contest": contest.name, "rank": row.rank, "score": row.score}
+            ) % {"contest": contest.name, "rank": row.rank, "score": _points(row.score)}
             _wrapped(canvas, font, 18, "　　" + text, 40 * mm, height - 105 * mm, width - 80 * mm)
             canvas.setFont(font, 14)
             canvas.drawString(40 * mm, 52 * mm, row.enterprise)

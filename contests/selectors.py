@@ -54,6 +54,14 @@ class PersonRow:
     seconds: int
     rounds: int
 
+    @property
+    def minutes_part(self) -> int:
+        return self.seconds // 60
+
+    @property
+    def seconds_part(self) -> int:
+        return self.seconds % 60
+
 
 @dataclass(frozen=True)
 class GroupRow:

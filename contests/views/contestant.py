@@ -50,14 +50,24 @@ def play(request, pk: int):
     person = request.user.person
     now = timezone.now()
     rounds = contest_rounds(contest)
-    mine = {
-        a.session_id: a
-        for a in Attempt.objects.filter(
-            person=person, session__contest_round__contest=contest
-        ).order_by("score", "-finished_at")
-    }
+    mine_all = list(
+        Attempt.objects.filter(person=person, session__contest_round__contest=contest)
+        .exclude(status=Attempt.Status.READY)
+        .order_by("score", "-finished_at")
+    )
+    # The best finished attempt of each round (the ordering puts it last).
+    mine = {a.session_id: a for a in mine_all if a.score is not None}
+    used: dict[int, int] = {}
+    writing = set()
+    for a in mine_all:
+        if a.status == Attempt.Status.IN_PROGRESS:
+            writing.add(a.session_id)
+        else:
+            used[a.session_id] = used.get(a.session_id, 0) + 1
     for r in rounds:
         r.my_attempt = mine.get(r.session_id)
+        r.attempts_left = r.session.attempts_allowed - used.get(r.session_id, 0)
+        r.in_progress = r.session_id in writing
         r.is_open = r.session.opens_at <= now < r.session.closes_at
         r.may_enter = r.kind != ContestRound.Kind.FINAL or person.pk in finalists(r)
     entry, rank = person_rank(contest=contest, person_id=person.pk)
