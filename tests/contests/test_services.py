@@ -354,3 +354,10 @@ def test_one_daily_set_a_day(world, contest, now):
     with pytest.raises(ContestError) as caught:
         daily_start(person=world.person_a, contest=contest, now=now)
     assert caught.value.code == "done_today"
+
+
+def test_daily_questions_pause_while_a_round_on_their_bank_is_held(world, open_round, now):
+    with pytest.raises(ContestError) as caught:
+        daily_start(person=world.person_a, contest=open_round.contest, now=now)
+    assert caught.value.code == "round_held"
+    assert not DailySet.objects.exists()

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         report = demo.seed()
         for module in self._app_demo_modules():
             module.seed_demo(stdout=self.stdout)
+        importlib.import_module("demo.contests").seed()
         elapsed = time.monotonic() - started
 
         created = ", ".join(f"{n} {what}" for what, n in report.created.items() if n)
