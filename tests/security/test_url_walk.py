@@ -237,13 +237,16 @@ def _session_form(s) -> dict:
 # --- knowledge contests: a county contest of the regulator's, an enterprise contest of ent_a
 
 
-def _contest_bank(s: Scene):
-    if not hasattr(s, "_contest_bank"):
+def _contest_bank(s: Scene, code: str = "JS-WALK"):
+    """A bank the county's contests may draw on; a second one (code) for daily questions,
+    which pause while a round on their own bank is held."""
+    banks = s.__dict__.setdefault("_contest_banks", {})
+    if code not in banks:
         from question_banks.models import QuestionBank
         from tests.question_banks.conftest import add_question
 
         bank = QuestionBank.objects.create(
-            code="JS-WALK",
+            code=code,
             name="竞赛题库",
             training_body=s.world.trainer_body,
             open_to_enterprises=True,
@@ -252,8 +255,8 @@ def _contest_bank(s: Scene):
             for _n in range(3):
                 add_question(bank, "judge", difficulty)
                 add_question(bank, "single", difficulty)
-        s._contest_bank = bank
-    return s._contest_bank
+        banks[code] = bank
+    return banks[code]
 
 
 def _round_form(s: Scene, days: int = 2) -> dict:
@@ -324,7 +327,7 @@ def _enterprise_contest(s: Scene):
                 name="厂内安全知识竞赛",
                 organiser_region=None,
                 organiser_enterprise=s.world.ent_a,
-                daily_bank=_contest_bank(s),
+                daily_bank=_contest_bank(s, "JS-DAILY"),
                 daily_parts=(Part("judge", 2, Decimal(1)),),
             ),
         )
