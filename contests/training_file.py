@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from contests.models import ContestEntry
 from contests.selectors import person_rank
@@ -16,6 +16,7 @@ from roster.models import Person
 
 @register_section
 def contest_section(person: Person, on: dt.date) -> tuple[str, list[str], list[list[str]]]:
+    # Lazy labels: the file is read here, and written later in the document's language.
     entries = ContestEntry.objects.filter(person=person).select_related("contest")
     rows = []
     for entry in entries.order_by("-contest__created_at"):
