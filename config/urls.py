@@ -25,6 +25,7 @@ urlpatterns = [
     path("drills/", include("drills.urls")),
     path("reports/", include("reports.urls_campaigns")),
     path("campaigns/", include("campaigns.urls")),
+    path("contests/", include("contests.urls")),
     path("certificates/manage/", include("certificates.urls_manage")),
     path("certificates/", include("certificates.urls")),
     path("", include("certificates.urls_public")),

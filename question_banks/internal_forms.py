@@ -52,7 +52,10 @@ class RuleChoiceField(forms.ModelChoiceField):
 
 class InternalExamForm(forms.Form):
     name = forms.CharField(label=_("Exam name"), max_length=200)
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ExamSession.Purpose.choices)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[c for c in ExamSession.Purpose.choices if c[0] != ExamSession.Purpose.CONTEST],
+    )
     bank = BankChoiceField(label=_("Question bank"), queryset=None)
     rule = RuleChoiceField(
         label=_("Or use an existing paper rule"),

@@ -388,6 +388,8 @@ class ExamSession(models.Model):
         INDUCTION_TEAM = "induction_team", _("Three-level education: team level")
         VIOLATION_RETURN = "violation_return", _("Return-to-work exam after a violation (三违)")
         OTHER = "other", _("Other")
+        # A round of a knowledge contest (the contests app); never an internal exam's choice.
+        CONTEST = "contest", _("Knowledge contest round")
 
     class ResultPolicy(models.TextChoices):
         IMMEDIATELY = "immediately", _("Right after submitting")

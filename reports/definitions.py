@@ -442,3 +442,35 @@ def with_rates_of(counts: dict[str, int], rates: list[Rate]) -> dict[str, int | 
     for r in rates:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+# Knowledge contests (the contests app), on /reports/contests/ (reports/contests.py).
+CONTEST_COUNTS = [
+    Count(
+        "contest_eligible",
+        _("May take part"),
+        _(
+            "People employed now at an enterprise in your scope that the contest is open to "
+            "(its region, industries, enterprises and personnel categories)."
+        ),
+    ),
+    Count(
+        "contest_participants",
+        _("Took part"),
+        _(
+            "People of enterprises in your scope who finished at least one round of the "
+            "contest or answered its daily questions at least once."
+        ),
+    ),
+]
+CONTEST_RATES = [
+    Rate(
+        "contest_participation_rate",
+        _("Contest participation rate (参与率)"),
+        "contest_participants",
+        "contest_eligible",
+        _("Took part / may take part."),
+    ),
+]
+CONTEST_SCORE_DEFINITION = _(
+    "Average score: the mean total score (each round's best attempt, summed) of those who "
+    "finished at least one round."
+)

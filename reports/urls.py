@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import drill_views, notice_views, views
+from . import contests, drill_views, notice_views, views
 
 app_name = "reports"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("drills/", drill_views.drills_dashboard, name="drills"),
     path("drills/record/<int:pk>/", drill_views.drill_record, name="drill_record"),
     path("drills/export.xlsx", drill_views.drills_export, name="drills_export"),
+    path("contests/", contests.contest_figures, name="contests"),
 ]

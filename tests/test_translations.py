@@ -27,6 +27,7 @@ SOURCES = [
     "notices",
     "drills",
     "demo",
+    "contests",
     "site",
     "campaigns",
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "demo",
     "drills",
     "campaigns",
+    "contests",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

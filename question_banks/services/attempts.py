@@ -36,7 +36,7 @@ from question_banks.services.errors import ExamError
 from question_banks.services.paper_slots import paper_slots, paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
 from question_banks.services.wrong_book import wrong_book_record
-from question_banks.signals import attempt_passed
+from question_banks.signals import attempt_finished, attempt_passed
 from roster.models import Person
 
 OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
@@ -174,7 +174,8 @@ def session_start_check(
         raise ExamError(_("This exam can only be taken from the exam room's network."), "network")
     finished = Attempt.objects.filter(session=session, person=person, status__in=FINISHED)
     tally = finished.aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
-    if tally["passed"]:
+    # A contest round has no pass mark to reach: a second attempt may improve the score.
+    if tally["passed"] and session.purpose != ExamSession.Purpose.CONTEST:
         raise ExamError(_("You have already passed this exam."), "passed")
     used = tally["used"]
     allowed = session.attempts_allowed + candidate.extra_attempts
@@ -591,6 +592,7 @@ def _finish(attempt: Attempt, status: str, finished_at: dt.datetime) -> Attempt:
     attempt_grade(attempt)
     attempt.save(update_fields=["status", "finished_at", "score", "passed", "section_scores"])
     AttemptEvent.objects.create(attempt=attempt, kind=status)
+    attempt_finished.send(sender=Attempt, attempt=attempt)
     if attempt.passed and attempt.session_id and attempt.kind == Attempt.Kind.OFFICIAL:
         attempt_id = attempt.pk
         transaction.on_commit(lambda: attempt_passed.send(sender=Attempt, attempt_id=attempt_id))

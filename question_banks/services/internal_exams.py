@@ -291,7 +291,7 @@ def internal_exam_create(
         internal_banks(enterprise=enterprise).filter(pk=data.bank.pk).exists(),
         _("Choose one of your own question banks or one shared with your enterprise."),
     )
-    if data.purpose not in Purpose.values:
+    if data.purpose not in Purpose.values or data.purpose == Purpose.CONTEST:
         raise ValidationError({"purpose": _("Choose what the exam is for.")})
     if data.closes_at <= data.opens_at:
         raise ValidationError({"closes_at": _("The exam must close after it opens.")})

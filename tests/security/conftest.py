@@ -31,6 +31,7 @@ _APPS = (
     "notices",
     "drills",
     "campaigns",
+    "contests",
     "auth",
 )
 

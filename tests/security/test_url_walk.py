@@ -27,6 +27,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -320,6 +321,131 @@ def _session_form(s) -> dict:
         "show_result": "immediately",
         "show_answers": "after_close",
     }
+
+
+# --- knowledge contests: a county contest of the regulator's, an enterprise contest of ent_a
+
+
+def _contest_bank(s: Scene, code: str = "JS-WALK"):
+    """A bank the county's contests may draw on; a second one (code) for daily questions,
+    which pause while a round on their own bank is held."""
+    banks = s.__dict__.setdefault("_contest_banks", {})
+    if code not in banks:
+        from question_banks.models import QuestionBank
+        from tests.question_banks.conftest import add_question
+
+        bank = QuestionBank.objects.create(
+            code=code,
+            name="竞赛题库",
+            training_body=s.world.trainer_body,
+            open_to_enterprises=True,
+        )
+        for difficulty in (1, 2, 3):
+            for _n in range(3):
+                add_question(bank, "judge", difficulty)
+                add_question(bank, "single", difficulty)
+        banks[code] = bank
+    return banks[code]
+
+
+def _round_form(s: Scene, days: int = 2) -> dict:
+    opens = timezone.localtime() + dt.timedelta(days=days)
+    return {
+        "title": "初赛",
+        "kind": "timed",
+        "opens_at": opens.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (opens + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": 10,
+        "attempts_allowed": 1,
+        "bank": _contest_bank(s).pk,
+        "count_judge": 3,
+        "points_judge": 5,
+    }
+
+
+def _county_contest(s: Scene):
+    """The county regulator's contest with one round that has not opened (made once)."""
+    if not hasattr(s, "_county_contest"):
+        from contests.services.contests import (
+            ContestData,
+            Part,
+            RoundData,
+            contest_round_save,
+            contest_save,
+        )
+
+        contest = contest_save(
+            actor=s.world.regulator_county,
+            data=ContestData(
+                name="县安康杯竞赛", organiser_region=s.world.county, organiser_enterprise=None
+            ),
+        )
+        opens = timezone.now() + dt.timedelta(days=1)
+        s._county_round = contest_round_save(
+            actor=s.world.regulator_county,
+            contest=contest,
+            data=RoundData(
+                title="预赛",
+                kind="timed",
+                opens_at=opens,
+                closes_at=opens + dt.timedelta(hours=1),
+                duration_minutes=10,
+                attempts_allowed=1,
+                bank=_contest_bank(s),
+                parts=(Part("judge", 3, Decimal(5)),),
+            ),
+        )
+        s._county_contest = contest
+    return s._county_contest
+
+
+def _enterprise_contest(s: Scene):
+    """ent_a's own contest, with daily questions and a round open now (made once)."""
+    if not hasattr(s, "_enterprise_contest"):
+        from contests.services.contests import (
+            ContestData,
+            Part,
+            RoundData,
+            contest_round_save,
+            contest_save,
+        )
+
+        contest = contest_save(
+            actor=s.world.enterprise_admin,
+            data=ContestData(
+                name="厂内安全知识竞赛",
+                organiser_region=None,
+                organiser_enterprise=s.world.ent_a,
+                daily_bank=_contest_bank(s, "JS-DAILY"),
+                daily_parts=(Part("judge", 2, Decimal(1)),),
+            ),
+        )
+        opens = timezone.now() + dt.timedelta(minutes=5)
+        round = contest_round_save(
+            actor=s.world.enterprise_admin,
+            contest=contest,
+            data=RoundData(
+                title="第一轮",
+                kind="timed",
+                opens_at=opens,
+                closes_at=opens + dt.timedelta(hours=1),
+                duration_minutes=10,
+                attempts_allowed=1,
+                bank=_contest_bank(s),
+                parts=(Part("single", 3, Decimal(5)),),
+            ),
+        )
+        # Opened now: the window moved back, as the clock would have.
+        session = round.session
+        session.opens_at = timezone.now() - dt.timedelta(minutes=1)
+        session.save(update_fields=["opens_at"])
+        s._enterprise_round = round
+        s._enterprise_contest = contest
+    return s._enterprise_contest
+
+
+NOT_COUNTY_ORGANISER = ("regulator_other", "admin", "admin_b", "trainee", "nobody")
+NOT_CONTESTANT_A = ("trainee_b", "admin", "nobody")
 
 
 # Outside the audience of the scene's notice (township A, 工贸, ent_a's admin and people).
@@ -1554,6 +1680,104 @@ PROTECTED: dict[str, Spec] = {
         wrong=NO_STAFF_ROLE,
         api=True,
         methods=("GET",),
+    ),
+    # --- knowledge contests
+    "contests:list": Spec(
+        lambda s: "/contests/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "contests:create": Spec(
+        lambda s: "/contests/new/",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        data=lambda s: {
+            "name": "乡镇竞赛",
+            "organiser": f"r{s.world.county.pk}",
+            "winners_count": 3,
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "contests:detail": Spec(
+        lambda s: reverse("contests:detail", args=[_county_contest(s).pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        methods=("GET",),
+    ),
+    "contests:edit": Spec(
+        lambda s: reverse("contests:edit", args=[_county_contest(s).pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        data=lambda s: {
+            "name": "县安康杯竞赛（改）",
+            "organiser": f"r{s.world.county.pk}",
+            "winners_count": 5,
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "contests:round_create": Spec(
+        lambda s: reverse("contests:round_create", args=[_county_contest(s).pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        data=lambda s: _round_form(s, days=3),
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "contests:round_edit": Spec(
+        lambda s: reverse("contests:round_edit", args=[_county_contest(s).pk, s._county_round.pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        data=lambda s: {**_round_form(s, days=1), "title": "预赛（改）"},
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "contests:leaderboard": Spec(
+        lambda s: reverse("contests:leaderboard", args=[_county_contest(s).pk]) + "?by=enterprise",
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        methods=("GET",),
+    ),
+    "contests:winners_xlsx": Spec(
+        lambda s: reverse("contests:winners_xlsx", args=[_county_contest(s).pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        methods=("GET",),
+    ),
+    "contests:honours_pdf": Spec(
+        lambda s: reverse("contests:honours_pdf", args=[_county_contest(s).pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        methods=("GET",),
+    ),
+    "contests:mine": Spec(
+        lambda s: "/contests/mine/", right="trainee", wrong=("admin", "nobody"), methods=("GET",)
+    ),
+    "contests:play": Spec(
+        lambda s: reverse("contests:play", args=[_enterprise_contest(s).pk]),
+        right="trainee",
+        wrong=NOT_CONTESTANT_A,
+        methods=("GET",),
+    ),
+    "contests:join": Spec(
+        lambda s: reverse(
+            "contests:join", args=[_enterprise_contest(s).pk, s._enterprise_round.pk]
+        ),
+        right="trainee",
+        wrong=NOT_CONTESTANT_A,
+        methods=("POST",),
+        effective=True,
+        right_status=(302,),
+    ),
+    "contests:daily": Spec(
+        lambda s: reverse("contests:daily", args=[_enterprise_contest(s).pk]),
+        right="trainee",
+        wrong=NOT_CONTESTANT_A,
+        methods=("POST",),
+        effective=True,
+        right_status=(302,),
+    ),
+    "reports:contests": Spec(
+        lambda s: "/reports/contests/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
     ),
 }
 

@@ -13,7 +13,16 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo import campaigns, certificates, courses, drills, notices, question_banks, reports
+from demo import (
+    campaigns,
+    certificates,
+    contests,
+    courses,
+    drills,
+    notices,
+    question_banks,
+    reports,
+)
 from demo import roster as demo_roster
 
 # After the roster, in this order: courses (pages, plans, history), the exam bank and sessions
@@ -28,6 +37,7 @@ STEPS = (
     notices.seed,
     drills.seed,
     campaigns.seed,
+    contests.seed,
 )
 
 

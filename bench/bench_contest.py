@@ -1,0 +1,461 @@
+"""A county contest day against PostgreSQL and Redis: round starts, answer saves, paper
+submissions, and leaderboard reads while they arrive.
+
+    .venv/bin/python bench/bench_contest.py [--people 1000] [--enterprises 20] [--workers 2]
+                                            [--readers 1] [--save-seconds 15] [--questions 20]
+
+Creates a throwaway PostgreSQL database (dropped at the end; BENCH_PG_ADMIN points
+elsewhere) and uses Redis for the cache when it answers (BENCH_REDIS_URL, default
+redis://127.0.0.1:6379/11, keys under a prefix of this run's own; without Redis each
+process has its own memory cache and the visibility figure says so). Builds a county with
+`--enterprises` enterprises and `--people` contestants, a 600-question bank and a contest
+whose round is open now: `--questions` 判断 in 10 minutes, each person their own paper.
+Then, through the services the pages call (no HTTP: bench_load.py measures the web stack):
+
+0. floor, in the same run: a `SELECT 1` round trip, a one-row UPDATE (autocommit), a Redis
+   GET of a small key;
+1. round starts: `--workers` processes enter and start everyone's paper (join + draw +
+   start), all at once, as at a round's opening;
+2. answer saves: the workers save one answer per call for `--save-seconds` (the exam page's
+   save), while `--readers` processes read the leaderboards (person, enterprise, department,
+   region, by score and by rate) in a closed loop;
+3. submissions: the workers submit every paper (grading + the standings written in the same
+   transaction), the readers still reading; a watcher process reads the enterprise board
+   every 20 ms and the delay from each submission's commit to the first board read that
+   counts it is reported (the TTL bounds it: CONTESTS_LEADERBOARD_TTL, default 1 s).
+Each line prints the count, median and p5/p95/p99 (and the throughput of the phase).
+Leaderboard reads are also reported as recomputations alone (the cache bypassed), which is
+what one read a second per board costs the database. The machine is shared: run it and
+read the figures beside the floor of the same run. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+DB_NAME = f"bench_contest_{os.getpid()}"
+PREFIX = f"bench-contest-{os.getpid()}"
+BOARDS = [
+    (b, o) for b in ("person", "enterprise", "department", "region") for o in ("score", "rate")
+]
+
+
+def summary(label: str, samples: list[float], unit: str = "ms", rate: float | None = None) -> str:
+    scale = 1000 if unit == "ms" else 1
+    values = sorted(s * scale for s in samples) or [0.0]
+    p = lambda q: values[min(len(values) - 1, int(q * len(values)))]  # noqa: E731
+    line = (
+        f"{label:<50} n={len(samples):>6}  median {statistics.median(values):8.2f} {unit}"
+        f"  p5 {p(0.05):8.2f}  p95 {p(0.95):8.2f}  p99 {p(0.99):8.2f}"
+    )
+    return line + (f"  {rate:9.1f}/s" if rate is not None else "")
+
+
+def redis_answers() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def setup_django(with_redis: bool) -> None:
+    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + "/" + DB_NAME
+    if with_redis:
+        os.environ["REDIS_URL"] = REDIS_URL
+    else:
+        os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # Durable commits, as in production (the test settings turn them off).
+    settings.DATABASES["default"].get("OPTIONS", {}).pop("options", None)
+    settings.CACHES["default"]["KEY_PREFIX"] = PREFIX
+
+
+def create_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def build(people: int, enterprises: int, questions: int) -> int:
+    from decimal import Decimal
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from contests.services.contests import (
+        ContestData,
+        Part,
+        RoundData,
+        contest_round_save,
+        contest_save,
+    )
+    from question_banks.models import ExamSession, Question, QuestionBank, QuestionVersion
+    from roster.models import Department, Employment, Enterprise, Industry, Person, Region
+    from tests.factories import make_id_number, make_uscc
+
+    call_command("migrate", verbosity=0)
+    province = Region.objects.create(code="990000", name="示范省", level=1)
+    city = Region.objects.create(code="990100", name="示范市", level=2, parent=province)
+    county = Region.objects.create(code="990102", name="清河县", level=3, parent=city)
+    towns = [
+        Region.objects.create(code=f"990102{n:03d}", name=f"第{n}镇", level=4, parent=county)
+        for n in range(1, 7)
+    ]
+    industry = Industry.objects.first()
+    firms = []
+    for n in range(enterprises):
+        firm = Enterprise.objects.create(
+            uscc=make_uscc(n + 1), name=f"示范企业{n}", region=towns[n % 6], industry=industry
+        )
+        firms.append(
+            (firm, [Department.objects.create(enterprise=firm, name=f"车间{d}") for d in range(3)])
+        )
+    persons = Person.objects.bulk_create(
+        Person(
+            id_number=make_id_number(seq=i),
+            name=f"选手{i}",
+            sex="M",
+            birth_date=dt.date(1985, 6, 15),
+        )
+        for i in range(people)
+    )
+    Employment.objects.bulk_create(
+        Employment(
+            person=p,
+            enterprise=firms[i % enterprises][0],
+            department=firms[i % enterprises][1][i % 3],
+            category="general",
+        )
+        for i, p in enumerate(persons)
+    )
+    bank = QuestionBank.objects.create(code="AKB", name="安康杯题库", open_to_enterprises=False)
+    questions_ = Question.objects.bulk_create(
+        Question(bank=bank, qtype="judge", difficulty=1 + i % 3) for i in range(600)
+    )
+    versions = QuestionVersion.objects.bulk_create(
+        QuestionVersion(
+            question=q,
+            number=1,
+            stem=f"第{i}题：动火作业前必须办理许可证。",
+            options=[{"key": "A", "text": "正确", "correct": True}, {"key": "B", "text": "错误"}],
+            shuffle_options=False,
+        )
+        for i, q in enumerate(questions_)
+    )
+    for q, v in zip(questions_, versions, strict=True):
+        q.current_version = v
+    Question.objects.bulk_update(questions_, ["current_version"])
+    contest = contest_save(
+        actor=None,
+        data=ContestData(name="2027年安康杯", organiser_region=county, organiser_enterprise=None),
+    )
+    now = timezone.now()
+    round = contest_round_save(
+        actor=None,
+        contest=contest,
+        data=RoundData(
+            title="初赛",
+            kind="timed",
+            opens_at=now + dt.timedelta(minutes=1),
+            closes_at=now + dt.timedelta(hours=2),
+            duration_minutes=10,
+            attempts_allowed=1,
+            bank=bank,
+            parts=(Part("judge", questions, Decimal(5)),),
+        ),
+        now=now,
+    )
+    # Open now (a round is made before it opens; the clock has moved on).
+    ExamSession.objects.filter(pk=round.session_id).update(opens_at=now - dt.timedelta(minutes=1))
+    return round.pk
+
+
+def bench_floor(rounds: int = 500):
+    from django.core.cache import cache
+    from django.db import connection
+
+    from question_banks.models import QuestionBank
+
+    select, update, get = [], [], []
+    with connection.cursor() as cursor:
+        for _ in range(rounds):
+            t = time.perf_counter()
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            select.append(time.perf_counter() - t)
+    pk = QuestionBank.objects.first().pk
+    for _ in range(rounds):
+        t = time.perf_counter()
+        QuestionBank.objects.filter(pk=pk).update(description="x")
+        update.append(time.perf_counter() - t)
+    cache.set("floor", b"x" * 64, 60)
+    for _ in range(rounds):
+        t = time.perf_counter()
+        cache.get("floor")
+        get.append(time.perf_counter() - t)
+    return select, update, get
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+def _fresh_connection() -> None:
+    from django.db import connections
+
+    for conn in connections.all():
+        conn.close()
+
+
+def start_worker(round_pk: int, person_ids: list[int], barrier, queue) -> None:
+    _fresh_connection()
+    from contests.models import ContestRound
+    from contests.services.playing import contest_round_join
+    from question_banks.services.attempts import attempt_start
+    from roster.models import Person
+
+    round = ContestRound.objects.select_related("contest", "session__rule").get(pk=round_pk)
+    people = list(Person.objects.filter(pk__in=person_ids))
+    barrier.wait()
+    samples, ids = [], []
+    for person in people:
+        t = time.perf_counter()
+        contest_round_join(person=person, round=round)
+        attempt = attempt_start(session=round.session, person=person, client_id=f"c{person.pk}")
+        samples.append(time.perf_counter() - t)
+        ids.append(attempt.pk)
+    queue.put(("start", samples, ids))
+
+
+def save_worker(attempt_ids: list[int], seconds: float, barrier, queue) -> None:
+    _fresh_connection()
+    from question_banks.models import Attempt
+    from question_banks.services.attempts import answers_save
+
+    attempts = list(Attempt.objects.filter(pk__in=attempt_ids).select_related("session"))
+    sizes = {a.pk: a.items.count() for a in attempts}
+    barrier.wait()
+    samples = []
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        attempt = attempts[n % len(attempts)]
+        position = 1 + (n // len(attempts)) % sizes[attempt.pk]
+        t = time.perf_counter()
+        answers_save(
+            attempt=attempt,
+            client_id=f"c{attempt.person_id}",
+            answers=[{"position": position, "answer": ["A"] if n % 3 else ["B"], "seq": n + 1}],
+            reread=False,
+        )
+        samples.append(time.perf_counter() - t)
+        n += 1
+    queue.put(("save", samples, []))
+
+
+def submit_worker(attempt_ids: list[int], barrier, queue) -> None:
+    _fresh_connection()
+    from question_banks.models import Attempt
+    from question_banks.services.attempts import attempt_submit
+
+    attempts = list(Attempt.objects.filter(pk__in=attempt_ids).only("pk", "person_id"))
+    barrier.wait()
+    samples, commits = [], []
+    for attempt in attempts:
+        t = time.perf_counter()
+        attempt_submit(attempt=attempt, client_id=f"c{attempt.person_id}")
+        samples.append(time.perf_counter() - t)
+        commits.append(time.time())
+    queue.put(("submit", samples, commits))
+
+
+def reader(contest_pk: int, stop, barrier, queue) -> None:
+    _fresh_connection()
+    from contests.models import Contest
+    from contests.selectors import _group_board, _person_board, leaderboard
+
+    contest = Contest.objects.get(pk=contest_pk)
+    barrier.wait()
+    reads, recomputes = [], []
+    n = 0
+    next_recompute = time.monotonic()
+    while not stop.is_set():
+        board, order = BOARDS[n % len(BOARDS)]
+        t = time.perf_counter()
+        leaderboard(contest=contest, board=board, order=order)
+        reads.append(time.perf_counter() - t)
+        if time.monotonic() >= next_recompute:
+            # What a cache miss costs: the board computed from the standings.
+            t = time.perf_counter()
+            if board == "person":
+                _person_board(contest, 50)
+            else:
+                _group_board(contest, board, order)
+            recomputes.append(time.perf_counter() - t)
+            next_recompute = time.monotonic() + 0.25
+        n += 1
+    queue.put(("read", reads, recomputes))
+
+
+def watcher(contest_pk: int, stop, barrier, queue) -> None:
+    _fresh_connection()
+    from contests.models import Contest
+    from contests.selectors import leaderboard
+
+    contest = Contest.objects.get(pk=contest_pk)
+    barrier.wait()
+    seen = []
+    while not stop.is_set():
+        rows = leaderboard(contest=contest, board="enterprise", limit=10_000)
+        seen.append((time.time(), sum(r.participants for r in rows)))
+        time.sleep(0.02)
+    queue.put(("watch", seen, []))
+
+
+def run_phase(ctx, targets, readers: list | None = None):
+    """Start the processes, release them together, collect what each reports."""
+    barrier = ctx.Barrier(len(targets) + len(readers or []) + 1)
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=f, args=(*a, barrier, queue)) for f, a in targets]
+    procs += [ctx.Process(target=f, args=(*a, barrier, queue)) for f, a in readers or []]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    started = time.perf_counter()
+    results = [queue.get() for _ in targets]
+    wall = time.perf_counter() - started
+    return procs, queue, results, wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=1000)
+    parser.add_argument("--enterprises", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--readers", type=int, default=1)
+    parser.add_argument("--save-seconds", type=float, default=15)
+    parser.add_argument("--questions", type=int, default=20)
+    args = parser.parse_args()
+    with_redis = redis_answers()
+    create_database()
+    try:
+        setup_django(with_redis)
+        from contests.models import ContestEntry, ContestRound
+        from roster.models import Person
+
+        t = time.perf_counter()
+        round_pk = build(args.people, args.enterprises, args.questions)
+        built = time.perf_counter() - t
+        contest_pk = ContestRound.objects.get(pk=round_pk).contest_id
+        select, update, get = bench_floor()
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        slices = [ids[i :: args.workers] for i in range(args.workers)]
+        _fresh_connection()
+        ctx = mp.get_context("fork")
+
+        # 1. round starts, everyone at once
+        procs, _q, results, start_wall = run_phase(
+            ctx, [(start_worker, (round_pk, s)) for s in slices]
+        )
+        for p in procs:
+            p.join()
+        starts = [x for r in results for x in r[1]]
+        attempts = [r[2] for r in results]
+
+        # 2. answer saves with leaderboard readers
+        stop = ctx.Event()
+        readers = [(reader, (contest_pk, stop)) for _ in range(args.readers)]
+        procs, queue, results, save_wall = run_phase(
+            ctx, [(save_worker, (a, args.save_seconds)) for a in attempts], readers
+        )
+        stop.set()
+        reads = [queue.get() for _ in range(args.readers)]
+        for p in procs:
+            p.join()
+        saves = [x for r in results for x in r[1]]
+        reads_saving = [x for r in reads for x in r[1]]
+        recompute_saving = [x for r in reads for x in r[2]]
+
+        # 3. submissions with readers and the watcher
+        stop = ctx.Event()
+        readers = [(reader, (contest_pk, stop)) for _ in range(args.readers)]
+        readers.append((watcher, (contest_pk, stop)))
+        procs, queue, results, submit_wall = run_phase(
+            ctx, [(submit_worker, (a,)) for a in attempts], readers
+        )
+        time.sleep(2.5)  # the watcher sees the last submissions' board
+        stop.set()
+        tail = [queue.get() for _ in range(args.readers + 1)]
+        for p in procs:
+            p.join()
+        submits = [x for r in results for x in r[1]]
+        commits = sorted(x for r in results for x in r[2])
+        reads_submitting = [x for r in tail if r[0] == "read" for x in r[1]]
+        recompute_submitting = [x for r in tail if r[0] == "read" for x in r[2]]
+        seen = next(r[1] for r in tail if r[0] == "watch")
+        delays = []
+        for k, commit in enumerate(commits, start=1):
+            first = next((t for t, total in seen if total >= k and t >= commit), None)
+            if first is not None:
+                delays.append(max(0.0, first - commit))
+        entries = ContestEntry.objects.filter(contest_id=contest_pk, rounds_taken=1).count()
+
+        print(
+            f"bench_contest: {args.people} contestants, {args.enterprises} enterprises, "
+            f"{args.questions} questions a paper, {args.workers} workers, {args.readers} "
+            f"readers, PostgreSQL (durable commits), cache "
+            f"{'Redis ' + REDIS_URL if with_redis else 'local memory per process (no Redis)'}; "
+            f"{os.cpu_count()} CPUs; built in {built:.1f} s"
+        )
+        print(summary("floor: SELECT 1 round trip", select))
+        print(summary("floor: one-row UPDATE (autocommit)", update))
+        print(summary("floor: cache GET (64 bytes)", get))
+        print(summary("round start (join + draw + start)", starts, rate=len(starts) / start_wall))
+        print(summary("answer save (one answer a call)", saves, rate=len(saves) / save_wall))
+        print(summary("leaderboard read while answers are saved", reads_saving))
+        print(summary("  of which recomputed (cache bypassed)", recompute_saving))
+        print(
+            summary(
+                "paper submission (grade + standings)", submits, rate=len(submits) / submit_wall
+            )
+        )
+        print(summary("leaderboard read while papers are submitted", reads_submitting))
+        print(summary("  of which recomputed (cache bypassed)", recompute_submitting))
+        print(summary("submission visible on the board (delay)", delays))
+        print(
+            f"{'standings written':<50} {entries} of {args.people} "
+            f"(visibility measured for {len(delays)} of {len(commits)})"
+        )
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database()
+
+
+if __name__ == "__main__":
+    main()

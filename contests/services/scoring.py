@@ -1,0 +1,124 @@
+"""Standings, written in the transaction that grades an attempt.
+
+The exam engine sends `attempt_finished` inside the transaction of attempt_submit (or of
+the lazy/periodic expiry); the receiver here upserts the person's ContestRoundScore (their
+best attempt of the round: highest score, then least time) and their ContestEntry (sum over
+rounds), or, for daily questions, the day's count and the streak. Both rows are locked and
+rewritten in that one transaction, so a standing never disagrees with the graded attempts
+and a submission is in the table the moment it commits; the leaderboards
+(contests/selectors.py) read only these rows, through a cache of at most
+CONTESTS_LEADERBOARD_TTL seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.db.models import Count, Sum
+from django.dispatch import receiver
+from django.utils import timezone
+
+from contests.models import ContestEntry, ContestRound, ContestRoundScore, DailySet
+from contests.services.scope import taking_part_as
+from question_banks.models import Attempt, AttemptItem, ExamSession
+from question_banks.signals import attempt_finished
+
+
+def _seconds(attempt: Attempt) -> int:
+    if attempt.started_at is None or attempt.finished_at is None:
+        return 0
+    return max(0, math.ceil((attempt.finished_at - attempt.started_at).total_seconds()))
+
+
+def _entry_for(contest, person) -> ContestEntry | None:
+    entry = ContestEntry.objects.select_for_update().filter(contest=contest, person=person).first()
+    if entry is not None:
+        return entry
+    employment = taking_part_as(contest, person)
+    if employment is None:
+        return None
+    return ContestEntry(
+        contest=contest,
+        person=person,
+        enterprise=employment.enterprise,
+        department=employment.department,
+        region=employment.enterprise.region,
+    )
+
+
+def round_score_record(*, attempt: Attempt) -> None:
+    round = (
+        ContestRound.objects.select_related("contest").filter(session_id=attempt.session_id).first()
+    )
+    if round is None or attempt.score is None:
+        return
+    seconds = _seconds(attempt)
+    best = (
+        ContestRoundScore.objects.select_for_update()
+        .filter(round=round, person_id=attempt.person_id)
+        .first()
+    )
+    if best is None:
+        ContestRoundScore.objects.create(
+            round=round,
+            person_id=attempt.person_id,
+            attempt=attempt,
+            score=attempt.score,
+            seconds=seconds,
+        )
+    elif (attempt.score, -seconds) > (best.score, -best.seconds):
+        best.attempt, best.score, best.seconds = attempt, attempt.score, seconds
+        best.save(update_fields=["attempt", "score", "seconds"])
+    entry = _entry_for(round.contest, attempt.person)
+    if entry is None:
+        return
+    totals = ContestRoundScore.objects.filter(
+        round__contest=round.contest, person_id=attempt.person_id
+    ).aggregate(score=Sum("score"), seconds=Sum("seconds"), rounds=Count("pk"))
+    entry.score = totals["score"] or 0
+    entry.seconds = totals["seconds"] or 0
+    entry.rounds_taken = totals["rounds"]
+    entry.save()
+
+
+def daily_record(*, attempt: Attempt) -> None:
+    daily = (
+        DailySet.objects.select_for_update()
+        .select_related("contest")
+        .filter(attempt_id=attempt.pk)
+        .first()
+    )
+    if daily is None or daily.correct is not None:
+        return
+    items = AttemptItem.objects.filter(attempt=attempt).values_list("score", "points")
+    daily.correct = sum(1 for score, points in items if score is not None and score == points)
+    daily.save(update_fields=["correct"])
+    entry = _entry_for(daily.contest, attempt.person)
+    if entry is None:
+        return
+    if entry.last_daily_on == daily.day - dt.timedelta(days=1):
+        entry.streak += 1
+    elif entry.last_daily_on != daily.day:
+        entry.streak = 1
+    entry.last_daily_on = daily.day
+    entry.daily_days += 1
+    entry.daily_correct += daily.correct
+    entry.save()
+
+
+def current_streak(entry: ContestEntry, today: dt.date | None = None) -> int:
+    """The streak as of today: broken once a whole day has passed without answering."""
+    today = today or timezone.localdate()
+    if entry.last_daily_on is None or entry.last_daily_on < today - dt.timedelta(days=1):
+        return 0
+    return entry.streak
+
+
+@receiver(attempt_finished, dispatch_uid="contests.standings")
+def _on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
+    if attempt.session_id:
+        if attempt.session.purpose == ExamSession.Purpose.CONTEST:
+            round_score_record(attempt=attempt)
+    elif attempt.kind == Attempt.Kind.MOCK:
+        daily_record(attempt=attempt)

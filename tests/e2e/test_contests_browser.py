@@ -1,0 +1,280 @@
+"""A county 安康杯 knowledge contest on the web, from the regulator's empty list to the
+winners' spreadsheet.
+
+The county regulator creates the contest (with daily questions), adds two rounds and is
+refused, beside the fields and in Chinese, a round that overlaps the first and one that
+draws more questions than the bank holds. Three people of two enterprises take the first
+round on phones (each their own paper, through the exam engine's pages), one answers the
+daily questions, the clock moves on to the second round and two take it. The regulator
+reads the leaderboard by enterprise and by person, exports the winners (.xlsx) and opens
+the honour certificates, and sees the contest in /reports/contests/. Screenshots at both
+sizes go to /tmp/shots/contests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from contests.models import Contest, ContestEntry, ContestRound
+from question_banks.models import ExamSession, Question, QuestionBank, QuestionVersion
+from tests.e2e.conftest import DESKTOP, PHONE, wait_for
+from tests.factories import EmploymentFactory, UserFactory, build_world
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+SHOTS = Path("/tmp/shots/contests")
+PASSWORD = "pw-123456"
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+@pytest.fixture
+def world():
+    world = build_world()
+    bank = QuestionBank.objects.create(
+        code="AKB",
+        name="安康杯安全知识题库",
+        training_body=world.trainer_body,
+        open_to_enterprises=True,
+    )
+    for i in range(10):
+        q = Question.objects.create(bank=bank, qtype="judge", difficulty=2)
+        v = QuestionVersion.objects.create(
+            question=q,
+            number=1,
+            stem=f"<p>第{i + 1}题：动火作业前必须办理动火作业许可证。</p>",
+            options=[{"key": "A", "text": "正确", "correct": True}, {"key": "B", "text": "错误"}],
+            shuffle_options=False,
+        )
+        Question.objects.filter(pk=q.pk).update(current_version=v)
+    # A second worker at 城关机械厂, so enterprises differ in participation.
+    extra = EmploymentFactory(enterprise=world.ent_a).person
+    world.contestants = {
+        "a": (world.person_a, world.trainee),
+        "a2": (extra, UserFactory(username=extra.id_number, person=extra)),
+        "b": (
+            world.person_b,
+            UserFactory(username=world.person_b.id_number, person=world.person_b),
+        ),
+    }
+    return world
+
+
+def both_sizes(session, name: str) -> None:
+    """Screenshots of the current page at phone and desktop size, in a second tab, with no
+    sideways scrolling on either."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = session.page
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        other = page.context.new_page()
+        try:
+            other.set_viewport_size(size)
+            other.goto(page.url)
+            scroll = other.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= size["width"], f"{page.url}: {scroll}px wide at {label} size"
+            other.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+        finally:
+            other.close()
+
+
+def fill_round(page, *, title: str, opens: dt.datetime, minutes: int, count: int) -> None:
+    page.fill("input[name=title]", title)
+    page.select_option("select[name=kind]", "timed")
+    page.fill("input[name=opens_at]", timezone.localtime(opens).strftime(LOCAL))
+    page.fill(
+        "input[name=closes_at]",
+        timezone.localtime(opens + dt.timedelta(minutes=minutes)).strftime(LOCAL),
+    )
+    page.fill("input[name=duration_minutes]", "10")
+    page.fill("input[name=attempts_allowed]", "1")
+    page.select_option("select[name=bank]", label="安康杯安全知识题库")
+    page.fill("input[name=count_judge]", str(count))
+    page.fill("input[name=points_judge]", "20")
+
+
+def sign_in_as(phone, user) -> None:
+    phone.page.context.clear_cookies()
+    phone.login(user.username, PASSWORD)
+
+
+def answer_and_submit(phone, key_for) -> None:
+    """Answer every question on the exam page (key_for(n) -> "A"/"B") and submit."""
+    page = phone.page
+    page.wait_for_selector("#exam")
+    questions = page.locator("article.question").count()
+    for n in range(questions):
+        article = page.locator("article.question:visible")
+        article.locator("label.choice", has=page.locator(f"input[value={key_for(n)}]")).click()
+        if n < questions - 1:
+            article.locator("[data-next]").click()
+    wait_for(page, "document.getElementById('net-status').dataset.state === 'saved'")
+    page.click("#submit-exam")
+    page.wait_for_selector("#confirm-submit[open]")
+    with page.expect_navigation(url="**/result/"):
+        page.click("#confirm-yes")
+
+
+def take_round(phone, contest: Contest, round_title: str, key_for, shot: str | None) -> None:
+    page = phone.page
+    phone.go("/contests/mine/")
+    with page.expect_navigation():
+        page.click(f"text={contest.name}")
+    if shot:
+        phone.assert_no_horizontal_overflow()
+        both_sizes(phone, f"{shot}-contest")
+    card = page.locator("section.round", has_text=round_title)
+    with page.expect_navigation():
+        card.locator("button:has-text('参加本轮')").click()
+    with page.expect_navigation():
+        page.click("#start-form button[type=submit]")
+    if shot:
+        phone.assert_no_horizontal_overflow()
+        phone.shot(f"{shot}-paper")
+        (SHOTS / f"{shot}-paper-phone.png").write_bytes(
+            (phone.shots / f"{shot}-paper.png").read_bytes()
+        )
+    answer_and_submit(phone, key_for)
+    if shot:
+        both_sizes(phone, f"{shot}-result")
+
+
+def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
+    reg = desktop.page
+    desktop.login("regulator_county", PASSWORD)
+
+    # The regulator creates the contest from the navigation.
+    desktop.go("/")
+    with reg.expect_navigation():
+        reg.click("nav.nav >> text=知识竞赛")
+    both_sizes(desktop, "01-contest-list-empty")
+    with reg.expect_navigation():
+        reg.click("text=新建竞赛")
+    reg.fill("input[name=name]", "2027年安康杯安全知识竞赛")
+    reg.select_option("select[name=organiser]", f"r{world.county.pk}")
+    reg.fill("input[name=organiser_name]", "清河县应急管理局")
+    reg.select_option("select[name=daily_bank]", label="安康杯安全知识题库")
+    reg.fill("input[name=daily_count_judge]", "2")
+    both_sizes(desktop, "02-contest-form")
+    with reg.expect_navigation():
+        reg.click("form.contest-form button[type=submit]")
+    contest = Contest.objects.get()
+    assert contest.organiser_region == world.county and contest.daily_rule is not None
+
+    # Round 1 now, round 2 after it.
+    now = timezone.now().replace(second=0, microsecond=0)
+    with reg.expect_navigation():
+        reg.click("text=新增轮次")
+    fill_round(reg, title="第一轮（初赛）", opens=now, minutes=30, count=5)
+    with reg.expect_navigation():
+        reg.click("form.contest-form button[type=submit]")
+    with reg.expect_navigation():
+        reg.click("text=新增轮次")
+
+    # Bad input: overlapping the first round, then more questions than the bank holds.
+    fill_round(
+        reg, title="第二轮（复赛）", opens=now + dt.timedelta(minutes=20), minutes=30, count=5
+    )
+    with reg.expect_navigation():
+        reg.click("form.contest-form button[type=submit]")
+    error = reg.locator(".field.has-error .error").first.inner_text()
+    assert "重叠" in error and "第一轮（初赛）" in error
+    assert reg.input_value("input[name=title]") == "第二轮（复赛）"
+    both_sizes(desktop, "03-round-overlap-refused")
+    fill_round(
+        reg, title="第二轮（复赛）", opens=now + dt.timedelta(minutes=40), minutes=30, count=12
+    )
+    with reg.expect_navigation():
+        reg.click("form.contest-form button[type=submit]")
+    error = reg.locator(".field.has-error .error").first.inner_text()
+    assert "10" in error and "12" in error, error
+    both_sizes(desktop, "04-round-too-many-refused")
+    assert ContestRound.objects.count() == 1
+    reg.fill("input[name=count_judge]", "5")
+    with reg.expect_navigation():
+        reg.click("form.contest-form button[type=submit]")
+    assert ContestRound.objects.count() == 2
+    both_sizes(desktop, "05-contest-detail")
+
+    # Round 1 on phones: person a all right, a2 three right, b all wrong.
+    first, second = ContestRound.objects.order_by("session__opens_at")
+    a, a2, b = (world.contestants[k][1] for k in ("a", "a2", "b"))
+    sign_in_as(phone, a)
+    take_round(phone, contest, "第一轮", lambda n: "A", shot="06-a-round1")
+    sign_in_as(phone, a2)
+    take_round(phone, contest, "第一轮", lambda n: "A" if n < 3 else "B", shot=None)
+    # Daily questions show their answers: they pause while a round on the same bank is held.
+    phone.go(f"/contests/mine/{contest.pk}/")
+    with phone.page.expect_navigation():
+        phone.page.click("text=开始今日答题")
+    assert "暂停" in phone.page.locator("ul.messages").inner_text()
+    both_sizes(phone, "07-daily-paused-during-round")
+    sign_in_as(phone, b)
+    take_round(phone, contest, "第一轮", lambda n: "B", shot="07b-b-round1")
+    assert ContestEntry.objects.filter(contest=contest, rounds_taken=1).count() == 3
+
+    # The clock moves on: round 1 has closed, round 2 is open.
+    later = timezone.now() - dt.timedelta(minutes=1)
+    ExamSession.objects.filter(pk=first.session.pk).update(
+        opens_at=later - dt.timedelta(hours=1), closes_at=later
+    )
+    ExamSession.objects.filter(pk=second.session.pk).update(
+        opens_at=later, closes_at=later + dt.timedelta(hours=1)
+    )
+    sign_in_as(phone, b)
+    take_round(phone, contest, "第二轮", lambda n: "A", shot="08-b-round2")
+    sign_in_as(phone, a)
+    take_round(phone, contest, "第二轮", lambda n: "A" if n else "B", shot=None)
+    phone.go(f"/contests/mine/{contest.pk}/")
+    assert "第1名" in phone.page.locator("#my-rank").inner_text()
+    both_sizes(phone, "09-a-my-rank")
+
+    # After the rounds, a2 answers today's daily questions and starts a streak.
+    ExamSession.objects.filter(pk=second.session.pk).update(closes_at=timezone.now())
+    sign_in_as(phone, a2)
+    phone.go(f"/contests/mine/{contest.pk}/")
+    with phone.page.expect_navigation():
+        phone.page.click("text=开始今日答题")
+    answer_and_submit(phone, lambda n: "A")
+    phone.go(f"/contests/mine/{contest.pk}/")
+    assert phone.page.locator("section.daily", has_text="今日已完成").count() == 1
+    both_sizes(phone, "09b-a2-daily-done")
+    assert ContestEntry.objects.get(person=a2.person).streak == 1
+
+    # The regulator's leaderboards, winners and certificates.
+    desktop.go(f"/contests/{contest.pk}/leaderboard/?by=enterprise")
+    rows = reg.locator("#group-board tbody tr")
+    # Every enterprise the contest reaches, those nobody of which took part too.
+    assert rows.count() == 3
+    assert world.ent_a.name in rows.nth(0).inner_text()  # average (180 + 60) / 2 vs 100
+    assert "100%" in rows.nth(0).inner_text()  # both of 城关机械厂's people took part
+    assert world.ent_a_chem.name in rows.nth(2).inner_text()
+    both_sizes(desktop, "10-leaderboard-enterprise")
+    with reg.expect_navigation():
+        reg.click("text=按参与率")
+    both_sizes(desktop, "11-leaderboard-enterprise-rate")
+    desktop.go(f"/contests/{contest.pk}/leaderboard/?by=person")
+    first_row = reg.locator("table.board tbody tr").first.inner_text()
+    assert world.person_a.name in first_row and "180" in first_row
+    both_sizes(desktop, "12-leaderboard-person")
+    desktop.go(f"/contests/{contest.pk}/")
+    with reg.expect_download() as download:
+        reg.click("text=获奖名单（Excel）")
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
+    assert [r[1] for r in rows] == [world.person_a.name, world.person_b.name, a2.person.name]
+    assert rows[0][0] == 1 and rows[0][4] == 180
+    response = reg.request.get(desktop.base_url + f"/contests/{contest.pk}/honours.pdf")
+    assert response.ok and response.body().startswith(b"%PDF")
+    (SHOTS / "honours.pdf").write_bytes(response.body())
+
+    desktop.go("/reports/contests/")
+    assert reg.locator("#contest-figures", has_text="2027年安康杯安全知识竞赛").count() == 1
+    with reg.expect_navigation():
+        reg.click("text=2027年安康杯安全知识竞赛")
+    assert reg.locator("#contest-by-enterprise tbody tr").count() == 3
+    both_sizes(desktop, "13-reports-contests")
