@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from campaigns.selectors import campaign_list
 
 from . import campaign_figures as figures
+from .replica import report_reads
 from .selectors import ReportError, may_see_reports
 
 router = Router(tags=["reports"])
@@ -80,7 +81,8 @@ def warning(request: HttpRequest, q: Query[AreaQuery]):
         year = figures.year_param(q.year, today=today)
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
-    return _out(figures.warning_table(user=request.user, region=region, year=year, on=today))
+    with report_reads():
+        return _out(figures.warning_table(user=request.user, region=region, year=year, on=today))
 
 
 @router.get(
@@ -97,7 +99,8 @@ def campaign(request: HttpRequest, campaign_id: int, q: Query[CampaignQuery]):
     if found is None or not figures.campaign_report_allowed(user=request.user, campaign=found):
         return Status(404, {"detail": _("No such campaign in your scope.")})
     by = q.by if q.by in ("region", "industry", "enterprise") else "region"
-    result = _out(figures.campaign_table(user=request.user, campaign=found, by=by))
+    with report_reads():
+        result = _out(figures.campaign_table(user=request.user, campaign=found, by=by))
     result["total"]["target_rate"] = float(found.target_rate)
     return result
 
@@ -117,4 +120,5 @@ def months(request: HttpRequest, q: Query[AreaQuery]):
         year = figures.year_param(q.year, today=today)
     except ReportError as exc:
         return Status(400, {"detail": str(exc)})
-    return _out(figures.month_table(user=request.user, region=region, year=year))
+    with report_reads():
+        return _out(figures.month_table(user=request.user, region=region, year=year))
