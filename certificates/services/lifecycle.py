@@ -4,21 +4,101 @@ renewal or replacement is a new certificate that supersedes the old one, whose d
 
 Each step checks its actor here, whoever calls it (require_manager): the system admin, or
 the enterprise admin of the enterprise that employs the holder now. A former employer, or an
-enterprise that has only asked for the person (a transfer request), changes nothing."""
+enterprise that has only asked for the person (a transfer request), changes nothing. Which
+status each step starts from is written once, in STEPS: the steps check it under a row lock,
+and the pages ask certificate_actions_allowed what to offer."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from certificates.models import Certificate, CertificateEvent, CertificateStatus
 
 from .issuing import CertificateError, certificate_create, certificate_dates, require_manager
 from .signing import certificate_sign
+
+VALID, SUSPENDED, REVOKED = (
+    CertificateStatus.VALID,
+    CertificateStatus.SUSPENDED,
+    CertificateStatus.REVOKED,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A lifecycle step: the statuses it starts from and how it refuses any other (message
+    and code); a review also needs a review date."""
+
+    sources: frozenset[str]
+    refusal: str
+    code: str = "not_valid"
+    needs_review_date: bool = False
+
+
+_CHANGE = gettext_noop("A %(state)s certificate cannot be changed that way.")
+# In the order the manage page offers them.
+STEPS: dict[str, Step] = {
+    "review": Step(
+        frozenset({VALID}),
+        gettext_noop("A %(state)s certificate cannot be reviewed."),
+        needs_review_date=True,
+    ),
+    "renew": Step(frozenset({VALID}), gettext_noop("A %(state)s certificate cannot be renewed.")),
+    "replace": Step(
+        frozenset({VALID, SUSPENDED}),
+        gettext_noop("A %(state)s certificate cannot be replaced."),
+    ),
+    "suspend": Step(frozenset({VALID}), _CHANGE, "transition"),
+    "reinstate": Step(frozenset({SUSPENDED}), _CHANGE, "transition"),
+    "revoke": Step(frozenset({VALID, SUSPENDED}), _CHANGE, "transition"),
+    "cancel": Step(frozenset({VALID, SUSPENDED, REVOKED}), _CHANGE, "transition"),
+}
+
+# The status changes certificate_change_status makes: event kind -> (step, new status).
+_STATUS_CHANGES = {
+    CertificateEvent.Kind.SUSPENDED: ("suspend", SUSPENDED),
+    CertificateEvent.Kind.REINSTATED: ("reinstate", VALID),
+    CertificateEvent.Kind.REVOKED: ("revoke", REVOKED),
+    CertificateEvent.Kind.CANCELLED: ("cancel", CertificateStatus.CANCELLED),
+}
+
+
+def _may_manage(actor, certificate: Certificate) -> bool:
+    try:
+        require_manager(actor, certificate.person)
+    except CertificateError:
+        return False
+    return True
+
+
+def _applies(step: Step, certificate: Certificate) -> bool:
+    return certificate.status in step.sources and (
+        not step.needs_review_date or certificate.next_review_on is not None
+    )
+
+
+def certificate_actions_allowed(*, actor, certificate: Certificate) -> list[str]:
+    """The steps this actor may take on this certificate now, by name, in STEPS' order
+    (what the manage page offers; each step checks again under its row lock)."""
+    if not _may_manage(actor, certificate):
+        return []
+    return [name for name, step in STEPS.items() if _applies(step, certificate)]
+
+
+def _require_step(name: str, certificate: Certificate) -> None:
+    """Refuse a step from a status it does not start from (the first check of each)."""
+    step = STEPS[name]
+    if certificate.status not in step.sources:
+        raise CertificateError(
+            _(step.refusal) % {"state": certificate.get_status_display()}, step.code
+        )
 
 
 def _locked(certificate: Certificate) -> Certificate:
@@ -61,12 +141,7 @@ def certificate_review(
         certificate = _locked(certificate)
         require_manager(actor, certificate.person)
         ctype = certificate.certificate_type
-        if certificate.status != CertificateStatus.VALID:
-            raise CertificateError(
-                _("A %(state)s certificate cannot be reviewed.")
-                % {"state": certificate.get_status_display()},
-                "not_valid",
-            )
+        _require_step("review", certificate)
         if certificate.next_review_on is None:
             raise CertificateError(_("This certificate has no review due."), "no_review")
         if certificate.valid_until < on:
@@ -117,36 +192,16 @@ def certificate_review(
     return certificate
 
 
-_TRANSITIONS = {
-    # kind: (allowed from, new status)
-    CertificateEvent.Kind.SUSPENDED: ({CertificateStatus.VALID}, CertificateStatus.SUSPENDED),
-    CertificateEvent.Kind.REINSTATED: ({CertificateStatus.SUSPENDED}, CertificateStatus.VALID),
-    CertificateEvent.Kind.REVOKED: (
-        {CertificateStatus.VALID, CertificateStatus.SUSPENDED},
-        CertificateStatus.REVOKED,
-    ),
-    CertificateEvent.Kind.CANCELLED: (
-        {CertificateStatus.VALID, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED},
-        CertificateStatus.CANCELLED,
-    ),
-}
-
-
 def certificate_change_status(
     *, certificate: Certificate, kind: str, actor, reason: str
 ) -> Certificate:
     """Suspend, reinstate, revoke (撤销) or cancel (注销), with the reason kept."""
     reason = _need_reason(reason)
-    allowed, new_status = _TRANSITIONS[kind]
+    step, new_status = _STATUS_CHANGES[kind]
     with transaction.atomic():
         certificate = _locked(certificate)
         require_manager(actor, certificate.person)
-        if certificate.status not in allowed:
-            raise CertificateError(
-                _("A %(state)s certificate cannot be changed that way.")
-                % {"state": certificate.get_status_display()},
-                "transition",
-            )
+        _require_step(step, certificate)
         old = certificate.status
         certificate.status = new_status
         certificate.save(update_fields=["status"])
@@ -164,12 +219,7 @@ def certificate_renew(
     with transaction.atomic():
         old = _locked(certificate)
         require_manager(actor, old.person)
-        if old.status not in (CertificateStatus.VALID,):
-            raise CertificateError(
-                _("A %(state)s certificate cannot be renewed.")
-                % {"state": old.get_status_display()},
-                "not_valid",
-            )
+        _require_step("renew", old)
         if attempt is not None and not attempt.passed:
             raise CertificateError(_("The renewal exam was not passed."), "not_passed")
         valid_from = max(on, old.valid_until + dt.timedelta(days=1))
@@ -208,12 +258,7 @@ def certificate_replace(
     with transaction.atomic():
         old = _locked(certificate)
         require_manager(actor, old.person)
-        if old.status not in (CertificateStatus.VALID, CertificateStatus.SUSPENDED):
-            raise CertificateError(
-                _("A %(state)s certificate cannot be replaced.")
-                % {"state": old.get_status_display()},
-                "not_valid",
-            )
+        _require_step("replace", old)
         carried_status = old.status
         old.status = CertificateStatus.REPLACED
         old.save(update_fields=["status"])

@@ -32,7 +32,7 @@ from certificates.forms import (
     StatusForm,
     sessions_for_batch,
 )
-from certificates.models import Certificate, CertificateEvent, CertificateStatus
+from certificates.models import Certificate, CertificateEvent
 from certificates.selectors import can_manage_certificates
 from certificates.services.issuing import (
     CertificateError,
@@ -40,6 +40,7 @@ from certificates.services.issuing import (
     session_issue_certificates,
 )
 from certificates.services.lifecycle import (
+    certificate_actions_allowed,
     certificate_change_status,
     certificate_renew,
     certificate_replace,
@@ -49,22 +50,16 @@ from roster.selectors import can_edit_person, person_list
 from roster.services.audit import audit_record
 from roster.views.common import staff_scope_required
 
-VALID, SUSPENDED, REVOKED = (
-    CertificateStatus.VALID,
-    CertificateStatus.SUSPENDED,
-    CertificateStatus.REVOKED,
-)
-
 
 @dataclass(frozen=True)
 class Action:
-    """One lifecycle step as the page offers it. `statuses` only decides which forms are
-    shown; the service checks the transition again under a row lock."""
+    """One lifecycle step as the page offers it: its label, form and the service it calls.
+    Which steps apply to a certificate, and for whom, the service says
+    (certificate_actions_allowed)."""
 
     name: str
     label: str
     form_class: type[forms.Form]
-    statuses: frozenset[str]
     run: Callable[..., Certificate]
     danger: bool = False
 
@@ -110,22 +105,19 @@ ACTIONS: dict[str, Action] = {
             "review",
             gettext_lazy("Record a review (复审)"),
             ReviewForm,
-            frozenset({VALID}),
             _review,
         ),
-        Action("renew", gettext_lazy("Renew (延续)"), RenewForm, frozenset({VALID}), _renew),
+        Action("renew", gettext_lazy("Renew (延续)"), RenewForm, _renew),
         Action(
             "replace",
             gettext_lazy("Replace the card (补证/换证)"),
             ReplaceForm,
-            frozenset({VALID, SUSPENDED}),
             _replace,
         ),
         Action(
             "suspend",
             gettext_lazy("Suspend"),
             StatusForm,
-            frozenset({VALID}),
             _status(Kind.SUSPENDED),
             danger=True,
         ),
@@ -133,14 +125,12 @@ ACTIONS: dict[str, Action] = {
             "reinstate",
             gettext_lazy("Reinstate"),
             StatusForm,
-            frozenset({SUSPENDED}),
             _status(Kind.REINSTATED),
         ),
         Action(
             "revoke",
             gettext_lazy("Revoke (撤销)"),
             StatusForm,
-            frozenset({VALID, SUSPENDED}),
             _status(Kind.REVOKED),
             danger=True,
         ),
@@ -148,7 +138,6 @@ ACTIONS: dict[str, Action] = {
             "cancel",
             gettext_lazy("Cancel (注销)"),
             StatusForm,
-            frozenset({VALID, SUSPENDED, REVOKED}),
             _status(Kind.CANCELLED),
             danger=True,
         ),
@@ -156,13 +145,10 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def actions_for(certificate: Certificate) -> list[Action]:
-    """The actions that apply to the certificate's stored status (a review only when due)."""
+def actions_for(user, certificate: Certificate) -> list[Action]:
+    """The actions the service allows this user on the certificate now."""
     return [
-        action
-        for action in ACTIONS.values()
-        if certificate.status in action.statuses
-        and (action.name != "review" or certificate.next_review_on is not None)
+        ACTIONS[name] for name in certificate_actions_allowed(actor=user, certificate=certificate)
     ]
 
 
@@ -193,7 +179,7 @@ def _certificate_or_deny(request, pk: int) -> Certificate:
 def _detail(request, certificate: Certificate, bound: tuple[str, forms.Form] | None = None):
     action_forms = []
     bound_name = bound[0] if bound else None
-    for action in actions_for(certificate):
+    for action in actions_for(request.user, certificate):
         form = bound[1] if action.name == bound_name else action.form_class(prefix=action.name)
         action_forms.append((action, form))
     if bound and bound_name not in {a.name for a, _f in action_forms}:
