@@ -509,3 +509,55 @@ def test_other_roles_cannot_open_the_certificate_admin(client, world, role):
     client.force_login(getattr(world, role))
     response = client.get("/admin/snippets/certificates/certificatetype/")
     assert response.status_code in (302, 403)
+
+
+# ---------------------------------------------------------------- what the service allows
+
+
+def test_the_steps_allowed_follow_the_status_as_the_service_says(world, certificate):
+    from certificates.services.lifecycle import certificate_actions_allowed
+
+    def allowed(status, **fields):
+        Certificate.objects.filter(pk=certificate.pk).update(status=status, **fields)
+        certificate.refresh_from_db()
+        return certificate_actions_allowed(actor=world.enterprise_admin, certificate=certificate)
+
+    assert allowed(CertificateStatus.VALID) == [
+        "review", "renew", "replace", "suspend", "revoke", "cancel"
+    ]  # fmt: skip
+    assert allowed(CertificateStatus.VALID, next_review_on=None) == [
+        "renew", "replace", "suspend", "revoke", "cancel"
+    ]  # fmt: skip
+    assert allowed(CertificateStatus.SUSPENDED) == ["replace", "reinstate", "revoke", "cancel"]
+    assert allowed(CertificateStatus.REVOKED) == ["cancel"]
+    assert allowed(CertificateStatus.CANCELLED) == []
+    assert allowed(CertificateStatus.REPLACED) == []
+
+
+@pytest.mark.parametrize("who", ["regulator_county", "trainer", "trainee"])
+def test_no_step_is_allowed_to_anyone_but_the_holders_managers(world, certificate, who):
+    from certificates.services.lifecycle import certificate_actions_allowed
+
+    assert certificate_actions_allowed(actor=getattr(world, who), certificate=certificate) == []
+    assert certificate_actions_allowed(actor=world.system_admin, certificate=certificate)
+    assert certificate_actions_allowed(actor=None, certificate=certificate)  # the system
+
+
+def test_another_enterprises_admin_is_allowed_no_step(world):
+    from certificates.services.lifecycle import certificate_actions_allowed
+
+    theirs = certificate_issue(
+        person=world.person_b, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+    assert certificate_actions_allowed(actor=world.enterprise_admin, certificate=theirs) == []
+
+
+def test_the_page_offers_each_step_the_service_allows_and_no_other(admin_client, certificate):
+    from certificates.services.lifecycle import STEPS
+    from certificates.views.manage import ACTIONS
+
+    assert list(ACTIONS) == list(STEPS)
+    Certificate.objects.filter(pk=certificate.pk).update(status=CertificateStatus.SUSPENDED)
+    html = admin_client.get(url(certificate)).content.decode()
+    offered = {name for name in ACTIONS if f'action="{url(certificate, name)}"' in html}
+    assert offered == {"replace", "reinstate", "revoke", "cancel"}
