@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from demo import roster as roster_demo
 from notices.models import KnowledgeItem, Notice, NoticeReceipt
 from notices.services import (
     KnowledgeData,
@@ -19,7 +20,6 @@ from notices.services import (
     notice_overdue_notify,
     notice_publish,
 )
-from roster import demo as roster_demo
 from roster.models import Enterprise, Industry, Region, User
 
 OPEN_NOTICE = "关于开展危险化学品企业冬季安全隐患排查的通知"
