@@ -19,7 +19,8 @@ from django.utils import timezone
 from campaigns.models import RotationCampaign, SessionAttendance, WarningAssignee, WarningRule
 from campaigns.services.warning import warning_reading_tick
 from tests.campaigns.conftest import publish_content
-from tests.e2e.conftest import DESKTOP, PHONE, wait_for
+from tests.e2e import shots
+from tests.e2e.conftest import wait_for
 from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -28,23 +29,9 @@ SHOTS = Path("/tmp/shots/campaigns")
 
 
 def both_sizes(session, name: str) -> None:
-    """The current page again at phone and desktop size in a second tab: no sideways
-    scrolling, no English words of the UI, and a screenshot of each."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = session.page
-    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
-        other = page.context.new_page()
-        try:
-            other.set_viewport_size(size)
-            other.goto(page.url)
-            scroll = other.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= size["width"], f"{page.url}: {scroll}px wide at {label} size"
-            text = other.inner_text("main")
-            for english in ("Warning", "Campaign", "Deadline", "Read to the end", "Target"):
-                assert english not in text, f"{page.url}: '{english}' shown untranslated"
-            other.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-        finally:
-            other.close()
+    # No English word of these pages' own.
+    english = ("Warning", "Campaign", "Deadline", "Read to the end", "Target")
+    shots.both_sizes(session, SHOTS, name, english=english)
 
 
 @pytest.fixture

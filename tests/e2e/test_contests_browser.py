@@ -23,7 +23,8 @@ from openpyxl import load_workbook
 
 from contests.models import Contest, ContestEntry, ContestRound
 from question_banks.models import ExamSession, Question, QuestionBank, QuestionVersion
-from tests.e2e.conftest import DESKTOP, PHONE, wait_for
+from tests.e2e import shots
+from tests.e2e.conftest import wait_for
 from tests.factories import EmploymentFactory, UserFactory, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -66,20 +67,7 @@ def world():
 
 
 def both_sizes(session, name: str) -> None:
-    """Screenshots of the current page at phone and desktop size, in a second tab, with no
-    sideways scrolling on either."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = session.page
-    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
-        other = page.context.new_page()
-        try:
-            other.set_viewport_size(size)
-            other.goto(page.url)
-            scroll = other.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= size["width"], f"{page.url}: {scroll}px wide at {label} size"
-            other.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-        finally:
-            other.close()
+    shots.both_sizes(session, SHOTS, name)
 
 
 def fill_round(page, *, title: str, opens: dt.datetime, minutes: int, count: int) -> None:

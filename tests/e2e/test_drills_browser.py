@@ -19,7 +19,7 @@ from PIL import Image
 
 from drills.models import DrillAction, DrillParticipant, DrillRecord, PlannedDrill
 from roster.models import Enterprise
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e import shots
 from tests.factories import EmploymentFactory, UserFactory, build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -41,20 +41,7 @@ def world():
 
 
 def both_sizes(session, name: str) -> None:
-    """Full-page screenshots of the current page at both sizes, each in a second tab of the
-    same sign-in, with no sideways scrolling at either size."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = session.page
-    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
-        other = page.context.new_page()
-        try:
-            other.set_viewport_size(size)
-            other.goto(page.url)
-            scroll = other.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= size["width"], f"{page.url}: {scroll}px wide at {label} size"
-            other.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-        finally:
-            other.close()
+    shots.both_sizes(session, SHOTS, name)
 
 
 def photo(tmp_path) -> Path:

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from courses.models import ViolationRetraining
 from question_banks.models import ExamSession, Question, QuestionBank, QuestionVersion
-from tests.e2e.conftest import DESKTOP, PHONE, wait_for
+from tests.e2e import shots
+from tests.e2e.conftest import wait_for
 from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -44,22 +45,7 @@ def world():
 
 
 def both_sizes(session, name: str) -> None:
-    """Full-page screenshots of the current page at the phone's size (no sideways scrolling
-    there) and the desktop's, each opened again in a second tab of the same sign-in; kept
-    under /tmp/shots/internal for a person to look at. The page under test is left as it
-    is: after a full-page screenshot of it, Chromium's mouse clicks on it missed."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = session.page
-    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
-        other = page.context.new_page()
-        try:
-            other.set_viewport_size(size)
-            other.goto(page.url)
-            scroll = other.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= size["width"], f"{page.url}: {scroll}px wide at {label} size"
-            other.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-        finally:
-            other.close()
+    shots.both_sizes(session, SHOTS, name)
 
 
 def create_exam(desktop, *, name: str, count: int, shot: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from notices.models import Notice, NoticeReceipt
-from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e import shots
 from tests.factories import build_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -23,20 +23,7 @@ TITLE = "关于开展冬季安全生产大检查的通知"
 
 
 def both_sizes(session, name: str) -> None:
-    """Screenshots of the current page at the phone's and the desktop's size, each in a
-    second tab of the same sign-in, checking that neither scrolls sideways."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = session.page
-    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
-        other = page.context.new_page()
-        try:
-            other.set_viewport_size(size)
-            other.goto(page.url)
-            scroll = other.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= size["width"], f"{page.url}: {scroll}px wide at {label} size"
-            other.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
-        finally:
-            other.close()
+    shots.both_sizes(session, SHOTS, name)
 
 
 def no_english(page) -> None:
