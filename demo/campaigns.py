@@ -26,6 +26,7 @@ from campaigns.services.warning import (
     warning_reading_tick,
 )
 from courses.models import WarningCasePage
+from courses.services.study import challenge_answer
 from roster.models import Enterprise, Person, Region, User
 
 CAMPAIGN_TITLE = "2027年主要负责人和安全管理人员集中轮训"
@@ -55,19 +56,27 @@ def seed(*, stdout=None) -> None:
         )
         reading = assignment.assignees.filter(person__id_number=TRAINEE).first()
         if reading is not None:
-            # Read earlier on the trainee's phone: ticks every 30 s until the case is read.
+            # Read earlier on the trainee's phone: ticks every 30 s until the case is read,
+            # answering each attendance check (they come at random times) as a reader does.
             start = timezone.now() - dt.timedelta(hours=3)
-            for step in range(25):
+            for step in range(60):
+                moment = start + dt.timedelta(seconds=30 * step)
                 result = warning_reading_tick(
                     person=reading.person,
                     reading=reading,
                     client_id="demo-phone",
                     seq=step + 1,
                     opening=step == 0,
-                    now=start + dt.timedelta(seconds=30 * step),
+                    now=moment,
                 )
                 if result.completed:
                     break
+                if result.challenge_id:
+                    challenge_answer(
+                        person=reading.person,
+                        challenge_id=result.challenge_id,
+                        now=moment + dt.timedelta(seconds=5),
+                    )
 
     if case is not None and people and not WarningMeeting.objects.filter(enterprise=chem).exists():
         warning_meeting_record(

@@ -282,6 +282,9 @@ def _overlapping(contest: Contest, data: RoundData, exclude: int | None) -> Cont
     return qs.order_by("session__opens_at").first()
 
 
+OPENS_NOW_GRACE = dt.timedelta(minutes=5)
+
+
 def _check_round(contest: Contest, data: RoundData, current: ContestRound | None, now) -> None:
     if not data.title.strip():
         raise ValidationError({"title": _("Give the round a name.")})
@@ -289,7 +292,9 @@ def _check_round(contest: Contest, data: RoundData, current: ContestRound | None
         raise ValidationError({"kind": _("Choose the kind of round.")})
     if data.closes_at <= data.opens_at:
         raise ValidationError({"closes_at": _("The round must close after it opens.")})
-    if current is None and data.opens_at <= now - dt.timedelta(minutes=1):
+    # The form takes whole minutes, and an organiser who types the current minute submits
+    # some time later: "now" is a few minutes wide.
+    if current is None and data.opens_at <= now - OPENS_NOW_GRACE:
         raise ValidationError({"opens_at": _("A new round cannot open in the past.")})
     if data.duration_minutes < 1:
         raise ValidationError({"duration_minutes": _("Give the time allowed in minutes.")})
