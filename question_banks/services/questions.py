@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -265,10 +264,6 @@ def question_delete(*, actor: User | None, question: Question) -> None:
         question.current_version = None
         question.save(update_fields=["current_version"])
         question.delete()
-
-
-def score_change(regrades: list[Regrade]) -> Decimal:
-    return sum((r.new_score - r.old_score for r in regrades), Decimal(0))
 
 
 def _owned_questions(actor: User | None, question_ids: list[int]) -> list[Question]:
