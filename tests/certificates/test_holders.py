@@ -184,7 +184,9 @@ def test_holders_page_runs_a_fixed_number_of_queries(world, django_assert_max_nu
     for _ in range(12):
         person = EmploymentFactory(enterprise=world.ent_a, post="低压电工").person
         issue(person)
-        EmploymentFactory(enterprise=world.ent_a, post="焊工", category="special_operator")  # a gap each
+        EmploymentFactory(
+            enterprise=world.ent_a, post="焊工", category="special_operator"
+        )  # a gap each
     client = client_as(world, "system_admin")
     with django_assert_max_num_queries(20):
         response = client.get(reverse("certificates:holders"))

@@ -21,12 +21,11 @@ from certificates.services.issuing import certificate_issue
 from certificates.services.keys import forget_ring, key_ring
 from certificates.services.lifecycle import certificate_replace
 from certificates.services.signing import certificate_claims, certificate_verify_url
-from certificates.services.verification import display_number
 from certificates.trust.sample import sample_claims
 from certificates.trust.tokens import (
     CERT_CLAIM,
-    STATUS_CLAIM,
     CTI,
+    STATUS_CLAIM,
     TokenError,
     decode_token,
     encode_token,
