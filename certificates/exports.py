@@ -15,7 +15,7 @@ from documents import xlsx
 from roster.identity import mask_id_number
 
 from .models import Certificate
-from .selectors import Gap, number_masked
+from .selectors import ITEM_UNKNOWN, Gap, number_masked
 
 # (header, width, is text, is date)
 _CERTIFICATE_COLUMNS = [
@@ -109,7 +109,7 @@ def holders_workbook(
                 gap.employment.enterprise.name,
                 gap.employment.post,
                 gap.employment.get_category_display(),
-                gap.certificate_type.name,
+                gap.certificate_type.name if gap.certificate_type else str(ITEM_UNKNOWN),
                 (lapsed.number if full else number_masked(lapsed)) if lapsed else "",
                 str(lapsed.get_state_display(on)) if lapsed else "",
             ],

@@ -162,3 +162,21 @@ class SessionIssueForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions_for_batch(user)
+
+
+class OperationItemChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CertificateType) -> str:
+        return f"{obj.operation_category} · {obj.operation_item}"
+
+
+class OperationItemForm(forms.Form):
+    """Which catalogue item a special operator's job does (the gap list's "set the item")."""
+
+    certificate_type = OperationItemChoice(
+        label=_("Operation item"),
+        queryset=CertificateType.objects.filter(
+            family="special_operation", is_active=True
+        ).order_by("operation_category", "code"),
+        empty_label=_("Choose the operation item"),
+        error_messages={"required": _("Choose the operation item this person does.")},
+    )

@@ -104,6 +104,49 @@ class PostRequirement(models.Model):
         return f"{self.post or self.get_personnel_category_display()} → {self.certificate_type}"
 
 
+class OperationAssignment(models.Model):
+    """The special-operation item (操作项目) an admin set on a job whose post names none.
+
+    A 特种作业人员 always needs a special-operation certificate; when their post maps to no
+    item the gap list asks the enterprise admin to name it here (certificates.requirements).
+    """
+
+    employment = models.ForeignKey(
+        "roster.Employment",
+        on_delete=models.CASCADE,
+        related_name="operation_assignments",
+        verbose_name=_("employment"),
+    )
+    certificate_type = models.ForeignKey(
+        CertificateType,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        limit_choices_to={"family": "special_operation"},
+        verbose_name=_("operation item"),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("operation item of a job")
+        verbose_name_plural = _("operation items of jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employment", "certificate_type"], name="unique_operation_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} → {self.certificate_type}"
+
+
 class NumberSequence(models.Model):
     """The last number used per type, year and issuer; locked while a number is taken, so
     numbers are unique and, since the lock is held until commit, free of gaps."""
@@ -296,6 +339,46 @@ def certificate_state(
     return CertificateState.VALID
 
 
+class CertificateItem(models.Model):
+    """One operation item (操作项目) a 特种作业操作证 lists. The card is numbered T + ID
+    number and lists every item its holder may do; a second item is added here rather than
+    minting a second card. The card's own type is its first item and has a row too."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="items", verbose_name=_("certificate")
+    )
+    certificate_type = models.ForeignKey(
+        CertificateType,
+        on_delete=models.PROTECT,
+        related_name="certificate_items",
+        verbose_name=_("operation item"),
+    )
+    first_issued_on = models.DateField(_("first issued on"))
+    last_reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
+    # Idempotency of issuing on a passed exam, as Certificate.attempt for the first item.
+    attempt = models.OneToOneField(
+        "question_banks.Attempt",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate_item",
+        verbose_name=_("exam attempt"),
+    )
+
+    class Meta:
+        verbose_name = _("certificate item")
+        verbose_name_plural = _("certificate items")
+        ordering = ["first_issued_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "certificate_type"], name="unique_certificate_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} {self.certificate_type}"
+
+
 class CertificateEvent(models.Model):
     """Every change of a certificate, with who, when and why (rule 5)."""
 
@@ -310,6 +393,7 @@ class CertificateEvent(models.Model):
         RENEWED = "renewed", _("Renewed")
         REPLACED = "replaced", _("Replaced")
         RESIGNED = "resigned", _("QR code signed again")
+        ITEM_ADDED = "item_added", _("Operation item added")
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

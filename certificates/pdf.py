@@ -31,7 +31,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.models import Certificate
-from certificates.services.signing import certificate_verify_url
+from certificates.services.signing import certificate_items_text, certificate_verify_url
 from certificates.trust.qr import draw_qr, make_qr
 from documents.fonts import register_cjk_font
 
@@ -97,8 +97,9 @@ class _Layout:
         ]
         if self.ctype.operation_category:
             rows.append((_("Operation category"), self.ctype.operation_category))
-        if self.ctype.operation_item:
-            rows.append((_("Operation item"), self.ctype.operation_item))
+        items = certificate_items_text(self.certificate)
+        if items:
+            rows.append((_("Operation item"), items))
         return rows
 
     def date_rows(self) -> list[tuple[str, str]]:

@@ -13,8 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from roster.choices import Role
 from roster.identity import mask_id_number
@@ -29,13 +30,14 @@ from roster.selectors import (
 from .models import (
     EXPIRING_WITHIN_DAYS,
     Certificate,
+    CertificateItem,
     CertificateQuerySet,
     CertificateState,
     CertificateStatus,
     CertificateType,
     Notification,
-    PostRequirement,
 )
+from .requirements import held_types, job_requirements, requirement_flags
 
 # The filters the holders' roster offers; the selector understands every CertificateState.
 HOLDER_STATES = [
@@ -111,7 +113,11 @@ def certificate_list(
     # Replaced cards are history: listed only when asked for by state.
     qs = qs.filter(state_q(state, on)) if state else qs.exclude(status=CertificateStatus.REPLACED)
     if type_code:
-        qs = qs.filter(certificate_type__code=type_code)
+        # A 特种作业操作证 is found by any operation item it lists.
+        listed = CertificateItem.objects.filter(
+            certificate=OuterRef("pk"), certificate_type__code=type_code
+        )
+        qs = qs.filter(Q(certificate_type__code=type_code) | Q(Exists(listed)))
     if person_id is not None:
         qs = qs.filter(person_id=person_id)
     search = (search or "").strip()
@@ -206,68 +212,67 @@ def expiring(
     )
 
 
+# What a gap row says when a 特种作业人员's job names no operation item.
+ITEM_UNKNOWN = _("Special-operation certificate: please set the operation item")
+
+
 @dataclass(frozen=True)
 class Gap:
-    """A person whose post or category needs a certificate type they do not hold in force."""
+    """A job that needs a certificate type its holder does not hold in force; or, for a
+    特种作业人员 whose job names no operation item, `certificate_type` None: the admin is
+    asked to set the item (certificates.requirements)."""
 
     person: Person
     employment: Employment
-    certificate_type: CertificateType
-    requirement: PostRequirement
+    certificate_type: CertificateType | None
     # The newest certificate of that type they had (expired, suspended...), if any.
     lapsed: Certificate | None
 
-
-def _requirement_applies(req: PostRequirement, employment: Employment) -> bool:
-    # Blank fields of a requirement mean "any"; a requirement naming nothing binds no one.
-    if not req.post and not req.personnel_category:
-        return False
-    if req.post and req.post.strip() != (employment.post or "").strip():
-        return False
-    if req.personnel_category and req.personnel_category != employment.category:
-        return False
-    return req.industry_id is None or req.industry_id == employment.enterprise.industry_id
+    @property
+    def item_unknown(self) -> bool:
+        return self.certificate_type is None
 
 
 def holder_gaps(
     *, user: User, enterprise: Enterprise | None = None, on: dt.date | None = None
 ) -> list[Gap]:
-    """持证上岗 gaps on a date: one row per (person, required type) not held in force.
+    """持证上岗 gaps on a date: one row per (person, required type) not held in force, and one
+    per 特种作业人员 whose operation item is unknown.
 
-    Requirements are a small table and are matched in Python; the employments and the
-    certificates in force are two queries whatever the number of people."""
+    The jobs with a gap are found by the same SQL flags the regulators' figures sum
+    (certificates.requirements.requirement_flags), so the list and the 持证率 agree; only
+    those jobs are then read in Python to say which types they lack."""
     on = on or timezone.localdate()
-    requirements = list(
-        PostRequirement.objects.filter(certificate_type__is_active=True)
-        .select_related("certificate_type")
-        .order_by("certificate_type__code", "pk")
+    employments = list(
+        employment_list(user=user, enterprise=enterprise)
+        .annotate(**requirement_flags(on))
+        .filter(lacks=1)
+        .select_related("enterprise__industry")
     )
-    if not requirements:
+    if not employments:
         return []
-    employments = employment_list(user=user, enterprise=enterprise).select_related(
-        "enterprise__industry"
-    )
-    people = employments.values("person_id")
-    held = set(
-        Certificate.objects.in_force(on)
-        .filter(person__in=people)
-        .values_list("person_id", "certificate_type_id")
-    )
-    needed: list[tuple[Employment, PostRequirement]] = []
-    seen: set[tuple[int, int]] = set()
+    needs = job_requirements(employments)
+    held = held_types(person_ids={e.person_id for e in employments}, on=on)
+    rows: list[tuple[Employment, CertificateType | None]] = []
+    seen: set[tuple[int, int | None]] = set()
     for employment in employments:
-        for req in requirements:
-            key = (employment.person_id, req.certificate_type_id)
-            if key in held or key in seen or not _requirement_applies(req, employment):
+        job = needs[employment.pk]
+        if job.item_unknown and (employment.person_id, None) not in seen:
+            seen.add((employment.person_id, None))
+            rows.append((employment, None))
+        for ctype in job.types:
+            key = (employment.person_id, ctype.pk)
+            if key in held or key in seen:
                 continue
             seen.add(key)
-            needed.append((employment, req))
+            rows.append((employment, ctype))
     lapsed: dict[tuple[int, int], Certificate] = {}
-    if needed:
+    wanted = [(e, t) for e, t in rows if t is not None]
+    if wanted:
         others = (
             Certificate.objects.filter(
-                person_id__in={e.person_id for e, _ in needed},
-                certificate_type_id__in={r.certificate_type_id for _, r in needed},
+                person_id__in={e.person_id for e, _ in wanted},
+                certificate_type_id__in={t.pk for _, t in wanted if t},
             )
             .exclude(status=CertificateStatus.REPLACED)
             .order_by("valid_until")
@@ -278,11 +283,10 @@ def holder_gaps(
         Gap(
             person=employment.person,
             employment=employment,
-            certificate_type=req.certificate_type,
-            requirement=req,
-            lapsed=lapsed.get((employment.person_id, req.certificate_type_id)),
+            certificate_type=ctype,
+            lapsed=lapsed.get((employment.person_id, ctype.pk)) if ctype else None,
         )
-        for employment, req in needed
+        for employment, ctype in rows
     ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import batches, holders, mine
+from .views import batches, holders, items, mine
 
 app_name = "certificates"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("batches/", batches.batch_create, name="batch_create"),
     path("batches/<int:pk>/", batches.batch_detail, name="batch"),
     path("batches/<int:pk>/download/", batches.batch_download, name="batch_download"),
+    path("jobs/<int:pk>/operation-item/", items.operation_item, name="operation_item"),
     path("mine/", mine.mine, name="mine"),
     path("notifications/", mine.notifications, name="notifications"),
     path("notifications/read/", mine.notifications_read, name="notifications_read"),

@@ -53,15 +53,17 @@ COUNTS = [
         _("Need a certificate"),
         _(
             "People whose post or personnel category needs a certificate type (the post "
-            "requirements table: 持证上岗)."
+            "requirements table: 持证上岗), and every special operator (特种作业人员): one "
+            "whose post names no operation item counts as needing one, not yet held."
         ),
     ),
     Count(
         "holding",
         _("Holding"),
         _(
-            "Of those, people holding every certificate type their post needs, in force on the "
-            "date: valid status, within validity, review not overdue."
+            "Of those, people holding every certificate type their post needs (or an item "
+            "that a 特种作业操作证 lists), in force on the date: valid status, within "
+            "validity, review not overdue."
         ),
     ),
     Count(
@@ -264,6 +266,8 @@ def with_notice_rates(counts: dict[str, int]) -> dict[str, int | float | None]:
     for r in NOTICE_RATES:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+
+
 # --------------------------------------------------------------------------- emergency drills
 # The regulator's drill figures (/reports/drills/, its export and /api/reports/drills): what
 # each column counts, over the enterprises in the user's scope and filters.
@@ -442,6 +446,8 @@ def with_rates_of(counts: dict[str, int], rates: list[Rate]) -> dict[str, int | 
     for r in rates:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+
+
 # Knowledge contests (the contests app), on /reports/contests/ (reports/contests.py).
 CONTEST_COUNTS = [
     Count(

@@ -15,7 +15,6 @@ from their tables when the query is built and become plain SQL conditions.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -36,7 +35,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 
-from certificates.models import Certificate, CertificateStatus, PostRequirement
+from certificates.models import Certificate, CertificateStatus
+from certificates.requirements import requirement_flags
 from courses.models import CreditEntry, HoursRule, StudySettings, TrainingKind, ViolationRetraining
 from question_banks.models import Attempt
 from roster.models import Employment, Enterprise, Region
@@ -86,38 +86,10 @@ def _local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 # --------------------------------------------------------------------------- certification
 
 
-def _requirement_q(req: PostRequirement) -> Q | None:
-    # Blank fields mean "any"; a requirement naming neither post nor category binds no one
-    # (the same reading as certificates.selectors.holder_gaps).
-    if not req.post.strip() and not req.personnel_category:
-        return None
-    q = Q()
-    if req.post.strip():
-        q &= Q(post=req.post.strip())
-    if req.personnel_category:
-        q &= Q(category=req.personnel_category)
-    if req.industry_id:
-        q &= Q(enterprise__industry_id=req.industry_id)
-    return q
-
-
 def _certification_flags(on: dt.date) -> dict[str, Case]:
-    needs = Q(_ALWAYS_FALSE)
-    by_type: dict[int, Q] = defaultdict(lambda: Q(_ALWAYS_FALSE))
-    requirements = PostRequirement.objects.filter(certificate_type__is_active=True).order_by("pk")
-    for req in requirements:
-        q = _requirement_q(req)
-        if q is None:
-            continue
-        needs |= q
-        by_type[req.certificate_type_id] |= q
-    lacks = Q(_ALWAYS_FALSE)
-    for type_id, matches in by_type.items():
-        held = Certificate.objects.in_force(on).filter(
-            person_id=OuterRef("person_id"), certificate_type_id=type_id
-        )
-        lacks |= matches & ~Exists(held)
-    return {"needs": _flag(needs), "lacks": _flag(lacks)}
+    # The one definition of who needs which certificate, shared with the gap list.
+    flags = requirement_flags(on)
+    return {"needs": flags["needs"], "lacks": flags["lacks"]}
 
 
 # --------------------------------------------------------------------------- training hours

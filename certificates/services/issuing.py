@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.models import (
     Certificate,
     CertificateEvent,
+    CertificateFamily,
+    CertificateItem,
+    CertificateState,
     CertificateStatus,
     CertificateType,
 )
@@ -89,7 +93,54 @@ def require_manager(actor: User | None, person: Person) -> None:
 
 
 def _holding(person: Person, ctype: CertificateType, on: dt.date) -> Certificate | None:
-    return Certificate.objects.filter(person=person, certificate_type=ctype).in_force(on).first()
+    """The card in force that is of this type or lists it as an operation item."""
+    return (
+        Certificate.objects.filter(person=person)
+        .filter(Q(certificate_type=ctype) | Q(items__certificate_type=ctype))
+        .in_force(on)
+        .distinct()
+        .first()
+    )
+
+
+def _special_operation_card(person: Person) -> Certificate | None:
+    """The person's live 特种作业操作证 (T + ID number), if any: one per person."""
+    return (
+        Certificate.objects.filter(
+            person=person, certificate_type__family=CertificateFamily.SPECIAL_OPERATION
+        )
+        .exclude(status__in=(CertificateStatus.REPLACED, CertificateStatus.CANCELLED))
+        .exclude(status=CertificateStatus.REVOKED)
+        .order_by("-valid_until", "-pk")
+        .first()
+    )
+
+
+def certificate_item_add(
+    *,
+    certificate: Certificate,
+    ctype: CertificateType,
+    actor: User | None,
+    on: dt.date,
+    attempt: Attempt | None = None,
+    reason: str = "",
+) -> Certificate:
+    """Add an operation item to a person's 特种作业操作证 instead of minting a second card:
+    the card keeps its T + ID number and lists the item from `on`; its QR is signed again."""
+    with transaction.atomic():
+        Person.objects.select_for_update().get(pk=certificate.person_id)
+        CertificateItem.objects.create(
+            certificate=certificate, certificate_type=ctype, first_issued_on=on, attempt=attempt
+        )
+        CertificateEvent.objects.create(
+            certificate=certificate,
+            kind=CertificateEvent.Kind.ITEM_ADDED,
+            by=actor,
+            reason=reason[:200],
+            details={"item": ctype.code, "attempt": attempt.pk if attempt else None},
+        )
+        certificate_sign(certificate)
+    return certificate
 
 
 def certificate_create(
@@ -161,6 +212,13 @@ def certificate_create(
                 ):
                     raise
                 certificate.pk = None  # another issuer drew the same index: draw again
+        if ctype.family == CertificateFamily.SPECIAL_OPERATION:
+            # The card's first operation item; later ones are added by certificate_item_add.
+            CertificateItem.objects.create(
+                certificate=certificate,
+                certificate_type=ctype,
+                first_issued_on=certificate.first_issued_on,
+            )
         CertificateEvent.objects.create(
             certificate=certificate,
             kind=event,
@@ -197,6 +255,31 @@ def certificate_issue(
             % {"name": person.name, "number": held.number},
             "already_held",
         )
+    if ctype.family == CertificateFamily.SPECIAL_OPERATION:
+        card = _special_operation_card(person)
+        state = card.state(on) if card is not None else None
+        if card is not None and state == CertificateState.EXPIRED:
+            # A lapsed card gives way to the new one, which carries the same T + ID number.
+            return _card_replace_lapsed(
+                card=card, ctype=ctype, actor=actor, on=on, attempt=attempt, reason=reason
+            )
+        if card is not None:
+            if state in (CertificateState.SUSPENDED, CertificateState.REVIEW_DUE):
+                raise CertificateError(
+                    _(
+                        "%(name)s's special-operation certificate %(number)s is %(state)s: "
+                        "an item cannot be added to it."
+                    )
+                    % {
+                        "name": person.name,
+                        "number": card.number,
+                        "state": card.get_state_display(on),
+                    },
+                    "card_not_valid",
+                )
+            return certificate_item_add(
+                certificate=card, ctype=ctype, actor=actor, on=on, attempt=attempt, reason=reason
+            )
     return certificate_create(
         person=person,
         ctype=ctype,
@@ -206,6 +289,42 @@ def certificate_issue(
         attempt=attempt,
         reason=reason,
     )
+
+
+def _card_replace_lapsed(
+    *,
+    card: Certificate,
+    ctype: CertificateType,
+    actor: User | None,
+    on: dt.date,
+    attempt: Attempt | None,
+    reason: str,
+) -> Certificate:
+    with transaction.atomic():
+        Certificate.objects.filter(pk=card.pk).update(status=CertificateStatus.REPLACED)
+        CertificateEvent.objects.create(
+            certificate=card,
+            kind=CertificateEvent.Kind.REPLACED,
+            by=actor,
+            reason=reason[:200],
+            details={"item": ctype.code},
+        )
+        return certificate_create(
+            person=card.person,
+            ctype=ctype,
+            source=Certificate.Source.EXAM if attempt else Certificate.Source.MANUAL,
+            actor=actor,
+            on=on,
+            attempt=attempt,
+            number=card.number,
+            supersedes=card,
+            reason=reason,
+        )
+
+
+def _issued_for(attempt: Attempt) -> Certificate | None:
+    """The card an attempt earned: made for it, or the one it added an item to."""
+    return Certificate.objects.filter(Q(attempt=attempt) | Q(items__attempt=attempt)).first()
 
 
 def attempt_certificate_problem(attempt: Attempt) -> str | None:
@@ -236,7 +355,7 @@ def certificate_issue_for_attempt(*, attempt_id: int, actor: User | None = None)
     from question_banks.models import Attempt
 
     attempt = Attempt.objects.select_related("session", "person").get(pk=attempt_id)
-    existing = Certificate.objects.filter(attempt=attempt).first()
+    existing = _issued_for(attempt)
     if existing is not None:
         return existing
     problem = attempt_certificate_problem(attempt)
@@ -262,7 +381,7 @@ def certificate_issue_for_attempt(*, attempt_id: int, actor: User | None = None)
         )
     except IntegrityError:
         # The same attempt issued concurrently by a retried task: the other one won.
-        existing = Certificate.objects.filter(attempt=attempt).first()
+        existing = _issued_for(attempt)
         if existing is None:
             raise
         return existing

@@ -23,12 +23,24 @@ from certificates.trust.tokens import (
 )
 
 from .keys import key_note_signature, key_ring
+from .status import status_list_uri
 from .verification import display_number
 
 if TYPE_CHECKING:
     from roster.models import User
 
 _SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
+
+
+def certificate_items_text(certificate: Certificate) -> str:
+    """The operation items a 特种作业操作证 lists ("、"-joined), else the type's own item."""
+    items = [
+        item.certificate_type.operation_item
+        for item in certificate.items.select_related("certificate_type").order_by(
+            "first_issued_on", "pk"
+        )
+    ]
+    return "、".join(i for i in items if i) or certificate.certificate_type.operation_item
 
 
 def certificate_claims(certificate: Certificate) -> CertificateClaims:
@@ -43,13 +55,14 @@ def certificate_claims(certificate: Certificate) -> CertificateClaims:
         type_code=ctype.code,
         sex=_SEX_CODES.get(person.sex, 0),
         category=ctype.operation_category or None,
-        item=ctype.operation_item or None,
+        item=certificate_items_text(certificate) or None,
         first_issued=certificate.first_issued_on,
         valid_from=certificate.valid_from,
         valid_to=certificate.valid_until,
         next_review=certificate.next_review_on,
         issuer_name=certificate.issuer_name,
         status_index=certificate.status_index,
+        status_uri=status_list_uri(),
     )
 
 

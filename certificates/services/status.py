@@ -46,6 +46,12 @@ def status_list_build(on: dt.date | None = None) -> StatusList:
     return lst
 
 
+def status_list_uri() -> str:
+    """Where the signed status list is published: its `sub`, and the `uri` every
+    certificate's status claim points at."""
+    return settings.CERTIFICATE_VERIFY_BASE_URL.rstrip("/") + STATUS_LIST_PATH
+
+
 def status_list_token() -> bytes:
     token = cache.get(CACHE_KEY)
     if token is None:
@@ -55,7 +61,7 @@ def status_list_token() -> bytes:
             status_list_build(),
             ring.active,
             issuer=base,
-            uri=base + STATUS_LIST_PATH,
+            uri=status_list_uri(),
         )
         cache.set(CACHE_KEY, token, CACHE_SECONDS)
     return token

@@ -16,6 +16,7 @@ browser name, never the address or the token; numbers that are ID numbers are sh
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import re
@@ -228,6 +229,15 @@ SELECT cert.id, cert.number, cert.status, cert.first_issued_on, cert.valid_from,
   JOIN roster_person AS person ON person.id = cert.person_id
 """
 _LIVE_SQL = _LIVE_SELECT + " WHERE cert.status_index = %s AND cert.public_id = %s LIMIT 1"
+# The operation items a 特种作业操作证 lists (one card per person, T + ID number): asked only
+# for a special-operation card, by the item table's certificate index.
+_ITEMS_SQL = """
+SELECT ctype.operation_item
+  FROM certificates_certificateitem AS item
+  JOIN certificates_certificatetype AS ctype ON ctype.id = item.certificate_type_id
+ WHERE item.certificate_id = %s
+ ORDER BY item.first_issued_on, item.id
+"""
 # Tokens signed before public ids (certificates/trust/tokens.py: the legacy form).
 _LIVE_SQL_LEGACY = _LIVE_SELECT + " WHERE cert.status_index = %s AND cert.number = %s LIMIT 1"
 
@@ -268,7 +278,15 @@ def _live_row(*, claims: CertificateClaims) -> LiveRecord | None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [claims.status_index, key])
         row = cursor.fetchone()
-    return LiveRecord(*row) if row is not None else None
+        if row is None:
+            return None
+        record = LiveRecord(*row)
+        if record.operation_item:
+            cursor.execute(_ITEMS_SQL, [record.pk])
+            items = [item for (item,) in cursor.fetchall() if item]
+            if items:
+                record = dataclasses.replace(record, operation_item="、".join(items))
+    return record
 
 
 def certificate_verify(

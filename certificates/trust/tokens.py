@@ -82,6 +82,11 @@ from .keys import COSE_ALG_ES256, KeyRing, PublicKey, SigningKey
 
 # CWT claim keys (RFC 8392 section 4).
 ISS, SUB, AUD, EXP, NBF, IAT, CTI = 1, 2, 3, 4, 5, 6, 7
+# The status claim of draft-ietf-oauth-status-list (Token Status List, "Referenced Token in
+# COSE"): {"status_list": {"idx": index, "uri": the status list token's URI}}, text keys.
+# Carried beside our private claim's index (key 12), so a verifier written to the draft finds
+# the certificate's entry in the list the product publishes.
+STATUS_CLAIM = 65535
 # Our private claim (private-use range below -65536, as python-cwt recommends).
 CERT_CLAIM = -70001
 
@@ -156,6 +161,8 @@ class CertificateClaims:
     status_index: int | None = None
     status_list: int | None = None
     public_id: str | None = None
+    # Where the status list is published (the draft's status claim); None: no such claim.
+    status_uri: str | None = None
     # Set from the token when decoding; ignored when signing.
     issued_at: dt.datetime | None = field(default=None, compare=False)
     expires_at: dt.datetime | None = field(default=None, compare=False)
@@ -343,13 +350,17 @@ def sign_certificate(
         if isinstance(value, str) and _holds_id_number(value):
             raise TokenError("a QR must not carry an ID number: mask it as the verify page does")
 
-    payload = {
+    payload: dict[int, Any] = {
         ISS: claims.issuer,
         IAT: _epoch(issued_at),
         EXP: _epoch(exp),
         CTI: cti,
         CERT_CLAIM: cert,
     }
+    if claims.status_uri and claims.status_index is not None:
+        payload[STATUS_CLAIM] = {
+            "status_list": {"idx": claims.status_index, "uri": claims.status_uri}
+        }
     return _COSE.encode_and_sign(
         cbor2.dumps(payload),
         key.cose_key,
@@ -414,6 +425,34 @@ def _int(value: Any, what: str) -> int | None:
     return value
 
 
+def status_reference(payload: Any) -> tuple[int, str] | None:
+    """(idx, uri) of the draft's status claim in a CWT claims set, as a verifier written to
+    draft-ietf-oauth-status-list reads it; None when there is none."""
+    if not isinstance(payload, dict):
+        return None
+    status = payload.get(STATUS_CLAIM)
+    if not isinstance(status, dict):
+        return None
+    ref = status.get("status_list")
+    if not isinstance(ref, dict):
+        return None
+    idx, uri = ref.get("idx"), ref.get("uri")
+    if not isinstance(idx, int) or isinstance(idx, bool) or idx < 0 or not isinstance(uri, str):
+        return None
+    return idx, uri
+
+
+def _status_claim_uri(value: Any, index: Any) -> str | None:
+    if value is None:
+        return None
+    ref = status_reference({STATUS_CLAIM: value})
+    if ref is None:
+        raise _Malformed("status claim is not {status_list: {idx, uri}}")
+    if ref[0] != index:
+        raise _Malformed("the status claim's idx differs from the certificate's index")
+    return ref[1]
+
+
 def _claims_from_payload(payload: Any) -> CertificateClaims:
     if not isinstance(payload, dict):
         raise _Malformed("claims are not a map")
@@ -440,6 +479,7 @@ def _claims_from_payload(payload: Any) -> CertificateClaims:
     valid_to = _as_date(cert.get(K_VALID_TO), "valid_to")
     if valid_to is None:
         raise _Malformed("valid_to missing")
+    status_uri = _status_claim_uri(payload.get(STATUS_CLAIM), cert.get(K_STATUS_INDEX))
     return CertificateClaims(
         number=number,
         issuer=_text(payload.get(ISS), "iss", required=True),
@@ -457,6 +497,7 @@ def _claims_from_payload(payload: Any) -> CertificateClaims:
         status_index=_int(cert.get(K_STATUS_INDEX), "status_index"),
         status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
         public_id=public_id,
+        status_uri=status_uri,
         issued_at=dt.datetime.fromtimestamp(iat, dt.UTC),
         expires_at=dt.datetime.fromtimestamp(exp, dt.UTC),
     )

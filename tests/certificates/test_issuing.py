@@ -95,14 +95,18 @@ def test_a_second_certificate_of_the_same_type_is_refused(world):
     assert Certificate.objects.count() == 1
 
 
-def test_a_second_operation_item_gets_a_suffixed_number(world):
+def test_a_second_operation_item_is_added_to_the_one_t_plus_id_card(world):
     low = certificate_issue(
         person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
     )
     high = certificate_issue(
         person=world.person_a, ctype=CertificateType.objects.get(code="TZ-GY"), actor=None
     )
-    assert high.number == low.number + "-2"
+    assert high.pk == low.pk
+    assert high.number == "T" + world.person_a.id_number
+    assert [i.certificate_type.code for i in high.items.order_by("pk")] == ["TZ-DG", "TZ-GY"]
+    assert high.events.filter(kind="item_added").exists()
+    assert not Certificate.objects.filter(number__contains="-").exists()
 
 
 def test_sequence_numbers_count_per_type_and_year(world):
