@@ -7,13 +7,12 @@ The forms only parse and check input; the services decide (and refuse with a Cer
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from certificates.models import CertificateType
+from certificates.models import CertificateFamily, CertificateType
 from certificates.services.numbering import pattern_problem
 from question_banks.models import ExamSession
 from roster.identity import IdentityError, parse_id_number
@@ -95,31 +94,51 @@ class IssueForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    """复审: the date, the review training done, and the clean years that may earn the
-    longer review cycle."""
+    """复审: the date the review was applied for and the date it was passed. The review
+    training comes from the hours ledger and the clean years from the violation and accident
+    records: the service reads both, nobody types them."""
 
+    applied_on = forms.DateField(
+        label=_("Applied for on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The review must be applied for in its window (see “what, by when”)."),
+    )
     on = forms.DateField(
         label=_("Review date"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    training_hours = forms.DecimalField(
-        label=_("Review training hours"),
-        max_digits=5,
-        decimal_places=1,
-        validators=[MinValueValidator(0)],
-    )
-    clean_years = forms.IntegerField(
-        label=_("Years of clean, continuous work in the trade"),
-        initial=0,
-        min_value=0,
-        max_value=60,
-        help_text=_("Enough clean years may move the next review to the longer cycle."),
-    )
     reason = _reason_field(required=False)
 
     def clean_on(self):
         return _not_in_future(self.cleaned_data["on"])
+
+    def clean_applied_on(self):
+        return _not_in_future(self.cleaned_data["applied_on"])
+
+
+class PracticalExamForm(forms.Form):
+    """实际操作考试: the item (a special-operation type), date, examiner and score; whether a
+    theory pass allows it the service decides."""
+
+    certificate_type = forms.ModelChoiceField(
+        label=_("Operation item"),
+        queryset=CertificateType.objects.filter(
+            is_active=True, family=CertificateFamily.SPECIAL_OPERATION
+        ),
+    )
+    taken_on = forms.DateField(
+        label=_("Exam date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    examiner = forms.CharField(label=_("Examiner"), max_length=50)
+    score = forms.DecimalField(
+        label=_("Score"), max_digits=5, decimal_places=1, min_value=0, max_value=100
+    )
+
+    def clean_taken_on(self):
+        return _not_in_future(self.cleaned_data["taken_on"])
 
 
 class StatusForm(forms.Form):
@@ -129,9 +148,18 @@ class StatusForm(forms.Form):
 
 
 class RenewForm(forms.Form):
-    """延续: a new record from the day after the old one ends."""
+    """延续: a new record from the day after the old one ends; the application date is
+    checked against the family's window."""
 
+    applied_on = forms.DateField(
+        label=_("Applied for on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     reason = _reason_field()
+
+    def clean_applied_on(self):
+        return _not_in_future(self.cleaned_data["applied_on"])
 
 
 class ReplaceForm(forms.Form):

@@ -533,3 +533,136 @@ class PdfBatch(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CertificateRule(models.Model):
+    """The windows and bars of a certificate family's national rules, as data (MISSION.md,
+    "The rules the product encodes"). An empty field means the family has no such rule; a
+    province that differs edits the row in the admin. Enforced in
+    certificates.services.windows, shown to the holder and their admin as "what, by when"."""
+
+    family = models.CharField(
+        _("certificate family"), max_length=30, choices=CertificateFamily.choices, unique=True
+    )
+    review_apply_days_before = models.PositiveSmallIntegerField(
+        _("review applied for at least (days before it is due)"), null=True, blank=True
+    )
+    renew_apply_days_before = models.PositiveSmallIntegerField(
+        _("renewal applied for at least (days before expiry)"), null=True, blank=True
+    )
+    renew_window_months = models.PositiveSmallIntegerField(
+        _("renewal applied for within (months before expiry)"), null=True, blank=True
+    )
+    renew_barred_by_records = models.BooleanField(
+        _("renewal refused after an accident penalty or bad credit record"), default=False
+    )
+    assess_within_months = models.PositiveSmallIntegerField(
+        _("high-risk industries: assessed within (months of taking the post)"),
+        null=True,
+        blank=True,
+    )
+    revocation_bar_years = models.PositiveSmallIntegerField(
+        _("after revocation, no new application for (years)"), null=True, blank=True
+    )
+    away_practical_months = models.PositiveSmallIntegerField(
+        _("away from the post this long (months): practical exam again"), null=True, blank=True
+    )
+    theory_valid_months = models.PositiveSmallIntegerField(
+        _("a theory pass is usable for the practical exam for (months)"), null=True, blank=True
+    )
+    practical_pass_mark = models.DecimalField(
+        _("practical exam pass mark"), max_digits=5, decimal_places=1, default=80
+    )
+
+    class Meta:
+        verbose_name = _("certificate rule")
+        verbose_name_plural = _("certificate rules")
+        ordering = ["family"]
+
+    def __str__(self) -> str:
+        return str(CertificateFamily(self.family).label)
+
+
+class PracticalExam(models.Model):
+    """实际操作考试: taken only with a theory pass still usable (theory_valid_months); who
+    recorded it and which theory pass it rested on are kept."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="practical_exams", verbose_name=_("person")
+    )
+    certificate_type = models.ForeignKey(
+        CertificateType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("operation item"),
+    )
+    taken_on = models.DateField(_("exam date"))
+    examiner = models.CharField(_("examiner"), max_length=50)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    passed = models.BooleanField(_("passed"))
+    theory_attempt = models.ForeignKey(
+        "question_banks.Attempt",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("theory pass"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practical exam")
+        verbose_name_plural = _("practical exams")
+        ordering = ["-taken_on", "-pk"]
+        indexes = [models.Index(fields=["person", "taken_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.certificate_type_id} {self.taken_on}"
+
+
+class ConductRecord(models.Model):
+    """An accident penalty (事故行政处罚) or bad credit record (不良信用记录) of a person: it
+    bars a construction renewal (延续) and breaks the clean years a longer review cycle needs.
+    三违 come from courses.ViolationRetraining."""
+
+    class Kind(models.TextChoices):
+        ACCIDENT_PENALTY = "accident_penalty", _("Accident penalty")
+        BAD_CREDIT = "bad_credit", _("Bad credit record")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="conduct_records", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accident or credit record")
+        verbose_name_plural = _("accident and credit records")
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.on}"
+
+
+class WindowNotice(models.Model):
+    """The receipt of a missed-window notification: unique per window, so a second run of the
+    daily task (or a retried one) notifies nobody twice."""
+
+    key = models.CharField(max_length=120, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("missed-window notice")
+
+    def __str__(self) -> str:
+        return self.key

@@ -41,3 +41,12 @@ def render_pdf_batch_task(batch_id: int) -> str | None:
 
     batch = pdf_batch_run(batch_id)
     return batch.status if batch else None
+
+
+@shared_task(acks_late=True)
+def send_window_notices_task() -> int:
+    """Daily: a notice for each missed window ("what, by when"). Safe to run twice: each
+    window is notified once."""
+    from .services.window_notices import window_notices_send
+
+    return window_notices_send()

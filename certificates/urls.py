@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import batches, holders, items, mine
+from .views import batches, holders, items, mine, windows
 
 app_name = "certificates"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("mine/", mine.mine, name="mine"),
     path("notifications/", mine.notifications, name="notifications"),
     path("notifications/read/", mine.notifications_read, name="notifications_read"),
+    path("people/<int:pk>/", windows.person_windows_page, name="person_windows"),
+    path("people/<int:pk>/practical/", windows.practical_exam_add, name="practical_add"),
     path("<int:pk>/", holders.certificate_detail, name="detail"),
     path("<int:pk>/pdf/", mine.certificate_pdf, name="pdf"),
 ]

@@ -14,7 +14,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import CertificateTypeForm
-from .models import Certificate, CertificateType, PostRequirement
+from .models import (
+    Certificate,
+    CertificateRule,
+    CertificateType,
+    ConductRecord,
+    PostRequirement,
+)
 
 
 class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -138,8 +144,61 @@ class CertificateViewSet(SnippetViewSet):
         return Certificate.objects.select_related("person", "certificate_type")
 
 
+class CertificateRuleViewSet(SnippetViewSet):
+    """The windows and bars per certificate family (seeded from the national rules)."""
+
+    model = CertificateRule
+    icon = "time"
+    list_display = ["__str__", "review_apply_days_before", "renew_apply_days_before"]
+    panels = [
+        FieldPanel("family"),
+        MultiFieldPanel(
+            [
+                FieldPanel("review_apply_days_before"),
+                FieldRowPanel(
+                    [FieldPanel("renew_apply_days_before"), FieldPanel("renew_window_months")]
+                ),
+                FieldPanel("renew_barred_by_records"),
+            ],
+            heading=_("Application windows"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("assess_within_months"),
+                FieldPanel("revocation_bar_years"),
+                FieldPanel("away_practical_months"),
+                FieldRowPanel(
+                    [FieldPanel("theory_valid_months"), FieldPanel("practical_pass_mark")]
+                ),
+            ],
+            heading=_("Deadlines and bars"),
+        ),
+    ]
+
+
+class ConductRecordViewSet(SnippetViewSet):
+    """Accident penalties and bad credit records: they bar a construction renewal and break
+    the clean years of a longer review cycle."""
+
+    model = ConductRecord
+    icon = "warning"
+    list_display = ["person", "kind", "on", "description"]
+    list_filter = ["kind"]
+    search_fields = ["person__name", "description"]
+    panels = [FieldPanel("person"), FieldPanel("kind"), FieldPanel("on"), FieldPanel("description")]
+
+    def get_queryset(self, request):
+        return ConductRecord.objects.select_related("person")
+
+
 class CertificatesViewSetGroup(SnippetViewSetGroup):
-    items = (CertificateTypeViewSet, PostRequirementViewSet, CertificateViewSet)
+    items = (
+        CertificateTypeViewSet,
+        CertificateRuleViewSet,
+        PostRequirementViewSet,
+        CertificateViewSet,
+        ConductRecordViewSet,
+    )
     menu_icon = "doc-full"
     menu_label = _("Certificates")
     menu_name = "certificates"

@@ -24,6 +24,8 @@ from certificates.services.lifecycle import (
     certificate_replace,
     certificate_review,
 )
+from courses.models import TrainingKind
+from demo.training_history import _session
 from roster.models import Employment
 
 # The certificates and their fates live in demo/data/certificates.json.
@@ -44,6 +46,18 @@ def _next_person(post: str, ctype: CertificateType):
         .first()
     )
     return row.person if row else None
+
+
+def _review_training(person, held_on: dt.date) -> None:
+    enterprise = Employment.objects.current().get(person=person).enterprise
+    _session(
+        enterprise,
+        "特种作业复审培训",
+        TrainingKind.REVIEW,
+        held_on,
+        DATA["review_training_hours"],
+        [person],
+    )
 
 
 def _import(person, ctype: CertificateType, first_issued: dt.date) -> Certificate:
@@ -83,11 +97,15 @@ def seed(*, stdout) -> None:
             certificate = _import(person, ctype, first)
             made["imported"] = made.get("imported", 0) + 1
             if fate == "reviewed":
+                # Applied for in the window (≥ 60 days before it is due); the review training
+                # is a classroom session in the hours ledger, which the review reads.
+                due = certificate.next_review_on
+                _review_training(person, due - 45 * day)
                 certificate_review(
                     certificate=certificate,
                     actor=None,
-                    on=certificate.next_review_on - 30 * day,
-                    training_hours=DATA["review_training_hours"],
+                    on=due - 30 * day,
+                    applied_on=due - 90 * day,
                     reason=REASONS[fate],
                 )
             elif fate in STATUS_FATES:

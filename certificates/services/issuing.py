@@ -27,8 +27,10 @@ from certificates.trust.status_list import MIN_SIZE, assign_random_index
 from roster.models import Enterprise, Person
 from roster.selectors import can_edit_person
 
+from .errors import CertificateError
 from .numbering import number_allocate
 from .signing import certificate_sign
+from .windows import revocation_check
 
 if TYPE_CHECKING:
     from question_banks.models import Attempt, ExamSession
@@ -44,15 +46,6 @@ class _Compute(enum.Enum):
 
 
 COMPUTE: Final = _Compute.COMPUTE
-
-
-class CertificateError(Exception):
-    """A refused certificate operation, with a message for the user and a stable code."""
-
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 class _UsedIndexes:
@@ -248,6 +241,7 @@ def certificate_issue(
         require_manager(actor, person)
     if not ctype.is_active:
         raise CertificateError(_("This certificate type is no longer issued."), "inactive_type")
+    revocation_check(person=person, ctype=ctype, on=on)
     held = _holding(person, ctype, on)
     if held is not None:
         raise CertificateError(

@@ -23,6 +23,13 @@ from certificates.models import Certificate, CertificateEvent, CertificateStatus
 
 from .issuing import CertificateError, certificate_create, certificate_dates, require_manager
 from .signing import certificate_sign
+from .windows import (
+    clean_years,
+    practical_check,
+    renewal_check,
+    review_hours_done,
+    review_window_check,
+)
 
 VALID, SUSPENDED, REVOKED = (
     CertificateStatus.VALID,
@@ -127,16 +134,25 @@ def certificate_review(
     certificate: Certificate,
     actor,
     on: dt.date | None = None,
-    training_hours: float = 0,
+    applied_on: dt.date | None = None,
     attempt=None,
-    clean_years: int = 0,
     reason: str = "",
 ) -> Certificate:
     """Record a passed review: the training and exam that justified it, and the next date.
 
-    After enough clean years in the trade (特种作业: 10) the next review moves to the longer
-    cycle (6 years) where the type allows it."""
+    The application must have come in its window (windows.review_window_check); the review
+    training is what the hours ledger credited since the last review, never a typed number;
+    after enough clean years in the trade (特种作业: 10, no 三违, accident or credit record,
+    windows.clean_years) the next review moves to the longer cycle (6 years) where the type
+    allows it."""
     on = on or timezone.localdate()
+    applied_on = applied_on or on
+    if applied_on > on:
+        raise CertificateError(
+            _("The application date %(date)s is after the review date.")
+            % {"date": applied_on.isoformat()},
+            "applied_after",
+        )
     with transaction.atomic():
         certificate = _locked(certificate)
         require_manager(actor, certificate.person)
@@ -157,19 +173,30 @@ def certificate_review(
                 % {"date": certificate.next_review_on.isoformat()},
                 "review_missed",
             )
+        review_window_check(certificate=certificate, applied_on=applied_on)
+        practical_check(certificate=certificate, on=on)
+        training_hours = review_hours_done(certificate=certificate, on=on)
         if training_hours < ctype.review_training_hours:
             raise CertificateError(
-                _("A review needs %(need)s hours of review training; %(done)s recorded.")
-                % {"need": ctype.review_training_hours, "done": training_hours},
+                _(
+                    "A review needs %(need)s hours of review training; the hours ledger has "
+                    "%(done)s since %(since)s."
+                )
+                % {
+                    "need": ctype.review_training_hours,
+                    "done": training_hours,
+                    "since": (certificate.last_reviewed_on or certificate.valid_from).isoformat(),
+                },
                 "hours",
             )
         if attempt is not None and not attempt.passed:
             raise CertificateError(_("The review exam was not passed."), "not_passed")
+        years = clean_years(person=certificate.person, since=certificate.first_issued_on, on=on)
         interval = ctype.review_interval_years
         if (
             ctype.extended_review_after_years
             and ctype.extended_review_interval_years
-            and clean_years >= ctype.extended_review_after_years
+            and years >= ctype.extended_review_after_years
         ):
             interval = ctype.extended_review_interval_years
         due = certificate.next_review_on + relativedelta(years=interval)
@@ -182,9 +209,10 @@ def certificate_review(
             CertificateEvent.Kind.REVIEWED,
             actor,
             reason[:200],
-            training_hours=training_hours,
+            applied_on=applied_on.isoformat(),
+            training_hours=float(training_hours),
             attempt=attempt.pk if attempt else None,
-            clean_years=clean_years,
+            clean_years=years,
             previous_due=old.isoformat(),
             next_due=certificate.next_review_on.isoformat() if certificate.next_review_on else None,
         )
@@ -210,22 +238,32 @@ def certificate_change_status(
 
 
 def certificate_renew(
-    *, certificate: Certificate, actor, reason: str, on: dt.date | None = None, attempt=None
+    *,
+    certificate: Certificate,
+    actor,
+    reason: str,
+    on: dt.date | None = None,
+    applied_on: dt.date | None = None,
+    attempt=None,
 ) -> Certificate:
     """延续/换证 at the end of the validity: a new record from the day after the old one ends
-    (or from today if it has already ended), keeping the number and the first-issue date."""
+    (or from today if it has already ended), keeping the number and the first-issue date.
+    The application must have come in the family's window, and a construction renewal is
+    refused after an accident penalty or bad credit record (windows.renewal_check)."""
     reason = _need_reason(reason)
     on = on or timezone.localdate()
+    applied_on = applied_on or on
     with transaction.atomic():
         old = _locked(certificate)
         require_manager(actor, old.person)
         _require_step("renew", old)
+        renewal_check(certificate=old, applied_on=applied_on)
         if attempt is not None and not attempt.passed:
             raise CertificateError(_("The renewal exam was not passed."), "not_passed")
         valid_from = max(on, old.valid_until + dt.timedelta(days=1))
         old.status = CertificateStatus.REPLACED
         old.save(update_fields=["status"])
-        _event(old, CertificateEvent.Kind.RENEWED, actor, reason)
+        _event(old, CertificateEvent.Kind.RENEWED, actor, reason, applied_on=applied_on.isoformat())
         valid_until, next_review = certificate_dates(old.certificate_type, valid_from)
         new = certificate_create(
             person=old.person,
@@ -244,7 +282,7 @@ def certificate_renew(
             details={"supersedes": old.number, "attempt": attempt.pk if attempt else None},
         )
         old.events.filter(kind=CertificateEvent.Kind.RENEWED).update(
-            details={"superseded_by": new.pk}
+            details={"superseded_by": new.pk, "applied_on": applied_on.isoformat()}
         )
     return new
 

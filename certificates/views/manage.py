@@ -69,8 +69,7 @@ def _review(certificate, data, actor):
         certificate=certificate,
         actor=actor,
         on=data["on"],
-        training_hours=float(data["training_hours"]),
-        clean_years=data["clean_years"],
+        applied_on=data["applied_on"],
         reason=data["reason"],
     )
 
@@ -85,7 +84,9 @@ def _status(kind: str) -> Callable[..., Certificate]:
 
 
 def _renew(certificate, data, actor):
-    return certificate_renew(certificate=certificate, actor=actor, reason=data["reason"])
+    return certificate_renew(
+        certificate=certificate, actor=actor, reason=data["reason"], applied_on=data["applied_on"]
+    )
 
 
 def _replace(certificate, data, actor):

@@ -17,6 +17,7 @@ from certificates.models import CertificateState
 from certificates.selectors import my_certificates, notification_list
 from certificates.services.notifications import notifications_mark_read
 from certificates.services.signing import certificate_verify_url
+from certificates.services.windows import person_windows
 from certificates.trust.qr import make_qr, qr_svg
 from roster.services import audit_record
 
@@ -42,10 +43,16 @@ def mine(request):
             )
             # Safe: qr_svg builds the markup itself and escapes the title.
             certificate.qr = mark_safe(svg)
+    windows = person_windows(person=request.user.person, on=today) if request.user.person_id else []
     return render(
         request,
         "certificates/mine.html",
-        {"certificates": certificates, "today": today, "has_person": bool(request.user.person_id)},
+        {
+            "certificates": certificates,
+            "today": today,
+            "has_person": bool(request.user.person_id),
+            "windows": windows,
+        },
     )
 
 

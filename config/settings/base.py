@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certificates.tasks.send_reminders_task",
         "schedule": crontab(hour=7, minute=0),  # Asia/Shanghai: before the working day
     },
+    "certificate-missed-windows": {
+        "task": "certificates.tasks.send_window_notices_task",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "snapshot-report-month-ends": {
         "task": "reports.tasks.snapshot_month_ends_task",
         "schedule": crontab(hour=2, minute=30),  # the quiet hours

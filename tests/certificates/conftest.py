@@ -39,3 +39,17 @@ def cert(world):
     return certificate_issue(
         person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
     )
+
+
+def credit_review_hours(person, on: dt.date, hours: int = 8):
+    """Review training (复审培训) in the hours ledger, as a classroom session credits it."""
+    from courses.models import CreditEntry, StudySettings, TrainingKind
+
+    per_hour = StudySettings.load().classroom_minutes_per_hour
+    return CreditEntry.objects.create(
+        person=person,
+        on=on,
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.REVIEW,
+        minutes=hours * per_hour,
+    )

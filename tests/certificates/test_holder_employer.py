@@ -84,7 +84,7 @@ def test_after_an_accepted_transfer_the_new_enterprise_manages_the_certificates(
 @pytest.mark.parametrize(
     "change",
     [
-        lambda c, a: certificate_review(certificate=c, actor=a, training_hours=8),
+        lambda c, a: certificate_review(certificate=c, actor=a),
         lambda c, a: certificate_renew(certificate=c, actor=a, reason="延续"),
         lambda c, a: certificate_replace(certificate=c, actor=a, reason="遗失"),
         lambda c, a: certificate_change_status(certificate=c, kind="revoked", actor=a, reason="x"),

@@ -33,7 +33,7 @@ from certificates.trust.status_list import Status
 from certificates.trust.tokens import verify_token
 from tests.factories import EmploymentFactory, build_world
 
-from .conftest import take_exam
+from .conftest import credit_review_hours, take_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -142,13 +142,21 @@ def test_review_moves_the_next_date_and_signs_again(world):
         person=world.person_a, ctype=ctype, actor=None, on=dt.date(2026, 3, 1)
     )
     old_token = certificate.token
+    credit_review_hours(world.person_a, dt.date(2028, 12, 1), hours=4)
     with pytest.raises(CertificateError) as err:
         certificate_review(
-            certificate=certificate, actor=None, on=dt.date(2029, 1, 10), training_hours=4
+            certificate=certificate,
+            actor=None,
+            on=dt.date(2029, 1, 10),
+            applied_on=dt.date(2028, 12, 20),
         )
     assert err.value.code == "hours"
+    credit_review_hours(world.person_a, dt.date(2028, 12, 2), hours=4)
     certificate_review(
-        certificate=certificate, actor=None, on=dt.date(2029, 1, 10), training_hours=8
+        certificate=certificate,
+        actor=None,
+        on=dt.date(2029, 1, 10),
+        applied_on=dt.date(2028, 12, 20),
     )
     certificate.refresh_from_db()
     assert certificate.last_reviewed_on == dt.date(2029, 1, 10)
@@ -156,6 +164,7 @@ def test_review_moves_the_next_date_and_signs_again(world):
     assert certificate.token != old_token
     event = certificate.events.get(kind="reviewed")
     assert event.details["training_hours"] == 8
+    assert event.details["applied_on"] == "2028-12-20"
     assert event.details["previous_due"] == "2029-03-01"
 
 
@@ -167,9 +176,7 @@ def test_a_missed_review_cannot_be_recorded_late(world):
         on=dt.date(2020, 3, 1),
     )
     with pytest.raises(CertificateError) as err:
-        certificate_review(
-            certificate=certificate, actor=None, on=dt.date(2023, 6, 1), training_hours=8
-        )
+        certificate_review(certificate=certificate, actor=None, on=dt.date(2023, 6, 1))
     assert err.value.code == "review_missed"
     assert certificate.state(dt.date(2023, 6, 1)) == "review_due"
 

@@ -12,7 +12,7 @@ from certificates.models import Certificate, CertificateEvent, CertificateStatus
 from certificates.services.issuing import certificate_issue
 from roster.models import AuditLog
 
-from .conftest import take_exam
+from .conftest import credit_review_hours, take_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -192,12 +192,12 @@ def test_a_cancelled_certificate_offers_nothing_and_refuses_revocation(admin_cli
 
 def test_review_moves_the_next_review_date(admin_client, certificate):
     due = certificate.next_review_on
+    credit_review_hours(certificate.person, TODAY - dt.timedelta(days=20))
     response = admin_client.post(
         url(certificate, "review"),
         {
+            "review-applied_on": (due - dt.timedelta(days=60)).isoformat(),
             "review-on": TODAY.isoformat(),
-            "review-training_hours": "8",
-            "review-clean_years": "0",
             "review-reason": "复审合格",
         },
     )
@@ -211,12 +211,18 @@ def test_review_moves_the_next_review_date(admin_client, certificate):
 
 def test_review_with_too_few_hours_is_refused_and_changes_nothing(admin_client, certificate):
     before = snapshot(certificate)
+    credit_review_hours(certificate.person, TODAY - dt.timedelta(days=20), hours=4)
     response = admin_client.post(
         url(certificate, "review"),
-        {"review-on": TODAY.isoformat(), "review-training_hours": "4", "review-clean_years": "0"},
+        {
+            "review-applied_on": (certificate.next_review_on - dt.timedelta(days=60)).isoformat(),
+            "review-on": TODAY.isoformat(),
+        },
     )
     assert response.status_code == 200
-    assert "needs 8 hours" in response.content.decode()
+    assert "needs 8 hours of review training; the hours ledger has 4.0" in (
+        response.content.decode()
+    )
     assert snapshot(certificate) == before
 
 
@@ -225,14 +231,17 @@ def test_review_in_the_future_is_refused(admin_client, certificate):
     tomorrow = TODAY + dt.timedelta(days=1)
     response = admin_client.post(
         url(certificate, "review"),
-        {"review-on": tomorrow.isoformat(), "review-training_hours": "8", "review-clean_years": 0},
+        {"review-on": tomorrow.isoformat(), "review-applied_on": TODAY.isoformat()},
     )
     assert "in the future" in response.content.decode()
     assert snapshot(certificate) == before
 
 
 def test_renew_makes_a_new_record_and_opens_it(admin_client, certificate):
-    response = admin_client.post(url(certificate, "renew"), {"renew-reason": "延续换证"})
+    response = admin_client.post(
+        url(certificate, "renew"),
+        {"renew-reason": "延续换证", "renew-applied_on": TODAY.isoformat()},
+    )
     new = Certificate.objects.get(supersedes=certificate)
     assert response["Location"] == url(new)
     certificate.refresh_from_db()

@@ -27,6 +27,7 @@ from certificates.services.verification import display_number
 from certificates.tasks import render_pdf_batch_task
 from certificates.trust.tokens import Reason, token_from_text, verify_token
 from roster.models import AuditLog
+from tests.certificates.conftest import credit_review_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -166,12 +167,12 @@ def test_type_name_is_extractable_from_the_card(certificate, tmp_path):
 
 def test_review_date_appears_once_reviewed(certificate, world, tmp_path):
     reviewed_on = certificate.next_review_on - dt.timedelta(days=10)
-    training_hours = certificate.certificate_type.review_training_hours
+    credit_review_hours(certificate.person, reviewed_on - dt.timedelta(days=30))
     reviewed = certificate_review(
         certificate=certificate,
         actor=world.system_admin,
         on=reviewed_on,
-        training_hours=training_hours,
+        applied_on=certificate.next_review_on - dt.timedelta(days=60),
     )
     assert reviewed.last_reviewed_on == reviewed_on
     text = pdf_text(certificate_pdf(reviewed), tmp_path)

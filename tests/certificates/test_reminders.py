@@ -14,6 +14,7 @@ from certificates.services.reminders import reminders_send, threshold_reached
 from certificates.tasks import send_reminders_task
 from roster.choices import Role
 from roster.models import RoleGrant
+from tests.certificates.conftest import credit_review_hours
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,11 +169,12 @@ def test_a_reviewed_certificate_with_a_new_due_date_is_reminded_again(world, run
     certificate.refresh_from_db()
     first_due = certificate.next_review_on
     run(first_due - dt.timedelta(days=7))
+    credit_review_hours(certificate.person, first_due - dt.timedelta(days=30))
     certificate_review(
         certificate=certificate,
         actor=None,
         on=first_due - dt.timedelta(days=5),
-        training_hours=8,
+        applied_on=first_due - dt.timedelta(days=60),
     )
     certificate.refresh_from_db()
     new_due = certificate.next_review_on

@@ -138,6 +138,36 @@ class Scene:
         )
 
     @cached_property
+    def theory_pass(self):
+        """person_a's passed theory exam for 低压电工 (TZ-DG) yesterday: a practical exam may
+        be recorded on it."""
+        from question_banks.models import Attempt, ExamSession
+
+        at = timezone.now()
+        theory = ExamSession.objects.create(
+            code="S-TZ-DG",
+            name="低压电工理论考试（走查）",
+            rule=self.rule,
+            is_published=True,
+            opens_at=at - dt.timedelta(days=2),
+            closes_at=at - dt.timedelta(days=1),
+            training_body=self.world.trainer_body,
+            region=self.world.township_b,
+            certificate_type_code="TZ-DG",
+        )
+        return Attempt.objects.create(
+            person=self.world.person_a,
+            session=theory,
+            rule=self.rule,
+            seed=1,
+            status=Attempt.Status.SUBMITTED,
+            finished_at=at - dt.timedelta(days=1),
+            score=90,
+            total_points=100,
+            passed=True,
+        )
+
+    @cached_property
     def batch(self):
         from certificates.models import PdfBatch
 

@@ -33,6 +33,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from certificates.models import CertificateType
 from tests.factories import EmploymentFactory
 
 from .conftest import Scene, changed_tables, database_fingerprint
@@ -723,9 +724,7 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
-        prepare=lambda s: (
-            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
-        ),
+        prepare=lambda s: type(s.session).objects.filter(pk=s.session.pk).update(is_published=True),
         data=lambda s: {},
         right_status=(302,),
         notes="refused with a message once someone has started: not effective in every scene",
@@ -1113,6 +1112,28 @@ PROTECTED: dict[str, Spec] = {
         lambda s: reverse("certificates:detail", args=[s.certificate.pk]),
         right="regulator",
         wrong=(*NOT_PERSON_A, "trainee"),
+    ),
+    "certificates:person_windows": Spec(
+        lambda s: reverse("certificates:person_windows", args=[s.world.person_a.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee"),
+        methods=("GET",),
+    ),
+    "certificates:practical_add": Spec(
+        lambda s: reverse("certificates:practical_add", args=[s.world.person_a.pk]),
+        right="admin",
+        # The county's regulator sees person_a but holds no exam.
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        methods=("POST",),
+        prepare=lambda s: s.theory_pass,
+        data=lambda s: {
+            "practical-certificate_type": CertificateType.objects.get(code="TZ-DG").pk,
+            "practical-taken_on": timezone.localdate().isoformat(),
+            "practical-examiner": "李考评员",
+            "practical-score": "88",
+        },
+        effective=True,
+        right_status=(302,),
     ),
     "certificates:pdf": Spec(
         lambda s: reverse("certificates:pdf", args=[s.certificate.pk]),

@@ -1,0 +1,504 @@
+"""The windows and bars of the certificate rules (CertificateRule rows, one per family):
+checked by the lifecycle services before they write, and listed per person as "what, by when"
+for the holder's page, their admin's page and the daily missed-window notice.
+
+Each rule's figure is data; the refusals name the rule and the date it allows:
+- review (复审) applied for at least N days before it is due (特种作业: 60);
+- renewal applied for at least N days before expiry (合格证: 30), or within the N months
+  before expiry (建筑施工: 3) and refused after an accident penalty or bad credit record;
+- high-risk principals and safety managers assessed within N months of taking the post (6);
+- revocation (撤销) bars a new application for N years (3);
+- N months or more away from the post: the practical exam again (6);
+- a theory pass is usable N months for taking the practical exam (12).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from certificates.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateFamily,
+    CertificateRule,
+    CertificateStatus,
+    CertificateType,
+    ConductRecord,
+    PracticalExam,
+)
+from roster.choices import EmploymentStatus, PersonnelCategory
+from roster.models import Employment, EmploymentEvent, Person
+
+from .errors import CertificateError
+
+# Who the assessment deadline concerns: the categories a 合格证 is for.
+_ASSESSED = (PersonnelCategory.PRINCIPAL, PersonnelCategory.SAFETY_MANAGER)
+
+
+def rule_for(family: str) -> CertificateRule | None:
+    return CertificateRule.objects.filter(family=family).first()
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+# ---- the checks the services make before they write -------------------------------------
+
+
+def review_window_check(*, certificate: Certificate, applied_on: dt.date) -> None:
+    """复审 applied for at least N days before it is due."""
+    rule = rule_for(certificate.certificate_type.family)
+    if rule is None or not rule.review_apply_days_before or certificate.next_review_on is None:
+        return
+    last = certificate.next_review_on - dt.timedelta(days=rule.review_apply_days_before)
+    if applied_on > last:
+        raise CertificateError(
+            _(
+                "Rule “review applied for at least %(days)s days before it is due”: the review "
+                "due on %(due)s had to be applied for by %(last)s; applied on %(applied)s."
+            )
+            % {
+                "days": rule.review_apply_days_before,
+                "due": _iso(certificate.next_review_on),
+                "last": _iso(last),
+                "applied": _iso(applied_on),
+            },
+            "review_window",
+        )
+
+
+def renewal_window(certificate: Certificate) -> tuple[dt.date | None, dt.date | None] | None:
+    """(first day, last day) a renewal may be applied for, or None when the family has no
+    renewal window."""
+    rule = rule_for(certificate.certificate_type.family)
+    if rule is None or not (rule.renew_apply_days_before or rule.renew_window_months):
+        return None
+    opens = (
+        certificate.valid_until - relativedelta(months=rule.renew_window_months)
+        if rule.renew_window_months
+        else None
+    )
+    last = (
+        certificate.valid_until - dt.timedelta(days=rule.renew_apply_days_before)
+        if rule.renew_apply_days_before
+        else certificate.valid_until
+    )
+    return opens, last
+
+
+def barring_records(*, person: Person, since: dt.date, on: dt.date) -> list[ConductRecord]:
+    return list(
+        ConductRecord.objects.filter(person=person, on__gte=since, on__lte=on).order_by("-on")
+    )
+
+
+def renewal_check(*, certificate: Certificate, applied_on: dt.date) -> None:
+    """延续/extension inside its window, and (建筑施工) no accident penalty or bad credit
+    record during the validity."""
+    window = renewal_window(certificate)
+    if window is not None:
+        opens, last = window
+        if opens is not None and applied_on < opens:
+            raise CertificateError(
+                _(
+                    "Rule “renewal applied for within the %(months)s months before expiry”: "
+                    "the certificate expires on %(expiry)s, so a renewal may be applied for "
+                    "from %(opens)s; applied on %(applied)s."
+                )
+                % {
+                    "months": relativedelta(certificate.valid_until, opens).months
+                    + 12 * relativedelta(certificate.valid_until, opens).years,
+                    "expiry": _iso(certificate.valid_until),
+                    "opens": _iso(opens),
+                    "applied": _iso(applied_on),
+                },
+                "renew_window",
+            )
+        if last is not None and applied_on > last:
+            raise CertificateError(
+                _(
+                    "Rule “renewal applied for at least %(days)s days before expiry”: the "
+                    "certificate expiring on %(expiry)s had to be applied for by %(last)s; "
+                    "applied on %(applied)s."
+                )
+                % {
+                    "days": (certificate.valid_until - last).days,
+                    "expiry": _iso(certificate.valid_until),
+                    "last": _iso(last),
+                    "applied": _iso(applied_on),
+                },
+                "renew_window",
+            )
+    rule = rule_for(certificate.certificate_type.family)
+    if rule is not None and rule.renew_barred_by_records:
+        records = barring_records(
+            person=certificate.person, since=certificate.valid_from, on=applied_on
+        )
+        if records:
+            record = records[0]
+            raise CertificateError(
+                _(
+                    "Rule “no renewal after an accident penalty or bad credit record”: "
+                    "%(kind)s of %(date)s (%(what)s)."
+                )
+                % {
+                    "kind": record.get_kind_display(),
+                    "date": _iso(record.on),
+                    "what": record.description,
+                },
+                "barred_by_record",
+            )
+
+
+def revocation_bar(*, person: Person, family: str, on: dt.date) -> dt.date | None:
+    """The first day the person may apply again after a revocation (撤销) in this family, or
+    None when no bar holds on `on`."""
+    rule = rule_for(family)
+    if rule is None or not rule.revocation_bar_years:
+        return None
+    revoked = CertificateEvent.objects.filter(
+        certificate__person=person,
+        certificate__certificate_type__family=family,
+        kind=CertificateEvent.Kind.REVOKED,
+    ).aggregate(last=Max("at"))["last"]
+    if revoked is None:
+        return None
+    free_from = timezone.localtime(revoked).date() + relativedelta(years=rule.revocation_bar_years)
+    return free_from if on < free_from else None
+
+
+def revocation_check(*, person: Person, ctype: CertificateType, on: dt.date) -> None:
+    free_from = revocation_bar(person=person, family=ctype.family, on=on)
+    if free_from is not None:
+        rule = rule_for(ctype.family)
+        assert rule is not None
+        raise CertificateError(
+            _(
+                "Rule “revocation bars a new application for %(years)s years”: %(name)s may "
+                "apply again from %(date)s."
+            )
+            % {"years": rule.revocation_bar_years, "name": person.name, "date": _iso(free_from)},
+            "revocation_bar",
+        )
+
+
+# ---- theory pass, practical exam and time away from the post ---------------------------
+
+
+def theory_pass(*, person: Person, ctype: CertificateType, on: dt.date):
+    """The person's latest passed official exam for this type taken by `on` (the theory,
+    安全生产知识, part), or None."""
+    from question_banks.models import Attempt
+
+    return (
+        Attempt.objects.filter(
+            person=person,
+            kind=Attempt.Kind.OFFICIAL,
+            passed=True,
+            session__certificate_type_code=ctype.code,
+            finished_at__date__lte=on,
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def theory_usable_until(attempt, rule: CertificateRule) -> dt.date:
+    taken = timezone.localtime(attempt.finished_at).date()
+    return taken + relativedelta(months=rule.theory_valid_months or 0)
+
+
+@dataclass(frozen=True)
+class Absence:
+    since: dt.date
+    back_on: dt.date | None  # None: still away
+
+
+def long_absence(*, person: Person, months: int, on: dt.date) -> Absence | None:
+    """The latest stretch away from the post (离岗) of the current employment that lasted, or
+    has lasted by `on`, at least `months`."""
+    employment = Employment.objects.current().filter(person=person).first()
+    if employment is None:
+        return None
+    found = None
+    away_since: dt.date | None = None
+    events = EmploymentEvent.objects.filter(
+        employment=employment, kind=EmploymentEvent.Kind.STATUS, effective_on__lte=on
+    ).order_by("effective_on", "created_at")
+    for event in events:
+        new_status = (event.changes.get("status") or [None, None])[-1]
+        if new_status == EmploymentStatus.OFF_POST:
+            away_since = away_since or event.effective_on
+        elif away_since is not None:
+            if event.effective_on >= away_since + relativedelta(months=months):
+                found = Absence(away_since, event.effective_on)
+            away_since = None
+    if away_since is not None and on >= away_since + relativedelta(months=months):
+        found = Absence(away_since, None)
+    return found
+
+
+def practical_needed_since(
+    *, certificate: Certificate, on: dt.date, rule: CertificateRule | None = None
+) -> Absence | None:
+    """The long absence after which this holder has not yet passed the practical exam again,
+    or None."""
+    rule = rule or rule_for(certificate.certificate_type.family)
+    if rule is None or not rule.away_practical_months:
+        return None
+    absence = long_absence(person=certificate.person, months=rule.away_practical_months, on=on)
+    if absence is None:
+        return None
+    retaken = PracticalExam.objects.filter(
+        person=certificate.person,
+        certificate_type=certificate.certificate_type,
+        passed=True,
+        taken_on__gte=absence.back_on or absence.since,
+        taken_on__lte=on,
+    ).exists()
+    return None if retaken else absence
+
+
+def practical_check(*, certificate: Certificate, on: dt.date) -> None:
+    absence = practical_needed_since(certificate=certificate, on=on)
+    if absence is not None:
+        rule = rule_for(certificate.certificate_type.family)
+        assert rule is not None
+        raise CertificateError(
+            _(
+                "Rule “%(months)s months or more away from the post means the practical exam "
+                "again”: away from %(since)s; pass the practical exam again first."
+            )
+            % {"months": rule.away_practical_months, "since": _iso(absence.since)},
+            "practical_again",
+        )
+
+
+# ---- review from the records (hours ledger, violations and accidents) ------------------
+
+
+def review_hours_done(*, certificate: Certificate, on: dt.date) -> Decimal:
+    """复审培训 学时 credited in the hours ledger since the last review (or the start of the
+    validity) up to `on`."""
+    from courses.models import TrainingKind
+    from courses.services.compliance import credited_hours
+
+    start = certificate.last_reviewed_on or certificate.valid_from
+    hours = credited_hours(
+        person=certificate.person, start=start, end=on, kinds=[TrainingKind.REVIEW]
+    )
+    return hours.get(TrainingKind.REVIEW, Decimal("0.0"))
+
+
+def clean_years(*, person: Person, since: dt.date, on: dt.date) -> int:
+    """Whole years from `since` (in the trade: the certificate's first issue) to `on` with no
+    三违 record (courses.ViolationRetraining) and no accident or credit record in them."""
+    from courses.models import ViolationRetraining
+
+    last_violation = ViolationRetraining.objects.filter(
+        person=person, off_job_from__lte=on
+    ).aggregate(last=Max("off_job_from"))["last"]
+    last_record = ConductRecord.objects.filter(person=person, on__lte=on).aggregate(last=Max("on"))[
+        "last"
+    ]
+    start = since
+    for bad in (last_violation, last_record):
+        if bad is not None and bad >= start:
+            start = bad + dt.timedelta(days=1)
+    if start > on:
+        return 0
+    return relativedelta(on, start).years
+
+
+# ---- "what, by when" ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """One thing a person must do (or may not do) and its dates, for the pages and the
+    missed-window notice (`key` names it once per due date)."""
+
+    key: str
+    rule: str
+    what: str
+    by: dt.date | None
+    opens: dt.date | None = None
+    certificate: Certificate | None = None
+    is_bar: bool = False
+
+    def missed(self, on: dt.date) -> bool:
+        return not self.is_bar and self.by is not None and on > self.by
+
+
+def _live(person: Person, on: dt.date) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(
+            person=person, status=CertificateStatus.VALID, valid_until__gte=on
+        ).select_related("certificate_type", "person")
+    )
+
+
+def person_windows(*, person: Person, on: dt.date | None = None) -> list[Window]:
+    """Everything the rules ask of this person now, soonest first."""
+    on = on or timezone.localdate()
+    rules = {r.family: r for r in CertificateRule.objects.all()}
+    windows: list[Window] = []
+    live = _live(person, on)
+    for certificate in live:
+        rule = rules.get(certificate.certificate_type.family)
+        if rule is None:
+            continue
+        windows.extend(_certificate_windows(certificate, rule, on))
+    windows.extend(_theory_windows(person, rules, live, on))
+    windows.extend(_assessment_windows(person, rules, live, on))
+    windows.extend(_bars(person, rules, on))
+    return sorted(windows, key=lambda w: (w.by or dt.date.max, w.key))
+
+
+def _certificate_windows(
+    certificate: Certificate, rule: CertificateRule, on: dt.date
+) -> list[Window]:
+    out = []
+    name = certificate.certificate_type.name
+    if rule.review_apply_days_before and certificate.next_review_on:
+        due = certificate.next_review_on
+        out.append(
+            Window(
+                key=f"review:{certificate.pk}:{due}",
+                rule=_("Review applied for at least %(days)s days before it is due")
+                % {"days": rule.review_apply_days_before},
+                what=_("Apply for the review (复审) of %(type)s, due on %(due)s")
+                % {"type": name, "due": _iso(due)},
+                by=due - dt.timedelta(days=rule.review_apply_days_before),
+                certificate=certificate,
+            )
+        )
+    window = renewal_window(certificate)
+    if window is not None:
+        opens, last = window
+        rule_name = (
+            _("Renewal applied for within the %(months)s months before expiry")
+            % {"months": rule.renew_window_months}
+            if rule.renew_window_months
+            else _("Renewal applied for at least %(days)s days before expiry")
+            % {"days": rule.renew_apply_days_before}
+        )
+        out.append(
+            Window(
+                key=f"renew:{certificate.pk}:{certificate.valid_until}",
+                rule=rule_name,
+                what=_("Apply for the renewal of %(type)s, expiring on %(expiry)s")
+                % {"type": name, "expiry": _iso(certificate.valid_until)},
+                by=last,
+                opens=opens,
+                certificate=certificate,
+            )
+        )
+    absence = practical_needed_since(certificate=certificate, on=on, rule=rule)
+    if absence is not None:
+        out.append(
+            Window(
+                key=f"practical_again:{certificate.pk}:{absence.since}",
+                rule=_("%(months)s months or more away from the post: practical exam again")
+                % {"months": rule.away_practical_months},
+                what=_("Pass the practical exam for %(type)s again before working in the post")
+                % {"type": name},
+                by=None,
+                certificate=certificate,
+            )
+        )
+    return out
+
+
+def _theory_windows(person, rules, live, on) -> list[Window]:
+    """A theory pass not yet followed by a passed practical exam: take it while it is usable."""
+    out = []
+    held = {c.certificate_type_id for c in live}
+    for family, rule in rules.items():
+        if not rule.theory_valid_months:
+            continue
+        for ctype in CertificateType.objects.filter(family=family, is_active=True):
+            if ctype.pk in held:
+                continue
+            attempt = theory_pass(person=person, ctype=ctype, on=on)
+            if attempt is None:
+                continue
+            passed_practical = PracticalExam.objects.filter(
+                person=person,
+                certificate_type=ctype,
+                passed=True,
+                taken_on__gte=timezone.localtime(attempt.finished_at).date(),
+            ).exists()
+            if passed_practical:
+                continue
+            out.append(
+                Window(
+                    key=f"theory:{attempt.pk}",
+                    rule=_("A theory pass is usable %(months)s months for the practical exam")
+                    % {"months": rule.theory_valid_months},
+                    what=_("Take the practical exam for %(type)s") % {"type": ctype.name},
+                    by=theory_usable_until(attempt, rule),
+                )
+            )
+    return out
+
+
+def _assessment_windows(person, rules, live, on) -> list[Window]:
+    rule = rules.get(CertificateFamily.PRINCIPAL_MANAGER)
+    if rule is None or not rule.assess_within_months:
+        return []
+    employment = (
+        Employment.objects.current()
+        .filter(person=person, category__in=_ASSESSED)
+        .select_related("enterprise__industry")
+        .first()
+    )
+    if employment is None or not employment.enterprise.industry.high_risk:
+        return []
+    if any(
+        c.certificate_type.family == CertificateFamily.PRINCIPAL_MANAGER
+        and c.certificate_type.personnel_category == employment.category
+        for c in live
+    ):
+        return []
+    took_post = employment.hire_date or employment.created_at.date()
+    return [
+        Window(
+            key=f"assess:{employment.pk}:{took_post}",
+            rule=_("High-risk principals and safety managers assessed within %(months)s months")
+            % {"months": rule.assess_within_months},
+            what=_(
+                "Pass the safety knowledge and management assessment (took the post on %(date)s)"
+            )
+            % {"date": _iso(took_post)},
+            by=took_post + relativedelta(months=rule.assess_within_months),
+        )
+    ]
+
+
+def _bars(person, rules, on) -> list[Window]:
+    out = []
+    for family, rule in rules.items():
+        free_from = revocation_bar(person=person, family=family, on=on)
+        if free_from is None:
+            continue
+        out.append(
+            Window(
+                key=f"revoked:{person.pk}:{family}",
+                rule=_("Revocation bars a new application for %(years)s years")
+                % {"years": rule.revocation_bar_years},
+                what=_("No new application for %(family)s before %(date)s")
+                % {"family": CertificateFamily(family).label, "date": _iso(free_from)},
+                by=free_from,
+                is_bar=True,
+            )
+        )
+    return out
