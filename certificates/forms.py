@@ -130,7 +130,8 @@ class PracticalExamForm(forms.Form):
     taken_on = forms.DateField(
         label=_("Exam date"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, which a date input reads whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     examiner = forms.CharField(label=_("Examiner"), max_length=50)
     score = forms.DecimalField(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Max
@@ -37,6 +38,9 @@ from roster.choices import EmploymentStatus, PersonnelCategory
 from roster.models import Employment, EmploymentEvent, Person
 
 from .errors import CertificateError
+
+if TYPE_CHECKING:
+    from question_banks.models import Attempt
 
 # Who the assessment deadline concerns: the categories a 合格证 is for.
 _ASSESSED = (PersonnelCategory.PRINCIPAL, PersonnelCategory.SAFETY_MANAGER)
@@ -193,7 +197,7 @@ def revocation_check(*, person: Person, ctype: CertificateType, on: dt.date) -> 
 # ---- theory pass, practical exam and time away from the post ---------------------------
 
 
-def theory_pass(*, person: Person, ctype: CertificateType, on: dt.date):
+def theory_pass(*, person: Person, ctype: CertificateType, on: dt.date) -> Attempt | None:
     """The person's latest passed official exam for this type taken by `on` (the theory,
     安全生产知识, part), or None."""
     from question_banks.models import Attempt
@@ -211,7 +215,7 @@ def theory_pass(*, person: Person, ctype: CertificateType, on: dt.date):
     )
 
 
-def theory_usable_until(attempt, rule: CertificateRule) -> dt.date:
+def theory_usable_until(attempt: Attempt, rule: CertificateRule) -> dt.date:
     taken = timezone.localtime(attempt.finished_at).date()
     return taken + relativedelta(months=rule.theory_valid_months or 0)
 
@@ -418,7 +422,9 @@ def _certificate_windows(
     return out
 
 
-def _theory_windows(person, rules, live, on) -> list[Window]:
+def _theory_windows(
+    person: Person, rules: dict[str, CertificateRule], live: list[Certificate], on: dt.date
+) -> list[Window]:
     """A theory pass not yet followed by a passed practical exam: take it while it is usable."""
     out = []
     held = {c.certificate_type_id for c in live}
@@ -451,7 +457,9 @@ def _theory_windows(person, rules, live, on) -> list[Window]:
     return out
 
 
-def _assessment_windows(person, rules, live, on) -> list[Window]:
+def _assessment_windows(
+    person: Person, rules: dict[str, CertificateRule], live: list[Certificate], on: dt.date
+) -> list[Window]:
     rule = rules.get(CertificateFamily.PRINCIPAL_MANAGER)
     if rule is None or not rule.assess_within_months:
         return []
@@ -484,7 +492,7 @@ def _assessment_windows(person, rules, live, on) -> list[Window]:
     ]
 
 
-def _bars(person, rules, on) -> list[Window]:
+def _bars(person: Person, rules: dict[str, CertificateRule], on: dt.date) -> list[Window]:
     out = []
     for family, rule in rules.items():
         free_from = revocation_bar(person=person, family=family, on=on)
