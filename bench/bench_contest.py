@@ -10,15 +10,19 @@ redis://127.0.0.1:6379/11, keys under a prefix of this run's own; without Redis 
 process has its own memory cache and the visibility figure says so). Builds a county with
 `--enterprises` enterprises and `--people` contestants, a 600-question bank and a contest
 whose round is open now: `--questions` 判断 in 10 minutes, each person their own paper.
-Then, through the services the pages call (no HTTP: bench_load.py measures the web stack):
+Then, as the pages do it (the contestant's requests through Django's WSGI application,
+middleware and all; the organiser's and the readers' through the services the pages call):
 
 0. floor, in the same run: a `SELECT 1` round trip, a one-row UPDATE (autocommit), a Redis
    GET of a small key;
-1. round starts: `--workers` processes enter and start everyone's paper (join + draw +
-   start), all at once, as at a round's opening;
-2. answer saves: the workers save one answer per call for `--save-seconds` (the exam page's
-   save), while `--readers` processes read the leaderboards (person, enterprise, department,
-   region, by score and by rate) in a closed loop;
+1. round starts: `--workers` processes enter everyone (the join view's service, which draws
+   the person's paper) and start it as the session page does (a POST carrying its exam
+   pass: the exam day's one-statement start of question_banks/middleware.py), all at once,
+   as at a round's opening;
+2. answer saves: the workers send one answer a request for `--save-seconds`, as the exam
+   page does (POST /api/attempts/<id>/answers with its X-Exam-Pass: the exam's one-UPDATE
+   save), while `--readers` processes read the leaderboards (person, enterprise,
+   department, region, by score and by rate) in a closed loop;
 3. submissions: the workers submit every paper (grading + the standings written in the same
    transaction), the readers still reading; a watcher process reads the enterprise board
    every 20 ms and the delay from each submission's commit to the first board read that
@@ -231,50 +235,137 @@ def _fresh_connection() -> None:
         conn.close()
 
 
+def _request(application, method: str, path: str, body: bytes, ctype: str, **meta):
+    """One request through Django's WSGI application, middleware and all, with no session
+    cookie: what the exam pages send with their pass (question_banks/middleware.py)."""
+    import io
+
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": ctype,
+        **meta,
+    }
+    status, headers = [], []
+    chunks = application(environ, lambda s, h, exc=None: (status.append(s), headers.extend(h)))
+    b"".join(chunks)
+    getattr(chunks, "close", lambda: None)()
+    return status[0], dict(headers)
+
+
 def start_worker(round_pk: int, person_ids: list[int], barrier, queue) -> None:
+    """Enter the round (the join view's service) and start the paper as the session page
+    does: a POST with its exam pass, no session."""
     _fresh_connection()
+    from urllib.parse import urlencode
+
+    from django.core.handlers.wsgi import WSGIHandler
+
     from contests.models import ContestRound
     from contests.services.playing import contest_round_join
-    from question_banks.services.attempts import attempt_start
+    from question_banks.models import Attempt
+    from question_banks.services.exam_pass import FIELD, issue_pass, session_scope
     from roster.models import Person
 
+    application = WSGIHandler()
     round = ContestRound.objects.select_related("contest", "session__rule").get(pk=round_pk)
+    session = round.session
     people = list(Person.objects.filter(pk__in=person_ids))
+    passes = {
+        p.pk: issue_pass(
+            scope=session_scope(session.code), person_id=p.pk, valid_until=session.closes_at
+        )
+        for p in people
+    }
+    _request(application, "GET", "/healthz", b"", "")  # imports, the URL conf
     barrier.wait()
-    samples, ids = [], []
+    joins, starts, missed = [], [], 0
     for person in people:
         t = time.perf_counter()
         contest_round_join(person=person, round=round)
-        attempt = attempt_start(session=round.session, person=person, client_id=f"c{person.pk}")
-        samples.append(time.perf_counter() - t)
-        ids.append(attempt.pk)
-    queue.put(("start", samples, ids))
+        joined = time.perf_counter()
+        body = urlencode({"client": f"c{person.pk}", FIELD: passes[person.pk]}).encode()
+        status, headers = _request(
+            application,
+            "POST",
+            f"/exams/session/{session.code}/",
+            body,
+            "application/x-www-form-urlencoded",
+        )
+        done = time.perf_counter()
+        joins.append(joined - t)
+        starts.append(done - joined)
+        if not (status.startswith("302") and "/exams/attempt/" in headers.get("Location", "")):
+            missed += 1
+    ids = list(
+        Attempt.objects.filter(
+            session=session, person_id__in=person_ids, status=Attempt.Status.IN_PROGRESS
+        ).values_list("pk", flat=True)
+    )
+    queue.put(("start", (joins, starts, missed), ids))
 
 
 def save_worker(attempt_ids: list[int], seconds: float, barrier, queue) -> None:
+    """One answer a request, as the exam page sends it: POST /api/attempts/<id>/answers with
+    the page's exam pass (X-Exam-Pass), no session."""
     _fresh_connection()
-    from question_banks.models import Attempt
-    from question_banks.services.attempts import answers_save
+    import json
 
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from question_banks.models import Attempt
+    from question_banks.services.attempts import answers_close_at
+    from question_banks.services.exam_pass import attempt_scope, issue_pass
+
+    application = WSGIHandler()
     attempts = list(Attempt.objects.filter(pk__in=attempt_ids).select_related("session"))
     sizes = {a.pk: a.items.count() for a in attempts}
+    passes = {
+        a.pk: issue_pass(
+            scope=attempt_scope(a.pk), person_id=a.person_id, valid_until=answers_close_at(a)
+        )
+        for a in attempts
+    }
+    _request(application, "GET", "/healthz", b"", "")
     barrier.wait()
     samples = []
+    refused = 0
     end = time.monotonic() + seconds
     n = 0
     while time.monotonic() < end:
         attempt = attempts[n % len(attempts)]
         position = 1 + (n // len(attempts)) % sizes[attempt.pk]
+        body = json.dumps(
+            {
+                "client": f"c{attempt.person_id}",
+                "answers": [
+                    {"position": position, "answer": ["A"] if n % 3 else ["B"], "seq": n + 1}
+                ],
+            }
+        ).encode()
         t = time.perf_counter()
-        answers_save(
-            attempt=attempt,
-            client_id=f"c{attempt.person_id}",
-            answers=[{"position": position, "answer": ["A"] if n % 3 else ["B"], "seq": n + 1}],
-            reread=False,
+        status, _headers = _request(
+            application,
+            "POST",
+            f"/api/attempts/{attempt.pk}/answers",
+            body,
+            "application/json",
+            HTTP_X_EXAM_PASS=passes[attempt.pk],
         )
         samples.append(time.perf_counter() - t)
+        refused += not status.startswith("200")
         n += 1
-    queue.put(("save", samples, []))
+    queue.put(("save", samples, refused))
 
 
 def submit_worker(attempt_ids: list[int], barrier, queue) -> None:
@@ -383,7 +474,9 @@ def main() -> None:
         )
         for p in procs:
             p.join()
-        starts = [x for r in results for x in r[1]]
+        joins = [x for r in results for x in r[1][0]]
+        starts = [x for r in results for x in r[1][1]]
+        missed_starts = sum(r[1][2] for r in results)
         attempts = [r[2] for r in results]
 
         # 2. answer saves with leaderboard readers
@@ -397,6 +490,7 @@ def main() -> None:
         for p in procs:
             p.join()
         saves = [x for r in results for x in r[1]]
+        refused_saves = sum(r[2] for r in results)
         reads_saving = [x for r in reads for x in r[1]]
         recompute_saving = [x for r in reads for x in r[2]]
 
@@ -434,8 +528,26 @@ def main() -> None:
         print(summary("floor: SELECT 1 round trip", select))
         print(summary("floor: one-row UPDATE (autocommit)", update))
         print(summary("floor: cache GET (64 bytes)", get))
-        print(summary("round start (join + draw + start)", starts, rate=len(starts) / start_wall))
-        print(summary("answer save (one answer a call)", saves, rate=len(saves) / save_wall))
+        print(summary("round entry (join + the paper drawn)", joins))
+        print(summary("round start (POST with the session page's pass)", starts))
+        print(
+            summary(
+                "round entry + start, together",
+                [a + b for a, b in zip(joins, starts, strict=True)],
+                rate=len(starts) / start_wall,
+            )
+        )
+        print(
+            summary(
+                "answer save (POST, one answer, the page's pass)",
+                saves,
+                rate=len(saves) / save_wall,
+            )
+        )
+        print(
+            f"{'':<50} starts not answered by the pass: {missed_starts}; "
+            f"saves refused: {refused_saves}"
+        )
         print(summary("leaderboard read while answers are saved", reads_saving))
         print(summary("  of which recomputed (cache bypassed)", recompute_saving))
         print(

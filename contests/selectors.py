@@ -26,8 +26,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.urls import reverse
 
-from contests.models import Contest, ContestEntry, ContestRound
+from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import eligible_employments
 from roster.models import Department, Enterprise, Region
 
@@ -257,3 +258,56 @@ def participation_summary(
         "rate": round(took / may, 4) if may else None,
         "average": None if average is None else Decimal(average).quantize(Decimal("0.01")),
     }
+
+
+@dataclass(frozen=True)
+class AttemptStanding:
+    """Where a contest attempt stands, shown to its contestant instead of passed / not
+    passed: a contest has no pass mark, it ranks. `rank` of `ranked` in the round (the
+    person's best attempt of it), or, for daily questions, the day's right answers."""
+
+    contest_id: int
+    title: str
+    rank: int | None = None
+    ranked: int = 0
+    best: Decimal | None = None
+    correct: int | None = None
+    total: int = 0
+
+    @property
+    def url(self) -> str:
+        return reverse("contests:play", args=[self.contest_id])
+
+
+def attempt_standing(*, attempt) -> AttemptStanding | None:
+    """The standing of a contest round's or daily questions' attempt; None for any other."""
+    if attempt.session_id is None:
+        daily = DailySet.objects.filter(attempt_id=attempt.pk).select_related("contest").first()
+        if daily is None:
+            return None
+        return AttemptStanding(
+            contest_id=daily.contest_id,
+            title=daily.contest.name,
+            correct=daily.correct,
+            total=daily.total,
+        )
+    round = ContestRound.objects.filter(session_id=attempt.session_id).first()
+    if round is None:
+        return None
+    scores = ContestRoundScore.objects.filter(round=round)
+    mine = scores.filter(person_id=attempt.person_id).first()
+    rank = None
+    if mine is not None:
+        rank = (
+            1
+            + scores.filter(
+                Q(score__gt=mine.score) | Q(score=mine.score, seconds__lt=mine.seconds)
+            ).count()
+        )
+    return AttemptStanding(
+        contest_id=round.contest_id,
+        title=round.title,
+        rank=rank,
+        ranked=scores.count(),
+        best=mine.score if mine else None,
+    )

@@ -34,7 +34,7 @@ from courses.services.compliance import (
     safety_education_status,
 )
 from documents import xlsx
-from question_banks.models import Attempt
+from question_banks.models import Attempt, ExamSession
 from roster.models import Employment, Person
 
 DOCUMENT_LANGUAGE = "zh-hans"
@@ -93,6 +93,9 @@ def training_file(*, person: Person, on: dt.date | None = None) -> TrainingFile:
         attempts=list(
             Attempt.objects.filter(person=person, kind=Attempt.Kind.OFFICIAL)
             .exclude(finished_at__isnull=True)
+            # A contest round ranks and has no pass mark: the contest section (its score and
+            # rank) lists it, not this one (passed / not passed).
+            .exclude(session__purpose=ExamSession.Purpose.CONTEST)
             .select_related("session", "rule")
             .order_by("-finished_at")
         ),

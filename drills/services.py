@@ -346,48 +346,142 @@ def evidence_add(*, actor: User | None, record: DrillRecord, files: list[Uploade
 # --------------------------------------------------------------------------- check-in
 
 
-def checkin_token(record: DrillRecord) -> str:
-    """A signed token naming the drill; it expires DRILL_CHECKIN_HOURS after it is made."""
-    return signing.TimestampSigner(salt=CHECKIN_SALT).sign_object({"r": record.pk})
+# The code shown at the drill changes every DRILL_CHECKIN_STEP_SECONDS and is taken for one
+# step more, so a photo of it sent to someone who is not there stops working within two
+# steps (a minute by default). Someone who scanned it in time and then had to sign in keeps
+# DRILL_CHECKIN_SIGN_IN_MINUTES to do so (the view remembers the scan in their session).
+
+
+def _step_seconds() -> int:
+    return max(1, int(settings.DRILL_CHECKIN_STEP_SECONDS))
+
+
+def _step(moment: dt.datetime) -> int:
+    return int(moment.timestamp()) // _step_seconds()
+
+
+def checkin_token(record: DrillRecord, now: dt.datetime | None = None) -> str:
+    """A signed token naming the drill and the current time step."""
+    step = _step(now or timezone.now())
+    return signing.Signer(salt=CHECKIN_SALT).sign_object({"r": record.pk, "s": step})
 
 
 def checkin_expires(now: dt.datetime | None = None) -> dt.datetime:
-    return (now or timezone.now()) + dt.timedelta(hours=settings.DRILL_CHECKIN_HOURS)
+    """When a code made now stops working: the end of the step after this one."""
+    end = (_step(now or timezone.now()) + 2) * _step_seconds()
+    return dt.datetime.fromtimestamp(end, tz=dt.UTC)
+
+
+def checkin_refresh_seconds(now: dt.datetime | None = None) -> int:
+    """Seconds until the code shown changes (the page reloads then)."""
+    now = now or timezone.now()
+    return max(1, (_step(now) + 1) * _step_seconds() - int(now.timestamp()))
 
 
 class CheckInError(Exception):
     """A check-in refused, with the message for the person holding the phone."""
 
 
-@transaction.atomic
-def record_check_in(*, user: User, token: str) -> tuple[DrillRecord, bool]:
-    """A signed-in person opened the drill's check-in code: they are recorded as taking part
-    once (a second scan changes nothing). Only people on the enterprise's roster now."""
+def _token_value(token: str) -> dict:
     try:
-        value = signing.TimestampSigner(salt=CHECKIN_SALT).unsign_object(
-            token, max_age=dt.timedelta(hours=settings.DRILL_CHECKIN_HOURS)
-        )
-    except signing.SignatureExpired as exc:
-        raise CheckInError(_("This check-in code has expired. Ask for the current one.")) from exc
+        value = signing.Signer(salt=CHECKIN_SALT).unsign_object(token)
     except signing.BadSignature as exc:
         raise CheckInError(_("This check-in code is not valid.")) from exc
-    record = DrillRecord.objects.select_related("enterprise").filter(pk=value.get("r")).first()
+    if not isinstance(value, dict) or not isinstance(value.get("s"), int):
+        raise CheckInError(_("This check-in code is not valid."))
+    return value
+
+
+def checkin_fresh(token: str, at: dt.datetime) -> bool:
+    """Whether the code was the one shown at the drill at `at` (this step or the last)."""
+    try:
+        step = _token_value(token)["s"]
+    except CheckInError:
+        return False
+    return 0 <= _step(at) - step <= 1
+
+
+def checkin_audience(record: DrillRecord) -> tuple[list[Department], list[Person]] | None:
+    """Who may check in: the departments and people the planned drill names, or None when it
+    names none (or the drill was not planned): then everyone on the enterprise's roster."""
+    planned = record.planned
+    if planned is None:
+        return None
+    departments, people = list(planned.departments.all()), list(planned.people.all())
+    if not departments and not people:
+        return None
+    return departments, people
+
+
+def _may_check_in(record: DrillRecord, person: Person) -> bool:
+    employment = (
+        Employment.objects.current().filter(enterprise=record.enterprise, person=person).first()
+    )
+    if employment is None:
+        return False
+    audience = checkin_audience(record)
+    if audience is None:
+        return True
+    departments, people = audience
+    return person in people or employment.department_id in {d.pk for d in departments}
+
+
+@transaction.atomic
+def record_check_in(
+    *,
+    user: User,
+    token: str,
+    now: dt.datetime | None = None,
+    scanned_at: dt.datetime | None = None,
+) -> tuple[DrillRecord, bool]:
+    """A signed-in person opened the drill's check-in code: they are recorded as taking part
+    once (a second scan changes nothing). Only people of the drill's audience
+    (checkin_audience), and only with the code of the current or the last time step, at the
+    moment they scanned it (`scanned_at`, when they then had to sign in first) or now."""
+    now = now or timezone.now()
+    value = _token_value(token)
+    record = (
+        DrillRecord.objects.select_related("enterprise", "planned")
+        .filter(pk=value.get("r"))
+        .first()
+    )
     if record is None:
         raise CheckInError(_("This check-in code is not valid."))
     person = user.person
-    if person is None or _strangers(record.enterprise, [person]):
+    if person is None or not _may_check_in(record, person):
+        if checkin_audience(record) is None:
+            raise CheckInError(
+                _("Only people of %(name)s check in to this drill.")
+                % {"name": record.enterprise.name}
+            )
         raise CheckInError(
-            _("Only people of %(name)s check in to this drill.") % {"name": record.enterprise.name}
+            _(
+                "Only the departments and people this drill was planned for check in to it. "
+                "Ask the organiser to add you to the participants."
+            )
         )
     if record.participants.filter(person=person).exists():
         return record, False
+    seen = now
+    if scanned_at is not None and dt.timedelta(0) <= now - scanned_at <= dt.timedelta(
+        minutes=settings.DRILL_CHECKIN_SIGN_IN_MINUTES
+    ):
+        seen = scanned_at
+    if not checkin_fresh(token, seen):
+        raise CheckInError(
+            _(
+                "This check-in code has expired: the code at the drill changes every "
+                "%(seconds)s seconds. Scan the one shown now."
+            )
+            % {"seconds": _step_seconds()}
+        )
     try:
         with transaction.atomic():
             participant = DrillParticipant.objects.create(
                 record=record,
                 person=person,
                 method=DrillParticipant.Method.CHECK_IN,
-                checked_in_at=timezone.now(),
+                checked_in_at=now,
             )
     except IntegrityError:
         return record, False  # the same phone twice at once: one row, as asked

@@ -44,3 +44,20 @@ def training_plan_people(*, user, plan_id: int) -> QuerySet | None:
     """Person ids of the plan, or None when no app offers plans."""
     provider = _providers.get("plan_people")
     return provider(user=user, plan_id=plan_id) if provider else None
+
+
+# (attempt) -> AttemptStanding-like object or None: where a ranked attempt (a contest round's)
+# stands, shown instead of passed / not passed for sessions that have no pass mark.
+AttemptStanding = Callable[..., object | None]
+
+
+def register_attempt_standing(fn: AttemptStanding) -> AttemptStanding:
+    _providers["attempt_standing"] = fn
+    return fn
+
+
+def attempt_standing(*, attempt) -> object | None:
+    """What an app above says of a ranked attempt (its rank among the round's), or None:
+    the attempt is judged by the pass mark as usual."""
+    provider = _providers.get("attempt_standing")
+    return provider(attempt=attempt) if provider else None

@@ -6,29 +6,86 @@ definitions come from reports/definitions.py."""
 
 from __future__ import annotations
 
-from django.http import Http404
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contests.models import Contest
-from contests.selectors import leaderboard, participation_summary
-from contests.services.scope import eligible_enterprises
+from contests.models import Contest, ContestEntry
+from contests.selectors import leaderboard
+from contests.services.scope import enterprise_reached
+from documents import xlsx
+from roster.models import Employment
 from roster.selectors import enterprise_list
+from roster.services.audit import audit_record
 
 from .definitions import CONTEST_COUNTS, CONTEST_RATES, CONTEST_SCORE_DEFINITION
-from .views import _reports_user
+from .views import XLSX, _reports_user
 
 
 def contests_in_scope(user) -> tuple[list[tuple[Contest, dict]], list[int]]:
+    """Each contest reaching enterprises of the user's scope, with participation_summary's
+    figures over those enterprises, in a fixed number of queries however many contests and
+    enterprises there are: the contests' limits are prefetched and checked in Python
+    (contests.services.scope.employment_eligible, eligible_employments' rule), the people
+    who may take part read once, the standings counted once per contest and enterprise."""
     scope = enterprise_list(user=user)
-    scope_ids = list(scope.values_list("pk", flat=True))
+    enterprises = {e.pk: e for e in scope.select_related("region").order_by()}
+    scope_ids = list(enterprises)
+    contests = list(
+        Contest.objects.select_related("organiser_region", "organiser_enterprise")
+        .prefetch_related("regions", "industries", "enterprises")
+        .order_by("-created_at")
+    )
+    # Who works where now, in the scope: (enterprise, category) -> people.
+    people: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for enterprise_id, category, person_id in (
+        Employment.objects.current()
+        .filter(enterprise_id__in=scope_ids)
+        .values_list("enterprise_id", "category", "person_id")
+    ):
+        people[(enterprise_id, category)].add(person_id)
+    standings: dict[tuple[int, int], dict] = {}
+    for row in (
+        ContestEntry.objects.filter(enterprise_id__in=scope_ids)
+        .values("contest_id", "enterprise_id")
+        .annotate(
+            took=Count("pk"),
+            ranked=Count("pk", filter=Q(rounds_taken__gt=0)),
+            total=Sum("score", filter=Q(rounds_taken__gt=0)),
+        )
+    ):
+        standings[(row["contest_id"], row["enterprise_id"])] = row
     rows = []
-    contests = Contest.objects.select_related("organiser_region", "organiser_enterprise")
-    # Contests are few (a county runs a handful a year): each is checked against the scope.
-    for contest in contests.order_by("-created_at"):
-        reach = eligible_enterprises(contest).filter(pk__in=scope_ids)
-        if reach.exists():
-            rows.append((contest, participation_summary(contest=contest, enterprises=reach)))
+    for contest in contests:
+        reach = {pk for pk, e in enterprises.items() if enterprise_reached(contest, e)}
+        if not reach:
+            continue
+        may: set[int] = set()
+        for (enterprise_id, category), ids in people.items():
+            if enterprise_id in reach and (
+                not contest.categories or category in contest.categories
+            ):
+                may |= ids
+        parts = [standings[(contest.pk, pk)] for pk in reach if (contest.pk, pk) in standings]
+        took = sum(p["took"] for p in parts)
+        ranked = sum(p["ranked"] for p in parts)
+        total = sum((p["total"] or Decimal(0) for p in parts), Decimal(0))
+        rows.append(
+            (
+                contest,
+                {
+                    "eligible": len(may),
+                    "participants": took,
+                    "rate": round(took / len(may), 4) if may else None,
+                    "average": (total / ranked).quantize(Decimal("0.01")) if ranked else None,
+                },
+            )
+        )
     return rows, scope_ids
 
 
@@ -60,3 +117,65 @@ def contest_figures(request):
             "score_definition": CONTEST_SCORE_DEFINITION,
         },
     )
+
+
+@_reports_user
+def contest_figures_export(request):
+    """The contests' figures of the page as .xlsx: definitions above, a row per contest (and,
+    with ?contest=, its enterprises below)."""
+    rows, scope_ids = contests_in_scope(request.user)
+    book = xlsx.workbook()
+    sheet = xlsx.add_sheet(book, _("Knowledge contests"), widths=[40, 24, 14, 14, 14, 14])
+    xlsx.append(sheet, [_("Knowledge contests")], font=xlsx.BOLD)
+    xlsx.append(sheet, [_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    for d in [*CONTEST_COUNTS, *CONTEST_RATES]:
+        xlsx.append(sheet, [str(d.label), str(d.definition)])
+    xlsx.append(sheet, [_("Average score"), str(CONTEST_SCORE_DEFINITION)])
+    sheet.append([])
+    header = [
+        _("Contest"),
+        _("Organiser"),
+        _("May take part"),
+        _("Took part"),
+        _("Contest participation rate (参与率)"),
+        _("Average score"),
+    ]
+    xlsx.append(sheet, header, font=xlsx.BOLD)
+    for contest, s in rows:
+        xlsx.append(
+            sheet,
+            [
+                contest.name,
+                contest.organiser_label,
+                s["eligible"],
+                s["participants"],
+                s["rate"],
+                s["average"],
+            ],
+        )
+    chosen = None
+    if request.GET.get("contest"):
+        chosen = next((c for c, _s in rows if str(c.pk) == request.GET["contest"]), None)
+        if chosen is None:
+            raise Http404(_("No such contest in your scope."))
+        sheet.append([])
+        xlsx.append(sheet, [f"{chosen.name} · {_('By enterprise')}"], font=xlsx.BOLD)
+        xlsx.append(sheet, [_("Enterprise"), *header[2:]], font=xlsx.BOLD)
+        for r in leaderboard(
+            contest=chosen,
+            board="enterprise",
+            order="rate",
+            limit=500,
+            enterprise_ids=tuple(scope_ids),
+        ):
+            xlsx.append(sheet, [r.name, r.eligible, r.participants, r.rate, r.average])
+    audit_record(
+        actor=request.user,
+        action="contests.figures_export",
+        request=request,
+        contest=chosen.pk if chosen else None,
+    )
+    response = HttpResponse(xlsx.to_bytes(book), content_type=XLSX)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="contests-{stamp}.xlsx"'
+    return response

@@ -16,4 +16,5 @@ urlpatterns = [
     path("drills/record/<int:pk>/", drill_views.drill_record, name="drill_record"),
     path("drills/export.xlsx", drill_views.drills_export, name="drills_export"),
     path("contests/", contests.contest_figures, name="contests"),
+    path("contests/export.xlsx", contests.contest_figures_export, name="contests_export"),
 ]

@@ -419,4 +419,7 @@ LOGGING = {
 LIST_PAGE_SIZE = int(env("DJANGO_LIST_PAGE_SIZE", "50"))
 # Emergency drills: evidence uploads (photos, video, documents) and the phone check-in code.
 DRILL_EVIDENCE_MAX_BYTES = int(env("DRILL_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
-DRILL_CHECKIN_HOURS = int(env("DRILL_CHECKIN_HOURS", "4"))
+# The drill's check-in code changes every this many seconds and is taken for one step more
+# (drills/services.py); a scan in time leaves this many minutes to sign in.
+DRILL_CHECKIN_STEP_SECONDS = int(env("DRILL_CHECKIN_STEP_SECONDS", "30"))
+DRILL_CHECKIN_SIGN_IN_MINUTES = int(env("DRILL_CHECKIN_SIGN_IN_MINUTES", "10"))

@@ -402,3 +402,71 @@ def contest_round_save(
         round.save()
         audit_record(actor=actor, action="contest.round_save", target=contest, round=round.pk)
     return round
+
+
+# ---------------------------------------------------------------- deleting
+
+
+def _started(sessions) -> bool:
+    """Whether anyone has started a paper of these rounds (a paper drawn as a person entered
+    and not yet started does not count: it is deleted with the round)."""
+    return (
+        Attempt.objects.filter(session__in=sessions).exclude(status=Attempt.Status.READY).exists()
+    )
+
+
+def _round_remove(round: ContestRound) -> None:
+    session, rule = round.session, round.session.rule
+    round.delete()
+    session.delete()  # its list and the papers drawn ahead (nobody started them)
+    rule.delete()  # made for this round alone
+
+
+def contest_round_delete(*, actor: User | None, round: ContestRound) -> None:
+    """Delete a round nobody has started (its exam session, list, papers drawn ahead and paper
+    rule with it); refused once anyone has."""
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=round.contest_id)
+        require(contest_can_manage(actor, contest))
+        round = ContestRound.objects.select_related("session__rule").get(
+            pk=round.pk, contest=contest
+        )
+        # Starts take the session's row lock-free; locking the round's own papers makes a
+        # start that is under way either finish first (and be seen) or wait for this.
+        list(Attempt.objects.select_for_update().filter(session_id=round.session_id))
+        if _started([round.session_id]):
+            raise ValidationError(
+                _(
+                    "Contestants have started this round: it can no longer be deleted. Its "
+                    "results stand."
+                )
+            )
+        audit_record(
+            actor=actor, action="contest.round_delete", target=contest, summary=round.title
+        )
+        _round_remove(round)
+
+
+def contest_delete(*, actor: User | None, contest: Contest) -> None:
+    """Delete a contest nobody has taken part in yet (no round started, no daily questions
+    answered), with its rounds; refused otherwise."""
+    with transaction.atomic():
+        contest = Contest.objects.select_for_update().get(pk=contest.pk)
+        require(contest_can_manage(actor, contest))
+        rounds = list(ContestRound.objects.select_related("session__rule").filter(contest=contest))
+        sessions = [r.session_id for r in rounds]
+        list(Attempt.objects.select_for_update().filter(session_id__in=sessions))
+        if _started(sessions) or contest.daily_sets.exists() or contest.entries.exists():
+            raise ValidationError(
+                _(
+                    "People have taken part in this contest: it can no longer be deleted. "
+                    "Its results stand."
+                )
+            )
+        audit_record(actor=actor, action="contest.delete", target=contest, summary=contest.name)
+        for round in rounds:
+            _round_remove(round)
+        daily_rule = contest.daily_rule
+        contest.delete()
+        if daily_rule is not None and not daily_rule.attempts.exists():
+            daily_rule.delete()

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from contests.models import Contest, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import taking_part_as
 from question_banks.models import Attempt, Candidate
-from question_banks.services.attempts import ExamError, mock_start
+from question_banks.services.attempts import ExamError, attempt_draw, mock_start
+from question_banks.services.paper_slots import paper_slots_warm
 from roster.models import Person
 
 
@@ -66,7 +67,26 @@ def contest_round_join(
             "not_finalist",
         )
     candidate, _created = Candidate.objects.get_or_create(session=session, person=person)
+    _draw_ahead(round, person)
     return candidate
+
+
+def _draw_ahead(round: ContestRound, person: Person) -> None:
+    """The person's first paper of the round, drawn as they enter it, as an exam's papers are
+    drawn at publishing (the engine's session_predraw, for one candidate): the start the
+    session page then sends is the exam day's one statement
+    (question_banks/services/exam_day.attempt_start_quick) and the first answer saves read
+    no paper (its slots cached). A second attempt is drawn when it starts, as in exams."""
+    session = round.session
+    if Attempt.objects.filter(session=session, person=person).exists():
+        return
+    try:
+        attempt = attempt_draw(
+            person=person, rule=session.rule, session=session, kind=Attempt.Kind.OFFICIAL
+        )
+    except IntegrityError:
+        return  # drawn at this moment by another tab entering or starting
+    paper_slots_warm([attempt.pk], until=session.closes_at)
 
 
 def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = None) -> Attempt:

@@ -99,7 +99,8 @@ def may_organise_for(
 
 
 def contest_can_manage(actor: User | None, contest: Contest) -> bool:
-    industry_ids = set(contest.industries.values_list("pk", flat=True)) if contest.pk else set()
+    # .all(): the list page prefetches the industries of every contest it checks.
+    industry_ids = {i.pk for i in contest.industries.all()} if contest.pk else set()
     return may_organise_for(
         actor,
         region=contest.organiser_region,
@@ -172,7 +173,8 @@ def taking_part_as(contest: Contest, person: Person) -> Employment | None:
 
 
 def contests_for_person(person: Person) -> list[Contest]:
-    """Contests the person may take part in now (a handful: checked one by one)."""
+    """Contests the person may take part in now, in a fixed number of queries however many
+    there are (each checked by employment_eligible on the prefetched limits)."""
     employments = list(
         Employment.objects.current().filter(person=person).select_related("enterprise__region")
     )
@@ -183,8 +185,39 @@ def contests_for_person(person: Person) -> list[Contest]:
         path = employment.enterprise.region.path
         prefixes = [path[:i] for i in range(1, len(path) + 1) if path[i - 1] == "/"]
         q |= Q(organiser_region__path__in=prefixes)
-    found = Contest.objects.filter(q).select_related("organiser_region", "organiser_enterprise")
-    return [c for c in found if taking_part_as(c, person) is not None]
+    found = (
+        Contest.objects.filter(q)
+        .select_related("organiser_region", "organiser_enterprise")
+        .prefetch_related("regions", "industries", "enterprises")
+    )
+    return [c for c in found if any(employment_eligible(c, e) for e in employments)]
+
+
+def employment_eligible(contest: Contest, employment: Employment) -> bool:
+    """Whether a current employment may take part: eligible_employments' rule, read on the
+    contest's prefetched limits and the employment's enterprise (with its region), so a
+    list of contests costs no query per contest. Kept beside it: the two must agree."""
+    if not enterprise_reached(contest, employment.enterprise):
+        return False
+    return not contest.categories or employment.category in contest.categories
+
+
+def enterprise_reached(contest: Contest, enterprise: Enterprise) -> bool:
+    """eligible_enterprises' rule for one enterprise (its region loaded), on the contest's
+    prefetched regions, industries and enterprises."""
+    if contest.organiser_enterprise_id:
+        return enterprise.pk == contest.organiser_enterprise_id
+    path = enterprise.region.path
+    if not path.startswith(contest.organiser_region.path):
+        return False
+    regions = list(contest.regions.all())
+    if regions and not any(path.startswith(r.path) for r in regions):
+        return False
+    industry_ids = {i.pk for i in contest.industries.all()}
+    if industry_ids and enterprise.industry_id not in industry_ids:
+        return False
+    enterprise_ids = {e.pk for e in contest.enterprises.all()}
+    return not enterprise_ids or enterprise.pk in enterprise_ids
 
 
 # ---------------------------------------------------------------- question sources

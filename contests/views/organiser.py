@@ -22,7 +22,12 @@ from contests.selectors import (
     participation_summary,
     winners,
 )
-from contests.services.contests import contest_round_save, contest_save
+from contests.services.contests import (
+    contest_delete,
+    contest_round_delete,
+    contest_round_save,
+    contest_save,
+)
 from contests.services.scope import contest_get_managed, managed_contests, may_organise
 from roster.services.audit import audit_record
 
@@ -179,3 +184,49 @@ def honours_pdf(request, pk: int):
     response = HttpResponse(honour_certificates_pdf(contest, rows), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="contest-{contest.pk}-honours.pdf"'
     return response
+
+
+def _confirm_delete(request, *, contest: Contest, round: ContestRound | None, delete, done):
+    """GET: what will go; POST: the service deletes it, or its refusal is shown here."""
+    error = None
+    if request.method == "POST":
+        try:
+            delete()
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Deleted."))
+            return done()
+    return render(
+        request,
+        "contests/confirm_delete.html",
+        {"contest": contest, "round": round, "error": error},
+        status=409 if error else 200,
+    )
+
+
+@_organiser
+def contest_delete_view(request, pk: int):
+    contest = _contest(request, pk)
+    return _confirm_delete(
+        request,
+        contest=contest,
+        round=None,
+        delete=lambda: contest_delete(actor=request.user, contest=contest),
+        done=lambda: redirect("contests:list"),
+    )
+
+
+@_organiser
+def round_delete_view(request, pk: int, round_pk: int):
+    contest = _contest(request, pk)
+    round = ContestRound.objects.filter(pk=round_pk, contest=contest).first()
+    if round is None:
+        raise Http404(_("No such round of this contest."))
+    return _confirm_delete(
+        request,
+        contest=contest,
+        round=round,
+        delete=lambda: contest_round_delete(actor=request.user, round=round),
+        done=lambda: redirect("contests:detail", pk=contest.pk),
+    )

@@ -4,12 +4,15 @@ drills.services decides and writes, drills.selectors reads within the admin's en
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +35,8 @@ from ..forms import (
     RecordForm,
 )
 from ..models import DrillAction, DrillParticipant, DrillRecord, PlannedDrill
+
+CHECKIN_SCAN = "drills.checkin_scan"  # the session key of a scan made before signing in
 
 
 def _enterprise(request) -> Enterprise:
@@ -277,10 +282,12 @@ def evidence_add(request, pk: int):
 
 @login_required
 def checkin_code(request, pk: int):
-    """The code shown at the drill (on a screen or printed): phones scan it to check in."""
+    """The code shown at the drill on a screen: phones scan it to check in. It changes every
+    time step (services.checkin_token), and the page reloads itself as it does."""
     record = _record(request, pk)
+    now = timezone.now()
     url = request.build_absolute_uri(
-        reverse("drills:checkin", args=[services.checkin_token(record)])
+        reverse("drills:checkin", args=[services.checkin_token(record, now)])
     )
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
     buffer = io.BytesIO()
@@ -294,7 +301,10 @@ def checkin_code(request, pk: int):
             "record": record,
             "url": url,
             "svg": mark_safe(svg),
-            "expires": services.checkin_expires(),
+            "expires": services.checkin_expires(now),
+            "refresh": services.checkin_refresh_seconds(now),
+            "step": settings.DRILL_CHECKIN_STEP_SECONDS,
+            "audience": services.checkin_audience(record),
             "checked_in": record.participants.filter(
                 method=DrillParticipant.Method.CHECK_IN
             ).count(),
@@ -394,11 +404,24 @@ def action_close(request, pk: int):
     return redirect(reverse("drills:actions") + f"?enterprise={action.record.enterprise.uscc}")
 
 
-@login_required
 def checkin(request, token: str):
-    """A phone opened the drill's code: the signed-in person is recorded once."""
+    """A phone opened the drill's code: the signed-in person is recorded once. Someone not
+    signed in yet is sent to sign in; the moment they scanned a fresh code is kept in their
+    session, so the code changing meanwhile does not turn them away."""
+    now = timezone.now()
+    pending = request.session.get(CHECKIN_SCAN, {})
+    if not request.user.is_authenticated:
+        if services.checkin_fresh(token, now):
+            request.session[CHECKIN_SCAN] = {"token": token, "at": now.timestamp()}
+        return redirect_to_login(request.get_full_path())
+    scanned_at = None
+    if pending.get("token") == token:
+        scanned_at = dt.datetime.fromtimestamp(pending["at"], tz=dt.UTC)
     try:
-        record, created = services.record_check_in(user=request.user, token=token)
+        record, created = services.record_check_in(
+            user=request.user, token=token, now=now, scanned_at=scanned_at
+        )
     except services.CheckInError as exc:
         return render(request, "drills/checkin.html", {"error": str(exc)}, status=403)
+    request.session.pop(CHECKIN_SCAN, None)
     return render(request, "drills/checkin.html", {"record": record, "created": created})

@@ -35,9 +35,23 @@ def pool_for_bank(bank_id: int) -> list[PoolQuestion]:
     rows = (
         Question.objects.filter(bank_id=bank_id, is_active=True, current_version__isnull=False)
         .select_related("current_version", "category")
+        # What drawing reads, not the stems and explanations: every start of a paper not
+        # drawn ahead (a contest round's contestants, who enter on the day) reads the pool.
+        .only(*POOL_FIELDS)
         .order_by("pk")
     )
     return [to_pool_question(q) for q in rows]
+
+
+POOL_FIELDS = (
+    "qtype",
+    "difficulty",
+    "tags",
+    "category__path",
+    "current_version__shuffle_options",
+    "current_version__options",
+    "current_version__sub_questions",
+)
 
 
 def to_pool_question(q: Question) -> PoolQuestion:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from question_banks.models import Attempt, ExamSession, PaperRule
 from question_banks.presentation import exam_cards, exam_sheet, review_items
+from question_banks.providers import attempt_standing
 from question_banks.selectors import (
     attempt_get_own,
     attempt_get_own_for_page,
@@ -191,7 +192,13 @@ def result(request, pk: int):
     if attempt is None:
         return redirect("exams:attempt", pk=pk)
     access = attempt_review_access(attempt=attempt)
-    return render(request, "exams/result.html", {"attempt": attempt, "access": access})
+    # A contest's attempt ranks and has no pass mark: its standing replaces the verdict.
+    standing = attempt_standing(attempt=attempt) if access.show_score else None
+    return render(
+        request,
+        "exams/result.html",
+        {"attempt": attempt, "access": access, "standing": standing},
+    )
 
 
 @login_required

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
+from django.utils import timezone, translation
 
 from courses.models import CreditEntry
 from courses.training_file import sections, training_file
@@ -214,13 +214,83 @@ def test_a_check_in_code_of_another_enterprise_expired_or_forged_is_refused(worl
 
 
 def test_an_expired_check_in_code_is_refused(world, drill, settings):
-    settings.DRILL_CHECKIN_HOURS = 0
-    token = services.checkin_token(drill)
-    import time
+    """The code shown changes every step and is taken for one step more: a photo of it
+    forwarded to someone who is not there stops working within two steps."""
+    settings.DRILL_CHECKIN_STEP_SECONDS = 30
+    drill.participants.all().delete()
+    shown = timezone.now().replace(second=0, microsecond=0)  # a step's start
+    token = services.checkin_token(drill, shown)
+    assert services.checkin_expires(shown) == shown + dt.timedelta(seconds=60)
+    with pytest.raises(services.CheckInError) as refused:
+        services.record_check_in(
+            user=world.trainee, token=token, now=shown + dt.timedelta(seconds=61)
+        )
+    assert "30" in str(refused.value)
+    assert not drill.participants.exists()
+    _record, created = services.record_check_in(
+        user=world.trainee, token=token, now=shown + dt.timedelta(seconds=59)
+    )
+    assert created
 
-    time.sleep(1.1)
-    with pytest.raises(services.CheckInError):
-        services.record_check_in(user=world.trainee, token=token)
+
+def test_a_scan_in_time_leaves_minutes_to_sign_in(world, drill, settings):
+    settings.DRILL_CHECKIN_SIGN_IN_MINUTES = 10
+    drill.participants.all().delete()
+    shown = timezone.now().replace(second=0, microsecond=0)
+    token = services.checkin_token(drill, shown)
+    scanned = shown + dt.timedelta(seconds=5)
+    with pytest.raises(services.CheckInError):  # signed in too long after the scan
+        services.record_check_in(
+            user=world.trainee,
+            token=token,
+            now=scanned + dt.timedelta(minutes=11),
+            scanned_at=scanned,
+        )
+    _record, created = services.record_check_in(
+        user=world.trainee, token=token, now=scanned + dt.timedelta(minutes=4), scanned_at=scanned
+    )
+    assert created
+
+
+def test_only_the_planned_departments_and_people_check_in(world, drill):
+    """A drill planned for some departments and people: only they check in; the rest of
+    the enterprise is refused, nothing written. Planned for nobody: the whole roster."""
+    from drills.models import DrillPlan, PlannedDrill
+    from roster.models import Department, Employment
+    from tests.factories import EmploymentFactory, UserFactory
+
+    workshop = Department.objects.create(enterprise=world.ent_a, name="一车间")
+    office = Department.objects.create(enterprise=world.ent_a, name="办公室")
+    Employment.objects.filter(person=world.person_a, enterprise=world.ent_a).update(
+        department=office
+    )
+    colleague = EmploymentFactory(enterprise=world.ent_a, department=workshop).person
+    colleague_user = UserFactory(username=colleague.id_number, person=colleague)
+    named = EmploymentFactory(enterprise=world.ent_a, department=office).person
+    named_user = UserFactory(username=named.id_number, person=named)
+    plan = DrillPlan.objects.create(enterprise=world.ent_a, year=drill.held_on.year)
+    planned = PlannedDrill.objects.create(
+        plan=plan,
+        kind=drill.kind,
+        form=drill.form,
+        scenario="车间火灾",
+        planned_on=drill.held_on,
+    )
+    planned.departments.set([workshop])
+    planned.people.set([named])
+    drill.planned = planned
+    drill.save()
+    drill.participants.all().delete()
+    token = services.checkin_token(drill)
+    with pytest.raises(services.CheckInError) as refused:
+        services.record_check_in(user=world.trainee, token=token)  # the office, not named
+    assert "planned" in str(refused.value) or "计划" in str(refused.value)
+    assert services.record_check_in(user=colleague_user, token=token)[1] is True  # workshop
+    assert services.record_check_in(user=named_user, token=token)[1] is True  # named
+    assert set(drill.participants.values_list("person", flat=True)) == {colleague.pk, named.pk}
+    planned.departments.clear()
+    planned.people.clear()
+    assert services.record_check_in(user=world.trainee, token=token)[1] is True
 
 
 def test_a_planned_drill_names_only_the_enterprises_departments_and_people(world):

@@ -270,3 +270,29 @@ def test_list_pages_read_a_bounded_number_of_queries(world, drill, django_assert
     county = client_for(world.regulator_county)
     with django_assert_max_num_queries(40):
         assert county.get("/reports/drills/").status_code == 200
+
+
+def test_a_scan_before_signing_in_still_counts_after_the_code_changed(world, drill, settings):
+    """Scanned in time, then signed in after the code moved on: recorded. The page states
+    who may check in and reloads itself when the code changes."""
+    page = client_for(world.enterprise_admin).get(
+        f"/drills/records/{drill.pk}/code/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    body = page.content.decode()
+    assert 'http-equiv="refresh"' in body and "可签到人员" in body
+    drill.participants.all().delete()
+    settings.DRILL_CHECKIN_STEP_SECONDS = 1
+    token = services.checkin_token(drill)
+    phone = Client()
+    assert phone.get(f"/drills/checkin/{token}/").status_code == 302  # to sign in
+    import time
+
+    time.sleep(2.1)  # meanwhile the code moves on twice
+    phone.force_login(world.trainee)
+    assert phone.get(f"/drills/checkin/{token}/").status_code == 200
+    assert DrillParticipant.objects.filter(record=drill).count() == 1
+    # The same code forwarded now to someone who never scanned it in time: refused.
+    drill.participants.all().delete()
+    late = client_for(world.trainee)
+    assert late.get(f"/drills/checkin/{token}/").status_code == 403
+    assert not DrillParticipant.objects.filter(record=drill).exists()

@@ -127,6 +127,9 @@ def take_round(phone, contest: Contest, round_title: str, key_for, shot: str | N
             (phone.shots / f"{shot}-paper.png").read_bytes()
         )
     answer_and_submit(phone, key_for)
+    # A round ranks, it has no pass mark: the score and the rank, never 合格 / 不合格.
+    result = page.locator("section.result").inner_text()
+    assert "本轮第" in result and "合格" not in result, result
     if shot:
         both_sizes(phone, f"{shot}-result")
 
@@ -266,3 +269,30 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
         reg.click("text=2027年安康杯安全知识竞赛")
     assert reg.locator("#contest-by-enterprise tbody tr").count() == 3
     both_sizes(desktop, "13-reports-contests")
+    with reg.expect_download() as download:
+        reg.click("#contests-xlsx")
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row if c is not None]
+    assert "2027年安康杯安全知识竞赛" in cells and world.ent_a.name in cells
+
+    # Deleting: a round somebody took is refused in Chinese; a round nobody started goes.
+    desktop.go(f"/contests/{contest.pk}/rounds/{first.pk}/delete/")
+    with reg.expect_navigation():
+        reg.click("form button[type=submit]")
+    assert "不能再删除" in reg.locator("#delete-error").inner_text()
+    both_sizes(desktop, "14-round-delete-refused")
+    assert ContestRound.objects.filter(pk=first.pk).exists()
+    desktop.go(f"/contests/{contest.pk}/")
+    with reg.expect_navigation():
+        reg.click("text=新增轮次")
+    fill_round(reg, title="决赛备用", opens=now + dt.timedelta(days=2), minutes=30, count=5)
+    with reg.expect_navigation():
+        reg.click("form.contest-form button[type=submit]")
+    spare = ContestRound.objects.get(title="决赛备用")
+    row = reg.locator("tr", has_text="决赛备用")
+    with reg.expect_navigation():
+        row.locator("text=删除").click()
+    with reg.expect_navigation():
+        reg.click("form button[type=submit]")
+    assert not ContestRound.objects.filter(pk=spare.pk).exists()
+    both_sizes(desktop, "15-round-deleted")

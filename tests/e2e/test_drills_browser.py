@@ -122,6 +122,9 @@ def test_admin_plans_records_evaluates_and_closes_a_drill_and_the_regulator_sees
     with admin.expect_navigation():
         admin.click("text=签到码")
     assert admin.locator(".checkin-qr svg").count() == 1
+    # The rule, stated: the planned people only, and a code that changes every 30 seconds.
+    rule = admin.locator("#checkin-rule").inner_text()
+    assert "可签到人员" in rule and "30" in rule, rule
     url = admin.locator(".checkin-url").inner_text().strip()
     both_sizes(desktop, "05-checkin-code")
     walker = phone.page

@@ -1752,6 +1752,22 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(200, 302),
     ),
+    "contests:delete": Spec(
+        lambda s: reverse("contests:delete", args=[_county_contest(s).pk]),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        effective=True,
+        right_status=(200, 302),
+    ),
+    "contests:round_delete": Spec(
+        lambda s: reverse(
+            "contests:round_delete", args=[_county_contest(s).pk, s._county_round.pk]
+        ),
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        effective=True,
+        right_status=(200, 302),
+    ),
     "contests:leaderboard": Spec(
         lambda s: reverse("contests:leaderboard", args=[_county_contest(s).pk]) + "?by=enterprise",
         right="regulator",
@@ -1797,8 +1813,31 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
+    "api:contests": Spec(
+        lambda s: "/api/contests", right="regulator", wrong=("nobody",), api=True, methods=("GET",)
+    ),
+    "api:contest_rounds": Spec(
+        lambda s: f"/api/contests/{_county_contest(s).pk}/rounds",
+        right="regulator",
+        wrong=("regulator_other", "admin", "admin_b", "nobody"),
+        api=True,
+        methods=("GET",),
+    ),
+    "api:contest_leaderboard": Spec(
+        lambda s: f"/api/contests/{_county_contest(s).pk}/leaderboard?by=enterprise",
+        right="regulator",
+        wrong=NOT_COUNTY_ORGANISER,
+        api=True,
+        methods=("GET",),
+    ),
     "reports:contests": Spec(
         lambda s: "/reports/contests/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
+    ),
+    "reports:contests_export": Spec(
+        lambda s: "/reports/contests/export.xlsx",
+        right="regulator",
+        wrong=NO_STAFF_ROLE,
+        methods=("GET",),
     ),
 }
 
