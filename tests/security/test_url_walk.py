@@ -33,6 +33,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from certificates.models import CertificateType
 from tests.factories import EmploymentFactory
 
 from .conftest import Scene, changed_tables, database_fingerprint
@@ -194,6 +195,17 @@ NOT_PERSON_A = ("admin_b", "regulator_other", "regulator_chem", "trainer", "trai
 # For pages of staff roles: people without one.
 NO_STAFF_ROLE = ("trainee", "nobody")
 NOT_ATTEMPT_OWNER = ("trainee_b", "admin", "regulator", "sysadmin", "nobody")
+
+
+def _special_operator_job(s: Scene):
+    """A 特种作业人员 at ent_a whose post names no operation item (made once)."""
+    job = getattr(s, "_special_operator_job", None)
+    if job is None:
+        job = EmploymentFactory(
+            enterprise=s.world.ent_a, post="设备维护员", category="special_operator"
+        )
+        s._special_operator_job = job
+    return job
 
 
 def _question_import_job(s: Scene):
@@ -723,9 +735,7 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
-        prepare=lambda s: (
-            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
-        ),
+        prepare=lambda s: type(s.session).objects.filter(pk=s.session.pk).update(is_published=True),
         data=lambda s: {},
         right_status=(302,),
         notes="refused with a message once someone has started: not effective in every scene",
@@ -968,6 +978,14 @@ PROTECTED: dict[str, Spec] = {
         lambda s: reverse("certificates:batch_download", args=[s.batch.pk]),
         right="admin",
         wrong=("admin_b", "regulator", "sysadmin", "trainee", "nobody"),
+    ),
+    "certificates:operation_item": Spec(
+        lambda s: reverse("certificates:operation_item", args=[_special_operator_job(s).pk]),
+        right="admin",
+        wrong=("admin_b", "regulator", "regulator_other", "trainer", "trainee", "nobody"),
+        data=lambda s: {"certificate_type": CertificateType.objects.get(code="TZ-FB").pk},
+        effective=True,
+        right_status=(302,),
     ),
     # --- the question workbench (a trainer's body's bank)
     "exams:banks": Spec(
