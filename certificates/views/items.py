@@ -46,7 +46,7 @@ def operation_item(request, pk: int):
                 % {"name": employment.person.name, "item": ctype.operation_item},
             )
             url = reverse("certificates:holders")
-            return redirect(f"{url}?enterprise={employment.enterprise_id}#gaps")
+            return redirect(f"{url}?enterprise={employment.enterprise.uscc}#gaps")
     assigned = OperationAssignment.objects.filter(employment=employment).select_related(
         "certificate_type"
     )

@@ -197,6 +197,17 @@ NO_STAFF_ROLE = ("trainee", "nobody")
 NOT_ATTEMPT_OWNER = ("trainee_b", "admin", "regulator", "sysadmin", "nobody")
 
 
+def _special_operator_job(s: Scene):
+    """A 特种作业人员 at ent_a whose post names no operation item (made once)."""
+    job = getattr(s, "_special_operator_job", None)
+    if job is None:
+        job = EmploymentFactory(
+            enterprise=s.world.ent_a, post="设备维护员", category="special_operator"
+        )
+        s._special_operator_job = job
+    return job
+
+
 def _question_import_job(s: Scene):
     """A checked question upload of the trainer's into the scene's bank (made once)."""
     job = getattr(s, "_question_import_job", None)
@@ -967,6 +978,14 @@ PROTECTED: dict[str, Spec] = {
         lambda s: reverse("certificates:batch_download", args=[s.batch.pk]),
         right="admin",
         wrong=("admin_b", "regulator", "sysadmin", "trainee", "nobody"),
+    ),
+    "certificates:operation_item": Spec(
+        lambda s: reverse("certificates:operation_item", args=[_special_operator_job(s).pk]),
+        right="admin",
+        wrong=("admin_b", "regulator", "regulator_other", "trainer", "trainee", "nobody"),
+        data=lambda s: {"certificate_type": CertificateType.objects.get(code="TZ-FB").pk},
+        effective=True,
+        right_status=(302,),
     ),
     # --- the question workbench (a trainer's body's bank)
     "exams:banks": Spec(

@@ -1,0 +1,90 @@
+"""The certificate's CWT carries the status claim of draft-ietf-oauth-status-list (claim
+65535, {"status_list": {"idx", "uri"}}), so a verifier written to the draft, knowing nothing
+of the product's private claim, finds the certificate's entry in the published list."""
+
+import cbor2
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from certificates.models import CertificateType
+from certificates.services.issuing import certificate_issue
+from certificates.services.keys import public_ring
+from certificates.services.lifecycle import certificate_change_status
+from certificates.trust.status_list import Status, verify_status_list
+from certificates.trust.tokens import (
+    CERT_CLAIM,
+    K_STATUS_INDEX,
+    STATUS_CLAIM,
+    decode_token,
+    parse_sign1,
+    status_reference,
+    verify_token,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_status_list():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def card(world):
+    return certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+
+
+def draft_reader(token: str) -> tuple[int, str]:
+    """What a draft verifier reads: the CWT claims set's claim 65535, nothing of ours."""
+    message, _protected, _kid = parse_sign1(decode_token(token))
+    payload = cbor2.loads(message.value[2])
+    reference = status_reference(payload)
+    assert reference is not None
+    return reference
+
+
+def list_entry(uri: str, index: int) -> Status | None:
+    """Fetch the list at `uri` as a verifier would, check its signature, read the entry."""
+    path = uri.split("://", 1)[1].split("/", 1)[1]
+    response = Client().get("/" + path)
+    assert response.status_code == 200
+    token = verify_status_list(response.content, public_ring())
+    assert token.valid, token.reason
+    assert token.uri == uri  # the list says it is the one the claim points at
+    return token.status_list[index]
+
+
+def test_the_claim_has_the_drafts_shape_beside_the_private_claim(card):
+    message, _protected, _kid = parse_sign1(decode_token(card.token))
+    payload = cbor2.loads(message.value[2])
+    assert set(payload[STATUS_CLAIM]) == {"status_list"}
+    assert set(payload[STATUS_CLAIM]["status_list"]) == {"idx", "uri"}
+    assert payload[STATUS_CLAIM]["status_list"]["idx"] == card.status_index
+    assert payload[CERT_CLAIM][K_STATUS_INDEX] == card.status_index
+    assert payload[STATUS_CLAIM]["status_list"]["uri"].endswith(
+        "/.well-known/certificate-status-list"
+    )
+
+
+def test_a_draft_verifier_finds_the_certificates_entry(card):
+    index, uri = draft_reader(card.token)
+    assert list_entry(uri, index) == Status.VALID
+
+
+def test_a_draft_verifier_reads_a_revocation_at_that_entry(card):
+    certificate_change_status(certificate=card, kind="revoked", actor=None, reason="提供虚假材料")
+    cache.clear()
+    index, uri = draft_reader(card.token)
+    assert list_entry(uri, index) == Status.REVOKED
+
+
+def test_our_decoder_reads_the_claim_and_the_verify_answer_is_unchanged(card):
+    claims = verify_token(card.token, public_ring()).claims
+    assert claims is not None and claims.status_uri.endswith("/certificate-status-list")
+    answer = Client().get(f"/api/verify/{card.token}").json()
+    assert (answer["valid"], answer["status"]) == (True, "valid")
