@@ -127,13 +127,16 @@ def _campaigns(s: Scene) -> dict:
         cases=[case],
         attendees=[w.person_a],
     )
-    month_activity_record(
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    activity = month_activity_record(
         actor=w.enterprise_admin,
         enterprise=w.ent_a,
         month="safety",
         title="安全生产月咨询日",
         held_on=today,
         participants=[w.person_a],
+        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     campaign = rotation_campaign_create(
         actor=w.regulator_county,
@@ -160,6 +163,7 @@ def _campaigns(s: Scene) -> dict:
         "reading": assignment.assignees.get(person=w.person_a),
         "campaign": campaign,
         "session": session,
+        "evidence": activity.evidence.get(),
     }
     s._campaign_objects = found
     return found
@@ -723,9 +727,7 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
-        prepare=lambda s: (
-            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
-        ),
+        prepare=lambda s: type(s.session).objects.filter(pk=s.session.pk).update(is_published=True),
         data=lambda s: {},
         right_status=(302,),
         notes="refused with a message once someone has started: not effective in every scene",
@@ -1628,6 +1630,13 @@ PROTECTED: dict[str, Spec] = {
         },
         effective=True,
         right_status=(200, 302),
+    ),
+    "campaigns:month_evidence": Spec(
+        lambda s: f"/campaigns/months/evidence/{_campaigns(s)['evidence'].pk}/",
+        right="admin",
+        wrong=("admin_b", "regulator_other", "regulator_chem", "trainer", "trainee", "nobody"),
+        methods=("GET",),
+        notes="a private file: the county's regulator may open it too",
     ),
     # --- their figures under /reports/
     "campaign_reports:warning": Spec(
