@@ -1288,6 +1288,30 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
+    "notices:edit": Spec(
+        lambda s: reverse("notices:edit", args=[s.notice.pk]),
+        right="regulator",
+        wrong=(*NOT_NOTICE_READER, "trainee", "admin"),
+        data=lambda s: {
+            "title": "关于开展隐患排查的通知（修订）",
+            "body": "请各企业开展隐患排查，并上报清单。",
+            "must_acknowledge": "on",
+            "ack_deadline": timezone.localtime(s.notice.ack_deadline).strftime("%Y-%m-%dT%H:%M"),
+        },
+        effective=True,
+        right_status=(200, 302),
+        notes="the publisher only, while the notice is in their scope",
+    ),
+    "notices:withdraw": Spec(
+        lambda s: reverse("notices:withdraw", args=[s.notice.pk]),
+        right="regulator",
+        wrong=(*NOT_NOTICE_READER, "trainee", "admin"),
+        methods=("POST",),
+        data=lambda s: {"reason": "走查"},
+        effective=True,
+        right_status=(302,),
+        notes="the publisher only; readers no longer see it",
+    ),
     "notices:attachment": Spec(
         lambda s: reverse(
             "notices:attachment", args=[s.notice.pk, s.notice.attachments.first().pk]
