@@ -11,7 +11,7 @@
   sessions (classroom or an online course) for groups of members across enterprises;
   attendance and the closing exam per member.
 - Campaign months (安全生产月, 消防宣传月): activities per enterprise with evidence files kept
-  as Wagtail images and documents.
+  in the private storage, served only through a checked view.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.documents import get_document_model_string
 
+from config.storage import private_storage
 from courses.models import CoursePage, TrainingKind, WarningCasePage
 from roster.choices import PersonnelCategory
 from roster.models import Enterprise, Industry, Person, Region
@@ -400,37 +400,25 @@ class MonthActivity(models.Model):
 
 
 class ActivityEvidence(models.Model):
-    """A photo (Wagtail image) or a document (Wagtail document) kept as evidence."""
+    """A photo or a document kept as evidence, in the private storage (config.storage): only
+    campaigns.views.months.evidence_file, which checks who asks, hands it out."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
 
     activity = models.ForeignKey(
         MonthActivity, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("activity")
     )
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("photo"),
-    )
-    document = models.ForeignKey(
-        get_document_model_string(),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("document"),
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to="campaigns/evidence/%Y/%m/", max_length=255
     )
 
     class Meta:
+        ordering = ["pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(image__isnull=False) | Q(document__isnull=False),
-                name="campaigns_evidence_has_file",
-            )
-        ]
 
     def __str__(self) -> str:
-        return str(self.image or self.document)
+        return self.file.name

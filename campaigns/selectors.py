@@ -18,6 +18,7 @@ from roster.selectors import (
 )
 
 from .models import (
+    ActivityEvidence,
     CampaignMember,
     CampaignSession,
     MonthActivity,
@@ -221,5 +222,15 @@ def month_activity_list(*, user: User) -> QuerySet[MonthActivity]:
         MonthActivity.objects.filter(enterprise__in=scoped_enterprises(user))
         .select_related("enterprise")
         .annotate(participant_count=Count("participants", distinct=True))
-        .prefetch_related("evidence__image", "evidence__document")
+        .prefetch_related("evidence")
+    )
+
+
+def month_evidence_get(*, user: User, pk: int) -> ActivityEvidence:
+    """One evidence file of an activity the user may read (its enterprise's admins and
+    people with a staff scope over it); DoesNotExist for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        raise ActivityEvidence.DoesNotExist
+    return ActivityEvidence.objects.select_related("activity").get(
+        pk=pk, activity__enterprise__in=scoped_enterprises(user)
     )

@@ -24,4 +24,5 @@ urlpatterns = [
     # Campaign months (安全生产月, 消防宣传月)
     path("months/", months.activity_list_view, name="month_list"),
     path("months/new/", months.activity_create_view, name="month_create"),
+    path("months/evidence/<int:pk>/", months.evidence_file_view, name="month_evidence"),
 ]

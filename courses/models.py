@@ -538,6 +538,11 @@ class HeartbeatLog(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, related_name="+")
+    # What was read or watched: the lesson, or an assigned warning case (which is no lesson),
+    # so an auditor can tell every tick's page, whatever kind of page it is.
+    page = models.ForeignKey(
+        Page, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     client_id = models.CharField(max_length=64)
     seq = models.BigIntegerField()
     position = models.FloatField()

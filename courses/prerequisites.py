@@ -28,9 +28,7 @@ def hours_done(*, person, session) -> str | None:
     return None
 
 
-@register(
-    "courses.safety_education_done", gettext_lazy("Three-level safety education complete")
-)
+@register("courses.safety_education_done", gettext_lazy("Three-level safety education complete"))
 def safety_education_done(*, person, session) -> str | None:
     status = safety_education_status(person=person)
     if status.missing_levels:

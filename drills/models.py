@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import private_storage
 from roster.models import Department, Enterprise, Industry, Person
 
 
@@ -241,7 +241,9 @@ class DrillParticipant(models.Model):
 
 
 class DrillEvidence(models.Model):
-    """A photo (a Wagtail image), a video or a document (Wagtail documents) of a drill."""
+    """A photo, a video or a document of a drill. The file is kept in the private storage
+    (config.storage), never under the published MEDIA_ROOT: only drills.views.evidence,
+    which checks who asks, hands it out."""
 
     class Kind(models.TextChoices):
         PHOTO = "photo", _("Photo")
@@ -255,21 +257,8 @@ class DrillEvidence(models.Model):
         verbose_name=_("drill record"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("image"),
-    )
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("document"),
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to="drills/evidence/%Y/%m/", max_length=255
     )
     title = models.CharField(_("title"), max_length=200)
     uploaded_by = models.ForeignKey(
@@ -286,13 +275,6 @@ class DrillEvidence(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("drill evidence")
         verbose_name_plural = _("drill evidence")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(image__isnull=False, document__isnull=True)
-                | Q(image__isnull=True, document__isnull=False),
-                name="drills_evidence_one_file",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.title

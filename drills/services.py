@@ -18,9 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
-from wagtail.models import Collection, CollectionViewRestriction
 
 from certificates.services.notifications import notification_send
 from courses.models import CreditEntry, TrainingKind
@@ -43,7 +40,6 @@ from .selectors import OVERDUE, may_keep_drills, obligations_by_enterprise
 PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 VIDEO_TYPES = {".mp4", ".webm", ".mov"}
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"}
-EVIDENCE_COLLECTION = "应急演练证据"
 CHECKIN_SALT = "drills.checkin"
 
 
@@ -193,37 +189,17 @@ def evidence_check(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     return checked
 
 
-def _collection() -> Collection:
-    """The Wagtail collection that holds drill evidence, closed to everyone but the system
-    admin: Wagtail serves documents at /documents/<id>/<name>, and an enterprise's drill
-    videos and reports are not for anyone who guesses an id. The site serves evidence
-    through drills.views.evidence, which checks who may see it."""
-    collection = Collection.objects.filter(name=EVIDENCE_COLLECTION).first()
-    if collection is None:
-        collection = Collection.get_first_root_node().add_child(name=EVIDENCE_COLLECTION)
-    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
-        CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-        )
-    return collection
-
-
 def _store_evidence(
     record: DrillRecord, checked: list[tuple[UploadedFile, str]], actor: User | None
 ) -> list[DrillEvidence]:
-    collection = _collection()
+    """Each file into the private storage (config.storage): an enterprise's drill photos,
+    videos and reports are not for anyone who guesses a URL. drills.views.evidence serves
+    them to whoever may see the record."""
     made = []
     for upload, kind in checked:
         title = os.path.basename(upload.name)[:200]
         evidence = DrillEvidence(record=record, kind=kind, title=title, uploaded_by=actor)
-        if kind == DrillEvidence.Kind.PHOTO:
-            evidence.image = get_image_model().objects.create(
-                title=title, file=upload, collection=collection
-            )
-        else:
-            evidence.document = get_document_model().objects.create(
-                title=title, file=upload, collection=collection
-            )
+        evidence.file.save(title, upload, save=False)
         evidence.save()
         made.append(evidence)
     return made

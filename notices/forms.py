@@ -130,6 +130,38 @@ class EnterpriseNoticeForm(NoticeForm):
         return [p.strip() for p in parts if p.strip()]
 
 
+class NoticeEditForm(forms.Form):
+    """What may change after publishing: the text and the dates. The audience and the
+    attachments stay what the readers were told."""
+
+    title = forms.CharField(label=pgettext_lazy("notice", "Title"), max_length=200)
+    body = forms.CharField(
+        label=pgettext_lazy("notice", "Text"), widget=forms.Textarea({"rows": 8})
+    )
+    publish_until = _when(_("Shown until"), required=False, help_text=_("Empty: no end."))
+    must_acknowledge = forms.BooleanField(label=_("Readers must acknowledge"), required=False)
+    ack_deadline = _when(
+        _("Acknowledge by"), required=False, help_text=_("Within the time the notice is shown.")
+    )
+    ask_again = forms.BooleanField(
+        label=_("Ask every reader to acknowledge again"),
+        required=False,
+        help_text=_(
+            "Tick when the change matters: earlier acknowledgements no longer count and the "
+            "notice shows as unread again. Otherwise readers only see that it was changed."
+        ),
+    )
+
+
+class NoticeWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput,
+    )
+
+
 class KnowledgeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KnowledgeItem.Kind.choices)
     title = forms.CharField(label=pgettext_lazy("notice", "Title"), max_length=200)

@@ -3,7 +3,8 @@
 A notice's audience is resolved to people when it is published: one receipt row per reader.
 The publisher's receipt page, the readers' unread count and the acknowledgement figures then
 read one indexed table instead of re-deriving "who was this for" from rosters that have
-changed since (a person who joins later was not told, and the receipts say so honestly).
+changed since. A publisher may change a notice's text and dates afterwards (edited_at tells
+readers) or withdraw it (withdrawn_at hides it from them); receipts are kept either way.
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ class Notice(models.Model):
     must_acknowledge = models.BooleanField(_("must be acknowledged"), default=False)
     ack_deadline = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # After publishing: the last change of its text or dates (readers are told), and its
+    # withdrawal (hidden from readers; the record and its receipts stay for the publisher).
+    edited_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notice")

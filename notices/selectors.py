@@ -36,9 +36,12 @@ def _reader_q(user: User) -> Q:
 
 
 def _in_window(now=None) -> Q:
+    """Shown now: in its publish window and not withdrawn."""
     now = now or timezone.now()
-    return Q(notice__publish_from__lte=now) & (
-        Q(notice__publish_until__isnull=True) | Q(notice__publish_until__gt=now)
+    return (
+        Q(notice__publish_from__lte=now)
+        & (Q(notice__publish_until__isnull=True) | Q(notice__publish_until__gt=now))
+        & Q(notice__withdrawn_at__isnull=True)
     )
 
 
@@ -111,6 +114,11 @@ def managed_notices(*, user: User) -> QuerySet[Notice]:
 
 def notice_for_manager(*, user: User, pk: int) -> Notice:
     return managed_notices(user=user).get(pk=pk)
+
+
+def may_change(*, user: User, notice: Notice) -> bool:
+    """Whether to offer "change" and "withdraw" (notices.services checks again, and decides)."""
+    return notice.publisher_id == user.pk and notice.withdrawn_at is None
 
 
 @dataclass

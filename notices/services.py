@@ -342,6 +342,117 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
     return notice
 
 
+# --------------------------------------------------------------------------- after publishing
+
+
+def notice_check_changer(*, actor: User, notice: Notice) -> None:
+    """Only the publisher changes or withdraws a notice, and only while it is still in their
+    scope (a regulator moved to another county, an admin who left the enterprise, may not)."""
+    if notice.publisher_id != actor.pk:
+        raise NoticeError(_("Only the publisher may change or withdraw this notice."))
+    if notice.kind == Notice.Kind.REGIONAL:
+        in_scope = directory_scope(actor).covers_region(notice.region.path)
+    else:
+        in_scope = administered_enterprises(user=actor).filter(pk=notice.enterprise_id).exists()
+    if not in_scope:
+        raise NoticeError(_("This notice's audience is no longer in your scope."))
+    if notice.withdrawn_at is not None:
+        raise NoticeError(_("This notice has been withdrawn."))
+
+
+@dataclass
+class NoticeChange:
+    title: str
+    body: str
+    publish_until: dt.datetime | None
+    must_acknowledge: bool
+    ack_deadline: dt.datetime | None
+    # Ask everyone to acknowledge again (their earlier acknowledgement no longer counts).
+    ask_again: bool = False
+
+
+@transaction.atomic
+def notice_edit(*, actor: User, notice: Notice, change: NoticeChange) -> Notice:
+    """Change a published notice's text and dates. Its audience and attachments stay (the
+    receipts are who was told); readers see when it was changed. Acknowledgements stay
+    unless the publisher asks again, which also puts it back among their unread notices."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    notice_check_changer(actor=actor, notice=notice)
+    if not change.title.strip():
+        raise NoticeError(_("Give the notice a title."), "title")
+    if not (change.body or "").strip():
+        raise NoticeError(_("Write the text of the notice."), "body")
+    now = timezone.now()
+    window = NoticeData(
+        kind=notice.kind,
+        title=change.title,
+        body=change.body,
+        publish_from=notice.publish_from,
+        publish_until=change.publish_until,
+        must_acknowledge=change.must_acknowledge,
+        ack_deadline=change.ack_deadline,
+    )
+    if change.publish_until is not None and change.publish_until <= now:
+        raise NoticeError(
+            _("The end of the window must be in the future; to stop showing it, withdraw it."),
+            "publish_until",
+        )
+    _check_window(window)
+    asking_again = change.ask_again and change.must_acknowledge
+    if asking_again and change.ack_deadline <= now:
+        raise NoticeError(
+            _("To ask again, give a deadline in the future."),
+            "ack_deadline",
+        )
+    deadline_moved = change.ack_deadline != notice.ack_deadline
+    notice.title = change.title.strip()
+    notice.body = _clean_body(change.body)
+    notice.publish_until = change.publish_until
+    notice.must_acknowledge = change.must_acknowledge
+    notice.ack_deadline = change.ack_deadline if change.must_acknowledge else None
+    notice.edited_at = now
+    notice.full_clean()
+    notice.save()
+    asked_again = 0
+    if asking_again:
+        asked_again = notice.receipts.filter(acknowledged_at__isnull=False).count()
+        notice.receipts.update(acknowledged_at=None, read_at=None, overdue_notified_at=None)
+    elif deadline_moved:
+        # A new deadline: whoever has not acknowledged is reminded again if they miss it.
+        notice.receipts.filter(acknowledged_at__isnull=True).update(overdue_notified_at=None)
+    audit_record(
+        actor=actor,
+        action="notice.edit",
+        target=notice,
+        summary=notice.title,
+        asked_again=asking_again,
+        acknowledgements_cleared=asked_again,
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_withdraw(*, actor: User, notice: Notice, reason: str = "") -> Notice:
+    """Withdraw (撤回) a notice: readers no longer see it nor are reminded of it; the
+    publisher keeps it and its receipts, and the figures count it as withdrawn."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    notice_check_changer(actor=actor, notice=notice)
+    reason = (reason or "").strip()
+    if len(reason) > 300:
+        raise NoticeError(_("At most 300 characters."), "reason")
+    notice.withdrawn_at = timezone.now()
+    notice.withdrawn_reason = reason
+    notice.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+    audit_record(
+        actor=actor,
+        action="notice.withdraw",
+        target=notice,
+        summary=notice.title,
+        reason=reason,
+    )
+    return notice
+
+
 def _own_receipts(*, user: User, notice: Notice):
     q = Q(user=user)
     if user.person_id:
@@ -390,7 +501,7 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     told = 0
     overdue_notices = (
-        Notice.objects.filter(must_acknowledge=True, ack_deadline__lt=now)
+        Notice.objects.filter(must_acknowledge=True, ack_deadline__lt=now, withdrawn_at=None)
         .filter(receipts__acknowledged_at__isnull=True, receipts__overdue_notified_at__isnull=True)
         .distinct()
         .values_list("pk", flat=True)
@@ -403,6 +514,8 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _notify_notice(notice_id: int, now: dt.datetime) -> int:
     notice = Notice.objects.get(pk=notice_id)
+    if notice.withdrawn_at is not None:
+        return 0
     receipts = list(
         NoticeReceipt.objects.select_for_update()
         .filter(notice=notice, acknowledged_at__isnull=True, overdue_notified_at__isnull=True)

@@ -178,9 +178,9 @@ def sessions_visible_to(*, user: User) -> QuerySet[ExamSession]:
         candidates__person__employments__enterprise__in=enterprises,
         candidates__person__employments__ended_on__isnull=True,
     ).values("pk")
-    return ExamSession.objects.filter(
-        Q(pk__in=own) | Q(pk__in=of_their_people)
-    ).select_related("rule")
+    return ExamSession.objects.filter(Q(pk__in=own) | Q(pk__in=of_their_people)).select_related(
+        "rule"
+    )
 
 
 def session_results(*, session: ExamSession, user: User) -> list[dict]:
@@ -307,6 +307,7 @@ def session_roll(*, session: ExamSession, now=None) -> dict:
     counts["total"] = len(candidates)
     counts["started"] = counts["writing"] + counts["finished"]
     return {"rows": rows, "counts": counts}
+
 
 # ---------------------------------------------------------------- the question workbench
 

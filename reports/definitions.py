@@ -231,6 +231,14 @@ NOTICE_COUNTS = [
         _("Overdue"),
         _("Of the receipts whose deadline passed, those not acknowledged by the date."),
     ),
+    Count(
+        "notice_withdrawn",
+        _("Withdrawn"),
+        _(
+            "Receipts of notices the publisher withdrew by the date: not counted in the "
+            "columns before, since nobody is asked to acknowledge them any more."
+        ),
+    ),
 ]
 
 NOTICE_RATES = [

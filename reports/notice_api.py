@@ -23,6 +23,7 @@ class NoticeFigures(Schema):
     notice_due: int
     notice_on_time: int
     notice_overdue: int
+    notice_withdrawn: int
     notice_ack_rate: float | None
     notice_on_time_rate: float | None
     notice_read_rate: float | None

@@ -45,15 +45,19 @@ def per_enterprise(*, user: User, params: ReportParams) -> dict[int, dict[str, i
             person__employments__ended_on__isnull=True,
             person__employments__category=params.category,
         )
-    due = Q(notice__ack_deadline__lt=end)
+    # A notice withdrawn by the date asks nobody anything any more: its receipts leave the
+    # other counts (no one is overdue for it) and are counted as withdrawn instead.
+    withdrawn = Q(notice__withdrawn_at__lt=end)
+    live = Q(notice__withdrawn_at__isnull=True) | Q(notice__withdrawn_at__gte=end)
+    due = live & Q(notice__ack_deadline__lt=end)
     acked = Q(acknowledged_at__lt=end)
     rows = (
         receipts.order_by()
         .values("enterprise_id")
         .annotate(
-            notice_receipts=Count("pk", distinct=True),
-            notice_read=Count("pk", filter=Q(read_at__lt=end), distinct=True),
-            notice_acknowledged=Count("pk", filter=acked, distinct=True),
+            notice_receipts=Count("pk", filter=live, distinct=True),
+            notice_read=Count("pk", filter=live & Q(read_at__lt=end), distinct=True),
+            notice_acknowledged=Count("pk", filter=live & acked, distinct=True),
             notice_due=Count("pk", filter=due, distinct=True),
             notice_on_time=Count(
                 "pk",
@@ -61,6 +65,7 @@ def per_enterprise(*, user: User, params: ReportParams) -> dict[int, dict[str, i
                 distinct=True,
             ),
             notice_overdue=Count("pk", filter=due & ~acked, distinct=True),
+            notice_withdrawn=Count("pk", filter=withdrawn, distinct=True),
         )
     )
     return {r.pop("enterprise_id"): r for r in rows}

@@ -105,6 +105,8 @@ AUDIT_ACTIONS = {
     "notice.acknowledge": pgettext_lazy("audit action", "Notice acknowledged"),
     "notice.receipts_view": pgettext_lazy("audit action", "Notice receipts viewed"),
     "notice.receipts_export": pgettext_lazy("audit action", "Notice receipts exported"),
+    "notice.edit": pgettext_lazy("audit action", "Notice changed after publishing"),
+    "notice.withdraw": pgettext_lazy("audit action", "Notice withdrawn"),
     "knowledge.publish": pgettext_lazy("audit action", "Library item published"),
     # Emergency drills
     "drills.record": pgettext_lazy("audit action", "Drill recorded or changed"),

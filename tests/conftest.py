@@ -37,6 +37,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.IMPORT_PENDING_DIR = tmp_path / "pending-imports"
 
 
@@ -86,7 +87,10 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
     from django.test import override_settings
 
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("module-media"))
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("module-media"),
+        PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("module-private"),
+    )
     with django_db_blocker.unblock(), media:
         outer = transaction.atomic()
         outer.__enter__()

@@ -1,19 +1,17 @@
 """Campaign months (安全生产月, 消防宣传月): activities an enterprise records, with evidence
-kept as Wagtail images (photos) and documents (PDF), checked by size and by their first
+(photos and PDF documents) kept in the private storage, checked by size and by their first
 bytes before anything is stored."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.documents import get_document_model
-from wagtail.images import get_image_model
 
 from campaigns.models import ActivityEvidence, MonthActivity
 from campaigns.selectors import may_record_for
@@ -107,13 +105,14 @@ def month_activity_record(
         activity.participants.set(participants)
         label = f"{enterprise.name} {activity.get_month_display()} {title}"[:200]
         for upload, kind in checked:
-            if kind == "image":
-                image = get_image_model().objects.create(
-                    title=label, file=ImageFile(upload, name=upload.name)
-                )
-                ActivityEvidence.objects.create(activity=activity, image=image)
-            else:
-                document = get_document_model().objects.create(title=label, file=upload)
-                ActivityEvidence.objects.create(activity=activity, document=document)
+            # Into the private storage: months.evidence_file serves it to who may see it.
+            evidence = ActivityEvidence(
+                activity=activity,
+                kind=ActivityEvidence.Kind.PHOTO
+                if kind == "image"
+                else ActivityEvidence.Kind.DOCUMENT,
+            )
+            evidence.file.save(os.path.basename(upload.name), upload, save=False)
+            evidence.save()
         audit_record(actor=actor, action="month.activity", target=activity, summary=label)
     return activity

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaigns import selectors
 from campaigns.forms import ActivityForm
+from campaigns.models import ActivityEvidence
 from campaigns.services import CampaignError
 from campaigns.services.months import evidence_max_bytes, month_activity_record
+from config.storage import private_file_response
 from roster.selectors import administered_enterprises
 
 from .warning import form_error, staff_required
@@ -27,6 +30,17 @@ def activity_list_view(request):
             "can_record": administered_enterprises(user=request.user).exists(),
         },
     )
+
+
+@staff_required
+def evidence_file_view(request, pk: int):
+    """Evidence is served here only, never from a public URL: the selector's scope decides,
+    and anyone else gets a 404 (not even whether the file exists)."""
+    try:
+        evidence = selectors.month_evidence_get(user=request.user, pk=pk)
+    except ActivityEvidence.DoesNotExist as exc:
+        raise Http404 from exc
+    return private_file_response(evidence.file, inline=evidence.kind == ActivityEvidence.Kind.PHOTO)
 
 
 @staff_required

@@ -228,6 +228,9 @@ SPREADSHEET_LIMITS = {
     "PARSE_SECONDS": int(env("SPREADSHEET_PARSE_SECONDS", "60")),
     "PARSE_MEMORY_BYTES": int(env("SPREADSHEET_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024))),
 }
+# Evidence files (drill photos and reports, campaign-month evidence): on the server's disk,
+# out of MEDIA_ROOT, served only by views that check who asks (config.storage).
+PRIVATE_MEDIA_ROOT = Path(env("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 # An upload waiting between its check page and "import" (documents.imports.pending): on the
 # server's disk, out of MEDIA_ROOT, which the web serves. Several web machines share it (or
 # keep a user on one machine) in production.

@@ -264,10 +264,11 @@ def _idle_check(
     return credit.challenge_issue(state, secrets.token_urlsafe(12), now, RULES)
 
 
-def _log(*, person, lesson, client_id, seq, position, now, result, ms) -> None:
+def _log(*, person, lesson, client_id, seq, position, now, result, ms, page_id=None) -> None:
     HeartbeatLog.objects.create(
         person=person,
         lesson=lesson,
+        page_id=page_id if page_id is not None else getattr(lesson, "pk", None),
         client_id=client_id[:64],
         seq=seq,
         position=position,
@@ -481,7 +482,7 @@ def reading_clock(
     elif (active and seq <= state.last_seq) or (state.last_at and now < state.last_at):
         refusal = credit.OUT_OF_ORDER
     if refusal:
-        _log(**args, position=0, now=now, result=refusal, ms=0)
+        _log(**args, page_id=page_id, position=0, now=now, result=refusal, ms=0)
         return ClockTick(refusal, 0, state)
 
     new = dataclasses.replace(
@@ -510,7 +511,7 @@ def reading_clock(
     new = _idle_check(new, extra, ms, StudySettings.load(), now)
     stream.state = _dump(new, extra)
     stream.save()
-    _log(**args, position=0, now=now, result=result, ms=ms)
+    _log(**args, page_id=page_id, position=0, now=now, result=result, ms=ms)
     return ClockTick(result, ms, new)
 
 

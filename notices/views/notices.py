@@ -20,9 +20,19 @@ from roster.selectors import administered_enterprises
 from roster.services import audit_record
 
 from .. import selectors
-from ..forms import EnterpriseNoticeForm, RegionalNoticeForm
+from ..forms import EnterpriseNoticeForm, NoticeEditForm, NoticeWithdrawForm, RegionalNoticeForm
 from ..models import Notice, NoticeReceipt
-from ..services import NoticeData, NoticeError, notice_acknowledge, notice_mark_read, notice_publish
+from ..services import (
+    NoticeChange,
+    NoticeData,
+    NoticeError,
+    notice_acknowledge,
+    notice_check_changer,
+    notice_edit,
+    notice_mark_read,
+    notice_publish,
+    notice_withdraw,
+)
 
 REGION_CHOICES = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,6 +69,7 @@ def _notice_for(user, pk: int):
 @login_required
 def detail(request, pk: int):
     notice, receipt, manages = _notice_for(request.user, pk)
+    first_read = receipt.read_at if receipt is not None else None
     if receipt is not None and receipt.read_at is None:
         notice_mark_read(user=request.user, notice=notice)
         receipt.refresh_from_db()
@@ -66,6 +77,12 @@ def detail(request, pk: int):
         "notice": notice,
         "receipt": receipt,
         "manages": manages,
+        "may_change": manages and selectors.may_change(user=request.user, notice=notice),
+        # Changed after this reader first opened it (on an earlier visit).
+        "changed_since_read": receipt is not None
+        and notice.edited_at is not None
+        and first_read is not None
+        and first_read < notice.edited_at,
         "attachments": notice.attachments.select_related("document"),
         "overdue": notice.must_acknowledge
         and receipt is not None
@@ -105,6 +122,74 @@ def attachment(request, pk: int, attachment_pk: int):
 
 
 # --------------------------------------------------------------------------- publishers
+
+
+def _changeable(request, pk: int) -> Notice:
+    """A notice the user manages (404 otherwise); the service decides whether they may change
+    it, and says why not."""
+    try:
+        return selectors.notice_for_manager(user=request.user, pk=pk)
+    except Notice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _local(value):
+    return timezone.localtime(value).replace(second=0, microsecond=0) if value else None
+
+
+@login_required
+def edit(request, pk: int):
+    notice = _changeable(request, pk)
+    try:
+        notice_check_changer(actor=request.user, notice=notice)
+    except NoticeError as exc:
+        return render(request, "notices/refused.html", {"message": exc.message}, status=403)
+    initial = {
+        "title": notice.title,
+        "body": notice.body,
+        "publish_until": _local(notice.publish_until),
+        "must_acknowledge": notice.must_acknowledge,
+        "ack_deadline": _local(notice.ack_deadline),
+    }
+    form = NoticeEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            notice_edit(
+                actor=request.user,
+                notice=notice,
+                change=NoticeChange(
+                    title=c["title"],
+                    body=c["body"],
+                    publish_until=c["publish_until"],
+                    must_acknowledge=c["must_acknowledge"],
+                    ack_deadline=c["ack_deadline"],
+                    ask_again=c["ask_again"],
+                ),
+            )
+        except NoticeError as exc:
+            if exc.field not in form.fields:
+                return render(request, "notices/refused.html", {"message": exc.message}, status=403)
+            form.add_error(exc.field, exc.message)
+        else:
+            messages.success(request, _("The notice has been changed."))
+            return redirect("notices:receipts", pk=notice.pk)
+    status = 400 if form.errors else 200
+    return render(request, "notices/edit.html", {"form": form, "notice": notice}, status=status)
+
+
+@require_POST
+@login_required
+def withdraw(request, pk: int):
+    notice = _changeable(request, pk)
+    form = NoticeWithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else request.POST.get("reason", "")
+    try:
+        notice_withdraw(actor=request.user, notice=notice, reason=reason)
+    except NoticeError as exc:
+        return render(request, "notices/refused.html", {"message": exc.message}, status=403)
+    messages.success(request, _("The notice has been withdrawn: readers no longer see it."))
+    return redirect("notices:receipts", pk=notice.pk)
 
 
 def _kind(request) -> str:
@@ -243,6 +328,8 @@ def receipts(request, pk: int):
     except Notice.DoesNotExist as exc:
         raise Http404 from exc
     context = _receipts_context(request, notice)
+    context["may_change"] = selectors.may_change(user=request.user, notice=notice)
+    context["withdraw_form"] = NoticeWithdrawForm()
     # A county-wide notice reaches thousands: the page shows them 100 at a time.
     context["page"] = Paginator(context["rows"], 100).get_page(request.GET.get("page"))
     query = request.GET.copy()

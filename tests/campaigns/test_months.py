@@ -1,20 +1,28 @@
-"""Campaign months: activities with evidence kept as Wagtail images and documents, checked
-by size and type; only the enterprise's admin records them."""
+"""Campaign months: activities with evidence kept in the private storage (never under the
+published MEDIA_ROOT), checked by size and type; only the enterprise's admin records them,
+and only people in scope open the evidence."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
 from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from campaigns.models import MonthActivity
+from campaigns.models import ActivityEvidence, MonthActivity
 from campaigns.services import CampaignError
 from campaigns.services.months import month_activity_record
+from roster.choices import Role
+from roster.models import RoleGrant
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +56,13 @@ def record(world, actor=None, files=(), **kwargs):
 
 def test_an_activity_keeps_its_photos_and_documents(world):
     activity = record(world, files=[png(), pdf()])
-    kinds = sorted("image" if e.image_id else "document" for e in activity.evidence.all())
-    assert kinds == ["document", "image"]
+    kinds = sorted(e.kind for e in activity.evidence.all())
+    assert kinds == ["document", "photo"]
+    for evidence in activity.evidence.all():
+        path = Path(evidence.file.path)
+        assert path.is_file() and path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.*"))
+    assert not get_image_model().objects.exists() and not get_document_model().objects.exists()
     assert activity.year == 2026 and list(activity.participants.all()) == [world.person_a]
 
 
@@ -98,3 +111,37 @@ def test_a_bad_activity_is_refused(world, actor, changes):
     with pytest.raises(CampaignError):
         record(world, actor=getattr(world, actor), **values)
     assert not MonthActivity.objects.exists()
+
+
+def test_evidence_opens_for_the_enterprise_and_its_regulators_only(world):
+    activity = record(world, files=[png(), pdf()], held_on=timezone.localdate(), today=None)
+    photo = activity.evidence.get(kind=ActivityEvidence.Kind.PHOTO)
+    document = activity.evidence.get(kind=ActivityEvidence.Kind.DOCUMENT)
+    admin_b = UserFactory(username="admin-b")
+    RoleGrant.objects.create(user=admin_b, role=Role.ENTERPRISE_ADMIN, enterprise=world.ent_b)
+    regulator_other = UserFactory(username="reg-other")
+    RoleGrant.objects.create(user=regulator_other, role=Role.REGULATOR, region=world.other_county)
+
+    def get(user, evidence):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client.get(f"/campaigns/months/evidence/{evidence.pk}/")
+
+    for user in (world.enterprise_admin, world.regulator_county):
+        shown = get(user, photo)
+        assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+        assert b"".join(shown.streaming_content) == Path(photo.file.path).read_bytes()
+        kept = get(user, document)
+        assert kept.status_code == 200 and "attachment" in kept["Content-Disposition"]
+    # The list links the checked view, never a file URL.
+    client = Client()
+    client.force_login(world.enterprise_admin)
+    page = client.get("/campaigns/months/").content.decode()
+    assert f"/campaigns/months/evidence/{photo.pk}/" in page and "/media/" not in page
+    for outsider in (admin_b, regulator_other, world.regulator_township_chem, world.trainee):
+        for evidence in (photo, document):
+            assert get(outsider, evidence).status_code in (403, 404)
+    anonymous = get(None, photo)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert Client().get(f"/media/{photo.file.name}").status_code == 404

@@ -43,7 +43,12 @@ def grow(world, content, n: int) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/campaigns/warning/", "/reports/warning/", "/campaigns/rotation/{pk}/", "/reports/campaigns/{pk}/"],
+    [
+        "/campaigns/warning/",
+        "/reports/warning/",
+        "/campaigns/rotation/{pk}/",
+        "/reports/campaigns/{pk}/",
+    ],
 )
 def test_list_pages_do_not_query_per_row(world, content, client, url):
     today = timezone.localdate()

@@ -15,7 +15,7 @@ from campaigns.services.warning import (
     warning_meeting_record,
     warning_reading_tick,
 )
-from courses.models import CreditEntry
+from courses.models import CreditEntry, HeartbeatLog
 from courses.services import study
 from roster.choices import PersonnelCategory
 from tests.factories import EmploymentFactory
@@ -122,6 +122,17 @@ def test_reading_to_the_end_is_recorded_per_assignment_and_credited(world, conte
     entries = CreditEntry.objects.filter(person=world.person_a, source="warning_education")
     assert sum(e.minutes for e in entries) == 10
     assert {e.training_kind for e in entries} == {"retraining"}
+
+
+def test_each_reading_tick_is_logged_against_the_case_read(world, content):
+    assignment = assign(world, content, world.regulator_county, [world.ent_a])
+    reading = assignment.assignees.get(person=world.person_a)
+    read_for(reading, world.person_a, minutes=2)
+    logs = HeartbeatLog.objects.filter(person=world.person_a)
+    assert logs.count() == 5
+    # A warning case is no lesson: the log names the page itself.
+    assert set(logs.values_list("page_id", "lesson_id")) == {(content["case"].pk, None)}
+    assert sum(logs.values_list("credited_ms", flat=True)) == 2 * 60_000
 
 
 def test_reading_is_not_credited_as_hours_when_the_rule_says_so(world, content):

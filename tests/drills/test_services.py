@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 
+from config.storage import private_storage
 from courses.models import CreditEntry
 from courses.training_file import sections, training_file
 from drills import services
@@ -42,7 +47,14 @@ def test_an_admin_records_a_drill_with_participants_and_a_photo(world):
     record = save(world, evidence=[jpeg()])
     assert list(record.participants.values_list("person", flat=True)) == [world.person_a.pk]
     evidence = record.evidence.get()
-    assert evidence.kind == DrillEvidence.Kind.PHOTO and evidence.image.width == 64
+    assert evidence.kind == DrillEvidence.Kind.PHOTO
+    # Kept in the private storage, out of the published MEDIA_ROOT, with no URL of its own.
+    path = Path(evidence.file.path)
+    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
+    assert not path.is_relative_to(Path(settings.MEDIA_ROOT))
+    assert not get_image_model().objects.exists()
+    with pytest.raises(ValueError):
+        evidence.file.url  # noqa: B018
 
 
 def test_a_record_without_participants_is_refused_and_nothing_is_written(world):
@@ -89,7 +101,7 @@ def test_evidence_too_large_is_refused(world, settings):
     assert not DrillRecord.objects.exists()
 
 
-def test_a_video_and_a_document_are_kept_as_wagtail_documents(world):
+def test_a_video_and_a_document_are_kept_privately(world):
     record = save(
         world,
         evidence=[
@@ -99,7 +111,8 @@ def test_a_video_and_a_document_are_kept_as_wagtail_documents(world):
     )
     kinds = sorted(record.evidence.values_list("kind", flat=True))
     assert kinds == ["document", "video"]
-    assert all(e.document_id for e in record.evidence.all())
+    assert all(e.file.storage is private_storage for e in record.evidence.all())
+    assert not get_document_model().objects.exists()
 
 
 def test_another_enterprises_admin_may_not_record_nor_change_a_drill(world, drill):

@@ -4,8 +4,10 @@ another region's objects by id are 404 and nothing is written."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -219,9 +221,15 @@ def test_the_regulator_export_and_api(world, drill):
     assert client_for(world.trainee).get("/api/reports/drills").status_code == 403
 
 
-def test_wagtail_does_not_serve_drill_documents_to_anyone_but_the_system_admin(world):
+@pytest.mark.parametrize("name", ["r.pdf", "photo.jpg"])
+def test_drill_evidence_has_no_public_url_and_only_its_viewers_open_it(
+    world, regulator_other, admin_b, name
+):
+    """The file is out of MEDIA_ROOT (which the web server publishes) and out of Wagtail's
+    documents and images; the checked view is the only way to it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    upload = jpeg() if name.endswith(".jpg") else SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n")
     record = services.record_save(
         actor=world.enterprise_admin,
         enterprise=world.ent_a,
@@ -235,15 +243,25 @@ def test_wagtail_does_not_serve_drill_documents_to_anyone_but_the_system_admin(w
             scenario="疏散",
         ),
         participants=[world.person_a],
-        evidence=[SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n")],
+        evidence=[upload],
     )
-    document = record.evidence.get().document
-    url = f"/documents/{document.pk}/{document.filename}"
-    for user in (world.enterprise_admin, world.regulator_county, world.trainee):
-        assert client_for(user).get(url).status_code in (302, 403, 404)
-    assert Client().get(url).status_code in (302, 403, 404)
-    mine = client_for(world.enterprise_admin).get(f"/drills/evidence/{record.evidence.get().pk}/")
+    evidence = record.evidence.get()
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.*"))
+    stored = Path(evidence.file.path)
+    assert stored.is_file() and stored.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
+    url = f"/drills/evidence/{evidence.pk}/"
+    mine = client_for(world.enterprise_admin).get(url)
     assert mine.status_code == 200
+    assert b"".join(mine.streaming_content) == stored.read_bytes()
+    assert "no-store" in mine["Cache-Control"]
+    assert client_for(world.regulator_county).get(url).status_code == 200
+    # An outsider learns nothing, not even that the evidence exists.
+    for outsider in (regulator_other, world.trainer, world.trainee, admin_b):
+        assert client_for(outsider).get(url).status_code in (403, 404)
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    # Nothing under /media/ or Wagtail's /documents/ names it.
+    assert Client().get(f"/media/{evidence.file.name}").status_code == 404
 
 
 def test_list_pages_read_a_bounded_number_of_queries(world, drill, django_assert_max_num_queries):

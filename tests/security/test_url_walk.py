@@ -128,13 +128,16 @@ def _campaigns(s: Scene) -> dict:
         cases=[case],
         attendees=[w.person_a],
     )
-    month_activity_record(
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    activity = month_activity_record(
         actor=w.enterprise_admin,
         enterprise=w.ent_a,
         month="safety",
         title="安全生产月咨询日",
         held_on=today,
         participants=[w.person_a],
+        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     campaign = rotation_campaign_create(
         actor=w.regulator_county,
@@ -161,6 +164,7 @@ def _campaigns(s: Scene) -> dict:
         "reading": assignment.assignees.get(person=w.person_a),
         "campaign": campaign,
         "session": session,
+        "evidence": activity.evidence.get(),
     }
     s._campaign_objects = found
     return found
@@ -1326,6 +1330,30 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
+    "notices:edit": Spec(
+        lambda s: reverse("notices:edit", args=[s.notice.pk]),
+        right="regulator",
+        wrong=(*NOT_NOTICE_READER, "trainee", "admin"),
+        data=lambda s: {
+            "title": "关于开展隐患排查的通知（修订）",
+            "body": "请各企业开展隐患排查，并上报清单。",
+            "must_acknowledge": "on",
+            "ack_deadline": timezone.localtime(s.notice.ack_deadline).strftime("%Y-%m-%dT%H:%M"),
+        },
+        effective=True,
+        right_status=(200, 302),
+        notes="the publisher only, while the notice is in their scope",
+    ),
+    "notices:withdraw": Spec(
+        lambda s: reverse("notices:withdraw", args=[s.notice.pk]),
+        right="regulator",
+        wrong=(*NOT_NOTICE_READER, "trainee", "admin"),
+        methods=("POST",),
+        data=lambda s: {"reason": "走查"},
+        effective=True,
+        right_status=(302,),
+        notes="the publisher only; readers no longer see it",
+    ),
     "notices:attachment": Spec(
         lambda s: reverse(
             "notices:attachment", args=[s.notice.pk, s.notice.attachments.first().pk]
@@ -1668,6 +1696,13 @@ PROTECTED: dict[str, Spec] = {
         },
         effective=True,
         right_status=(200, 302),
+    ),
+    "campaigns:month_evidence": Spec(
+        lambda s: f"/campaigns/months/evidence/{_campaigns(s)['evidence'].pk}/",
+        right="admin",
+        wrong=("admin_b", "regulator_other", "regulator_chem", "trainer", "trainee", "nobody"),
+        methods=("GET",),
+        notes="a private file: the county's regulator may open it too",
     ),
     # --- their figures under /reports/
     "campaign_reports:warning": Spec(

@@ -29,7 +29,9 @@ ENGLISH = [
     "Readability", "Reading time", "Autosave", "Can view", "Toggle all", "Any",
 ]  # fmt: skip
 ENGLISH_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![A-Za-z])")
-OUTSIDE = re.compile(r"https?://(?!(?:testserver|localhost|127\.0\.0\.1|www\.w3\.org)\b)[^\s\"'<>]+")
+OUTSIDE = re.compile(
+    r"https?://(?!(?:testserver|localhost|127\.0\.0\.1|www\.w3\.org)\b)[^\s\"'<>]+"
+)
 SKIP = re.compile(
     r"delete|logout|unpublish|revert|copy/|move/|lock/|unlock|export|\.xlsx|\.csv|\.pdf|"
     r"download|preview|compare|/serve/|/usage/|/account/|/bulk/|workflow/action|ordering="

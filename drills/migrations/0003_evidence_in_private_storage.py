@@ -1,0 +1,65 @@
+"""Drill evidence leaves Wagtail's images and documents, whose files sit under MEDIA_ROOT
+(published at /media/ to anyone with the URL), for the private storage (config.storage)."""
+
+import os
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import migrations, models
+
+import config.storage
+
+
+def move_to_private(apps, schema_editor):
+    Evidence = apps.get_model("drills", "DrillEvidence")
+    Image = apps.get_model("wagtailimages", "Image")
+    Rendition = apps.get_model("wagtailimages", "Rendition")
+    Document = apps.get_model("wagtaildocs", "Document")
+    for evidence in Evidence.objects.all().iterator():
+        owner = (
+            Image.objects.filter(pk=evidence.image_id).first()
+            if evidence.image_id
+            else Document.objects.filter(pk=evidence.document_id).first()
+        )
+        if owner is None or not owner.file:
+            continue
+        name = owner.file.name
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as source:
+                evidence.file.save(os.path.basename(name), File(source), save=False)
+        evidence.image_id = evidence.document_id = None
+        evidence.save(update_fields=["file", "image", "document"])
+        # The public copies go: the file, any renditions of it, and the Wagtail rows.
+        if isinstance(owner, Image):
+            for rendition in Rendition.objects.filter(image_id=owner.pk):
+                default_storage.delete(rendition.file.name)
+            Rendition.objects.filter(image_id=owner.pk).delete()
+        default_storage.delete(name)
+        owner.delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("drills", "0002_seed_rules"),
+        ("wagtaildocs", "0014_alter_document_file_size"),
+        ("wagtailimages", "0027_image_description"),
+    ]
+
+    operations = [
+        migrations.RemoveConstraint(model_name="drillevidence", name="drills_evidence_one_file"),
+        migrations.AddField(
+            model_name="drillevidence",
+            name="file",
+            field=models.FileField(
+                default="",
+                max_length=255,
+                storage=config.storage.PrivateFileStorage(),
+                upload_to="drills/evidence/%Y/%m/",
+                verbose_name="file",
+            ),
+            preserve_default=False,
+        ),
+        migrations.RunPython(move_to_private, migrations.RunPython.noop),
+        migrations.RemoveField(model_name="drillevidence", name="document"),
+        migrations.RemoveField(model_name="drillevidence", name="image"),
+    ]
