@@ -89,7 +89,6 @@ urlpatterns = [
         bank_import.bank_import_progress,
         name="bank_import_progress",
     ),
-
     path("internal/", internal.internal_list, name="internal"),
     path("internal/new/", internal.internal_create, name="internal_create"),
     path("internal/<str:code>/", internal.internal_detail, name="internal_detail"),
