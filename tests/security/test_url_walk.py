@@ -723,9 +723,7 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
-        prepare=lambda s: (
-            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
-        ),
+        prepare=lambda s: type(s.session).objects.filter(pk=s.session.pk).update(is_published=True),
         data=lambda s: {},
         right_status=(302,),
         notes="refused with a message once someone has started: not effective in every scene",
@@ -927,6 +925,11 @@ PROTECTED: dict[str, Spec] = {
     ),
     "certificates_manage:session_issue": Spec(
         lambda s: "/certificates/manage/session-issue/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "certificates_manage:import": Spec(
+        lambda s: "/certificates/manage/import/",
         right="admin",
         wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
     ),
