@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
@@ -97,20 +98,27 @@ class ParsedCertificates:
         return len(self.rows) + len(self.bad_row_numbers)
 
 
-def read_certificates(data: bytes, filename: str) -> ParsedCertificates:
-    """Read and check a certificate file. Raises FileProblem for a file that cannot be read."""
+def read_certificates(
+    data: bytes, filename: str, *, people: QuerySet[Person] | None = None
+) -> ParsedCertificates:
+    """Read and check a certificate file. Raises FileProblem for a file that cannot be read.
+    ``people``: the holders the uploader may give certificates to (the web page's scope); a
+    row naming anyone else reads as not on the roster, so the file tells nothing about
+    people outside it. None (the command line): everyone."""
     table = read_table(
         data,
         filename,
         synonyms=HEADER_SYNONYMS,
         expected=[TEMPLATE_HEADERS[k] for k in (*REQUIRED, TYPE)],
     )
-    parsed = parse_certificates(table)
+    parsed = parse_certificates(table, people=people)
     parsed.filename = filename
     return parsed
 
 
-def parse_certificates(table: Table) -> ParsedCertificates:
+def parse_certificates(
+    table: Table, *, people: QuerySet[Person] | None = None
+) -> ParsedCertificates:
     """Check every row of a located table; duplicates are found after all rows are read."""
     missing = [TEMPLATE_HEADERS[k] for k in REQUIRED if k not in table.columns]
     if TYPE not in table.columns and OPERATION_ITEM not in table.columns:
@@ -119,7 +127,7 @@ def parse_certificates(table: Table) -> ParsedCertificates:
         raise FileProblem(
             _("Required columns are missing: %(headers)s.") % {"headers": "、".join(missing)}
         )
-    context = _Context.load(table)
+    context = _Context.load(table, Person.objects.all() if people is None else people)
     # Every row's number counts, a bad row's too: the uploader fixes both rows at once.
     rows_by_number: dict[str, list[int]] = defaultdict(list)
     for number, values in table.rows:
@@ -165,7 +173,7 @@ class _Context:
     held: dict[tuple[int, int], str]  # (person, type) -> number of the one in force today
 
     @classmethod
-    def load(cls, table: Table) -> _Context:
+    def load(cls, table: Table, people_in_scope: QuerySet[Person]) -> _Context:
         types = list(CertificateType.objects.all())
         by_key: dict[str, CertificateType] = {}
         for ctype in types:
@@ -177,7 +185,7 @@ class _Context:
             with contextlib.suppress(cells.CellError):
                 ids.add(cells.id_number(table.cell(values, ID_NUMBER)))
             numbers.add(_number_text(table.cell(values, NUMBER)))
-        people = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+        people = {p.id_number: p for p in people_in_scope.filter(id_number__in=ids)}
         live = set(
             Certificate.objects.filter(number__in=numbers - {""})
             .exclude(status=CertificateStatus.REPLACED)

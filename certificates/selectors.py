@@ -314,3 +314,17 @@ def can_manage_certificate(*, user: User, certificate: Certificate) -> bool:
     return can_manage_certificates(user=user) and can_edit_person(
         user=user, person=certificate.person
     )
+
+
+def certificate_import_people(*, user: User) -> QuerySet[Person]:
+    """The holders the user may import certificates for: everyone for the system admin;
+    otherwise the people employed now at an enterprise the user administers (the rule of
+    issuing by hand, issuing.require_manager)."""
+    if user.is_superuser:
+        return Person.objects.all()
+    employed = (
+        Employment.objects.current()
+        .filter(enterprise__in=administered_enterprises(user=user))
+        .values("person_id")
+    )
+    return Person.objects.filter(pk__in=employed)

@@ -199,6 +199,7 @@ class QuestionForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+            self._image_fields(f"sub{i}", _("Add an image to part %s") % (i + 1))
             for key in SUB_KEYS:
                 self.fields[f"sub{i}_{key}"] = forms.CharField(
                     label=_("Option %s") % key, required=False, max_length=2000
@@ -206,7 +207,18 @@ class QuestionForm(forms.Form):
                 self.fields[f"sub{i}_{key}_correct"] = forms.BooleanField(
                     label=_("Right answer"), required=False
                 )
+                self._image_fields(f"sub{i}_{key}", _("Image for option %s") % key)
         self.group_errors: dict[str, list[str]] = {}
+
+    def _image_fields(self, prefix: str, label) -> None:
+        """An upload and the stored images to keep, for a text of a case's part (the case's
+        own text and the options of a single question have theirs declared above)."""
+        self.fields[f"{prefix}_image"] = forms.FileField(label=label, required=False)
+        self.fields[f"{prefix}_keep"] = forms.MultipleChoiceField(
+            required=False,
+            choices=self._image_choices(f"{prefix}_keep"),
+            widget=forms.CheckboxSelectMultiple,
+        )
 
     # ------------------------------------------------------------ the template's rows
 
@@ -228,12 +240,16 @@ class QuestionForm(forms.Form):
                 "number": i + 1,
                 "errors": self.group_errors.get(f"sub{i}", []),
                 "stem": self[f"sub{i}_stem"],
+                "image": self[f"sub{i}_image"],
+                "keep": self[f"sub{i}_keep"],
                 "qtype": self[f"sub{i}_qtype"],
                 "options": [
                     {
                         "key": key,
                         "text": self[f"sub{i}_{key}"],
                         "correct": self[f"sub{i}_{key}_correct"],
+                        "image": self[f"sub{i}_{key}_image"],
+                        "keep": self[f"sub{i}_{key}_keep"],
                     }
                     for key in SUB_KEYS
                 ],
@@ -276,9 +292,13 @@ class QuestionForm(forms.Form):
             initial[f"opt_{key}_correct"] = bool(option.get("correct"))
         for i, sub in enumerate((version.sub_questions or [])[:SUB_COUNT]):
             initial[f"sub{i}_qtype"] = sub["qtype"]
-            initial[f"sub{i}_stem"] = to_form(sub.get("stem", "")).text
+            sub_stem = to_form(sub.get("stem", ""))
+            initial[f"sub{i}_stem"] = sub_stem.text
+            initial[f"sub{i}_keep"] = sub_stem.images
             for j, option in enumerate(sub["options"][: len(SUB_KEYS)]):
-                initial[f"sub{i}_{SUB_KEYS[j]}"] = to_form(option.get("text", "")).text
+                text = to_form(option.get("text", ""))
+                initial[f"sub{i}_{SUB_KEYS[j]}"] = text.text
+                initial[f"sub{i}_{SUB_KEYS[j]}_keep"] = text.images
                 initial[f"sub{i}_{SUB_KEYS[j]}_correct"] = bool(option.get("correct"))
         return initial
 
@@ -347,22 +367,30 @@ class QuestionForm(forms.Form):
         parts = []
         for i in range(SUB_COUNT):
             stem = (data.get(f"sub{i}_stem") or "").strip()
+            stem_images = bool(self._file(f"sub{i}_image") or data.get(f"sub{i}_keep"))
             sub_type = data.get(f"sub{i}_qtype") or QuestionType.SINGLE
             keys = SUB_KEYS[:2] if sub_type == QuestionType.JUDGE else SUB_KEYS
             options = [
                 (k, (data.get(f"sub{i}_{k}") or "").strip(), bool(data.get(f"sub{i}_{k}_correct")))
                 for k in keys
             ]
+            # An option shown only as a picture (a sign, a gauge) is a written option too.
+            pictured = {
+                k for k in keys if self._file(f"sub{i}_{k}_image") or data.get(f"sub{i}_{k}_keep")
+            }
             if sub_type == QuestionType.JUDGE:
                 options = [(k, text or JUDGE_TEXTS[k], right) for k, text, right in options]
-            if not stem and not any(
-                text for k, text, _r in options if sub_type != QuestionType.JUDGE
+            if (
+                not stem
+                and not stem_images
+                and not pictured
+                and not any(text for k, text, _r in options if sub_type != QuestionType.JUDGE)
             ):
                 continue  # an unused part
             group = f"sub{i}"
-            if not stem:
+            if not stem and not stem_images:
                 self._group_error(group, _("Write the text of this part."))
-            filled = [(k, t, r) for k, t, r in options if t]
+            filled = [(k, t, r) for k, t, r in options if t or k in pictured]
             right = [k for k, _t, r in filled if r]
             if len(filled) < 2:
                 self._group_error(group, _("Write at least two options."))
@@ -390,6 +418,9 @@ class QuestionForm(forms.Form):
     def uploads(self) -> dict:
         """The image files to store, by field name."""
         names = ["stem_image"] + [f"opt_{key}_image" for key in OPTION_KEYS]
+        if self.cleaned_data.get("qtype") == QuestionType.CASE:
+            for i, *_rest in self.cleaned_data.get("parts", []):
+                names += [f"sub{i}_image"] + [f"sub{i}_{key}_image" for key in SUB_KEYS]
         return {n: self.cleaned_data[n] for n in names if self.cleaned_data.get(n)}
 
     def question_fields(self, urls: dict[str, str]) -> dict:
@@ -427,14 +458,25 @@ class QuestionForm(forms.Form):
             for i, sub_type, stem_text, filled in data["parts"]:
                 old = stored_subs[i] if i < len(stored_subs) else {}
                 old_options = {o["key"]: o.get("text", "") for o in old.get("options", [])}
+                sub_stem = RichText(
+                    stem_text, with_image(data.get(f"sub{i}_keep"), f"sub{i}_image")
+                )
                 subs.append(
                     {
                         "qtype": sub_type,
-                        "stem": merge(old.get("stem", ""), RichText(stem_text, [])),
+                        "stem": merge(old.get("stem", ""), sub_stem),
                         "options": [
                             {
                                 "key": key,
-                                "text": merge(old_options.get(key, ""), RichText(text, [])),
+                                "text": merge(
+                                    old_options.get(key, ""),
+                                    RichText(
+                                        text,
+                                        with_image(
+                                            data.get(f"sub{i}_{key}_keep"), f"sub{i}_{key}_image"
+                                        ),
+                                    ),
+                                ),
                                 "correct": right,
                             }
                             for key, text, right in filled

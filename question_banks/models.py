@@ -538,6 +538,10 @@ class Candidate(models.Model):
     # highest seat given so far (a removed person's seat stays empty: tickets already
     # printed for the others stay right).
     seat = models.PositiveIntegerField(_("seat number"), null=True, blank=True)
+    # A new 三违 puts a person who already sat the enterprise's standing return exam back on
+    # its list: their attempts (and pass) from before it no longer count, so they must pass
+    # it again before returning to the job. Empty: every attempt counts.
+    counts_from = models.DateTimeField(_("attempts count from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("candidate")

@@ -5,7 +5,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession, QuestionVersion
 from question_banks.presentation import ExamText, exam_text
@@ -116,11 +124,23 @@ def exam_texts(version_ids) -> dict[int, ExamText]:
 
 
 def sessions_for_person(*, user: User) -> QuerySet[Candidate]:
-    """The exam sessions the signed-in person is on the list of, with their attempts."""
+    """The exam sessions the signed-in person is on the list of, with their attempts.
+    ``retake``: put back on a 三违 return exam by a new violation and not passed since."""
     if not user.is_authenticated or not user.person_id:
         return Candidate.objects.none()
+    passed_since = Attempt.objects.filter(
+        session_id=OuterRef("session_id"),
+        person_id=OuterRef("person_id"),
+        passed=True,
+        finished_at__gte=OuterRef("counts_from"),
+    )
     return (
         Candidate.objects.filter(person_id=user.person_id, session__is_published=True)
+        .annotate(
+            retake=ExpressionWrapper(
+                Q(counts_from__isnull=False) & ~Exists(passed_since), output_field=BooleanField()
+            )
+        )
         .select_related("session__rule")
         .prefetch_related(
             Prefetch(
@@ -214,6 +234,9 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
     rows = []
     for candidate in candidates:
         mine = attempts.get(candidate.person_id, [])
+        if candidate.counts_from is not None:
+            # Back on a 三违 return exam after a new violation: only the new attempts count.
+            mine = [a for a in mine if not a.finished_at or a.finished_at >= candidate.counts_from]
         finished = [a for a in mine if a.status in ("submitted", "expired")]
         if session.score_policy == ExamSession.ScorePolicy.HIGHEST:
             counted = max(finished, key=lambda a: (a.score, a.finished_at), default=None)
@@ -233,6 +256,7 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
                 "score": counted.score if counted else None,
                 "passed": counted.passed if counted else None,
                 "state": state,
+                "retake_since": candidate.counts_from,
                 "attempt": counted,
                 "seconds_used": (
                     int((counted.finished_at - counted.started_at).total_seconds())

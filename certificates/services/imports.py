@@ -17,7 +17,7 @@ from documents.imports.report import ImportReport
 from documents.imports.runner import CREATED, RowRefused, run_import
 from roster.services.audit import audit_record
 
-from .issuing import CertificateError, certificate_create
+from .issuing import CertificateError, certificate_create, require_manager
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -49,6 +49,9 @@ def certificate_import(
 
     def write(row: CertificateRow) -> str:
         try:
+            # Only the holder's own enterprise admin (or the system admin, or the command
+            # line) gives them a certificate, as when one is issued by hand.
+            require_manager(actor, row.person)
             certificate_create(
                 person=row.person,
                 ctype=row.ctype,

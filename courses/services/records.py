@@ -16,7 +16,7 @@ from courses.models import (
     TrainingKind,
     ViolationRetraining,
 )
-from question_banks.models import Attempt, ExamSession
+from question_banks.models import Attempt, Candidate, ExamSession
 from question_banks.services.internal_exams import (
     return_exam_enrol,
     return_exam_open,
@@ -145,14 +145,25 @@ def violation_passed(violation: ViolationRetraining) -> bool:
     if violation.exam_session_id is None:
         return False
     # A pass from before the violation (a standing exam passed after an earlier one) does
-    # not count.
-    return Attempt.objects.filter(
+    # not count, nor one from before the violation put the person back on its list (the
+    # same day as the earlier violation's pass: Candidate.counts_from).
+    passes = Attempt.objects.filter(
         person_id=violation.person_id,
         session_id=violation.exam_session_id,
         passed=True,
         finished_at__isnull=False,
         finished_at__date__gte=violation.off_job_from,
-    ).exists()
+    )
+    counts_from = (
+        Candidate.objects.filter(
+            session_id=violation.exam_session_id, person_id=violation.person_id
+        )
+        .values_list("counts_from", flat=True)
+        .first()
+    )
+    if counts_from is not None:
+        passes = passes.filter(finished_at__gte=counts_from)
+    return passes.exists()
 
 
 def violations_enrol_waiting(*, session: ExamSession, actor: User | None) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,6 +137,7 @@ class StartCheck:
     candidate: Candidate
     attempts_used: int
     attempts_allowed: int
+    next_number: int  # the new attempt's number: after every earlier one, counted or not
 
 
 def _client_allowed(session: ExamSession, ip: str | None) -> bool:
@@ -173,7 +174,16 @@ def session_start_check(
     if not _client_allowed(session, ip):
         raise ExamError(_("This exam can only be taken from the exam room's network."), "network")
     finished = Attempt.objects.filter(session=session, person=person, status__in=FINISHED)
-    tally = finished.aggregate(used=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    counted = Q()
+    if candidate.counts_from is not None:
+        # Put back on a 三违 return exam by a new violation: earlier attempts do not count.
+        counted = Q(finished_at__gte=candidate.counts_from)
+    tally = finished.aggregate(
+        used=Count("pk", filter=counted),
+        passed=Count("pk", filter=counted & Q(passed=True)),
+        last=Max("number"),
+    )
+    last_number = tally["last"] or 0
     # A contest round has no pass mark to reach: a second attempt may improve the score.
     if tally["passed"] and session.purpose != ExamSession.Purpose.CONTEST:
         raise ExamError(_("You have already passed this exam."), "passed")
@@ -184,7 +194,7 @@ def session_start_check(
     reasons = prerequisites.unmet(person=person, session=session)
     if reasons:
         raise ExamError(" ".join(reasons), "prerequisite")
-    return StartCheck(candidate, used, allowed)
+    return StartCheck(candidate, used, allowed, last_number + 1)
 
 
 def _deadline(session: ExamSession, candidate: Candidate, started: dt.datetime) -> dt.datetime:
@@ -231,7 +241,7 @@ def attempt_start(
                     rule=session.rule,
                     session=session,
                     kind=Attempt.Kind.OFFICIAL,
-                    number=check.attempts_used + 1,
+                    number=check.next_number,
                 )
             except IntegrityError as exc:
                 # Another request (a second tab, a double click, the predraw) drew this

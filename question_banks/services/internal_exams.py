@@ -137,8 +137,9 @@ def return_exam_open(
     *, enterprise: Enterprise, person: Person | None = None, now: dt.datetime | None = None
 ) -> ExamSession | None:
     """The enterprise's standing 三违 return exam: published, not closed, the one that
-    closes last; for a person, one they have not passed already (a second 三违 needs a
-    new pass, so a new exam)."""
+    closes last. For a person, one they have not passed is preferred; one they passed is
+    still theirs after a new 三违, which enrols them again (return_exam_enrol) so they must
+    pass it again."""
     now = now or timezone.now()
     sessions = ExamSession.objects.filter(
         enterprise=enterprise,
@@ -148,7 +149,7 @@ def return_exam_open(
     ).order_by("-closes_at", "-pk")
     if person is not None:
         passed = Attempt.objects.filter(person=person, passed=True).values("session_id")
-        sessions = sessions.exclude(pk__in=passed)
+        return sessions.exclude(pk__in=passed).first() or sessions.first()
     return sessions.first()
 
 
@@ -374,7 +375,21 @@ def internal_exam_publish(*, actor: User, session: ExamSession) -> ExamSession:
 
 def return_exam_enrol(*, session: ExamSession, person: Person, actor: User | None) -> Candidate:
     """Put a person taken off the job for 三违 on the enterprise's return exam. The caller
-    (violation_record) has checked the person is employed at the session's enterprise."""
+    (violation_record) has checked the person is employed at the session's enterprise.
+
+    Someone already on its list who sat it before (after an earlier 三违) starts again:
+    their earlier attempts, a pass among them, stop counting from now, so a new pass is
+    needed and the full number of attempts is theirs again (Candidate.counts_from)."""
     require(session.enterprise_id is not None and session_can_change(actor, session))
-    candidate, _created = Candidate.objects.get_or_create(session=session, person=person)
+    with transaction.atomic():
+        candidate, created = Candidate.objects.select_for_update().get_or_create(
+            session=session, person=person
+        )
+        if not created:
+            sat = Attempt.objects.filter(
+                session=session, person=person, finished_at__isnull=False
+            ).exists()
+            if sat:
+                candidate.counts_from = timezone.now()
+                candidate.save(update_fields=["counts_from"])
     return candidate

@@ -136,13 +136,16 @@ def test_trainer_builds_a_bank_of_every_question_type(world, desktop, phone, pic
     save(page)
     assert page.locator(".exam-preview input[type=checkbox]").count() == 4
 
-    # 案例分析 with two parts
+    # 案例分析 with two parts; images on the case, on a part and on a part's option (the
+    # option is only a picture).
     d.go("/exams/banks/DQ/questions/new/?type=case")
     page.fill("#id_stem", "某厂电工在未停电、未验电的情况下检修配电箱，发生触电。")
+    page.set_input_files("#id_stem_image", str(picture))
     page.fill("#id_sub0_stem", "事故的直接原因是？")
+    page.set_input_files("#id_sub0_image", str(picture))
     page.select_option("#id_sub0_qtype", "single")
     page.fill("#id_sub0_A", "未停电验电")
-    page.fill("#id_sub0_B", "天气潮湿")
+    page.set_input_files("#id_sub0_B_image", str(picture))
     page.check("#id_sub0_A_correct")
     page.fill("#id_sub1_stem", "检修前应先停电、验电、挂接地线。")
     page.select_option("#id_sub1_qtype", "judge")
@@ -151,7 +154,19 @@ def test_trainer_builds_a_bank_of_every_question_type(world, desktop, phone, pic
     save(page)
     preview = page.locator(".exam-preview").inner_text()
     assert "事故的直接原因是？" in preview and "检修前应先停电" in preview
+    case_card = page.locator(".exam-preview article.card.question")
+    assert case_card.locator(".stem img").count() == 1
+    assert case_card.locator("fieldset.sub legend img").count() == 1
+    assert case_card.locator("fieldset.sub .choice .text img").count() == 1
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.exam-preview img')].map(i => i.naturalWidth)"
+    )
+    assert widths == [160, 160, 160], widths  # every image loads
     keep(d, "preview-case-desktop")
+    case = Question.objects.get(qtype="case")
+    d.go(f"/exams/banks/DQ/questions/{case.pk}/")
+    assert page.locator(".sub-part .kept img").count() == 2  # the part's and its option's
+    keep(d, "question-edit-case-desktop")
 
     # Edit the single-choice question: a new version; the history lists both.
     d.go(f"/exams/banks/DQ/questions/{single.pk}/")
@@ -190,6 +205,7 @@ def test_trainer_builds_a_bank_of_every_question_type(world, desktop, phone, pic
         ("/exams/banks/DQ/questions/new/?type=case", "question-form-case-phone"),
         (f"/exams/banks/DQ/questions/{single.pk}/preview/", "preview-single-phone"),
         (f"/exams/banks/DQ/questions/{single.pk}/history/", "history-phone"),
+        (f"/exams/banks/DQ/questions/{case.pk}/preview/", "preview-case-phone"),
     ]:
         phone.go(path)
         phone.assert_no_horizontal_overflow()

@@ -519,3 +519,95 @@ def test_practice_page_marks_the_banks_of_the_persons_post(world):
     html = client_for(world.trainee).get(reverse("exams:practice")).content.decode()
     assert html.index("电工题库") < html.index("通用题库")
     assert html.count("本岗位") == 1
+
+
+def case_post(**overrides) -> dict:
+    data = {
+        "qtype": "case",
+        "stem": "某厂电工未停电检修配电柜……",
+        "difficulty": "3",
+        "sub0_qtype": "single",
+        "sub0_stem": "图中哪个标志应挂在开关上？",
+        "sub0_A": "禁止合闸",
+        "sub0_B": "",
+        "sub0_A_correct": "on",
+        "sub1_qtype": "judge",
+        "sub1_stem": "应先验电。",
+        "sub1_A_correct": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_case_question_takes_images_in_its_stem_parts_and_part_options(world, small_bank):
+    """The case's text, a part's text and a part's option each carry an image; an option
+    shown only as a picture counts as written; preview and exam page show every image."""
+    from question_banks.presentation import exam_text
+
+    client = client_for(world.trainer)
+    response = client.post(
+        reverse("exams:question_create", args=["XB"]),
+        case_post(
+            stem_image=png(),
+            sub0_image=png((9, 9), "part.png"),
+            sub0_B_image=png((10, 10), "sign.png"),
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].group_errors
+    question = Question.objects.latest("pk")
+    version = question.current_version
+    assert "<img" in version.stem
+    part = version.sub_questions[0]
+    assert part["stem"].startswith('<p>图中哪个标志应挂在开关上？</p><img src="/media/')
+    assert [o["key"] for o in part["options"]] == ["A", "B"]
+    assert part["options"][1]["text"].startswith('<img src="/media/question_media/XB/')
+    images = {version.stem.split('"')[1], part["stem"].split('"')[1]}
+    images.add(part["options"][1]["text"].split('"')[1])
+    assert len(images) == 3  # three different pictures, three files
+
+    preview = client.get(reverse("exams:question_preview", args=["XB", question.pk]))
+    html = preview.content.decode()
+    assert all(src in html for src in images)
+    shown = exam_text(question.qtype, version.stem, version.options, version.sub_questions)
+    assert shown.parts[0].stem.count("<img") == 1
+    assert "<img" in shown.parts[0].options["B"][1]
+
+
+def test_case_part_images_are_kept_or_dropped_on_edit_and_make_a_new_version(world, small_bank):
+    client = client_for(world.trainer)
+    created = client.post(
+        reverse("exams:question_create", args=["XB"]),
+        case_post(sub0_B="挂牌上锁", sub0_image=png(), sub0_A_image=png((9, 9), "a.png")),
+    )
+    assert created.status_code == 302
+    question = Question.objects.latest("pk")
+    url = reverse("exams:question_edit", args=["XB", question.pk])
+    page = client.get(url)
+    initial = page.context["form"].initial
+    assert len(initial["sub0_keep"]) == 1 and len(initial["sub0_A_keep"]) == 1
+    assert 'name="sub0_keep"' in page.content.decode()
+    post = case_post(
+        sub0_B="挂牌上锁", sub0_keep=initial["sub0_keep"], sub0_A_keep=initial["sub0_A_keep"]
+    )
+    post.pop("qtype")
+    client.post(url, post)
+    question.refresh_from_db()
+    assert question.current_version.number == 1  # the same texts and images: no new version
+    post.pop("sub0_keep")
+    client.post(url, post)
+    question.refresh_from_db()
+    version = question.current_version
+    assert version.number == 2
+    assert "<img" not in version.sub_questions[0]["stem"]
+    assert "<img" in version.sub_questions[0]["options"][0]["text"]
+
+
+def test_a_bad_image_in_a_case_part_is_refused_beside_it(world, small_bank):
+    fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client_for(world.trainer).post(
+        reverse("exams:question_create", args=["XB"]), case_post(sub1_A_image=fake)
+    )
+    assert response.status_code == 200
+    assert "不是图片" in " ".join(response.context["form"].errors["sub1_A_image"])
+    assert small_bank.questions.count() == 3
+    assert "某厂电工未停电检修配电柜" in response.content.decode()

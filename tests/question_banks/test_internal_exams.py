@@ -18,7 +18,8 @@ from courses.services.records import (
     violation_return,
 )
 from question_banks.models import Attempt, Candidate, ExamSession, PaperRule, QuestionBank
-from question_banks.selectors import sessions_for_person
+from question_banks.selectors import session_results, sessions_for_person
+from question_banks.services.attempts import ExamError, session_start_check
 from question_banks.services.internal_exams import (
     CandidateChoice,
     InternalExamData,
@@ -87,11 +88,12 @@ def published_exam(world, bank, purpose=ExamSession.Purpose.ALL_STAFF):
     return internal_exam_publish(actor=world.enterprise_admin, session=session)
 
 
-def pass_exam(person, session, when=None):
+def pass_exam(person, session, when=None, number=1):
     return Attempt.objects.create(
         person=person,
         session=session,
         rule=session.rule,
+        number=number,
         seed=1,
         status=Attempt.Status.SUBMITTED,
         finished_at=when or timezone.now(),
@@ -308,10 +310,43 @@ def test_passing_the_return_exam_lets_the_person_return(world, bank):
 def test_a_pass_before_the_violation_does_not_count(world, bank):
     return_exam = published_exam(world, bank, ExamSession.Purpose.VIOLATION_RETURN)
     pass_exam(world.person_a, return_exam, when=timezone.now() - dt.timedelta(days=30))
-    # The standing exam they passed before is not offered again: a new pass is needed.
-    assert return_exam_open(enterprise=world.ent_a, person=world.person_a) is None
     violation = record_violation(world, exam_session=return_exam)
     assert not violation_passed(violation)
+
+
+def test_a_second_violation_after_passing_the_return_exam_needs_a_new_pass(world, bank):
+    """The standing return exam, passed after a first 三违: a second 三违 (the same day)
+    puts the person back on it with their attempts counted afresh; they see they must pass
+    again, the admin sees it on the exam's list, and only the new pass lets them return."""
+    return_exam = published_exam(world, bank, ExamSession.Purpose.VIOLATION_RETURN)
+    first = record_violation(world)
+    pass_exam(world.person_a, return_exam)
+    violation_return(violation=first, actor=world.enterprise_admin, on=timezone.localdate())
+    with pytest.raises(ExamError) as refused:
+        session_start_check(session=return_exam, person=world.person_a, now=timezone.now())
+    assert refused.value.code == "passed"
+
+    second = record_violation(world)
+
+    assert second.exam_session == return_exam
+    assert not violation_passed(second)
+    check = session_start_check(session=return_exam, person=world.person_a, now=timezone.now())
+    assert (check.attempts_used, check.next_number) == (0, 2)
+    [mine] = sessions_for_person(user=world.trainee)
+    assert mine.session == return_exam and mine.retake
+    [row] = session_results(session=return_exam, user=world.enterprise_admin)
+    assert row["state"] == "not_started" and row["retake_since"] is not None
+    with pytest.raises(RecordError):
+        violation_return(violation=second, actor=world.enterprise_admin, on=timezone.localdate())
+
+    pass_exam(world.person_a, return_exam, number=2)
+
+    assert violation_passed(second)
+    [mine] = sessions_for_person(user=world.trainee)
+    assert not mine.retake
+    [row] = session_results(session=return_exam, user=world.enterprise_admin)
+    assert row["state"] == "passed"
+    violation_return(violation=second, actor=world.enterprise_admin, on=timezone.localdate())
 
 
 def test_another_enterprises_exam_cannot_be_linked(world, admin_b):
@@ -321,3 +356,23 @@ def test_another_enterprises_exam_cannot_be_linked(world, admin_b):
         record_violation(world, exam_session=session)
     assert not ViolationRetraining.objects.exists()
     assert not session.candidates.exists()
+
+
+def test_the_person_and_the_admin_see_that_a_second_violation_needs_a_new_pass(world, bank):
+    from django.test import Client
+    from django.urls import reverse
+
+    return_exam = published_exam(world, bank, ExamSession.Purpose.VIOLATION_RETURN)
+    first = record_violation(world)
+    pass_exam(world.person_a, return_exam)
+    violation_return(violation=first, actor=world.enterprise_admin, on=timezone.localdate())
+    record_violation(world)
+
+    trainee = Client()
+    trainee.force_login(world.trainee)
+    page = trainee.get(reverse("exams:mine")).content.decode()
+    assert "您须再次通过本考试才能返岗" in page
+    admin = Client()
+    admin.force_login(world.enterprise_admin)
+    page = admin.get(reverse("exams:internal_detail", args=[return_exam.code])).content.decode()
+    assert "须重新通过" in page

@@ -944,6 +944,11 @@ PROTECTED: dict[str, Spec] = {
         right="admin",
         wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
     ),
+    "certificates_manage:import": Spec(
+        lambda s: "/certificates/manage/import/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
     "certificates_manage:certificate": Spec(
         lambda s: reverse("certificates_manage:certificate", args=[s.certificate.pk]),
         right="admin",
