@@ -7,6 +7,7 @@ from collections import OrderedDict
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from config.process_memory import register_reset
 from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession, QuestionVersion
 from question_banks.presentation import ExamText, exam_text
 from roster.models import User
@@ -39,15 +40,17 @@ def attempt_get_own_for_page(*, user: User, pk: int) -> Attempt:
     )
 
 
-def attempt_get_own_for_saving(*, user: User, pk: int) -> Attempt:
-    """attempt_get_own, reading only what saving an answer checks (an exam day's most
-    frequent request): status, deadline and grace, and which tab holds the attempt."""
-    if not user.is_authenticated or not user.person_id:
+def attempt_get_own_for_saving(*, person_id: int | None, pk: int) -> Attempt:
+    """The person's own attempt, reading only what saving an answer checks (an exam day's
+    most frequent request): status, deadline and grace, and which tab holds the attempt.
+    By person, not account: a save may come with the exam page's pass instead of a session
+    (question_banks/api.py's ExamPass)."""
+    if not person_id:
         raise Attempt.DoesNotExist
     return (
         Attempt.objects.select_related("session")
         .only("person", "session__grace_seconds", "status", "deadline", "client_id")
-        .get(pk=pk, person_id=user.person_id)
+        .get(pk=pk, person_id=person_id)
     )
 
 
@@ -83,6 +86,7 @@ _exam_texts: OrderedDict[int, ExamText] = OrderedDict()
 _exam_texts_lock = threading.Lock()
 
 
+@register_reset
 def forget_exam_texts() -> None:
     """Empty this process's copy (tests: a rolled-back SQLite transaction hands out a
     version id again; PostgreSQL's sequences never do)."""
@@ -178,9 +182,9 @@ def sessions_visible_to(*, user: User) -> QuerySet[ExamSession]:
         candidates__person__employments__enterprise__in=enterprises,
         candidates__person__employments__ended_on__isnull=True,
     ).values("pk")
-    return ExamSession.objects.filter(
-        Q(pk__in=own) | Q(pk__in=of_their_people)
-    ).select_related("rule")
+    return ExamSession.objects.filter(Q(pk__in=own) | Q(pk__in=of_their_people)).select_related(
+        "rule"
+    )
 
 
 def session_results(*, session: ExamSession, user: User) -> list[dict]:
@@ -307,6 +311,7 @@ def session_roll(*, session: ExamSession, now=None) -> dict:
     counts["total"] = len(candidates)
     counts["started"] = counts["writing"] + counts["finished"]
     return {"rows": rows, "counts": counts}
+
 
 # ---------------------------------------------------------------- the question workbench
 
