@@ -141,10 +141,8 @@ def session_detail(request, code: str):
             "candidate": candidate,
             "attempts": attempts,
             "attempts_allowed": session.attempts_allowed + candidate.extra_attempts,
-            "duration": session.duration_minutes or session.rule.duration_minutes,
-            "pass_mark": session.pass_mark
-            if session.pass_mark is not None
-            else session.rule.pass_mark,
+            "duration": session.duration_over(session.rule),
+            "pass_mark": session.pass_mark_over(session.rule),
             "question_count": sum(s.count for s in session.rule.sections.all()),
             "now": timezone.now(),
             "pass": issue_pass(
