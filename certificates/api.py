@@ -10,7 +10,9 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from .views.verify import verify_json
+from config.lane import session_free
+
+from .views.verify import json_without_session, verify_json
 
 router = Router(tags=["certificates"])
 
@@ -59,7 +61,8 @@ class Refusal(Schema):
     summary="Verify a certificate QR token (public)",
     url_name="certificate_verify",
 )
+@session_free(json_without_session)
 def verify(request: HttpRequest, token: str):
     # Written in views/verify.py, which also answers it for phones without a session
-    # (certificates/middleware.py); the schema above documents it.
+    # (the session-free lane, config/lane.py); the schema above documents it.
     return verify_json(request, token)

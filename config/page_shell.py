@@ -27,6 +27,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
+from config.process_memory import register_reset
+
 # Private-use characters: escaping leaves them alone, and no template or translation has
 # them. The request's values are filled in after the frame is cut, so theirs do not matter.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -112,3 +114,4 @@ def _forget_frames(**kwargs) -> None:
 
 
 setting_changed.connect(_forget_frames)
+register_reset(_forget_frames)

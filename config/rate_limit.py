@@ -30,6 +30,7 @@ from config.cache import (
     add_in_redis_window,
     count_in_window,
 )
+from config.process_memory import register_reset
 
 SYNC_SECONDS = 0.1
 _MAX_KEYS = 10_000  # networks tracked per process; beyond, counted one by one
@@ -83,6 +84,7 @@ def _forget_ended(now: float) -> None:
         del _tallies[key]
 
 
+@register_reset
 def forget() -> None:
     """Drop every local count (tests; a process starting afresh)."""
     with _lock:

@@ -11,6 +11,8 @@ Three rules from ARCHITECTURE.md shape these tables:
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -514,6 +516,20 @@ class ExamSession(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # A session's own duration and pass mark, when set, override its paper rule's (an empty
+    # or zero duration is the rule's). Said once here; the one-statement start
+    # (services/exam_day.py) says the duration in SQL with DURATION_SQL, beside it, over its
+    # aliases `session` and `rule` (tests/question_banks/test_exam_day.py holds them together).
+    DURATION_SQL = "COALESCE(NULLIF(session.duration_minutes, 0), rule.duration_minutes)"
+
+    def duration_over(self, rule: PaperRule) -> int:
+        """Minutes an attempt has: the session's, else its rule's."""
+        return self.duration_minutes or rule.duration_minutes
+
+    def pass_mark_over(self, rule: PaperRule) -> Decimal:
+        """The mark that passes: the session's, else its rule's."""
+        return self.pass_mark if self.pass_mark is not None else rule.pass_mark
 
     @property
     def practice_closed(self) -> bool:

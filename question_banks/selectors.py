@@ -15,6 +15,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from config.process_memory import register_reset
 from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession, QuestionVersion
 from question_banks.presentation import ExamText, exam_text
 from roster.models import User
@@ -47,15 +48,17 @@ def attempt_get_own_for_page(*, user: User, pk: int) -> Attempt:
     )
 
 
-def attempt_get_own_for_saving(*, user: User, pk: int) -> Attempt:
-    """attempt_get_own, reading only what saving an answer checks (an exam day's most
-    frequent request): status, deadline and grace, and which tab holds the attempt."""
-    if not user.is_authenticated or not user.person_id:
+def attempt_get_own_for_saving(*, person_id: int | None, pk: int) -> Attempt:
+    """The person's own attempt, reading only what saving an answer checks (an exam day's
+    most frequent request): status, deadline and grace, and which tab holds the attempt.
+    By person, not account: a save may come with the exam page's pass instead of a session
+    (question_banks/api.py's ExamPass)."""
+    if not person_id:
         raise Attempt.DoesNotExist
     return (
         Attempt.objects.select_related("session")
         .only("person", "session__grace_seconds", "status", "deadline", "client_id")
-        .get(pk=pk, person_id=user.person_id)
+        .get(pk=pk, person_id=person_id)
     )
 
 
@@ -91,6 +94,7 @@ _exam_texts: OrderedDict[int, ExamText] = OrderedDict()
 _exam_texts_lock = threading.Lock()
 
 
+@register_reset
 def forget_exam_texts() -> None:
     """Empty this process's copy (tests: a rolled-back SQLite transaction hands out a
     version id again; PostgreSQL's sequences never do)."""

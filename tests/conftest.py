@@ -57,25 +57,17 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     # Cached documents (published keys, the status list, rate limits) describe one test's
-    # database; the next test must not see them.
+    # database, and so do the copies each process keeps in memory (config/process_memory.py):
+    # the next test must not see them.
     from django.core.cache import cache
 
-    from certificates.services.keys import forget_ring
-    from config import rate_limit
-    from question_banks.selectors import forget_exam_texts
-    from question_banks.services.paper_slots import forget_memory
+    from config.process_memory import reset_all
 
     cache.clear()
-    forget_memory()
-    forget_exam_texts()
-    forget_ring()
-    rate_limit.forget()
+    reset_all()
     yield
     cache.clear()
-    forget_memory()
-    forget_exam_texts()
-    forget_ring()
-    rate_limit.forget()
+    reset_all()
 
 
 @pytest.fixture(scope="module")

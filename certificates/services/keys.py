@@ -35,6 +35,7 @@ from certificates.trust.keys import (
     private_key_to_pem,
 )
 from certificates.trust.status_list import DEFAULT_LIFETIME as STATUS_LIST_LIFETIME
+from config.process_memory import register_reset
 from roster.services.audit import audit_record, audit_text
 
 
@@ -108,6 +109,7 @@ def public_ring(*, fresh: bool = False) -> KeyRing:
     return ring
 
 
+@register_reset
 def forget_ring() -> None:
     """Drop this process's ring (a key was made or withdrawn here; tests start afresh)."""
     global _ring_memo

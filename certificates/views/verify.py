@@ -20,7 +20,9 @@ from certificates.models import Verification
 from certificates.services import verification as service
 from certificates.services.status import CACHE_SECONDS, status_list_token
 from certificates.trust.status_list import TYP
-from config.page_shell import PageShell
+from config.lane import answer_anonymously, session_free
+from config.page_shell import PageShell, is_bare
+from config.process_memory import register_reset
 from roster.services.audit import client_ip
 
 JSON = "application/json; charset=utf-8"
@@ -49,6 +51,26 @@ def client_of(request: HttpRequest) -> tuple[str, str]:
     )
 
 
+_SAFE = frozenset({"GET", "HEAD"})
+
+
+def _page_without_session(request: HttpRequest, token: str) -> HttpResponse | None:
+    """The session-free lane's (config/lane.py): on an inspection day these come several
+    hundred a second from phones that scanned a QR code and hold no cookie of ours; for
+    them the session, account, CSRF and messages middleware only find that nobody is
+    signed in, and cost a third of the request (bench/bench_requests.py --profile). A
+    visitor with a session or messages (config/page_shell.is_bare) goes the usual way."""
+    if request.method in _SAFE and is_bare(request):
+        return answer_anonymously(request, verify_page, token)
+    return None
+
+
+def json_without_session(request: HttpRequest, token: str) -> HttpResponse | None:
+    """GET /api/verify/<token>'s, as the page's (certificates/api.py marks it)."""
+    return answer_anonymously(request, verify_json, token) if is_bare(request) else None
+
+
+@session_free(_page_without_session)
 @require_safe
 def verify_page(request: HttpRequest, token: str) -> HttpResponse:
     network, agent = client_of(request)
@@ -211,6 +233,7 @@ def _facts(fields: dict) -> SafeString:
 
 
 _LABEL_CACHE: dict[str, dict[str, str]] = {}
+register_reset(_LABEL_CACHE.clear)
 
 
 def _labels() -> dict[str, str]:

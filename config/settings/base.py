@@ -60,14 +60,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
-    # Inside the policy (which follows its header) and before the exam day's starts and saves,
-    # which are answered next, without the session, and carry the same headers as the rest.
+    # Inside the policy (which follows its header) and before the session-free lane, whose
+    # answers come next, without the session, and carry the same headers as the rest.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A NUL byte in the path or query string is a 400 here, before any view reads it.
     "config.request_guard.RejectNulBytesMiddleware",
-    "question_banks.middleware.ExamDayMiddleware",
-    # Certificate look-ups from phones without a session, answered the same way.
-    "certificates.middleware.VerifyLaneMiddleware",
+    # Views marked @session_free (exam starts and saves with an exam pass, certificate
+    # look-ups from phones without a session) answered here, before the session is read.
+    "config.lane.SessionFreeLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages and API answers gzipped for phones on mobile networks (a 100-question exam page:
     # ~116 KB of HTML), with Django's BREACH padding. Static files come compressed already

@@ -1,5 +1,5 @@
 """The refusal the exam services raise. Its own module so that every exam service can raise it
-without importing attempts.py, which imports several of them (keys.py among them)."""
+without importing the attempts package, which imports several of them (keys.py among them)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The two requests of an exam day that come by the thousand, each as one SQL statement.
 
 At 9:00 everyone starts at once, and then each examinee saves an answer every few seconds.
-Both go through the ORM path in services/attempts.py just as well, with every rule checked
+Both go through the ORM path in services/attempts/ just as well, with every rule checked
 and a reason for each refusal; on PostgreSQL these functions try first to do the common
 case in a single statement that carries the same checks in its WHERE clause. Whenever that
 statement does nothing (anything unusual: an access code typed wrong, a second tab, a
@@ -16,7 +16,7 @@ import json
 from django.db import connection
 from django.utils import timezone
 
-from question_banks.models import Attempt
+from question_banks.models import Attempt, ExamSession
 from question_banks.services.attempts import (
     FINISHED,
     MAX_POSITION,
@@ -36,13 +36,13 @@ from question_banks.services.paper_slots import paper_slot
 # in it is finished yet (so this is attempt number 1 and an attempt is left). The deadline is
 # attempt_start's: the duration plus the candidate's extra minutes, at most the session's
 # close plus those minutes. The "started" event is written by the same statement.
-_QUICK_START_SQL = """
+_QUICK_START_SQL = f"""
 WITH started AS (
   UPDATE question_banks_attempt AS attempt
      SET status = %(in_progress)s, started_at = %(now)s, client_id = %(client)s, number = 1,
          deadline = LEAST(
            %(now)s + make_interval(
-             mins => COALESCE(NULLIF(session.duration_minutes, 0), rule.duration_minutes)
+             mins => {ExamSession.DURATION_SQL}
                      + candidate.extra_minutes),
            session.closes_at + make_interval(mins => candidate.extra_minutes))
     FROM question_banks_examsession AS session

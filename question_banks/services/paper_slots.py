@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from config.process_memory import register_reset
+
 # Longer than any exam (with its grace and a resumed attempt), short enough not to pile up.
 SLOTS_SECONDS = 12 * 3600
 # Papers kept in this process's memory (about 10 KB each with 100 questions).
@@ -78,6 +80,7 @@ def _read(attempt_ids: list[int]) -> dict[int, dict[int, tuple]]:
     return papers
 
 
+@register_reset
 def forget_memory() -> None:
     """Empty this process's copy (tests: a rolled-back SQLite transaction hands out an
     attempt id again; PostgreSQL's sequences never do)."""

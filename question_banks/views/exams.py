@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.lane import session_free
 from question_banks.models import Attempt, ExamSession, PaperRule
 from question_banks.presentation import exam_cards, exam_sheet, review_items
 from question_banks.providers import attempt_standing
@@ -34,12 +35,20 @@ from question_banks.services.attempts import (
     mock_start,
 )
 from question_banks.services.exam_day import attempt_start_quick
-from question_banks.services.exam_pass import attempt_scope, issue_pass, session_scope
+from question_banks.services.exam_pass import (
+    FIELD,
+    attempt_scope,
+    issue_pass,
+    pass_holder,
+    session_scope,
+)
 from question_banks.services.keys import banks_closed_to_keys
 from question_banks.services.review import attempt_review_access
 from roster.services.audit import client_ip
 
 CONFLICTS = frozenset({"other_client", "start_conflict"})
+CLIENT_MAX = 64  # a tab's id, as the API's
+_FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def _own_attempt(request, pk: int, read=attempt_get_own) -> Attempt:
@@ -70,19 +79,37 @@ def my_exams(request):
     )
 
 
+def _start_quickly(request: HttpRequest, code: str, person_id: int) -> HttpResponseRedirect | None:
+    """9:00 on exam day: a paper drawn ahead starts in one statement, or not at all and
+    attempt_start decides (and says why it refuses)."""
+    started = attempt_start_quick(
+        person_id=person_id,
+        session_code=code,
+        client_id=request.POST.get("client", "")[:CLIENT_MAX],
+        access_code=request.POST.get("access_code", ""),
+    )
+    return None if started is None else redirect("exams:attempt", pk=started)
+
+
+def _start_with_pass(request: HttpRequest, code: str) -> HttpResponseRedirect | None:
+    """The session-free lane's (config/lane.py): a start form with the session page's pass
+    starts the paper drawn ahead without the session. None: the view below decides."""
+    if request.method != "POST" or request.content_type not in _FORMS:
+        return None
+    value = request.POST.get(FIELD)
+    if not value:
+        return None
+    person = pass_holder(value, scope=session_scope(code), now=timezone.now())
+    return None if person is None else _start_quickly(request, code, person)
+
+
+@session_free(_start_with_pass)
 @login_required
 def session_detail(request, code: str):
     if request.method == "POST" and request.user.person_id:
-        # 9:00 on exam day: a paper drawn ahead starts in one statement, or not at all and
-        # attempt_start below decides (and says why it refuses).
-        started = attempt_start_quick(
-            person_id=request.user.person_id,
-            session_code=code,
-            client_id=request.POST.get("client", "")[:64],
-            access_code=request.POST.get("access_code", ""),
-        )
+        started = _start_quickly(request, code, request.user.person_id)
         if started is not None:
-            return redirect("exams:attempt", pk=started)
+            return started
     try:
         session, candidate = session_get_for_candidate(user=request.user, code=code)
     except ExamSession.DoesNotExist as exc:
@@ -93,7 +120,7 @@ def session_detail(request, code: str):
             attempt = attempt_start(
                 session=session,
                 person=candidate.person,
-                client_id=request.POST.get("client", "")[:64],
+                client_id=request.POST.get("client", "")[:CLIENT_MAX],
                 access_code=request.POST.get("access_code", ""),
                 ip=client_ip(request),
                 candidate=candidate,
@@ -115,10 +142,8 @@ def session_detail(request, code: str):
             "candidate": candidate,
             "attempts": attempts,
             "attempts_allowed": session.attempts_allowed + candidate.extra_attempts,
-            "duration": session.duration_minutes or session.rule.duration_minutes,
-            "pass_mark": session.pass_mark
-            if session.pass_mark is not None
-            else session.rule.pass_mark,
+            "duration": session.duration_over(session.rule),
+            "pass_mark": session.pass_mark_over(session.rule),
             "question_count": sum(s.count for s in session.rule.sections.all()),
             "now": timezone.now(),
             "pass": issue_pass(

@@ -1,5 +1,5 @@
 """Look-ups from phones without a session: answered before the session middleware
-(certificates/middleware.py), the page from a frame rendered once per language
+(the session-free lane, config/lane.py), the page from a frame rendered once per language
 (config/page_shell.py). Each must be what the whole stack answers a visitor with a session
 cookie: byte for byte for every verdict, in every language, and when rate limited."""
 

@@ -10,8 +10,7 @@ from django.db import IntegrityError, connection
 from django.test import Client
 
 from question_banks.models import Attempt
-from question_banks.services import attempts
-from question_banks.services.attempts import ExamError, attempt_start
+from question_banks.services.attempts import ExamError, attempt_start, starting
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +19,13 @@ def _racing_draw(monkeypatch):
     """attempt_draw as it runs when another request has just drawn the same paper: that
     request's attempt is in the table first, so this one's insert breaks the constraint of
     one open attempt per person and session."""
-    real = attempts.attempt_draw
+    real = starting.attempt_draw
 
     def draw(**kwargs):
         real(**{**kwargs, "seed": 7})  # the other request's paper
         return real(**kwargs)
 
-    monkeypatch.setattr(attempts, "attempt_draw", draw)
+    monkeypatch.setattr(starting, "attempt_draw", draw)  # as attempt_start calls it
 
 
 def test_the_losing_start_is_a_conflict_not_a_crash(monkeypatch, world, session):
@@ -64,13 +63,13 @@ def test_two_simultaneous_first_starts_on_postgresql(monkeypatch, world, session
     # other has drawn, so the second insert waits for the first to commit and then breaks
     # the unique constraint: the real race, every time.
     both_drawing = threading.Barrier(2, timeout=30)
-    real = attempts.attempt_draw
+    real = starting.attempt_draw
 
     def draw(**kwargs):
         both_drawing.wait()
         return real(**kwargs)
 
-    monkeypatch.setattr(attempts, "attempt_draw", draw)
+    monkeypatch.setattr(starting, "attempt_draw", draw)  # as attempt_start calls it
     statuses: list[int] = []
     errors: list[Exception] = []
 

@@ -1,0 +1,195 @@
+"""Starting an attempt: who may start a session now, the deadline fixed at the start,
+resuming on the same tab, taking a paper over to another, mock exams."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from question_banks import prerequisites
+from question_banks.models import Attempt, AttemptEvent, Candidate, ExamSession, PaperRule
+from question_banks.services.attempts.drawing import attempt_draw
+from question_banks.services.attempts.grading import FINISHED, attempt_expire_if_overdue
+from question_banks.services.errors import ExamError
+from roster.models import Person
+
+OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class StartCheck:
+    candidate: Candidate
+    attempts_used: int
+    attempts_allowed: int
+    next_number: int  # the new attempt's number: after every earlier one, counted or not
+
+
+def _client_allowed(session: ExamSession, ip: str | None) -> bool:
+    networks = [line.strip() for line in session.allowed_networks.splitlines() if line.strip()]
+    if not networks:
+        return True
+    if not ip:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+def session_start_check(
+    *,
+    session: ExamSession,
+    person: Person,
+    now: dt.datetime,
+    access_code: str = "",
+    ip: str | None = None,
+    candidate: Candidate | None = None,
+) -> StartCheck:
+    """Why this person may not start now, as an ExamError; otherwise what they have left.
+    ``candidate``: the person's row on this session's list, when the caller has it."""
+    if candidate is None or (candidate.session_id, candidate.person_id) != (session.pk, person.pk):
+        candidate = Candidate.objects.filter(session=session, person=person).first()
+    if candidate is None or not session.is_published:
+        raise ExamError(_("You are not on the list of this exam session."), "not_candidate")
+    if now < session.opens_at:
+        raise ExamError(_("This exam session has not opened yet."), "not_open")
+    if now >= session.closes_at:
+        raise ExamError(_("This exam session has closed."), "closed")
+    if session.access_code and access_code.strip() != session.access_code:
+        raise ExamError(_("The access code is not right. Ask the invigilator."), "access_code")
+    if not _client_allowed(session, ip):
+        raise ExamError(_("This exam can only be taken from the exam room's network."), "network")
+    finished = Attempt.objects.filter(session=session, person=person, status__in=FINISHED)
+    counted = Q()
+    if candidate.counts_from is not None:
+        # Put back on a 三违 return exam by a new violation: earlier attempts do not count.
+        counted = Q(finished_at__gte=candidate.counts_from)
+    tally = finished.aggregate(
+        used=Count("pk", filter=counted),
+        passed=Count("pk", filter=counted & Q(passed=True)),
+        last=Max("number"),
+    )
+    last_number = tally["last"] or 0
+    # A contest round has no pass mark to reach: a second attempt may improve the score.
+    if tally["passed"] and session.purpose != ExamSession.Purpose.CONTEST:
+        raise ExamError(_("You have already passed this exam."), "passed")
+    used = tally["used"]
+    allowed = session.attempts_allowed + candidate.extra_attempts
+    if used >= allowed:
+        raise ExamError(_("You have used all your attempts at this exam."), "no_attempts")
+    reasons = prerequisites.unmet(person=person, session=session)
+    if reasons:
+        raise ExamError(" ".join(reasons), "prerequisite")
+    return StartCheck(candidate, used, allowed, last_number + 1)
+
+
+def _deadline(session: ExamSession, candidate: Candidate, started: dt.datetime) -> dt.datetime:
+    minutes = session.duration_over(session.rule)
+    extra = dt.timedelta(minutes=candidate.extra_minutes)
+    return min(started + dt.timedelta(minutes=minutes) + extra, session.closes_at + extra)
+
+
+def attempt_start(
+    *,
+    session: ExamSession,
+    person: Person,
+    client_id: str,
+    now: dt.datetime | None = None,
+    access_code: str = "",
+    ip: str | None = None,
+    candidate: Candidate | None = None,
+) -> Attempt:
+    """Start (or resume on the same client) the person's attempt. The deadline is fixed here."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        open_attempt = (
+            Attempt.objects.select_for_update()
+            .filter(session=session, person=person, status__in=OPEN)
+            .first()
+        )
+        if open_attempt is not None and open_attempt.status == Attempt.Status.IN_PROGRESS:
+            if attempt_expire_if_overdue(attempt=open_attempt, now=now):
+                open_attempt = None
+            else:
+                return _claim(open_attempt, client_id)
+        check = session_start_check(
+            session=session,
+            person=person,
+            now=now,
+            access_code=access_code,
+            ip=ip,
+            candidate=candidate,
+        )
+        if open_attempt is None:
+            try:
+                open_attempt = attempt_draw(
+                    person=person,
+                    rule=session.rule,
+                    session=session,
+                    kind=Attempt.Kind.OFFICIAL,
+                    number=check.next_number,
+                )
+            except IntegrityError as exc:
+                # Another request (a second tab, a double click, the predraw) drew this
+                # person's paper of the session at the same moment and won: one open
+                # attempt per person and session (qb_one_open_attempt_per_session).
+                raise ExamError(
+                    _(
+                        "This exam is being started on another page or device at this very "
+                        "moment. Wait a moment, then open it again."
+                    ),
+                    "start_conflict",
+                ) from exc
+        elif open_attempt.number != check.next_number:
+            open_attempt.number = check.next_number
+        open_attempt.status = Attempt.Status.IN_PROGRESS
+        open_attempt.started_at = now
+        open_attempt.deadline = _deadline(session, check.candidate, now)
+        open_attempt.client_id = client_id
+        open_attempt.save(update_fields=["status", "started_at", "deadline", "client_id", "number"])
+        AttemptEvent.objects.create(
+            attempt=open_attempt, kind="started", data={"client": client_id}
+        )
+    return open_attempt
+
+
+def _claim(attempt: Attempt, client_id: str) -> Attempt:
+    if attempt.client_id and attempt.client_id != client_id:
+        raise ExamError(
+            _("This exam is open on another device or tab. Continue there, or take it over here."),
+            "other_client",
+        )
+    return attempt
+
+
+def attempt_take_over(*, attempt: Attempt, client_id: str) -> Attempt:
+    """Move an attempt to this client (a phone died, the examinee moved to a PC)."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != Attempt.Status.IN_PROGRESS:
+            raise ExamError(_("This attempt is no longer in progress."), "finished")
+        AttemptEvent.objects.create(
+            attempt=attempt, kind="taken_over", data={"from": attempt.client_id, "to": client_id}
+        )
+        attempt.client_id = client_id
+        attempt.save(update_fields=["client_id"])
+    return attempt
+
+
+def mock_start(*, person: Person, rule: PaperRule, now: dt.datetime | None = None) -> Attempt:
+    """模拟考试: drawn like the real one, timed, never recorded as official. Refused on a bank
+    whose keys are closed to the person now (services/keys.py): its result shows them."""
+    from question_banks.services.keys import require_keys_open
+
+    now = now or timezone.now()
+    require_keys_open(person_id=person.pk, bank_id=rule.bank_id, now=now)
+    attempt = attempt_draw(person=person, rule=rule, session=None, kind=Attempt.Kind.MOCK)
+    attempt.status = Attempt.Status.IN_PROGRESS
+    attempt.started_at = now
+    attempt.deadline = now + dt.timedelta(minutes=rule.duration_minutes)
+    attempt.save(update_fields=["status", "started_at", "deadline"])
+    return attempt
