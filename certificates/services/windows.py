@@ -425,35 +425,47 @@ def _certificate_windows(
 def _theory_windows(
     person: Person, rules: dict[str, CertificateRule], live: list[Certificate], on: dt.date
 ) -> list[Window]:
-    """A theory pass not yet followed by a passed practical exam: take it while it is usable."""
-    out = []
+    """A theory pass not yet followed by a passed practical exam: take it while it is usable.
+    One query for the person's passes whatever the size of the catalogue."""
+    from question_banks.models import Attempt
+
+    latest: dict[str, Attempt] = {}
+    passes = (
+        Attempt.objects.filter(
+            person=person, kind=Attempt.Kind.OFFICIAL, passed=True, finished_at__date__lte=on
+        )
+        .exclude(session__certificate_type_code="")
+        .select_related("session")
+        .order_by("-finished_at")
+    )
+    for attempt in passes:
+        assert attempt.session is not None  # excluded above when it has no type code
+        latest.setdefault(attempt.session.certificate_type_code, attempt)
+    if not latest:
+        return []
     held = {c.certificate_type_id for c in live}
-    for family, rule in rules.items():
-        if not rule.theory_valid_months:
+    out = []
+    for ctype in CertificateType.objects.filter(code__in=list(latest), is_active=True):
+        rule = rules.get(ctype.family)
+        if rule is None or not rule.theory_valid_months or ctype.pk in held:
             continue
-        for ctype in CertificateType.objects.filter(family=family, is_active=True):
-            if ctype.pk in held:
-                continue
-            attempt = theory_pass(person=person, ctype=ctype, on=on)
-            if attempt is None:
-                continue
-            passed_practical = PracticalExam.objects.filter(
-                person=person,
-                certificate_type=ctype,
-                passed=True,
-                taken_on__gte=timezone.localtime(attempt.finished_at).date(),
-            ).exists()
-            if passed_practical:
-                continue
-            out.append(
-                Window(
-                    key=f"theory:{attempt.pk}",
-                    rule=_("A theory pass is usable %(months)s months for the practical exam")
-                    % {"months": rule.theory_valid_months},
-                    what=_("Take the practical exam for %(type)s") % {"type": ctype.name},
-                    by=theory_usable_until(attempt, rule),
-                )
+        attempt = latest[ctype.code]
+        if PracticalExam.objects.filter(
+            person=person,
+            certificate_type=ctype,
+            passed=True,
+            taken_on__gte=timezone.localtime(attempt.finished_at).date(),
+        ).exists():
+            continue
+        out.append(
+            Window(
+                key=f"theory:{attempt.pk}",
+                rule=_("A theory pass is usable %(months)s months for the practical exam")
+                % {"months": rule.theory_valid_months},
+                what=_("Take the practical exam for %(type)s") % {"type": ctype.name},
+                by=theory_usable_until(attempt, rule),
             )
+        )
     return out
 
 

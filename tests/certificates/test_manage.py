@@ -443,6 +443,9 @@ def type_form(**overrides):
         "/admin/snippets/certificates/postrequirement/",
         "/admin/snippets/certificates/postrequirement/add/",
         "/admin/snippets/certificates/certificate/",
+        "/admin/snippets/certificates/certificaterule/",
+        "/admin/snippets/certificates/conductrecord/",
+        "/admin/snippets/certificates/conductrecord/add/",
     ],
 )
 def test_system_admin_opens_the_certificate_screens(wagtail_client, url_):
@@ -570,3 +573,28 @@ def test_the_page_offers_each_step_the_service_allows_and_no_other(admin_client,
     html = admin_client.get(url(certificate)).content.decode()
     offered = {name for name in ACTIONS if f'action="{url(certificate, name)}"' in html}
     assert offered == {"replace", "reinstate", "revoke", "cancel"}
+
+
+def test_a_certificate_rule_is_changed_in_the_admin(wagtail_client):
+    from certificates.models import CertificateRule
+
+    rule = CertificateRule.objects.get(family="special_operation")
+    page = wagtail_client.get(f"/admin/snippets/certificates/certificaterule/edit/{rule.pk}/")
+    assert page.status_code == 200
+    response = wagtail_client.post(
+        f"/admin/snippets/certificates/certificaterule/edit/{rule.pk}/",
+        {
+            "family": "special_operation",
+            "review_apply_days_before": "90",
+            "renew_apply_days_before": "",
+            "renew_window_months": "",
+            "revocation_bar_years": "3",
+            "away_practical_months": "6",
+            "theory_valid_months": "12",
+            "practical_pass_mark": "80",
+            "assess_within_months": "",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.review_apply_days_before == 90  # a province's own figure, no code change

@@ -112,3 +112,43 @@ def test_a_window_not_yet_missed_is_not_notified(world, review_soon):
     # On the window's last day nothing is late yet.
     assert window_notices_send(today=review_soon.next_review_on - dt.timedelta(days=60)) == 0
     assert not Notification.objects.exists()
+
+
+def test_the_person_page_does_not_query_per_practical_exam(
+    client, world, cert_session, django_assert_max_num_queries
+):
+    attempt = Attempt.objects.create(
+        person=world.person_a,
+        session=cert_session,
+        rule=cert_session.rule,
+        seed=1,
+        status=Attempt.Status.SUBMITTED,
+        finished_at=timezone.now() - dt.timedelta(days=30),
+        score=Decimal(90),
+        total_points=Decimal(100),
+        passed=True,
+    )
+    ctype = CertificateType.objects.get(code="TZ-DG")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            PracticalExam.objects.create(
+                person=world.person_a,
+                certificate_type=ctype,
+                taken_on=TODAY - dt.timedelta(days=i),
+                examiner="李考评员",
+                score=Decimal(70),
+                passed=False,
+                theory_attempt=attempt,
+                recorded_by=world.enterprise_admin,
+            )
+
+    client.force_login(world.enterprise_admin)
+    url = reverse("certificates:person_windows", args=[world.person_a.pk])
+    add(1)
+    client.get(url)  # warm the session and the caches
+    with django_assert_max_num_queries(40) as one:
+        client.get(url)
+    add(10)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200
