@@ -64,6 +64,7 @@ def run_import(
     with transaction.atomic():
         batched = write_batch(rows) if write_batch is not None else {}
         for done, row in enumerate(rows, start=1):
+            outcome: str | None
             try:
                 if done - 1 in batched:
                     outcome = batched[done - 1]

@@ -91,18 +91,18 @@ def _locked_current_jobs(person_ids: list[int]) -> dict[int, Employment]:
     return found
 
 
-def _departments(rows: list[PersonData], ids: dict[int, str]) -> dict[tuple[int, str], int]:
+def _departments(rows: list[PersonData], ids: dict[int, str]) -> dict[tuple[int, str], int | None]:
     """(enterprise id, name) -> department id of the departments the rows name that exist.
     A name not there yet is missing: an existing person's row naming it is a change."""
     wanted = {(rows[i].enterprise.pk, rows[i].department_name) for i in ids}
     names = {name for _pk, name in wanted if name}
-    found = {(pk, ""): None for pk, _name in wanted}
+    found: dict[tuple[int, str], int | None] = {(pk, ""): None for pk, _name in wanted}
     if names:
         query = Department.objects.filter(
             enterprise_id__in={pk for pk, _name in wanted}, name__in=names
         ).values_list("enterprise_id", "name", "pk")
         found.update(((pk, name), dept) for pk, name, dept in query)
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _fields(data: PersonData, department_id: int | None) -> dict:
@@ -116,7 +116,7 @@ def _fields(data: PersonData, department_id: int | None) -> dict:
 
 
 def _unchanged(
-    data: PersonData, person: Person, job: Employment | None, department: int | object | None
+    data: PersonData, person: Person, job: Employment | None, department: int | None
 ) -> bool:
     """True when the service would write nothing: the person works at this enterprise (so
     the actor, who may write its roster, keeps their name and phone), the name and a given
@@ -127,7 +127,7 @@ def _unchanged(
         return False  # a department to create: the service does it
     if person.name != data.name or (data.phone and person.phone != data.phone):
         return False
-    return all(getattr(job, k) == v for k, v in _fields(data, department).items())  # type: ignore[arg-type]
+    return all(getattr(job, k) == v for k, v in _fields(data, department).items())
 
 
 def _new_person(data: PersonData) -> Person:
@@ -141,7 +141,7 @@ def _new_person(data: PersonData) -> Person:
     )
 
 
-def _new_job(data: PersonData, department: int | object | None, today: dt.date):
+def _new_job(data: PersonData, department: int | None, today: dt.date) -> Employment | None:
     """The new person's job, checked as the service checks it (field by field; the one-job
     rule holds for a new person), or None to leave the row to the service. A department not
     there yet is created with the people (_create)."""
@@ -149,7 +149,7 @@ def _new_job(data: PersonData, department: int | object | None, today: dt.date):
         enterprise=data.enterprise,
         status=EmploymentStatus.ON_POST,
         status_since=data.hire_date or today,
-        **_fields(data, department),  # type: ignore[arg-type]
+        **_fields(data, department),
     )
     try:
         job.clean_fields(exclude=["person", "enterprise", "department"])
