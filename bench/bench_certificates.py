@@ -11,7 +11,12 @@ then reports, as median and spread over ``--repeat`` runs:
 - the machine's floor in the same run: a trivial call, SHA-256 of 1 KB, a ``SELECT 1``;
 - certificate PDFs (load the row as a download does + render), A4 and card, one process;
 - the same with N worker processes rendering in parallel (a fork pool, as Celery's prefork
-  workers would), each with its own database connection;
+  workers would), each with its own database connection; beside each figure the CPU seconds
+  the workers used per PDF and how many cores they kept busy on average (CPU / wall time):
+  with 2 workers near 2.0 cores and no gain in PDFs/s, the cores were shared with other
+  work on the machine (the load average before and after is printed), not held by a lock;
+- the same page without its QR code (the QR neither encoded nor drawn), one process and N
+  workers, so the QR's cost is read off in the same run (its ratio is printed);
 - a batch zip job (``pdf_batch_run``) of every certificate;
 - with ``--celery`` (and ``--postgres``): the same batches rendered by a real Celery worker
   (``celery -A config worker -c N`` on Redis at BENCH_REDIS, default database 13);
@@ -23,9 +28,11 @@ Never asserts times. ``--keep DIR`` also writes one A4 and one card PDF there to
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import io
+import itertools
 import multiprocessing as mp
 import os
 import platform
@@ -138,9 +145,29 @@ def _worker_init() -> None:
     connections.close_all()
 
 
-def _render_chunk(args: tuple[list[int], str]) -> int:
+def _render_chunk(args: tuple[list[int], str]) -> tuple[int, float]:
+    """Bytes rendered and the CPU seconds this worker process spent on them."""
     ids, variant = args
-    return sum(render_one(pk, variant) for pk in ids)
+    cpu = time.process_time()
+    size = sum(render_one(pk, variant) for pk in ids)
+    return size, time.process_time() - cpu
+
+
+class _WithoutQR:
+    """The same page without its QR: certificates.pdf neither encodes nor draws it inside
+    the block (set before a fork pool starts, so its workers inherit it)."""
+
+    def __enter__(self):
+        from certificates import pdf
+
+        self.saved = pdf.make_qr, pdf.draw_qr
+        pdf.make_qr = lambda *args, **kwargs: None
+        pdf.draw_qr = lambda *args, **kwargs: None
+
+    def __exit__(self, *exc):
+        from certificates import pdf
+
+        pdf.make_qr, pdf.draw_qr = self.saved
 
 
 def celery_rates(ids: list[int], workers: int, repeat: int, user) -> list[float]:
@@ -192,20 +219,37 @@ def celery_rates(ids: list[int], workers: int, repeat: int, user) -> list[float]
     return out
 
 
-def parallel_rates(ids: list[int], variant: str, workers: int, repeat: int) -> list[float]:
+def parallel_rates(
+    ids: list[int], variant: str, workers: int, repeat: int
+) -> tuple[list[float], list[float], list[float]]:
+    """PDFs per second of each run, with the workers' CPU milliseconds per PDF and the cores
+    they kept busy (their CPU seconds over the wall time)."""
     from django.db import connections
 
     connections.close_all()
     ctx = mp.get_context("fork")
-    out = []
+    out, cpu_per_pdf, busy = [], [], []
     with ctx.Pool(workers, initializer=_worker_init) as pool:
         pool.map(_render_chunk, [([pk], variant) for pk in ids[:workers]])  # warm-up
         chunks = [(ids[i::workers], variant) for i in range(workers)]
         for _ in range(repeat):
             start = time.perf_counter()
-            pool.map(_render_chunk, chunks)
-            out.append(len(ids) / (time.perf_counter() - start))
-    return out
+            cpu = sum(seconds for _size, seconds in pool.map(_render_chunk, chunks))
+            wall = time.perf_counter() - start
+            out.append(len(ids) / wall)
+            cpu_per_pdf.append(cpu / len(ids) * 1000)
+            busy.append(cpu / wall)
+    return out, cpu_per_pdf, busy
+
+
+def show_parallel(label: str, figures) -> list[float]:
+    samples, cpu_per_pdf, busy = figures
+    show(label, samples)
+    print(
+        f"  {'':<56} CPU {statistics.median(cpu_per_pdf):.2f} ms per PDF, "
+        f"{statistics.median(busy):.2f} cores busy"
+    )
+    return samples
 
 
 def main() -> None:
@@ -253,7 +297,8 @@ def run(args) -> None:
 
     r = args.repeat
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print(f"database: {connection.vendor}; repeat={r}; figures are median (spread over runs)\n")
+    print(f"database: {connection.vendor}; repeat={r}; figures are median (spread over runs)")
+    print(f"load average (1, 5, 15 min) at the start: {os.getloadavg()}\n")
     start = time.perf_counter()
     ids = build(args.people)
     print(f"migrated and issued {len(ids)} certificates in {time.perf_counter() - start:.1f} s\n")
@@ -276,18 +321,39 @@ def run(args) -> None:
         f"card {sizes['card'] / 1024:.0f} KB; half the holders have a photo)"
     )
     n = min(len(ids), 40)
+    single: dict[tuple[str, bool], list[float]] = {}
     for variant in ("a4", "card"):
-        cursor = iter(ids * (r + 2))
-        show(
-            f"{variant}: one process (load + render)",
-            rates(lambda v=variant, it=cursor: render_one(next(it), v), n, r),
-        )
+        for with_qr in (True, False):
+            cursor = iter(ids * (r + 2))
+            with contextlib.nullcontext() if with_qr else _WithoutQR():
+                single[variant, with_qr] = rates(
+                    lambda v=variant, it=cursor: render_one(next(it), v), n, r
+                )
+            show(
+                f"{variant}: one process (load + render){'' if with_qr else ', no QR'}",
+                single[variant, with_qr],
+            )
+    parallel: dict[tuple[str, int, bool], list[float]] = {}
     for variant in ("a4", "card"):
         for workers in sorted({1, args.workers}):
-            show(
-                f"{variant}: {workers} worker process(es), all {len(ids)} certificates",
-                parallel_rates(ids, variant, workers, r),
+            for with_qr in (True, False):
+                with contextlib.nullcontext() if with_qr else _WithoutQR():
+                    parallel[variant, workers, with_qr] = show_parallel(
+                        f"{variant}: {workers} worker process(es), all {len(ids)} certificates"
+                        + ("" if with_qr else ", no QR"),
+                        parallel_rates(ids, variant, workers, r),
+                    )
+    print("\nThe QR's cost: PDFs/s with it over PDFs/s without it (target >= 80 %)")
+    for variant in ("a4", "card"):
+        ratio = statistics.median(single[variant, True]) / statistics.median(single[variant, False])
+        print(f"  {variant}: one process {ratio * 100:.0f} %", end="")
+        for workers in sorted({1, args.workers}):
+            ratio = statistics.median(parallel[variant, workers, True]) / statistics.median(
+                parallel[variant, workers, False]
             )
+            print(f"; {workers} worker(s) {ratio * 100:.0f} %", end="")
+        print()
+    print(f"load average (1, 5, 15 min) after the PDFs: {os.getloadavg()}")
 
     print("\nBatch zip job (pdf_batch_run: render, zip, progress writes, save the file)")
     user = User.objects.create(username="bench")
@@ -317,7 +383,7 @@ def run(args) -> None:
         has_api = True
     except Resolver404:
         has_api = False
-    cursor = iter(tokens * (r + 2) * 10)
+    cursor = itertools.cycle(tokens)
     if has_api:
         print("\nVerify requests through Django's test Client (GET /api/verify/<token>)")
         client = Client()

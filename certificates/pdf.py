@@ -28,6 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfutils import readJPEGInfo
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates.models import Certificate
@@ -50,6 +51,9 @@ QR_SIDE_CARD = 30 * mm
 # Photos are downscaled before embedding: 354 x 472 px is 300 dpi on the 30 x 40 mm A4 frame,
 # and a phone's 12-megapixel original would otherwise make every PDF several megabytes.
 PHOTO_MAX_PIXELS = (354, 472)
+# A JPEG at most this large is embedded unchanged (see _embed_as_is): 480 x 640 px is about
+# 400 dpi on the A4 frame, so nothing much larger than a scanned ID photo is kept as is.
+PHOTO_AS_IS_PIXELS = (480, 640)
 
 ACCENT = (0.56, 0.09, 0.09)  # the dark red of official certificates
 MUTED = (0.35, 0.35, 0.35)
@@ -264,9 +268,12 @@ def _photo(person) -> ImageReader | None:
         return None
     try:
         with person.photo.open("rb") as fh:
-            image = Image.open(fh)
-            image.draft("RGB", PHOTO_MAX_PIXELS)  # JPEG: decode at a reduced scale, fast
-            image.load()
+            original = fh.read()
+        image = Image.open(io.BytesIO(original))  # reads the header only
+        if _embed_as_is(image, original):
+            return _JpegPhoto(original)
+        image.draft("RGB", PHOTO_MAX_PIXELS)  # JPEG: decode at a reduced scale, fast
+        image.load()
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         log.warning("photo of person %s not used: %s", person.pk, exc)
         return None
@@ -276,8 +283,39 @@ def _photo(person) -> ImageReader | None:
     # embedded as deflated raw pixels, ten times larger for a real photo.
     jpeg = io.BytesIO()
     image.save(jpeg, format="JPEG", quality=85)
-    jpeg.seek(0)
-    return ImageReader(jpeg)
+    return _JpegPhoto(jpeg.getvalue())
+
+
+def _embed_as_is(image: Image.Image, original: bytes) -> bool:
+    """A JPEG ID photo already near print size (the 1-inch photo is 413 x 579 px) goes into
+    the PDF unchanged: decoding, scaling and encoding it again took as long as drawing the
+    rest of the page, and would only lose quality. reportlab must read its frame header too
+    (it embeds what it reads there); anything else goes through Pillow as before."""
+    width, height = image.size
+    limit_w, limit_h = PHOTO_AS_IS_PIXELS
+    if image.format != "JPEG" or image.mode not in ("RGB", "L"):
+        return False
+    if width > limit_w or height > limit_h:
+        return False
+    try:
+        readJPEGInfo(io.BytesIO(original))
+    except Exception:  # reportlab raises bare PDFError / ValueError for what it cannot read
+        return False
+    return True
+
+
+class _JpegPhoto(ImageReader):
+    """JPEG bytes that reportlab embeds as they are (DCTDecode). reportlab's drawImage names
+    an image by hashing its decoded pixels (to embed a repeated picture once per document),
+    which would decode every photo once more: the JPEG bytes name it just as well."""
+
+    def __init__(self, data: bytes):
+        super().__init__(io.BytesIO(data))
+        self._jpeg = data
+
+    def getRGBData(self):  # reportlab's name
+        self._dataA = None  # no alpha channel (drawImage reads it after this call)
+        return self._jpeg
 
 
 def _draw_photo(c: Canvas, photo: ImageReader, x: float, y: float, w: float, h: float) -> None:

@@ -48,18 +48,29 @@ def run_import(
     dry_run: bool,
     audit: Callable[[Report], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    write_batch: Callable[[list[Row]], dict[int, str]] | None = None,
 ) -> Report:
     """Write every row with ``write_row`` (which returns CREATED, UPDATED, UNCHANGED or None
     for a row it counts itself) inside one transaction, each in a savepoint.
 
     ``report`` arrives holding the parser's errors; ``audit`` is called inside the
     transaction when the rows are written; ``progress`` with the number of rows done so far.
+
+    ``write_batch``, when given, first writes in bulk the rows it can (a few queries for
+    thousands of rows instead of several per row) and returns their outcomes by position;
+    every other row then goes through ``write_row`` as before, so the report is the same.
     """
+    rows = list(rows)
     with transaction.atomic():
+        batched = write_batch(rows) if write_batch is not None else {}
         for done, row in enumerate(rows, start=1):
+            outcome: str | None
             try:
-                with transaction.atomic():
-                    outcome = write_row(row)
+                if done - 1 in batched:
+                    outcome = batched[done - 1]
+                else:
+                    with transaction.atomic():
+                        outcome = write_row(row)
             except RowRefused as refusal:
                 report.errors.append(refusal.error)
                 outcome = None

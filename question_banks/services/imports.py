@@ -31,7 +31,11 @@ from question_banks.interchange.model import (
 )
 from question_banks.models import Category, Question, QuestionBank
 from question_banks.services.permissions import bank_can_change, require
-from question_banks.services.questions import question_create
+from question_banks.services.questions import (
+    question_create,
+    question_prepare,
+    questions_create_bulk,
+)
 from roster.models import User
 from roster.services.audit import audit_record
 
@@ -90,26 +94,33 @@ def _options(q: ParsedQuestion, urls) -> list[dict]:
     return [{"key": o.key, "text": _html(q, o.text, urls), "correct": o.correct} for o in q.options]
 
 
-def _write(bank, q: ParsedQuestion, actor, categories, source: str) -> Question:
+def _fields(bank, q: ParsedQuestion, categories, source: str, with_category=True) -> dict:
+    """question_create's arguments for a parsed question (its images stored first).
+    Without ``with_category`` the category is left out (not created yet)."""
     urls = _store_files(bank, q.files) if q.files else {}
-    return question_create(
-        bank=bank,
-        qtype=q.type,
-        stem=_html(q, q.stem, urls),
-        options=_options(q, urls) if q.type != QuestionType.CASE else [],
-        explanation=_html(q, q.explanation, urls),
-        category=_category(bank, q.category, categories) if q.category else None,
-        difficulty=q.difficulty or 2,
-        tags=q.tags,
-        shuffle_options=q.shuffle_options,
-        sub_questions=[
+    return {
+        "bank": bank,
+        "qtype": q.type,
+        "stem": _html(q, q.stem, urls),
+        "options": _options(q, urls) if q.type != QuestionType.CASE else [],
+        "explanation": _html(q, q.explanation, urls),
+        "category": (
+            _category(bank, q.category, categories) if q.category and with_category else None
+        ),
+        "difficulty": q.difficulty or 2,
+        "tags": q.tags,
+        "shuffle_options": q.shuffle_options,
+        "sub_questions": [
             {"qtype": s.type, "stem": _html(q, s.stem, urls), "options": _options(s, urls)}
             for s in q.sub_questions
         ],
-        actor=actor,
-        source=source,
-        stem_key=normalise(q.stem)[:200],
-    )
+        "source": source,
+        "stem_key": normalise(q.stem)[:200],
+    }
+
+
+def _write(bank, q: ParsedQuestion, actor, categories, source: str) -> Question:
+    return question_create(actor=actor, **_fields(bank, q, categories, source))
 
 
 def questions_import(
@@ -157,6 +168,26 @@ def questions_import(
             ) from exc
         return CREATED
 
+    def write_batch(rows: list[ParsedQuestion]) -> dict[int, str]:
+        # Questions without embedded files that pass question_create's checks, in bulk; a
+        # question it refuses goes through write() to be reported with its own message.
+        prepared, positions = [], []
+        for i, q in enumerate(rows):
+            if q.files:
+                continue
+            fields = _fields(bank, q, categories, source or q.source.file, with_category=False)
+            try:
+                question, version_fields = question_prepare(**fields)
+            except ValidationError:
+                continue
+            if q.category:  # created only for a question that is written
+                question.category = _category(bank, q.category, categories)
+            prepared.append((question, version_fields))
+            positions.append(i)
+        if prepared:
+            questions_create_bulk(bank=bank, prepared=prepared, actor=actor)
+        return dict.fromkeys(positions, CREATED)
+
     def audit(done: ImportReport) -> None:
         audit_record(
             actor=actor,
@@ -175,6 +206,7 @@ def questions_import(
         only_valid=only_valid,
         dry_run=dry_run,
         audit=audit,
+        write_batch=write_batch,
         progress=(lambda done: progress(done, len(good))) if progress is not None else None,
     )
     # `valid` says what is (or would be) written; `created` only what was.

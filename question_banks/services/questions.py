@@ -96,6 +96,47 @@ def question_create(
 ) -> Question:
     """A new question in one of the actor's banks (its first version)."""
     require(bank_can_change(actor, bank), _("You may only add questions to your own banks."))
+    question, fields = question_prepare(
+        bank=bank,
+        qtype=qtype,
+        stem=stem,
+        options=options,
+        explanation=explanation,
+        category=category,
+        difficulty=difficulty,
+        tags=tags,
+        shuffle_options=shuffle_options,
+        sub_questions=sub_questions,
+        source=source,
+        stem_key=stem_key,
+    )
+    with transaction.atomic():
+        question.save()
+        version = QuestionVersion.objects.create(
+            question=question, number=1, created_by=actor, **fields
+        )
+        question.current_version = version
+        question.save(update_fields=["current_version"])
+    return question
+
+
+def question_prepare(
+    *,
+    bank: QuestionBank,
+    qtype: str,
+    stem: str,
+    options: list[dict],
+    explanation: str = "",
+    category: Category | None = None,
+    difficulty: int = 2,
+    tags: list[str] | None = None,
+    shuffle_options: bool = True,
+    sub_questions: list[dict] | None = None,
+    source: str = "",
+    stem_key: str = "",
+) -> tuple[Question, dict]:
+    """The checked, unsaved question and its first version's fields, as question_create
+    makes them; raises ValidationError as it does. Nothing is written."""
     _check_category(bank.pk, category)
     fields = _clean_version_fields(
         qtype,
@@ -107,22 +148,37 @@ def question_create(
             "sub_questions": sub_questions or [],
         },
     )
+    question = Question(
+        bank=bank,
+        qtype=qtype,
+        category=category,
+        difficulty=difficulty,
+        tags=tags or [],
+        source=source[:200],
+        stem_key=stem_key[:200],
+    )
+    return question, fields
+
+
+def questions_create_bulk(
+    *, bank: QuestionBank, prepared: list[tuple[Question, dict]], actor: User | None
+) -> list[Question]:
+    """question_create for many prepared questions at once (an import): the bank's
+    permission checked once, and a few queries per 500 questions instead of four each."""
+    require(bank_can_change(actor, bank), _("You may only add questions to your own banks."))
     with transaction.atomic():
-        question = Question.objects.create(
-            bank=bank,
-            qtype=qtype,
-            category=category,
-            difficulty=difficulty,
-            tags=tags or [],
-            source=source[:200],
-            stem_key=stem_key[:200],
+        questions = Question.objects.bulk_create([q for q, _f in prepared], batch_size=500)
+        versions = QuestionVersion.objects.bulk_create(
+            [
+                QuestionVersion(question=q, number=1, created_by=actor, **fields)
+                for q, (_q, fields) in zip(questions, prepared, strict=True)
+            ],
+            batch_size=500,
         )
-        version = QuestionVersion.objects.create(
-            question=question, number=1, created_by=actor, **fields
-        )
-        question.current_version = version
-        question.save(update_fields=["current_version"])
-    return question
+        for question, version in zip(questions, versions, strict=True):
+            question.current_version = version
+        Question.objects.bulk_update(questions, ["current_version"], batch_size=500)
+    return questions
 
 
 def question_edit(*, question: Question, actor: User | None, **changes) -> Question:

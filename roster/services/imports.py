@@ -19,6 +19,7 @@ from roster.importers.vocabulary import TEMPLATE_HEADERS
 from .audit import audit_record
 from .errors import RosterError
 from .people import person_create_or_update
+from .people_batch import people_import_batch
 
 if TYPE_CHECKING:
     from collections.abc import Container
@@ -108,6 +109,10 @@ def roster_import(
             enterprises=sorted({row.data.enterprise.uscc for row in rows.rows}),
         )
 
+    def write_batch(good: list[RosterRow]) -> dict[int, str]:
+        # New people and unchanged ones in bulk; the rest row by row through write().
+        return people_import_batch(rows=[row.data for row in good], actor=actor)
+
     return run_import(
         rows=rows.rows,
         write_row=write,
@@ -115,6 +120,7 @@ def roster_import(
         only_valid=only_valid,
         dry_run=dry_run,
         audit=audit,
+        write_batch=write_batch,
     )
 
 

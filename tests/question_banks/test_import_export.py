@@ -154,21 +154,20 @@ def test_export_of_an_unknown_bank_is_refused(db, tmp_path):
 
 
 def test_a_crash_half_way_leaves_nothing_behind(bank, monkeypatch):
+    # The questions and their categories are written (in bulk), then the import crashes.
     from question_banks.services import imports as import_services
 
-    real, calls = import_services._write, []
+    real, calls = import_services.questions_create_bulk, []
 
-    def crash_on_second(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(*args, **kwargs)
+    def crash_after_writing(**kwargs):
+        calls.append(real(**kwargs))
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_services, "_write", crash_on_second)
+    monkeypatch.setattr(import_services, "questions_create_bulk", crash_after_writing)
     data = (SAMPLES / "questions.gift.txt").read_bytes()
     with pytest.raises(RuntimeError):
         questions_import(bank=bank, result=parse_file(data, "q.gift.txt"), actor=None)
-    assert len(calls) == 2
+    assert len(calls) == 1 and calls[0]
     assert not Question.objects.filter(bank=bank).exists()
     assert not Category.objects.filter(bank=bank).exists()
 

@@ -109,19 +109,32 @@ def test_one_audit_row_records_the_counts(world):
 
 
 def test_a_crash_half_way_leaves_nothing_behind(world, monkeypatch):
-    real = import_services.person_create_or_update
-    calls = []
+    # The new person is written in bulk first (people_batch); the crash comes on the row
+    # written one by one after it (an existing person's change).
+    person = PersonFactory(id_number=ID_2, name="王小明")
+    EmploymentFactory(person=person, enterprise=world.ent_a, post="焊工")
 
-    def crash_on_second(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(**kwargs)
+    def crash(**kwargs):
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(import_services, "person_create_or_update", crash_on_second)
+    monkeypatch.setattr(import_services, "person_create_or_update", crash)
+    with pytest.raises(RuntimeError):
+        run([roster_row(ID_1, world.ent_a.uscc), roster_row(ID_2, world.ent_a.uscc)])
+    assert not Person.objects.filter(id_number=ID_1).exists()
+    assert Employment.objects.current().get(person=person).post == "焊工"
+
+
+def test_a_crash_in_the_bulk_write_leaves_nothing_behind(world, monkeypatch):
+    from roster.models import EmploymentEvent
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(EmploymentEvent.objects, "bulk_create", crash)
     with pytest.raises(RuntimeError):
         run([roster_row(ID_1, world.ent_a.uscc), roster_row(ID_2, world.ent_a.uscc)])
     assert not Person.objects.filter(id_number__in=[ID_1, ID_2]).exists()
+    assert not Employment.objects.filter(person__id_number__in=[ID_1, ID_2]).exists()
 
 
 def test_the_category_of_an_existing_employment_is_changed(world):

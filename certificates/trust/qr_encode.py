@@ -1,0 +1,178 @@
+"""The QR module matrix for a fixed mask, bit for bit what ``qrcode`` builds, several times faster.
+
+``qrcode`` writes every bit through a list-backed buffer, computes the Reed-Solomon check
+bytes with polynomial objects and places each module by calling the mask function: about
+as long as the rest of a certificate page together (bench/bench_certificates.py). Here:
+
+* the data bits accumulate in one Python integer;
+* the check bytes come from a shift register over an integer, with the generator's products
+  for each of the 256 feedback bytes looked up in a table (built once per block size);
+* the function patterns, format and version bits, the order in which data modules are placed
+  and the mask over them depend only on (version, level, mask): they are worked out once, by
+  ``qrcode`` itself, and cached; a code is then the template plus one pass over its data
+  modules.
+
+Segmentation (``optimal_data_chunks``), the version tables and the patterns are ``qrcode``'s,
+so the two agree exactly; tests/certificates/test_qr_encode.py compares them.
+"""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left
+
+import qrcode
+from qrcode import LUT, util
+from qrcode.base import gexp, glog, rs_blocks
+
+_ALPHA = {ch: i for i, ch in enumerate(util.ALPHA_NUM)}
+
+
+class DataOverflow(ValueError):
+    """The data does not fit in any QR version at this level."""
+
+
+def _put_chunk(acc: int, nbits: int, chunk, version: int) -> tuple[int, int]:
+    data = chunk.data
+    length = util.length_in_bits(chunk.mode, version)
+    acc = (acc << 4 | chunk.mode) << length | len(data)
+    nbits += 4 + length
+    if chunk.mode == util.MODE_NUMBER:
+        for i in range(0, len(data), 3):
+            part = data[i : i + 3]
+            width = util.NUMBER_LENGTH[len(part)]
+            acc = acc << width | int(part)
+            nbits += width
+    elif chunk.mode == util.MODE_ALPHA_NUM:
+        for i in range(0, len(data) - 1, 2):
+            acc = acc << 11 | _ALPHA[data[i]] * 45 + _ALPHA[data[i + 1]]
+        if len(data) % 2:
+            acc = acc << 6 | _ALPHA[data[-1]]
+        nbits += len(data) // 2 * 11 + len(data) % 2 * 6
+    else:
+        acc = acc << 8 * len(data) | int.from_bytes(data, "big")
+        nbits += 8 * len(data)
+    return acc, nbits
+
+
+def _bits(chunks, version: int) -> tuple[int, int]:
+    acc = nbits = 0
+    for chunk in chunks:
+        acc, nbits = _put_chunk(acc, nbits, chunk, version)
+    return acc, nbits
+
+
+def fit_version(chunks, level: int) -> int:
+    """The smallest version holding the chunks (``qrcode``'s best_fit)."""
+    start = 1
+    while True:
+        needed = _bits(chunks, start)[1]
+        version = bisect_left(util.BIT_LIMIT_TABLE[level], needed, start)
+        if version == 41:
+            raise DataOverflow(f"{needed} bits do not fit in any QR version")
+        if util.mode_sizes_for_version(version) is util.mode_sizes_for_version(start):
+            return version
+        start = version
+
+
+@functools.cache
+def _generator_table(ec_count: int) -> tuple[int, ...]:
+    """For each feedback byte f: the products f * g_i of the generator's coefficients (the
+    leading 1 dropped), packed big-endian into one integer."""
+    generator = LUT.rsPoly_LUT[ec_count][1:]
+    table = [0]
+    for f in range(1, 256):
+        log_f = glog(f)
+        products = bytes(gexp(glog(g) + log_f) if g else 0 for g in generator)
+        table.append(int.from_bytes(products, "big"))
+    return tuple(table)
+
+
+def _check_bytes(block: bytes, ec_count: int) -> bytes:
+    table = _generator_table(ec_count)
+    shift, mask = 8 * (ec_count - 1), (1 << 8 * ec_count) - 1
+    remainder = 0
+    for byte in block:
+        remainder = (remainder << 8 & mask) ^ table[byte ^ remainder >> shift]
+    return remainder.to_bytes(ec_count, "big")
+
+
+def codewords(chunks, version: int, level: int) -> bytes:
+    """Data and check codewords, interleaved (``qrcode.util.create_data``)."""
+    blocks = rs_blocks(version, level)
+    limit = sum(b.data_count for b in blocks) * 8
+    acc, nbits = _bits(chunks, version)
+    if nbits > limit:
+        raise DataOverflow(f"{nbits} bits do not fit in version {version}")
+    terminator = min(limit - nbits, 4)
+    acc, nbits = acc << terminator, nbits + terminator
+    if nbits % 8:
+        acc, nbits = acc << 8 - nbits % 8, nbits + 8 - nbits % 8
+    data = acc.to_bytes(nbits // 8, "big") + (b"\xec\x11" * limit)[: (limit - nbits) // 8]
+
+    data_blocks, check_blocks, offset = [], [], 0
+    for block in blocks:
+        piece = data[offset : offset + block.data_count]
+        offset += block.data_count
+        data_blocks.append(piece)
+        check_blocks.append(_check_bytes(piece, block.total_count - block.data_count))
+    out = bytearray()
+    for group in (data_blocks, check_blocks):
+        for i in range(max(len(b) for b in group)):
+            out.extend(b[i] for b in group if i < len(b))
+    return bytes(out)
+
+
+@functools.cache
+def _template(version: int, level: int, mask: int) -> tuple[tuple, tuple[int, ...], int]:
+    """(flat modules with None at data places, the data places in placement order, the mask
+    over them as one integer, first place in the highest bit), from ``qrcode`` itself."""
+    qr = qrcode.QRCode(version=version, error_correction=level, border=0, mask_pattern=mask)
+    n = qr.modules_count = version * 4 + 17
+    qr.modules = [[None] * n for _ in range(n)]
+    qr.setup_position_probe_pattern(0, 0)
+    qr.setup_position_probe_pattern(n - 7, 0)
+    qr.setup_position_probe_pattern(0, n - 7)
+    qr.setup_position_adjust_pattern()
+    qr.setup_timing_pattern()
+    qr.setup_type_info(False, mask)
+    if version >= 7:
+        qr.setup_type_number(False)
+    flat = tuple(m for row in qr.modules for m in row)
+
+    # The walk of qrcode's map_data: column pairs from the right, up and down in turn.
+    order: list[int] = []
+    row, step = n - 1, -1
+    for col in range(n - 1, 0, -2):
+        if col <= 6:
+            col -= 1
+        while True:
+            for c in (col, col - 1):
+                if qr.modules[row][c] is None:
+                    order.append(row * n + c)
+            row += step
+            if row < 0 or row >= n:
+                row -= step
+                step = -step
+                break
+    masked = util.mask_func(mask)
+    mask_bits = 0
+    for place in order:
+        mask_bits = mask_bits << 1 | bool(masked(place // n, place % n))
+    return flat, tuple(order), mask_bits
+
+
+def qr_modules(data: str, level: int, mask: int, version: int | None = None):
+    """(version, rows of booleans) of the QR code of ``data``, for a fixed ``mask``."""
+    chunks = list(util.optimal_data_chunks(data, 20))
+    version = version or fit_version(chunks, level)
+    words = codewords(chunks, version, level)
+    flat, order, mask_bits = _template(version, level, mask)
+    places = len(order)
+    # The data bits, the remainder places after them 0, then the mask: one XOR.
+    value = int.from_bytes(words, "big") << (places - 8 * len(words)) ^ mask_bits
+    modules = list(flat)
+    for place, bit in zip(order, format(value, f"0{places}b"), strict=True):
+        modules[place] = bit == "1"
+    n = version * 4 + 17
+    return version, tuple(tuple(modules[r * n : r * n + n]) for r in range(n))
