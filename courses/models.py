@@ -748,6 +748,43 @@ class SafetyEducationRecord(models.Model):
         return f"{self.person_id} {self.level} {self.held_on}"
 
 
+class SafetyEducationBeforeGoLive(models.Model):
+    """三级安全教育 a person had at this enterprise before the product went live, on paper:
+    marked by the enterprise admin with a reason (for one person, or for everyone hired
+    before a date) instead of typing each level again. It stands for every level of the
+    new-hire education; a post change or return after `done_by` still asks for more."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    done_by = models.DateField(_("done by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("safety education done before go-live")
+        verbose_name_plural = _("safety education done before go-live")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "enterprise"], name="one_go_live_mark_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.done_by}"
+
+
 class ViolationRetraining(models.Model):
     """三违 (violating rules, orders or discipline): off the job until retrained and the
     linked exam is passed; the exam engine's prerequisite check asks here."""

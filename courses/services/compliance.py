@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from courses.models import (
     CreditEntry,
     HoursRule,
+    SafetyEducationBeforeGoLive,
     SafetyEducationRecord,
     StudySettings,
     TrainingKind,
@@ -244,6 +245,10 @@ class SafetyEducationStatus:
     def complete(self) -> bool:
         return not self.missing_levels
 
+    @property
+    def reason_label(self) -> str:
+        return str(dict(Reason.choices).get(self.reason, ""))
+
     def missing_labels(self) -> list[str]:
         labels = dict(Level.choices)
         return [str(labels[level]) for level in self.missing_levels]
@@ -281,11 +286,19 @@ def safety_education_status(*, person: Person) -> SafetyEducationStatus:
     # 三级 for a new employee is held before work: any record at this enterprise counts, even
     # one dated just before the recorded hire date.
     done_ever = set(records.values_list("level", flat=True))
+    before_go_live = SafetyEducationBeforeGoLive.objects.filter(
+        person=person, enterprise=employment.enterprise
+    ).first()
+    if before_go_live is not None:
+        # Done on paper before the product: every level of the new-hire education.
+        done_ever.update(ALL_LEVELS)
     missing = [level for level in ALL_LEVELS if level not in done_ever]
     reason: str = Reason.NEW_HIRE
     since = hired
     required: tuple[str, ...] = ALL_LEVELS
     trigger = retraining_trigger(employment)
+    if trigger is not None and before_go_live is not None and trigger[1] <= before_go_live.done_by:
+        trigger = None  # the post change or return was before go-live: covered by the mark
     if trigger is not None:
         reason, since = trigger
         required = ALL_LEVELS if missing else RETRAIN_LEVELS

@@ -723,9 +723,7 @@ PROTECTED: dict[str, Spec] = {
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
-        prepare=lambda s: (
-            type(s.session).objects.filter(pk=s.session.pk).update(is_published=True)
-        ),
+        prepare=lambda s: type(s.session).objects.filter(pk=s.session.pk).update(is_published=True),
         data=lambda s: {},
         right_status=(302,),
         notes="refused with a message once someone has started: not effective in every scene",
@@ -863,6 +861,23 @@ PROTECTED: dict[str, Spec] = {
         lambda s: "/courses/records/safety-education/new/",
         right="admin",
         wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:education_import": Spec(
+        lambda s: "/courses/records/safety-education/import/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:education_before_go_live": Spec(
+        lambda s: "/courses/records/safety-education/before-go-live/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+        data=lambda s: {
+            "form": "bulk",
+            "bulk-hired_before": "2021-01-01",
+            "bulk-reason": "上线前纸质台账",
+        },
+        effective=True,
+        right_status=(200, 302),
     ),
     "courses:violation_create": Spec(
         lambda s: "/courses/records/violations/new/",
