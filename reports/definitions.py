@@ -264,6 +264,8 @@ def with_notice_rates(counts: dict[str, int]) -> dict[str, int | float | None]:
     for r in NOTICE_RATES:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+
+
 # --------------------------------------------------------------------------- emergency drills
 # The regulator's drill figures (/reports/drills/, its export and /api/reports/drills): what
 # each column counts, over the enterprises in the user's scope and filters.
@@ -442,6 +444,8 @@ def with_rates_of(counts: dict[str, int], rates: list[Rate]) -> dict[str, int | 
     for r in rates:
         row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
     return row
+
+
 # Knowledge contests (the contests app), on /reports/contests/ (reports/contests.py).
 CONTEST_COUNTS = [
     Count(

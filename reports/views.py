@@ -21,6 +21,7 @@ from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
 from .exports import table_csv, table_xlsx
 from .pdf import summary_pdf
 from .replica import report_reads
+from .targets import below_target, targets_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTERPRISE_ROWS = 50  # the page ranks this many enterprises; the export has them all
@@ -112,6 +113,8 @@ def dashboard(request):
         },
         who_counts=WHO_COUNTS,
         date_rule=DATE_RULE,
+        targets=(targets := targets_for(params.region)),
+        below_target=below_target(tables["category"].total, targets),
     )
     return render(request, "reports/dashboard.html", context)
 
