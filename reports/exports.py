@@ -44,6 +44,7 @@ GROUP_TITLES = {
     "industry": gettext_lazy("By industry"),
     "enterprise": gettext_lazy("By enterprise"),
     "category": gettext_lazy("By personnel category"),
+    "form": gettext_lazy("By employment form"),
 }
 
 

@@ -335,6 +335,7 @@ GROUP_KEYS = {
     "enterprise": lambda parent: F("enterprise__uscc"),
     "industry": lambda parent: F("enterprise__industry__code"),
     "category": lambda parent: F("category"),
+    "form": lambda parent: F("employment_form"),
     "region": region_child_key,
 }
 

@@ -93,6 +93,7 @@ def dashboard(request):
         context["enterprise_rows"] = ranked[:ENTERPRISE_ROWS]
         context["enterprise_count"] = len(enterprises.rows)
     tables["category"] = selectors.table(user=user, params=params, by="category")
+    tables["form"] = selectors.table(user=user, params=params, by="form")
     trend = selectors.trend(user=user, params=params)
     query = params.as_query()
     context.update(

@@ -71,3 +71,22 @@ def test_the_export_states_the_targets_and_which_are_not_met(client, world):
     assert ["目标：参训率", "100.0%", "未达目标"] in target_rows
     # Nobody needs a certificate here: the rate is "—", neither met nor missed.
     assert ["目标：持证率", "100.0%", "—"] in target_rows
+
+
+def test_the_dashboard_breaks_figures_down_by_employment_form(client, world):
+    from roster.choices import EmploymentForm
+    from tests.factories import EmploymentFactory
+
+    EmploymentFactory(enterprise=world.ent_a, employment_form=EmploymentForm.DISPATCHED)
+    EmploymentFactory(enterprise=world.ent_b, employment_form=EmploymentForm.TEMPORARY)
+    client.force_login(world.regulator_county)
+
+    response = client.get(reverse("reports:dashboard"))
+
+    table = response.context["tables"]["form"]
+    people = {row.code: row.values["people"] for row in table.rows}
+    assert people["dispatched"] == 1 and people["temporary"] == 1
+    assert table.total["people"] == response.context["total"]["people"]
+    assert "劳务派遣" in response.content.decode()
+    export = client.get(reverse("reports:export_csv"), {"by": "form"})
+    assert export.status_code == 200
