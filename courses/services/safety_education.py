@@ -24,9 +24,10 @@ from roster.services import audit_record
 from .records import RecordError, safety_education_record
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
-REASON_MAX = SafetyEducationBeforeGoLive._meta.get_field("reason").max_length
+REASON_MAX: int = SafetyEducationBeforeGoLive._meta.get_field("reason").max_length or 300
 
 
 def _check_admin(actor: User | None, enterprise: Enterprise) -> None:
@@ -43,7 +44,9 @@ def _check_reason(reason: str) -> str:
     return reason
 
 
-def _mark(*, person: Person, enterprise: Enterprise, reason: str, done_by: dt.date, actor):
+def _mark(
+    *, person: Person, enterprise: Enterprise, reason: str, done_by: dt.date, actor: User | None
+) -> bool:
     _mark, created = SafetyEducationBeforeGoLive.objects.get_or_create(
         person=person,
         enterprise=enterprise,
@@ -84,7 +87,9 @@ def education_mark_done_before_go_live(
     return created
 
 
-def education_hired_before(*, enterprise: Enterprise, hired_before: dt.date):
+def education_hired_before(
+    *, enterprise: Enterprise, hired_before: dt.date
+) -> QuerySet[Employment]:
     """Current employments of the enterprise hired before the date and not yet marked."""
     marked = SafetyEducationBeforeGoLive.objects.filter(enterprise=enterprise).values("person_id")
     return (
