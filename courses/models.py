@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count
@@ -43,6 +44,7 @@ class TrainingKind(models.TextChoices):
     RETRAINING = "retraining", _("Annual retraining")
     PRE_JOB = "pre_job", _("Pre-job training")
     REVIEW = "review", _("Review training")
+    SPECIAL = "special", _("Special training")
 
 
 def _content_blocks():
@@ -360,12 +362,32 @@ class WarningCasePage(Page):
 # --------------------------------------------------------------------------- rules
 
 
+# AQ 8011-2023: an online 学时 is at least 30 minutes of study. A national floor, not a
+# provincial choice: a setting below it would credit hours nobody studied.
+ONLINE_MINUTES_FLOOR = 30
+
+
+def validate_online_minutes(value: int) -> None:
+    if value < ONLINE_MINUTES_FLOOR:
+        raise ValidationError(
+            _(
+                "An online 学时 must be at least %(floor)s minutes (AQ 8011-2023); "
+                "%(value)s minutes is refused."
+            ),
+            code="below_floor",
+            params={"floor": ONLINE_MINUTES_FLOOR, "value": value},
+        )
+
+
 @register_setting(icon="time")
 class StudySettings(BaseGenericSetting):
     """How study time becomes 学时, and the idle checks (rules as data)."""
 
     online_minutes_per_hour = models.PositiveSmallIntegerField(
-        _("online minutes per 学时"), default=45
+        _("online minutes per 学时"),
+        default=45,
+        validators=[validate_online_minutes],
+        help_text=_("At least 30 minutes (AQ 8011-2023)."),
     )
     classroom_minutes_per_hour = models.PositiveSmallIntegerField(
         _("classroom minutes per 学时"), default=45
@@ -385,7 +407,12 @@ class StudySettings(BaseGenericSetting):
 
 
 class HoursRule(models.Model):
-    """The hours a personnel category needs for a kind of training (MISSION.md defaults)."""
+    """The hours a personnel category needs for a kind of training (MISSION.md defaults).
+
+    A rule without an industry holds for every industry of its risk class (high-risk or
+    ordinary); a rule naming an industry holds there instead, for its training kind (the
+    construction workers' 32 new / 20 a year). `required_days` asks for that many separate
+    days of training on top of the hours (the principal's special training of 3 days)."""
 
     class Period(models.TextChoices):
         ONCE = "once", _("Once, on taking the post")
@@ -398,7 +425,24 @@ class HoursRule(models.Model):
         _("training kind"), max_length=20, choices=TrainingKind.choices
     )
     high_risk = models.BooleanField(_("high-risk industry"))
+    industry = models.ForeignKey(
+        Industry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("industry"),
+        help_text=_(
+            "Empty: every industry of the risk class above. An industry: this rule replaces "
+            "the general one of the same training kind there."
+        ),
+    )
     required_hours = models.DecimalField(_("required hours (学时)"), max_digits=5, decimal_places=1)
+    required_days = models.PositiveSmallIntegerField(
+        _("required days"),
+        default=0,
+        help_text=_("Separate days of training needed on top of the hours (0: no day count)."),
+    )
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
 
     class Meta:
@@ -408,14 +452,21 @@ class HoursRule(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["personnel_category", "training_kind", "high_risk"],
+                condition=models.Q(industry__isnull=True),
                 name="unique_hours_rule",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["personnel_category", "training_kind", "industry"],
+                condition=models.Q(industry__isnull=False),
+                name="unique_hours_rule_per_industry",
+            ),
         ]
 
     def __str__(self) -> str:
         return (
             f"{self.get_personnel_category_display()} · {self.get_training_kind_display()}"
-            f"{' · 高危' if self.high_risk else ''}: {self.required_hours}"
+            f"{' · 高危' if self.high_risk else ''}"
+            f"{' · ' + str(self.industry) if self.industry_id else ''}: {self.required_hours}"
         )
 
 
@@ -700,6 +751,43 @@ class SafetyEducationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.level} {self.held_on}"
+
+
+class SafetyEducationBeforeGoLive(models.Model):
+    """三级安全教育 a person had at this enterprise before the product went live, on paper:
+    marked by the enterprise admin with a reason (for one person, or for everyone hired
+    before a date) instead of typing each level again. It stands for every level of the
+    new-hire education; a post change or return after `done_by` still asks for more."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    done_by = models.DateField(_("done by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("safety education done before go-live")
+        verbose_name_plural = _("safety education done before go-live")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "enterprise"], name="one_go_live_mark_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.done_by}"
 
 
 class ViolationRetraining(models.Model):

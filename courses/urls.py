@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import plans, records, search, study, training_file
+from courses.views import plans, records, safety_education, search, study, training_file
 
 app_name = "courses"
 
@@ -21,6 +21,16 @@ urlpatterns = [
         "records/safety-education/new/",
         records.safety_education_create_view,
         name="safety_education_create",
+    ),
+    path(
+        "records/safety-education/import/",
+        safety_education.education_import_view,
+        name="education_import",
+    ),
+    path(
+        "records/safety-education/before-go-live/",
+        safety_education.education_before_go_live_view,
+        name="education_before_go_live",
     ),
     path("records/violations/new/", records.violation_create_view, name="violation_create"),
     path(

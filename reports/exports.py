@@ -18,6 +18,7 @@ from documents.csvfile import csv_bytes
 
 from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
 from .selectors import ReportParams, Table
+from .targets import below_target, targets_for
 
 LEAD = ["code", "name", "required", "holding", "rate"]
 OTHER = [
@@ -43,6 +44,7 @@ GROUP_TITLES = {
     "industry": gettext_lazy("By industry"),
     "enterprise": gettext_lazy("By enterprise"),
     "category": gettext_lazy("By personnel category"),
+    "form": gettext_lazy("By employment form"),
 }
 
 
@@ -92,6 +94,24 @@ def header_block(params: ReportParams, title: str) -> list[list[str]]:
     return lines
 
 
+def target_lines(params: ReportParams, total: dict) -> list[list[str]]:
+    """Each rate's target for the report's region and whether the total falls below it."""
+    targets = targets_for(params.region)
+    below = below_target(total, targets)
+    rates = {r.code: r for r in RATES}
+    return [
+        [
+            _("Target: %(figure)s") % {"figure": rates[code].label},
+            f"{target.percent}%",
+            "—"
+            if total.get(code) is None
+            else (_("Below target") if code in below else _("Target met")),
+        ]
+        for code, target in targets.items()
+        if code in rates
+    ]
+
+
 def table_xlsx(table: Table, params: ReportParams) -> bytes:
     title = _("Work-safety training and certification report: %(what)s") % {
         "what": GROUP_TITLES.get(table.by, table.by)
@@ -100,7 +120,7 @@ def table_xlsx(table: Table, params: ReportParams) -> bytes:
     rate_columns = [column.endswith("rate") for column in COLUMNS]
     formats = [xlsx.PERCENT if rate else None for rate in rate_columns]
     widths = [34 if column == "name" else 14 for column in COLUMNS]
-    block = header_block(params, title)
+    block = header_block(params, title) + target_lines(params, table.total)
     # A blank row, the Chinese labels, then the column codes; the table below them.
     start = len(block) + 2
     book = xlsx.workbook()

@@ -38,6 +38,7 @@ from django.utils import timezone
 from certificates.models import Certificate, CertificateStatus
 from certificates.requirements import requirement_flags
 from courses.models import CreditEntry, HoursRule, StudySettings, TrainingKind, ViolationRetraining
+from courses.services.compliance import resolve_rules
 from question_banks.models import Attempt
 from roster.models import Employment, Enterprise, Region
 
@@ -97,22 +98,47 @@ def _certification_flags(on: dt.date) -> dict[str, Case]:
 
 @dataclass(frozen=True)
 class _RuleSet:
+    where: Q  # the employments these rules apply to
     yearly: list[HoursRule]
     once: list[HoursRule]
 
 
-def _rule_sets() -> dict[tuple[str, bool], _RuleSet]:
-    sets: dict[tuple[str, bool], _RuleSet] = {}
-    rules = (
+def _rule_sets() -> list[_RuleSet]:
+    """The rules of compliance.applicable_rules as SQL conditions: per category, one set per
+    risk class for the industries without rules of their own, one per industry with some."""
+    rules = list(
         HoursRule.objects.filter(period__in=_CALENDAR_PERIODS)
         .exclude(training_kind=TrainingKind.REVIEW)
+        .select_related("industry")
         .order_by("pk")
     )
+    general: dict[tuple[str, bool], list[HoursRule]] = defaultdict(list)
+    own: dict[tuple[str, int], list[HoursRule]] = defaultdict(list)
+    industries = {}
     for rule in rules:
-        key = (rule.personnel_category, rule.high_risk)
-        entry = sets.setdefault(key, _RuleSet([], []))
-        (entry.yearly if rule.period == HoursRule.Period.YEARLY else entry.once).append(rule)
+        if rule.industry_id is None:
+            general[(rule.personnel_category, rule.high_risk)].append(rule)
+        else:
+            own[(rule.personnel_category, rule.industry_id)].append(rule)
+            industries[rule.industry_id] = rule.industry
+    sets = []
+    for (category, high_risk), found in general.items():
+        special = [i for (c, i) in own if c == category]
+        where = Q(category=category, enterprise__industry__high_risk=high_risk)
+        if special:
+            where &= ~Q(enterprise__industry_id__in=special)
+        sets.append(_RuleSet(where, *_split(resolve_rules(found))))
+    for (category, industry_id), found in own.items():
+        high_risk = industries[industry_id].high_risk
+        resolved = resolve_rules([*general.get((category, high_risk), []), *found])
+        where = Q(category=category, enterprise__industry_id=industry_id)
+        sets.append(_RuleSet(where, *_split(resolved)))
     return sets
+
+
+def _split(rules: list[HoursRule]) -> tuple[list[HoursRule], list[HoursRule]]:
+    yearly = [r for r in rules if r.period == HoursRule.Period.YEARLY]
+    return yearly, [r for r in rules if r.period != HoursRule.Period.YEARLY]
 
 
 def _hours_flags(on: dt.date) -> tuple[dict[str, object], dict[str, Case]]:
@@ -145,18 +171,33 @@ def _hours_flags(on: dt.date) -> tuple[dict[str, object], dict[str, Case]]:
 
     scores: dict[str, object] = {}
 
+    def days(kind: str, since) -> Coalesce:
+        entries = CreditEntry.objects.filter(
+            person_id=OuterRef("person_id"), training_kind=kind, on__gte=since, on__lte=on
+        )
+        counted = (
+            entries.order_by().values("person_id").annotate(d=Count("on", distinct=True))
+        ).values("d")[:1]
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
     def met(rule: HoursRule, basis: str) -> Q:
         name = f"score_{basis}_{rule.training_kind}"
+        since = Value(year_start) if basis == "year" else OuterRef("took_post")
         if name not in scores:
-            since = Value(year_start) if basis == "year" else OuterRef("took_post")
             scores[name] = score(rule.training_kind, since)
         threshold = int(rule.required_hours * 10) * op * cp
-        return Q(**{f"{name}__gte": -(-threshold // 10)})  # ceil: 10 x score >= threshold
+        condition = Q(**{f"{name}__gte": -(-threshold // 10)})  # ceil: 10 x score >= threshold
+        if rule.required_days:
+            day_name = f"days_{basis}_{rule.training_kind}"
+            if day_name not in scores:
+                scores[day_name] = days(rule.training_kind, since)
+            condition &= Q(**{f"{day_name}__gte": rule.required_days})
+        return condition
 
     must = Q(_ALWAYS_FALSE)
     ok = Q(_ALWAYS_FALSE)
-    for (category, high_risk), rules in _rule_sets().items():
-        combo = Q(category=category, enterprise__industry__high_risk=high_risk)
+    for rules in _rule_sets():
+        combo = rules.where
         # In the year of taking the post the initial / pre-job hours stand in for the yearly.
         first_year = Q(took_post__gte=year_start) if rules.once else Q(_ALWAYS_FALSE)
         owes = Q(_ALWAYS_FALSE)
@@ -266,6 +307,7 @@ GROUP_KEYS = {
     "enterprise": lambda parent: F("enterprise__uscc"),
     "industry": lambda parent: F("enterprise__industry__code"),
     "category": lambda parent: F("category"),
+    "form": lambda parent: F("employment_form"),
     "region": region_child_key,
 }
 

@@ -4,12 +4,15 @@ Recomputed every night for the last twelve month-ends (reports.tasks), so a back
 certificate or classroom session shows in the trend by the next morning; today's figures
 are always computed live (reports.selectors)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from roster.models import Enterprise
 
-from .definitions import COUNT_CODES
+from .definitions import COUNT_CODES, RATES
+
+RATE_CHOICES = [(r.code, r.label) for r in RATES]
 
 
 class MonthEndFigures(models.Model):
@@ -45,3 +48,47 @@ class MonthEndRun(models.Model):
 
 for _code in COUNT_CODES:
     MonthEndFigures.add_to_class(_code, models.PositiveIntegerField(default=0))
+
+
+class FigureTarget(models.Model):
+    """The target a region sets for one rate (持证上岗率 100 %, 参训率 …): rules as data.
+
+    A region's figures are measured against its own target, else its nearest ancestor's,
+    else the national one (no region)."""
+
+    region = models.ForeignKey(
+        "roster.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("Empty: the national target, for regions without their own."),
+    )
+    figure = models.CharField(_("figure"), max_length=30, choices=RATE_CHOICES)
+    target_percent = models.DecimalField(
+        _("target (%)"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("figure target")
+        verbose_name_plural = _("figure targets")
+        ordering = ["region__path", "figure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "figure"],
+                condition=models.Q(region__isnull=False),
+                name="reports_one_target_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["figure"],
+                condition=models.Q(region__isnull=True),
+                name="reports_one_national_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_figure_display()} ≥ {self.target_percent}%"

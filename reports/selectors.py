@@ -16,7 +16,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from roster.choices import PersonnelCategory, Role
+from roster.choices import EmploymentForm, PersonnelCategory, Role
 from roster.models import Employment, Enterprise, Industry, Region, User
 from roster.selectors import _grants, administered_enterprises, enterprise_list, user_scope
 
@@ -27,7 +27,7 @@ from .models import MonthEndFigures, MonthEndRun
 from .snapshots import month_ends
 
 EARLIEST = dt.date(2000, 1, 1)
-GROUPINGS = ("region", "industry", "enterprise", "category")
+GROUPINGS = ("region", "industry", "enterprise", "category", "form")
 REPORT_ROLES = (Role.REGULATOR, Role.ENTERPRISE_ADMIN)
 
 
@@ -315,6 +315,12 @@ def _groups(*, user, params, by, found):
             .values_list("uscc", "name")
         ):
             yield uscc, name, {"enterprise": uscc}
+        return
+    if by == "form":
+        # Employment forms (劳务派遣, 临时, 外包, 灵活用工, 正式): no filter to drill into.
+        for code, label in EmploymentForm.choices:
+            if code in found:
+                yield code, str(label), None
         return
     labels = dict(PersonnelCategory.choices)
     for code in PersonnelCategory.values:

@@ -21,6 +21,7 @@ from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
 from .exports import table_csv, table_xlsx
 from .pdf import summary_pdf
 from .replica import report_reads
+from .targets import below_target, targets_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTERPRISE_ROWS = 50  # the page ranks this many enterprises; the export has them all
@@ -92,6 +93,7 @@ def dashboard(request):
         context["enterprise_rows"] = ranked[:ENTERPRISE_ROWS]
         context["enterprise_count"] = len(enterprises.rows)
     tables["category"] = selectors.table(user=user, params=params, by="category")
+    tables["form"] = selectors.table(user=user, params=params, by="form")
     trend = selectors.trend(user=user, params=params)
     query = params.as_query()
     context.update(
@@ -112,6 +114,8 @@ def dashboard(request):
         },
         who_counts=WHO_COUNTS,
         date_rule=DATE_RULE,
+        targets=(targets := targets_for(params.region)),
+        below_target=below_target(tables["category"].total, targets),
     )
     return render(request, "reports/dashboard.html", context)
 

@@ -17,6 +17,7 @@ class PersonnelCategory(models.TextChoices):
     GENERAL = "general", _("Other employee")
     FIRE_SAFETY = "fire_safety", _("Fire-safety responsible person")
     ENFORCEMENT = "enforcement", _("Enforcement officer")
+    PARTY_LEADER = "party_leader", _("Party and government leader")
 
 
 class EmploymentForm(models.TextChoices):

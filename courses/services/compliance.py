@@ -7,8 +7,11 @@ How credited minutes become 学时 (StudySettings, rules as data):
   that many 学时 lasts in a classroom); they are divided by `classroom_minutes_per_hour`, so
   each row gives back exactly the 学时 the admin recorded.
 
-Which rules apply (HoursRule rows): the person's current employment gives the personnel
-category, the enterprise's industry the high-risk flag.
+Which rules apply (HoursRule rows, `applicable_rules`): the person's current employment gives
+the personnel category, the enterprise's industry the rules: per training kind the rule naming
+that industry (construction's 32 / 20), else the general rule of its risk class (high-risk or
+ordinary). A rule with `required_days` is met only with training on that many separate days
+in its period as well (the principal's 3-day special training).
 - yearly rules count the hours credited in the calendar year;
 - once-rules (initial, pre-job) count the hours credited since the hire date of the current
   employment, and are due in the year the person took the post, and in later years while they
@@ -25,20 +28,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import (
     CreditEntry,
     HoursRule,
+    SafetyEducationBeforeGoLive,
     SafetyEducationRecord,
     StudySettings,
     TrainingKind,
     ViolationRetraining,
 )
 from roster.choices import EmploymentStatus
-from roster.models import Employment, EmploymentEvent, Person
+from roster.models import Employment, EmploymentEvent, Industry, Person
 
 ZERO = Decimal("0.0")
 _TENTH = Decimal("0.1")
@@ -56,6 +60,16 @@ class ComplianceItem:
     done_hours: Decimal
     missing_hours: Decimal
     period: str
+    required_days: int = 0
+    done_days: int = 0
+
+    @property
+    def missing_days(self) -> int:
+        return max(self.required_days - self.done_days, 0)
+
+    @property
+    def complete(self) -> bool:
+        return self.missing_hours <= 0 and self.missing_days <= 0
 
 
 @dataclass(frozen=True)
@@ -69,8 +83,39 @@ class Compliance:
     missing_hours: Decimal
 
     @property
+    def missing_days(self) -> int:
+        return sum(i.missing_days for i in self.items)
+
+    @property
     def complete(self) -> bool:
-        return self.missing_hours <= 0
+        return self.missing_hours <= 0 and self.missing_days <= 0
+
+
+def resolve_rules(rules: Iterable[HoursRule]) -> list[HoursRule]:
+    """One rule per training kind: an industry's own rule wins over the general one."""
+    chosen: dict[str, HoursRule] = {}
+    for rule in rules:
+        if rule.industry_id is not None or rule.training_kind not in chosen:
+            chosen[rule.training_kind] = rule
+    return sorted(chosen.values(), key=lambda r: (r.period, r.training_kind))
+
+
+def applicable_rules(*, category: str, industry: Industry) -> list[HoursRule]:
+    """The calendar rules (not review training) for `category` in `industry`."""
+    rules = (
+        HoursRule.objects.filter(personnel_category=category)
+        .filter(Q(industry=industry) | Q(industry__isnull=True, high_risk=industry.high_risk))
+        .exclude(training_kind__in=_NOT_CALENDAR_KINDS)
+    )
+    return resolve_rules(rules)
+
+
+def training_days(*, person: Person, start: dt.date | None, end: dt.date, kind: str) -> int:
+    """Separate days with training of `kind` credited between `start` and `end`."""
+    entries = CreditEntry.objects.filter(person=person, training_kind=kind, on__lte=end)
+    if start is not None:
+        entries = entries.filter(on__gte=start)
+    return entries.values("on").distinct().count()
 
 
 def current_employment(person: Person) -> Employment | None:
@@ -122,12 +167,9 @@ def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -
     if employment is None:
         return Compliance(year, "", False, [], ZERO, ZERO, ZERO)
     category = employment.category
-    high_risk = employment.enterprise.industry.high_risk
-    rules = list(
-        HoursRule.objects.filter(personnel_category=category, high_risk=high_risk)
-        .exclude(training_kind__in=_NOT_CALENDAR_KINDS)
-        .order_by("period", "training_kind")
-    )
+    industry = employment.enterprise.industry
+    high_risk = industry.high_risk
+    rules = applicable_rules(category=category, industry=industry)
     took_post = employment.hire_date or employment.created_at.date()
     yearly = credited_hours(person=person, start=dt.date(year, 1, 1), end=end)
     since_post = credited_hours(person=person, start=took_post, end=end)
@@ -140,8 +182,10 @@ def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -
         if rule.period == HoursRule.Period.YEARLY:
             if first_year:
                 continue
+            start: dt.date | None = dt.date(year, 1, 1)
             done = yearly.get(rule.training_kind, ZERO)
         else:
+            start = took_post
             done = since_post.get(rule.training_kind, ZERO)
             long_ago = (dt.date(year, 1, 1) - took_post).days > 365
             if took_post.year > year or (
@@ -151,6 +195,11 @@ def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -
                 # over a year before it began (people on the post before this system: their
                 # pre-job training is on paper, and the yearly retraining is what is due).
                 continue
+        days = (
+            training_days(person=person, start=start, end=end, kind=rule.training_kind)
+            if rule.required_days
+            else 0
+        )
         items.append(
             ComplianceItem(
                 training_kind=rule.training_kind,
@@ -159,6 +208,8 @@ def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -
                 done_hours=done,
                 missing_hours=max(rule.required_hours - done, ZERO),
                 period=rule.period,
+                required_days=rule.required_days,
+                done_days=days,
             )
         )
     return Compliance(
@@ -193,6 +244,10 @@ class SafetyEducationStatus:
     @property
     def complete(self) -> bool:
         return not self.missing_levels
+
+    @property
+    def reason_label(self) -> str:
+        return str(dict(Reason.choices).get(self.reason, ""))
 
     def missing_labels(self) -> list[str]:
         labels = dict(Level.choices)
@@ -231,11 +286,19 @@ def safety_education_status(*, person: Person) -> SafetyEducationStatus:
     # 三级 for a new employee is held before work: any record at this enterprise counts, even
     # one dated just before the recorded hire date.
     done_ever = set(records.values_list("level", flat=True))
+    before_go_live = SafetyEducationBeforeGoLive.objects.filter(
+        person=person, enterprise=employment.enterprise
+    ).first()
+    if before_go_live is not None:
+        # Done on paper before the product: every level of the new-hire education.
+        done_ever.update(ALL_LEVELS)
     missing = [level for level in ALL_LEVELS if level not in done_ever]
     reason: str = Reason.NEW_HIRE
     since = hired
     required: tuple[str, ...] = ALL_LEVELS
     trigger = retraining_trigger(employment)
+    if trigger is not None and before_go_live is not None and trigger[1] <= before_go_live.done_by:
+        trigger = None  # the post change or return was before go-live: covered by the mark
     if trigger is not None:
         reason, since = trigger
         required = ALL_LEVELS if missing else RETRAIN_LEVELS

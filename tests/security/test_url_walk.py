@@ -878,6 +878,23 @@ PROTECTED: dict[str, Spec] = {
         right="admin",
         wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
     ),
+    "courses:education_import": Spec(
+        lambda s: "/courses/records/safety-education/import/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+    ),
+    "courses:education_before_go_live": Spec(
+        lambda s: "/courses/records/safety-education/before-go-live/",
+        right="admin",
+        wrong=(*NO_STAFF_ROLE, "regulator", "trainer"),
+        data=lambda s: {
+            "form": "bulk",
+            "bulk-hired_before": "2021-01-01",
+            "bulk-reason": "上线前纸质台账",
+        },
+        effective=True,
+        right_status=(200, 302),
+    ),
     "courses:violation_create": Spec(
         lambda s: "/courses/records/violations/new/",
         right="admin",

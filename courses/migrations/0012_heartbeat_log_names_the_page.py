@@ -14,7 +14,7 @@ def lessons_are_pages(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0008_credit_sources_of_drills_and_warning_education"),
+        ("courses", "0011_safety_education_before_go_live"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
