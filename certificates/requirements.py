@@ -57,7 +57,7 @@ def _in_force_q(on: dt.date, prefix: str = "") -> Q:
     ) & (Q(**{f"{prefix}next_review_on__isnull": True}) | Q(**{f"{prefix}next_review_on__gte": on}))
 
 
-def held_q(*, person_ref, type_ref, on: dt.date) -> Q:
+def held_q(*, person_ref: OuterRef, type_ref: OuterRef, on: dt.date) -> Q:
     """A certificate in force on `on` of the person, of that type or listing it as an item.
     Both references are resolved one level out (pass OuterRef(...))."""
     cards = Certificate.objects.filter(

@@ -246,7 +246,7 @@ def holder_gaps(
     employments = list(
         employment_list(user=user, enterprise=enterprise)
         .annotate(**requirement_flags(on))
-        .filter(lacks=1)
+        .filter(lacks=1)  # type: ignore[misc]  # annotated just above (the stubs miss it)
         .select_related("enterprise__industry")
     )
     if not employments:

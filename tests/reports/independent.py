@@ -8,7 +8,13 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from certificates.models import Certificate, CertificateStatus, PostRequirement
+from certificates.models import (
+    Certificate,
+    CertificateItem,
+    CertificateStatus,
+    OperationAssignment,
+    PostRequirement,
+)
 from courses.models import CreditEntry, HoursRule, TrainingKind, ViolationRetraining
 from courses.services.compliance import person_compliance
 from question_banks.models import Attempt
@@ -23,6 +29,11 @@ def _applies(req, employment) -> bool:
         return False
     if req.personnel_category and req.personnel_category != employment.category:
         return False
+    if (
+        req.certificate_type.family == "special_operation"
+        and employment.category != "special_operator"
+    ):
+        return False  # a post name binds 特种作业人员 only
     return req.industry_id is None or req.industry_id == employment.enterprise.industry_id
 
 
@@ -36,11 +47,34 @@ def person_counts(employment: Employment, on: dt.date) -> dict[str, int]:
     took = employment.hire_date or timezone.localtime(employment.created_at).date()
     types = {
         r.certificate_type_id
-        for r in PostRequirement.objects.filter(certificate_type__is_active=True)
+        for r in PostRequirement.objects.filter(certificate_type__is_active=True).select_related(
+            "certificate_type"
+        )
         if _applies(r, employment)
     }
+    assigned = OperationAssignment.objects.filter(
+        employment=employment, certificate_type__is_active=True
+    ).select_related("certificate_type")
+    types |= {a.certificate_type_id for a in assigned}
+    special = employment.category == "special_operator"
+    # A special operator whose job names no item needs a card nobody can say they hold.
+    item_unknown = special and not (
+        {
+            r.certificate_type_id
+            for r in PostRequirement.objects.filter(
+                certificate_type__is_active=True, certificate_type__family="special_operation"
+            ).select_related("certificate_type")
+            if _applies(r, employment)
+        }
+        or assigned.exists()
+    )
     in_force = list(Certificate.objects.in_force(on).filter(person=person))
     held = {c.certificate_type_id for c in in_force}
+    held |= set(
+        CertificateItem.objects.filter(certificate__in=in_force).values_list(
+            "certificate_type_id", flat=True
+        )
+    )
     rules = [
         r
         for r in HoursRule.objects.exclude(training_kind=TrainingKind.REVIEW)
@@ -76,8 +110,8 @@ def person_counts(employment: Employment, on: dt.date) -> dict[str, int]:
 
     return {
         "people": 1,
-        "required": int(bool(types)),
-        "holding": int(bool(types) and types <= held),
+        "required": int(bool(types) or special),
+        "holding": int(bool(types) and types <= held and not item_unknown),
         "must_train": int(must),
         "trained": int(
             must

@@ -34,12 +34,12 @@ def _certify(person, ctype, on):
 
 @pytest.fixture
 def certified(world):
-    """Welders everywhere: needs a certificate; the one in township A holds it."""
+    """Welders (特种作业人员) everywhere: need a certificate; the one in township A holds it."""
     ctype = CertificateType.objects.order_by("pk").first()
     PostRequirement.objects.all().delete()
     PostRequirement.objects.create(certificate_type=ctype, post="焊工")
     for person in (world.person_a, world.person_a_chem, world.person_b, world.person_other):
-        person.employments.update(post="焊工")
+        person.employments.update(post="焊工", category="special_operator")
     _certify(world.person_a, ctype, timezone.localdate() - dt.timedelta(days=30))
     return world
 
@@ -149,7 +149,9 @@ def test_command_refuses_bad_input_and_writes_nothing(certified, tmp_path):
 
 
 def test_command_keeps_one_category(certified):
+    # The fixture's welders are 特种作业人员; one more of them, and a 班组长 who is not counted.
     EmploymentFactory(enterprise=certified.ent_b, post="焊工", category="special_operator")
+    EmploymentFactory(enterprise=certified.ent_b, post="焊工", category="team_leader")
     out = io.StringIO()
     call_command(
         "certification_report",
@@ -164,7 +166,7 @@ def test_command_keeps_one_category(certified):
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("code,name,required,holding,rate")
     township_b = next(line for line in lines if line.startswith("990102002,"))
-    assert township_b.split(",")[2:5] == ["1", "0", "0.0000"]
+    assert township_b.split(",")[2:5] == ["2", "0", "0.0000"]
 
 
 def _csv_rows(out: str) -> dict[str, list[str]]:

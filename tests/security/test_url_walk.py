@@ -1011,7 +1011,7 @@ PROTECTED: dict[str, Spec] = {
         wrong=("admin_b", "regulator", "regulator_other", "trainer", "trainee", "nobody"),
         data=lambda s: {"certificate_type": CertificateType.objects.get(code="TZ-FB").pk},
         effective=True,
-        right_status=(302,),
+        right_status=(200, 302),  # the form on GET, back to the gap list on POST
     ),
     # --- the question workbench (a trainer's body's bank)
     "exams:banks": Spec(
