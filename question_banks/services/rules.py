@@ -31,27 +31,40 @@ from roster.models import User
 
 
 def pool_for_bank(bank_id: int) -> list[PoolQuestion]:
-    """Every active question of a bank at its current version, as the drawing code sees it."""
+    """Every active question of a bank at its current version, as the drawing code sees it.
+
+    Read as plain rows of the columns drawing needs, not as model instances: every start of
+    a paper not drawn ahead (a contest round's contestants, who enter on the day) reads the
+    whole pool, and building three model instances per question took most of the draw."""
     rows = (
         Question.objects.filter(bank_id=bank_id, is_active=True, current_version__isnull=False)
-        .select_related("current_version", "category")
-        # What drawing reads, not the stems and explanations: every start of a paper not
-        # drawn ahead (a contest round's contestants, who enter on the day) reads the pool.
-        .only(*POOL_FIELDS)
         .order_by("pk")
+        .values_list(
+            "pk",
+            "current_version_id",
+            "qtype",
+            "difficulty",
+            "category__path",
+            "tags",
+            "current_version__shuffle_options",
+            "current_version__options",
+            "current_version__sub_questions",
+        )
     )
-    return [to_pool_question(q) for q in rows]
-
-
-POOL_FIELDS = (
-    "qtype",
-    "difficulty",
-    "tags",
-    "category__path",
-    "current_version__shuffle_options",
-    "current_version__options",
-    "current_version__sub_questions",
-)
+    return [
+        PoolQuestion(
+            id=pk,
+            version_id=version_id,
+            qtype=qtype,
+            difficulty=difficulty,
+            category_path=path or "",
+            tags=tuple(tags or ()),
+            shuffle_options=shuffle,
+            option_keys=tuple(o["key"] for o in options),
+            sub_option_keys=tuple(tuple(o["key"] for o in sub["options"]) for sub in subs or ()),
+        )
+        for pk, version_id, qtype, difficulty, path, tags, shuffle, options, subs in rows
+    ]
 
 
 def to_pool_question(q: Question) -> PoolQuestion:

@@ -278,7 +278,7 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
     # Deleting: a round somebody took is refused in Chinese; a round nobody started goes.
     desktop.go(f"/contests/{contest.pk}/rounds/{first.pk}/delete/")
     with reg.expect_navigation():
-        reg.click("form button[type=submit]")
+        reg.click("#delete-form button[type=submit]")
     assert "不能再删除" in reg.locator("#delete-error").inner_text()
     both_sizes(desktop, "14-round-delete-refused")
     assert ContestRound.objects.filter(pk=first.pk).exists()
@@ -293,6 +293,6 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
     with reg.expect_navigation():
         row.locator("text=删除").click()
     with reg.expect_navigation():
-        reg.click("form button[type=submit]")
+        reg.click("#delete-form button[type=submit]")
     assert not ContestRound.objects.filter(pk=spare.pk).exists()
     both_sizes(desktop, "15-round-deleted")
