@@ -17,7 +17,7 @@ middleware and all; the organiser's and the readers' through the services the pa
    GET of a small key;
 1. round starts: `--workers` processes enter everyone (the join view's service, which draws
    the person's paper) and start it as the session page does (a POST carrying its exam
-   pass: the exam day's one-statement start of question_banks/middleware.py), all at once,
+   pass: the exam day's one-statement start that config/lane.py answers), all at once,
    as at a round's opening;
 2. answer saves: the workers send one answer a request for `--save-seconds`, as the exam
    page does (POST /api/attempts/<id>/answers with its X-Exam-Pass: the exam's one-UPDATE
@@ -237,7 +237,7 @@ def _fresh_connection() -> None:
 
 def _request(application, method: str, path: str, body: bytes, ctype: str, **meta):
     """One request through Django's WSGI application, middleware and all, with no session
-    cookie: what the exam pages send with their pass (question_banks/middleware.py)."""
+    cookie: what the exam pages send with their pass (answered by config/lane.py)."""
     import io
 
     environ = {

@@ -15,6 +15,7 @@ from their tables when the query is built and become plain SQL conditions.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections, transaction

@@ -1,5 +1,5 @@
 """A contest round is taken on the exam engine's pages, so its starts and answer saves take
-the exam day's quick paths (question_banks/middleware.py, services/exam_day.py) as an
+the exam day's quick paths (config/lane.py, question_banks/services/exam_day.py) as an
 exam's do: on PostgreSQL a save with the exam page's pass is one UPDATE."""
 
 import json
