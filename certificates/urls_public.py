@@ -11,4 +11,6 @@ urlpatterns = [
     path("VERIFY/<str:token>", verify.verify_page, name="verify_upper"),
     path(".well-known/certificate-keys.json", verify.published_keys, name="keys"),
     path(".well-known/certificate-status-list", verify.status_list, name="status_list"),
+    # The address certificates' status claims name (certificates/services/status.py).
+    path("sl", verify.status_list, name="status_list_short"),
 ]

@@ -96,6 +96,9 @@ AUDIT_ACTIONS = {
     "certificates.holders": pgettext_lazy("audit action", "Certificate holders listed"),
     "certificates.import": pgettext_lazy("audit action", "Certificates imported"),
     "certificates.export": pgettext_lazy("audit action", "Certificates exported"),
+    "certificates.operation_item_set": pgettext_lazy(
+        "audit action", "Special operator's operation item set"
+    ),
     "signing_key.create": pgettext_lazy("audit action", "New certificate signing key"),
     # Reports
     "reports.people": pgettext_lazy("audit action", "People behind a report figure listed"),
@@ -111,6 +114,7 @@ AUDIT_ACTIONS = {
     # Emergency drills
     "drills.record": pgettext_lazy("audit action", "Drill recorded or changed"),
     "drills.export": pgettext_lazy("audit action", "Drill figures exported"),
+    "contests.figures_export": pgettext_lazy("audit action", "Contest figures exported"),
     "drills.view": pgettext_lazy("audit action", "Drill record viewed"),
     # Warning education, rotation training, campaign months
     "warning.assign": pgettext_lazy("audit action", "Warning case assigned"),

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates.models import Certificate, CertificateEvent
 from certificates.trust.tokens import (
@@ -43,6 +43,21 @@ def certificate_items_text(certificate: Certificate) -> str:
     return "、".join(i for i in items if i) or certificate.certificate_type.operation_item
 
 
+def _qr_item(certificate: Certificate) -> str:
+    """The item as the QR carries it: the first item, and how many there are when more.
+    Every name in full would grow the code by about 30 bytes an item and push a card of two
+    or three items past the QR version the print allows; the verify page lists them all."""
+    names = certificate_items_text(certificate).split("、")
+    if len(names) == 1:
+        return names[0]
+    # Signed data, the same whoever's request signs it: in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext("%(first)s and others, %(count)d items") % {
+            "first": names[0],
+            "count": len(names),
+        }
+
+
 def certificate_claims(certificate: Certificate) -> CertificateClaims:
     ctype = certificate.certificate_type
     person = certificate.person
@@ -55,7 +70,7 @@ def certificate_claims(certificate: Certificate) -> CertificateClaims:
         type_code=ctype.code,
         sex=_SEX_CODES.get(person.sex, 0),
         category=ctype.operation_category or None,
-        item=certificate_items_text(certificate) or None,
+        item=_qr_item(certificate) or None,
         first_issued=certificate.first_issued_on,
         valid_from=certificate.valid_from,
         valid_to=certificate.valid_until,

@@ -66,9 +66,7 @@ def test_the_claim_has_the_drafts_shape_beside_the_private_claim(card):
     assert set(payload[STATUS_CLAIM]["status_list"]) == {"idx", "uri"}
     assert payload[STATUS_CLAIM]["status_list"]["idx"] == card.status_index
     assert payload[CERT_CLAIM][K_STATUS_INDEX] == card.status_index
-    assert payload[STATUS_CLAIM]["status_list"]["uri"].endswith(
-        "/.well-known/certificate-status-list"
-    )
+    assert payload[STATUS_CLAIM]["status_list"]["uri"].endswith("/sl")
 
 
 def test_a_draft_verifier_finds_the_certificates_entry(card):
@@ -85,6 +83,6 @@ def test_a_draft_verifier_reads_a_revocation_at_that_entry(card):
 
 def test_our_decoder_reads_the_claim_and_the_verify_answer_is_unchanged(card):
     claims = verify_token(card.token, public_ring()).claims
-    assert claims is not None and claims.status_uri.endswith("/certificate-status-list")
+    assert claims is not None and claims.status_uri.endswith("/sl")
     answer = Client().get(f"/api/verify/{card.token}").json()
     assert (answer["valid"], answer["status"]) == (True, "valid")

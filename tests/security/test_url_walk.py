@@ -64,6 +64,10 @@ PUBLIC: dict[str, tuple[str, str]] = {
         "signed status list for offline verifiers",
         "/.well-known/certificate-status-list",
     ),
+    "certificates_public:status_list_short": (
+        "the same signed status list at the address the QR's status claim names",
+        "/sl",
+    ),
     "api:certificate_verify": ("the verify result as JSON", "/api/verify/NOT-A-TOKEN"),
     "api:openapi-json": ("the API's OpenAPI document: the shape of the API, no data", ""),
     "api:openapi-view": ("the API's documentation page (Swagger UI), no data", "/api/docs/"),
