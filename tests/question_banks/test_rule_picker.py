@@ -118,3 +118,9 @@ def test_another_trainers_bank_is_refused(client, world, bank):
     )
     assert client.post(f"/exams/manage/rules/new/?bank={bank.pk}", data).status_code == 404
     assert not PaperRule.objects.filter(name="偷卷").exists()
+
+
+def test_a_rule_in_use_shows_no_picker(trainer, rule, session):
+    page = trainer.get(f"/exams/manage/rules/{rule.pk}/?add={rule.bank.questions.first().pk}")
+    assert 'id="rule-picker"' not in page.content.decode()
+    assert all(not f["question"].value() for f in page.context["fixed"].forms)
