@@ -13,7 +13,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from question_banks.models import FixedPaperItem, PaperRule, PaperSection
+from question_banks.models import Difficulty, FixedPaperItem, PaperRule, PaperSection, QuestionType
+from question_banks.selectors import bank_questions
 from question_banks.services.permissions import banks_for, rule_in_use, rules_for
 from question_banks.services.rules import paper_rule_save, paper_rule_total_points
 from question_banks.workbench_forms import FixedItemFormSet, PaperRuleForm, SectionFormSet
@@ -78,14 +79,17 @@ def _rule_page(request, rule: PaperRule):
         bank=bank,
         prefix="sections",
     )
+    adds = [] if locked else _added(request, rule)
     fixed = FixedItemFormSet(
         data,
+        initial=[{"question": pk} for pk in adds],
         queryset=FixedPaperItem.objects.filter(rule_id=rule.pk).order_by("position")
         if rule.pk
         else FixedPaperItem.objects.none(),
         bank=bank,
         prefix="fixed",
     )
+    fixed.extra = max(fixed.extra, len(adds) + 1)  # each picked question gets a row, one spare
     if locked:
         for formset in (sections, fixed):
             formset.extra = 0  # nothing may be added: no empty part to fill in
@@ -125,10 +129,12 @@ def _rule_page(request, rule: PaperRule):
         else:
             messages.success(request, _("Paper rule “%(name)s” saved.") % {"name": rule.name})
             return redirect("exams:manage_rule", pk=rule.pk)
+    picker = _picker(request, bank, fixed)  # a locked rule shows no search, only its rows
     return render(
         request,
         "exams/workbench/rule_form.html",
         {
+            "picker": picker,
             "rule": None if creating and rule.pk is None else rule,
             "bank": bank,
             "form": form,
@@ -138,6 +144,68 @@ def _rule_page(request, rule: PaperRule):
             "total": paper_rule_total_points(rule) if rule.pk else None,
         },
     )
+
+
+PICKER_LIMIT = 50
+
+
+def _pks(values) -> list[int]:
+    return [int(v) for v in values if v and str(v).isdigit() and len(str(v)) < 18]
+
+
+def _added(request, rule: PaperRule) -> list[int]:
+    """The questions picked with `?add=` (the picker's links), each once, not already in the
+    rule. Only pre-fills rows: FixedItemForm still checks each against the bank on save."""
+    saved = set(
+        FixedPaperItem.objects.filter(rule_id=rule.pk).values_list("question_id", flat=True)
+    )
+    adds: list[int] = []
+    for pk in _pks(request.GET.getlist("add")):
+        if pk not in saved and pk not in adds:
+            adds.append(pk)
+    return adds
+
+
+def _picker(request, bank, fixed) -> dict:
+    """The search beside a fixed paper's rows (the bank list page's filters), and the rows'
+    <select>s cut down to the chosen questions plus those found: a bank of hundreds of
+    questions in every row is unusable. Validation already ran on the bank's whole set."""
+    get = request.GET
+    category = None
+    if (category_pk := next(iter(_pks([get.get("category")])), None)) is not None:
+        category = bank.categories.filter(pk=category_pk).first()
+    difficulty = next(iter(_pks([get.get("difficulty")])), None)
+    found = list(
+        bank_questions(
+            user=request.user,
+            bank=bank,
+            search=get.get("q", "").strip()[:100],
+            qtype=get.get("type", "") if get.get("type") in QuestionType else "",
+            category=category,
+            difficulty=difficulty,
+            active=True,
+        ).filter(current_version__isnull=False)[: PICKER_LIMIT + 1]
+    )
+    chosen = set(_pks([f["question"].value() for f in fixed.forms]))
+    shown = {q.pk for q in found[:PICKER_LIMIT]} | chosen
+    for f in fixed.forms:
+        field = f.fields["question"]
+        field.queryset = field.queryset.filter(pk__in=sorted(shown))
+    links = []
+    for question in found[:PICKER_LIMIT]:
+        params = get.copy()
+        params.appendlist("add", str(question.pk))
+        links.append((question, question.pk in chosen, "?" + params.urlencode()))
+    return {
+        "found": links,
+        "more": len(found) > PICKER_LIMIT,
+        "limit": PICKER_LIMIT,
+        "filters": {k: get.get(k, "") for k in ("q", "type", "category", "difficulty")},
+        "keep": [(k, v) for k in ("bank", "add") for v in get.getlist(k)],
+        "categories": bank.categories.order_by("path"),
+        "types": QuestionType.choices,
+        "difficulties": Difficulty.choices,
+    }
 
 
 def _show_rule_errors(form, kept_sections: list, error: ValidationError) -> None:
