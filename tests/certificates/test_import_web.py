@@ -34,8 +34,8 @@ def test_the_check_page_lists_bad_rows_and_writes_nothing(world):
     page = client.post(URL, {"file": upload(rows)})
     assert page.status_code == 200
     check = page.context["check"]
-    assert (check["total"], check["valid"], check["bad"]) == (2, 1, 1)
-    assert {(e.row, e.column) for e in check["errors"]} == {(3, "有效期至")}
+    assert (check["total"], check["valid"], check["report"].bad_rows) == (2, 1, 1)
+    assert {(e.row, e.column) for e in check["report"].sorted_errors()} == {(3, "有效期至")}
     assert "只导入 1 个有效行" in page.content.decode()
     assert not Certificate.objects.exists()
 
@@ -56,7 +56,7 @@ def test_an_enterprise_admin_cannot_import_for_another_enterprises_people(world)
     page = client.post(URL, {"file": upload(rows)})
     check = page.context["check"]
     assert check["valid"] == 0 and not check["token"]
-    [error] = check["errors"]
+    [error] = check["report"].sorted_errors()
     assert error.column == "身份证号"
     assert world.person_b.name not in page.content.decode()
     assert not Certificate.objects.exists()
