@@ -16,6 +16,7 @@ from courses.models import (
     TrainingKind,
     ViolationRetraining,
 )
+from courses.services.compliance import violation_open
 from question_banks.models import Attempt, Candidate, ExamSession
 from question_banks.services.internal_exams import (
     return_exam_enrol,
@@ -106,7 +107,7 @@ def violation_record(
     (violations_enrol_waiting)."""
     if not _employed_at(person, enterprise):
         raise RecordError(_("%(name)s is not on this enterprise's roster.") % {"name": person.name})
-    if ViolationRetraining.objects.filter(person=person, returned_on__isnull=True).exists():
+    if violation_open(person) is not None:
         raise RecordError(
             _("%(name)s already has an open violation retraining.") % {"name": person.name}
         )
