@@ -151,14 +151,25 @@ def test_a_demo_trainee_opens_an_assigned_course_and_sees_hours_rise(demo_lesson
     person, lesson = demo_lesson
     page = phone.page
     phone.login(person.id_number, "Demo@2025")
+    answers: list[str] = []
+    page.on(
+        "response",
+        lambda response: answers.append(f"{response.status} {response.text()}")
+        if response.url.endswith("/api/study/reading")
+        else None,
+    )
     phone.go("/courses/my/")
     page.click(f"a[href='{lesson.url}']")
     page.wait_for_selector("#hours-done")
     done_before = page.inner_text("#hours-done")
-    wait_for(
-        page,
-        f"document.getElementById('hours-done').textContent !== '{done_before}'",
-        timeout=45_000,
-    )
+    try:
+        wait_for(
+            page,
+            f"document.getElementById('hours-done').textContent !== '{done_before}'",
+            timeout=45_000,
+        )
+    except AssertionError as failure:
+        # What the server answered each tick says why the hours did not move.
+        raise AssertionError(f"{failure}; server answers: {answers}") from None
     phone.assert_no_horizontal_overflow()
     assert LessonProgress.objects.get(person=person, lesson=lesson).credited_seconds >= 60
