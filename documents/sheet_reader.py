@@ -13,8 +13,8 @@ gigabytes and minutes. So nothing is parsed before these checks, each cheap and 
    the declared sheet size (``<dimension ref>``), the row and column of every cell (counted as
    it goes, since the declaration can lie), the number of cells and elements, and the length
    of any one text (a cell, a shared string);
-3. only then openpyxl, read-only and ``data_only`` (a formula is never evaluated: its cached
-   value is read), row by row, counting rows, columns and the text it returns.
+3. only then calamine (a formula is never evaluated: its cached value is read), counting
+   rows, columns and the text it returns row by row.
 
 CSV files are counted the same way as they are read.
 
@@ -33,7 +33,6 @@ import io
 import json
 import re
 import sys
-import warnings
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass
@@ -308,13 +307,13 @@ class _Budget:
             raise Refused("too_much_text", limit=limits.max_text_chars)
 
 
-# What openpyxl raises on a damaged or crafted workbook (a missing part, a bad reference, a
+# What a reader raises on a damaged or crafted workbook (a missing part, a bad reference, a
 # shared-string index out of range, a date beyond the calendar...): all mean "not a workbook".
 _BROKEN = (
     zipfile.BadZipFile,
     KeyError,
     IndexError,
-    ValueError,  # also openpyxl's InvalidFileException's cousins and defusedxml's refusals
+    ValueError,
     TypeError,
     AttributeError,
     ArithmeticError,
@@ -329,35 +328,56 @@ _BROKEN = (
 
 
 def _xlsx_sheets(data: bytes, limits: Limits) -> list[Sheet]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    # calamine (Rust) reads a 10,000-row roster about ten times faster than openpyxl's
+    # read-only mode (bench/bench_imports.py), and like it reads a formula's cached value
+    # and never evaluates one. Its values are made the ones openpyxl gives (_as_openpyxl),
+    # which every import's cell readers were written against.
+    from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
 
     budget = _Budget(limits)
     sheets: list[Sheet] = []
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about every extension it does not support (data validation,
-            # conditional formats): nothing the uploader can act on.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                for sheet in workbook.worksheets:
-                    if not hasattr(sheet, "iter_rows"):  # a chart sheet
-                        continue
-                    # Some writers store a wrong sheet size; forget it so no column is cut off
-                    # (the scan has counted the real rows and columns).
-                    sheet.reset_dimensions()
-                    rows: list[tuple[object, ...]] = []
-                    for values in sheet.iter_rows(values_only=True):
-                        values = tuple(values)
-                        budget.row(len(rows) + 1, values)
-                        rows.append(values)
-                    sheets.append(Sheet(str(sheet.title), rows))
-            finally:
-                workbook.close()
-    except (*_BROKEN, InvalidFileException) as exc:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            for meta in workbook.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:  # chart, macro or dialog sheets
+                    continue
+                sheet = workbook.get_sheet_by_name(meta.name)
+                rows: list[tuple[object, ...]] = []
+                # Rows from A1, as openpyxl counts them, so a report's row numbers match
+                # what Excel shows.
+                for values in sheet.to_python(skip_empty_area=False):
+                    row = _as_openpyxl(values)
+                    budget.row(len(rows) + 1, row)
+                    rows.append(row)
+                sheets.append(Sheet(meta.name, rows))
+    except (*_BROKEN, CalamineError) as exc:
         raise Refused("not_xlsx") from exc
     return sheets
+
+
+_EXCEL_WHOLE = 1e15
+
+
+def _as_openpyxl(values: list) -> tuple[object, ...]:
+    """A row of calamine's values as openpyxl gives it: empty cells None and none after the
+    last filled one, whole numbers int (Excel stores every number as a float), a date cell a
+    datetime at midnight.
+
+    A number of 16 digits or more stays a float: Excel keeps 15 significant digits and writes
+    bigger ones as 1.10101199003071E+17, which openpyxl reads as a float, and the importers
+    tell the uploader that such an ID number has lost its last digits."""
+    row: list[object] = []
+    for value in values:
+        if value == "":
+            value = None
+        elif type(value) is float and value.is_integer() and abs(value) < _EXCEL_WHOLE:
+            value = int(value)
+        elif type(value) is dt.date:
+            value = dt.datetime.combine(value, dt.time())  # naive, as openpyxl gives it
+        row.append(value)
+    while row and row[-1] is None:
+        row.pop()
+    return tuple(row)
 
 
 def _csv_rows(data: bytes, limits: Limits) -> list[tuple[object, ...]]:

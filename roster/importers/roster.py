@@ -90,7 +90,7 @@ def parse_roster(
     rows_by_id: dict[str, list[int]] = defaultdict(list)
     for number, values in table.rows:
         data, errors = _read_row(table, number, values, resolve)
-        id_number = _id_of(table, values)
+        id_number = data.id_number if data else _id_of(table, values)
         if id_number:
             rows_by_id[id_number].append(number)
         checked.append((number, id_number, data, errors))
@@ -228,12 +228,20 @@ def _enterprise_resolver(
     table: Table, enterprises: QuerySet[Enterprise], chosen: Enterprise | None
 ) -> Resolver:
     """Map a 统一社会信用代码 cell to an enterprise the actor may import into."""
-    codes = set()
-    for _number, values in table.rows:
-        try:
-            codes.add(validate_uscc(table.cell(values, v.USCC)))
-        except IdentityError:
-            continue
+    # A file holds a few codes, each on thousands of rows: each distinct cell is checked once.
+    checked: dict[object, str | IdentityError] = {}
+
+    def checked_code(raw: object) -> str | IdentityError:
+        key = (type(raw), raw)
+        if key not in checked:
+            try:
+                checked[key] = validate_uscc(raw)
+            except IdentityError as exc:
+                checked[key] = exc
+        return checked[key]
+
+    found = {checked_code(table.cell(values, v.USCC)) for _number, values in table.rows}
+    codes = {code for code in found if isinstance(code, str)}
     known = {e.uscc: e for e in enterprises.filter(uscc__in=codes)} if codes else {}
 
     def resolve(raw: object) -> Enterprise:
@@ -241,10 +249,9 @@ def _enterprise_resolver(
             if chosen is None:
                 raise cells.CellError(_("The unified social credit code is missing."))
             return chosen
-        try:
-            code = validate_uscc(raw)
-        except IdentityError as exc:
-            raise cells.CellError(str(exc)) from exc
+        code = checked_code(raw)
+        if isinstance(code, IdentityError):
+            raise cells.CellError(str(code)) from code
         if chosen is not None and code != chosen.uscc:
             raise cells.CellError(
                 _("This file is being imported into %(name)s (%(uscc)s); this row names another.")
