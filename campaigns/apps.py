@@ -9,4 +9,8 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         # Adds rotation training and warning education to each person's training file.
-        from campaigns import training_file_sections  # noqa: F401
+        # Open warning assignments follow the rosters; closing exams follow grading.
+        from campaigns import (
+            receivers,  # noqa: F401
+            training_file_sections,  # noqa: F401
+        )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, WarningCasePage
+from question_banks.models import ExamSession
 from roster.choices import PersonnelCategory
 from roster.models import Enterprise, Industry, Person, Region
 
@@ -185,3 +186,17 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
+
+
+class ExamLinkForm(forms.Form):
+    """The closing exam's session, among those the organiser may link."""
+
+    exam_session = forms.ModelChoiceField(
+        label=_("Closing exam session"), queryset=ExamSession.objects.none()
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["exam_session"]
+        field.queryset = sessions
+        field.label_from_instance = lambda s: f"{s.code} {s.name}"

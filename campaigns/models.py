@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.storage import private_storage
 from courses.models import CoursePage, TrainingKind, WarningCasePage
+from question_banks.models import ExamSession
 from roster.choices import PersonnelCategory
 from roster.models import Enterprise, Industry, Person, Region
 
@@ -140,6 +141,9 @@ class WarningAssignee(models.Model):
     credited_ms = models.PositiveBigIntegerField(_("reading time credited (ms)"), default=0)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read to the end at"), null=True, blank=True)
+    # Left the assignment's people before its deadline (left the enterprise, another post or
+    # category): the row keeps what they read; unread, it no longer counts as owed.
+    left_at = models.DateTimeField(_("no longer assigned since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("warning-case reader")
@@ -310,6 +314,16 @@ class CampaignSession(models.Model):
     )
     members = models.ManyToManyField(
         CampaignMember, blank=True, related_name="sessions", verbose_name=_("scheduled people")
+    )
+    # The closing exam held as an exam session: each member's graded result is taken into
+    # their record (campaigns.services.closing_exam), on grading and on asking.
+    exam_session = models.ForeignKey(
+        ExamSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closing exam session"),
     )
 
     class Meta:

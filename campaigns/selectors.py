@@ -5,9 +5,10 @@ so that the services check them and the pages use them to show buttons."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from courses.models import WarningCasePage
+from question_banks.models import ExamSession
 from roster.choices import Role
 from roster.models import Employment, Enterprise, Person, User
 from roster.selectors import (
@@ -61,7 +62,10 @@ def warning_assignment_list(*, user: User) -> QuerySet[WarningAssignment]:
     """Assignments reaching an enterprise in the user's scope, with the counts of their
     readers there (`readers`, `read`)."""
     enterprises = scoped_enterprises(user)
-    in_scope = Q(assignees__enterprise__in=enterprises)
+    # Who left its people unread owes it no longer (services.warning_readers.counted_q).
+    in_scope = Q(assignees__enterprise__in=enterprises) & (
+        Q(assignees__left_at__isnull=True) | Q(assignees__read_at__isnull=False)
+    )
     return (
         WarningAssignment.objects.filter(enterprises__in=enterprises)
         .distinct()
@@ -84,13 +88,15 @@ def warning_readers(*, user: User, assignment: WarningAssignment) -> QuerySet[Wa
     return (
         assignment.assignees.filter(enterprise__in=scoped_enterprises(user))
         .select_related("person", "enterprise")
-        .order_by("enterprise__name", "person__name")
+        .order_by(F("left_at").asc(nulls_first=True), "enterprise__name", "person__name")
     )
 
 
 def my_warning_readings(*, person: Person) -> QuerySet[WarningAssignee]:
+    """The person's assigned cases: those still assigned to them, and those they read."""
     return (
         WarningAssignee.objects.filter(person=person, assignment__case__live=True)
+        .filter(Q(left_at__isnull=True) | Q(read_at__isnull=False))
         .select_related("assignment", "assignment__case", "assignment__case__industry")
         .order_by("read_at", "assignment__due_on", "-pk")
     )
@@ -198,10 +204,30 @@ def campaign_members(*, user: User, campaign: RotationCampaign) -> QuerySet[Camp
     return members.order_by("enterprise__name", "person__name")
 
 
-def session_get(*, user: User, pk: int) -> CampaignSession:
-    return CampaignSession.objects.select_related("campaign", "campaign__region", "course").get(
-        pk=pk, campaign__in=campaign_list(user=user)
+def linkable_exam_sessions(*, user: User, campaign: RotationCampaign) -> QuerySet[ExamSession]:
+    """Exam sessions a campaign's organiser may take its closing exam from: held in the
+    campaign's region (or an internal exam of an enterprise there), within the organiser's
+    own scope, and open at some time during the campaign's period."""
+    if not may_manage_campaign(user=user, campaign=campaign):
+        return ExamSession.objects.none()
+    path = campaign.region.path
+    sessions = ExamSession.objects.filter(
+        Q(region__path__startswith=path) | Q(enterprise__region__path__startswith=path),
+        opens_at__date__lte=campaign.ends_on,
+        closes_at__date__gte=campaign.starts_on,
     )
+    if not user.is_superuser:
+        mine = Q(enterprise__in=regulated_enterprises(user=user))
+        for grant in _regulator_grants(user):
+            mine |= Q(region__path__startswith=grant.region.path)
+        sessions = sessions.filter(mine)
+    return sessions.order_by("-opens_at", "pk")
+
+
+def session_get(*, user: User, pk: int) -> CampaignSession:
+    return CampaignSession.objects.select_related(
+        "campaign", "campaign__region", "course", "exam_session"
+    ).get(pk=pk, campaign__in=campaign_list(user=user))
 
 
 def my_campaigns(*, person: Person) -> QuerySet[CampaignMember]:

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("Notices and shared knowledge")
+
+    def ready(self) -> None:
+        # Open notices' receipts follow people hired, moved or changed on the rosters.
+        from notices import receivers  # noqa: F401

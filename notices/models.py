@@ -3,8 +3,10 @@
 A notice's audience is resolved to people when it is published: one receipt row per reader.
 The publisher's receipt page, the readers' unread count and the acknowledgement figures then
 read one indexed table instead of re-deriving "who was this for" from rosters that have
-changed since. A publisher may change a notice's text and dates afterwards (edited_at tells
-readers) or withdraw it (withdrawn_at hides it from them); receipts are kept either way.
+changed since. While its window is open the rows follow the rosters (notices.audience):
+newcomers to the audience get one, leavers' rows are marked. A publisher may change a
+notice's text and dates afterwards (edited_at tells readers) or withdraw it (withdrawn_at
+hides it from them); receipts are kept either way.
 """
 
 from __future__ import annotations
@@ -164,6 +166,9 @@ class NoticeReceipt(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     overdue_notified_at = models.DateTimeField(_("overdue reminder sent"), null=True, blank=True)
+    # Left the audience while the notice was open (left the enterprise, moved, another post
+    # or category): the row keeps what they did; notices.audience says what still counts.
+    left_at = models.DateTimeField(_("no longer in the audience since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice receipt")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import WarningCasePage
@@ -23,6 +23,7 @@ from roster.selectors import (
     regulated_enterprises,
 )
 
+from .audience import counted_q
 from .models import KnowledgeItem, Notice, NoticeReceipt
 
 # --------------------------------------------------------------------------- readers
@@ -36,10 +37,12 @@ def _reader_q(user: User) -> Q:
 
 
 def _in_window(now=None) -> Q:
-    """Shown now: in its publish window and not withdrawn."""
+    """Shown now: in its publish window and not withdrawn, to a reader still in its
+    audience (notices.audience marks who left it)."""
     now = now or timezone.now()
     return (
-        Q(notice__publish_from__lte=now)
+        Q(left_at__isnull=True)
+        & Q(notice__publish_from__lte=now)
         & (Q(notice__publish_until__isnull=True) | Q(notice__publish_until__gt=now))
         & Q(notice__withdrawn_at__isnull=True)
     )
@@ -138,8 +141,11 @@ class EnterpriseReceipts:
 
 
 def receipts_by_enterprise(*, notice: Notice) -> list[EnterpriseReceipts]:
+    """Per enterprise, the receipts that count (audience.counted_q: not those who left
+    without doing what the notice asked)."""
     rows = (
-        notice.receipts.order_by()
+        notice.receipts.filter(counted_q(must_acknowledge=notice.must_acknowledge))
+        .order_by()
         .values("enterprise_id")
         .annotate(
             total=Count("pk"),
@@ -160,15 +166,16 @@ def receipts_by_enterprise(*, notice: Notice) -> list[EnterpriseReceipts]:
 def receipt_list(
     *, notice: Notice, enterprise: Enterprise | None = None, pending: str = ""
 ) -> QuerySet[NoticeReceipt]:
-    """The receipts of a notice; `pending` "read" or "ack" keeps those who have not yet."""
+    """The receipts of a notice, those who left its audience last; `pending` "read" or
+    "ack" keeps those who still owe it (who left owes nothing)."""
     qs = notice.receipts.select_related("enterprise", "person", "user")
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
     if pending == "read":
-        qs = qs.filter(read_at__isnull=True)
+        qs = qs.filter(read_at__isnull=True, left_at__isnull=True)
     elif pending == "ack":
-        qs = qs.filter(acknowledged_at__isnull=True)
-    return qs.order_by("enterprise__name", "role", "name", "pk")
+        qs = qs.filter(acknowledged_at__isnull=True, left_at__isnull=True)
+    return qs.order_by(F("left_at").asc(nulls_first=True), "enterprise__name", "role", "name", "pk")
 
 
 def may_open_attachment(*, user: User, notice: Notice) -> bool:

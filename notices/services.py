@@ -26,6 +26,7 @@ from roster.models import Department, Employment, Enterprise, Industry, Region, 
 from roster.selectors import administered_enterprises, directory_scope
 from roster.services import audit_record
 
+from .audience import narrow_jobs
 from .models import KnowledgeItem, Notice, NoticeAttachment, NoticeReceipt
 
 
@@ -249,20 +250,13 @@ def _enterprise_jobs(*, actor: User, data: NoticeData):
             raise NoticeError(
                 _("Unknown personnel category “%(c)s”.") % {"c": category}, "categories"
             )
-    jobs = Employment.objects.current().filter(enterprise=enterprise)
-    if data.departments:
-        ids = [d.pk for d in data.departments]
-        # A department's workshops and teams are part of it.
-        jobs = jobs.filter(
-            Q(department_id__in=ids)
-            | Q(department__parent_id__in=ids)
-            | Q(department__parent__parent_id__in=ids)
-        )
-    if data.posts:
-        jobs = jobs.filter(post__in=list(data.posts))
-    if data.categories:
-        jobs = jobs.filter(category__in=list(data.categories))
-    return jobs
+    # The same choice the notice's receipts follow afterwards (notices.audience).
+    return narrow_jobs(
+        Employment.objects.current().filter(enterprise=enterprise),
+        department_ids=[d.pk for d in data.departments],
+        posts=data.posts,
+        categories=data.categories,
+    )
 
 
 def _publisher_name(actor: User, data: NoticeData) -> str:
@@ -457,7 +451,7 @@ def _own_receipts(*, user: User, notice: Notice):
     q = Q(user=user)
     if user.person_id:
         q |= Q(person_id=user.person_id)
-    return NoticeReceipt.objects.filter(q, notice=notice)
+    return NoticeReceipt.objects.filter(q, notice=notice, left_at__isnull=True)
 
 
 @transaction.atomic
@@ -479,6 +473,8 @@ def notice_acknowledge(*, actor: User, receipt: NoticeReceipt) -> NoticeReceipt:
     )
     if not mine:
         raise NoticeError(_("You may acknowledge a notice only for yourself."))
+    if receipt.left_at is not None:
+        raise NoticeError(_("You are no longer among this notice's readers."))
     notice = receipt.notice
     if not notice.must_acknowledge:
         raise NoticeError(_("This notice does not ask for an acknowledgement."))
@@ -502,7 +498,11 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     told = 0
     overdue_notices = (
         Notice.objects.filter(must_acknowledge=True, ack_deadline__lt=now, withdrawn_at=None)
-        .filter(receipts__acknowledged_at__isnull=True, receipts__overdue_notified_at__isnull=True)
+        .filter(
+            receipts__acknowledged_at__isnull=True,
+            receipts__overdue_notified_at__isnull=True,
+            receipts__left_at__isnull=True,
+        )
         .distinct()
         .values_list("pk", flat=True)
     )
@@ -518,7 +518,13 @@ def _notify_notice(notice_id: int, now: dt.datetime) -> int:
         return 0
     receipts = list(
         NoticeReceipt.objects.select_for_update()
-        .filter(notice=notice, acknowledged_at__isnull=True, overdue_notified_at__isnull=True)
+        .filter(
+            notice=notice,
+            acknowledged_at__isnull=True,
+            overdue_notified_at__isnull=True,
+            # Whoever left the audience owes nothing any more.
+            left_at__isnull=True,
+        )
         .select_related("enterprise")
     )
     if not receipts:

@@ -24,6 +24,7 @@ from campaigns.models import (
     WarningTarget,
 )
 from campaigns.selectors import campaign_members, may_manage_campaign
+from campaigns.services.warning_readers import counted_q as warning_counted_q
 from roster.models import Enterprise, Industry, Region, User
 from roster.selectors import enterprise_list
 
@@ -165,6 +166,7 @@ def warning_per_enterprise(
         e.pk: dict.fromkeys([c.code for c in WARNING_COUNTS], 0) for e in enterprises
     }
     readings = WarningAssignee.objects.filter(
+        warning_counted_q(),  # not who left its people unread
         enterprise_id__in=ids,
         assignment__created_at__date__gte=start,
         assignment__created_at__date__lte=end,
@@ -224,6 +226,7 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
     rows: dict[int, dict] = {}
     readings = (
         WarningAssignee.objects.filter(
+            warning_counted_q(),
             enterprise=enterprise,
             assignment__created_at__date__gte=start,
             assignment__created_at__date__lte=end,

@@ -13,6 +13,7 @@ import datetime as dt
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from notices.audience import counted_by
 from notices.models import NoticeReceipt
 from roster.models import User
 
@@ -37,7 +38,7 @@ def per_enterprise(*, user: User, params: ReportParams) -> dict[int, dict[str, i
         notice__must_acknowledge=True,
         notice__publish_from__lt=end,
         enterprise__in=scoped_enterprises(user=user, params=params),
-    )
+    ).filter(counted_by(end))  # who left the audience unacknowledged by then owes nothing
     if params.category:
         # Staff receipts of people of that category now; admins' receipts have no category.
         receipts = receipts.filter(

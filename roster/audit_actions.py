@@ -126,6 +126,12 @@ AUDIT_ACTIONS = {
     "rotation.schedule": pgettext_lazy("audit action", "People scheduled for a session"),
     "rotation.attendance": pgettext_lazy("audit action", "Rotation training attendance recorded"),
     "rotation.exam": pgettext_lazy("audit action", "Rotation training exam result recorded"),
+    "rotation.exam_link": pgettext_lazy(
+        "audit action", "Rotation training closing exam session linked"
+    ),
+    "rotation.exam_take": pgettext_lazy(
+        "audit action", "Rotation training closing exam results taken"
+    ),
     "rotation.members_view": pgettext_lazy("audit action", "Rotation training members viewed"),
     "month.activity": pgettext_lazy("audit action", "Campaign-month activity recorded"),
 }

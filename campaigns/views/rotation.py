@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns import selectors
-from campaigns.forms import CampaignForm, ExamForm, PeopleForm, SessionForm
+from campaigns.forms import CampaignForm, ExamForm, ExamLinkForm, PeopleForm, SessionForm
 from campaigns.models import CampaignSession, RotationCampaign
 from campaigns.services import CampaignError
+from campaigns.services.closing_exam import campaign_session_exam_link, campaign_session_exam_take
 from campaigns.services.rotation import (
     campaign_members_sync,
     campaign_session_create,
@@ -237,6 +238,10 @@ def session_detail_view(request, pk: int):
     ).order_by("name")
     schedule_form = PeopleForm(prefix="schedule", enterprises=enterprises)
     attend_form = PeopleForm(prefix="attend", enterprises=enterprises)
+    exams = selectors.linkable_exam_sessions(user=request.user, campaign=campaign)
+    exam_form = ExamLinkForm(
+        prefix="exam", sessions=exams, initial={"exam_session": session.exam_session_id}
+    )
     status = 200
     if request.method == "POST":
         _manager(request, campaign)
@@ -246,6 +251,8 @@ def session_detail_view(request, pk: int):
                 n = session_attendance_from_course(actor=request.user, session=session)
                 messages.success(request, _("%(n)s people recorded present.") % {"n": n})
                 return redirect("campaigns:session_detail", pk=session.pk)
+            if action in ("link_exam", "take_exam"):
+                return _closing_exam(request, session, action, exams)
             form = PeopleForm(
                 request.POST,
                 prefix="schedule" if action == "schedule" else "attend",
@@ -270,8 +277,13 @@ def session_detail_view(request, pk: int):
                 return redirect("campaigns:session_detail", pk=session.pk)
             status = 400
         except CampaignError as exc:
-            target = attend_form if action != "schedule" else schedule_form
-            target.add_error("id_numbers" if exc.field == "people" else None, exc.message)
+            if action in ("link_exam", "take_exam"):
+                exam_form = ExamLinkForm(request.POST, prefix="exam", sessions=exams)
+                exam_form.is_valid()
+                exam_form.add_error(None, exc.message)
+            else:
+                target = attend_form if action != "schedule" else schedule_form
+                target.add_error("id_numbers" if exc.field == "people" else None, exc.message)
             status = 400
     visible = selectors.campaign_members(user=request.user, campaign=campaign)
     scheduled = visible.filter(sessions=session).annotate(
@@ -287,6 +299,29 @@ def session_detail_view(request, pk: int):
             "manage": manage,
             "schedule_form": schedule_form,
             "attend_form": attend_form,
+            "exam_form": exam_form,
         },
         status=status,
     )
+
+
+def _closing_exam(request, session: CampaignSession, action: str, exams):
+    """Link the closing exam's session (taking its results), or take them again; a
+    refusal (CampaignError) goes back to the page with the form."""
+    if action == "take_exam":
+        n = campaign_session_exam_take(actor=request.user, session=session)
+    else:
+        form = ExamLinkForm(request.POST, prefix="exam", sessions=exams)
+        if not form.is_valid():
+            raise CampaignError(
+                _(
+                    "Choose an exam session of your scope, held in the campaign's region "
+                    "during its period."
+                ),
+                "exam_session",
+            )
+        n = campaign_session_exam_link(
+            actor=request.user, session=session, exam=form.cleaned_data["exam_session"]
+        )
+    messages.success(request, _("Closing exam results taken: %(n)s.") % {"n": n})
+    return redirect("campaigns:session_detail", pk=session.pk)

@@ -307,6 +307,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.notify_overdue_acknowledgements_task",
         "schedule": 15 * 60.0,
     },
+    # Open notices' and warning assignments' readers follow the rosters: each roster change
+    # syncs its people at once; this nightly run catches admins granted, enterprises moved.
+    "notice-readers-sync": {
+        "task": "notices.tasks.readers_sync_task",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    "warning-readers-sync": {
+        "task": "campaigns.tasks.warning_readers_sync_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "drill-overdue-reminders": {
         "task": "drills.tasks.drill_reminders_task",
         "schedule": crontab(hour=7, minute=10),

@@ -292,9 +292,16 @@ def published(request):
         or selectors.managed_notices(user=user).exists()
     ):
         raise PermissionDenied
+    # Who left the audience without acknowledging (or reading) counts nowhere
+    # (notices.audience.counted_q, here for every notice in one query).
+    counted = (
+        Q(receipts__left_at__isnull=True)
+        | Q(receipts__acknowledged_at__isnull=False)
+        | Q(must_acknowledge=False, receipts__read_at__isnull=False)
+    )
     notices = selectors.managed_notices(user=user).annotate(
-        total=Count("receipts", distinct=True),
-        read=Count("receipts", filter=Q(receipts__read_at__isnull=False), distinct=True),
+        total=Count("receipts", filter=counted, distinct=True),
+        read=Count("receipts", filter=counted & Q(receipts__read_at__isnull=False), distinct=True),
         acknowledged=Count(
             "receipts", filter=Q(receipts__acknowledged_at__isnull=False), distinct=True
         ),
@@ -373,7 +380,9 @@ def receipts_xlsx(request, pk: int):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     for r in context["rows"]:
-        if r.acknowledged_at:
+        if r.left_at and not r.acknowledged_at:
+            status = _("Left the audience")
+        elif r.acknowledged_at:
             status = _("Acknowledged")
         elif r.read_at:
             status = _("Read, not acknowledged") if notice.must_acknowledge else _("Read")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from roster.choices import EmploymentForm, EmploymentStatus
+from roster.events import jobs_changed_send
 from roster.models import (
     Department,
     Employment,
@@ -169,6 +170,7 @@ def employment_end(
             actor=actor,
         )
         transfers_lapse(employment=employment, actor=actor)
+        jobs_changed_send([employment.person_id])
     return employment
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roster.choices import EmploymentStatus
+from roster.events import jobs_changed_send
 from roster.identity import parse_id_number
 from roster.models import (
     Employment,
@@ -157,6 +158,10 @@ def person_create_or_update(
                     actor=actor,
                 )
                 changed = True
+        if changed:
+            # New hires, moves and changed posts or categories join notices and assignments
+            # still open to them (notices.audience, campaigns.services.warning_readers).
+            jobs_changed_send([person.pk])
         if audit and changed:
             audit_record(
                 actor=actor,

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from documents.imports.runner import CREATED, UNCHANGED
 from roster.choices import EmploymentStatus
+from roster.events import jobs_changed_send
 from roster.identity import IdentityError, parse_id_number
 from roster.models import Department, Employment, EmploymentEvent, Person
 
@@ -189,6 +190,7 @@ def _create(new: list, actor: User | None, today: dt.date, departments: dict) ->
                 ],
                 batch_size=CHUNK,
             )
+            jobs_changed_send(job.person_id for job in jobs)
     except IntegrityError:
         return False
     # bulk_create sends no post_save: tell the report cache once (reports.signals).

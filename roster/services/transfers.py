@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from roster.choices import EmploymentStatus
+from roster.events import jobs_changed_send
 from roster.identity import parse_id_number
 from roster.models import Employment, EmploymentEvent, Person, TransferRequest
 from roster.selectors import transfer_may_cancel, transfer_may_decide
@@ -215,6 +216,7 @@ def transfer_accept(
             actor=_user(actor),
         )
         _audit("transfer.accept", actor=actor, transfer=transfer, request=request)
+        jobs_changed_send([new.person_id])
     return new
 
 

@@ -1,0 +1,104 @@
+"""An open warning assignment's readers follow the rosters, as notices' receipts do
+(notices.audience, whose module docstring gives the reasons).
+
+An assignment reaches the current people of its enterprises (optionally of one category or
+post), resolved to WarningAssignee rows when assigned. Until its deadline, people who join
+(hired, transferred in, category or post changed) get a row, and the rows of those who
+leave are marked `left_at`: what they read stays, and unread it is no longer owed.
+`counted_q` is the one definition the lists and the figures share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campaigns.models import WarningAssignee, WarningAssignment
+from roster.models import Employment
+
+
+def counted_q(prefix: str = "") -> Q:
+    """Readings that count: of people still assigned, and of leavers who had read it."""
+    return Q(**{f"{prefix}left_at__isnull": True}) | Q(**{f"{prefix}read_at__isnull": False})
+
+
+def assignment_jobs(assignment: WarningAssignment) -> QuerySet[Employment]:
+    """The current jobs an assignment is for."""
+    jobs = Employment.objects.current().filter(enterprise__in=assignment.enterprises.values("pk"))
+    if assignment.personnel_category:
+        jobs = jobs.filter(category=assignment.personnel_category)
+    if assignment.post:
+        jobs = jobs.filter(post=assignment.post)
+    return jobs
+
+
+def open_assignments(today: dt.date) -> QuerySet[WarningAssignment]:
+    return WarningAssignment.objects.filter(due_on__gte=today)
+
+
+@transaction.atomic
+def warning_readers_sync(
+    *,
+    assignment: WarningAssignment,
+    person_ids: Collection[int] | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[int, int]:
+    """Bring one assignment's readers in step with the rosters (of `person_ids` only, when
+    given). Returns (added, left)."""
+    now = now or timezone.now()
+    rows = assignment.assignees.select_for_update()
+    jobs = assignment_jobs(assignment)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+        jobs = jobs.filter(person_id__in=list(person_ids))
+    readers = {r.person_id: r for r in rows}
+    wanted: dict[int, int] = {}
+    for person_id, enterprise_id in jobs.order_by("pk").values_list("person_id", "enterprise_id"):
+        wanted.setdefault(person_id, enterprise_id)
+    new = []
+    for person_id, enterprise_id in wanted.items():
+        row = readers.get(person_id)
+        if row is None:
+            new.append(
+                WarningAssignee(
+                    assignment=assignment, person_id=person_id, enterprise_id=enterprise_id
+                )
+            )
+        elif row.left_at is not None or (
+            row.read_at is None and row.enterprise_id != enterprise_id
+        ):
+            # Back among its people, or moved between two of its enterprises unread: counted
+            # where they work now.
+            row.left_at = None
+            if row.read_at is None:
+                row.enterprise_id = enterprise_id
+            row.save(update_fields=["left_at", "enterprise"])
+    leavers = [r.pk for p, r in readers.items() if p not in wanted and r.left_at is None]
+    if leavers:
+        WarningAssignee.objects.filter(pk__in=leavers).update(left_at=now)
+    WarningAssignee.objects.bulk_create(new)
+    return len(new), len(leavers)
+
+
+def warning_assignments_sync(
+    *, person_ids: Collection[int] | None = None, now: dt.datetime | None = None
+) -> tuple[int, int]:
+    """Every assignment before its deadline that can concern these people (every one:
+    None): those of the enterprises they work at, and those they have a row of."""
+    now = now or timezone.now()
+    assignments = open_assignments(timezone.localdate(now))
+    if person_ids is not None:
+        ids = list(person_ids)
+        where = Employment.objects.current().filter(person_id__in=ids).values("enterprise_id")
+        assignments = assignments.filter(
+            Q(enterprises__in=where) | Q(assignees__person_id__in=ids)
+        ).distinct()
+    added = left = 0
+    for assignment in assignments:
+        a, b = warning_readers_sync(assignment=assignment, person_ids=person_ids, now=now)
+        added += a
+        left += b
+    return added, left

@@ -1,0 +1,152 @@
+"""A warning assignment before its deadline follows the rosters: people who join its
+enterprises, category or post get the case; people who leave keep what they read and, unread,
+no longer count as owing it (the assignment's list, the figures and their own list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from campaigns import selectors
+from campaigns.models import WarningAssignee, WarningAssignment
+from campaigns.services.warning import warning_assignment_create
+from campaigns.tasks import warning_readers_sync_task
+from reports.campaign_figures import warning_per_enterprise
+from roster.choices import PersonnelCategory
+from roster.services.employments import PersonData, employment_end
+from roster.services.people import person_create_or_update
+from tests.factories import EmploymentFactory, make_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def _assign(world, content, **kwargs):
+    today = timezone.localdate()
+    return warning_assignment_create(
+        actor=kwargs.pop("actor", world.regulator_county),
+        case=content["case"],
+        enterprises=kwargs.pop("enterprises", [world.ent_a]),
+        due_on=kwargs.pop("due_on", today + dt.timedelta(days=30)),
+        **kwargs,
+    )
+
+
+def _upsert(world, capture, *, id_number, name="新员工", enterprise=None, **fields):
+    data = PersonData(
+        id_number=id_number,
+        name=name,
+        enterprise=enterprise or world.ent_a,
+        category=fields.pop("category", PersonnelCategory.GENERAL),
+        **fields,
+    )
+    with capture(execute=True):
+        return person_create_or_update(data=data, actor=world.system_admin).person
+
+
+def _row(assignment, person):
+    return WarningAssignee.objects.get(assignment=assignment, person=person)
+
+
+def test_a_new_hire_gets_an_open_assignment(world, content, django_capture_on_commit_callbacks):
+    assignment = _assign(world, content)
+    person = _upsert(world, django_capture_on_commit_callbacks, id_number=make_id_number(seq=711))
+    assert _row(assignment, person).enterprise_id == world.ent_a.pk
+    assert [r.assignment_id for r in selectors.my_warning_readings(person=person)] == [
+        assignment.pk
+    ]
+    listed = selectors.warning_assignment_get(user=world.regulator_county, pk=assignment.pk)
+    assert listed.readers == 2
+
+
+def test_an_assignment_past_its_deadline_takes_no_newcomers(
+    world, content, django_capture_on_commit_callbacks
+):
+    assignment = _assign(world, content)
+    WarningAssignment.objects.filter(pk=assignment.pk).update(
+        due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    person = _upsert(world, django_capture_on_commit_callbacks, id_number=make_id_number(seq=712))
+    assert not WarningAssignee.objects.filter(assignment=assignment, person=person).exists()
+
+
+def test_a_changed_post_or_category_joins_and_leaves_an_assignment_by_post(
+    world, content, django_capture_on_commit_callbacks
+):
+    EmploymentFactory(enterprise=world.ent_a, post="电工", category="special_operator")
+    assignment = _assign(world, content, post="电工", personnel_category="special_operator")
+    person = world.person_a
+    _upsert(
+        world,
+        django_capture_on_commit_callbacks,
+        id_number=person.id_number,
+        name=person.name,
+        post="电工",
+        category="special_operator",
+    )
+    assert _row(assignment, person).left_at is None
+    _upsert(
+        world,
+        django_capture_on_commit_callbacks,
+        id_number=person.id_number,
+        name=person.name,
+        post="电工",
+        category="general",
+    )
+    assert _row(assignment, person).left_at is not None
+    assert list(selectors.my_warning_readings(person=person)) == []
+    listed = selectors.warning_assignment_get(user=world.regulator_county, pk=assignment.pk)
+    assert listed.readers == 1
+
+
+def test_a_leaver_who_read_the_case_still_counts_and_one_who_did_not_does_not(
+    world, content, django_capture_on_commit_callbacks
+):
+    other = EmploymentFactory(enterprise=world.ent_a).person
+    assignment = _assign(world, content)
+    WarningAssignee.objects.filter(assignment=assignment, person=world.person_a).update(
+        read_at=timezone.now()
+    )
+    for person in (world.person_a, other):
+        with django_capture_on_commit_callbacks(execute=True):
+            employment_end(
+                employment=person.employments.current().get(),
+                on=timezone.localdate(),
+                actor=world.enterprise_admin,
+            )
+    assert _row(assignment, other).left_at is not None
+    per = warning_per_enterprise(
+        enterprises=[world.ent_a], year=timezone.localdate().year, on=timezone.localdate()
+    )
+    assert per[world.ent_a.pk]["cases_assigned"] == 1
+    assert per[world.ent_a.pk]["cases_read"] == 1
+    listed = selectors.warning_assignment_get(user=world.regulator_county, pk=assignment.pk)
+    assert (listed.readers, listed.read) == (1, 1)
+    assert [r.assignment_id for r in selectors.my_warning_readings(person=world.person_a)] == [
+        assignment.pk
+    ]
+
+
+def test_a_person_moved_between_two_assigned_enterprises_is_counted_where_they_work(
+    world, content, django_capture_on_commit_callbacks
+):
+    assignment = _assign(world, content, enterprises=[world.ent_a, world.ent_b])
+    person = world.person_b
+    _upsert(
+        world,
+        django_capture_on_commit_callbacks,
+        id_number=person.id_number,
+        name=person.name,
+        enterprise=world.ent_a,
+    )
+    row = _row(assignment, person)
+    assert row.enterprise_id == world.ent_a.pk and row.left_at is None
+
+
+def test_the_nightly_sync_catches_a_job_added_without_a_service_and_repeats_safely(world, content):
+    assignment = _assign(world, content)
+    person = EmploymentFactory(enterprise=world.ent_a).person  # no roster service: no signal
+    assert tuple(warning_readers_sync_task.apply().get()) == (1, 0)
+    assert _row(assignment, person).left_at is None
+    assert tuple(warning_readers_sync_task.apply().get()) == (0, 0)
