@@ -743,7 +743,8 @@ def run_curl(transfers: list[dict], *, parallel: int, seconds: float | None = No
                     out.write(f"data-binary = {_curl_quote(transfer['data'])}\n")
                 out.write(f"output = {_curl_quote(transfer.get('output', '/dev/null'))}\n")
                 out.write('write-out = "%{stderr}%{http_code} %{time_total}\\n"\n')
-        argv = ["curl", "--silent", "--parallel", "--parallel-immediate"]
+        # --silent alone still draws the parallel progress meter on stderr in curl 7.88.
+        argv = ["curl", "--silent", "--no-progress-meter", "--parallel", "--parallel-immediate"]
         argv += ["--parallel-max", str(parallel), "--config", str(config)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         arrived: list[tuple[float, str]] = []
@@ -780,8 +781,9 @@ def run_curl(transfers: list[dict], *, parallel: int, seconds: float | None = No
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     answers = []
     for _at, line in window:
-        status, took = line.split()
-        answers.append((int(status), float(took)))
+        match = re.fullmatch(r"(\d{3}) ([\d.]+)\s*", line)
+        if match:  # anything else on stderr is curl's, not an answer
+            answers.append((int(match.group(1)), float(match.group(2))))
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return CurlRun(answers, max(wall, 1e-9), cpu)
 
