@@ -8,7 +8,8 @@ as cache, production settings, and calls Django's WSGI application directly in t
 process: /healthz, exam starts (one per examinee, papers drawn ahead, so `--people` - 1 of
 them, each with the exam pass of its session page), the exam page, an answer save (through
 the session, then with the exam page's pass as the page sends it), the verify API, the
-verify page and the submits of the started papers, every question answered.
+verify page and the submits of the started papers, every question answered, and the
+grading each submit queues for a Celery worker (the task's work, called directly).
 Each line gives the median wall time, the median CPU time of the process (what a server's
 cores pay per request, the verification log's writer thread included; the rest is waiting
 on PostgreSQL and Redis), its mean (which spreads the log writer's batches over the
@@ -221,12 +222,23 @@ def main() -> None:
             return [(pk, client, keys[client]) for pk, client in papers]
 
         papers = iter([])
+        submitted: list[int] = []
 
         def submit() -> None:
             pk, client, other_key = next(papers)
             body = json.dumps({"client": client}).encode()
             url = f"/api/attempts/{pk}/submit"
             ok(wsgi_call(application, "POST", url, body, other_key, "application/json")[0])
+            submitted.append(pk)
+
+        from question_banks.services.attempts import attempt_grade_pending
+
+        graded = iter([])
+
+        def grade() -> None:
+            """The queued grading task's work for one submitted paper (a Celery worker's)."""
+            if attempt_grade_pending(attempt_id=next(graded)) is None:
+                raise SystemExit("grading: the paper was graded already")
 
         starts = len(world.examinees) - 11
         if args.profile:
@@ -261,6 +273,10 @@ def main() -> None:
         if args.profile:
             submits = submits * 3 // 5
         lines.append(measure("submit (answered paper)", submit, submits, warm=5))
+        # The submit queues its grade (issue 27): the task's work, measured here, runs in a
+        # Celery worker. Nothing consumes this benchmark's queue: it is emptied at the end.
+        graded = iter(submitted)
+        lines.append(measure("grading (the queued task)", grade, len(submitted) - 5, warm=5))
         print()
         print("In-process WSGI calls, production settings, PostgreSQL and Redis on this machine:")
         for line in lines:
@@ -271,6 +287,9 @@ def main() -> None:
         from certificates.services import lookup_log
 
         lookup_log.wait_until_written()  # the look-ups' log rows, before the database goes
+        from config.celery import app
+
+        app.control.purge()  # the grading tasks the submits queued: nobody ran them here
         connections.close_all()
         bench_load.drop_database()
 

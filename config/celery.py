@@ -58,6 +58,13 @@ def _send(task, args, kwargs):
     return None
 
 
+def tasks_inline() -> bool:
+    """Whether tasks run here and now (no broker configured: the embedded default and the
+    tests). A service that would queue work after its commit does it in place instead: on
+    commit would wait for a commit that a test's transaction never makes."""
+    return bool(app.conf.task_always_eager)
+
+
 def send_or_run(task, *args, **kwargs):
     """Send `task` to the workers; if the broker cannot be reached, run it here and now.
 

@@ -308,7 +308,8 @@ def record_event(request, attempt_id: int, payload: EventIn):
 def submit(request, attempt_id: int, payload: SubmitIn):
     attempt = _own(request, attempt_id)
     try:
-        attempt = attempt_submit(attempt=attempt, client_id=payload.client)
+        # Answered once recorded; graded by a task right after (the result page waits).
+        attempt = attempt_submit(attempt=attempt, client_id=payload.client, grade_later=True)
     except ExamError as exc:
         return _refuse(exc)
     return _state(attempt)

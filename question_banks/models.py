@@ -620,6 +620,13 @@ class Attempt(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "deadline"], name="qb_attempt_overdue"),
+            # Submitted, grade not written yet (seconds, normally): what the minutely sweep
+            # looks for, a few rows of millions.
+            models.Index(
+                fields=["finished_at"],
+                condition=Q(score__isnull=True, status__in=["submitted", "expired"]),
+                name="qb_attempt_grading",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -242,13 +242,15 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
             # Back on a 三违 return exam after a new violation: only the new attempts count.
             mine = [a for a in mine if not a.finished_at or a.finished_at >= candidate.counts_from]
         finished = [a for a in mine if a.status in ("submitted", "expired")]
+        # A paper being graded (seconds after its submit) has no score yet: not counted.
+        graded = [a for a in finished if a.score is not None]
         if session.score_policy == ExamSession.ScorePolicy.HIGHEST:
-            counted = max(finished, key=lambda a: (a.score, a.finished_at), default=None)
+            counted = max(graded, key=lambda a: (a.score, a.finished_at), default=None)
         else:
-            counted = max(finished, key=lambda a: a.finished_at, default=None)
+            counted = max(graded, key=lambda a: a.finished_at, default=None)
         if counted is not None:
             state = "passed" if counted.passed else "failed"
-        elif any(a.status == "in_progress" for a in mine):
+        elif len(graded) < len(finished) or any(a.status == "in_progress" for a in mine):
             state = "in_progress"
         else:
             state = "absent" if closed else "not_started"

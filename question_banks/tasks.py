@@ -4,13 +4,25 @@ from celery import shared_task
 
 from config.celery import DATABASE_OUTAGE, OUTAGE_RETRY
 from question_banks.models import ExamSession
-from question_banks.services.attempts import attempts_expire_overdue, session_predraw
+from question_banks.services.attempts import (
+    attempt_grade_pending,
+    attempts_expire_overdue,
+    session_predraw,
+)
 
 
 @shared_task(acks_late=True)
 def expire_overdue_attempts_task() -> int:
-    """Grades attempts whose time ran out. Pages also do this lazily, so it is only a sweep."""
+    """Grades attempts whose time ran out, and submits whose grade went missing. Pages also
+    do both lazily, so it is only a sweep."""
     return attempts_expire_overdue()
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)
+def attempt_grade_task(attempt_id: int) -> bool:
+    """Grades a submitted attempt (queued by attempt_submit on commit). Safe to run twice:
+    an attempt graded already is left alone. True if this run graded it."""
+    return attempt_grade_pending(attempt_id=attempt_id) is not None
 
 
 @shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)

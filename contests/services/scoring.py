@@ -1,13 +1,13 @@
 """Standings, written in the transaction that grades an attempt.
 
-The exam engine sends `attempt_finished` inside the transaction of attempt_submit (or of
-the lazy/periodic expiry); the receiver here upserts the person's ContestRoundScore (their
-best attempt of the round: highest score, then least time) and their ContestEntry (sum over
-rounds), or, for daily questions, the day's count and the streak. Both rows are locked and
-rewritten in that one transaction, so a standing never disagrees with the graded attempts
-and a submission is in the table the moment it commits; the leaderboards
-(contests/selectors.py) read only these rows, through a cache of at most
-CONTESTS_LEADERBOARD_TTL seconds.
+The exam engine sends `attempt_finished` inside the transaction that grades an attempt
+(a submit's, its queued grade's, or the lazy/periodic expiry's); the receiver here upserts
+the person's ContestRoundScore (their best attempt of the round: highest score, then least
+time) and their ContestEntry (sum over rounds), or, for daily questions, the day's count and
+the streak. Both rows are locked and rewritten in that one transaction, so a standing never
+disagrees with the graded attempts and a submission is in the table the moment it is
+graded; the leaderboards (contests/selectors.py) read only these rows, through a cache of
+at most CONTESTS_LEADERBOARD_TTL seconds.
 """
 
 from __future__ import annotations

@@ -255,6 +255,8 @@ def question_fix_key(
             AttemptItem.objects.filter(attempt=attempt, version_id__in=same_options).update(
                 version=fixed
             )
+            if old is None:
+                continue  # submitted a moment ago: its grade, on its way, reads the fixed key
             attempt_grade(attempt)
             attempt.save(update_fields=["score", "passed", "section_scores"])
             regrade = Regrade.objects.create(

@@ -71,9 +71,16 @@ def session_start_check(
     tally = finished.aggregate(
         used=Count("pk", filter=counted),
         passed=Count("pk", filter=counted & Q(passed=True)),
+        grading=Count("pk", filter=Q(score__isnull=True)),
         last=Max("number"),
     )
     last_number = tally["last"] or 0
+    if tally["grading"]:
+        # Submitted a moment ago and not graded yet: whether a retake is allowed (or
+        # needed) is known in a few seconds.
+        raise ExamError(
+            _("Your last paper is still being graded. Try again in a moment."), "grading"
+        )
     # A contest round has no pass mark to reach: a second attempt may improve the score.
     if tally["passed"] and session.purpose != ExamSession.Purpose.CONTEST:
         raise ExamError(_("You have already passed this exam."), "passed")
