@@ -1,7 +1,9 @@
 """The Celery app. Workers: `celery -A config worker`; beat: `celery -A config beat`."""
 
+import importlib
 import logging
 import os
+import threading
 
 from celery import Celery
 from django import db
@@ -41,8 +43,18 @@ def task_named(task):
     if not isinstance(task, str):
         return task
     if task not in app.tasks:
-        app.loader.import_default_modules()
+        # Importing the task's own module: a second thread asking at the same moment waits
+        # on Python's import lock until the module (and its tasks) are there, where Celery's
+        # import_default_modules would let it through before the first thread had finished.
+        with _first_lookup:
+            try:
+                importlib.import_module(task.rsplit(".", 1)[0])
+            except ImportError:
+                app.loader.import_default_modules()
     return app.tasks[task]
+
+
+_first_lookup = threading.Lock()
 
 
 def _send(task, args, kwargs):

@@ -65,11 +65,13 @@ def test_none_of_the_real_outages_is_pythons_connection_error(outage):
     assert not issubclass(outage, ConnectionError)
 
 
-def test_the_tasks_that_retry_are_the_certificate_the_paper_drawing_and_question_imports():
+def test_the_tasks_that_retry_are_the_certificate_grading_paper_drawing_and_question_imports():
     names = {task.name for task in retrying_tasks()}
     assert names == {
         certificate_tasks.issue_certificate_for_attempt_task.name,
         exam_tasks.session_predraw_task.name,
+        # Safe to retry: grading locks the paper and grades only one still without a score.
+        exam_tasks.attempt_grade_task.name,
         # Safe to retry: each step only runs on a job still waiting for it.
         exam_tasks.question_import_check_task.name,
         exam_tasks.question_import_run_task.name,
