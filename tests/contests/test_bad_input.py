@@ -96,7 +96,7 @@ def test_retiring_questions_a_round_needs_is_refused(world, open_round, contest_
     # The round draws 5 judge questions from the bank's 12: retiring 8 leaves 4.
     judges = list(contest_bank.questions.filter(qtype="judge").values_list("pk", flat=True))[:8]
     with pytest.raises(ValidationError) as caught:
-        questions_set_active(actor=world.sysadmin, question_ids=judges, active=False)
+        questions_set_active(actor=world.system_admin, question_ids=judges, active=False)
     assert open_round.session.rule.name in " ".join(caught.value.messages)
     assert Question.objects.filter(pk__in=judges, is_active=True).count() == 8
 

@@ -89,7 +89,7 @@ def test_the_winners_export_lists_only_who_took_part(client, world, entered, now
 def test_the_rounds_took_part_and_the_training_file(client, world, entered):
     [round] = contest_rounds(entered.contest)
     assert round.taken == 1
-    client.force_login(world.sysadmin)
+    client.force_login(world.system_admin)
     page = client.get(f"/courses/file/{world.person_b.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200
     assert escape(entered.contest.name) not in page.content.decode()
