@@ -19,6 +19,7 @@ Boards:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import eligible_employments
@@ -261,25 +263,57 @@ def participation_summary(
 
 
 @dataclass(frozen=True)
+class NextRound:
+    """The round a contestant goes on to from a result: the first later round not yet
+    closed (rounds of a contest never overlap, so it is the one open now, if any)."""
+
+    pk: int
+    title: str
+    number: int
+    opens_at: dt.datetime
+    is_open: bool
+    url: str
+
+
+@dataclass(frozen=True)
 class AttemptStanding:
     """Where a contest attempt stands, shown to its contestant instead of passed / not
     passed: a contest has no pass mark, it ranks. `rank` of `ranked` in the round (the
-    person's best attempt of it), or, for daily questions, the day's right answers."""
+    person's best attempt of it), or, for daily questions, the day's right answers.
+
+    A round's result names the round (第N轮 and its title) and leads on to the next round
+    and back to all the contest's rounds; the daily questions' names the contest."""
 
     contest_id: int
     title: str
+    contest_name: str = ""
     rank: int | None = None
     ranked: int = 0
     best: Decimal | None = None
     correct: int | None = None
     total: int = 0
+    round_number: int | None = None
+    round_count: int = 0
+    next_round: NextRound | None = None
 
     @property
     def url(self) -> str:
         return reverse("contests:play", args=[self.contest_id])
 
 
-def attempt_standing(*, attempt) -> AttemptStanding | None:
+def _next_round(
+    rounds: list[ContestRound], current: ContestRound, now: dt.datetime
+) -> NextRound | None:
+    at = rounds.index(current)
+    for number, r in enumerate(rounds[at + 1 :], start=at + 2):
+        if r.session.closes_at > now:
+            opens_at = r.session.opens_at
+            url = reverse("contests:play", args=[r.contest_id]) + f"#round-{r.pk}"
+            return NextRound(r.pk, r.title, number, opens_at, opens_at <= now, url)
+    return None
+
+
+def attempt_standing(*, attempt, now: dt.datetime | None = None) -> AttemptStanding | None:
     """The standing of a contest round's or daily questions' attempt; None for any other."""
     if attempt.session_id is None:
         daily = DailySet.objects.filter(attempt_id=attempt.pk).select_related("contest").first()
@@ -288,12 +322,19 @@ def attempt_standing(*, attempt) -> AttemptStanding | None:
         return AttemptStanding(
             contest_id=daily.contest_id,
             title=daily.contest.name,
+            contest_name=daily.contest.name,
             correct=daily.correct,
             total=daily.total,
         )
     round = ContestRound.objects.filter(session_id=attempt.session_id).first()
     if round is None:
         return None
+    rounds = list(
+        ContestRound.objects.filter(contest_id=round.contest_id)
+        .select_related("session", "contest")
+        .order_by("session__opens_at", "pk")
+    )
+    current = next(r for r in rounds if r.pk == round.pk)
     scores = ContestRoundScore.objects.filter(round=round)
     mine = scores.filter(person_id=attempt.person_id).first()
     rank = None
@@ -307,7 +348,11 @@ def attempt_standing(*, attempt) -> AttemptStanding | None:
     return AttemptStanding(
         contest_id=round.contest_id,
         title=round.title,
+        contest_name=current.contest.name,
         rank=rank,
         ranked=scores.count(),
         best=mine.score if mine else None,
+        round_number=rounds.index(current) + 1,
+        round_count=len(rounds),
+        next_round=_next_round(rounds, current, now or timezone.now()),
     )

@@ -93,7 +93,7 @@ COUNTS = [
         _("Exams sat"),
         _(
             "Official exams sat this year: one per person and exam session whose first attempt "
-            "was graded this year up to the date."
+            "was graded this year up to the date (knowledge contest rounds are not exams)."
         ),
     ),
     Count(

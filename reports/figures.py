@@ -40,7 +40,7 @@ from certificates.models import Certificate, CertificateStatus
 from certificates.requirements import requirement_flags
 from courses.models import CreditEntry, HoursRule, StudySettings, TrainingKind, ViolationRetraining
 from courses.services.compliance import resolve_rules
-from question_banks.models import Attempt
+from question_banks.models import Attempt, ExamSession
 from roster.models import Employment, Enterprise, Region
 
 from .definitions import COUNT_CODES
@@ -224,6 +224,9 @@ def _hours_flags(on: dt.date) -> tuple[dict[str, object], dict[str, Case]]:
 
 def _exam_flags(on: dt.date) -> dict[str, Coalesce]:
     start, end = _local_bounds(dt.date(on.year, 1, 1), on)
+    # A knowledge contest's round is an exam session of the engine too, but it ranks and
+    # has no pass mark (every paper "passes"): it is no exam sat (reports/contests.py
+    # counts contests).
     firsts = Attempt.objects.filter(
         person_id=OuterRef("person_id"),
         kind=Attempt.Kind.OFFICIAL,
@@ -232,7 +235,7 @@ def _exam_flags(on: dt.date) -> dict[str, Coalesce]:
         passed__isnull=False,
         finished_at__gte=start,
         finished_at__lt=end,
-    )
+    ).exclude(session__purpose=ExamSession.Purpose.CONTEST)
     passed_later = Attempt.objects.filter(
         person_id=OuterRef("person_id"),
         session_id=OuterRef("session_id"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from contests.models import Contest, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import taking_part_as
+from question_banks.drawing import PoolTooSmall
 from question_banks.models import Attempt, Candidate
 from question_banks.services.attempts import ExamError, attempt_draw, mock_start
 from question_banks.services.paper_slots import paper_slots_warm
@@ -25,6 +26,15 @@ from roster.models import Person
 
 class ContestError(ExamError):
     """A refusal with a message for the contestant."""
+
+
+def _pool_short() -> str:
+    # Questions taken out of use after the paper was set (a round's rule is guarded by the
+    # engine while its session is open; the daily questions' rule has no session).
+    return _(
+        "This contest's paper cannot be drawn now: its question bank no longer holds enough "
+        "questions in use. Tell the contest's organiser."
+    )
 
 
 def finalists(round: ContestRound) -> list[int]:
@@ -66,8 +76,10 @@ def contest_round_join(
             % {"n": round.final_top_n},
             "not_finalist",
         )
-    candidate, _created = Candidate.objects.get_or_create(session=session, person=person)
-    _draw_ahead(round, person)
+    # All or nothing: a paper that cannot be drawn leaves the person off the list.
+    with transaction.atomic():
+        candidate, _created = Candidate.objects.get_or_create(session=session, person=person)
+        _draw_ahead(round, person)
     return candidate
 
 
@@ -86,6 +98,8 @@ def _draw_ahead(round: ContestRound, person: Person) -> None:
         )
     except IntegrityError:
         return  # drawn at this moment by another tab entering or starting
+    except PoolTooSmall as exc:
+        raise ContestError(_pool_short(), "pool_short") from exc
     paper_slots_warm([attempt.pk], until=session.closes_at)
 
 
@@ -157,4 +171,8 @@ def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = N
             _("Today's questions are being opened on another page. Wait a moment and reload."),
             "start_conflict",
         ) from exc
+    except ExamError as exc:
+        if exc.code != "pool_short":
+            raise
+        raise ContestError(_pool_short(), "pool_short") from exc
     return attempt

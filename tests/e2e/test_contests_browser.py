@@ -4,8 +4,11 @@ winners' spreadsheet.
 The county regulator creates the contest (with daily questions), adds two rounds and is
 refused, beside the fields and in Chinese, a round that overlaps the first and one that
 draws more questions than the bank holds. Three people of two enterprises take the first
-round on phones (each their own paper, through the exam engine's pages), one answers the
-daily questions, the clock moves on to the second round and two take it. The regulator
+round on phones (each their own paper, through the exam engine's pages); each result names
+the round (第1轮（共2轮）) and leads to the next. The clock moves on to the second round: one
+goes on to it from their first result's "next round, open now" link, another from the
+contest page. One, who answered yesterday's daily questions, answers today's and sees a
+two-day streak. The regulator
 reads the leaderboard by enterprise and by person, exports the winners (.xlsx) and opens
 the honour certificates, and sees the contest in /reports/contests/. Screenshots at both
 sizes go to /tmp/shots/contests.
@@ -22,7 +25,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from contests.models import Contest, ContestEntry, ContestRound
-from question_banks.models import ExamSession, Question, QuestionBank, QuestionVersion
+from contests.services.playing import daily_start
+from question_banks.models import Attempt, ExamSession, Question, QuestionBank, QuestionVersion
+from question_banks.services.attempts import attempt_submit
 from tests.e2e import shots
 from tests.e2e.conftest import wait_for
 from tests.factories import EmploymentFactory, UserFactory, build_world
@@ -107,11 +112,16 @@ def answer_and_submit(phone, key_for) -> None:
         page.click("#confirm-yes")
 
 
-def take_round(phone, contest: Contest, round_title: str, key_for, shot: str | None) -> None:
+def take_round(
+    phone, contest: Contest, round_title: str, key_for, shot: str | None, *, from_page=False
+) -> None:
+    """Enter the round from the contest page (opened from my contests, or, from_page, the one
+    the phone is on), answer with key_for and check the result names the round."""
     page = phone.page
-    phone.go("/contests/mine/")
-    with page.expect_navigation():
-        page.click(f"text={contest.name}")
+    if not from_page:
+        phone.go("/contests/mine/")
+        with page.expect_navigation():
+            page.click(f"text={contest.name}")
     if shot:
         phone.assert_no_horizontal_overflow()
         both_sizes(phone, f"{shot}-contest")
@@ -130,6 +140,10 @@ def take_round(phone, contest: Contest, round_title: str, key_for, shot: str | N
     # A round ranks, it has no pass mark: the score and the rank, never 合格 / 不合格.
     result = page.locator("section.result").inner_text()
     assert "本轮第" in result and "合格" not in result, result
+    # The result names the round taken, and the way back names the contest.
+    number = {"第一轮": 1, "第二轮": 2}[round_title]
+    assert f"第{number}轮（共2轮）：{round_title}" in result, result
+    assert contest.name in page.locator("#contest-link").inner_text()
     if shot:
         both_sizes(phone, f"{shot}-result")
 
@@ -196,6 +210,7 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
     a, a2, b = (world.contestants[k][1] for k in ("a", "a2", "b"))
     sign_in_as(phone, a)
     take_round(phone, contest, "第一轮", lambda n: "A", shot="06-a-round1")
+    assert "下一轮：第2轮 第二轮（复赛）" in phone.page.locator("#next-round").inner_text()
     sign_in_as(phone, a2)
     take_round(phone, contest, "第一轮", lambda n: "A" if n < 3 else "B", shot=None)
     # Daily questions show their answers: they pause while a round on the same bank is held.
@@ -216,25 +231,43 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
     ExamSession.objects.filter(pk=second.session.pk).update(
         opens_at=later, closes_at=later + dt.timedelta(hours=1)
     )
+    # b opens their round-1 result again: it now leads to round 2, open now, and b goes on
+    # from there.
     sign_in_as(phone, b)
-    take_round(phone, contest, "第二轮", lambda n: "A", shot="08-b-round2")
+    b_first = Attempt.objects.get(session=first.session, person=b.person)
+    phone.go(f"/exams/attempt/{b_first.pk}/result/")
+    next_link = phone.page.locator("#next-round a")
+    assert "下一轮：第2轮 第二轮（复赛）（现在开放）" in next_link.inner_text()
+    phone.assert_no_horizontal_overflow()
+    both_sizes(phone, "08a-b-result-next-round-open")
+    with phone.page.expect_navigation():
+        next_link.click()
+    assert phone.page.url.endswith(f"/contests/mine/{contest.pk}/#round-{second.pk}")
+    take_round(phone, contest, "第二轮", lambda n: "A", shot="08-b-round2", from_page=True)
+    assert phone.page.locator("#next-round").count() == 0  # the last round
     sign_in_as(phone, a)
     take_round(phone, contest, "第二轮", lambda n: "A" if n else "B", shot=None)
     phone.go(f"/contests/mine/{contest.pk}/")
     assert "第1名" in phone.page.locator("#my-rank").inner_text()
     both_sizes(phone, "09-a-my-rank")
 
-    # After the rounds, a2 answers today's daily questions and starts a streak.
+    # After the rounds, a2 (who answered yesterday's daily questions) answers today's and
+    # sees the streak grow to two days.
     ExamSession.objects.filter(pk=second.session.pk).update(closes_at=timezone.now())
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    paper = daily_start(person=a2.person, contest=contest, now=yesterday)
+    attempt_submit(attempt=paper, client_id="", now=yesterday)
     sign_in_as(phone, a2)
     phone.go(f"/contests/mine/{contest.pk}/")
+    assert "1天" in phone.page.locator("section.my-standing").inner_text()
     with phone.page.expect_navigation():
         phone.page.click("text=开始今日答题")
     answer_and_submit(phone, lambda n: "A")
     phone.go(f"/contests/mine/{contest.pk}/")
     assert phone.page.locator("section.daily", has_text="今日已完成").count() == 1
+    assert "2天" in phone.page.locator("section.my-standing").inner_text()
     both_sizes(phone, "09b-a2-daily-done")
-    assert ContestEntry.objects.get(person=a2.person).streak == 1
+    assert ContestEntry.objects.get(person=a2.person).streak == 2
 
     # The regulator's leaderboards, winners and certificates.
     desktop.go(f"/contests/{contest.pk}/leaderboard/?by=enterprise")

@@ -89,8 +89,14 @@ def person_counts(employment: Employment, on: dt.date) -> dict[str, int]:
     )
     firsts = [
         a
-        for a in Attempt.objects.filter(person=person, kind="official", number=1)
-        if a.session_id and a.passed is not None and a.finished_at and start <= a.finished_at < end
+        for a in Attempt.objects.filter(person=person, kind="official", number=1).select_related(
+            "session"
+        )
+        if a.session_id
+        and a.session.purpose != "contest"
+        and a.passed is not None
+        and a.finished_at
+        and start <= a.finished_at < end
     ]
     passed_in_end = [
         a

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from question_banks import prerequisites
+from question_banks.drawing import PoolTooSmall
 from question_banks.models import Attempt, AttemptEvent, Candidate, ExamSession, PaperRule
 from question_banks.services.attempts.drawing import attempt_draw
 from question_banks.services.attempts.grading import FINISHED, attempt_expire_if_overdue
@@ -20,6 +21,14 @@ from question_banks.services.errors import ExamError
 from roster.models import Person
 
 OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
+
+
+def pool_short_message() -> str:
+    """Why a paper cannot be drawn (translated when raised, in the asker's language)."""
+    return _(
+        "This paper cannot be drawn now: its question bank no longer holds enough questions "
+        "in use. Tell whoever set the paper."
+    )
 
 
 @dataclass(frozen=True)
@@ -194,7 +203,12 @@ def mock_start(*, person: Person, rule: PaperRule, now: dt.datetime | None = Non
 
     now = now or timezone.now()
     require_keys_open(person_id=person.pk, bank_id=rule.bank_id, now=now)
-    attempt = attempt_draw(person=person, rule=rule, session=None, kind=Attempt.Kind.MOCK)
+    try:
+        attempt = attempt_draw(person=person, rule=rule, session=None, kind=Attempt.Kind.MOCK)
+    except PoolTooSmall as exc:
+        # A rule without a published session (a mock's, a contest's daily questions) is not
+        # guarded when questions are taken out of use: say so rather than fail.
+        raise ExamError(pool_short_message(), "pool_short") from exc
     attempt.status = Attempt.Status.IN_PROGRESS
     attempt.started_at = now
     attempt.deadline = now + dt.timedelta(minutes=rule.duration_minutes)
