@@ -164,7 +164,7 @@ def warning_reading_tick(
         )
     return study.HeartbeatResult(
         result=clock.result,
-        message=study._message(clock.result),
+        message=study.result_message(clock.result),
         credited_ms=clock.ms,
         lesson_credited_seconds=row.credited_ms // 1000,
         lesson_credit_seconds=total_ms // 1000,
