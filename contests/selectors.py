@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +32,9 @@ from django.urls import reverse
 from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import eligible_employments
 from roster.models import Department, Enterprise, Region
+
+if TYPE_CHECKING:
+    from question_banks.models import Attempt
 
 BOARDS = ("person", "department", "enterprise", "region")
 ORDERS = ("score", "rate")
@@ -189,7 +193,7 @@ def leaderboard(
     order: str = "score",
     limit: int = 50,
     enterprise_ids: tuple[int, ...] | None = None,
-):
+) -> list[PersonRow] | list[GroupRow]:
     """A board of the contest, at most CONTESTS_LEADERBOARD_TTL seconds old.
     ``enterprise_ids``: only these enterprises (a regulator's or an admin's part of it)."""
     board = board if board in BOARDS else "person"
@@ -279,7 +283,7 @@ class AttemptStanding:
         return reverse("contests:play", args=[self.contest_id])
 
 
-def attempt_standing(*, attempt) -> AttemptStanding | None:
+def attempt_standing(*, attempt: Attempt) -> AttemptStanding | None:
     """The standing of a contest round's or daily questions' attempt; None for any other."""
     if attempt.session_id is None:
         daily = DailySet.objects.filter(attempt_id=attempt.pk).select_related("contest").first()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -61,7 +62,7 @@ def attachment_max_bytes() -> int:
     return int(getattr(settings, "NOTICE_ATTACHMENT_MAX_BYTES", settings.UPLOAD_MAX_BYTES))
 
 
-def attachment_check(upload, *, field_name: str = "attachments") -> None:
+def attachment_check(upload: File, *, field_name: str = "attachments") -> None:
     """PDF, Word, Excel, JPEG or PNG, no larger than the limit; NoticeError otherwise."""
     name = PurePath(upload.name or "").name
     if upload.size > attachment_max_bytes():
@@ -572,7 +573,9 @@ class KnowledgeData:
 
 
 @transaction.atomic
-def knowledge_publish(*, actor: User, data: KnowledgeData, upload=None) -> KnowledgeItem:
+def knowledge_publish(
+    *, actor: User, data: KnowledgeData, upload: File | None = None
+) -> KnowledgeItem:
     """A regulator publishes to a region subtree within its grants; an enterprise admin to
     their own enterprise's people; the system admin anywhere (no region: everyone)."""
     if data.enterprise is not None and data.region is not None:

@@ -116,7 +116,7 @@ class Feedback:
     explanation: str
 
 
-def practice_answer(*, person: Person, question: Question, answer) -> Feedback:
+def practice_answer(*, person: Person, question: Question, answer: object) -> Feedback:
     """Check a practice answer and say the right one; refused (KeysClosed) while the bank's
     keys are closed to the person (services/keys.py)."""
     require_keys_open(person_id=person.pk, bank_id=question.bank_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -181,7 +182,7 @@ def questions_create_bulk(
     return questions
 
 
-def question_edit(*, question: Question, actor: User | None, **changes) -> Question:
+def question_edit(*, question: Question, actor: User | None, **changes: Any) -> Question:
     """Change a question of one of the actor's banks. Text changes make a new version; no
     attempt's version ever changes."""
     with transaction.atomic():

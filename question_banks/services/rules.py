@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -137,10 +138,10 @@ def paper_rule_validate(*, rule: PaperRule) -> None:
         )
 
 
-def paper_rule_total_points(rule: PaperRule):
+def paper_rule_total_points(rule: PaperRule) -> Decimal:
     if rule.kind == PaperRule.Kind.FIXED:
-        return sum((i.points for i in rule.fixed_items.all()), 0)
-    return sum((s.points_each * s.count for s in rule.sections.all()), 0)
+        return sum((i.points for i in rule.fixed_items.all()), Decimal(0))
+    return sum((s.points_each * s.count for s in rule.sections.all()), Decimal(0))
 
 
 # ---------------------------------------------------------------- saving and deleting

@@ -22,8 +22,11 @@ from question_banks.services.attempts.grading import (
 from question_banks.services.errors import ExamError
 from question_banks.services.paper_slots import paper_slots
 
+# An answer as stored: the chosen option keys, or per part of a case question; None clears it.
+StoredAnswer = list[str] | dict[str, list[str] | None] | None
 
-def validate_answer(version: QuestionVersion, qtype: str, answer):
+
+def validate_answer(version: QuestionVersion, qtype: str, answer: object) -> StoredAnswer:
     """The answer in its stored form, or ExamError naming what is wrong. None clears it."""
     if answer is None or answer == [] or answer == {}:
         return None
@@ -31,7 +34,7 @@ def validate_answer(version: QuestionVersion, qtype: str, answer):
         if not isinstance(answer, dict):
             raise ExamError(_("A case question is answered part by part."), "malformed")
         subs = version.sub_questions or []
-        clean = {}
+        clean: dict[str, list[str] | None] = {}
         for key, value in answer.items():
             if not str(key).isdigit() or int(key) >= len(subs):
                 raise ExamError(_("This case question has no such part."), "malformed")
@@ -41,7 +44,7 @@ def validate_answer(version: QuestionVersion, qtype: str, answer):
     return _choice_answer(qtype, version.options, answer)
 
 
-def _choice_answer(qtype: str, options, value) -> list[str] | None:
+def _choice_answer(qtype: str, options: list[dict], value: object) -> list[str] | None:
     if value is None or value == []:
         return None
     if isinstance(value, str):
@@ -64,7 +67,7 @@ MAX_POSITION = 32767
 MAX_SEQ = 2**31 - 1
 
 
-def is_count(value, limit: int) -> bool:
+def is_count(value: object, limit: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= limit
 
 
