@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -260,7 +260,7 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
         if session.score_policy == ExamSession.ScorePolicy.HIGHEST:
             counted = max(finished, key=lambda a: (a.score, a.finished_at), default=None)
         else:
-            counted = max(finished, key=lambda a: a.finished_at, default=None)
+            counted = max(finished, key=_finished_at, default=None)
         if counted is not None:
             state = "passed" if counted.passed else "failed"
         elif any(a.status == "in_progress" for a in mine):
@@ -279,7 +279,7 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
                 "attempt": counted,
                 "seconds_used": (
                     int((counted.finished_at - counted.started_at).total_seconds())
-                    if counted and counted.started_at
+                    if counted and counted.started_at and counted.finished_at
                     else None
                 ),
             }
@@ -298,6 +298,11 @@ def sessions_managed_by(*, user: User) -> QuerySet[ExamSession]:
 
 
 ROLL_STATES = ("not_started", "writing", "finished")
+
+
+def _finished_at(attempt: Attempt) -> dt.datetime:
+    assert attempt.finished_at is not None  # submitted or expired: it has finished
+    return attempt.finished_at
 
 
 def session_roll(*, session: ExamSession, now: dt.datetime | None = None) -> dict:
@@ -439,7 +444,7 @@ def question_get_for_author(*, user: User, bank: QuestionBank, pk: int) -> Quest
     )
 
 
-def attempts_for_regrade_report(attempt_ids: list[int]) -> dict[int, dict]:
+def attempts_for_regrade_report(attempt_ids: list[int]) -> dict[int, Mapping[str, Any]]:
     """Who wrote each regraded attempt, in which session, and the certificate issued from it
     (if any), in one query. The certificate is read through the reverse one-to-one
     Certificate.attempt by name, so this app does not import the certificates app above it."""

@@ -162,7 +162,7 @@ def _write_rule(
         section = PaperSection.objects.create(
             rule=rule,
             position=position,
-            title=QuestionType(part.qtype).label,
+            title=str(QuestionType(part.qtype).label),
             qtype=part.qtype,
             points_each=part.points,
             easy_count=counts[Difficulty.EASY],

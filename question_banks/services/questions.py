@@ -236,8 +236,10 @@ def question_fix_key(
         )
     with transaction.atomic():
         current = question.current_version
+        assert current is not None  # a question is created with its first version
         options = [{**o, "correct": o["key"] in set(right_keys)} for o in current.options]
         fixed = question_edit(question=question, actor=actor, options=options).current_version
+        assert fixed is not None
         if fixed.pk == current.pk:
             raise ValidationError({"right_keys": _("That is already the key.")})
         regrades = []

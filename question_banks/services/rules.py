@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -70,12 +71,13 @@ def pool_for_bank(bank_id: int) -> list[PoolQuestion]:
 
 def to_pool_question(q: Question) -> PoolQuestion:
     version = q.current_version
+    assert version is not None  # only questions with a version are drawn
     return PoolQuestion(
         id=q.pk,
         version_id=version.pk,
         qtype=q.qtype,
         difficulty=q.difficulty,
-        category_path=q.category.path if q.category_id else "",
+        category_path=q.category.path if q.category else "",
         tags=tuple(q.tags or ()),
         shuffle_options=version.shuffle_options,
         option_keys=tuple(o["key"] for o in version.options),
@@ -158,7 +160,7 @@ _RULE_FIELDS = (
 )
 
 
-def _sections(sections) -> list[tuple]:
+def _sections(sections: Iterable[PaperSection]) -> list[tuple]:
     return sorted(
         (
             s.position,
@@ -175,7 +177,7 @@ def _sections(sections) -> list[tuple]:
     )
 
 
-def _fixed(items) -> list[tuple]:
+def _fixed(items: Iterable[FixedPaperItem]) -> list[tuple]:
     return sorted((i.position, i.question_id, i.points) for i in items)
 
 

@@ -24,7 +24,9 @@ FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
 
 def answers_close_at(attempt: Attempt) -> dt.datetime:
     """When an attempt stops taking answers: its deadline plus the session's grace."""
-    seconds = attempt.session.grace_seconds if attempt.session_id else 0
+    session = attempt.session if attempt.session_id else None
+    seconds = session.grace_seconds if session is not None else 0
+    assert attempt.deadline is not None  # stored when the attempt starts
     return attempt.deadline + dt.timedelta(seconds=seconds)
 
 
@@ -66,6 +68,7 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now: dt.datetime | None = Non
         )
         if attempt.status != Attempt.Status.IN_PROGRESS or now <= answers_close_at(attempt):
             return False
+        assert attempt.deadline is not None  # in progress: started, so it has one
         _finish(attempt, Attempt.Status.EXPIRED, attempt.deadline)
     return True
 
@@ -80,8 +83,9 @@ def attempts_expire_overdue(*, now: dt.datetime | None = None) -> int:
 
 
 def pass_mark(attempt: Attempt) -> Decimal:
-    if attempt.session_id:
-        return attempt.session.pass_mark_over(attempt.rule)
+    session = attempt.session if attempt.session_id else None
+    if session is not None:
+        return session.pass_mark_over(attempt.rule)
     return attempt.rule.pass_mark
 
 
