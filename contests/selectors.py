@@ -88,10 +88,14 @@ _GROUP_FIELDS = {
 }
 
 
-_GROUP_MODELS = {"department": Department, "enterprise": Enterprise, "region": Region}
+_GROUP_MODELS: dict[str, type[Department] | type[Enterprise] | type[Region]] = {
+    "department": Department,
+    "enterprise": Enterprise,
+    "region": Region,
+}
 
 
-def _group_in(board: str, key: int, enterprise_ids) -> bool:
+def _group_in(board: str, key: int, enterprise_ids: tuple[int, ...]) -> bool:
     """Whether a department or region without participants has enterprises in the scope."""
     if board == "department":
         return Department.objects.filter(pk=key, enterprise_id__in=enterprise_ids).exists()
@@ -104,7 +108,9 @@ def _ranked_entries(contest: Contest) -> QuerySet[ContestEntry]:
     )
 
 
-def _person_board(contest: Contest, limit: int, enterprise_ids=None) -> list[PersonRow]:
+def _person_board(
+    contest: Contest, limit: int, enterprise_ids: tuple[int, ...] | None = None
+) -> list[PersonRow]:
     entries = _ranked_entries(contest)
     if enterprise_ids is not None:
         entries = entries.filter(enterprise_id__in=enterprise_ids)
@@ -138,7 +144,9 @@ def eligible_counts(contest: Contest, board: str) -> dict[int | None, int]:
     return found
 
 
-def _group_board(contest: Contest, board: str, order: str, enterprise_ids=None) -> list[GroupRow]:
+def _group_board(
+    contest: Contest, board: str, order: str, enterprise_ids: tuple[int, ...] | None = None
+) -> list[GroupRow]:
     field, name_field, _employment_field = _GROUP_FIELDS[board]
     entries = ContestEntry.objects.filter(contest=contest)
     if enterprise_ids is not None:

@@ -13,11 +13,12 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
 from wagtail.models import Collection, CollectionViewRestriction
 
 from certificates.models import Notification
@@ -98,9 +99,9 @@ def _private_collection() -> Collection:
     return collection
 
 
-def _store_document(*, upload, actor: User):
+def _store_document(*, upload: File, actor: User) -> AbstractDocument:
     document = get_document_model()(
-        title=PurePath(upload.name).stem[:255] or "附件",
+        title=PurePath(upload.name or "").stem[:255] or "附件",
         file=upload,
         collection=_private_collection(),
         uploaded_by_user=actor,
@@ -177,7 +178,9 @@ def _regional_enterprises(*, actor: User, data: NoticeData) -> list[Enterprise]:
     return list(enterprises.select_related("region").order_by("pk"))
 
 
-def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: bool):
+def _regional_receipts(
+    *, notice: Notice, enterprises: list[Enterprise], staff: bool
+) -> list[NoticeReceipt]:
     """Each enterprise's admins, and (when asked) every current employee."""
     receipts: dict[tuple, NoticeReceipt] = {}
     by_user: dict[int, NoticeReceipt] = {}
@@ -190,6 +193,7 @@ def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: 
         user = grant.user
         if not user.is_active or user.pk in by_user:
             continue
+        assert grant.enterprise_id is not None  # granted over one of these enterprises
         receipt = NoticeReceipt(
             notice=notice,
             enterprise_id=grant.enterprise_id,
@@ -207,12 +211,17 @@ def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: 
 
 
 def _reader_name(user: User) -> str:
-    if user.person_id:
+    if user.person_id and user.person is not None:
         return user.person.name
     return user.get_full_name() or user.username
 
 
-def _add_people(notice, jobs, receipts, by_user) -> None:
+def _add_people(
+    notice: Notice,
+    jobs: QuerySet[Employment],
+    receipts: dict[tuple, NoticeReceipt],
+    by_user: dict[int, NoticeReceipt],
+) -> None:
     taken_people = {r.person_id for r in receipts.values() if r.person_id}
     for job in jobs.select_related("person", "person__user").order_by("enterprise_id", "person_id"):
         person = job.person
@@ -232,7 +241,7 @@ def _add_people(notice, jobs, receipts, by_user) -> None:
         )
 
 
-def _enterprise_jobs(*, actor: User, data: NoticeData):
+def _enterprise_jobs(*, actor: User, data: NoticeData) -> QuerySet[Employment]:
     enterprise = data.enterprise
     administered = administered_enterprises(user=actor)
     if enterprise is None or not administered.filter(pk=enterprise.pk).exists():
@@ -268,7 +277,9 @@ def _enterprise_jobs(*, actor: User, data: NoticeData):
 
 def _publisher_name(actor: User, data: NoticeData) -> str:
     if data.kind == Notice.Kind.ENTERPRISE:
+        assert data.enterprise is not None  # an enterprise's notice names it (checked first)
         return data.enterprise.name
+    assert data.region is not None  # a regional notice names its region (checked first)
     return _("%(region)s work-safety regulator") % {"region": data.region.name}
 
 
@@ -318,6 +329,7 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
             notice=notice, enterprises=enterprises, staff=data.include_staff
         )
     else:
+        assert jobs is not None  # an enterprise's notice: its jobs were chosen above
         receipts_map: dict = {}
         _add_people(notice, jobs, receipts_map, {})
         receipts = list(receipts_map.values())
@@ -352,9 +364,14 @@ def notice_check_changer(*, actor: User, notice: Notice) -> None:
     if notice.publisher_id != actor.pk:
         raise NoticeError(_("Only the publisher may change or withdraw this notice."))
     if notice.kind == Notice.Kind.REGIONAL:
-        in_scope = directory_scope(actor).covers_region(notice.region.path)
+        in_scope = notice.region is not None and directory_scope(actor).covers_region(
+            notice.region.path
+        )
     else:
-        in_scope = administered_enterprises(user=actor).filter(pk=notice.enterprise_id).exists()
+        in_scope = (
+            notice.enterprise_id is not None
+            and administered_enterprises(user=actor).filter(pk=notice.enterprise_id).exists()
+        )
     if not in_scope:
         raise NoticeError(_("This notice's audience is no longer in your scope."))
     if notice.withdrawn_at is not None:
@@ -400,7 +417,7 @@ def notice_edit(*, actor: User, notice: Notice, change: NoticeChange) -> Notice:
         )
     _check_window(window)
     asking_again = change.ask_again and change.must_acknowledge
-    if asking_again and change.ack_deadline <= now:
+    if asking_again and (change.ack_deadline is None or change.ack_deadline <= now):
         raise NoticeError(
             _("To ask again, give a deadline in the future."),
             "ack_deadline",
@@ -454,7 +471,7 @@ def notice_withdraw(*, actor: User, notice: Notice, reason: str = "") -> Notice:
     return notice
 
 
-def _own_receipts(*, user: User, notice: Notice):
+def _own_receipts(*, user: User, notice: Notice) -> QuerySet[NoticeReceipt]:
     q = Q(user=user)
     if user.person_id:
         q |= Q(person_id=user.person_id)

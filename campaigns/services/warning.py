@@ -67,8 +67,8 @@ def warning_assignment_create(
         jobs = jobs.filter(category=personnel_category)
     if post:
         jobs = jobs.filter(post=post)
-    jobs = list(jobs.values_list("person_id", "enterprise_id"))
-    if not jobs:
+    people = list(jobs.values_list("person_id", "enterprise_id"))
+    if not people:
         raise CampaignError(_("Nobody on these rosters matches the category and post chosen."))
     with transaction.atomic():
         assignment = WarningAssignment(
@@ -84,7 +84,7 @@ def warning_assignment_create(
         assignment.enterprises.set(enterprises)
         seen = set()
         rows = []
-        for person_id, enterprise_id in jobs:
+        for person_id, enterprise_id in people:
             if person_id not in seen:
                 seen.add(person_id)
                 rows.append(

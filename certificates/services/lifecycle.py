@@ -74,7 +74,7 @@ STEPS: dict[str, Step] = {
 }
 
 # The status changes certificate_change_status makes: event kind -> (step, new status).
-_STATUS_CHANGES = {
+_STATUS_CHANGES: dict[str, tuple[str, CertificateStatus]] = {
     CertificateEvent.Kind.SUSPENDED: ("suspend", SUSPENDED),
     CertificateEvent.Kind.REINSTATED: ("reinstate", VALID),
     CertificateEvent.Kind.REVOKED: ("revoke", REVOKED),

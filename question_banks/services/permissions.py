@@ -47,7 +47,7 @@ from question_banks.models import (
 )
 from roster.choices import Role
 from roster.models import Enterprise, Region, RoleGrant, TrainingBody, User
-from roster.selectors import role_grants
+from roster.selectors import grant_region_path, role_grants
 
 _NOTHING = Q(pk__in=[])
 
@@ -75,12 +75,6 @@ def _trainer_grants(actor: User | None) -> list[RoleGrant]:
         for g in role_grants(actor)
         if g.role == Role.TRAINER and g.training_body_id and g.region_id
     ]
-
-
-def _grant_path(grant: RoleGrant) -> str:
-    # _trainer_grants keeps only grants with a region (joined by role_grants: no query).
-    assert grant.region is not None
-    return grant.region.path
 
 
 def _body_ids(actor: User | None) -> set[int]:
@@ -171,7 +165,10 @@ def sessions_for(actor: User | None) -> QuerySet[ExamSession]:
         return ExamSession.objects.all()
     q = _NOTHING
     for grant in _trainer_grants(actor):
-        q |= Q(training_body_id=grant.training_body_id, region__path__startswith=_grant_path(grant))
+        q |= Q(
+            training_body_id=grant.training_body_id,
+            region__path__startswith=grant_region_path(grant),
+        )
     if enterprises := _enterprise_ids(actor):
         q |= Q(enterprise_id__in=sorted(enterprises))
     return ExamSession.objects.filter(q)
@@ -197,7 +194,7 @@ def regions_for(actor: User | None) -> QuerySet[Region]:
         return Region.objects.all()
     q = _NOTHING
     for grant in _trainer_grants(actor):
-        q |= Q(path__startswith=_grant_path(grant))
+        q |= Q(path__startswith=grant_region_path(grant))
     return Region.objects.filter(q)
 
 
@@ -266,7 +263,8 @@ def session_can_change(actor: User | None, session: ExamSession) -> bool:
         return False
     path = session.region.path
     return any(
-        grant.training_body_id == session.training_body_id and path.startswith(_grant_path(grant))
+        grant.training_body_id == session.training_body_id
+        and path.startswith(grant_region_path(grant))
         for grant in _trainer_grants(actor)
     )
 
