@@ -106,7 +106,7 @@ def test_a_case_question_with_a_part_left_empty_is_marked_wrong(session, world, 
         options=[],
         sub_questions=[
             {"qtype": "judge", "stem": "作业前应当停电验电。", "options": judge},
-            {"qtype": "judge", "stem": "可以带电作业。", "options": judge},
+            {"qtype": "judge", "stem": "检修时应当挂接地线。", "options": judge},
         ],
     )
     Question.objects.filter(pk=question.pk).update(current_version=version)
@@ -116,6 +116,6 @@ def test_a_case_question_with_a_part_left_empty_is_marked_wrong(session, world, 
     )
     assert not feedback.correct
     right = practice_answer(
-        person=world.person_a, question=question, answer={"0": ["A"], "1": ["B"]}
+        person=world.person_a, question=question, answer={"0": ["A"], "1": ["A"]}
     )
     assert right.correct
