@@ -10,10 +10,11 @@ from django.db.models import Count, F, Q, QuerySet
 from courses.models import WarningCasePage
 from question_banks.models import ExamSession
 from roster.choices import Role
-from roster.models import Employment, Enterprise, Person, User
+from roster.models import Employment, Enterprise, Person, RoleGrant, User
 from roster.selectors import (
     _grants,
     administered_enterprises,
+    grant_region_path,
     regulated_enterprises,
     user_scope,
 )
@@ -106,7 +107,10 @@ def my_reading_get(*, user: User, pk: int) -> WarningAssignee:
     """The signed-in person's own reading only; DoesNotExist for anyone else's."""
     if not user.is_authenticated or not user.person_id:
         raise WarningAssignee.DoesNotExist
-    return my_warning_readings(person=user.person).get(pk=pk)
+    person = user.person
+    if person is None:
+        raise WarningAssignee.DoesNotExist
+    return my_warning_readings(person=person).get(pk=pk)
 
 
 def meeting_list(*, user: User) -> QuerySet[WarningMeeting]:
@@ -148,7 +152,7 @@ def campaign_people_now(campaign: RotationCampaign) -> QuerySet[Employment]:
     return jobs.select_related("person", "enterprise")
 
 
-def _regulator_grants(user: User):
+def _regulator_grants(user: User) -> list[RoleGrant]:
     return [g for g in _grants(user) if g.role == Role.REGULATOR and g.region_id]
 
 
@@ -169,7 +173,7 @@ def may_manage_campaign(*, user: User, campaign: RotationCampaign) -> bool:
         return True
     industries = set(campaign.industries.values_list("pk", flat=True))
     for grant in _regulator_grants(user):
-        if not campaign.region.path.startswith(grant.region.path):
+        if not campaign.region.path.startswith(grant_region_path(grant)):
             continue
         granted = {i.pk for i in grant.industries.all()}
         if not granted or (industries and industries <= granted):
@@ -187,7 +191,7 @@ def campaign_list(*, user: User) -> QuerySet[RotationCampaign]:
         return RotationCampaign.objects.select_related("region")
     q = Q(members__enterprise__in=scoped_enterprises(user))
     for grant in _regulator_grants(user):
-        q |= Q(region__path__startswith=grant.region.path)
+        q |= Q(region__path__startswith=grant_region_path(grant))
     return RotationCampaign.objects.filter(q).distinct().select_related("region")
 
 

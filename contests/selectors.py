@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +34,9 @@ from django.utils import timezone
 from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import eligible_employments
 from roster.models import Department, Enterprise, Region
+
+if TYPE_CHECKING:
+    from question_banks.models import Attempt
 
 BOARDS = ("person", "department", "enterprise", "region")
 ORDERS = ("score", "rate")
@@ -86,10 +90,14 @@ _GROUP_FIELDS = {
 }
 
 
-_GROUP_MODELS = {"department": Department, "enterprise": Enterprise, "region": Region}
+_GROUP_MODELS: dict[str, type[Department] | type[Enterprise] | type[Region]] = {
+    "department": Department,
+    "enterprise": Enterprise,
+    "region": Region,
+}
 
 
-def _group_in(board: str, key: int, enterprise_ids) -> bool:
+def _group_in(board: str, key: int, enterprise_ids: tuple[int, ...]) -> bool:
     """Whether a department or region without participants has enterprises in the scope."""
     if board == "department":
         return Department.objects.filter(pk=key, enterprise_id__in=enterprise_ids).exists()
@@ -102,7 +110,9 @@ def _ranked_entries(contest: Contest) -> QuerySet[ContestEntry]:
     )
 
 
-def _person_board(contest: Contest, limit: int, enterprise_ids=None) -> list[PersonRow]:
+def _person_board(
+    contest: Contest, limit: int, enterprise_ids: tuple[int, ...] | None = None
+) -> list[PersonRow]:
     entries = _ranked_entries(contest)
     if enterprise_ids is not None:
         entries = entries.filter(enterprise_id__in=enterprise_ids)
@@ -136,7 +146,9 @@ def eligible_counts(contest: Contest, board: str) -> dict[int | None, int]:
     return found
 
 
-def _group_board(contest: Contest, board: str, order: str, enterprise_ids=None) -> list[GroupRow]:
+def _group_board(
+    contest: Contest, board: str, order: str, enterprise_ids: tuple[int, ...] | None = None
+) -> list[GroupRow]:
     field, name_field, _employment_field = _GROUP_FIELDS[board]
     entries = ContestEntry.objects.filter(contest=contest)
     if enterprise_ids is not None:
@@ -191,7 +203,7 @@ def leaderboard(
     order: str = "score",
     limit: int = 50,
     enterprise_ids: tuple[int, ...] | None = None,
-):
+) -> list[PersonRow] | list[GroupRow]:
     """A board of the contest, at most CONTESTS_LEADERBOARD_TTL seconds old.
     ``enterprise_ids``: only these enterprises (a regulator's or an admin's part of it)."""
     board = board if board in BOARDS else "person"
@@ -313,7 +325,7 @@ def _next_round(
     return None
 
 
-def attempt_standing(*, attempt, now: dt.datetime | None = None) -> AttemptStanding | None:
+def attempt_standing(*, attempt: Attempt, now: dt.datetime | None = None) -> AttemptStanding | None:
     """The standing of a contest round's or daily questions' attempt; None for any other."""
     if attempt.session_id is None:
         daily = DailySet.objects.filter(attempt_id=attempt.pk).select_related("contest").first()

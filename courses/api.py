@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from courses.models import LessonPage
+from courses.selectors import year_hours
 from courses.services import study
 
 router = Router(tags=["study"])
@@ -83,7 +84,7 @@ def _no_lesson():
 
 
 def _out(person, result: study.HeartbeatResult) -> dict:
-    hours = study.year_hours(person=person)
+    hours = year_hours(person=person)
     return {
         "hours_done": str(hours.done_hours),
         "hours_required": str(hours.required_hours),

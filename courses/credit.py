@@ -89,11 +89,51 @@ class Outcome:
     result: str
 
 
-def _idle(state: StreamState, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+def idle_time(state: StreamState, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
     """The part of [start, end] after an unanswered idle check fell due."""
     if not state.challenge_id or state.challenge_due is None or state.challenge_due >= end:
         return dt.timedelta(0)
     return end - max(start, state.challenge_due)
+
+
+def is_active(state: StreamState, at: dt.datetime, rules: Rules = Rules()) -> bool:
+    """Is the stream still going at `at` (its last report no older than `max_gap`)?"""
+    return state.last_at is not None and at - state.last_at <= rules.max_gap
+
+
+def stream_refusal(
+    state: StreamState, client_id: str, seq: int, at: dt.datetime, rules: Rules = Rules()
+) -> str | None:
+    """Why a report may not move the stream, or None: one client at a time, each client's
+    reports in order, never back in the server's time. Videos and reading pages alike."""
+    active = is_active(state, at, rules)
+    if active and client_id != state.client_id:
+        return OTHER_CLIENT
+    if active and seq <= state.last_seq:
+        return OUT_OF_ORDER
+    if state.last_at is not None and at < state.last_at:
+        return OUT_OF_ORDER
+    return None
+
+
+def stream_moved(
+    state: StreamState,
+    *,
+    lesson_id: int,
+    client_id: str,
+    seq: int,
+    at: dt.datetime,
+    position: float,
+) -> StreamState:
+    """The stream after an accepted report: this page, client, report and position."""
+    return dataclasses.replace(
+        state,
+        lesson_id=lesson_id,
+        client_id=client_id,
+        last_seq=seq,
+        last_at=at,
+        last_position=position,
+    )
 
 
 def beat(state: StreamState, hb: Heartbeat, rules: Rules = Rules()) -> Outcome:
@@ -105,21 +145,17 @@ def beat(state: StreamState, hb: Heartbeat, rules: Rules = Rules()) -> Outcome:
         or hb.position > hb.duration + rules.tolerance.total_seconds()
     ):
         return Outcome(state, zero, IMPOSSIBLE)
-    active = state.last_at is not None and hb.at - state.last_at <= rules.max_gap
-    if active and hb.client_id != state.client_id:
-        return Outcome(state, zero, OTHER_CLIENT)
-    if active and hb.client_id == state.client_id and hb.seq <= state.last_seq:
-        return Outcome(state, zero, OUT_OF_ORDER)
-    if state.last_at is not None and hb.at < state.last_at:
-        return Outcome(state, zero, OUT_OF_ORDER)
-
-    new = dataclasses.replace(
+    refusal = stream_refusal(state, hb.client_id, hb.seq, hb.at, rules)
+    if refusal:
+        return Outcome(state, zero, refusal)
+    active = is_active(state, hb.at, rules)
+    new = stream_moved(
         state,
         lesson_id=hb.lesson_id,
         client_id=hb.client_id,
-        last_seq=hb.seq,
-        last_at=hb.at,
-        last_position=hb.position,
+        seq=hb.seq,
+        at=hb.at,
+        position=hb.position,
     )
     if not active or hb.lesson_id != state.lesson_id:
         # A new stream: nothing to credit yet; the next heartbeat measures from here. A
@@ -143,7 +179,7 @@ def beat(state: StreamState, hb: Heartbeat, rules: Rules = Rules()) -> Outcome:
         # Far more video than time: a seek within this interval, not fast playback.
         return Outcome(new, zero, SEEK_AHEAD)
     credit = min(elapsed, dt.timedelta(seconds=advance))
-    idle = _idle(state, state.last_at, hb.at)
+    idle = idle_time(state, state.last_at, hb.at)
     credit = max(zero, credit - idle)
     new = dataclasses.replace(new, furthest=state.with_furthest(hb.lesson_id, hb.position))
     return Outcome(new, credit, IDLE if idle and not credit else CREDITED)

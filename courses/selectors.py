@@ -1,4 +1,5 @@
-"""Queries over plans, classroom sessions and records, always for an acting user.
+"""Queries over plans, classroom sessions and records, always for an acting user, and over a
+learner's own study (which lessons may earn them credit, their progress and hours).
 
 Scoping follows the roster (roster.selectors): an enterprise admin sees their enterprise, a
 regulator or trainer the enterprises in their region subtree and industries (read-only), the
@@ -31,7 +32,12 @@ from courses.models import (
     ViolationRetraining,
     WarningCasePage,
 )
-from courses.services.compliance import minutes_to_hours
+from courses.services.compliance import (
+    Compliance,
+    current_employment,
+    minutes_to_hours,
+    person_compliance,
+)
 from roster.models import Enterprise, Person, User
 from roster.selectors import administered_enterprises, enterprise_list
 
@@ -136,6 +142,128 @@ def plan_overdue(
 
 def assignments_of(*, person: Person) -> QuerySet[Assignment]:
     return Assignment.objects.filter(person=person).select_related("plan", "course")
+
+
+# --------------------------------------------------------------------------- study
+
+
+def lesson_course(lesson: LessonPage) -> CoursePage | None:
+    parent = lesson.get_parent()
+    course = parent.specific if parent else None
+    return course if isinstance(course, CoursePage) else None
+
+
+def lesson_open_to(*, person: Person, lesson: LessonPage) -> bool:
+    """May this person earn credit on this lesson? A live lesson of a live course that is
+    assigned to the person by a training plan, or that is open to their current personnel
+    category (a course with no categories is open to everyone). A trainee may therefore study
+    any such course on their own initiative; the credit counts for the course's training kind.
+    """
+    course = lesson_course(lesson)
+    if not (lesson.live and course is not None and course.live):
+        return False
+    if Assignment.objects.filter(person=person, course=course).exists():
+        return True
+    if not course.personnel_categories:
+        return True
+    employment = current_employment(person)
+    return employment is not None and employment.category in course.personnel_categories
+
+
+@dataclass(frozen=True)
+class LessonStudy:
+    lesson: LessonPage
+    credited_seconds: int
+    credit_seconds: int
+    completed: bool
+    open_for_credit: bool
+    furthest_seconds: float
+
+
+def lesson_study(*, person: Person, lesson: LessonPage) -> LessonStudy:
+    progress = LessonProgress.objects.filter(person=person, lesson=lesson).first()
+    return LessonStudy(
+        lesson=lesson,
+        credited_seconds=progress.credited_seconds if progress else 0,
+        credit_seconds=lesson.credit_seconds,
+        completed=bool(progress and progress.completed_at),
+        open_for_credit=lesson_open_to(person=person, lesson=lesson),
+        furthest_seconds=progress.furthest_seconds if progress else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class CourseStudy:
+    course: CoursePage
+    due_on: dt.date | None
+    completed_at: dt.datetime | None
+    lessons: list[LessonStudy]
+
+    @property
+    def done_lessons(self) -> int:
+        return sum(1 for item in self.lessons if item.completed)
+
+    @property
+    def percent(self) -> int:
+        total = sum(item.credit_seconds for item in self.lessons)
+        done = sum(min(item.credited_seconds, item.credit_seconds) for item in self.lessons)
+        return round(100 * done / total) if total else 0
+
+
+def my_courses(*, person: Person) -> list[CourseStudy]:
+    """The person's assigned live courses, earliest due first, with each lesson's progress
+    (a fixed number of queries, whatever the number of courses and lessons)."""
+    assignments = (
+        Assignment.objects.filter(person=person, course__live=True)
+        .select_related("plan", "course")
+        .order_by("plan__due_on", "course__title")
+    )
+    by_course: dict[int, Assignment] = {}
+    for assignment in assignments:
+        by_course.setdefault(assignment.course_id, assignment)
+    if not by_course:
+        return []
+    found = LessonPage.objects.none()
+    for assignment in by_course.values():
+        found = found | LessonPage.objects.live().child_of(assignment.course)
+    lessons = list(found.order_by("path"))
+    progress = {
+        p.lesson_id: p
+        for p in LessonProgress.objects.filter(person=person, lesson__in=[x.pk for x in lessons])
+    }
+    result = []
+    for assignment in by_course.values():
+        course = assignment.course
+        items = []
+        for lesson in lessons:
+            if not lesson.path.startswith(course.path):
+                continue
+            p = progress.get(lesson.pk)
+            items.append(
+                LessonStudy(
+                    lesson=lesson,
+                    credited_seconds=p.credited_seconds if p else 0,
+                    credit_seconds=lesson.credit_seconds,
+                    completed=bool(p and p.completed_at),
+                    open_for_credit=True,
+                    furthest_seconds=p.furthest_seconds if p else 0.0,
+                )
+            )
+        result.append(
+            CourseStudy(
+                course=course,
+                due_on=assignment.plan.due_on,
+                completed_at=assignment.completed_at,
+                lessons=items,
+            )
+        )
+    return result
+
+
+def year_hours(*, person: Person, on: dt.date | None = None) -> Compliance:
+    """The person's hours this year (done / required / missing), as compliance counts them."""
+    on = on or timezone.localdate()
+    return person_compliance(person=person, year=on.year, on=on)
 
 
 # --------------------------------------------------------------------------- records

@@ -167,7 +167,7 @@ def evidence_check(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
                 % {"name": upload.name}
             )
             continue
-        if upload.size > limit:
+        if (upload.size or 0) > limit:
             problems.append(
                 _("%(name)s is larger than %(mb)s MB.")
                 % {"name": upload.name, "mb": limit // (1024 * 1024)}
@@ -197,7 +197,7 @@ def _store_evidence(
     them to whoever may see the record."""
     made = []
     for upload, kind in checked:
-        title = os.path.basename(upload.name)[:200]
+        title = os.path.basename(upload.name or "")[:200]
         evidence = DrillEvidence(record=record, kind=kind, title=title, uploaded_by=actor)
         evidence.file.save(title, upload, save=False)
         evidence.save()
@@ -418,7 +418,7 @@ def record_check_in(
     value = _token_value(token)
     record = (
         DrillRecord.objects.select_related("enterprise", "planned")
-        .filter(pk=value.get("r"))
+        .filter(pk=value.get("r", 0))  # no record id: none (as pk=None finds)
         .first()
     )
     if record is None:

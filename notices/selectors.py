@@ -8,6 +8,7 @@ people of its region subtree (or of its enterprise), and to the regulators above
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
@@ -36,7 +37,7 @@ def _reader_q(user: User) -> Q:
     return q
 
 
-def _in_window(now=None) -> Q:
+def _in_window(now: dt.datetime | None = None) -> Q:
     """Shown now: in its publish window and not withdrawn, to a reader still in its
     audience (notices.audience marks who left it)."""
     now = now or timezone.now()
@@ -110,7 +111,7 @@ def managed_notices(*, user: User) -> QuerySet[Notice]:
     for grant in _grants(user):
         # A colleague regulator over the whole region (every industry) follows its notices
         # too; a grant limited to some industries would see other industries' people.
-        if grant.role == Role.REGULATOR and grant.region_id and not grant.industries.all():
+        if grant.role == Role.REGULATOR and grant.region and not grant.industries.all():
             q |= Q(region__path__startswith=grant.region.path)
     return qs.filter(q)
 
@@ -192,9 +193,9 @@ def _member_region_paths(user: User) -> list[str]:
     """Where the user belongs: their enterprises' regions and their regulator grants."""
     paths = []
     for grant in _grants(user):
-        if grant.region_id:
+        if grant.region is not None:
             paths.append(grant.region.path)
-        elif grant.enterprise_id:
+        elif grant.enterprise is not None:
             paths.append(grant.enterprise.region.path)
     if user.person_id:
         paths += list(
@@ -229,7 +230,7 @@ def knowledge_list(*, user: User, kind: str = "", query: str = "") -> QuerySet[K
             # Items of the regions above the user's, and of their own.
             q |= Q(region__path__in=_ancestor_paths(path))
         for grant in _grants(user):
-            if grant.role == Role.REGULATOR and grant.region_id:
+            if grant.role == Role.REGULATOR and grant.region is not None:
                 # A regulator also reads what was published below them.
                 q |= Q(region__path__startswith=grant.region.path)
         # An enterprise's own items: its people and admins, and the regulators over it.

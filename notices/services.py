@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
 from wagtail.models import Collection, CollectionViewRestriction
 
 from certificates.models import Notification
@@ -62,7 +64,7 @@ def attachment_max_bytes() -> int:
     return int(getattr(settings, "NOTICE_ATTACHMENT_MAX_BYTES", settings.UPLOAD_MAX_BYTES))
 
 
-def attachment_check(upload, *, field_name: str = "attachments") -> None:
+def attachment_check(upload: File, *, field_name: str = "attachments") -> None:
     """PDF, Word, Excel, JPEG or PNG, no larger than the limit; NoticeError otherwise."""
     name = PurePath(upload.name or "").name
     if upload.size > attachment_max_bytes():
@@ -98,9 +100,9 @@ def _private_collection() -> Collection:
     return collection
 
 
-def _store_document(*, upload, actor: User):
+def _store_document(*, upload: File, actor: User) -> AbstractDocument:
     document = get_document_model()(
-        title=PurePath(upload.name).stem[:255] or "附件",
+        title=PurePath(upload.name or "").stem[:255] or "附件",
         file=upload,
         collection=_private_collection(),
         uploaded_by_user=actor,
@@ -177,7 +179,9 @@ def _regional_enterprises(*, actor: User, data: NoticeData) -> list[Enterprise]:
     return list(enterprises.select_related("region").order_by("pk"))
 
 
-def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: bool):
+def _regional_receipts(
+    *, notice: Notice, enterprises: list[Enterprise], staff: bool
+) -> list[NoticeReceipt]:
     """Each enterprise's admins, and (when asked) every current employee."""
     receipts: dict[tuple, NoticeReceipt] = {}
     by_user: dict[int, NoticeReceipt] = {}
@@ -190,6 +194,7 @@ def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: 
         user = grant.user
         if not user.is_active or user.pk in by_user:
             continue
+        assert grant.enterprise_id is not None  # granted over one of these enterprises
         receipt = NoticeReceipt(
             notice=notice,
             enterprise_id=grant.enterprise_id,
@@ -207,12 +212,17 @@ def _regional_receipts(*, notice: Notice, enterprises: list[Enterprise], staff: 
 
 
 def _reader_name(user: User) -> str:
-    if user.person_id:
+    if user.person_id and user.person is not None:
         return user.person.name
     return user.get_full_name() or user.username
 
 
-def _add_people(notice, jobs, receipts, by_user) -> None:
+def _add_people(
+    notice: Notice,
+    jobs: QuerySet[Employment],
+    receipts: dict[tuple, NoticeReceipt],
+    by_user: dict[int, NoticeReceipt],
+) -> None:
     taken_people = {r.person_id for r in receipts.values() if r.person_id}
     for job in jobs.select_related("person", "person__user").order_by("enterprise_id", "person_id"):
         person = job.person
@@ -232,7 +242,7 @@ def _add_people(notice, jobs, receipts, by_user) -> None:
         )
 
 
-def _enterprise_jobs(*, actor: User, data: NoticeData):
+def _enterprise_jobs(*, actor: User, data: NoticeData) -> QuerySet[Employment]:
     enterprise = data.enterprise
     administered = administered_enterprises(user=actor)
     if enterprise is None or not administered.filter(pk=enterprise.pk).exists():
@@ -261,7 +271,9 @@ def _enterprise_jobs(*, actor: User, data: NoticeData):
 
 def _publisher_name(actor: User, data: NoticeData) -> str:
     if data.kind == Notice.Kind.ENTERPRISE:
+        assert data.enterprise is not None  # an enterprise's notice names it (checked first)
         return data.enterprise.name
+    assert data.region is not None  # a regional notice names its region (checked first)
     return _("%(region)s work-safety regulator") % {"region": data.region.name}
 
 
@@ -311,6 +323,7 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
             notice=notice, enterprises=enterprises, staff=data.include_staff
         )
     else:
+        assert jobs is not None  # an enterprise's notice: its jobs were chosen above
         receipts_map: dict = {}
         _add_people(notice, jobs, receipts_map, {})
         receipts = list(receipts_map.values())
@@ -345,9 +358,14 @@ def notice_check_changer(*, actor: User, notice: Notice) -> None:
     if notice.publisher_id != actor.pk:
         raise NoticeError(_("Only the publisher may change or withdraw this notice."))
     if notice.kind == Notice.Kind.REGIONAL:
-        in_scope = directory_scope(actor).covers_region(notice.region.path)
+        in_scope = notice.region is not None and directory_scope(actor).covers_region(
+            notice.region.path
+        )
     else:
-        in_scope = administered_enterprises(user=actor).filter(pk=notice.enterprise_id).exists()
+        in_scope = (
+            notice.enterprise_id is not None
+            and administered_enterprises(user=actor).filter(pk=notice.enterprise_id).exists()
+        )
     if not in_scope:
         raise NoticeError(_("This notice's audience is no longer in your scope."))
     if notice.withdrawn_at is not None:
@@ -393,7 +411,7 @@ def notice_edit(*, actor: User, notice: Notice, change: NoticeChange) -> Notice:
         )
     _check_window(window)
     asking_again = change.ask_again and change.must_acknowledge
-    if asking_again and change.ack_deadline <= now:
+    if asking_again and (change.ack_deadline is None or change.ack_deadline <= now):
         raise NoticeError(
             _("To ask again, give a deadline in the future."),
             "ack_deadline",
@@ -447,7 +465,7 @@ def notice_withdraw(*, actor: User, notice: Notice, reason: str = "") -> Notice:
     return notice
 
 
-def _own_receipts(*, user: User, notice: Notice):
+def _own_receipts(*, user: User, notice: Notice) -> QuerySet[NoticeReceipt]:
     q = Q(user=user)
     if user.person_id:
         q |= Q(person_id=user.person_id)
@@ -578,7 +596,9 @@ class KnowledgeData:
 
 
 @transaction.atomic
-def knowledge_publish(*, actor: User, data: KnowledgeData, upload=None) -> KnowledgeItem:
+def knowledge_publish(
+    *, actor: User, data: KnowledgeData, upload: File | None = None
+) -> KnowledgeItem:
     """A regulator publishes to a region subtree within its grants; an enterprise admin to
     their own enterprise's people; the system admin anywhere (no region: everyone)."""
     if data.enterprise is not None and data.region is not None:

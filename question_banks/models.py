@@ -688,6 +688,9 @@ class Regrade(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
+    # Not stored: set by question_key_correct for the page that reports the correction.
+    old_passed: bool | None
+    new_passed: bool | None
 
     class Meta:
         verbose_name = _("regrade")

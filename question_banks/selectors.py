@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -16,9 +19,21 @@ from django.db.models import (
 )
 
 from config.process_memory import register_reset
-from question_banks.models import Attempt, AttemptItem, Candidate, ExamSession, QuestionVersion
+from question_banks.models import (
+    Attempt,
+    AttemptItem,
+    Candidate,
+    Category,
+    ExamSession,
+    Question,
+    QuestionBank,
+    QuestionVersion,
+)
 from question_banks.presentation import ExamText, exam_text
 from roster.models import User
+
+if TYPE_CHECKING:
+    from question_banks.statistics import BankQuestionFigures
 
 
 def attempt_get_own(*, user: User, pk: int) -> Attempt:
@@ -102,7 +117,7 @@ def forget_exam_texts() -> None:
         _exam_texts.clear()
 
 
-def exam_texts(version_ids) -> dict[int, ExamText]:
+def exam_texts(version_ids: Iterable[int]) -> dict[int, ExamText]:
     """The exam-page texts of these question versions (never their keys or explanations)."""
     found: dict[int, ExamText] = {}
     missing = []
@@ -247,7 +262,7 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
         if session.score_policy == ExamSession.ScorePolicy.HIGHEST:
             counted = max(graded, key=lambda a: (a.score, a.finished_at), default=None)
         else:
-            counted = max(graded, key=lambda a: a.finished_at, default=None)
+            counted = max(graded, key=_finished_at, default=None)
         if counted is not None:
             state = "passed" if counted.passed else "failed"
         elif len(graded) < len(finished) or any(a.status == "in_progress" for a in mine):
@@ -266,7 +281,7 @@ def session_results(*, session: ExamSession, user: User) -> list[dict]:
                 "attempt": counted,
                 "seconds_used": (
                     int((counted.finished_at - counted.started_at).total_seconds())
-                    if counted and counted.started_at
+                    if counted and counted.started_at and counted.finished_at
                     else None
                 ),
             }
@@ -287,7 +302,12 @@ def sessions_managed_by(*, user: User) -> QuerySet[ExamSession]:
 ROLL_STATES = ("not_started", "writing", "finished")
 
 
-def session_roll(*, session: ExamSession, now=None) -> dict:
+def _finished_at(attempt: Attempt) -> dt.datetime:
+    assert attempt.finished_at is not None  # submitted or expired: it has finished
+    return attempt.finished_at
+
+
+def session_roll(*, session: ExamSession, now: dt.datetime | None = None) -> dict:
     """The list as its owner follows it: one row per candidate (seat, who, where they work,
     how far they are) and the counts the live page refreshes. A paper drawn ahead and not
     opened is "not started"; an attempt past its deadline counts as finished (it is graded
@@ -344,14 +364,14 @@ def session_roll(*, session: ExamSession, now=None) -> dict:
 STAT_FILTERS = ("flagged", "facility_low", "facility_high", "discrimination_low", "no_data")
 
 
-def bank_get_for_author(*, user: User, code: str):
+def bank_get_for_author(*, user: User, code: str) -> QuestionBank:
     """One of the banks the user may change, by code; DoesNotExist for any other (404)."""
     from question_banks.services.permissions import banks_for
 
     return banks_for(user).select_related("training_body", "enterprise").get(code=code)
 
 
-def bank_list_for_author(*, user: User):
+def bank_list_for_author(*, user: User) -> QuerySet[QuestionBank]:
     from django.db.models import Count, Q
 
     from question_banks.services.permissions import banks_for
@@ -370,15 +390,15 @@ def bank_list_for_author(*, user: User):
 def bank_questions(
     *,
     user: User,
-    bank,
+    bank: QuestionBank,
     search: str = "",
     qtype: str = "",
-    category=None,
+    category: Category | None = None,
     difficulty: int | None = None,
     active: bool | None = None,
     stat: str = "",
-    figures: dict | None = None,
-):
+    figures: dict[int, BankQuestionFigures] | None = None,
+) -> QuerySet[Question]:
     """The bank's questions for its list page, filtered; `figures` (statistics
     .bank_question_figures) when filtering by the item analysis."""
     from question_banks.services.permissions import questions_for
@@ -416,7 +436,7 @@ def bank_questions(
     return questions
 
 
-def question_get_for_author(*, user: User, bank, pk: int):
+def question_get_for_author(*, user: User, bank: QuestionBank, pk: int) -> Question:
     from question_banks.services.permissions import questions_for
 
     return (
@@ -426,7 +446,7 @@ def question_get_for_author(*, user: User, bank, pk: int):
     )
 
 
-def attempts_for_regrade_report(attempt_ids: list[int]) -> dict[int, dict]:
+def attempts_for_regrade_report(attempt_ids: list[int]) -> dict[int, Mapping[str, Any]]:
     """Who wrote each regraded attempt, in which session, and the certificate issued from it
     (if any), in one query. The certificate is read through the reverse one-to-one
     Certificate.attempt by name, so this app does not import the certificates app above it."""

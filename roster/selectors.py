@@ -57,6 +57,13 @@ def role_grants(user: User) -> list[RoleGrant]:
     return _grants(user)
 
 
+def grant_region_path(grant: RoleGrant) -> str:
+    """The path of the region of a grant that has one (a regulator's or a trainer's, kept
+    by their callers' filters), joined by role_grants: no query."""
+    assert grant.region is not None
+    return grant.region.path
+
+
 def user_scope(user: User) -> Scope:
     if not user.is_authenticated or not user.is_active:
         return Scope(False, _NOTHING, frozenset())

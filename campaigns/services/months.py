@@ -9,6 +9,7 @@ import os
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,14 +30,14 @@ def evidence_max_bytes() -> int:
     return getattr(settings, "CAMPAIGN_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 
 
-def evidence_check(files: Sequence) -> list[tuple[object, str]]:
+def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     """Each file as (upload, "image" | "document"); a CampaignError names the first bad one."""
     if len(files) > MAX_FILES:
         raise CampaignError(_("At most %(n)s files per activity.") % {"n": MAX_FILES}, "evidence")
     limit = evidence_max_bytes()
     checked = []
     for upload in files:
-        if upload.size > limit:
+        if (upload.size or 0) > limit:
             raise CampaignError(
                 _("%(name)s is larger than %(mb)s MB.")
                 % {"name": upload.name, "mb": limit // (1024 * 1024)},
@@ -112,7 +113,7 @@ def month_activity_record(
                 if kind == "image"
                 else ActivityEvidence.Kind.DOCUMENT,
             )
-            evidence.file.save(os.path.basename(upload.name), upload, save=False)
+            evidence.file.save(os.path.basename(upload.name or ""), upload, save=False)
             evidence.save()
         audit_record(actor=actor, action="month.activity", target=activity, summary=label)
     return activity

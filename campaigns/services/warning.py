@@ -67,8 +67,8 @@ def warning_assignment_create(
         jobs = jobs.filter(category=personnel_category)
     if post:
         jobs = jobs.filter(post=post)
-    jobs = list(jobs.values_list("person_id", "enterprise_id"))
-    if not jobs:
+    people = list(jobs.values_list("person_id", "enterprise_id"))
+    if not people:
         raise CampaignError(_("Nobody on these rosters matches the category and post chosen."))
     with transaction.atomic():
         assignment = WarningAssignment(
@@ -84,7 +84,7 @@ def warning_assignment_create(
         assignment.enterprises.set(enterprises)
         seen = set()
         rows = []
-        for person_id, enterprise_id in jobs:
+        for person_id, enterprise_id in people:
             if person_id not in seen:
                 seen.add(person_id)
                 rows.append(
@@ -164,7 +164,7 @@ def warning_reading_tick(
         )
     return study.HeartbeatResult(
         result=clock.result,
-        message=study._message(clock.result),
+        message=study.result_message(clock.result),
         credited_ms=clock.ms,
         lesson_credited_seconds=row.credited_ms // 1000,
         lesson_credit_seconds=total_ms // 1000,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -30,6 +31,10 @@ from .windows import (
     review_hours_done,
     review_window_check,
 )
+
+if TYPE_CHECKING:
+    from question_banks.models import Attempt
+    from roster.models import User
 
 VALID, SUSPENDED, REVOKED = (
     CertificateStatus.VALID,
@@ -69,7 +74,7 @@ STEPS: dict[str, Step] = {
 }
 
 # The status changes certificate_change_status makes: event kind -> (step, new status).
-_STATUS_CHANGES = {
+_STATUS_CHANGES: dict[str, tuple[str, CertificateStatus]] = {
     CertificateEvent.Kind.SUSPENDED: ("suspend", SUSPENDED),
     CertificateEvent.Kind.REINSTATED: ("reinstate", VALID),
     CertificateEvent.Kind.REVOKED: ("revoke", REVOKED),
@@ -77,7 +82,7 @@ _STATUS_CHANGES = {
 }
 
 
-def _may_manage(actor, certificate: Certificate) -> bool:
+def _may_manage(actor: User | None, certificate: Certificate) -> bool:
     try:
         require_manager(actor, certificate.person)
     except CertificateError:
@@ -91,7 +96,7 @@ def _applies(step: Step, certificate: Certificate) -> bool:
     )
 
 
-def certificate_actions_allowed(*, actor, certificate: Certificate) -> list[str]:
+def certificate_actions_allowed(*, actor: User | None, certificate: Certificate) -> list[str]:
     """The steps this actor may take on this certificate now, by name, in STEPS' order
     (what the manage page offers; each step checks again under its row lock)."""
     if not _may_manage(actor, certificate):
@@ -123,7 +128,9 @@ def _need_reason(reason: str) -> str:
     return reason[:200]
 
 
-def _event(certificate, kind, actor, reason="", **details) -> None:
+def _event(
+    certificate: Certificate, kind: str, actor: User | None, reason: str = "", **details: Any
+) -> None:
     CertificateEvent.objects.create(
         certificate=certificate, kind=kind, by=actor, reason=reason, details=details
     )
@@ -132,10 +139,10 @@ def _event(certificate, kind, actor, reason="", **details) -> None:
 def certificate_review(
     *,
     certificate: Certificate,
-    actor,
+    actor: User | None,
     on: dt.date | None = None,
     applied_on: dt.date | None = None,
-    attempt=None,
+    attempt: Attempt | None = None,
     reason: str = "",
 ) -> Certificate:
     """Record a passed review: the training and exam that justified it, and the next date.
@@ -221,7 +228,7 @@ def certificate_review(
 
 
 def certificate_change_status(
-    *, certificate: Certificate, kind: str, actor, reason: str
+    *, certificate: Certificate, kind: str, actor: User | None, reason: str
 ) -> Certificate:
     """Suspend, reinstate, revoke (撤销) or cancel (注销), with the reason kept."""
     reason = _need_reason(reason)
@@ -240,11 +247,11 @@ def certificate_change_status(
 def certificate_renew(
     *,
     certificate: Certificate,
-    actor,
+    actor: User | None,
     reason: str,
     on: dt.date | None = None,
     applied_on: dt.date | None = None,
-    attempt=None,
+    attempt: Attempt | None = None,
 ) -> Certificate:
     """延续/换证 at the end of the validity: a new record from the day after the old one ends
     (or from today if it has already ended), keeping the number and the first-issue date.
@@ -288,7 +295,7 @@ def certificate_renew(
 
 
 def certificate_replace(
-    *, certificate: Certificate, actor, reason: str, new_number: bool = False
+    *, certificate: Certificate, actor: User | None, reason: str, new_number: bool = False
 ) -> Certificate:
     """补证/换证 of a lost or damaged card: the same dates on a new record; the old one is
     marked replaced and its QR stops verifying as valid."""

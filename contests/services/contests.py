@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,7 +88,7 @@ class RoundData:
 # ---------------------------------------------------------------- papers
 
 
-def _source(bank: QuestionBank, categories: tuple[Category, ...], qtype: str):
+def _source(bank: QuestionBank, categories: tuple[Category, ...], qtype: str) -> QuerySet[Question]:
     qs = Question.objects.filter(
         bank=bank, qtype=qtype, is_active=True, current_version__isnull=False
     )
@@ -100,7 +100,9 @@ def _source(bank: QuestionBank, categories: tuple[Category, ...], qtype: str):
     return qs
 
 
-def _split(bank, categories, part: Part, prefix: str) -> dict[int, int]:
+def _split(
+    bank: QuestionBank, categories: tuple[Category, ...], part: Part, prefix: str
+) -> dict[int, int]:
     """N questions of a type over the difficulties, in proportion to what the source holds
     (largest remainder); refused beside the field when the source holds fewer than N."""
     available = dict(
@@ -162,7 +164,7 @@ def _write_rule(
         section = PaperSection.objects.create(
             rule=rule,
             position=position,
-            title=QuestionType(part.qtype).label,
+            title=str(QuestionType(part.qtype).label),
             qtype=part.qtype,
             points_each=part.points,
             easy_count=counts[Difficulty.EASY],
@@ -198,14 +200,14 @@ def _check_contest(actor: User | None, data: ContestData, contest: Contest | Non
             raise ValidationError(
                 {"regions": _("%(name)s is outside the organiser's region.") % {"name": outside[0]}}
             )
-        outside = [
+        beyond = [
             e for e in data.enterprises if not e.region.path.startswith(data.organiser_region.path)
         ]
-        if outside:
+        if beyond:
             raise ValidationError(
                 {
                     "enterprises": _("%(name)s is outside the organiser's region.")
-                    % {"name": outside[0].name}
+                    % {"name": beyond[0].name}
                 }
             )
     bad = [c for c in data.categories if c not in PersonnelCategory.values]
@@ -285,7 +287,9 @@ def _overlapping(contest: Contest, data: RoundData, exclude: int | None) -> Cont
 OPENS_NOW_GRACE = dt.timedelta(minutes=5)
 
 
-def _check_round(contest: Contest, data: RoundData, current: ContestRound | None, now) -> None:
+def _check_round(
+    contest: Contest, data: RoundData, current: ContestRound | None, now: dt.datetime
+) -> None:
     if not data.title.strip():
         raise ValidationError({"title": _("Give the round a name.")})
     if data.kind not in ContestRound.Kind.values:
@@ -384,11 +388,8 @@ def contest_round_save(
         session.show_answers = ExamSession.ResultPolicy.AFTER_CLOSE
         session.closes_practice = True
         session.is_published = True
-        session.region = (
-            contest.organiser_region
-            if contest.organiser_region_id
-            else contest.organiser_enterprise.region
-        )
+        owner = None if contest.organiser_region_id else contest.organiser_enterprise
+        session.region = owner.region if owner is not None else contest.organiser_region
         if session.created_by_id is None:
             session.created_by = actor
         session.full_clean()
@@ -407,7 +408,7 @@ def contest_round_save(
 # ---------------------------------------------------------------- deleting
 
 
-def _started(sessions) -> bool:
+def _started(sessions: list[int]) -> bool:
     """Whether anyone has started a paper of these rounds (a paper drawn as a person entered
     and not yet started does not count: it is deleted with the round)."""
     return (

@@ -111,6 +111,8 @@ def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = N
     if contest.daily_rule_id is None:
         raise ContestError(_("This contest has no daily questions."), "no_daily")
     contest = Contest.objects.select_related("daily_rule").get(pk=contest.pk)
+    rule = contest.daily_rule
+    assert rule is not None  # daily_rule_id checked above
     if taking_part_as(contest, person) is None:
         raise ContestError(
             _("You are not among the people this contest is open to."), "not_eligible"
@@ -124,7 +126,7 @@ def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = N
         ContestRound.objects.select_related("session")
         .filter(
             contest=contest,
-            session__rule__bank_id=contest.daily_rule.bank_id,
+            session__rule__bank_id=rule.bank_id,
             session__opens_at__lte=now,
             session__closes_at__gt=now,
         )
@@ -158,7 +160,7 @@ def daily_start(*, person: Person, contest: Contest, now: dt.datetime | None = N
         with transaction.atomic():
             # The engine's mock exam: drawn per person, timed, never an official result;
             # refused while the person sits an exam on the same bank (answer keys).
-            attempt = mock_start(person=person, rule=contest.daily_rule, now=now)
+            attempt = mock_start(person=person, rule=rule, now=now)
             DailySet.objects.create(
                 contest=contest,
                 person=person,

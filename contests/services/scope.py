@@ -28,7 +28,7 @@ from question_banks.models import QuestionBank
 from question_banks.services.internal_exams import internal_banks
 from roster.choices import Role
 from roster.models import Employment, Enterprise, Person, Region, RoleGrant, User
-from roster.selectors import role_grants
+from roster.selectors import grant_region_path, role_grants
 
 
 def is_system(actor: User | None) -> bool:
@@ -40,16 +40,27 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise PermissionDenied(message or _("This contest belongs to another organiser."))
 
 
-def _regulator_grants(actor: User) -> list[RoleGrant]:
+def _regulator_grants(actor: User | None) -> list[RoleGrant]:
+    # No actor (the system) holds no grant; its reach is is_system's.
+    if actor is None:
+        return []
     return [g for g in role_grants(actor) if g.role == Role.REGULATOR and g.region_id]
 
 
-def _admin_enterprise_ids(actor: User) -> set[int]:
+def _admin_enterprise_ids(actor: User | None) -> set[int]:
+    if actor is None:
+        return set()
     return {
-        g.enterprise_id
+        pk
         for g in role_grants(actor)
-        if g.role == Role.ENTERPRISE_ADMIN and g.enterprise_id
+        if g.role == Role.ENTERPRISE_ADMIN and (pk := g.enterprise_id) is not None and pk
     }
+
+
+def _organiser_path(contest: Contest) -> str:
+    """The organising region's path, of a contest that an enterprise does not organise."""
+    assert contest.organiser_region is not None  # a contest has one organiser or the other
+    return contest.organiser_region.path
 
 
 def may_organise(actor: User | None) -> bool:
@@ -64,7 +75,7 @@ def organiser_regions(actor: User | None) -> QuerySet[Region]:
     if not grants:
         return Region.objects.none()
     return Region.objects.filter(
-        reduce(or_, (Q(path__startswith=g.region.path) for g in grants))
+        reduce(or_, (Q(path__startswith=grant_region_path(g)) for g in grants))
     ).order_by("path")
 
 
@@ -75,7 +86,7 @@ def organiser_enterprises(actor: User | None) -> QuerySet[Enterprise]:
 
 
 def _grant_covers(grant: RoleGrant, region: Region, industry_ids: set[int]) -> bool:
-    if not region.path.startswith(grant.region.path):
+    if not region.path.startswith(grant_region_path(grant)):
         return False
     allowed = {i.pk for i in grant.industries.all()}
     return not allowed or (bool(industry_ids) and industry_ids <= allowed)
@@ -116,7 +127,7 @@ def managed_contests(actor: User) -> QuerySet[Contest]:
         return contests
     q = Q(organiser_enterprise_id__in=_admin_enterprise_ids(actor))
     for grant in _regulator_grants(actor):
-        q |= Q(organiser_region__path__startswith=grant.region.path)
+        q |= Q(organiser_region__path__startswith=grant_region_path(grant))
     candidates = contests.filter(q).prefetch_related("industries")
     # A grant limited to industries: only contests limited to them (checked per contest).
     ids = [c.pk for c in candidates if contest_can_manage(actor, c)]
@@ -141,7 +152,7 @@ def contest_get_managed(*, actor: User, pk: int) -> Contest:
 def eligible_enterprises(contest: Contest) -> QuerySet[Enterprise]:
     if contest.organiser_enterprise_id:
         return Enterprise.objects.filter(pk=contest.organiser_enterprise_id)
-    qs = Enterprise.objects.filter(region__path__startswith=contest.organiser_region.path)
+    qs = Enterprise.objects.filter(region__path__startswith=_organiser_path(contest))
     regions = list(contest.regions.all())
     if regions:
         qs = qs.filter(reduce(or_, (Q(region__path__startswith=r.path) for r in regions)))
@@ -208,7 +219,7 @@ def enterprise_reached(contest: Contest, enterprise: Enterprise) -> bool:
     if contest.organiser_enterprise_id:
         return enterprise.pk == contest.organiser_enterprise_id
     path = enterprise.region.path
-    if not path.startswith(contest.organiser_region.path):
+    if not path.startswith(_organiser_path(contest)):
         return False
     regions = list(contest.regions.all())
     if regions and not any(path.startswith(r.path) for r in regions):
@@ -227,9 +238,9 @@ def contest_banks(contest: Contest) -> QuerySet[QuestionBank]:
     """Banks the contest may draw on: an enterprise's own banks and those shared with it; for
     a regulator's contest, the banks that training bodies of its region (or above it) open
     to enterprises, and banks the system admin keeps (no owner)."""
-    if contest.organiser_enterprise_id:
+    if contest.organiser_enterprise is not None:
         return internal_banks(enterprise=contest.organiser_enterprise)
-    path = contest.organiser_region.path
+    path = _organiser_path(contest)
     prefixes = [path[:i] for i in range(1, len(path) + 1) if path[i - 1] == "/"]
     return (
         QuestionBank.objects.filter(

@@ -19,10 +19,11 @@ from django.db.models import Count, Sum
 from django.dispatch import receiver
 from django.utils import timezone
 
-from contests.models import ContestEntry, ContestRound, ContestRoundScore, DailySet
+from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import taking_part_as
 from question_banks.models import Attempt, AttemptItem, ExamSession
 from question_banks.signals import attempt_finished
+from roster.models import Person
 
 
 def _seconds(attempt: Attempt) -> int:
@@ -31,7 +32,7 @@ def _seconds(attempt: Attempt) -> int:
     return max(0, math.ceil((attempt.finished_at - attempt.started_at).total_seconds()))
 
 
-def _entry_for(contest, person) -> ContestEntry | None:
+def _entry_for(contest: Contest, person: Person) -> ContestEntry | None:
     entry = ContestEntry.objects.select_for_update().filter(contest=contest, person=person).first()
     if entry is not None:
         return entry
@@ -116,9 +117,10 @@ def current_streak(entry: ContestEntry, today: dt.date | None = None) -> int:
 
 
 @receiver(attempt_finished, dispatch_uid="contests.standings")
-def _on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
-    if attempt.session_id:
-        if attempt.session.purpose == ExamSession.Purpose.CONTEST:
+def _on_attempt_finished(sender: object, attempt: Attempt, **kwargs: object) -> None:
+    session = attempt.session if attempt.session_id else None
+    if session is not None:
+        if session.purpose == ExamSession.Purpose.CONTEST:
             round_score_record(attempt=attempt)
     elif attempt.kind == Attempt.Kind.MOCK:
         daily_record(attempt=attempt)

@@ -1,13 +1,13 @@
 """What a lesson page shows the signed-in trainee: this lesson's credit and their hours.
 
 The lesson page is rendered by Wagtail (courses.models.LessonPage), so its study context
-comes in through this tag instead of a view; the reads are in courses.services.study.
+comes in through this tag instead of a view; the reads are in courses.selectors.
 """
 
 from django import template
 
+from courses import selectors
 from courses.models import StudySettings
-from courses.services import study
 
 register = template.Library()
 
@@ -20,9 +20,9 @@ def lesson_study(page, user):
         return None
     return {
         "person": person,
-        "lesson": study.lesson_study(person=person, lesson=page),
-        "course": study.lesson_course(page),
-        "hours": study.year_hours(person=person),
+        "lesson": selectors.lesson_study(person=person, lesson=page),
+        "course": selectors.lesson_course(page),
+        "hours": selectors.year_hours(person=person),
         "webcam": StudySettings.load().webcam_snapshots,
     }
 

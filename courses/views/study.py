@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from courses.services import study
+from courses import selectors
 
 
 @login_required
@@ -12,6 +12,6 @@ def my_study(request):
     person = request.user.person if request.user.person_id else None
     context = {"person": person, "courses": [], "hours": None, "today": timezone.localdate()}
     if person is not None:
-        context["courses"] = study.my_courses(person=person)
-        context["hours"] = study.year_hours(person=person)
+        context["courses"] = selectors.my_courses(person=person)
+        context["hours"] = selectors.year_hours(person=person)
     return render(request, "courses/my_study.html", context)

@@ -111,12 +111,13 @@ def category_save(*, actor: User | None, category: Category) -> Category:
             category.bank_id is not None and bank_can_change(actor, category.bank),
             _("You may only add categories to your own question banks."),
         )
-        if category.parent_id is not None and category.parent.bank_id != category.bank_id:
+        parent = category.parent if category.parent_id is not None else None
+        if parent is not None and parent.bank_id != category.bank_id:
             raise ValidationError(
                 {"parent": _("The parent category must be in the same question bank.")}
             )
         category.full_clean(exclude=["path"])
-        prefix = category.parent.path if category.parent_id else "/"
+        prefix = parent.path if parent is not None else "/"
         path = f"{prefix}{category.name.replace('/', '／')}/"
         twins = Category.objects.filter(bank_id=category.bank_id, path=path)
         if twins.exclude(pk=category.pk).exists():

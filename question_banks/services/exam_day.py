@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -85,7 +86,7 @@ def attempt_start_quick(
     prerequisite rule, a refusal to explain). PostgreSQL only."""
     if connection.vendor != "postgresql":
         return None
-    params = {
+    params: dict[str, Any] = {
         "in_progress": Attempt.Status.IN_PROGRESS,
         "ready": Attempt.Status.READY,
         "finished": [str(status) for status in FINISHED],

@@ -19,13 +19,14 @@ def bank_questions(bank: QuestionBank) -> list[ParsedQuestion]:
     parsed = []
     for q in questions:
         v = q.current_version
+        assert v is not None  # filtered above
         parsed.append(
             ParsedQuestion(
                 type=q.qtype,
                 stem=v.stem,
                 options=_options(v.options),
                 explanation=v.explanation,
-                category=[p for p in q.category.path.split("/") if p] if q.category_id else [],
+                category=[p for p in q.category.path.split("/") if p] if q.category else [],
                 difficulty=q.difficulty,
                 tags=list(q.tags or []),
                 shuffle_options=v.shuffle_options,

@@ -17,6 +17,7 @@ or import, and only the uploader may import their upload (permissions.bank_can_c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -28,9 +29,9 @@ from django.utils.translation import gettext as _
 from documents.errors import FileProblem
 from documents.sheets import check_size
 from question_banks.interchange import FORMATS, UnknownFormat, detect_format, parse_file
-from question_banks.interchange.model import plain_text
+from question_banks.interchange.model import ParseResult, plain_text
 from question_banks.models import QuestionBank, QuestionImportJob
-from question_banks.services.imports import questions_import
+from question_banks.services.imports import ImportReport, questions_import
 from question_banks.services.permissions import bank_can_change, require
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _progress_key(job_id: int) -> str:
     return f"question-import-progress:{job_id}"
 
 
-def _progress(job_id: int):
+def _progress(job_id: int) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         cache.set(_progress_key(job_id), (done, total), _PROGRESS_SECONDS)
 
@@ -126,7 +127,7 @@ def question_import_job_progress(job: QuestionImportJob) -> dict:
     return {"status": job.status, "done": done, "total": total, "running": job.running}
 
 
-def _parse(job: QuestionImportJob):
+def _parse(job: QuestionImportJob) -> ParseResult:
     try:
         return parse_file(bytes(job.data), job.filename, job.fmt)
     except UnknownFormat as exc:
@@ -202,7 +203,7 @@ def _fail(job: QuestionImportJob, message: str) -> QuestionImportJob:
     return job
 
 
-def _report_json(result, report) -> dict:
+def _report_json(result: ParseResult, report: ImportReport) -> dict:
     """The check page's report: bad rows, skipped questions and near-duplicates as warnings
     (row, column, value, reason: the framework's shape)."""
     questions = result.questions
@@ -235,7 +236,7 @@ def _report_json(result, report) -> dict:
     }
 
 
-def _issue(row, column, value, reason) -> dict:
+def _issue(row: int | None, column: object, value: object, reason: object) -> dict:
     text = plain_text(str(value or ""))
     if len(text) > _STEM_SHOWN:
         text = text[:_STEM_SHOWN] + "…"

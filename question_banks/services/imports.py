@@ -90,11 +90,17 @@ def _html(q: ParsedQuestion, text: str, urls: dict[str, str]) -> str:
     return PLUGINFILE_RE.sub(lambda m: urls.get(file_key(m.group(1)), m.group(0)), html)
 
 
-def _options(q: ParsedQuestion, urls) -> list[dict]:
+def _options(q: ParsedQuestion, urls: dict[str, str]) -> list[dict]:
     return [{"key": o.key, "text": _html(q, o.text, urls), "correct": o.correct} for o in q.options]
 
 
-def _fields(bank, q: ParsedQuestion, categories, source: str, with_category=True) -> dict:
+def _fields(
+    bank: QuestionBank,
+    q: ParsedQuestion,
+    categories: dict,
+    source: str,
+    with_category: bool = True,
+) -> dict:
     """question_create's arguments for a parsed question (its images stored first).
     Without ``with_category`` the category is left out (not created yet)."""
     urls = _store_files(bank, q.files) if q.files else {}
@@ -119,7 +125,9 @@ def _fields(bank, q: ParsedQuestion, categories, source: str, with_category=True
     }
 
 
-def _write(bank, q: ParsedQuestion, actor, categories, source: str) -> Question:
+def _write(
+    bank: QuestionBank, q: ParsedQuestion, actor: User | None, categories: dict, source: str
+) -> Question:
     return question_create(actor=actor, **_fields(bank, q, categories, source))
 
 
@@ -153,12 +161,14 @@ def questions_import(
     good = [q for q in result.questions if q.source.line is None or q.source.line not in bad_rows]
     categories: dict = {}
 
-    def write(q) -> str:
+    def write(q: ParsedQuestion) -> str:
         try:
             _write(bank, q, actor, categories, source or q.source.file)
         except ValidationError as exc:
+            # The bank's report keeps its own RowError (a text file's line may be None, and
+            # it carries a code); the runner only appends it back to that report.
             raise RowRefused(
-                RowError(
+                RowError(  # type: ignore[arg-type]
                     row=q.source.line,
                     column="",
                     value=plain_text(q.stem)[:40],

@@ -271,7 +271,7 @@ def _simple_rule(*, actor: User, enterprise: Enterprise, data: InternalExamData)
         PaperSection.objects.create(
             rule=rule,
             position=position,
-            title=QuestionType(part.qtype).label,
+            title=str(QuestionType(part.qtype).label),
             qtype=part.qtype,
             points_each=part.points,
             easy_count=counts[Difficulty.EASY],

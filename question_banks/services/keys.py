@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,11 +43,11 @@ def _open_official_banks(person_id: int, now: dt.datetime) -> set[int]:
     return {
         bank_id
         for bank_id, deadline, grace in attempts
-        if now <= deadline + dt.timedelta(seconds=grace or 0)
+        if deadline is not None and now <= deadline + dt.timedelta(seconds=grace or 0)
     }
 
 
-def _closing_sessions(person_id: int, now: dt.datetime):
+def _closing_sessions(person_id: int, now: dt.datetime) -> QuerySet[Candidate]:
     return Candidate.objects.filter(
         Q(session__closes_practice=True)
         | Q(session__closes_practice__isnull=True, session__mode=ExamSession.Mode.PROCTORED),

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
@@ -42,11 +43,11 @@ def _key(attempt_id: int) -> str:
     return f"exams:paper-slots:v2:{attempt_id}"
 
 
-def _keys_only(options) -> list[dict]:
+def _keys_only(options: list[dict] | None) -> list[dict]:
     return [{"key": o["key"]} for o in options or []]
 
 
-def _json(value):
+def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value  # SQLite hands back text
 
 

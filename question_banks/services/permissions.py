@@ -47,7 +47,7 @@ from question_banks.models import (
 )
 from roster.choices import Role
 from roster.models import Enterprise, Region, RoleGrant, TrainingBody, User
-from roster.selectors import role_grants
+from roster.selectors import grant_region_path, role_grants
 
 _NOTHING = Q(pk__in=[])
 
@@ -65,9 +65,11 @@ def is_system(actor: User | None) -> bool:
     return actor is None or (actor.is_active and actor.is_superuser)
 
 
-def _trainer_grants(actor: User) -> list[RoleGrant]:
+def _trainer_grants(actor: User | None) -> list[RoleGrant]:
     # A trainer's grant that names no body (made before bodies existed and not yet
-    # migrated, or left incomplete) owns nothing.
+    # migrated, or left incomplete) owns nothing. No actor (the system) holds no grant.
+    if actor is None:
+        return []
     return [
         g
         for g in role_grants(actor)
@@ -75,15 +77,17 @@ def _trainer_grants(actor: User) -> list[RoleGrant]:
     ]
 
 
-def _body_ids(actor: User) -> set[int]:
-    return {g.training_body_id for g in _trainer_grants(actor)}
+def _body_ids(actor: User | None) -> set[int]:
+    return {pk for g in _trainer_grants(actor) if (pk := g.training_body_id) is not None}
 
 
-def _enterprise_ids(actor: User) -> set[int]:
+def _enterprise_ids(actor: User | None) -> set[int]:
+    if actor is None:
+        return set()
     return {
-        g.enterprise_id
+        pk
         for g in role_grants(actor)
-        if g.role == Role.ENTERPRISE_ADMIN and g.enterprise_id
+        if g.role == Role.ENTERPRISE_ADMIN and (pk := g.enterprise_id) is not None and pk
     }
 
 
@@ -106,7 +110,11 @@ def grant_regions(actor: User | None, body_id: int) -> set[int]:
     """The regions of the actor's trainer grants that name this body."""
     if actor is None:
         return set()
-    return {g.region_id for g in _trainer_grants(actor) if g.training_body_id == body_id}
+    return {
+        pk
+        for g in _trainer_grants(actor)
+        if g.training_body_id == body_id and (pk := g.region_id) is not None
+    }
 
 
 def require(allowed: bool, message: str | None = None) -> None:
@@ -157,7 +165,10 @@ def sessions_for(actor: User | None) -> QuerySet[ExamSession]:
         return ExamSession.objects.all()
     q = _NOTHING
     for grant in _trainer_grants(actor):
-        q |= Q(training_body_id=grant.training_body_id, region__path__startswith=grant.region.path)
+        q |= Q(
+            training_body_id=grant.training_body_id,
+            region__path__startswith=grant_region_path(grant),
+        )
     if enterprises := _enterprise_ids(actor):
         q |= Q(enterprise_id__in=sorted(enterprises))
     return ExamSession.objects.filter(q)
@@ -183,7 +194,7 @@ def regions_for(actor: User | None) -> QuerySet[Region]:
         return Region.objects.all()
     q = _NOTHING
     for grant in _trainer_grants(actor):
-        q |= Q(path__startswith=grant.region.path)
+        q |= Q(path__startswith=grant_region_path(grant))
     return Region.objects.filter(q)
 
 
@@ -213,12 +224,13 @@ def rule_can_change(actor: User | None, rule: PaperRule) -> bool:
     return bank_can_change(actor, rule.bank)
 
 
-def bank_shared_with(bank: QuestionBank, enterprise: Enterprise) -> bool:
+def bank_shared_with(bank: QuestionBank, enterprise: Enterprise | None) -> bool:
     """A training body's bank opened to enterprises, and the enterprise is in the body's
     region (the reasoning is on QuestionBank)."""
-    if not (bank.open_to_enterprises and bank.training_body_id):
+    if enterprise is None or not (bank.open_to_enterprises and bank.training_body_id):
         return False
-    return enterprise.region.path.startswith(bank.training_body.region.path)
+    body = bank.training_body
+    return body is not None and enterprise.region.path.startswith(body.region.path)
 
 
 def banks_shared_with(enterprise: Enterprise) -> QuerySet[QuestionBank]:
@@ -247,11 +259,12 @@ def session_can_change(actor: User | None, session: ExamSession) -> bool:
         return True
     if session.enterprise_id and session.enterprise_id in _enterprise_ids(actor):
         return True
-    if not (session.training_body_id and session.region_id):
+    if not (session.training_body_id and session.region_id) or session.region is None:
         return False
     path = session.region.path
     return any(
-        grant.training_body_id == session.training_body_id and path.startswith(grant.region.path)
+        grant.training_body_id == session.training_body_id
+        and path.startswith(grant_region_path(grant))
         for grant in _trainer_grants(actor)
     )
 

@@ -61,7 +61,9 @@ def banks_for_person(person: Person) -> QuerySet[QuestionBank]:
     )
 
 
-def _pool(person: Person, bank: QuestionBank, mode: str, category: Category | None):
+def _pool(
+    person: Person, bank: QuestionBank, mode: str, category: Category | None
+) -> QuerySet[Question]:
     questions = Question.objects.filter(bank=bank, is_active=True, current_version__isnull=False)
     if mode == "category" and category is not None:
         questions = questions.filter(category__path__startswith=category.path)
@@ -116,17 +118,19 @@ class Feedback:
     explanation: str
 
 
-def practice_answer(*, person: Person, question: Question, answer) -> Feedback:
+def practice_answer(*, person: Person, question: Question, answer: object) -> Feedback:
     """Check a practice answer and say the right one; refused (KeysClosed) while the bank's
     keys are closed to the person (services/keys.py)."""
     require_keys_open(person_id=person.pk, bank_id=question.bank_id)
     version = question.current_version
+    assert version is not None  # practice offers only questions that have one (_pool)
     clean = validate_answer(version, question.qtype, answer)
     if clean is None:
         raise ExamError("empty", "empty")
     if question.qtype == QuestionType.CASE:
+        assert isinstance(clean, dict)  # validate_answer keeps a case's answer part by part
         correct = all(
-            set(clean.get(str(i), [])) == correct_keys(sub["options"])
+            set(clean.get(str(i)) or []) == correct_keys(sub["options"])
             for i, sub in enumerate(version.sub_questions)
         )
         right = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -37,7 +37,7 @@ class StoredImage:
     created: bool  # a new file (removed again when the question is not saved after all)
 
 
-def question_image_check(upload) -> str:
+def question_image_check(upload: File) -> str:
     """The image's file suffix, or a ValidationError saying what is wrong with the file."""
     limit = image_max_bytes()
     if upload.size > limit:
@@ -59,7 +59,7 @@ def question_image_check(upload) -> str:
     return _FORMATS[kind]
 
 
-def question_image_store(*, actor: User | None, bank: QuestionBank, upload) -> StoredImage:
+def question_image_store(*, actor: User | None, bank: QuestionBank, upload: File) -> StoredImage:
     """Store an image for a question of one of the actor's banks."""
     require(bank_can_change(actor, bank), _("You may only add questions to your own banks."))
     suffix = question_image_check(upload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -181,7 +182,7 @@ def questions_create_bulk(
     return questions
 
 
-def question_edit(*, question: Question, actor: User | None, **changes) -> Question:
+def question_edit(*, question: Question, actor: User | None, **changes: Any) -> Question:
     """Change a question of one of the actor's banks. Text changes make a new version; no
     attempt's version ever changes."""
     with transaction.atomic():
@@ -235,8 +236,10 @@ def question_fix_key(
         )
     with transaction.atomic():
         current = question.current_version
+        assert current is not None  # a question is created with its first version
         options = [{**o, "correct": o["key"] in set(right_keys)} for o in current.options]
         fixed = question_edit(question=question, actor=actor, options=options).current_version
+        assert fixed is not None
         if fixed.pk == current.pk:
             raise ValidationError({"right_keys": _("That is already the key.")})
         regrades = []

@@ -41,7 +41,7 @@ def _policy_allows(policy: str, attempt: Attempt, now: dt.datetime) -> bool:
     if policy == ExamSession.ResultPolicy.IMMEDIATELY:
         return True
     if policy == ExamSession.ResultPolicy.AFTER_CLOSE:
-        return now >= attempt.session.closes_at
+        return attempt.session is not None and now >= attempt.session.closes_at
     return False
 
 

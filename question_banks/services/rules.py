@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -69,12 +71,13 @@ def pool_for_bank(bank_id: int) -> list[PoolQuestion]:
 
 def to_pool_question(q: Question) -> PoolQuestion:
     version = q.current_version
+    assert version is not None  # only questions with a version are drawn
     return PoolQuestion(
         id=q.pk,
         version_id=version.pk,
         qtype=q.qtype,
         difficulty=q.difficulty,
-        category_path=q.category.path if q.category_id else "",
+        category_path=q.category.path if q.category else "",
         tags=tuple(q.tags or ()),
         shuffle_options=version.shuffle_options,
         option_keys=tuple(o["key"] for o in version.options),
@@ -137,10 +140,10 @@ def paper_rule_validate(*, rule: PaperRule) -> None:
         )
 
 
-def paper_rule_total_points(rule: PaperRule):
+def paper_rule_total_points(rule: PaperRule) -> Decimal:
     if rule.kind == PaperRule.Kind.FIXED:
-        return sum((i.points for i in rule.fixed_items.all()), 0)
-    return sum((s.points_each * s.count for s in rule.sections.all()), 0)
+        return sum((i.points for i in rule.fixed_items.all()), Decimal(0))
+    return sum((s.points_each * s.count for s in rule.sections.all()), Decimal(0))
 
 
 # ---------------------------------------------------------------- saving and deleting
@@ -157,7 +160,7 @@ _RULE_FIELDS = (
 )
 
 
-def _sections(sections) -> list[tuple]:
+def _sections(sections: Iterable[PaperSection]) -> list[tuple]:
     return sorted(
         (
             s.position,
@@ -174,7 +177,7 @@ def _sections(sections) -> list[tuple]:
     )
 
 
-def _fixed(items) -> list[tuple]:
+def _fixed(items: Iterable[FixedPaperItem]) -> list[tuple]:
     return sorted((i.position, i.question_id, i.points) for i in items)
 
 

@@ -138,7 +138,7 @@ def session_add_candidates(
     require(session_can_change(actor, session))
     ids = {p.pk for p in people}
     enterprise_ids = list(enterprise_ids)
-    if not is_system(actor):
+    if actor is not None and not is_system(actor):  # (no actor: the system, unlimited)
         reachable = set(person_list(user=actor).filter(pk__in=ids).values_list("pk", flat=True))
         require(ids <= reachable, _("Some of these people are not in your roster's scope."))
         reachable = set(
@@ -186,6 +186,7 @@ def candidate_grant(
                 person_id=candidate.person_id,
                 status=Attempt.Status.IN_PROGRESS,
             ):
+                assert attempt.deadline is not None  # in progress, so started
                 attempt.deadline += added
                 attempt.save(update_fields=["deadline"])
             candidate.extra_minutes = extra_minutes

@@ -12,6 +12,7 @@ from courses.credit import (
     challenge_answer,
     challenge_issue,
     reading_credit,
+    stream_refusal,
 )
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -151,3 +152,15 @@ def test_documents_credit_time_on_page_up_to_the_reading_time():
     assert reading_credit(
         T0, T0 + dt.timedelta(minutes=9), minimum, dt.timedelta(minutes=3)
     ) == dt.timedelta(minutes=2)
+
+
+def test_the_stream_checks_that_players_and_reading_pages_share():
+    # courses.services.study's reading clock asks the same function as beat().
+    state = StreamState(lesson_id=LESSON, client_id="tab-A", last_seq=5, last_at=T0)
+    soon = T0 + dt.timedelta(seconds=10)
+    assert stream_refusal(state, "tab-B", 1, soon) == OTHER_CLIENT
+    assert stream_refusal(state, "tab-A", 5, soon) == OUT_OF_ORDER
+    assert stream_refusal(state, "tab-A", 6, T0 - dt.timedelta(seconds=1)) == OUT_OF_ORDER
+    assert stream_refusal(state, "tab-A", 6, soon) is None
+    # After a gap longer than max_gap the stream is over: another tab may start afresh.
+    assert stream_refusal(state, "tab-B", 1, T0 + dt.timedelta(minutes=5)) is None

@@ -87,3 +87,35 @@ def test_a_practice_answer_to_a_malformed_question_id_is_not_found(
     )
     assert response.status_code == 404
     assert not PracticeAnswer.objects.exists()
+
+
+def test_a_case_question_with_a_part_left_empty_is_marked_wrong(session, world, bank):
+    # A part answered with nothing is stored as None (validate_answer); the check compared
+    # set(None) and failed with a server error before mypy pointed at it.
+    from question_banks.models import Question, QuestionVersion
+
+    question = Question.objects.create(bank=bank, qtype="case", difficulty=2)
+    judge = [
+        {"key": "A", "text": "对", "correct": True},
+        {"key": "B", "text": "错", "correct": False},
+    ]
+    version = QuestionVersion.objects.create(
+        question=question,
+        number=1,
+        stem="某厂检修时发生触电事故",
+        options=[],
+        sub_questions=[
+            {"qtype": "judge", "stem": "作业前应当停电验电。", "options": judge},
+            {"qtype": "judge", "stem": "检修时应当挂接地线。", "options": judge},
+        ],
+    )
+    Question.objects.filter(pk=question.pk).update(current_version=version)
+    question.refresh_from_db()
+    feedback = practice_answer(
+        person=world.person_a, question=question, answer={"0": ["A"], "1": []}
+    )
+    assert not feedback.correct
+    right = practice_answer(
+        person=world.person_a, question=question, answer={"0": ["A"], "1": ["A"]}
+    )
+    assert right.correct

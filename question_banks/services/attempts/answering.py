@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeGuard
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from question_banks.choices import QuestionType
-from question_banks.models import Attempt, AttemptEvent, AttemptItem, QuestionVersion
+from question_banks.models import Attempt, AttemptEvent, AttemptItem
 from question_banks.services.attempts.grading import (
     FINISHED,
     answers_close_at,
@@ -22,8 +23,21 @@ from question_banks.services.attempts.grading import (
 from question_banks.services.errors import ExamError
 from question_banks.services.paper_slots import paper_slots
 
+# An answer as stored: the chosen option keys, or per part of a case question; None clears it.
+StoredAnswer = list[str] | dict[str, list[str] | None] | None
 
-def validate_answer(version: QuestionVersion, qtype: str, answer):
+
+class Answerable(Protocol):
+    """What validate_answer reads of a question: a QuestionVersion, or a cached PaperSlot."""
+
+    @property
+    def options(self) -> Any: ...
+
+    @property
+    def sub_questions(self) -> Any: ...
+
+
+def validate_answer(version: Answerable, qtype: str, answer: object) -> StoredAnswer:
     """The answer in its stored form, or ExamError naming what is wrong. None clears it."""
     if answer is None or answer == [] or answer == {}:
         return None
@@ -31,7 +45,7 @@ def validate_answer(version: QuestionVersion, qtype: str, answer):
         if not isinstance(answer, dict):
             raise ExamError(_("A case question is answered part by part."), "malformed")
         subs = version.sub_questions or []
-        clean = {}
+        clean: dict[str, list[str] | None] = {}
         for key, value in answer.items():
             if not str(key).isdigit() or int(key) >= len(subs):
                 raise ExamError(_("This case question has no such part."), "malformed")
@@ -41,7 +55,7 @@ def validate_answer(version: QuestionVersion, qtype: str, answer):
     return _choice_answer(qtype, version.options, answer)
 
 
-def _choice_answer(qtype: str, options, value) -> list[str] | None:
+def _choice_answer(qtype: str, options: list[dict], value: object) -> list[str] | None:
     if value is None or value == []:
         return None
     if isinstance(value, str):
@@ -64,7 +78,7 @@ MAX_POSITION = 32767
 MAX_SEQ = 2**31 - 1
 
 
-def is_count(value, limit: int) -> bool:
+def is_count(value: object, limit: int) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= limit
 
 
@@ -113,8 +127,7 @@ def answers_save(
     prepared = []
     for entry in answers:
         position = entry.get("position")
-        item = slots.get(position) if is_count(position, MAX_POSITION) else None
-        if item is None:
+        if not is_count(position, MAX_POSITION) or (item := slots.get(position)) is None:
             raise ExamError(_("That question is not part of your paper."), "bad_question")
         seq = entry.get("seq")
         if not is_count(seq, MAX_SEQ):

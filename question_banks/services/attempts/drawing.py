@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
-from question_banks.drawing import draw_paper, fixed_paper
+from question_banks.drawing import PoolQuestion, draw_paper, fixed_paper
 from question_banks.models import Attempt, AttemptItem, ExamSession, PaperRule
 from question_banks.services.paper_slots import paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
@@ -36,7 +36,7 @@ def attempt_draw(
     kind: str,
     number: int = 1,
     seed: int | None = None,
-    pool=None,
+    pool: list[PoolQuestion] | None = None,
 ) -> Attempt:
     """Draw and persist one paper (READY). `pool` may be passed in when drawing many at once."""
     seed = secrets.randbits(62) if seed is None else seed

@@ -44,7 +44,9 @@ GRADING_STALE = dt.timedelta(seconds=30)
 
 def answers_close_at(attempt: Attempt) -> dt.datetime:
     """When an attempt stops taking answers: its deadline plus the session's grace."""
-    seconds = attempt.session.grace_seconds if attempt.session_id else 0
+    session = attempt.session if attempt.session_id else None
+    seconds = session.grace_seconds if session is not None else 0
+    assert attempt.deadline is not None  # stored when the attempt starts
     return attempt.deadline + dt.timedelta(seconds=seconds)
 
 
@@ -160,6 +162,7 @@ def attempt_expire_if_overdue(*, attempt: Attempt, now: dt.datetime | None = Non
             return False
         # Graded in the same transaction: the clock reaches attempts one by one (a page,
         # the sweep), not a thousand in the same second as submits do.
+        assert attempt.deadline is not None  # in progress: started, so it has one
         _record(attempt, Attempt.Status.EXPIRED, attempt.deadline, save=False)
         _grade(attempt, also=("status", "finished_at"))
     return True
@@ -177,8 +180,9 @@ def attempts_expire_overdue(*, now: dt.datetime | None = None) -> int:
 
 
 def pass_mark(attempt: Attempt) -> Decimal:
-    if attempt.session_id:
-        return attempt.session.pass_mark_over(attempt.rule)
+    session = attempt.session if attempt.session_id else None
+    if session is not None:
+        return session.pass_mark_over(attempt.rule)
     return attempt.rule.pass_mark
 
 
