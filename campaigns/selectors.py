@@ -214,6 +214,8 @@ def linkable_exam_sessions(*, user: User, campaign: RotationCampaign) -> QuerySe
     own scope, and open at some time during the campaign's period."""
     if not may_manage_campaign(user=user, campaign=campaign):
         return ExamSession.objects.none()
+    if campaign.region is None:  # every campaign names its region; a row without: nothing
+        return ExamSession.objects.none()
     path = campaign.region.path
     sessions = ExamSession.objects.filter(
         Q(region__path__startswith=path) | Q(enterprise__region__path__startswith=path),
@@ -223,7 +225,7 @@ def linkable_exam_sessions(*, user: User, campaign: RotationCampaign) -> QuerySe
     if not user.is_superuser:
         mine = Q(enterprise__in=regulated_enterprises(user=user))
         for grant in _regulator_grants(user):
-            mine |= Q(region__path__startswith=grant.region.path)
+            mine |= Q(region__path__startswith=grant_region_path(grant))
         sessions = sessions.filter(mine)
     return sessions.order_by("-opens_at", "pk")
 

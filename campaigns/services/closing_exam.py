@@ -54,7 +54,7 @@ def _take(session: CampaignSession, person_ids: Collection[int] | None = None) -
     for member in members.select_related("person"):
         attempt = session_result_for(session=exam, person=member.person)
         score = _percent(attempt) if attempt is not None else None
-        if score is None:
+        if attempt is None or score is None:
             continue
         exam_on = timezone.localdate(attempt.finished_at)
         passed = bool(attempt.passed)
@@ -119,7 +119,7 @@ def campaign_session_exam_take(*, actor: User, session: CampaignSession) -> int:
 
 
 @receiver(attempt_finished, dispatch_uid="campaigns.closing_exam_on_grading")
-def _on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
+def _on_attempt_finished(sender: object, attempt: Attempt, **kwargs: object) -> None:
     """A graded official attempt of a linked exam session: its examinee's record follows
     (one indexed query for every other attempt the engine grades)."""
     if not attempt.session_id or attempt.kind != Attempt.Kind.OFFICIAL:
