@@ -154,9 +154,11 @@ def test_a_demo_trainee_opens_an_assigned_course_and_sees_hours_rise(demo_lesson
     answers: list[str] = []
     page.on(
         "response",
-        lambda response: answers.append(f"{response.status} {response.text()}")
-        if response.url.endswith("/api/study/reading")
-        else None,
+        lambda response: (
+            answers.append(f"{response.status} {response.text()}")
+            if response.url.endswith("/api/study/reading")
+            else None
+        ),
     )
     phone.go("/courses/my/")
     page.click(f"a[href='{lesson.url}']")
