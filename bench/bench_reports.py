@@ -209,7 +209,8 @@ def build(args, log) -> dict[str, float]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from certificates.models import CertificateType, PostRequirement
+    from certificates.models import CertificateType
+    from certificates.requirements import active_requirements, requirement_applies
     from question_banks.models import ExamSession, PaperRule, QuestionBank
     from roster.identity import id_check_char, uscc_check_char
     from roster.models import Industry, Region
@@ -304,12 +305,16 @@ def build(args, log) -> dict[str, float]:
     done("enterprises", n)
 
     # People, each with one current employment.
-    requirements = [
-        (r.post.strip(), r.personnel_category, r.industry_id, r.certificate_type_id)
-        for r in PostRequirement.objects.filter(certificate_type__is_active=True).order_by("pk")
-        if r.post.strip() or r.personnel_category
-    ]
-    special_posts = sorted({post for post, _c, _i, _t in requirements if post})
+    # The product's one definition of who needs which certificate (certificates.requirements),
+    # so the data built is what the figures will count, not an older copy of the rules.
+    requirements = active_requirements()
+    special_posts = sorted(
+        {
+            r.post.strip()
+            for r in requirements
+            if r.post.strip() and r.certificate_type.personnel_category == "special_operator"
+        }
+    )
     posts = GENERAL_POSTS + OTHER_SPECIAL_POSTS + special_posts + ["班组长", "安全员", "总经理"]
     post_index = {p: i for i, p in enumerate(posts)}
     categories = [c for c, _ in CATEGORY_WEIGHTS]
@@ -410,17 +415,11 @@ def build(args, log) -> dict[str, float]:
     first_certificate = next_id("certificates_certificate")
 
     def needed_type(i: int) -> int | None:
-        post = posts[p_post[i]]
-        category = categories[p_cat[i]]
+        post, category = posts[p_post[i]], categories[p_cat[i]]
         industry = ent_industry[p_ent[i]]
-        for r_post, r_category, r_industry, type_id in requirements:
-            if r_post and r_post != post:
-                continue
-            if r_category and r_category != category:
-                continue
-            if r_industry and r_industry != industry:
-                continue
-            return type_id
+        for r in requirements:
+            if requirement_applies(r, post=post, category=category, industry_id=industry):
+                return r.certificate_type_id
         return None
 
     def certificates():
@@ -755,7 +754,7 @@ def run(args, built: str) -> None:
         on=county_params.on,
         enterprises=Enterprise.objects.filter(region__path__startswith=county.path),
     )
-    key = figures.GROUP_KEYS["region"](county)
+    key = figures.GROUP_KEYS["region"](county, county_params.on)
     grouped_samples, _ = timed(lambda: figures.grouped(inner, key), r, cold=False)
     show("figures.grouped by township alone (one query)", grouped_samples)
     show(

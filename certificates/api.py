@@ -20,8 +20,9 @@ router = Router(tags=["certificates"])
 class VerifyOut(Schema):
     valid: bool = Field(description="Genuine signature AND in force today.")
     status: str = Field(
-        description="valid, expiring, review_due, expired, suspended, revoked, cancelled, "
-        "replaced, invalid (signature failed) or unknown (genuine, but not in the register)."
+        description="valid, expiring, review_soon (in force, review due within 90 days), "
+        "review_due, expired, suspended, revoked, cancelled, replaced, invalid (signature "
+        "failed) or unknown (genuine, but not in the register)."
     )
     status_label: str
     number: str | None = Field(description="Masked when it contains the holder's ID number.")

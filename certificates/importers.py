@@ -25,7 +25,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
-from certificates.models import Certificate, CertificateFamily, CertificateStatus, CertificateType
+from certificates.models import (
+    Certificate,
+    CertificateFamily,
+    CertificateItem,
+    CertificateState,
+    CertificateStatus,
+    CertificateType,
+)
 from documents.errors import FileProblem, RowError
 from documents.tables import Table, header_key, read_table
 from roster.importers import cells
@@ -81,6 +88,13 @@ class CertificateRow:
     valid_until: dt.date
     next_review_on: dt.date | None
     issuer_name: str
+    # The holder's 特种作业操作证 (T + ID number) this row adds its operation item to, rather
+    # than a second card: one card per person lists every item.
+    add_to: Certificate | None = None
+
+
+# A card an item may be added to: in force (a suspended card or one past its review is not).
+_ADDABLE = (CertificateState.VALID, CertificateState.EXPIRING, CertificateState.REVIEW_SOON)
 
 
 @dataclass
@@ -130,16 +144,25 @@ def parse_certificates(
     context = _Context.load(table, Person.objects.all() if people is None else people)
     # Every row's number counts, a bad row's too: the uploader fixes both rows at once.
     rows_by_number: dict[str, list[int]] = defaultdict(list)
+    holders_by_number: dict[str, set[str]] = defaultdict(set)
     for number, values in table.rows:
         if certificate_number := _number_text(table.cell(values, NUMBER)):
             rows_by_number[certificate_number].append(number)
+            holders_by_number[certificate_number].add(_number_text(table.cell(values, ID_NUMBER)))
 
     parsed = ParsedCertificates()
     for number, values in table.rows:
         row, errors = _read_row(table, number, values, context)
         certificate_number = _number_text(table.cell(values, NUMBER))
         same = rows_by_number.get(certificate_number, [])
-        if len(same) > 1:
+        # One holder's special-operation items on rows of their own, under the card's one
+        # number: the first makes the card (unless it exists), the others add their items.
+        one_card = (
+            row is not None
+            and row.ctype.family == CertificateFamily.SPECIAL_OPERATION
+            and len(holders_by_number[certificate_number]) == 1
+        )
+        if len(same) > 1 and not one_card:
             others = "、".join(str(n) for n in same if n != number)
             errors.append(
                 RowError(
@@ -171,6 +194,8 @@ class _Context:
     people: dict[str, Person]
     live_numbers: set[str]
     held: dict[tuple[int, int], str]  # (person, type) -> number of the one in force today
+    cards: dict[int, Certificate]  # person -> their live 特种作业操作证
+    card_items: set[tuple[int, int]]  # (card, type) the card lists
 
     @classmethod
     def load(cls, table: Table, people_in_scope: QuerySet[Person]) -> _Context:
@@ -196,7 +221,30 @@ class _Context:
             for c in Certificate.objects.filter(person__in=people.values()).in_force()
         }
         special = [t for t in types if t.family == CertificateFamily.SPECIAL_OPERATION]
-        return cls(by_key, special, people, live, held)
+        cards: dict[int, Certificate] = {}
+        live_cards = (
+            Certificate.objects.filter(
+                person__in=people.values(),
+                certificate_type__family=CertificateFamily.SPECIAL_OPERATION,
+            )
+            .exclude(
+                status__in=(
+                    CertificateStatus.REPLACED,
+                    CertificateStatus.CANCELLED,
+                    CertificateStatus.REVOKED,
+                )
+            )
+            .order_by("person_id", "-valid_until", "-pk")
+        )
+        for card in live_cards:
+            cards.setdefault(card.person_id, card)
+        items = set(
+            CertificateItem.objects.filter(
+                certificate__in=[c.pk for c in cards.values()]
+            ).values_list("certificate_id", "certificate_type_id")
+        )
+        items |= {(c.pk, c.certificate_type_id) for c in cards.values()}
+        return cls(by_key, special, people, live, held, cards, items)
 
 
 def _title(table: Table, key: str) -> str:
@@ -247,12 +295,42 @@ def _read_row(
                 NAME,
                 _("The roster has %(name)s for this ID number.") % {"name": person.name},
             )
-    if NUMBER in clean and clean[NUMBER] in context.live_numbers:
+    card = None
+    if (
+        person is not None
+        and ctype is not None
+        and ctype.family == CertificateFamily.SPECIAL_OPERATION
+    ):
+        card = context.cards.get(person.pk)
+    if card is not None and card.state(timezone.localdate()) == CertificateState.EXPIRED:
+        card = None  # a lapsed card takes no items; the row stands as a card of its own
+    until = clean.get(VALID_UNTIL)
+    if card is not None and isinstance(until, dt.date) and until < timezone.localdate():
+        card = None  # a row of an old, lapsed card is history of its own, as before
+    if card is not None and NUMBER in clean:
+        _check_card(card, ctype, person, clean[NUMBER], context, error)
+    elif NUMBER in clean and clean[NUMBER] in context.live_numbers:
         error(NUMBER, _("A certificate with this number already exists."))
 
     valid_from = _check_dates(clean, ctype, error)
     if errors or ctype is None or person is None or valid_from is None:
         return None, errors
+    if card is not None:
+        return (
+            CertificateRow(
+                row=number,
+                person=person,
+                ctype=ctype,
+                number=card.number,
+                first_issued_on=clean[FIRST_ISSUED],
+                valid_from=valid_from,
+                valid_until=clean[VALID_UNTIL],
+                next_review_on=clean.get(NEXT_REVIEW),
+                issuer_name=clean.get(ISSUER) or ctype.issuer_name,
+                add_to=card,
+            ),
+            [],
+        )
 
     valid_until = clean[VALID_UNTIL]
     held = context.held.get((person.pk, ctype.pk))
@@ -278,6 +356,40 @@ def _read_row(
         ),
         [],
     )
+
+
+def _check_card(card, ctype, person, number: str, context: _Context, error) -> None:
+    """A row of an item for someone who has a 特种作业操作证 already: it names that card (one
+    number per person lists every item), the card is in force, and does not list the item."""
+    if (card.pk, ctype.pk) in context.card_items:
+        error(
+            TYPE,
+            _("%(name)s already holds %(number)s of this type.")
+            % {"name": person.name, "number": card.number},
+            ctype.name,
+        )
+    elif number != card.number:
+        error(
+            NUMBER,
+            _(
+                "%(name)s already has the special-operation certificate %(number)s, which "
+                "lists every operation item: write its number to add this item to it."
+            )
+            % {"name": person.name, "number": card.number},
+        )
+    elif card.state(timezone.localdate()) not in _ADDABLE:
+        error(
+            NUMBER,
+            _(
+                "%(name)s's special-operation certificate %(number)s is %(state)s: "
+                "an item cannot be added to it."
+            )
+            % {
+                "name": person.name,
+                "number": card.number,
+                "state": card.get_state_display(),
+            },
+        )
 
 
 def _check_dates(clean: dict, ctype: CertificateType | None, error) -> dt.date | None:

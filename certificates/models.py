@@ -184,6 +184,9 @@ class CertificateState(models.TextChoices):
 
     VALID = "valid", _("Valid")
     EXPIRING = "expiring", _("Expiring soon")
+    # In force, its validity years away, but its review (复审) falls due within the window:
+    # not "expiring", which would tell the holder the card itself runs out.
+    REVIEW_SOON = "review_soon", _("Review due soon")
     REVIEW_DUE = "review_due", _("Review due")
     EXPIRED = "expired", _("Expired")
     SUSPENDED = "suspended", _("Suspended")
@@ -332,10 +335,10 @@ def certificate_state(
         return CertificateState.EXPIRED
     if next_review_on and next_review_on < on:
         return CertificateState.REVIEW_DUE
-    if (valid_until - on).days <= EXPIRING_WITHIN_DAYS or (
-        next_review_on and (next_review_on - on).days <= EXPIRING_WITHIN_DAYS
-    ):
+    if (valid_until - on).days <= EXPIRING_WITHIN_DAYS:
         return CertificateState.EXPIRING
+    if next_review_on and (next_review_on - on).days <= EXPIRING_WITHIN_DAYS:
+        return CertificateState.REVIEW_SOON
     return CertificateState.VALID
 
 

@@ -121,20 +121,28 @@ class JobRequirements:
         return bool(self.types) or self.item_unknown
 
 
-def _applies(req: PostRequirement, job: Employment) -> bool:
+def requirement_applies(
+    req: PostRequirement, *, post: str, category: str, industry_id: int | None
+) -> bool:
+    """Whether one post requirement binds a job of that post, category and industry: the
+    rule of `_matching_requirements` in Python (for gap lists, and for the benchmark that
+    builds data the product will count)."""
     if not req.post.strip() and not req.personnel_category:
         return False
-    if req.post.strip() and req.post.strip() != (job.post or "").strip():
+    if req.post.strip() and req.post.strip() != (post or "").strip():
         return False
-    if req.personnel_category and req.personnel_category != job.category:
+    if req.personnel_category and req.personnel_category != category:
         return False
     ctype = req.certificate_type
-    if (
-        ctype.family == CertificateFamily.SPECIAL_OPERATION
-        and ctype.personnel_category != job.category
-    ):
+    if ctype.family == CertificateFamily.SPECIAL_OPERATION and ctype.personnel_category != category:
         return False
-    return req.industry_id is None or req.industry_id == job.enterprise.industry_id
+    return req.industry_id is None or req.industry_id == industry_id
+
+
+def _applies(req: PostRequirement, job: Employment) -> bool:
+    return requirement_applies(
+        req, post=job.post, category=job.category, industry_id=job.enterprise.industry_id
+    )
 
 
 def active_requirements() -> list[PostRequirement]:

@@ -43,6 +43,7 @@ from .requirements import held_types, job_requirements, requirement_flags
 HOLDER_STATES = [
     CertificateState.VALID,
     CertificateState.EXPIRING,
+    CertificateState.REVIEW_SOON,
     CertificateState.REVIEW_DUE,
     CertificateState.EXPIRED,
     CertificateState.SUSPENDED,
@@ -77,11 +78,13 @@ def state_q(state: str, on: dt.date) -> Q:
     standing = Q(status=CertificateStatus.VALID, valid_until__gte=on) & (
         Q(next_review_on__isnull=True) | Q(next_review_on__gte=on)
     )
-    far = Q(valid_until__gt=soon) & (Q(next_review_on__isnull=True) | Q(next_review_on__gt=soon))
+    review_far = Q(next_review_on__isnull=True) | Q(next_review_on__gt=soon)
     if state == CertificateState.VALID:
-        return standing & far
+        return standing & Q(valid_until__gt=soon) & review_far
     if state == CertificateState.EXPIRING:
-        return standing & ~far
+        return standing & Q(valid_until__lte=soon)
+    if state == CertificateState.REVIEW_SOON:
+        return standing & Q(valid_until__gt=soon) & ~review_far
     if state == CertificateState.EXPIRED:
         return Q(status=CertificateStatus.VALID, valid_until__lt=on)
     if state == CertificateState.REVIEW_DUE:

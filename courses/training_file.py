@@ -43,6 +43,7 @@ YEARS_SHOWN = 6
 _HOLDING = {
     CertificateState.VALID,
     CertificateState.EXPIRING,
+    CertificateState.REVIEW_SOON,
     CertificateState.REVIEW_DUE,
 }  # 特种作业 files are kept at least 6 years (MISSION.md)
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from .definitions import COUNTS, RATES
+from .definitions import COUNTS, HIRED_RULE, RATES
 from .replica import report_reads
 from .selectors import ReportError, may_see_reports, report_params, table, trend
 
@@ -17,7 +17,13 @@ router = Router(tags=["reports"])
 
 
 class FiguresQuery(Schema):
-    by: str = Field("region", description="region, industry, enterprise or category.")
+    by: str = Field(
+        "region",
+        description=(
+            "region, industry, enterprise, category, form (employment form) or hired "
+            "(this_year / earlier)."
+        ),
+    )
     region: str = Field("", description="Division code; the rows are its parts.")
     industry: str = Field("", description="Industry code.")
     category: str = Field("", description="Personnel category code or name.")
@@ -39,6 +45,7 @@ class Figures(Schema):
     expiring_90: int
     review_overdue: int
     violations_open: int
+    dispatch_forbidden: int
     certification_rate: float | None
     participation_rate: float | None
     hours_rate: float | None
@@ -101,16 +108,20 @@ def _scope(params) -> dict:
 
 
 def _definitions() -> list[dict]:
-    return [
-        {
-            "code": r.code,
-            "label": str(r.label),
-            "definition": str(r.definition),
-            "numerator": r.numerator,
-            "denominator": r.denominator,
-        }
-        for r in RATES
-    ] + [{"code": c.code, "label": str(c.label), "definition": str(c.definition)} for c in COUNTS]
+    return (
+        [
+            {
+                "code": r.code,
+                "label": str(r.label),
+                "definition": str(r.definition),
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+            }
+            for r in RATES
+        ]
+        + [{"code": c.code, "label": str(c.label), "definition": str(c.definition)} for c in COUNTS]
+        + [{"code": "hired", "label": str(_("Hired this year")), "definition": str(HIRED_RULE)}]
+    )
 
 
 def _params(request: HttpRequest, q: FiguresQuery):

@@ -132,6 +132,16 @@ COUNTS = [
             "before the date who were not back by it: retraining and its exam still open."
         ),
     ),
+    Count(
+        "dispatch_forbidden",
+        _("Dispatched workers in forbidden posts"),
+        _(
+            "People whose employment form their enterprise's industry may not use in their "
+            "post: a mine (煤矿, 非煤矿山) employing 劳务派遣 workers in 特种作业 or underground "
+            "(井下) posts. Which industries, forms, categories and posts are forbidden is "
+            "the table of forbidden posts (kept by the system administrator)."
+        ),
+    ),
 ]
 
 RATES = [
@@ -171,6 +181,20 @@ RATES = [
         _("Passed in the end / exams sat."),
     ),
 ]
+
+# Breakdowns that are not a filter of their own: the groups of `?by=form` and `?by=hired`.
+HIRED_THIS_YEAR = "this_year"
+HIRED_EARLIER = "earlier"
+HIRED_GROUPS = [
+    (HIRED_THIS_YEAR, _("Hired this year")),
+    (HIRED_EARLIER, _("Hired before this year")),
+]
+HIRED_RULE = _(
+    "Hired this year: took the post from 1 January of the report date's year up to the date "
+    "(the hire date, or the date the record was made when no hire date is known: the same "
+    "date the pre-job hours count from). Everyone else employed on the date was hired "
+    "before this year. The two rows add up to the total."
+)
 
 COUNT_CODES = [c.code for c in COUNTS]
 RATE_CODES = [r.code for r in RATES]

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font
 from documents import xlsx
 from documents.csvfile import csv_bytes
 
-from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
+from .definitions import COUNTS, DATE_RULE, HIRED_RULE, RATES, WHO_COUNTS
 from .selectors import ReportParams, Table
 from .targets import below_target, targets_for
 
@@ -37,6 +37,7 @@ OTHER = [
     "expiring_90",
     "review_overdue",
     "violations_open",
+    "dispatch_forbidden",
 ]
 COLUMNS = LEAD + OTHER
 GROUP_TITLES = {
@@ -45,6 +46,7 @@ GROUP_TITLES = {
     "enterprise": gettext_lazy("By enterprise"),
     "category": gettext_lazy("By personnel category"),
     "form": gettext_lazy("By employment form"),
+    "hired": gettext_lazy("Hired this year"),
 }
 
 
@@ -121,6 +123,8 @@ def table_xlsx(table: Table, params: ReportParams) -> bytes:
     formats = [xlsx.PERCENT if rate else None for rate in rate_columns]
     widths = [34 if column == "name" else 14 for column in COLUMNS]
     block = header_block(params, title) + target_lines(params, table.total)
+    if table.by == "hired":
+        block.append([str(HIRED_RULE)])
     # A blank row, the Chinese labels, then the column codes; the table below them.
     start = len(block) + 2
     book = xlsx.workbook()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connections, transaction
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -41,9 +42,10 @@ from certificates.requirements import requirement_flags
 from courses.models import CreditEntry, HoursRule, StudySettings, TrainingKind, ViolationRetraining
 from courses.services.compliance import resolve_rules
 from question_banks.models import Attempt, ExamSession
+from roster.dispatch import forbidden_q
 from roster.models import Employment, Enterprise, Region
 
-from .definitions import COUNT_CODES
+from .definitions import COUNT_CODES, HIRED_EARLIER, HIRED_THIS_YEAR
 
 # The per-employment columns the inner query selects; `holding` is needs minus lacks.
 FLAGS = [
@@ -59,6 +61,7 @@ FLAGS = [
     "expiring_90",
     "review_overdue",
     "violations_open",
+    "dispatch_forbidden",
 ]
 _ALWAYS_FALSE = Q(pk__isnull=True)
 _CALENDAR_PERIODS = (HoursRule.Period.YEARLY, HoursRule.Period.ONCE)
@@ -270,6 +273,8 @@ def _certificate_flags(on: dt.date) -> dict[str, object]:
         "expiring_90": due_within(90),
         "review_overdue": _count(overdue),
         "violations_open": _flag(Q(Exists(violation))),
+        # The rule of roster.dispatch, shared with the enterprise's own page.
+        "dispatch_forbidden": _flag(forbidden_q()),
     }
 
 
@@ -307,12 +312,24 @@ def region_child_key(parent: Region | None) -> Substr:
     return Substr("enterprise__region__path", start, length)
 
 
+def hired_key(parent: Region | None, on: dt.date) -> Case:
+    """this_year / earlier (reports.definitions.HIRED_RULE): took the post since 1 January of
+    the report date's year (the rows are already limited to posts taken by the date)."""
+    return Case(
+        When(took_post__gte=dt.date(on.year, 1, 1), then=Value(HIRED_THIS_YEAR)),
+        default=Value(HIRED_EARLIER),
+        output_field=CharField(),
+    )
+
+
+# Each key is built from the region whose parts the table shows and the report date.
 GROUP_KEYS = {
-    "enterprise": lambda parent: F("enterprise__uscc"),
-    "industry": lambda parent: F("enterprise__industry__code"),
-    "category": lambda parent: F("category"),
-    "form": lambda parent: F("employment_form"),
-    "region": region_child_key,
+    "enterprise": lambda parent, on: F("enterprise__uscc"),
+    "industry": lambda parent, on: F("enterprise__industry__code"),
+    "category": lambda parent, on: F("category"),
+    "form": lambda parent, on: F("employment_form"),
+    "hired": hired_key,
+    "region": lambda parent, on: region_child_key(parent),
 }
 
 

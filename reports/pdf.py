@@ -127,6 +127,7 @@ def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables:
             _("Due within 90 days"),
             _("Reviews overdue"),
             _("三违 not yet retrained"),
+            _("Dispatched workers in forbidden posts"),
             _("People"),
         ],
         [
@@ -134,6 +135,7 @@ def summary_pdf(*, params: ReportParams, total: dict, trend: list[dict], tables:
             total["expiring_90"],
             total["review_overdue"],
             total["violations_open"],
+            total["dispatch_forbidden"],
             total["people"],
         ],
     ]

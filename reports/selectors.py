@@ -17,17 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roster.choices import EmploymentForm, PersonnelCategory, Role
+from roster.dispatch import with_forbidden_rule
 from roster.models import Employment, Enterprise, Industry, Region, User
 from roster.selectors import _grants, administered_enterprises, enterprise_list, user_scope
 
 from . import figures
-from .definitions import COUNT_CODES, with_rates
+from .definitions import COUNT_CODES, HIRED_GROUPS, with_rates
 from .freshness import cached
 from .models import MonthEndFigures, MonthEndRun
 from .snapshots import month_ends
 
 EARLIEST = dt.date(2000, 1, 1)
-GROUPINGS = ("region", "industry", "enterprise", "category", "form")
+GROUPINGS = ("region", "industry", "enterprise", "category", "form", "hired")
 REPORT_ROLES = (Role.REGULATOR, Role.ENTERPRISE_ADMIN)
 
 
@@ -259,7 +260,7 @@ def _grouped(*, user: User, params: ReportParams, by: str | None) -> dict[str, d
 
     def compute():
         inner = _inner(user=user, params=params)
-        key = figures.GROUP_KEYS[by](params.region) if by else None
+        key = figures.GROUP_KEYS[by](params.region, params.on) if by else None
         return figures.grouped(inner, key)
 
     return cached((*parts, region), compute)
@@ -322,6 +323,11 @@ def _groups(*, user, params, by, found):
             if code in found:
                 yield code, str(label), None
         return
+    if by == "hired":
+        # Hired this year or before (definitions.HIRED_RULE): both rows always shown.
+        for code, label in HIRED_GROUPS:
+            yield code, str(label), None
+        return
     labels = dict(PersonnelCategory.choices)
     for code in PersonnelCategory.values:
         if code in found:
@@ -337,13 +343,29 @@ class PersonRow:
     flags: dict[str, int]
 
 
-def people(*, user: User, params: ReportParams) -> list[PersonRow]:
+# Flags whose people a regulator may list across the whole scope, not one enterprise at a
+# time: few people, each a case to follow up.
+SCOPE_LISTS = ("dispatch_forbidden",)
+SCOPE_LIST_LIMIT = 500
+
+
+def people(*, user: User, params: ReportParams, only: str = "") -> list[PersonRow]:
     """The people behind an enterprise's figures, one row per employment, with the same
-    flags the totals sum; staff views of it are audited by the caller."""
-    if params.enterprise is None:
+    flags the totals sum; or, with `only` one of SCOPE_LISTS, the people of the whole scope
+    carrying that flag. Staff views of it are audited by the caller."""
+    if only and only not in SCOPE_LISTS:
+        raise ReportError(_("Unknown list “%(value)s”.") % {"value": only})
+    if params.enterprise is None and not only:
         raise ReportError(_("Choose an enterprise to list its people."))
-    inner = _inner(user=user, params=params).select_related("person", "department")
-    inner = inner.order_by("person__name", "pk")
+    inner = _inner(user=user, params=params).select_related("person", "department", "enterprise")
+    # The rule each flagged job breaks, shown beside its flag.
+    inner = with_forbidden_rule(inner)
+    if only:
+        inner = inner.filter(**{only: 1}).order_by("enterprise__name", "person__name", "pk")[
+            :SCOPE_LIST_LIMIT
+        ]
+    else:
+        inner = inner.order_by("person__name", "pk")
     return [
         PersonRow(employment=e, flags={flag: getattr(e, flag) for flag in figures.FLAGS})
         for e in inner

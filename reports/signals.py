@@ -9,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from certificates.models import Certificate, CertificateType, PostRequirement
 from courses.models import CreditEntry, HoursRule, StudySettings, ViolationRetraining
 from question_banks.models import Attempt
-from roster.models import Employment, Enterprise, Industry, Person, Region
+from roster.models import DispatchRestriction, Employment, Enterprise, Industry, Person, Region
 
 from .freshness import data_changed
 
@@ -19,6 +19,7 @@ WATCHED = [
     Enterprise,
     Person,
     Employment,
+    DispatchRestriction,
     Certificate,
     CertificateType,
     PostRequirement,

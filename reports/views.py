@@ -17,7 +17,7 @@ from roster.selectors import enterprise_list
 from roster.services import audit_record
 
 from . import selectors
-from .definitions import COUNTS, DATE_RULE, RATES, WHO_COUNTS
+from .definitions import COUNTS, DATE_RULE, HIRED_RULE, RATES, WHO_COUNTS
 from .exports import table_csv, table_xlsx
 from .pdf import summary_pdf
 from .replica import report_reads
@@ -94,6 +94,7 @@ def dashboard(request):
         context["enterprise_count"] = len(enterprises.rows)
     tables["category"] = selectors.table(user=user, params=params, by="category")
     tables["form"] = selectors.table(user=user, params=params, by="form")
+    tables["hired"] = selectors.table(user=user, params=params, by="hired")
     trend = selectors.trend(user=user, params=params)
     query = params.as_query()
     context.update(
@@ -114,6 +115,7 @@ def dashboard(request):
         },
         who_counts=WHO_COUNTS,
         date_rule=DATE_RULE,
+        hired_rule=HIRED_RULE,
         targets=(targets := targets_for(params.region)),
         below_target=below_target(tables["category"].total, targets),
     )
@@ -172,29 +174,38 @@ def summary(request):
 @_reports_user
 def people(request):
     """The people behind one enterprise's figures (personal data: audited, IDs masked)."""
+    only = request.GET.get("only", "")
     try:
         params = _params(request)
-        rows = selectors.people(user=request.user, params=params)
+        rows = selectors.people(user=request.user, params=params, only=only)
     except selectors.ReportError as exc:
         return render(request, "reports/people.html", {"error": str(exc)}, status=400)
+    where = params.enterprise.name if params.enterprise else params.describe()[0][1]
     audit_record(
         actor=request.user,
         action="reports.people",
         target=params.enterprise,
-        summary=params.enterprise.name,
+        summary=f"{where} {only}".strip(),
         request=request,
         **params.as_query(),
     )
     back = dict(params.as_query())
     back.pop("enterprise", None)
+    if only:
+        title = _("Dispatched workers in forbidden posts: %(where)s") % {"where": where}
+    else:
+        title = _("People of %(name)s") % {"name": where}
     context = {
         "params": params,
         "rows": rows,
-        "total": selectors.totals(user=request.user, params=params),
+        "only": only,
+        "limit": selectors.SCOPE_LIST_LIMIT,
+        # The flag's list shows no rates: no totals query for it.
+        "total": None if only else selectors.totals(user=request.user, params=params),
         "querystring": urlencode(params.as_query()),
         "back_querystring": urlencode(back),
         "rates": RATES,
         "counts": COUNTS,
-        "title": _("People of %(name)s") % {"name": params.enterprise.name},
+        "title": title,
     }
     return render(request, "reports/people.html", context)

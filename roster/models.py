@@ -647,3 +647,48 @@ class AuditLog(models.Model):
             return str(apps.get_model(self.target_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.target_type
+
+
+class DispatchRestriction(models.Model):
+    """A post an industry may not fill with workers of an employment form: mines (煤矿,
+    非煤矿山) may not put 劳务派遣 workers in 特种作业 or underground (井下) posts.
+
+    Rules as data (ARCHITECTURE.md rule 6): a job matches when its enterprise's industry, its
+    employment form, and — when set — its personnel category and a word its post's name
+    contains all agree (a row naming neither forbids the form in the whole industry).
+    roster.dispatch turns the rows into one SQL condition that the regulator's figures, the
+    enterprise's page and the exports share."""
+
+    industry = models.ForeignKey(
+        Industry, on_delete=models.CASCADE, related_name="+", verbose_name=_("industry")
+    )
+    employment_form = models.CharField(
+        _("employment form"),
+        max_length=20,
+        choices=EmploymentForm.choices,
+        default=EmploymentForm.DISPATCHED,
+    )
+    personnel_category = models.CharField(
+        _("personnel category"),
+        max_length=30,
+        choices=PersonnelCategory.choices,
+        blank=True,
+        help_text=_("Empty: any category."),
+    )
+    post_contains = models.CharField(
+        _("post name contains"),
+        max_length=50,
+        blank=True,
+        help_text=_("Empty: any post. For example 井下 matches 井下电钳工."),
+    )
+    rule = models.CharField(
+        _("rule"), max_length=200, help_text=_("What the rule says, shown beside the flag.")
+    )
+
+    class Meta:
+        verbose_name = _("forbidden post for an employment form")
+        verbose_name_plural = _("forbidden posts for employment forms")
+        ordering = ["industry__sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.rule

@@ -27,6 +27,7 @@ from .choices import Role
 from .models import (
     AuditLog,
     Department,
+    DispatchRestriction,
     Enterprise,
     Industry,
     Region,
@@ -57,6 +58,22 @@ class IndustryViewSet(SnippetViewSet):
         FieldPanel("name"),
         FieldPanel("high_risk"),
         FieldPanel("sort_order"),
+    ]
+
+
+class DispatchRestrictionViewSet(SnippetViewSet):
+    """Posts an industry may not fill with an employment form (roster.dispatch)."""
+
+    model = DispatchRestriction
+    icon = "warning"
+    list_display = ["rule", "industry", "employment_form", "personnel_category", "post_contains"]
+    list_filter = ["industry", "employment_form"]
+    panels = [
+        FieldPanel("industry"),
+        FieldPanel("employment_form"),
+        FieldPanel("personnel_category"),
+        FieldPanel("post_contains"),
+        FieldPanel("rule"),
     ]
 
 
@@ -201,6 +218,7 @@ class RosterViewSetGroup(SnippetViewSetGroup):
     items = (
         RegionViewSet,
         IndustryViewSet,
+        DispatchRestrictionViewSet,
         EnterpriseViewSet,
         TrainingBodyViewSet,
         DepartmentViewSet,

@@ -48,7 +48,7 @@ from .keys import public_ring, published_jwks
 # is gone, so nothing says whether the certificate is still in force.
 INVALID = "invalid"
 UNKNOWN = "unknown"
-IN_FORCE = (CertificateState.VALID, CertificateState.EXPIRING)
+IN_FORCE = (CertificateState.VALID, CertificateState.EXPIRING, CertificateState.REVIEW_SOON)
 # A genuine signature whose token has merely passed its exp still proves whose card it is.
 _GENUINE = (Reason.OK, Reason.EXPIRED)
 
@@ -66,6 +66,7 @@ _STATUS_LABELS = {
     CertificateState.VALID: gettext_noop("Valid"),
     # Still in force: the banner says valid; the page adds when it runs out.
     CertificateState.EXPIRING: gettext_noop("Valid"),
+    CertificateState.REVIEW_SOON: gettext_noop("Valid"),
     CertificateState.REVIEW_DUE: gettext_noop("Review due"),
     CertificateState.EXPIRED: gettext_noop("Expired"),
     CertificateState.SUSPENDED: gettext_noop("Suspended"),

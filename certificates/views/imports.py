@@ -65,7 +65,9 @@ def _check(request, form: UploadForm):
         return render(request, "certificates/import.html", {"form": form})
     # The import done and rolled back: the check page shows what the database would refuse.
     result = certificate_import(rows=rows, actor=request.user, only_valid=True, dry_run=True)
-    token = pending.stash(request, _KIND, data, upload.name) if result.created else ""
+    # A row adding an operation item to a holder's card counts as updated, and is as good.
+    valid = result.created + result.updated
+    token = pending.stash(request, _KIND, data, upload.name) if valid else ""
     return render(
         request,
         "certificates/import.html",
@@ -74,7 +76,7 @@ def _check(request, form: UploadForm):
             "check": {
                 "filename": upload.name,
                 "total": rows.total_rows,
-                "valid": result.created,
+                "valid": valid,
                 "report": result,
                 "token": token,
             },
@@ -102,4 +104,10 @@ def _confirm(request):
         _("Imported %(created)s certificates; %(bad)s bad rows skipped.")
         % {"created": result.created, "bad": result.bad_rows},
     )
+    if result.updated:
+        messages.success(
+            request,
+            _("Operation items added to existing special-operation certificates: %(n)s.")
+            % {"n": result.updated},
+        )
     return redirect("certificates_manage:index")

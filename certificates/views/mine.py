@@ -26,7 +26,7 @@ from .holders import certificate_or_404
 PDF_VARIANTS = ("a4", "card")
 # Only a certificate in force gets a QR on screen: a suspended card shown to an inspector
 # would only send them to a page that says so; better the holder sees the state plainly.
-SHOWS_QR = {CertificateState.VALID, CertificateState.EXPIRING}
+SHOWS_QR = {CertificateState.VALID, CertificateState.EXPIRING, CertificateState.REVIEW_SOON}
 
 
 @login_required

@@ -135,6 +135,7 @@ def page_context(verdict: service.Verdict) -> dict:
 _TONES = {
     "valid": ("ok", "✓"),
     "expiring": ("ok", "✓"),
+    "review_soon": ("ok", "✓"),
     "review_due": ("warn", "!"),
     "suspended": ("warn", "!"),
     "unknown": ("warn", "!"),
@@ -147,6 +148,7 @@ _TONES = {
 _WHY = {
     "valid": gettext_noop("Genuine, and in force today."),
     "expiring": gettext_noop("Genuine and in force; its review or renewal is due within 90 days."),
+    "review_soon": gettext_noop("Genuine and in force; its review is due within 90 days."),
     "review_due": gettext_noop(
         "Genuine, but the review due on %(date)s has not been recorded: not valid until it is."
     ),

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from roster.choices import PersonnelCategory
+from roster.dispatch import forbidden_employments
 from roster.models import Enterprise
 from roster.selectors import enterprise_get, enterprise_list, region_subtree
 
@@ -61,5 +62,6 @@ def enterprise_detail(request, uscc: str):
             "enterprise": enterprise,
             "by_category": by_category,
             "departments": enterprise.departments.order_by("name"),
+            "forbidden": list(forbidden_employments(enterprise=enterprise)),
         },
     )

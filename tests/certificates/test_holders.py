@@ -157,12 +157,18 @@ def test_state_filters_agree_with_the_state_of_each_certificate(world):
     fresh = issue(world.person_a, on=on)  # valid
     soon = issue(world.person_b, on=on)
     Certificate.objects.filter(pk=soon.pk).update(next_review_on=on + dt.timedelta(days=20))
+    ending = issue(EmploymentFactory(enterprise=world.ent_b).person, on=on)
+    Certificate.objects.filter(pk=ending.pk).update(
+        next_review_on=None, valid_until=on + dt.timedelta(days=20)
+    )
     old = issue(world.person_a_chem, on=dt.date(2022, 1, 1))  # review missed in 2025
     lapsed = issue(world.person_other, on=on)
     Certificate.objects.filter(pk=lapsed.pk).update(valid_until=on - dt.timedelta(days=1))
     expected = {
         "valid": {fresh.pk},
-        "expiring": {soon.pk},
+        # The review falls due soon, the card itself runs for years: not "expiring".
+        "review_soon": {soon.pk},
+        "expiring": {ending.pk},
         "review_due": {old.pk},
         "expired": {lapsed.pk},
     }

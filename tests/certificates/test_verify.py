@@ -176,9 +176,17 @@ def test_review_overdue_certificate_shows_review_due(client, cert):
     assert banner(page(client, cert.token)) == ("review_due", "Review due")
 
 
-def test_expiring_certificate_is_still_valid(client, cert):
+def test_certificate_with_its_review_due_soon_is_still_valid(client, cert):
     soon = timezone.localdate() + dt.timedelta(days=30)
     Certificate.objects.filter(pk=cert.pk).update(next_review_on=soon)
+    response = page(client, cert.token)
+    assert banner(response) == ("review_soon", "Valid")
+    assert "review is due within 90 days" in response.content.decode()
+
+
+def test_expiring_certificate_is_still_valid(client, cert):
+    soon = timezone.localdate() + dt.timedelta(days=30)
+    Certificate.objects.filter(pk=cert.pk).update(next_review_on=None, valid_until=soon)
     response = page(client, cert.token)
     assert banner(response) == ("expiring", "Valid")
     assert "within 90 days" in response.content.decode()

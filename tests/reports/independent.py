@@ -19,7 +19,7 @@ from courses.models import CreditEntry, HoursRule, TrainingKind, ViolationRetrai
 from courses.services.compliance import person_compliance
 from question_banks.models import Attempt
 from reports.definitions import COUNT_CODES
-from roster.models import Employment
+from roster.models import DispatchRestriction, Employment
 
 
 def _applies(req, employment) -> bool:
@@ -139,6 +139,15 @@ def person_counts(employment: Employment, on: dt.date) -> dict[str, int]:
             any(
                 v.off_job_from <= on and (v.returned_on is None or v.returned_on > on)
                 for v in ViolationRetraining.objects.filter(person=person)
+            )
+        ),
+        "dispatch_forbidden": int(
+            any(
+                r.industry_id == employment.enterprise.industry_id
+                and r.employment_form == employment.employment_form
+                and r.personnel_category in ("", employment.category)
+                and r.post_contains in (employment.post or "")
+                for r in DispatchRestriction.objects.all()
             )
         ),
     }

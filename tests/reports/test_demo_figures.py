@@ -39,6 +39,7 @@ def test_page_export_api_and_command_agree_with_an_independent_computation(demo,
     # The demo has something in every figure, or the comparison would prove little.
     assert all(expected_total[code] > 0 for code in ("required", "holding", "trained", "hours_ok"))
     assert expected_total["exams_sat"] > 0 and expected_total["violations_open"] > 0
+    assert expected_total["dispatch_forbidden"] > 0  # the coal mine's 劳务派遣 blaster (demo)
 
     client.force_login(regulator)
     page = client.get(reverse("reports:dashboard"))
@@ -124,3 +125,22 @@ def test_an_enterprise_admin_sees_their_enterprise(demo, client):
     assert _counts(page.context["total"]) == expected
     other = Enterprise.objects.exclude(pk=enterprise.pk).first()
     assert client.get(reverse("reports:dashboard"), {"enterprise": other.uscc}).status_code == 400
+
+
+def test_the_demo_coal_mine_is_flagged_for_its_dispatched_blaster(demo, client):
+    """demo/dispatch.py: 牛大壮, a 劳务派遣 煤矿井下爆破作业 hired this year at the coal mine."""
+    regulator = User.objects.get(username="county_reg")
+    client.force_login(regulator)
+
+    page = client.get(reverse("reports:dashboard"))
+    people = client.get(reverse("reports:people"), {"only": "dispatch_forbidden"})
+
+    mine = Enterprise.objects.get(name="清河县青山煤业有限责任公司")
+    by_enterprise = client.get("/api/reports/figures", {"by": "enterprise"}).json()["rows"]
+    flagged = {r["code"]: r["figures"]["dispatch_forbidden"] for r in by_enterprise}
+    assert flagged[mine.uscc] >= 1
+    assert {code for code, n in flagged.items() if n} == {mine.uscc}
+    names = [(r.employment.enterprise_id, r.employment.person.name) for r in people.context["rows"]]
+    assert (mine.pk, "牛大壮") in names
+    hired = {row.code: row.values["people"] for row in page.context["tables"]["hired"].rows}
+    assert hired["this_year"] >= 1

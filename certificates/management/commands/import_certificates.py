@@ -46,6 +46,10 @@ class Command(ImportCommand):
         self.stdout.write(
             summary % {"rows": rows.total_rows, "bad": result.bad_rows, "created": result.created}
         )
+        if result.updated:
+            # Rows of a second operation item go onto the holder's one 特种作业操作证.
+            items = _("Operation items added to existing special-operation certificates: %(n)s.")
+            self.stdout.write(items % {"n": result.updated})
         self.finish(
             bad_rows=result.bad_rows,
             refused=result.refused,

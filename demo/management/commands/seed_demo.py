@@ -18,6 +18,7 @@ from demo import (
     certificates,
     contests,
     courses,
+    dispatch,
     drills,
     notices,
     question_banks,
@@ -32,6 +33,8 @@ STEPS = (
     courses.seed,
     question_banks.seed,
     certificates.seed,
+    # Before the month-ends, so they count the dispatched worker the rules forbid.
+    dispatch.seed,
     reports.seed,
     # Further features' demo data: one line each, below this comment.
     notices.seed,
