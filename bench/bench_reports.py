@@ -282,6 +282,7 @@ def build(args, log) -> dict[str, float]:
                 "",
                 "",
                 True,
+                False,  # not a 消防安全重点单位: no drill figures in this benchmark
                 now,
             )
 
@@ -297,6 +298,7 @@ def build(args, log) -> dict[str, float]:
             "legal_representative",
             "contact_phone",
             "is_active",
+            "fire_safety_key_unit",
             "created_at",
         ],
         enterprises(),
