@@ -14,7 +14,7 @@ from .views import (
     workbench_sessions,
 )
 
-app_name = "exams"
+app_name = "question_banks"
 
 urlpatterns = [
     path("", exams.my_exams, name="mine"),

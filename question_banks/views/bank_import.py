@@ -81,7 +81,7 @@ def bank_import(request, code: str):
         except ImportJobError as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("exams:bank_import_job", code=bank.code, pk=job.pk)
+            return redirect("question_banks:bank_import_job", code=bank.code, pk=job.pk)
     recent = QuestionImportJob.objects.filter(bank=bank, requested_by=request.user)[:5]
     return render(
         request, "question_banks/bank_import.html", {"bank": bank, "form": form, "recent": recent}
@@ -97,7 +97,7 @@ def bank_import_job(request, code: str, pk: int):
             job = question_import_job_confirm(actor=request.user, job=job)
         except ImportJobError as exc:
             messages.error(request, str(exc))
-        return redirect("exams:bank_import_job", code=bank.code, pk=job.pk)
+        return redirect("question_banks:bank_import_job", code=bank.code, pk=job.pk)
     report = job.report or {}
     errors = report.get("errors", [])
     context = {
