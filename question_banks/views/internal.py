@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from question_banks.exports import STATES
+from question_banks.exports.results import STATES
 from question_banks.internal_forms import CandidatesForm, InternalExamForm
 from question_banks.models import ExamSession
 from question_banks.selectors import session_results

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from question_banks.exports import STATES, results_xlsx
+from question_banks.exports.results import STATES, results_xlsx
 from question_banks.models import ExamSession
 from question_banks.selectors import (
     session_results,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from question_banks.interchange import aiken, detect_format, gift, moodle_xml, parse_file
+from question_banks.imports import aiken, detect_format, gift, moodle_xml, parse_file
 
 # In the repository, with their sources and licences (SOURCES.md, COPYING) beside them.
 SAMPLES = Path(__file__).resolve().parent / "data" / "moodle"

@@ -13,8 +13,9 @@ import base64
 import pytest
 from django.utils import translation
 
-from question_banks.interchange import aiken, gift, moodle_xml
-from question_banks.interchange.weights import decide
+from question_banks.exports import moodle_xml as moodle_out
+from question_banks.imports import aiken, gift, moodle_xml
+from question_banks.imports.weights import decide
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -271,5 +272,5 @@ def test_a_chinese_file_name_percent_encoded_in_the_text_is_found_in_its_folder(
     assert result.errors == [] and result.notes == []
     (question,) = result.questions
     assert question.files == {"标志/禁止吸烟.png": PNG}
-    again = moodle_xml.parse(moodle_xml.write(result.questions))
+    again = moodle_xml.parse(moodle_out.write(result.questions))
     assert again.questions == result.questions

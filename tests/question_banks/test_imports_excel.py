@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 from openpyxl import Workbook
 
-from question_banks.interchange import excel
+from question_banks.exports import excel as excel_out
+from question_banks.imports import excel
 
 HEADER = ["序号", "试题类型", "题目", "A", "B", "C", "D", "E", "正确答案", "答案解析", "知识点",
           "难易程度", "适用工种"]  # fmt: skip
@@ -178,15 +179,15 @@ def test_case_question_and_type_sheet(bank_file):
 def test_excel_round_trip(bank_file, tmp_path):
     first = excel.parse(bank_file)
     out = tmp_path / "export.xlsx"
-    excel.write(first.questions, out)
+    excel_out.write(first.questions, out)
     second = excel.parse(out)
     assert second.errors == []
     assert second.questions == first.questions
-    assert excel.parse(excel.write(second.questions)).questions == first.questions
+    assert excel.parse(excel_out.write(second.questions)).questions == first.questions
 
 
 def test_html_and_formula_looking_text_survive_a_round_trip(tmp_path):
-    from question_banks.interchange import ParsedOption, ParsedQuestion
+    from question_banks.imports import ParsedOption, ParsedQuestion
 
     question = ParsedQuestion(
         "single",
@@ -194,7 +195,7 @@ def test_html_and_formula_looking_text_survive_a_round_trip(tmp_path):
         [ParsedOption("A", "=SUM(1,2)", True), ParsedOption("B", "<i>二</i>")],
         text_format="html",
     )
-    (again,) = excel.parse(excel.write([question])).questions
+    (again,) = excel.parse(excel_out.write([question])).questions
     assert again == question
 
 

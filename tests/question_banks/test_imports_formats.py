@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from question_banks.interchange import (
+from question_banks.exports import excel as excel_out
+from question_banks.exports import moodle_xml as moodle_out
+from question_banks.imports import (
     ParsedOption,
     ParsedQuestion,
     detect_format,
@@ -15,8 +17,8 @@ from question_banks.interchange import (
     moodle_xml,
     parse_file,
 )
-from question_banks.interchange.dedupe import find_near_duplicates, normalise
-from question_banks.interchange.model import clean_category_path
+from question_banks.imports.dedupe import find_near_duplicates, normalise
+from question_banks.imports.model import clean_category_path
 
 # In the repository, with their sources and licences (SOURCES.md, COPYING) beside them.
 SAMPLES = Path(__file__).resolve().parent / "data" / "moodle"
@@ -25,7 +27,7 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "moodle"
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.xml")), ids=lambda p: p.name)
 def test_moodle_round_trip_of_the_samples(path):
     first = moodle_xml.parse(path)
-    second = moodle_xml.parse(moodle_xml.write(first.questions))
+    second = moodle_xml.parse(moodle_out.write(first.questions))
     assert second.errors == [] and second.skipped == []
     assert second.questions == first.questions
 
@@ -81,7 +83,7 @@ def _bank():
 
 def test_moodle_writer_round_trip_keeps_everything():
     questions = _bank()
-    xml = moodle_xml.write(questions)
+    xml = moodle_out.write(questions)
     assert xml.count(b'type="category"') == 3
     result = moodle_xml.parse(xml)
     assert result.errors == [] and result.skipped == []
@@ -93,7 +95,7 @@ def test_excel_writer_round_trip_of_a_case_bank():
     questions = _bank()[1:]
     for q in [*questions, *questions[1].sub_questions]:
         q.name = ""  # the template has no name column
-    assert excel.parse(excel.write(questions)).questions == questions
+    assert excel.parse(excel_out.write(questions)).questions == questions
 
 
 @pytest.mark.parametrize(
@@ -191,7 +193,7 @@ def test_category_paths():
 
 
 def test_detect_format():
-    assert detect_format(excel.write([])[:100], "x.bin") == "xlsx"
+    assert detect_format(excel_out.write([])[:100], "x.bin") == "xlsx"
     assert detect_format(b"<?xml version='1.0'?>\n<quiz>", None) == "moodle"
     assert detect_format("题干\nA. 甲\nB. 乙\nANSWER: A\n".encode(), "bank.txt") == "aiken"
     assert detect_format("::t::题{T}".encode(), "bank.txt") == "gift"

@@ -1,9 +1,10 @@
-"""Question files in and out: the Excel template, Moodle XML, GIFT and Aiken.
+"""Question files in: the Excel template, Moodle XML, GIFT and Aiken.
 
 Parsers return a `ParseResult` (questions, every error with its row/line, skipped questions
-by name, near-duplicate stems) and never touch the database, so the import service can report
-everything before deciding to write (ARCHITECTURE.md rule 8). Writers exist for the formats the
-product exports: Excel (`excel.write`) and Moodle XML (`moodle_xml.write`).
+by name, near-duplicate stems) and never touch the database, so the import service
+(question_banks.services.imports) can report everything before deciding to write
+(ARCHITECTURE.md rule 8). The formats the product writes back out (Excel, Moodle XML) are in
+question_banks.exports, which builds on the same `model`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ PARSERS = {
     "gift": gift.parse,
     "aiken": aiken.parse,
 }
-WRITERS = {"xlsx": excel.write, "moodle": moodle_xml.write}
 
 
 class UnknownFormat(ValueError):
@@ -47,7 +47,6 @@ def parse_file(data: bytes | Path, filename: str | None = None, fmt: str | None 
 __all__ = [
     "FORMATS",
     "PARSERS",
-    "WRITERS",
     "ParseResult",
     "ParsedOption",
     "ParsedQuestion",

@@ -2,7 +2,7 @@
 ``import_regions``) to good rows and a list of every bad row.
 
 The file is read by documents.tables (limits, header row, synonyms), the cells by
-roster.importers.cells; what is the directories' lives here: their headers, the 统一社会信用代码
+roster.imports.cells; what is the directories' lives here: their headers, the 统一社会信用代码
 with its check character, the GB/T 2260 code rules (the level and the parent follow from the
 code), and the scope: a regulator's row outside their region (or industries) is a bad row with
 its reason, checked again by the service that writes (roster.services.directory).

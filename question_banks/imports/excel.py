@@ -1,4 +1,4 @@
-"""The Excel question template of CONTRACT.md, read and written.
+"""The Excel question template of CONTRACT.md, read (question_banks.exports.excel writes it).
 
 Columns (headers in Chinese; synonyms and a title row above the header are accepted):
 题型, 题干, 选项A … 选项F, 答案, 解析, 分类, 难度, 适用人员. Training bodies' own sheets vary,
@@ -25,14 +25,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from documents import xlsx
 from documents.errors import FileProblem
 from documents.sheets import Sheet, read_sheets
 from question_banks.choices import QuestionType
 
 from .model import (
-    JUDGE_FALSE,
-    JUDGE_TRUE,
     OPTION_KEYS,
     ParsedOption,
     ParsedQuestion,
@@ -430,57 +427,3 @@ def _choice(layout, number, qtype, options, answer) -> None:
         )
     for option in options:
         option.correct = option.key in letters
-
-
-# --- writing ---------------------------------------------------------------------------
-
-_TYPE_NAMES = {
-    QuestionType.SINGLE: "单选题",
-    QuestionType.MULTIPLE: "多选题",
-    QuestionType.JUDGE: "判断题",
-    QuestionType.CASE: "案例分析",
-}
-
-
-def _row_for(q: ParsedQuestion, part: bool) -> list:
-    type_name = f"案例分析-{_TYPE_NAMES[q.type]}" if part else _TYPE_NAMES[q.type]
-    options = {o.key: o.text for o in q.options}
-    default_judge = q.type == QuestionType.JUDGE and [o.text for o in q.options] == [
-        JUDGE_TRUE,
-        JUDGE_FALSE,
-    ]
-    if q.type == QuestionType.JUDGE and default_judge:
-        answer, options = (JUDGE_TRUE if q.options[0].correct else JUDGE_FALSE), {}
-    else:
-        answer = q.correct_keys
-    return [
-        type_name,
-        q.stem,
-        *[options.get(k, "") for k in OPTION_KEYS],
-        answer,
-        q.explanation,
-        "" if part else "/".join(q.category),
-        "" if part or q.difficulty is None else q.difficulty,
-        "" if part else "、".join(q.tags),
-    ]
-
-
-def write(questions: list[ParsedQuestion], target=None) -> bytes | None:
-    """The template as .xlsx; returns the bytes when `target` (a path or file) is not given.
-
-    Every cell goes through documents.xlsx, so a stem that starts with "=" stays text and
-    reads back the same. Embedded files cannot travel in a spreadsheet; export to Moodle XML
-    to keep them.
-    """
-    book = xlsx.workbook()
-    sheet = xlsx.add_sheet(
-        book, "试题", widths=(10, 60, *(20,) * len(OPTION_KEYS), 8, 40, 20, 6, 20), freeze="A2"
-    )
-    xlsx.append(sheet, HEADERS)
-    for q in questions:
-        for values in [_row_for(q, False)] + [_row_for(s, True) for s in q.sub_questions]:
-            xlsx.append(sheet, values)
-    if target is not None:
-        book.save(target)
-        return None
-    return xlsx.to_bytes(book)

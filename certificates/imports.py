@@ -2,7 +2,7 @@
 list of every bad row (ARCHITECTURE.md rule 8).
 
 The file reading (.xlsx/.csv within limits, header row found under title rows, header
-synonyms) is documents.tables and the cell parsers are the roster's (roster.importers.cells);
+synonyms) is documents.tables and the cell parsers are the roster's (roster.imports.cells);
 what is certificate-specific lives here: the template's headers, how a row names its type, the
 date order and the duplicate checks.
 Nothing here writes; certificates.services.imports does, in one transaction.
@@ -28,7 +28,7 @@ from openpyxl.utils.datetime import from_excel
 from certificates.models import Certificate, CertificateFamily, CertificateStatus, CertificateType
 from documents.errors import FileProblem, RowError
 from documents.tables import Table, header_key, read_table
-from roster.importers import cells
+from roster.imports import cells
 from roster.models import Person
 
 NAME = "name"
@@ -395,7 +395,7 @@ _DATE_COMPACT = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 
 
 def _any_date(value: object) -> dt.date | None:
-    """Like roster.importers.cells.date, but expiry and review dates lie in the future, which
+    """Like roster.imports.cells.date, but expiry and review dates lie in the future, which
     that parser (made for hire dates) refuses."""
     if value is None:
         return None

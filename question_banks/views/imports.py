@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from documents.imports.badrows import bad_rows_csv
-from question_banks.interchange import excel
+from question_banks.exports import excel
 from question_banks.models import QuestionBank, QuestionImportJob
 from question_banks.services.import_jobs import (
     ImportJobError,

@@ -1,6 +1,6 @@
 """A file of earlier 三级安全教育 records (before the product went live) to checked rows and a
 list of every bad row. The file reading is documents.tables, the cell parsers the roster's
-(roster.importers.cells); what is 三级-specific lives here: the headers, the level and reason
+(roster.imports.cells); what is 三级-specific lives here: the headers, the level and reason
 words, and that the person is on the enterprise's roster. Nothing here writes:
 courses.services.safety_education does, in one transaction.
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from courses.models import SafetyEducationRecord
 from documents.errors import FileProblem, RowError
 from documents.tables import Table, header_key, read_table
-from roster.importers import cells
+from roster.imports import cells
 from roster.models import Enterprise, Person
 
 NAME = "name"
