@@ -8,5 +8,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Warning education and campaigns")
 
     def ready(self) -> None:
-        # Adds rotation training and warning education to each person's training file.
-        from campaigns import training_file_sections  # noqa: F401
+        from . import signals  # noqa: F401  (registers the training-file sections)

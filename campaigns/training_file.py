@@ -1,6 +1,6 @@
 """The person's rotation campaigns and assigned warning cases in their training file
-(courses/training_file.py shows, prints and exports them). Imported from
-CampaignsConfig.ready()."""
+(courses/training_file.py shows, prints and exports them). The sections register themselves
+when campaigns/signals.py imports this module."""
 
 from __future__ import annotations
 
