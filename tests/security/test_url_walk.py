@@ -1738,31 +1738,31 @@ PROTECTED: dict[str, Spec] = {
         notes="a private file: the county's regulator may open it too",
     ),
     # --- their figures under /reports/
-    "campaign_reports:warning": Spec(
+    "reports_campaigns:warning": Spec(
         lambda s: "/reports/warning/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
     ),
-    "campaign_reports:warning_enterprise": Spec(
+    "reports_campaigns:warning_enterprise": Spec(
         lambda s: f"/reports/warning/{s.world.ent_a.uscc}/",
         right="regulator",
         wrong=(*NO_STAFF_ROLE, "regulator_other", "admin_b", "regulator_chem"),
         methods=("GET",),
     ),
-    "campaign_reports:campaigns": Spec(
+    "reports_campaigns:campaigns": Spec(
         lambda s: "/reports/campaigns/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
     ),
-    "campaign_reports:campaign": Spec(
+    "reports_campaigns:campaign": Spec(
         lambda s: f"/reports/campaigns/{_campaigns(s)['campaign'].pk}/",
         right="regulator",
         wrong=NOT_COUNTY_CAMPAIGN,
         methods=("GET",),
     ),
-    "campaign_reports:campaign_enterprise": Spec(
+    "reports_campaigns:campaign_enterprise": Spec(
         lambda s: f"/reports/campaigns/{_campaigns(s)['campaign'].pk}/{s.world.ent_a.uscc}/",
         right="regulator",
         wrong=(*NOT_COUNTY_CAMPAIGN, "admin_b", "regulator_chem"),
         methods=("GET",),
     ),
-    "campaign_reports:months": Spec(
+    "reports_campaigns:months": Spec(
         lambda s: "/reports/campaign-months/",
         right="regulator",
         wrong=NO_STAFF_ROLE,
