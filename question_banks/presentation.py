@@ -32,6 +32,11 @@ class Part:
     choices: list[Choice] = field(default_factory=list)
 
     @property
+    def multiple(self) -> bool:
+        """Ticked as checkboxes rather than radio buttons."""
+        return self.qtype == QuestionType.MULTIPLE
+
+    @property
     def chosen_letters(self) -> str:
         """The examinee's answer as they saw it lettered (the review page)."""
         return "".join(c.letter for c in self.choices if c.checked)
@@ -203,7 +208,7 @@ _CELL = '<button type="button" class="cell{answered}{flagged}" data-goto="{n}">{
 
 def _part_html(name: str, number: int, part: TextPart, order, chosen, options_label: str) -> str:
     """One fieldset: the options in this examinee's order, lettered in that order."""
-    kind = "checkbox" if part.qtype == QuestionType.MULTIPLE else "radio"
+    kind = "checkbox" if part.multiple else "radio"
     chosen = set(chosen or ())
     options = part.options
     choices = "".join(

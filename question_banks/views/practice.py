@@ -77,7 +77,7 @@ def _parts(question: Question, chosen=None, reveal=False) -> list[Part]:
             for i, o in enumerate(options)
         ]
 
-    if question.qtype != "case":
+    if not question.is_case:
         return [Part("answer", question.qtype, "", choices(version.options, chosen))]
     return [
         Part(
@@ -128,7 +128,7 @@ def practice_question(request, code: str, mode: str):
         )
         if question is None:
             raise Http404
-        if question.qtype == "case":
+        if question.is_case:
             chosen = {
                 str(i): request.POST.getlist(f"answer_{i}")
                 for i in range(len(question.current_version.sub_questions))
