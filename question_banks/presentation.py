@@ -208,7 +208,7 @@ _CELL = '<button type="button" class="cell{answered}{flagged}" data-goto="{n}">{
 
 def _part_html(name: str, number: int, part: TextPart, order, chosen, options_label: str) -> str:
     """One fieldset: the options in this examinee's order, lettered in that order."""
-    kind = "checkbox" if part.multiple else "radio"
+    kind = "checkbox" if part.qtype == QuestionType.MULTIPLE else "radio"
     chosen = set(chosen or ())
     options = part.options
     choices = "".join(
