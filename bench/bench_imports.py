@@ -117,7 +117,7 @@ def roster_file(enterprise, rows: int, offset: int) -> tuple[bytes, list[str]]:
 
 def roster_run(data: bytes, enterprise) -> tuple[float, float, object]:
     """(total seconds, write seconds, result) of one import as the upload page does it."""
-    from roster.importers import read_roster
+    from roster.imports import read_roster
     from roster.models import Enterprise
     from roster.services.imports import roster_import
 
@@ -135,7 +135,7 @@ def bulk_floor(data: bytes, enterprise) -> float:
     """The same people and jobs inserted with bulk_create in one transaction (rolled back)."""
     from django.db import transaction
 
-    from roster.importers import read_roster
+    from roster.imports import read_roster
     from roster.models import Employment, Enterprise, Person
 
     parsed = read_roster(data, "roster.xlsx", enterprises=Enterprise.objects.all())
@@ -173,8 +173,8 @@ def bulk_floor(data: bytes, enterprise) -> float:
 
 
 def question_file(count: int, seed: int) -> bytes:
-    from question_banks.interchange.excel import write
-    from question_banks.interchange.model import ParsedOption, ParsedQuestion
+    from question_banks.exports.excel import write
+    from question_banks.imports.model import ParsedOption, ParsedQuestion
 
     rng = random.Random(seed)
     words = "电气设备检修作业前应当切断电源并悬挂警示标志操作人员必须持证上岗佩戴绝缘手套"
@@ -200,7 +200,7 @@ def question_file(count: int, seed: int) -> bytes:
 
 
 def questions_run(data: bytes, bank) -> tuple[float, object]:
-    from question_banks.interchange import parse_file
+    from question_banks.imports import parse_file
     from question_banks.services.imports import questions_import
 
     start = time.perf_counter()

@@ -8,9 +8,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Warning education and campaigns")
 
     def ready(self) -> None:
-        # Adds rotation training and warning education to each person's training file.
-        # Open warning assignments follow the rosters; closing exams follow grading.
-        from campaigns import (
-            receivers,  # noqa: F401
-            training_file_sections,  # noqa: F401
-        )
+        from . import signals  # noqa: F401

@@ -43,11 +43,11 @@ ORDERS = ("score", "rate")
 
 
 def _ttl() -> float:
-    return getattr(settings, "CONTESTS_LEADERBOARD_TTL", 1)
+    return settings.CONTESTS_LEADERBOARD_TTL
 
 
 def _eligible_ttl() -> float:
-    return getattr(settings, "CONTESTS_ELIGIBLE_TTL", 60)
+    return settings.CONTESTS_ELIGIBLE_TTL
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from contests.services.contests import (
 )
 from contests.services.playing import contest_round_join
 from contests.services.scope import eligible_employments
+from question_banks.choices import QuestionType
 from question_banks.models import ExamSession, Question, QuestionBank, QuestionVersion
 from question_banks.services.attempts import answers_save, attempt_start, attempt_submit
 from roster.models import Region
@@ -69,7 +70,7 @@ def _bank() -> QuestionBank:
     if not created:
         return bank
     for stem, right in JUDGE:
-        q = Question.objects.create(bank=bank, qtype="judge", difficulty=2)
+        q = Question.objects.create(bank=bank, qtype=QuestionType.JUDGE, difficulty=2)
         v = QuestionVersion.objects.create(
             question=q,
             number=1,
@@ -82,7 +83,7 @@ def _bank() -> QuestionBank:
         )
         Question.objects.filter(pk=q.pk).update(current_version=v)
     for stem, options, right in SINGLE:
-        q = Question.objects.create(bank=bank, qtype="single", difficulty=2)
+        q = Question.objects.create(bank=bank, qtype=QuestionType.SINGLE, difficulty=2)
         v = QuestionVersion.objects.create(
             question=q,
             number=1,
@@ -108,7 +109,10 @@ def _round(contest, bank, title, kind, opens, days, now, top=0) -> ContestRound:
             duration_minutes=10,
             attempts_allowed=2,
             bank=bank,
-            parts=(Part("judge", 6, Decimal(10)), Part("single", 4, Decimal(10))),
+            parts=(
+                Part(QuestionType.JUDGE, 6, Decimal(10)),
+                Part(QuestionType.SINGLE, 4, Decimal(10)),
+            ),
             final_top_n=top,
         ),
         now=now,
@@ -151,7 +155,7 @@ def seed(*, stdout=None) -> None:
             description="全县企业从业人员参加；每日答题、初赛、复赛和决赛。",
             winners_count=10,
             daily_bank=bank,
-            daily_parts=(Part("judge", 3, Decimal(1)),),
+            daily_parts=(Part(QuestionType.JUDGE, 3, Decimal(1)),),
         ),
     )
     now = timezone.now().replace(second=0, microsecond=0)

@@ -52,7 +52,7 @@ def font_search_path() -> list[str]:
     from django.conf import settings
 
     # Unconfigured Django (bench/bench_certificate_core.py) has only the packaged font.
-    configured = getattr(settings, "CERTIFICATE_FONT_PATHS", None) if settings.configured else None
+    configured = settings.CERTIFICATE_FONT_PATHS if settings.configured else None
     configured = configured or []
     return [*(os.fspath(p) for p in configured), str(PACKAGED_FONT)]
 

@@ -1,13 +1,16 @@
-"""The 应急演练 section of a person's training file (courses/training_file.py)."""
+"""The 应急演练 section of a person's training file (courses/training_file.py). It registers
+itself when drills/signals.py imports this module."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from courses.training_file import Section, TrainingFile, register_section
+
 from .models import DrillKind, DrillParticipant
 
 
-def drill_section(tf) -> tuple[str, list[str], list[list[str]]]:
+def drill_section(tf: TrainingFile) -> Section:
     kinds = dict(DrillKind.choices)
     rows = [
         [
@@ -26,3 +29,6 @@ def drill_section(tf) -> tuple[str, list[str], list[list[str]]]:
         [_("Drill date"), _("Enterprise"), _("Drill kind"), _("Scenario"), _("Hours (学时)")],
         rows,
     )
+
+
+register_section(drill_section)

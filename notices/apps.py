@@ -7,5 +7,4 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices and shared knowledge")
 
     def ready(self) -> None:
-        # Open notices' receipts follow people hired, moved or changed on the rosters.
-        from notices import receivers  # noqa: F401
+        from . import signals  # noqa: F401

@@ -61,7 +61,7 @@ MAX_ATTACHMENTS = 5
 
 
 def attachment_max_bytes() -> int:
-    return int(getattr(settings, "NOTICE_ATTACHMENT_MAX_BYTES", settings.UPLOAD_MAX_BYTES))
+    return settings.NOTICE_ATTACHMENT_MAX_BYTES
 
 
 def attachment_check(upload: File, *, field_name: str = "attachments") -> None:

@@ -205,7 +205,7 @@ def _state(attempt: Attempt, client: str = "") -> dict:
         "holder": holder,
         "server_time": timezone.now().isoformat(),
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,
-        "result_url": reverse("exams:result", args=[attempt.pk]) if finished else None,
+        "result_url": reverse("question_banks:result", args=[attempt.pk]) if finished else None,
     }
 
 

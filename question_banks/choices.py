@@ -1,5 +1,6 @@
-"""The question types, below the models: the file parsers (interchange/), grading and the
-services compare types through these constants, without importing the models."""
+"""The question types, below the models: the file readers (imports/) and writers (exports/),
+grading and the services compare types through these constants, without importing the
+models."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -203,6 +203,12 @@ class Question(models.Model):
         version = self.current_version
         return f"#{self.pk} {version.plain_stem[:40] if version else ''}"
 
+    @property
+    def is_case(self) -> bool:
+        """A 案例分析 question (sub-questions instead of options): what templates ask, through
+        the constant rather than the string."""
+        return self.qtype == QuestionType.CASE
+
 
 class QuestionVersion(models.Model):
     """One immutable text of a question. Editing a question adds a version; none is changed."""

@@ -32,6 +32,11 @@ class Part:
     choices: list[Choice] = field(default_factory=list)
 
     @property
+    def multiple(self) -> bool:
+        """Ticked as checkboxes rather than radio buttons."""
+        return self.qtype == QuestionType.MULTIPLE
+
+    @property
     def chosen_letters(self) -> str:
         """The examinee's answer as they saw it lettered (the review page)."""
         return "".join(c.letter for c in self.choices if c.checked)

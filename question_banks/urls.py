@@ -1,9 +1,9 @@
 from django.urls import path
 
 from .views import (
-    bank_import,
     banks,
     exams,
+    imports,
     internal,
     key_fix,
     manage,
@@ -14,7 +14,7 @@ from .views import (
     workbench_sessions,
 )
 
-app_name = "exams"
+app_name = "question_banks"
 
 urlpatterns = [
     path("", exams.my_exams, name="mine"),
@@ -72,21 +72,21 @@ urlpatterns = [
     path("manage/<str:code>/live.json", workbench_live.live_json, name="manage_live_json"),
     path("manage/<str:code>/", manage.session_results_view, name="manage_results"),
     path("manage/<str:code>/analysis/", manage.session_statistics_view, name="manage_statistics"),
-    path("banks/<str:code>/import/", bank_import.bank_import, name="bank_import"),
+    path("banks/<str:code>/import/", imports.bank_import, name="bank_import"),
     path(
         "banks/<str:code>/import/template.xlsx",
-        bank_import.bank_import_template,
+        imports.bank_import_template,
         name="bank_import_template",
     ),
-    path("banks/<str:code>/import/<int:pk>/", bank_import.bank_import_job, name="bank_import_job"),
+    path("banks/<str:code>/import/<int:pk>/", imports.bank_import_job, name="bank_import_job"),
     path(
         "banks/<str:code>/import/<int:pk>/bad-rows.csv",
-        bank_import.bank_import_bad_rows,
+        imports.bank_import_bad_rows,
         name="bank_import_bad_rows",
     ),
     path(
         "banks/<str:code>/import/<int:pk>/progress.json",
-        bank_import.bank_import_progress,
+        imports.bank_import_progress,
         name="bank_import_progress",
     ),
     path("internal/", internal.internal_list, name="internal"),

@@ -256,7 +256,7 @@ class QuestionCreateView(CreateView):
     those, so its "add" sends the user there."""
 
     def dispatch(self, request, *args, **kwargs):
-        return redirect("exams:banks")
+        return redirect("question_banks:banks")
 
 
 class QuestionEditView(EditView):
@@ -266,7 +266,7 @@ class QuestionEditView(EditView):
     def dispatch(self, request, *args, **kwargs):
         self.request, self.args, self.kwargs = request, args, kwargs
         question = self.get_object()
-        return redirect("exams:question_edit", code=question.bank.code, pk=question.pk)
+        return redirect("question_banks:question_edit", code=question.bank.code, pk=question.pk)
 
 
 class CopyView(_RefusalsOnTheForm, views.CopyView):

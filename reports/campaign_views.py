@@ -183,7 +183,7 @@ def campaign_view(request, pk: int):
             "table": table,
             "by": by,
             "target_met": figures.campaign_target_met(campaign, table.total),
-            "enterprise_prefix": reverse("campaign_reports:campaign", args=[campaign.pk]),
+            "enterprise_prefix": reverse("reports_campaigns:campaign", args=[campaign.pk]),
             "target_percent": float(campaign.target_rate) * 100,
         },
     )

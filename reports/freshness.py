@@ -76,7 +76,7 @@ def cached(parts: tuple, compute):
     entry = cache.get(key)
     if entry is not None:
         entry_version, computed_at, value = entry
-        max_stale = getattr(settings, "REPORTS_MAX_STALE_SECONDS", 0)
+        max_stale = settings.REPORTS_MAX_STALE_SECONDS
         if entry_version == version or time.time() - computed_at < max_stale:
             return value
     value = compute()

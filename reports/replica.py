@@ -89,7 +89,7 @@ def replica_caught_up(max_wait: float) -> bool:
 def _choose_alias() -> str:
     if not replica_configured() or connections["default"].in_atomic_block:
         return "default"
-    max_wait = float(getattr(settings, "REPORTS_REPLICA_MAX_WAIT", 2.0))
+    max_wait = settings.REPORTS_REPLICA_MAX_WAIT
     return REPLICA if replica_caught_up(max_wait) else "default"
 
 

@@ -5,7 +5,7 @@ from django.urls import path
 
 from . import campaign_views as views
 
-app_name = "campaign_reports"
+app_name = "reports_campaigns"
 
 urlpatterns = [
     path("warning/", views.warning_view, name="warning"),

@@ -11,7 +11,7 @@ from collections.abc import Container, Iterable
 
 from documents import xlsx
 from roster.identity import mask_id_number, mask_phone
-from roster.importers import vocabulary as v
+from roster.imports import vocabulary as v
 from roster.models import Employment
 
 _WIDTHS = {
@@ -108,9 +108,9 @@ def activation_codes_workbook(issued: Iterable) -> bytes:
 
 
 def enterprise_workbook(enterprises: Iterable) -> tuple[bytes, int]:
-    """The enterprise directory in its import template (roster.importers.directory), so an
+    """The enterprise directory in its import template (roster.imports.directory), so an
     export re-imports; codes as text cells."""
-    from roster.importers import directory as d
+    from roster.imports import directory as d
 
     keys = list(d.ENTERPRISE_TEMPLATE)
     book = xlsx.workbook()
@@ -136,7 +136,7 @@ def enterprise_workbook(enterprises: Iterable) -> tuple[bytes, int]:
 
 def region_workbook(regions: Iterable) -> tuple[bytes, int]:
     """The region list in its import template: 代码, 名称, 上级代码."""
-    from roster.importers import directory as d
+    from roster.imports import directory as d
 
     keys = list(d.REGION_TEMPLATE)
     book = xlsx.workbook()

@@ -69,7 +69,7 @@ class Lockout:
 
 
 def limits() -> dict[str, int]:
-    return {**DEFAULTS, **getattr(settings, "LOGIN_THROTTLE", {})}
+    return {**DEFAULTS, **settings.LOGIN_THROTTLE}
 
 
 def _key(kind: str, value: str) -> str:

@@ -61,3 +61,32 @@ def test_every_setting_read_is_declared():
     assert "LIST_PAGE_SIZE" in read
     undeclared = sorted(name for name in read if not hasattr(settings, name))
     assert not undeclared, f"read but never declared: {undeclared}"
+
+
+def test_settings_are_read_by_name_without_a_second_default():
+    """`settings.NAME`, not `getattr(settings, "NAME", default)`: a default in the code is a
+    second declaration that can disagree with the one in config/settings, and hides a
+    setting nobody declared from the test above."""
+    pattern = re.compile(r"getattr\(\s*settings\s*,")
+    found = [
+        f"{name}:{source[: match.start()].count(chr(10)) + 1}"
+        for name, source in _product_sources().items()
+        for match in pattern.finditer(source)
+    ]
+    assert not found, found
+
+
+def test_the_overlays_set_only_settings_the_base_declares():
+    """dev, test and production change values; a setting only one of them declares is missing
+    in the others (reports' REPORTS_MAX_STALE_SECONDS was production's alone)."""
+    assignment = re.compile(r"(?m)^([A-Z][A-Z0-9_]*)\s*=")
+    overlays = ("dev.py", "test.py", "production.py")
+    missing = sorted(
+        f"{overlay}: {name}"
+        for overlay in overlays
+        for name in assignment.findall(
+            (ROOT / "config" / "settings" / overlay).read_text(encoding="utf-8")
+        )
+        if not hasattr(base, name) and not hasattr(global_settings, name)
+    )
+    assert not missing, missing

@@ -15,7 +15,6 @@ from collections.abc import Collection
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,6 @@ from campaigns.models import CampaignMember, CampaignSession
 from campaigns.selectors import linkable_exam_sessions, may_manage_campaign
 from question_banks.models import Attempt, ExamSession
 from question_banks.services.attempts import session_result_for
-from question_banks.signals import attempt_finished
 from roster.models import User
 from roster.services import audit_record
 
@@ -118,8 +116,7 @@ def campaign_session_exam_take(*, actor: User, session: CampaignSession) -> int:
     return taken
 
 
-@receiver(attempt_finished, dispatch_uid="campaigns.closing_exam_on_grading")
-def _on_attempt_finished(sender: object, attempt: Attempt, **kwargs: object) -> None:
+def closing_exam_result_follow(*, attempt: Attempt) -> None:
     """A graded official attempt of a linked exam session: its examinee's record follows
     (one indexed query for every other attempt the engine grades)."""
     if not attempt.session_id or attempt.kind != Attempt.Kind.OFFICIAL:

@@ -27,7 +27,7 @@ MAX_FILES = 10
 
 
 def evidence_max_bytes() -> int:
-    return getattr(settings, "CAMPAIGN_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
+    return settings.CAMPAIGN_EVIDENCE_MAX_BYTES
 
 
 def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:

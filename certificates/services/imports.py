@@ -1,5 +1,5 @@
 """Existing certificates from a spreadsheet: the writes and the audit row; parsing is
-certificates.importers."""
+certificates.imports."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.importers import CertificateRow, ParsedCertificates
+from certificates.imports import CertificateRow, ParsedCertificates
 from certificates.models import (
     Certificate,
     CertificateEvent,

@@ -183,7 +183,7 @@ _log_lock = threading.Lock()
 def lookup_log() -> LookupLog | None:
     """This process's queue, or None when rows are written by the request."""
     global _log
-    batch = getattr(settings, "VERIFICATION_LOG_BATCH", 0)
+    batch = settings.VERIFICATION_LOG_BATCH
     if batch <= 0:
         return None
     if _log is None:
@@ -191,8 +191,8 @@ def lookup_log() -> LookupLog | None:
             if _log is None:
                 _log = LookupLog(
                     batch=batch,
-                    seconds=getattr(settings, "VERIFICATION_LOG_FLUSH_SECONDS", 1.0),
-                    max_waiting=getattr(settings, "VERIFICATION_LOG_MAX_WAITING", 100_000),
+                    seconds=settings.VERIFICATION_LOG_FLUSH_SECONDS,
+                    max_waiting=settings.VERIFICATION_LOG_MAX_WAITING,
                 )
                 # A worker process of the web server (multiprocessing) ends with os._exit,
                 # which skips atexit; its finalizers still run on a normal stop.

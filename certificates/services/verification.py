@@ -52,8 +52,8 @@ IN_FORCE = (CertificateState.VALID, CertificateState.EXPIRING, CertificateState.
 # A genuine signature whose token has merely passed its exp still proves whose card it is.
 _GENUINE = (Reason.OK, Reason.EXPIRED)
 
-# Default 60 look-ups a minute per client network (a /24 or a /64), page and API together.
-DEFAULT_RATE_LIMIT = 60
+# settings.CERTIFICATE_VERIFY_RATE_LIMIT look-ups a minute per client network (a /24 or a
+# /64), page and API together.
 RATE_WINDOW_SECONDS = 60
 
 _SEX = {1: "M", 2: "F"}  # GB/T 2261.1 codes in the token
@@ -407,7 +407,7 @@ def verification_allowed(network: str) -> bool:
 
     A fixed window that starts with the first look-up, in the shared cache so every web
     process counts together (config/rate_limit.py: without a round trip per look-up)."""
-    limit = getattr(settings, "CERTIFICATE_VERIFY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    limit = settings.CERTIFICATE_VERIFY_RATE_LIMIT
     if not limit:
         return True
     key = f"certificates:verify-rate:{network or 'unknown'}"

@@ -248,9 +248,7 @@ def default_passphrase() -> bytes | None:
     try:
         from django.conf import settings
 
-        value = (
-            getattr(settings, "CERTIFICATE_KEY_PASSPHRASE", None) if settings.configured else None
-        )
+        value = settings.CERTIFICATE_KEY_PASSPHRASE if settings.configured else None
     except ImportError:  # pragma: no cover - used outside Django
         value = None
     if not value:

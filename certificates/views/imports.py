@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from certificates.importers import read_certificates
+from certificates.imports import read_certificates
 from certificates.selectors import can_manage_certificates, certificate_import_people
 from certificates.services.imports import certificate_import
 from documents.errors import FileProblem

@@ -162,6 +162,9 @@ if _replica_url:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["reports.replica.ReportReplicaRouter"]
 REPORTS_REPLICA_MAX_WAIT = float(env("REPORTS_REPLICA_MAX_WAIT", "2"))
+# How long the regulator's dashboard may serve figures computed before the latest committed
+# change (reports/freshness.py): 0 here, always exact; production allows 60 s on a busy day.
+REPORTS_MAX_STALE_SECONDS = int(env("REPORTS_MAX_STALE_SECONDS", "0"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "roster.User"
@@ -210,6 +213,10 @@ STORAGES = {
 UPLOAD_MAX_BYTES = int(env("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # An image in a question's text or option (question_banks/services/question_images.py).
 QUESTION_IMAGE_MAX_BYTES = int(env("QUESTION_IMAGE_MAX_BYTES", str(2 * 1024 * 1024)))
+# A notice's attachment (notices/services.py) and a campaign month's evidence file
+# (campaigns/services/months.py: photos and PDFs of a month's activities).
+NOTICE_ATTACHMENT_MAX_BYTES = int(env("NOTICE_ATTACHMENT_MAX_BYTES", str(UPLOAD_MAX_BYTES)))
+CAMPAIGN_EVIDENCE_MAX_BYTES = int(env("CAMPAIGN_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
 # What one uploaded spreadsheet may hold, checked before and while it is parsed
 # (documents/sheet_reader.py): a small .xlsx can declare millions of cells or unpack to
 # gigabytes. Files that unpack to more than IN_PROCESS_BYTES are read by a child process
@@ -347,6 +354,9 @@ CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))
 # (certificates/services/lookup_log.py; production's default is 200 rows / 1 s).
 VERIFICATION_LOG_BATCH = int(env("VERIFICATION_LOG_BATCH", "0"))
 VERIFICATION_LOG_FLUSH_SECONDS = float(env("VERIFICATION_LOG_FLUSH_SECONDS", "1"))
+# Rows a process keeps waiting while the database is away; beyond it the oldest are dropped
+# with a warning, so an outage cannot fill the memory.
+VERIFICATION_LOG_MAX_WAITING = int(env("VERIFICATION_LOG_MAX_WAITING", "100000"))
 CERTIFICATE_KEY_PASSPHRASE = env("CERTIFICATE_KEY_PASSPHRASE", "")
 CERTIFICATE_FONT_PATHS = env_list("CERTIFICATE_FONT_PATHS", [])
 
@@ -436,3 +446,7 @@ DRILL_EVIDENCE_MAX_BYTES = int(env("DRILL_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1
 # (drills/services.py); a scan in time leaves this many minutes to sign in.
 DRILL_CHECKIN_STEP_SECONDS = int(env("DRILL_CHECKIN_STEP_SECONDS", "30"))
 DRILL_CHECKIN_SIGN_IN_MINUTES = int(env("DRILL_CHECKIN_SIGN_IN_MINUTES", "10"))
+# Knowledge contests: seconds a leaderboard and a contest's list of eligible people are
+# cached (contests/selectors.py); a board is at most this late after a submission.
+CONTESTS_LEADERBOARD_TTL = float(env("CONTESTS_LEADERBOARD_TTL", "1"))
+CONTESTS_ELIGIBLE_TTL = float(env("CONTESTS_ELIGIBLE_TTL", "60"))

@@ -1,10 +1,11 @@
 """Standings, written in the transaction that grades an attempt.
 
-The exam engine sends `attempt_finished` inside the transaction that grades an attempt
-(a submit's, its queued grade's, or the lazy/periodic expiry's); the receiver here upserts
-the person's ContestRoundScore (their best attempt of the round: highest score, then least
-time) and their ContestEntry (sum over rounds), or, for daily questions, the day's count and
-the streak. Both rows are locked and rewritten in that one transaction, so a standing never
+The exam engine sends `attempt_finished` inside the transaction that grades an attempt (a
+submit's, its queued grade's, or the lazy/periodic expiry's); its receiver
+(contests/signals.py) calls `attempt_standing_record`, which upserts the person's
+ContestRoundScore (their best attempt of the round: highest score, then least time) and
+their ContestEntry (sum over rounds), or, for daily questions, the day's count and the
+streak. Both rows are locked and rewritten in that one transaction, so a standing never
 disagrees with the graded attempts and a submission is in the table the moment it is
 graded; the leaderboards (contests/selectors.py) read only these rows, through a cache of
 at most CONTESTS_LEADERBOARD_TTL seconds.
@@ -16,13 +17,11 @@ import datetime as dt
 import math
 
 from django.db.models import Count, Sum
-from django.dispatch import receiver
 from django.utils import timezone
 
 from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import taking_part_as
 from question_banks.models import Attempt, AttemptItem, ExamSession
-from question_banks.signals import attempt_finished
 from roster.models import Person
 
 
@@ -116,8 +115,9 @@ def current_streak(entry: ContestEntry, today: dt.date | None = None) -> int:
     return entry.streak
 
 
-@receiver(attempt_finished, dispatch_uid="contests.standings")
-def _on_attempt_finished(sender: object, attempt: Attempt, **kwargs: object) -> None:
+def attempt_standing_record(*, attempt: Attempt) -> None:
+    """The standing a graded attempt changes, if any: a contest round's score, or a daily
+    questions' day (a mock attempt of the person's daily set); any other attempt, none."""
     session = attempt.session if attempt.session_id else None
     if session is not None:
         if session.purpose == ExamSession.Purpose.CONTEST:

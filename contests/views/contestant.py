@@ -108,7 +108,7 @@ def join(request, pk: int, round_pk: int):
     except ContestError as exc:
         messages.error(request, exc.message)
         return redirect("contests:play", pk=contest.pk)
-    return redirect("exams:session", code=round.session.code)
+    return redirect("question_banks:session", code=round.session.code)
 
 
 @login_required
@@ -120,4 +120,4 @@ def daily(request, pk: int):
     except ExamError as exc:  # a ContestError, or the engine's closed answer keys
         messages.error(request, exc.message)
         return redirect("contests:play", pk=contest.pk)
-    return redirect("exams:attempt", pk=attempt.pk)
+    return redirect("question_banks:attempt", pk=attempt.pk)

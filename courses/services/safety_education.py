@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.imports import EducationRow, ParsedEducation
 from courses.models import SafetyEducationBeforeGoLive, SafetyEducationRecord
-from courses.safety_education_import import EducationRow, ParsedEducation
 from courses.selectors import may_manage
 from documents.errors import RowError
 from documents.imports.report import ImportReport

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.safety_education_import import TEMPLATE_HEADERS, read_education
+from courses.imports import TEMPLATE_HEADERS, read_education
 from courses.services.compliance import safety_education_status
 from courses.services.records import RecordError
 from courses.services.safety_education import (

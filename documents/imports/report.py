@@ -9,7 +9,7 @@ from typing import Protocol
 
 
 class BadRow(Protocol):
-    """A row error of any importer: documents.errors.RowError, and the question interchange's
+    """A row error of any importer: documents.errors.RowError, and question_banks.imports'
     RowError (whose row is None for a problem with the whole file)."""
 
     row: int | None

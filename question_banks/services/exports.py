@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from question_banks.interchange.model import ParsedOption, ParsedQuestion
+from question_banks.imports.model import ParsedOption, ParsedQuestion
 from question_banks.models import Question, QuestionBank
 
 

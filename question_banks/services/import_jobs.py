@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from documents.errors import FileProblem
 from documents.sheets import check_size
-from question_banks.interchange import FORMATS, UnknownFormat, detect_format, parse_file
-from question_banks.interchange.model import ParseResult, plain_text
+from question_banks.imports import FORMATS, UnknownFormat, detect_format, parse_file
+from question_banks.imports.model import ParseResult, plain_text
 from question_banks.models import QuestionBank, QuestionImportJob
 from question_banks.services.imports import ImportReport, questions_import
 from question_banks.services.permissions import bank_can_change, require

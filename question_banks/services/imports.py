@@ -1,6 +1,6 @@
 """Writing a parsed question file into a bank: all or nothing unless asked for the good ones.
 
-The parsers (question_banks.interchange) turn any supported file into ParsedQuestions and
+The parsers (question_banks.imports) turn any supported file into ParsedQuestions and
 RowErrors without touching the database. Here the questions are checked once more by the
 same rules as hand-written ones, embedded images are stored, near-duplicates of the bank's
 own questions are reported, and everything is written in one transaction
@@ -21,9 +21,9 @@ from django.utils.translation import gettext
 from documents.imports.report import ImportReport as FrameworkReport
 from documents.imports.runner import CREATED, RowRefused, run_import
 from question_banks.choices import QuestionType
-from question_banks.interchange.dedupe import normalise
-from question_banks.interchange.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
-from question_banks.interchange.model import (
+from question_banks.imports.dedupe import normalise
+from question_banks.imports.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
+from question_banks.imports.model import (
     ParsedQuestion,
     ParseResult,
     RowError,
@@ -70,7 +70,7 @@ def _store_files(bank: QuestionBank, files: dict[str, bytes]) -> dict[str, str]:
     """Embedded images (Moodle's @@PLUGINFILE@@) become media files; returns name -> URL.
 
     The parsers keep only pictures the question shows and report every other file
-    (interchange.media), so nothing reaches here to be left out quietly."""
+    (imports.media), so nothing reaches here to be left out quietly."""
     urls = {}
     for name, data in files.items():
         kind = image_type(name, data)

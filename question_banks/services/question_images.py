@@ -27,7 +27,7 @@ _FORMATS = {"PNG": ".png", "JPEG": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
 
 
 def image_max_bytes() -> int:
-    return getattr(settings, "QUESTION_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
+    return settings.QUESTION_IMAGE_MAX_BYTES
 
 
 @dataclass(frozen=True)

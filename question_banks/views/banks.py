@@ -65,7 +65,7 @@ def _owner_choices(user) -> list[tuple[str, str]]:
 def bank_list(request):
     return render(
         request,
-        "exams/bank_list.html",
+        "question_banks/bank_list.html",
         {"banks": bank_list_for_author(user=request.user)},
     )
 
@@ -98,8 +98,8 @@ def _bank_form_page(request, bank: QuestionBank | None):
             apply_errors(form, exc)
         else:
             messages.success(request, _("The question bank is saved."))
-            return redirect("exams:bank", code=instance.code)
-    return render(request, "exams/bank_form.html", {"form": form, "bank": bank})
+            return redirect("question_banks:bank", code=instance.code)
+    return render(request, "question_banks/bank_form.html", {"form": form, "bank": bank})
 
 
 @author_required
@@ -125,11 +125,11 @@ def bank_categories(request, code: str):
             apply_errors(form, exc)
         else:
             messages.success(request, _("The category is added."))
-            return redirect("exams:bank_categories", code=bank.code)
+            return redirect("question_banks:bank_categories", code=bank.code)
     categories = bank.categories.order_by("path")
     return render(
         request,
-        "exams/bank_categories.html",
+        "question_banks/bank_categories.html",
         {"bank": bank, "form": form, "categories": categories},
     )
 
@@ -147,4 +147,4 @@ def category_remove(request, code: str, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The category is deleted."))
-    return redirect("exams:bank_categories", code=bank.code)
+    return redirect("question_banks:bank_categories", code=bank.code)

@@ -79,7 +79,7 @@ def my_exams(request):
             attempt.review = attempt_review_access(attempt=attempt, now=now, closed_banks=closed)
     return render(
         request,
-        "exams/my_exams.html",
+        "question_banks/my_exams.html",
         {"candidacies": candidacies, "mocks": mocks, "now": now},
     )
 
@@ -93,7 +93,7 @@ def _start_quickly(request: HttpRequest, code: str, person_id: int) -> HttpRespo
         client_id=request.POST.get("client", "")[:CLIENT_MAX],
         access_code=request.POST.get("access_code", ""),
     )
-    return None if started is None else redirect("exams:attempt", pk=started)
+    return None if started is None else redirect("question_banks:attempt", pk=started)
 
 
 def _start_with_pass(request: HttpRequest, code: str) -> HttpResponseRedirect | None:
@@ -137,11 +137,11 @@ def session_detail(request, code: str):
             if exc.code in CONFLICTS:
                 status = 409
         else:
-            return redirect("exams:attempt", pk=attempt.pk)
+            return redirect("question_banks:attempt", pk=attempt.pk)
     attempts = session.attempts.filter(person=candidate.person).order_by("number")
     return render(
         request,
-        "exams/session_detail.html",
+        "question_banks/session_detail.html",
         {
             "session": session,
             "candidate": candidate,
@@ -168,7 +168,7 @@ def attempt_page(request, pk: int):
     if attempt_overdue(attempt, timezone.now()) and attempt_expire_if_overdue(attempt=attempt):
         attempt.refresh_from_db()
     if attempt.status in FINISHED:
-        return redirect("exams:result", pk=attempt.pk)
+        return redirect("question_banks:result", pk=attempt.pk)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise Http404(_("This paper has not been started."))
     items = attempt_items_for_exam_page(attempt)
@@ -180,7 +180,7 @@ def attempt_page(request, pk: int):
     )
     return render(
         request,
-        "exams/attempt.html",
+        "question_banks/attempt.html",
         {
             "attempt": attempt,
             "cards": exam_cards(items, texts),
@@ -204,7 +204,7 @@ def attempt_take_over_view(request, pk: int):
             request,
             _("You continue the exam here. The other device or tab no longer saves answers."),
         )
-    return redirect("exams:attempt", pk=attempt.pk)
+    return redirect("question_banks:attempt", pk=attempt.pk)
 
 
 def _finished_own(request, pk: int) -> Attempt | None:
@@ -226,12 +226,12 @@ def _finished_own(request, pk: int) -> Attempt | None:
 def result(request, pk: int):
     attempt = _finished_own(request, pk)
     if attempt is None:
-        return redirect("exams:attempt", pk=pk)
+        return redirect("question_banks:attempt", pk=pk)
     if not attempt_graded(attempt):
         # Submitted, grade on its way (seconds): the page says so and reloads itself.
         return render(
             request,
-            "exams/result.html",
+            "question_banks/result.html",
             {"attempt": attempt, "grading": True, "refresh": GRADING_REFRESH_SECONDS},
         )
     access = attempt_review_access(attempt=attempt)
@@ -239,7 +239,7 @@ def result(request, pk: int):
     standing = attempt_standing(attempt=attempt) if access.show_score else None
     return render(
         request,
-        "exams/result.html",
+        "question_banks/result.html",
         {"attempt": attempt, "access": access, "standing": standing},
     )
 
@@ -250,13 +250,15 @@ def review(request, pk: int):
     the session's policy and the answer-key closure allow (services/review.py)."""
     attempt = _finished_own(request, pk)
     if attempt is None:
-        return redirect("exams:attempt", pk=pk)
+        return redirect("question_banks:attempt", pk=pk)
     if not attempt_graded(attempt):
-        return redirect("exams:result", pk=pk)
+        return redirect("question_banks:result", pk=pk)
     access = attempt_review_access(attempt=attempt)
     items = review_items(attempt_items_for_display(attempt)) if access.show_answers else []
     return render(
-        request, "exams/review.html", {"attempt": attempt, "access": access, "items": items}
+        request,
+        "question_banks/review.html",
+        {"attempt": attempt, "access": access, "items": items},
     )
 
 
@@ -274,5 +276,5 @@ def mock_start_view(request, code: str):
         attempt = mock_start(person=request.user.person, rule=allowed)
     except ExamError as exc:  # an exam on the same bank is in progress
         messages.error(request, exc.message)
-        return redirect("exams:mine")
-    return redirect("exams:attempt", pk=attempt.pk)
+        return redirect("question_banks:mine")
+    return redirect("question_banks:attempt", pk=attempt.pk)

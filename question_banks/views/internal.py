@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from question_banks.exports import STATES
+from question_banks.exports.results import STATES
 from question_banks.internal_forms import CandidatesForm, InternalExamForm
 from question_banks.models import ExamSession
 from question_banks.selectors import session_results
@@ -67,12 +67,12 @@ def internal_list(request):
     if enterprise is None:
         return render(
             request,
-            "exams/internal_choose.html",
+            "question_banks/internal_choose.html",
             {"enterprises": internal_enterprises(actor=request.user)},
         )
     return render(
         request,
-        "exams/internal_list.html",
+        "question_banks/internal_list.html",
         {
             "enterprise": enterprise,
             "exams": internal_exam_list(enterprise=enterprise),
@@ -85,7 +85,7 @@ def internal_list(request):
 def internal_create(request):
     enterprise = _enterprise(request)
     if enterprise is None:
-        return redirect("exams:internal")
+        return redirect("question_banks:internal")
     initial = InternalExamForm.initial_for(request.GET.get("purpose", ""))
     form = InternalExamForm(request.POST or None, initial=initial, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -97,8 +97,10 @@ def internal_create(request):
             _add_errors(form, exc)
         else:
             messages.success(request, _("Exam saved. Now choose who takes it, then publish it."))
-            return redirect("exams:internal_detail", code=session.code)
-    return render(request, "exams/internal_form.html", {"form": form, "enterprise": enterprise})
+            return redirect("question_banks:internal_detail", code=session.code)
+    return render(
+        request, "question_banks/internal_form.html", {"form": form, "enterprise": enterprise}
+    )
 
 
 def _detail(request, session: ExamSession, form: CandidatesForm, status: int = 200):
@@ -106,7 +108,7 @@ def _detail(request, session: ExamSession, form: CandidatesForm, status: int = 2
     summary = {state: sum(1 for r in rows if r["state"] == state) for state in STATES}
     return render(
         request,
-        "exams/internal_detail.html",
+        "question_banks/internal_detail.html",
         {
             "session": session,
             "enterprise": session.enterprise,
@@ -139,7 +141,7 @@ def internal_candidates(request, code: str):
             _add_errors(form, exc)
         else:
             messages.success(request, _("%(n)d people added to the exam.") % {"n": added})
-            return redirect("exams:internal_detail", code=session.code)
+            return redirect("question_banks:internal_detail", code=session.code)
     return _detail(request, session, form, status=400)
 
 
@@ -155,4 +157,4 @@ def internal_publish(request, code: str):
             messages.error(request, message)
     else:
         messages.success(request, _("Published: the people on the list now see it in their exams."))
-    return redirect("exams:internal_detail", code=session.code)
+    return redirect("question_banks:internal_detail", code=session.code)

@@ -34,7 +34,7 @@ def question_key_fix(request, code: str, pk: int):
         messages.error(
             request, _("A case question's keys are corrected question by question in its editor.")
         )
-        return render(request, "exams/question_key_fix.html", {**context, "form": None})
+        return render(request, "question_banks/question_key_fix.html", {**context, "form": None})
     form = KeyFixForm(request.POST or None, question=question)
     step = request.POST.get("step", "")
     # "edit" goes back from the preview to the form, with what was typed kept.
@@ -65,7 +65,7 @@ def question_key_fix(request, code: str, pk: int):
             if step == "confirm":
                 question.refresh_from_db()
                 context["version"] = question.current_version
-    return render(request, "exams/question_key_fix.html", {**context, "form": form})
+    return render(request, "question_banks/question_key_fix.html", {**context, "form": form})
 
 
 def _rows(regrades) -> list[dict]:

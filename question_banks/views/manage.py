@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from question_banks.exports import STATES, results_xlsx
+from question_banks.exports.results import STATES, results_xlsx
 from question_banks.models import ExamSession
 from question_banks.selectors import (
     session_results,
@@ -39,7 +39,7 @@ def session_list(request):
     )
     return render(
         request,
-        "exams/manage_sessions.html",
+        "question_banks/manage_sessions.html",
         {"sessions": sessions, "managed": managed, "may_own": may_own(request.user)},
     )
 
@@ -68,7 +68,7 @@ def session_results_view(request, code: str):
     summary = {state: sum(1 for r in rows if r["state"] == state) for state in STATES}
     return render(
         request,
-        "exams/manage_results.html",
+        "question_banks/manage_results.html",
         {
             "session": session,
             "rows": rows,
@@ -88,6 +88,6 @@ def session_statistics_view(request, code: str):
     session = _session(request, code)
     return render(
         request,
-        "exams/manage_statistics.html",
+        "question_banks/manage_statistics.html",
         {"session": session, "stats": session_statistics(session)},
     )

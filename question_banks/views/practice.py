@@ -57,7 +57,7 @@ def _id(value: str | None) -> int | None:
 def _closed(request, reason: str):
     """Back to the practice page, saying why this bank cannot be practised now."""
     messages.error(request, reason)
-    return redirect("exams:practice")
+    return redirect("question_banks:practice")
 
 
 def _parts(question: Question, chosen=None, reveal=False) -> list[Part]:
@@ -77,7 +77,7 @@ def _parts(question: Question, chosen=None, reveal=False) -> list[Part]:
             for i, o in enumerate(options)
         ]
 
-    if question.qtype != "case":
+    if not question.is_case:
         return [Part("answer", question.qtype, "", choices(version.options, chosen))]
     return [
         Part(
@@ -100,7 +100,7 @@ def practice_home(request):
         (bank, None if bank.pk in closed else practice_progress(person=person, bank=bank))
         for bank in banks_for_person(person)
     ]
-    return render(request, "exams/practice_home.html", {"banks": banks})
+    return render(request, "question_banks/practice_home.html", {"banks": banks})
 
 
 @login_required
@@ -128,7 +128,7 @@ def practice_question(request, code: str, mode: str):
         )
         if question is None:
             raise Http404
-        if question.qtype == "case":
+        if question.is_case:
             chosen = {
                 str(i): request.POST.getlist(f"answer_{i}")
                 for i in range(len(question.current_version.sub_questions))
@@ -164,10 +164,10 @@ def practice_question(request, code: str, mode: str):
         except KeysClosed as exc:
             return _closed(request, exc.message)
     if question is None:
-        return render(request, "exams/practice_empty.html", {"bank": bank, "mode": mode})
+        return render(request, "question_banks/practice_empty.html", {"bank": bank, "mode": mode})
     return render(
         request,
-        "exams/practice_question.html",
+        "question_banks/practice_question.html",
         {
             "bank": bank,
             "mode": mode,
@@ -192,4 +192,4 @@ def favourite(request, code: str, pk: int):
     if question is None:
         raise Http404
     favourite_toggle(person=_person(request), question=question)
-    return redirect(safe_next(request, "exams:practice"))
+    return redirect(safe_next(request, "question_banks:practice"))

@@ -77,7 +77,7 @@ def bank_detail(request, code: str):
     query.pop("page", None)
     return render(
         request,
-        "exams/bank_detail.html",
+        "question_banks/bank_detail.html",
         {
             "bank": bank,
             "page": page,
@@ -120,7 +120,7 @@ def bank_bulk(request, code: str):
             messages.error(request, _("Choose what to do with the ticked questions."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    url = reverse("exams:bank", kwargs={"code": bank.code})
+    url = reverse("question_banks:bank", kwargs={"code": bank.code})
     return redirect(f"{url}?{QueryDict(back).urlencode()}" if back else url)
 
 
@@ -175,12 +175,12 @@ def _question_page(request, bank, question: Question | None):
             else:
                 messages.success(request, _("The question is saved."))
             if request.POST.get("then") == "another":
-                url = reverse("exams:question_create", kwargs={"code": bank.code})
+                url = reverse("question_banks:question_create", kwargs={"code": bank.code})
                 return redirect(f"{url}?type={form.cleaned_data['qtype']}")
-            return redirect("exams:question_preview", code=bank.code, pk=saved.pk)
+            return redirect("question_banks:question_preview", code=bank.code, pk=saved.pk)
     return render(
         request,
-        "exams/question_form.html",
+        "question_banks/question_form.html",
         {
             "bank": bank,
             "question": question,
@@ -235,7 +235,7 @@ def question_preview(request, code: str, pk: int):
     }
     return render(
         request,
-        "exams/question_preview.html",
+        "question_banks/question_preview.html",
         {
             "bank": bank,
             "question": question,
@@ -253,6 +253,6 @@ def question_history(request, code: str, pk: int):
     versions = question.versions.select_related("created_by").order_by("-number")
     return render(
         request,
-        "exams/question_history.html",
+        "question_banks/question_history.html",
         {"bank": bank, "question": question, "versions": versions},
     )

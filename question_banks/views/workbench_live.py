@@ -31,7 +31,7 @@ def live_view(request, code: str):
             add_service_errors(close, error)
         else:
             messages.success(request, _("The session is closed: nobody may start any more."))
-            return redirect("exams:manage_live", code=session.code)
+            return redirect("question_banks:manage_live", code=session.code)
     now = timezone.now()
     roll = session_roll(session=session, now=now)
     audit_record(
@@ -43,7 +43,7 @@ def live_view(request, code: str):
     )
     return render(
         request,
-        "exams/workbench/live.html",
+        "question_banks/workbench/live.html",
         {
             "session": session,
             "roll": roll,
@@ -93,9 +93,9 @@ def grant_view(request, code: str, pk: int):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Granted to %(name)s.") % {"name": candidate.person.name})
-            return redirect("exams:manage_live", code=session.code)
+            return redirect("question_banks:manage_live", code=session.code)
     return render(
         request,
-        "exams/workbench/grant.html",
+        "question_banks/workbench/grant.html",
         {"session": session, "candidate": candidate, "form": form, "tab": "live"},
     )

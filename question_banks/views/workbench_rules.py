@@ -26,7 +26,9 @@ from .workbench_common import add_service_errors, owner_required
 def rule_list(request):
     rules = rules_for(request.user).select_related("bank").order_by("bank__name", "code")
     banks = banks_for(request.user).order_by("name")
-    return render(request, "exams/workbench/rule_list.html", {"rules": rules, "banks": banks})
+    return render(
+        request, "question_banks/workbench/rule_list.html", {"rules": rules, "banks": banks}
+    )
 
 
 @owner_required
@@ -128,11 +130,11 @@ def _rule_page(request, rule: PaperRule):
                 rule.pk, rule.code = None, ""
         else:
             messages.success(request, _("Paper rule “%(name)s” saved.") % {"name": rule.name})
-            return redirect("exams:manage_rule", pk=rule.pk)
+            return redirect("question_banks:manage_rule", pk=rule.pk)
     picker = _picker(request, bank, fixed)  # a locked rule shows no search, only its rows
     return render(
         request,
-        "exams/workbench/rule_form.html",
+        "question_banks/workbench/rule_form.html",
         {
             "picker": picker,
             "rule": None if creating and rule.pk is None else rule,

@@ -64,10 +64,10 @@ def _session_page(request, session: ExamSession):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Exam session saved."))
-            return redirect("exams:manage_candidates", code=session.code)
+            return redirect("question_banks:manage_candidates", code=session.code)
     return render(
         request,
-        "exams/workbench/session_form.html",
+        "question_banks/workbench/session_form.html",
         {"session": session if session.pk else None, "form": form, "tab": "setup"},
     )
 
@@ -121,7 +121,7 @@ def candidates_view(request, code: str):
     )
     return render(
         request,
-        "exams/workbench/candidates.html",
+        "question_banks/workbench/candidates.html",
         {
             "session": session,
             "roll": roll,
@@ -143,7 +143,7 @@ def _added(request, session: ExamSession, people):
             messages.success(request, _("%(n)d people added to the list.") % {"n": count})
         else:
             messages.warning(request, _("Nobody new: everyone who matches is on the list already."))
-    return redirect("exams:manage_candidates", code=session.code)
+    return redirect("question_banks:manage_candidates", code=session.code)
 
 
 @owner_required
@@ -159,7 +159,7 @@ def candidate_remove_view(request, code: str, pk: int):
         messages.success(
             request, _("%(name)s removed from the list.") % {"name": candidate.person.name}
         )
-    return redirect("exams:manage_candidates", code=session.code)
+    return redirect("question_banks:manage_candidates", code=session.code)
 
 
 @owner_required
@@ -174,7 +174,7 @@ def session_publish_view(request, code: str):
         messages.success(
             request, _("Published: the candidates see the exam and their papers are drawn.")
         )
-    return redirect("exams:manage_candidates", code=session.code)
+    return redirect("question_banks:manage_candidates", code=session.code)
 
 
 @owner_required
@@ -190,7 +190,7 @@ def session_unpublish_view(request, code: str):
             request,
             _("Withdrawn: the candidates no longer see the exam; edit it and publish it again."),
         )
-    return redirect("exams:manage_candidates", code=session.code)
+    return redirect("question_banks:manage_candidates", code=session.code)
 
 
 @owner_required

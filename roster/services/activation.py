@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 CODE_LENGTH = 8
-DEFAULT_DAYS = 14
 # One sheet or workbook at a time: the codes are hashed and written one by one.
 MAX_PER_BATCH = 2000
 
@@ -78,7 +77,7 @@ class IssuedCode:
 
 
 def code_days() -> int:
-    return int(getattr(settings, "ROSTER_ACTIVATION_CODE_DAYS", DEFAULT_DAYS))
+    return settings.ROSTER_ACTIVATION_CODE_DAYS
 
 
 def _new_code() -> str:

@@ -21,7 +21,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     further left are whatever the client sent, and are never trusted)."""
     if request is None:
         return None
-    hops = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    hops = settings.TRUSTED_PROXY_COUNT
     if hops > 0:
         forwarded = [
             part.strip()

@@ -20,7 +20,7 @@ from documents.errors import RowError
 from documents.imports.report import ImportReport
 from documents.imports.runner import CREATED, UNCHANGED, UPDATED, RowRefused, run_import
 from roster.exports import enterprise_workbook, region_workbook
-from roster.importers import directory as d
+from roster.imports import directory as d
 from roster.models import Enterprise, Region
 from roster.selectors import directory_scope
 

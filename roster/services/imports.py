@@ -1,4 +1,4 @@
-"""Roster spreadsheets in and out: the writes and the audit rows; parsing is roster.importers."""
+"""Roster spreadsheets in and out: the writes and the audit rows; parsing is roster.imports."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from documents.imports.report import ImportReport
 from documents.imports.runner import CREATED, UNCHANGED, UPDATED, RowRefused, run_import
 from roster.exports import roster_workbook
 from roster.identity import mask_id_number
-from roster.importers import ParsedRoster, RowError
-from roster.importers.roster import RosterRow
-from roster.importers.vocabulary import TEMPLATE_HEADERS
+from roster.imports import ParsedRoster, RowError
+from roster.imports.roster import RosterRow
+from roster.imports.vocabulary import TEMPLATE_HEADERS
 
 from .audit import audit_record
 from .errors import RosterError
@@ -77,7 +77,7 @@ def roster_import(
             # the actor may not change) are bad rows like any other, at the column they concern.
             raise RowRefused(_refused_row(row.row, row.data, exc)) from exc
         except ValidationError as exc:
-            # The checks in roster.importers should make this unreachable; if the model
+            # The checks in roster.imports should make this unreachable; if the model
             # still refuses a row, report it like any other bad row.
             raise RowRefused(RowError(row.row, "", row.data.id_number, _join(exc))) from exc
         if outcome.transfer is not None:

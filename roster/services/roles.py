@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import Group
 
 from roster.choices import Role
@@ -10,7 +9,7 @@ from roster.models import User
 
 def role_grant_sync_groups(*, user: User) -> None:
     """Give trainers the admin screens for banks and exams (the group's permissions are data)."""
-    group = Group.objects.filter(name=getattr(settings, "TRAINER_GROUP", TRAINERS_GROUP)).first()
+    group = Group.objects.filter(name=TRAINERS_GROUP).first()
     if group is None:
         return
     if user.role_grants.filter(role=Role.TRAINER).exists():

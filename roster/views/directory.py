@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from documents.errors import FileProblem
 from documents.imports import pending
 from documents.sheets import check_size
-from roster.importers.directory import (
+from roster.imports.directory import (
     ENTERPRISE_TEMPLATE,
     REGION_TEMPLATE,
     read_enterprises,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from documents.imports import pending
 from documents.sheets import check_size
-from roster.importers import FileProblem, read_roster
+from roster.imports import FileProblem, read_roster
 from roster.models import Enterprise
 from roster.selectors import administered_enterprises, employment_list, enterprise_list
 from roster.services.imports import roster_export as roster_export_service

@@ -65,7 +65,7 @@ def test_an_enterprise_admin_cannot_import_for_another_enterprises_people(world)
 def test_the_service_refuses_a_holder_outside_the_actors_enterprises(world):
     """Even a file read without the page's scope (as the command reads it) is checked again
     where the certificate is written."""
-    from certificates.importers import read_certificates
+    from certificates.imports import read_certificates
     from certificates.services.imports import certificate_import
 
     parsed = read_certificates(xlsx_bytes([HEADERS, row(world.person_b, "W-B")]), "c.xlsx")

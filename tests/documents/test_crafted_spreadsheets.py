@@ -29,7 +29,7 @@ from certificates.models import Certificate
 from documents.errors import FileProblem
 from documents.sheets import read_sheets
 from question_banks.models import Question, QuestionBank
-from roster.importers import read_roster
+from roster.imports import read_roster
 from roster.models import AuditLog, Enterprise, Person
 from tests.documents import crafted
 from tests.factories import make_id_number

@@ -27,13 +27,14 @@ from courses.training_file import enterprise_training_xlsx, training_file, train
 from documents.csvfile import csv_bytes
 from documents.guard import csv_text, looks_like_formula, unguard
 from documents.sheets import read_sheets
-from question_banks.exports import results_xlsx
-from question_banks.interchange import excel
-from question_banks.interchange.model import ParsedOption, ParsedQuestion
+from question_banks.exports import excel as excel_out
+from question_banks.exports.results import results_xlsx
+from question_banks.imports import excel
+from question_banks.imports.model import ParsedOption, ParsedQuestion
 from question_banks.models import Question, QuestionBank
 from reports.exports import table_csv, table_xlsx
 from reports.selectors import ReportParams, Row, Table
-from roster.importers import read_roster
+from roster.imports import read_roster
 from roster.models import Employment, Enterprise
 from roster.services.imports import roster_export, roster_import
 
@@ -162,7 +163,7 @@ def test_the_question_export_writes_formula_text_as_text_and_reimports_it():
         category=["电工"],
         difficulty=2,
     )
-    content = excel.write([question])
+    content = excel_out.write([question])
     for text in ("=1+1 等于几？", "+2", "-3", "@4", question.explanation):
         assert the_cell(content, text).data_type == "s"
     assert the_cell(content, 2).data_type == "n"
@@ -179,7 +180,7 @@ def test_export_questions_and_import_questions_round_trip_formula_text(tmp_path)
     question = ParsedQuestion(
         "judge", "=1+1", [ParsedOption("A", "对", True), ParsedOption("B", "错")]
     )
-    source.write_bytes(excel.write([question]))
+    source.write_bytes(excel_out.write([question]))
     call_command(
         "import_questions", str(source), "--bank", "A", "--create-bank", "甲", stdout=io.StringIO()
     )

@@ -90,7 +90,7 @@ def single_post(**overrides) -> dict:
 def test_trainer_creates_a_bank_that_serves_posts_and_categories(world):
     client = client_for(world.trainer)
     response = client.post(
-        reverse("exams:bank_create"),
+        reverse("question_banks:bank_create"),
         {
             "code": "DQ",
             "name": "电气安全题库",
@@ -108,10 +108,13 @@ def test_trainer_creates_a_bank_that_serves_posts_and_categories(world):
 
 def test_a_trainer_opens_their_bodys_bank_to_enterprises_on_the_form(world):
     client = client_for(world.trainer)
-    assert "open_to_enterprises" in client.get(reverse("exams:bank_create")).context["form"].fields
+    assert (
+        "open_to_enterprises"
+        in client.get(reverse("question_banks:bank_create")).context["form"].fields
+    )
 
     response = client.post(
-        reverse("exams:bank_create"),
+        reverse("question_banks:bank_create"),
         {"code": "GX", "name": "共享题库", "open_to_enterprises": "on"},
     )
 
@@ -120,7 +123,11 @@ def test_a_trainer_opens_their_bodys_bank_to_enterprises_on_the_form(world):
 
 
 def test_an_enterprise_bank_is_never_opened_to_other_enterprises(world, internal_bank):
-    form = client_for(world.enterprise_admin).get(reverse("exams:bank_create")).context["form"]
+    form = (
+        client_for(world.enterprise_admin)
+        .get(reverse("question_banks:bank_create"))
+        .context["form"]
+    )
     assert "open_to_enterprises" not in form.fields
 
     internal_bank.open_to_enterprises = True
@@ -133,7 +140,7 @@ def test_an_enterprise_bank_is_never_opened_to_other_enterprises(world, internal
 
 def test_bank_form_says_a_taken_code_beside_the_field_and_keeps_the_input(world, small_bank):
     response = client_for(world.trainer).post(
-        reverse("exams:bank_create"), {"code": "XB", "name": "重名题库"}
+        reverse("question_banks:bank_create"), {"code": "XB", "name": "重名题库"}
     )
     assert response.status_code == 200
     assert response.context["form"].errors["code"]
@@ -150,7 +157,7 @@ def test_enterprise_bank_serves_its_own_departments_only(world, internal_bank):
         bank_save(actor=world.enterprise_admin, bank=internal_bank, departments=[theirs])
     assert list(internal_bank.departments.all()) == [mine]
     response = client_for(world.enterprise_admin).post(
-        reverse("exams:bank_edit", args=["NB"]),
+        reverse("question_banks:bank_edit", args=["NB"]),
         {"name": "机械厂内部题库", "departments": [theirs.pk]},
     )
     assert response.status_code == 200 and response.context["form"].errors["departments"]
@@ -199,7 +206,7 @@ def test_old_tags_become_categories_and_posts():
 def test_trainer_writes_a_single_choice_question_with_images(world, small_bank, settings):
     client = client_for(world.trainer)
     response = client.post(
-        reverse("exams:question_create", args=["XB"]),
+        reverse("question_banks:question_create", args=["XB"]),
         single_post(stem_image=png(), opt_C_image=png((9, 9))),
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -212,7 +219,7 @@ def test_trainer_writes_a_single_choice_question_with_images(world, small_bank, 
     )
     assert "<img" in version.options[2]["text"]
     assert question.tags == ["special_operator", "电工", "焊工"]
-    preview = client.get(reverse("exams:question_preview", args=["XB", question.pk]))
+    preview = client.get(reverse("question_banks:question_preview", args=["XB", question.pk]))
     html = preview.content.decode()
     assert 'class="card question"' in html and "/media/question_media/XB/" in html
     assert "切断电源" in html
@@ -220,7 +227,7 @@ def test_trainer_writes_a_single_choice_question_with_images(world, small_bank, 
 
 def test_judge_multiple_and_case_questions_are_written(world, small_bank):
     client = client_for(world.trainer)
-    url = reverse("exams:question_create", args=["XB"])
+    url = reverse("question_banks:question_create", args=["XB"])
     judge = client.post(
         url,
         {"qtype": "judge", "stem": "绝缘手套应定期试验。", "judge_answer": "A", "difficulty": "1"},
@@ -257,7 +264,7 @@ def test_judge_multiple_and_case_questions_are_written(world, small_bank):
     subs = case_q.current_version.sub_questions
     assert [s["qtype"] for s in subs] == ["single", "judge"]
     assert [o["key"] for o in subs[1]["options"] if o["correct"]] == ["A"]
-    preview = client.get(reverse("exams:question_preview", args=["XB", case_q.pk]))
+    preview = client.get(reverse("question_banks:question_preview", args=["XB", case_q.pk]))
     assert "主要原因是？" in preview.content.decode()
 
 
@@ -276,7 +283,7 @@ def test_bad_question_is_refused_beside_the_field_and_keeps_the_input(
 ):
     before = Question.objects.count()
     response = client_for(world.trainer).post(
-        reverse("exams:question_create", args=["XB"]), single_post(**changes)
+        reverse("question_banks:question_create", args=["XB"]), single_post(**changes)
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -288,7 +295,7 @@ def test_bad_question_is_refused_beside_the_field_and_keeps_the_input(
 
 def test_a_file_that_is_not_an_image_or_too_large_is_refused(world, small_bank, settings, tmp_path):
     client = client_for(world.trainer)
-    url = reverse("exams:question_create", args=["XB"])
+    url = reverse("question_banks:question_create", args=["XB"])
     fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     response = client.post(url, single_post(stem_image=fake))
     assert "不是图片" in " ".join(response.context["form"].errors["stem_image"])
@@ -311,7 +318,7 @@ def test_editing_makes_a_new_version_and_drawn_papers_keep_theirs(world, small_b
         attempt=attempt, position=1, version=first, points=1, option_order=["A", "B", "C", "D"]
     )
     client = client_for(world.trainer)
-    url = reverse("exams:question_edit", args=["XB", question.pk])
+    url = reverse("question_banks:question_edit", args=["XB", question.pk])
     form = client.get(url).context["form"]
     unchanged = {k: v for k, v in form.initial.items() if v not in (None, False, [])}
     unchanged["opt_B_correct"] = "on"
@@ -324,7 +331,7 @@ def test_editing_makes_a_new_version_and_drawn_papers_keep_theirs(world, small_b
     question.refresh_from_db()
     assert question.current_version.number == 2
     assert AttemptItem.objects.get(attempt=attempt).version_id == first.pk
-    history = client.get(reverse("exams:question_history", args=["XB", question.pk]))
+    history = client.get(reverse("question_banks:question_history", args=["XB", question.pk]))
     assert "v1" in history.content.decode() and "v2" in history.content.decode()
 
 
@@ -334,7 +341,7 @@ def test_editing_makes_a_new_version_and_drawn_papers_keep_theirs(world, small_b
 def test_list_searches_and_filters(world, small_bank):
     add_question(small_bank, "judge", difficulty=3, stem="接地线的作用")
     client = client_for(world.trainer)
-    url = reverse("exams:bank", args=["XB"])
+    url = reverse("question_banks:bank", args=["XB"])
     assert client.get(url).context["page"].paginator.count == 4
     assert client.get(url, {"q": "接地线"}).context["page"].paginator.count == 1
     assert client.get(url, {"type": "judge"}).context["page"].paginator.count == 1
@@ -347,7 +354,7 @@ def test_bulk_disable_and_move(world, small_bank):
     target = Category.objects.create(bank=small_bank, name="电气")
     ids = list(small_bank.questions.values_list("pk", flat=True))
     client = client_for(world.trainer)
-    bulk = reverse("exams:bank_bulk", args=["XB"])
+    bulk = reverse("question_banks:bank_bulk", args=["XB"])
     client.post(bulk, {"action": "disable", "questions": ids[:2]})
     assert small_bank.questions.filter(is_active=False).count() == 2
     client.post(bulk, {"action": "move", "questions": ids, "target": f"XB:{target.pk}"})
@@ -365,7 +372,8 @@ def test_bulk_actions_refuse_foreign_ids_and_write_nothing(world, small_bank, ot
     with pytest.raises(PermissionDenied):
         questions_move(actor=world.trainer, question_ids=[foreign], bank=small_bank, category=None)
     response = client_for(world.trainer).post(
-        reverse("exams:bank_bulk", args=["XB"]), {"action": "disable", "questions": [foreign]}
+        reverse("question_banks:bank_bulk", args=["XB"]),
+        {"action": "disable", "questions": [foreign]},
     )
     assert response.status_code == 403
     assert Question.objects.get(pk=foreign).is_active
@@ -377,7 +385,7 @@ def test_move_to_another_own_bank(world, small_bank):
     )
     ids = list(small_bank.questions.values_list("pk", flat=True))[:1]
     response = client_for(world.trainer).post(
-        reverse("exams:bank_bulk", args=["XB"]),
+        reverse("question_banks:bank_bulk", args=["XB"]),
         {"action": "move", "questions": ids, "target": "XB2"},
     )
     assert response.status_code == 302
@@ -390,16 +398,16 @@ def test_move_to_another_own_bank(world, small_bank):
 def _urls(bank, question, category):
     code = bank.code
     return [
-        reverse("exams:bank", args=[code]),
-        reverse("exams:bank_edit", args=[code]),
-        reverse("exams:bank_categories", args=[code]),
-        reverse("exams:question_create", args=[code]),
-        reverse("exams:question_edit", args=[code, question.pk]),
-        reverse("exams:question_preview", args=[code, question.pk]),
-        reverse("exams:question_history", args=[code, question.pk]),
+        reverse("question_banks:bank", args=[code]),
+        reverse("question_banks:bank_edit", args=[code]),
+        reverse("question_banks:bank_categories", args=[code]),
+        reverse("question_banks:question_create", args=[code]),
+        reverse("question_banks:question_edit", args=[code, question.pk]),
+        reverse("question_banks:question_preview", args=[code, question.pk]),
+        reverse("question_banks:question_history", args=[code, question.pk]),
     ], [
-        reverse("exams:bank_bulk", args=[code]),
-        reverse("exams:category_delete", args=[code, category.pk]),
+        reverse("question_banks:bank_bulk", args=[code]),
+        reverse("question_banks:category_delete", args=[code, category.pk]),
     ]
 
 
@@ -431,13 +439,15 @@ def test_enterprise_admin_and_trainer_cannot_touch_each_others_banks(
             assert client.post(url, single_post()).status_code == 404, url
     assert [
         b.code
-        for b in client_for(world.enterprise_admin).get(reverse("exams:banks")).context["banks"]
+        for b in client_for(world.enterprise_admin)
+        .get(reverse("question_banks:banks"))
+        .context["banks"]
     ] == ["NB"]
 
 
 def test_enterprise_admin_writes_into_their_internal_bank(world, internal_bank):
     response = client_for(world.enterprise_admin).post(
-        reverse("exams:question_create", args=["NB"]), single_post()
+        reverse("question_banks:question_create", args=["NB"]), single_post()
     )
     assert response.status_code == 302
     assert internal_bank.questions.count() == 1
@@ -445,7 +455,7 @@ def test_enterprise_admin_writes_into_their_internal_bank(world, internal_bank):
 
 def test_people_without_a_bank_role_are_refused(world):
     for user in (world.no_role, world.regulator_county, world.trainee):
-        assert client_for(user).get(reverse("exams:banks")).status_code == 403
+        assert client_for(user).get(reverse("question_banks:banks")).status_code == 403
 
 
 def test_bank_list_query_count_is_bounded(world, small_bank, django_assert_max_num_queries):
@@ -453,12 +463,12 @@ def test_bank_list_query_count_is_bounded(world, small_bank, django_assert_max_n
     for i in range(10):
         add_question(small_bank, "single", stem=f"题{i}")
     with django_assert_max_num_queries(20):
-        client.get(reverse("exams:bank", args=["XB"]))
+        client.get(reverse("question_banks:bank", args=["XB"]))
 
 
 def test_category_tree_add_and_refuse_a_twin(world, small_bank):
     client = client_for(world.trainer)
-    url = reverse("exams:bank_categories", args=["XB"])
+    url = reverse("question_banks:bank_categories", args=["XB"])
     client.post(url, {"name": "电气"})
     parent = small_bank.categories.get(name="电气")
     client.post(url, {"name": "低压", "parent": parent.pk})
@@ -477,11 +487,11 @@ def test_admin_question_add_and_edit_lead_to_the_workbench(world, small_bank, ot
     client = client_for(world.trainer)
     base = "/admin/snippets/question_banks/question/"
     response = client.get(base + "add/")
-    assert response.status_code == 302 and response.url == reverse("exams:banks")
+    assert response.status_code == 302 and response.url == reverse("question_banks:banks")
     question = small_bank.questions.first()
     response = client.get(f"{base}edit/{question.pk}/")
     assert response.status_code == 302
-    assert response.url == reverse("exams:question_edit", args=["XB", question.pk])
+    assert response.url == reverse("question_banks:question_edit", args=["XB", question.pk])
     foreign = other.bank.questions.first()
     assert client.get(f"{base}edit/{foreign.pk}/").status_code in (403, 404)
     for screen in ("questionbank/", "category/", "question/", "questionbank/add/"):
@@ -490,9 +500,11 @@ def test_admin_question_add_and_edit_lead_to_the_workbench(world, small_bank, ot
 
 def test_an_edit_keeps_the_images_left_ticked_and_drops_the_unticked(world, small_bank):
     client = client_for(world.trainer)
-    client.post(reverse("exams:question_create", args=["XB"]), single_post(stem_image=png()))
+    client.post(
+        reverse("question_banks:question_create", args=["XB"]), single_post(stem_image=png())
+    )
     question = Question.objects.latest("pk")
-    url = reverse("exams:question_edit", args=["XB", question.pk])
+    url = reverse("question_banks:question_edit", args=["XB", question.pk])
     page = client.get(url)
     initial = page.context["form"].initial
     assert len(initial["stem_keep"]) == 1
@@ -516,7 +528,7 @@ def test_practice_page_marks_the_banks_of_the_persons_post(world):
     QuestionBank.objects.create(
         code="A1", name="通用题库", personnel_categories=[employment.category]
     )
-    html = client_for(world.trainee).get(reverse("exams:practice")).content.decode()
+    html = client_for(world.trainee).get(reverse("question_banks:practice")).content.decode()
     assert html.index("电工题库") < html.index("通用题库")
     assert html.count("本岗位") == 1
 
@@ -546,7 +558,7 @@ def test_case_question_takes_images_in_its_stem_parts_and_part_options(world, sm
 
     client = client_for(world.trainer)
     response = client.post(
-        reverse("exams:question_create", args=["XB"]),
+        reverse("question_banks:question_create", args=["XB"]),
         case_post(
             stem_image=png(),
             sub0_image=png((9, 9), "part.png"),
@@ -565,7 +577,7 @@ def test_case_question_takes_images_in_its_stem_parts_and_part_options(world, sm
     images.add(part["options"][1]["text"].split('"')[1])
     assert len(images) == 3  # three different pictures, three files
 
-    preview = client.get(reverse("exams:question_preview", args=["XB", question.pk]))
+    preview = client.get(reverse("question_banks:question_preview", args=["XB", question.pk]))
     html = preview.content.decode()
     assert all(src in html for src in images)
     shown = exam_text(question.qtype, version.stem, version.options, version.sub_questions)
@@ -576,12 +588,12 @@ def test_case_question_takes_images_in_its_stem_parts_and_part_options(world, sm
 def test_case_part_images_are_kept_or_dropped_on_edit_and_make_a_new_version(world, small_bank):
     client = client_for(world.trainer)
     created = client.post(
-        reverse("exams:question_create", args=["XB"]),
+        reverse("question_banks:question_create", args=["XB"]),
         case_post(sub0_B="挂牌上锁", sub0_image=png(), sub0_A_image=png((9, 9), "a.png")),
     )
     assert created.status_code == 302
     question = Question.objects.latest("pk")
-    url = reverse("exams:question_edit", args=["XB", question.pk])
+    url = reverse("question_banks:question_edit", args=["XB", question.pk])
     page = client.get(url)
     initial = page.context["form"].initial
     assert len(initial["sub0_keep"]) == 1 and len(initial["sub0_A_keep"]) == 1
@@ -605,7 +617,7 @@ def test_case_part_images_are_kept_or_dropped_on_edit_and_make_a_new_version(wor
 def test_a_bad_image_in_a_case_part_is_refused_beside_it(world, small_bank):
     fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
     response = client_for(world.trainer).post(
-        reverse("exams:question_create", args=["XB"]), case_post(sub1_A_image=fake)
+        reverse("question_banks:question_create", args=["XB"]), case_post(sub1_A_image=fake)
     )
     assert response.status_code == 200
     assert "不是图片" in " ".join(response.context["form"].errors["sub1_A_image"])

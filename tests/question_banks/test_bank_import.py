@@ -37,15 +37,15 @@ def empty_bank(world):
 def upload(client, bank, data=None, name="aiken.txt", fmt=""):
     content = FILE.read_bytes() if data is None else data
     return client.post(
-        reverse("exams:bank_import", args=[bank.code]),
+        reverse("question_banks:bank_import", args=[bank.code]),
         {"file": SimpleUploadedFile(name, content), "fmt": fmt},
     )
 
 
 def test_the_upload_page_offers_the_template(trainer, empty_bank):
-    response = trainer.get(reverse("exams:bank_import", args=[empty_bank.code]))
+    response = trainer.get(reverse("question_banks:bank_import", args=[empty_bank.code]))
     assert response.status_code == 200
-    template = trainer.get(reverse("exams:bank_import_template", args=[empty_bank.code]))
+    template = trainer.get(reverse("question_banks:bank_import_template", args=[empty_bank.code]))
     sheet = load_workbook(filename=__import__("io").BytesIO(template.content)).active
     assert [c.value for c in next(sheet.iter_rows(max_row=1))][:2] == ["题型", "题干"]
 
@@ -53,7 +53,7 @@ def test_the_upload_page_offers_the_template(trainer, empty_bank):
 def test_the_check_page_lists_bad_rows_and_near_duplicates_and_writes_nothing(trainer, empty_bank):
     response = upload(trainer, empty_bank)
     job = QuestionImportJob.objects.get()
-    assert response.url == reverse("exams:bank_import_job", args=[empty_bank.code, job.pk])
+    assert response.url == reverse("question_banks:bank_import_job", args=[empty_bank.code, job.pk])
     page = trainer.get(response.url)
     assert page.context["bad_rows"] == 1 and page.context["valid"] == 3
     # The unfinished question is reported at its own first line.
@@ -83,7 +83,7 @@ def test_an_unrecognised_file_is_answered_beside_the_field(trainer, empty_bank):
 def test_another_owners_bank_is_not_found(client, world):
     other = QuestionBank.objects.create(code="OTHER", name="别人的题库")  # the system's
     client.force_login(world.trainer)
-    assert client.get(reverse("exams:bank_import", args=[other.code])).status_code == 404
+    assert client.get(reverse("question_banks:bank_import", args=[other.code])).status_code == 404
     assert upload(client, other).status_code == 404
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from question_banks.interchange import parse_file
+from question_banks.imports import parse_file
 from question_banks.models import Category, Question, QuestionBank
 from question_banks.services.exports import bank_questions
 from question_banks.services.imports import questions_import

@@ -370,9 +370,11 @@ def test_the_person_and_the_admin_see_that_a_second_violation_needs_a_new_pass(w
 
     trainee = Client()
     trainee.force_login(world.trainee)
-    page = trainee.get(reverse("exams:mine")).content.decode()
+    page = trainee.get(reverse("question_banks:mine")).content.decode()
     assert "您须再次通过本考试才能返岗" in page
     admin = Client()
     admin.force_login(world.enterprise_admin)
-    page = admin.get(reverse("exams:internal_detail", args=[return_exam.code])).content.decode()
+    page = admin.get(
+        reverse("question_banks:internal_detail", args=[return_exam.code])
+    ).content.decode()
     assert "须重新通过" in page

@@ -70,26 +70,31 @@ def form(bank, **changes):
 
 def test_the_admin_lists_creates_adds_everyone_and_publishes(world, bank):
     client = client_for(world.enterprise_admin)
-    assert client.get(reverse("exams:internal")).status_code == 200
+    assert client.get(reverse("question_banks:internal")).status_code == 200
 
-    response = client.post(reverse("exams:internal_create"), form(bank))
+    response = client.post(reverse("question_banks:internal_create"), form(bank))
     session = ExamSession.objects.get()
-    assert response.url == reverse("exams:internal_detail", args=[session.code])
+    assert response.url == reverse("question_banks:internal_detail", args=[session.code])
     assert client.get(response.url).status_code == 200
 
-    client.post(reverse("exams:internal_candidates", args=[session.code]), {"who": "everyone"})
-    client.post(reverse("exams:internal_publish", args=[session.code]))
+    client.post(
+        reverse("question_banks:internal_candidates", args=[session.code]), {"who": "everyone"}
+    )
+    client.post(reverse("question_banks:internal_publish", args=[session.code]))
 
     session.refresh_from_db()
     assert session.is_published
     assert list(session.candidates.values_list("person", flat=True)) == [world.person_a.pk]
-    page = client.get(reverse("exams:internal")).content.decode()
-    assert session.name in page and reverse("exams:manage_results", args=[session.code]) in page
+    page = client.get(reverse("question_banks:internal")).content.decode()
+    assert (
+        session.name in page
+        and reverse("question_banks:manage_results", args=[session.code]) in page
+    )
 
 
 def test_too_many_questions_are_answered_beside_the_field_keeping_what_was_typed(world, bank):
     client = client_for(world.enterprise_admin)
-    response = client.post(reverse("exams:internal_create"), form(bank, count_single=99))
+    response = client.post(reverse("question_banks:internal_create"), form(bank, count_single=99))
 
     assert response.status_code == 200
     field = response.context["form"]["count_single"]
@@ -102,7 +107,7 @@ def test_a_window_closing_before_it_opens_is_refused(world, bank):
     client = client_for(world.enterprise_admin)
     now = timezone.localtime()
     response = client.post(
-        reverse("exams:internal_create"),
+        reverse("question_banks:internal_create"),
         form(bank, closes_at=(now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")),
     )
     assert response.context["form"]["closes_at"].errors
@@ -112,7 +117,7 @@ def test_a_window_closing_before_it_opens_is_refused(world, bank):
 def test_picking_nobody_is_answered_beside_the_field(world, draft):
     client = client_for(world.enterprise_admin)
     response = client.post(
-        reverse("exams:internal_candidates", args=[draft.code]), {"who": "picked"}
+        reverse("question_banks:internal_candidates", args=[draft.code]), {"who": "picked"}
     )
     assert response.status_code == 400
     assert response.context["form"]["people"].errors
@@ -121,21 +126,26 @@ def test_picking_nobody_is_answered_beside_the_field(world, draft):
 
 def test_another_enterprises_admin_gets_nothing_and_changes_nothing(world, draft, admin_b):
     client = client_for(admin_b)
-    assert client.get(reverse("exams:internal_detail", args=[draft.code])).status_code == 404
+    assert (
+        client.get(reverse("question_banks:internal_detail", args=[draft.code])).status_code == 404
+    )
     response = client.post(
-        reverse("exams:internal_candidates", args=[draft.code]), {"who": "everyone"}
+        reverse("question_banks:internal_candidates", args=[draft.code]), {"who": "everyone"}
     )
     assert response.status_code == 404
-    assert client.post(reverse("exams:internal_publish", args=[draft.code])).status_code == 404
+    assert (
+        client.post(reverse("question_banks:internal_publish", args=[draft.code])).status_code
+        == 404
+    )
     draft.refresh_from_db()
     assert not draft.is_published and not draft.candidates.exists()
-    assert draft.name not in client.get(reverse("exams:internal")).content.decode()
+    assert draft.name not in client.get(reverse("question_banks:internal")).content.decode()
 
 
 def test_another_enterprises_bank_cannot_be_posted(world, admin_b):
     theirs = own_bank(world.ent_b, code="NB-B")
     client = client_for(world.enterprise_admin)
-    response = client.post(reverse("exams:internal_create"), form(theirs))
+    response = client.post(reverse("question_banks:internal_create"), form(theirs))
     assert response.context["form"]["bank"].errors
     assert not ExamSession.objects.exists()
 
@@ -143,15 +153,15 @@ def test_another_enterprises_bank_cannot_be_posted(world, admin_b):
 def test_posting_for_another_enterprise_is_refused(world, bank):
     client = client_for(world.enterprise_admin)
     data = form(bank, enterprise=world.ent_b.uscc)
-    assert client.post(reverse("exams:internal_create"), data).status_code == 403
+    assert client.post(reverse("question_banks:internal_create"), data).status_code == 403
     assert not ExamSession.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["trainee", "trainer", "regulator_county", "no_role"])
 def test_people_who_run_no_enterprise_are_refused(world, who):
     client = client_for(getattr(world, who))
-    assert client.get(reverse("exams:internal")).status_code == 403
-    assert client.get(reverse("exams:internal_create")).status_code == 403
+    assert client.get(reverse("question_banks:internal")).status_code == 403
+    assert client.get(reverse("question_banks:internal_create")).status_code == 403
 
 
 def test_the_violation_page_offers_to_create_the_return_exam(world, bank):
@@ -162,13 +172,13 @@ def test_the_violation_page_offers_to_create_the_return_exam(world, bank):
 
 def test_the_list_page_costs_the_same_for_many_exams(world, bank, django_assert_max_num_queries):
     client = client_for(world.enterprise_admin)
-    client.get(reverse("exams:internal"))  # warm the session and the translations
+    client.get(reverse("question_banks:internal"))  # warm the session and the translations
     for _ in range(6):
         internal_exam_create(
             actor=world.enterprise_admin, enterprise=world.ent_a, data=exam_data(bank)
         )
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("exams:internal"))
+        response = client.get(reverse("question_banks:internal"))
     assert response.content.decode().count("全员安全考试") >= 6
 
 
@@ -178,7 +188,7 @@ def test_the_results_of_an_internal_exam_with_nobody_on_it_yet_open_for_its_ente
     """A standing 三违 return exam waits empty: its own admins still reach its results page;
     another enterprise's admin does not."""
     assert not draft.candidates.exists()
-    url = reverse("exams:manage_results", args=[draft.code])
+    url = reverse("question_banks:manage_results", args=[draft.code])
 
     assert client_for(world.enterprise_admin).get(url).status_code == 200
     assert client_for(admin_b).get(url).status_code == 404

@@ -36,7 +36,7 @@ def passed(session, world, now, django_capture_on_commit_callbacks):
 
 
 def _url(question: Question) -> str:
-    return reverse("exams:question_key_fix", args=[question.bank.code, question.pk])
+    return reverse("question_banks:question_key_fix", args=[question.bank.code, question.pk])
 
 
 def test_preview_lists_the_lost_pass_and_its_certificate_and_writes_nothing(client, world, passed):
@@ -159,6 +159,6 @@ def test_the_question_page_links_the_correction(client, world, passed):
     __, question = passed
     client.force_login(world.trainer)
     html = client.get(
-        reverse("exams:question_preview", args=[question.bank.code, question.pk])
+        reverse("question_banks:question_preview", args=[question.bank.code, question.pk])
     ).content.decode()
     assert _url(question) in html

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from openpyxl import load_workbook
 
-from roster.importers.cells import CellError
-from roster.importers.directory import read_enterprises, read_regions, region_shape
+from roster.imports.cells import CellError
+from roster.imports.directory import read_enterprises, read_regions, region_shape
 from roster.models import AuditLog, Enterprise, Region
 from roster.selectors import directory_scope
 from roster.services.directory import (

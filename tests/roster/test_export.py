@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from roster.choices import EmploymentForm, PersonnelCategory
 from roster.identity import mask_id_number
-from roster.importers import read_roster
+from roster.imports import read_roster
 from roster.models import AuditLog, Employment, Enterprise
 from roster.services.imports import roster_export, roster_import
 from tests.factories import EmploymentFactory, PersonFactory

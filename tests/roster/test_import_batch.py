@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from roster.importers import read_roster
+from roster.imports import read_roster
 from roster.models import Department, Employment, EmploymentEvent, Enterprise, Person
 from roster.services.imports import roster_import
 from tests.factories import EmploymentFactory, PersonFactory, make_id_number

@@ -1,4 +1,4 @@
-"""Reading and checking roster files: roster.importers (no writes happen here)."""
+"""Reading and checking roster files: roster.imports (no writes happen here)."""
 
 import codecs
 import datetime as dt
@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from roster.choices import EmploymentForm, PersonnelCategory
-from roster.importers import FileProblem, read_roster
+from roster.imports import FileProblem, read_roster
 from roster.models import Enterprise
 from tests.factories import make_id_number
 from tests.roster.sheets import HEADERS, roster_row, xlsx_bytes

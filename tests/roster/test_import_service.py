@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from roster.choices import EmploymentStatus, PersonnelCategory
-from roster.importers import read_roster
+from roster.imports import read_roster
 from roster.models import AuditLog, Employment, Enterprise, Person
 from roster.services import imports as import_services
 from roster.services.imports import roster_import

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.utils import translation
 
-from roster.importers.cells import CellError, date
+from roster.imports.cells import CellError, date
 
 pytestmark = pytest.mark.django_db
 

@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from documents.tables import read_table
-from question_banks.interchange import PARSERS, UnknownFormat, parse_file
+from question_banks.imports import PARSERS, UnknownFormat, parse_file
 from question_banks.models import AttemptItem, Question
 from question_banks.services.imports import questions_import
-from roster.importers import FileProblem, read_roster
-from roster.importers.vocabulary import HEADER_SYNONYMS, REQUIRED, TEMPLATE_HEADERS
+from roster.imports import FileProblem, read_roster
+from roster.imports.vocabulary import HEADER_SYNONYMS, REQUIRED, TEMPLATE_HEADERS
 from roster.models import AuditLog, Employment, Person
 from roster.selectors import administered_enterprises
 from roster.services.imports import roster_import

@@ -18,19 +18,19 @@ from question_banks.models import Favourite
     ],
 )
 def test_a_next_off_the_site_falls_back_to_practice(scene, target):
-    url = reverse("exams:favourite", args=[scene.bank.code, scene.question.pk])
+    url = reverse("question_banks:favourite", args=[scene.bank.code, scene.question.pk])
 
     response = scene.client("trainee").post(url, {"next": target})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("exams:practice")
+    assert response["Location"] == reverse("question_banks:practice")
     # The favourite was still toggled: only the way back was refused.
     assert Favourite.objects.filter(question=scene.question).count() == 1
 
 
 def test_a_next_inside_the_site_is_followed(scene):
-    url = reverse("exams:favourite", args=[scene.bank.code, scene.question.pk])
-    back = reverse("exams:practice_q", args=[scene.bank.code, "all"]) + "?q=3"
+    url = reverse("question_banks:favourite", args=[scene.bank.code, scene.question.pk])
+    back = reverse("question_banks:practice_q", args=[scene.bank.code, "all"]) + "?q=3"
 
     response = scene.client("trainee").post(url, {"next": back})
 

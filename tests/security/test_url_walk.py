@@ -607,16 +607,16 @@ PROTECTED: dict[str, Spec] = {
         wrong=(*NOT_PERSON_A, "trainee"),
     ),
     # --- exams (the examinee's pages)
-    "exams:mine": Spec(lambda s: "/exams/", right="trainee"),
-    "exams:session": Spec(
-        lambda s: reverse("exams:session", args=[s.session.code]),
+    "question_banks:mine": Spec(lambda s: "/exams/", right="trainee"),
+    "question_banks:session": Spec(
+        lambda s: reverse("question_banks:session", args=[s.session.code]),
         right="trainee",
         wrong=("trainee_b", "admin", "regulator", "nobody"),
         data=lambda s: {"client": "tab-9"},
         right_status=(200, 302),  # a POST starts (here: resumes) the attempt
     ),
-    "exams:mock": Spec(
-        lambda s: reverse("exams:mock", args=[s.rule.code]),
+    "question_banks:mock": Spec(
+        lambda s: reverse("question_banks:mock", args=[s.rule.code]),
         right="trainee",
         wrong=("trainee_b", "admin", "nobody"),
         methods=("POST",),
@@ -624,13 +624,13 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
-    "exams:attempt": Spec(
-        lambda s: reverse("exams:attempt", args=[s.attempt.pk]),
+    "question_banks:attempt": Spec(
+        lambda s: reverse("question_banks:attempt", args=[s.attempt.pk]),
         right="trainee",
         wrong=NOT_ATTEMPT_OWNER,
     ),
-    "exams:take_over": Spec(
-        lambda s: reverse("exams:take_over", args=[s.attempt.pk]),
+    "question_banks:take_over": Spec(
+        lambda s: reverse("question_banks:take_over", args=[s.attempt.pk]),
         right="trainee",
         wrong=NOT_ATTEMPT_OWNER,
         methods=("POST",),
@@ -638,33 +638,33 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
-    "exams:result": Spec(
-        lambda s: reverse("exams:result", args=[s.finished_attempt.pk]),
+    "question_banks:result": Spec(
+        lambda s: reverse("question_banks:result", args=[s.finished_attempt.pk]),
         right="trainee",
         wrong=NOT_ATTEMPT_OWNER,
     ),
-    "exams:review": Spec(
-        lambda s: reverse("exams:review", args=[s.finished_attempt.pk]),
+    "question_banks:review": Spec(
+        lambda s: reverse("question_banks:review", args=[s.finished_attempt.pk]),
         right="trainee",
         wrong=NOT_ATTEMPT_OWNER,
     ),
     # --- exams (staff)
-    "exams:manage_sessions": Spec(lambda s: "/exams/manage/", right="admin"),
-    "exams:manage_results": Spec(
-        lambda s: reverse("exams:manage_results", args=[s.session.code]),
+    "question_banks:manage_sessions": Spec(lambda s: "/exams/manage/", right="admin"),
+    "question_banks:manage_results": Spec(
+        lambda s: reverse("question_banks:manage_results", args=[s.session.code]),
         right="admin",
         wrong=("admin_b", "regulator", "regulator_other", "trainee", "nobody"),
     ),
-    "exams:manage_statistics": Spec(
-        lambda s: reverse("exams:manage_statistics", args=[s.session.code]),
+    "question_banks:manage_statistics": Spec(
+        lambda s: reverse("question_banks:manage_statistics", args=[s.session.code]),
         right="trainer",
         wrong=("admin", "admin_b", "regulator", "trainee", "nobody"),
     ),
     # --- the exam workbench: the session and rule are the trainer's (township B's body)
-    "exams:manage_rules": Spec(
+    "question_banks:manage_rules": Spec(
         lambda s: "/exams/manage/rules/", right="trainer", wrong=("regulator", *NO_STAFF_ROLE)
     ),
-    "exams:manage_rule_new": Spec(
+    "question_banks:manage_rule_new": Spec(
         lambda s: f"/exams/manage/rules/new/?bank={s.bank.pk}",
         right="trainer",
         wrong=NOT_SESSION_OWNER,
@@ -672,8 +672,8 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:manage_rule": Spec(
-        lambda s: reverse("exams:manage_rule", args=[s.rule.pk]),
+    "question_banks:manage_rule": Spec(
+        lambda s: reverse("question_banks:manage_rule", args=[s.rule.pk]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         data=lambda s: {**_rule_form(s), "name": "理论考试（改名）"},
@@ -681,7 +681,7 @@ PROTECTED: dict[str, Spec] = {
         right_status=(200, 302),
         notes="the rule is in use (its session is open): only its name changes",
     ),
-    "exams:manage_session_new": Spec(
+    "question_banks:manage_session_new": Spec(
         lambda s: "/exams/manage/new/",
         right="trainer",
         wrong=("regulator", *NO_STAFF_ROLE),
@@ -689,25 +689,26 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:manage_session_edit": Spec(
-        lambda s: reverse("exams:manage_session_edit", args=[s.session.code]),
+    "question_banks:manage_session_edit": Spec(
+        lambda s: reverse("question_banks:manage_session_edit", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         data=_session_form,
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:manage_candidates": Spec(
-        lambda s: reverse("exams:manage_candidates", args=[s.session.code]),
+    "question_banks:manage_candidates": Spec(
+        lambda s: reverse("question_banks:manage_candidates", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         data=lambda s: {"action": "paste", "p-id_numbers": s.world.person_b.id_number},
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:manage_candidate_remove": Spec(
+    "question_banks:manage_candidate_remove": Spec(
         lambda s: reverse(
-            "exams:manage_candidate_remove", args=[s.session.code, s.session.candidates.get().pk]
+            "question_banks:manage_candidate_remove",
+            args=[s.session.code, s.session.candidates.get().pk],
         ),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
@@ -716,9 +717,9 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
-    "exams:manage_grant": Spec(
+    "question_banks:manage_grant": Spec(
         lambda s: reverse(
-            "exams:manage_grant", args=[s.session.code, s.session.candidates.get().pk]
+            "question_banks:manage_grant", args=[s.session.code, s.session.candidates.get().pk]
         ),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
@@ -726,8 +727,8 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:manage_publish": Spec(
-        lambda s: reverse("exams:manage_publish", args=[s.session.code]),
+    "question_banks:manage_publish": Spec(
+        lambda s: reverse("question_banks:manage_publish", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
@@ -738,8 +739,8 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
-    "exams:manage_unpublish": Spec(
-        lambda s: reverse("exams:manage_unpublish", args=[s.session.code]),
+    "question_banks:manage_unpublish": Spec(
+        lambda s: reverse("question_banks:manage_unpublish", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("POST",),
@@ -748,52 +749,52 @@ PROTECTED: dict[str, Spec] = {
         right_status=(302,),
         notes="refused with a message once someone has started: not effective in every scene",
     ),
-    "exams:manage_admission_pdf": Spec(
-        lambda s: reverse("exams:manage_admission_pdf", args=[s.session.code]),
+    "question_banks:manage_admission_pdf": Spec(
+        lambda s: reverse("question_banks:manage_admission_pdf", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("GET",),
     ),
-    "exams:manage_admission_xlsx": Spec(
-        lambda s: reverse("exams:manage_admission_xlsx", args=[s.session.code]),
+    "question_banks:manage_admission_xlsx": Spec(
+        lambda s: reverse("question_banks:manage_admission_xlsx", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("GET",),
     ),
-    "exams:manage_live": Spec(
-        lambda s: reverse("exams:manage_live", args=[s.session.code]),
+    "question_banks:manage_live": Spec(
+        lambda s: reverse("question_banks:manage_live", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         data=lambda s: {"reason": "考场停电"},
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:manage_live_json": Spec(
-        lambda s: reverse("exams:manage_live_json", args=[s.session.code]),
+    "question_banks:manage_live_json": Spec(
+        lambda s: reverse("question_banks:manage_live_json", args=[s.session.code]),
         right="trainer",
         wrong=NOT_SESSION_OWNER,
         methods=("GET",),
     ),
     # --- an enterprise's internal exams
-    "exams:internal": Spec(
-        lambda s: reverse("exams:internal"),
+    "question_banks:internal": Spec(
+        lambda s: reverse("question_banks:internal"),
         right="admin",
         wrong=("trainer", "regulator", "trainee", "nobody"),
         methods=("GET",),
     ),
-    "exams:internal_create": Spec(
-        lambda s: reverse("exams:internal_create"),
+    "question_banks:internal_create": Spec(
+        lambda s: reverse("question_banks:internal_create"),
         right="admin",
         wrong=("trainer", "regulator", "trainee", "nobody"),
     ),
-    "exams:internal_detail": Spec(
-        lambda s: reverse("exams:internal_detail", args=[_internal_exam(s).code]),
+    "question_banks:internal_detail": Spec(
+        lambda s: reverse("question_banks:internal_detail", args=[_internal_exam(s).code]),
         right="admin",
         wrong=NOT_ENTERPRISE_A,
         methods=("GET",),
     ),
-    "exams:internal_candidates": Spec(
-        lambda s: reverse("exams:internal_candidates", args=[_internal_exam(s).code]),
+    "question_banks:internal_candidates": Spec(
+        lambda s: reverse("question_banks:internal_candidates", args=[_internal_exam(s).code]),
         right="admin",
         wrong=NOT_ENTERPRISE_A,
         methods=("POST",),
@@ -801,8 +802,8 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
-    "exams:internal_publish": Spec(
-        lambda s: reverse("exams:internal_publish", args=[_internal_exam(s).code]),
+    "question_banks:internal_publish": Spec(
+        lambda s: reverse("question_banks:internal_publish", args=[_internal_exam(s).code]),
         right="admin",
         wrong=NOT_ENTERPRISE_A,
         methods=("POST",),
@@ -811,16 +812,18 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
     ),
     # --- practice
-    "exams:practice": Spec(lambda s: "/exams/practice/", right="trainee", wrong=("admin",)),
-    "exams:practice_q": Spec(
-        lambda s: reverse("exams:practice_q", args=[s.bank.code, "sequential"]),
+    "question_banks:practice": Spec(
+        lambda s: "/exams/practice/", right="trainee", wrong=("admin",)
+    ),
+    "question_banks:practice_q": Spec(
+        lambda s: reverse("question_banks:practice_q", args=[s.bank.code, "sequential"]),
         right="trainee",
         wrong=("trainee_b", "admin", "regulator", "nobody"),
         data=lambda s: {"question": s.question.pk, "answer": "B"},
         effective=True,
     ),
-    "exams:favourite": Spec(
-        lambda s: reverse("exams:favourite", args=[s.bank.code, s.question.pk]),
+    "question_banks:favourite": Spec(
+        lambda s: reverse("question_banks:favourite", args=[s.bank.code, s.question.pk]),
         right="trainee",
         wrong=("trainee_b", "admin", "regulator", "nobody"),
         methods=("POST",),
@@ -1018,46 +1021,48 @@ PROTECTED: dict[str, Spec] = {
         right_status=(200, 302),  # the form on GET, back to the gap list on POST
     ),
     # --- the question workbench (a trainer's body's bank)
-    "exams:banks": Spec(
-        lambda s: reverse("exams:banks"),
+    "question_banks:banks": Spec(
+        lambda s: reverse("question_banks:banks"),
         right="trainer",
         wrong=("regulator", "trainee", "nobody"),
         methods=("GET",),
     ),
-    "exams:bank_create": Spec(
-        lambda s: reverse("exams:bank_create"),
+    "question_banks:bank_create": Spec(
+        lambda s: reverse("question_banks:bank_create"),
         right="trainer",
         wrong=("regulator", "trainee", "nobody"),
     ),
-    "exams:bank": Spec(
-        lambda s: reverse("exams:bank", args=[s.bank.code]),
+    "question_banks:bank": Spec(
+        lambda s: reverse("question_banks:bank", args=[s.bank.code]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
         methods=("GET",),
     ),
-    "exams:bank_edit": Spec(
-        lambda s: reverse("exams:bank_edit", args=[s.bank.code]),
+    "question_banks:bank_edit": Spec(
+        lambda s: reverse("question_banks:bank_edit", args=[s.bank.code]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
     ),
-    "exams:bank_categories": Spec(
-        lambda s: reverse("exams:bank_categories", args=[s.bank.code]),
+    "question_banks:bank_categories": Spec(
+        lambda s: reverse("question_banks:bank_categories", args=[s.bank.code]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
         data=lambda s: {"name": "走查知识点"},
         effective=True,
         right_status=(200, 302),
     ),
-    "exams:category_delete": Spec(
-        lambda s: reverse("exams:category_delete", args=[s.bank.code, _spare_category(s).pk]),
+    "question_banks:category_delete": Spec(
+        lambda s: reverse(
+            "question_banks:category_delete", args=[s.bank.code, _spare_category(s).pk]
+        ),
         right="trainer",
         wrong=NOT_BANK_OWNER,
         methods=("POST",),
         effective=True,
         right_status=(302,),
     ),
-    "exams:bank_bulk": Spec(
-        lambda s: reverse("exams:bank_bulk", args=[s.bank.code]),
+    "question_banks:bank_bulk": Spec(
+        lambda s: reverse("question_banks:bank_bulk", args=[s.bank.code]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
         methods=("POST",),
@@ -1065,61 +1070,63 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
-    "exams:question_create": Spec(
-        lambda s: reverse("exams:question_create", args=[s.bank.code]),
+    "question_banks:question_create": Spec(
+        lambda s: reverse("question_banks:question_create", args=[s.bank.code]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
     ),
-    "exams:question_edit": Spec(
-        lambda s: reverse("exams:question_edit", args=[s.bank.code, s.question.pk]),
+    "question_banks:question_edit": Spec(
+        lambda s: reverse("question_banks:question_edit", args=[s.bank.code, s.question.pk]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
     ),
-    "exams:question_preview": Spec(
-        lambda s: reverse("exams:question_preview", args=[s.bank.code, s.question.pk]),
-        right="trainer",
-        wrong=NOT_BANK_OWNER,
-        methods=("GET",),
-    ),
-    "exams:question_history": Spec(
-        lambda s: reverse("exams:question_history", args=[s.bank.code, s.question.pk]),
+    "question_banks:question_preview": Spec(
+        lambda s: reverse("question_banks:question_preview", args=[s.bank.code, s.question.pk]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
         methods=("GET",),
     ),
-    "exams:question_key_fix": Spec(
-        lambda s: reverse("exams:question_key_fix", args=[s.bank.code, s.question.pk]),
-        right="trainer",
-        wrong=NOT_BANK_OWNER,
-    ),
-    "exams:bank_import": Spec(
-        lambda s: reverse("exams:bank_import", args=[s.bank.code]),
-        right="trainer",
-        wrong=NOT_BANK_OWNER,
-    ),
-    "exams:bank_import_template": Spec(
-        lambda s: reverse("exams:bank_import_template", args=[s.bank.code]),
+    "question_banks:question_history": Spec(
+        lambda s: reverse("question_banks:question_history", args=[s.bank.code, s.question.pk]),
         right="trainer",
         wrong=NOT_BANK_OWNER,
         methods=("GET",),
     ),
-    "exams:bank_import_job": Spec(
-        lambda s: reverse("exams:bank_import_job", args=[s.bank.code, _question_import_job(s).pk]),
+    "question_banks:question_key_fix": Spec(
+        lambda s: reverse("question_banks:question_key_fix", args=[s.bank.code, s.question.pk]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
+    "question_banks:bank_import": Spec(
+        lambda s: reverse("question_banks:bank_import", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+    ),
+    "question_banks:bank_import_template": Spec(
+        lambda s: reverse("question_banks:bank_import_template", args=[s.bank.code]),
+        right="trainer",
+        wrong=NOT_BANK_OWNER,
+        methods=("GET",),
+    ),
+    "question_banks:bank_import_job": Spec(
+        lambda s: reverse(
+            "question_banks:bank_import_job", args=[s.bank.code, _question_import_job(s).pk]
+        ),
         right="trainer",
         wrong=(*NOT_BANK_OWNER, "sysadmin"),  # only the uploader sees an upload
         right_status=(200, 302),
     ),
-    "exams:bank_import_bad_rows": Spec(
+    "question_banks:bank_import_bad_rows": Spec(
         lambda s: reverse(
-            "exams:bank_import_bad_rows", args=[s.bank.code, _question_import_job(s).pk]
+            "question_banks:bank_import_bad_rows", args=[s.bank.code, _question_import_job(s).pk]
         ),
         right="trainer",
         wrong=(*NOT_BANK_OWNER, "sysadmin"),
         methods=("GET",),
     ),
-    "exams:bank_import_progress": Spec(
+    "question_banks:bank_import_progress": Spec(
         lambda s: reverse(
-            "exams:bank_import_progress", args=[s.bank.code, _question_import_job(s).pk]
+            "question_banks:bank_import_progress", args=[s.bank.code, _question_import_job(s).pk]
         ),
         right="trainer",
         wrong=(*NOT_BANK_OWNER, "sysadmin"),
@@ -1731,31 +1738,31 @@ PROTECTED: dict[str, Spec] = {
         notes="a private file: the county's regulator may open it too",
     ),
     # --- their figures under /reports/
-    "campaign_reports:warning": Spec(
+    "reports_campaigns:warning": Spec(
         lambda s: "/reports/warning/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
     ),
-    "campaign_reports:warning_enterprise": Spec(
+    "reports_campaigns:warning_enterprise": Spec(
         lambda s: f"/reports/warning/{s.world.ent_a.uscc}/",
         right="regulator",
         wrong=(*NO_STAFF_ROLE, "regulator_other", "admin_b", "regulator_chem"),
         methods=("GET",),
     ),
-    "campaign_reports:campaigns": Spec(
+    "reports_campaigns:campaigns": Spec(
         lambda s: "/reports/campaigns/", right="regulator", wrong=NO_STAFF_ROLE, methods=("GET",)
     ),
-    "campaign_reports:campaign": Spec(
+    "reports_campaigns:campaign": Spec(
         lambda s: f"/reports/campaigns/{_campaigns(s)['campaign'].pk}/",
         right="regulator",
         wrong=NOT_COUNTY_CAMPAIGN,
         methods=("GET",),
     ),
-    "campaign_reports:campaign_enterprise": Spec(
+    "reports_campaigns:campaign_enterprise": Spec(
         lambda s: f"/reports/campaigns/{_campaigns(s)['campaign'].pk}/{s.world.ent_a.uscc}/",
         right="regulator",
         wrong=(*NOT_COUNTY_CAMPAIGN, "admin_b", "regulator_chem"),
         methods=("GET",),
     ),
-    "campaign_reports:months": Spec(
+    "reports_campaigns:months": Spec(
         lambda s: "/reports/campaign-months/",
         right="regulator",
         wrong=NO_STAFF_ROLE,

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from certificates.importers import read_certificates
+from certificates.imports import read_certificates
 from certificates.services.imports import certificate_import
 from documents.errors import FileProblem
 from documents.imports.command import ImportCommand

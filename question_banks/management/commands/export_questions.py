@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from question_banks.interchange import WRITERS
+from question_banks.exports import WRITERS
 from question_banks.models import QuestionBank
 from question_banks.services.exports import bank_questions
 

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from documents.imports.command import ImportCommand
-from question_banks.interchange import FORMATS, UnknownFormat, parse_file
-from question_banks.interchange.model import qtype_label
+from question_banks.imports import FORMATS, UnknownFormat, parse_file
+from question_banks.imports.model import qtype_label
 from question_banks.models import QuestionBank
 from question_banks.services.imports import questions_import
 

@@ -6,8 +6,8 @@ it ends is every import command's (documents.imports.command).
 
 from __future__ import annotations
 
-from roster.importers.directory import read_regions
-from roster.importers.directory_command import DirectoryImportCommand
+from roster.imports.directory import read_regions
+from roster.imports.directory_command import DirectoryImportCommand
 from roster.services.directory import region_directory_import
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from documents.imports.command import ImportCommand
 from roster.identity import IdentityError, validate_uscc
-from roster.importers import FileProblem, read_roster
+from roster.imports import FileProblem, read_roster
 from roster.models import Enterprise
 from roster.services.imports import roster_import
 

@@ -1,4 +1,4 @@
-// The live page of an exam session (exams/workbench/live.html): every 10 seconds, read the
+// The live page of an exam session (question_banks/workbench/live.html): every 10 seconds, read the
 // counts and each candidate's state from the page's JSON endpoint and show them. A static
 // file because the site's CSP allows no inline script; a failed read keeps the last figures.
 (function () {

@@ -1,0 +1,25 @@
+"""What contests hangs on the exam engine and on courses, wired once in every process
+(imported by ContestsConfig.ready(), as every app wires its signals): standings written when
+the engine grades an attempt, the rank shown on a contest attempt's result page instead of
+passed / not passed, and the 知识竞赛 section of each person's training file. Both apps sit
+below contests, so contests hands them its parts instead of them importing up."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from question_banks.models import Attempt
+from question_banks.providers import register_attempt_standing
+from question_banks.signals import attempt_finished
+
+from . import training_file  # noqa: F401  (registers its section on import)
+from .selectors import attempt_standing
+from .services.scoring import attempt_standing_record
+
+register_attempt_standing(attempt_standing)
+
+
+@receiver(attempt_finished, dispatch_uid="contests.standings")
+def standings_on_attempt_finished(sender, attempt: Attempt, **kwargs) -> None:
+    # Inside the grading transaction: the standing commits or rolls back with the grade.
+    attempt_standing_record(attempt=attempt)
