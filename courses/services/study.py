@@ -541,6 +541,10 @@ def credit_minutes_add(
         )
     else:
         CreditEntry.objects.filter(pk=entry.pk).update(minutes=F("minutes") + minutes)
+        # update() sends no post_save: tell the reports (reports.signals).
+        from reports.maintained import figures_changed
+
+        figures_changed(person_ids=[person.pk])
 
 
 def challenge_answer(*, person: Person, challenge_id: str, now: dt.datetime | None = None) -> bool:
