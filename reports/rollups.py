@@ -21,9 +21,10 @@ only changes how long the answer takes.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Min, QuerySet, Sum, Value
+from django.db.models import Aggregate, Count, Min, QuerySet, Sum, Value
 from django.utils import timezone
 
 from roster.models import Enterprise, Region
@@ -57,6 +58,7 @@ def grouped(
 ) -> dict[str, dict[str, int]]:
     """figures.grouped's answer for today from the maintained figures."""
     qs: QuerySet
+    people: Aggregate
     if category or by in EMPLOYMENT_GROUPINGS:
         qs = EmploymentFigures.objects.filter(enterprise__in=enterprises)
         if category:
@@ -73,7 +75,8 @@ def grouped(
         .annotate(n=people, **{f"s_{flag}": Sum(flag) for flag in figures.FLAGS})
     )
     result: dict[str, dict[str, int]] = {}
-    for row in rows:
+    for values in rows:
+        row: dict[str, Any] = dict(values)  # the flag sums are named in a loop
         if not row["n"]:
             continue  # enterprises with nobody: the live query has no row for them either
         flags = {flag: int(row[f"s_{flag}"] or 0) for flag in figures.FLAGS}
