@@ -287,6 +287,7 @@ def build(args, log) -> dict[str, float]:
                 "",
                 True,
                 now,
+                False,
             )
 
     n = copy_rows(
@@ -302,6 +303,7 @@ def build(args, log) -> dict[str, float]:
             "contact_phone",
             "is_active",
             "created_at",
+            "fire_safety_key_unit",
         ],
         enterprises(),
     )
