@@ -26,7 +26,12 @@ Then reports, as median (min, max) over ``--repeat`` runs, the cache cleared bef
 - table by enterprise for one county, and the totals of one enterprise;
 - the by-enterprise table of the whole province as .xlsx and .csv (query and file);
 - reports.snapshots.snapshot_month_end for last month's end (once), then the trend read of a
-  county (the other eleven month-ends are copies of that snapshot, so the trend is a read).
+  county (the other eleven month-ends are copies of that snapshot, so the trend is a read);
+- the maintained figures (reports/maintained.py): the full build once, the daily move-on with
+  nothing due, then the county, city and province roll-ups by region cold and warm, a county
+  by category, and the province's enterprise table (query + .xlsx) read from them, and the
+  ratio of each cold roll-up to the full-count floor of the same run (the lines before this
+  section are the live query: a kept database's maintained figures are dropped first).
 Never asserts times. ``--explain`` writes EXPLAIN (ANALYZE, BUFFERS) of the county query to a
 file and prints its timing lines (also done when that query takes over a minute).
 
@@ -284,6 +289,7 @@ def build(args, log) -> dict[str, float]:
                 True,
                 False,  # not a 消防安全重点单位: no drill figures in this benchmark
                 now,
+                False,
             )
 
     n = copy_rows(
@@ -300,6 +306,7 @@ def build(args, log) -> dict[str, float]:
             "is_active",
             "fire_safety_key_unit",
             "created_at",
+            "fire_safety_key_unit",
         ],
         enterprises(),
     )
@@ -694,6 +701,11 @@ def run(args, built: str) -> None:
 
     user = SystemPrincipal()
     r = args.repeat
+    # The lines before run_maintained time the live query: no maintained figures yet (a
+    # database kept from an earlier run has them).
+    from reports.models import MaintainedFiguresState
+
+    MaintainedFiguresState.objects.all().delete()
     counts = {
         name: execute(f"SELECT count(*) FROM {table_name}")[0][0]
         for name, table_name in (
@@ -733,10 +745,8 @@ def run(args, built: str) -> None:
             cursor.fetchone()
             select_one.append(time.perf_counter() - start)
     show("SELECT 1 round trip", select_one)
-    show(
-        f"SELECT count(*) FROM roster_employment ({counts['employments']:,})",
-        timed(lambda: execute("SELECT count(*) FROM roster_employment"), r, cold=False)[0],
-    )
+    floor = timed(lambda: execute("SELECT count(*) FROM roster_employment"), r, cold=False)[0]
+    show(f"SELECT count(*) FROM roster_employment ({counts['employments']:,})", floor)
 
     province = Region.objects.get(level=1)
     city = Region.objects.get(level=2)
@@ -824,8 +834,54 @@ def run(args, built: str) -> None:
     samples, points = timed(lambda: trend(user=user, params=county_params), r, cold=False)
     show("trend, today's totals cached (the snapshot read)", samples)
     print(f"  {len(points)} points")
+    run_maintained(args, user, statistics.median(floor), province, city, county)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"\nload average at the end {load}")
+
+
+def run_maintained(args, user, floor: float, province, city, county) -> None:
+    """The same roll-ups read from the maintained figures (reports/rollups.py), after a
+    full build; the ratio to the full-count floor of this run."""
+    from reports.exports import table_xlsx
+    from reports.maintained import employment_figures_move_on, employment_figures_rebuild
+    from reports.rollups import maintained_fresh
+    from reports.selectors import report_params, table
+
+    r = args.repeat
+    print("\nMaintained figures (reports/maintained.py; the lines above are the live query)")
+    (seconds,), rows = timed(employment_figures_rebuild, 1)
+    show(f"employment_figures_rebuild, every employment ({rows:,} rows), once", [seconds])
+    execute("ANALYZE reports_employmentfigures")
+    execute("ANALYZE reports_enterprisefigures")
+    (seconds,), _rows = timed(employment_figures_move_on, 1)
+    show("employment_figures_move_on, nothing due (the daily task's floor)", [seconds])
+    if not maintained_fresh():
+        print("  maintained figures not fresh: the lines below would be the live query")
+    ratios = []
+    for label, region in (("county", county), ("city", city), ("province", province)):
+        params = report_params(user=user, region=region.code)
+        samples, result = timed(lambda p=params: table(user=user, params=p, by="region"), r)
+        show(f"{label} {region.code} table(by=region), cold", samples)
+        ratios.append((label, statistics.median(samples) / floor))
+        warm = timed(lambda p=params: table(user=user, params=p, by="region"), r, cold=False)
+        show(f"{label} {region.code} table(by=region), warm (cached)", warm[0])
+    params = report_params(user=user, region=county.code)
+    samples, result = timed(lambda: table(user=user, params=params, by="category"), r)
+    show(f"county {county.code} table(by=category), cold (employment rows)", samples)
+    province_params = report_params(user=user, region=province.code)
+    query, xlsx = [], []
+    for _ in range(r):
+        (seconds,), result = timed(
+            lambda: table(user=user, params=province_params, by="enterprise"), 1
+        )
+        query.append(seconds)
+        (seconds,), _bytes = timed(lambda t=result: table_xlsx(t, province_params), 1, False)
+        xlsx.append(seconds)
+    show(f"province table(by=enterprise), cold ({len(result.rows):,} rows)", query)
+    show("province query + .xlsx (per run)", [q + x for q, x in zip(query, xlsx, strict=True)])
+    print(f"  floor: SELECT count(*) of the employments, median {floor * 1000:.2f} ms")
+    for label, ratio in ratios:
+        print(f"  ratio {label} roll-up (cold) / full-count floor: {ratio:.1f}")
 
 
 def main() -> None:

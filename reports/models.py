@@ -92,3 +92,93 @@ class FigureTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_figure_display()} ≥ {self.target_percent}%"
+
+
+# --------------------------------------------------------------------------- maintained figures
+# Today's roll-ups read these instead of recomputing every flag over the raw tables
+# (reports/maintained.py keeps them, reports/rollups.py reads them).
+
+
+class EmploymentFigures(models.Model):
+    """One employment in force on MaintainedFiguresState.as_of, with the flags of
+    reports.figures.FLAGS as figures.annotated() computes them for that date. Region and
+    industry are read through the enterprise (always current); category and form are the
+    employment's own, copied because the category and form tables group by them."""
+
+    employment = models.OneToOneField(
+        "roster.Employment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    person = models.ForeignKey("roster.Person", on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=30)
+    employment_form = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("employment figures")
+        verbose_name_plural = _("employment figures")
+        indexes = [models.Index(fields=["enterprise", "category"], name="reports_ef_ent_cat")]
+
+    def __str__(self) -> str:
+        return f"{self.employment_id} @ {self.enterprise_id}"
+
+
+class EnterpriseFigures(models.Model):
+    """The sums of one enterprise's EmploymentFigures: a roll-up by region, industry or
+    enterprise is a GROUP BY over these small rows."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enterprise figures")
+        verbose_name_plural = _("enterprise figures")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.people}"
+
+
+# Written by name in reports/maintained.py (INSERT ... SELECT): keep in step with FLAGS.
+MAINTAINED_FLAGS = [
+    "needs",
+    "lacks",
+    "must_train",
+    "trained",
+    "hours_ok",
+    "exams_sat",
+    "exams_first_pass",
+    "exams_passed",
+    "expiring_30",
+    "expiring_90",
+    "review_overdue",
+    "violations_open",
+    "dispatch_forbidden",
+]
+for _flag in MAINTAINED_FLAGS:
+    EmploymentFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
+    EnterpriseFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
+
+
+class MaintainedFiguresState(models.Model):
+    """One row: the date the maintained figures are as of (the daily task moves it on). No
+    row: never built, and every roll-up uses the live query."""
+
+    as_of = models.DateField()
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"as of {self.as_of}"
+
+
+class FiguresQueue(models.Model):
+    """People, enterprises or everything whose figures must be recomputed: written after a
+    committed change, drained in one batch by reports.tasks.refresh_report_figures_task."""
+
+    person_id = models.BigIntegerField(null=True, blank=True)
+    enterprise_id = models.BigIntegerField(null=True, blank=True)
+    everything = models.BooleanField(default=False)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id or ''}/{self.enterprise_id or ''}/{self.everything}"

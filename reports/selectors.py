@@ -21,7 +21,7 @@ from roster.dispatch import with_forbidden_rule
 from roster.models import Employment, Enterprise, Industry, Region, User
 from roster.selectors import _grants, administered_enterprises, enterprise_list, user_scope
 
-from . import figures
+from . import figures, rollups
 from .definitions import COUNT_CODES, HIRED_GROUPS, with_rates
 from .freshness import cached
 from .models import MonthEndFigures, MonthEndRun
@@ -259,11 +259,23 @@ def _grouped(*, user: User, params: ReportParams, by: str | None) -> dict[str, d
     region = params.region.code if params.region else ""
 
     def compute():
-        inner = _inner(user=user, params=params)
-        key = figures.GROUP_KEYS[by](params.region, params.on) if by else None
-        return figures.grouped(inner, key)
+        # Today's figures from the maintained sums when they are fresh (reports/rollups.py).
+        if by not in rollups.LIVE_GROUPINGS and rollups.maintained_answers(on=params.on):
+            return rollups.grouped(
+                enterprises=scoped_enterprises(user=user, params=params),
+                category=params.category,
+                by=by,
+                parent=params.region,
+            )
+        return _grouped_live(user=user, params=params, by=by)
 
     return cached((*parts, region), compute)
+
+
+def _grouped_live(*, user: User, params: ReportParams, by: str | None) -> dict:
+    inner = _inner(user=user, params=params)
+    key = figures.GROUP_KEYS[by](params.region, params.on) if by else None
+    return figures.grouped(inner, key)
 
 
 def totals(*, user: User, params: ReportParams) -> dict:

@@ -165,6 +165,9 @@ REPORTS_REPLICA_MAX_WAIT = float(env("REPORTS_REPLICA_MAX_WAIT", "2"))
 # How long the regulator's dashboard may serve figures computed before the latest committed
 # change (reports/freshness.py): 0 here, always exact; production allows 60 s on a busy day.
 REPORTS_MAX_STALE_SECONDS = int(env("REPORTS_MAX_STALE_SECONDS", "0"))
+# How long after a change the maintained report figures are recomputed (reports/maintained.py):
+# the changes of that window are drained in one batch.
+REPORTS_FIGURES_DELAY = float(env("REPORTS_FIGURES_DELAY", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "roster.User"
@@ -309,6 +312,16 @@ CELERY_BEAT_SCHEDULE = {
     "snapshot-report-month-ends": {
         "task": "reports.tasks.snapshot_month_ends_task",
         "schedule": crontab(hour=2, minute=30),  # the quiet hours
+    },
+    # The maintained report figures (reports/maintained.py): moved on to the new day, and the
+    # queue drained every minute in case the task sent after a change was lost.
+    "move-report-figures-on": {
+        "task": "reports.tasks.move_report_figures_on_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "drain-report-figures": {
+        "task": "reports.tasks.refresh_report_figures_task",
+        "schedule": 60.0,
     },
     "notify-overdue-notice-acknowledgements": {
         "task": "notices.tasks.notify_overdue_acknowledgements_task",

@@ -107,6 +107,10 @@ def _credit(session: ClassroomSession) -> int:
         for person in session.attendees.all()
     ]
     CreditEntry.objects.bulk_create(rows)
+    # bulk_create sends no post_save: tell the reports (reports.signals).
+    from reports.maintained import figures_changed
+
+    figures_changed(person_ids=[row.person_id for row in rows])
     return len(rows)
 
 

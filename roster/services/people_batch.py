@@ -193,8 +193,8 @@ def _create(new: list, actor: User | None, today: dt.date, departments: dict) ->
             jobs_changed_send(job.person_id for job in jobs)
     except IntegrityError:
         return False
-    # bulk_create sends no post_save: tell the report cache once (reports.signals).
-    from reports.freshness import data_changed
+    # bulk_create sends no post_save: tell the reports once (reports.signals).
+    from reports.maintained import figures_changed
 
-    data_changed()
+    figures_changed(person_ids=[p.pk for p in people])
     return True

@@ -107,3 +107,7 @@ def credit_minutes_add(
         )
     else:
         CreditEntry.objects.filter(pk=entry.pk).update(minutes=F("minutes") + minutes)
+        # update() sends no post_save: tell the reports (reports.signals).
+        from reports.maintained import figures_changed
+
+        figures_changed(person_ids=[person.pk])

@@ -1,0 +1,90 @@
+"""Which roll-ups read the maintained figures (reports/maintained.py) and which the live query.
+
+Maintained (sums over stored rows, no correlated subqueries):
+- today's totals and tables by region, industry or enterprise, with no category filter:
+  a GROUP BY over EnterpriseFigures (one row per enterprise), joined to the enterprise for
+  its region path and industry;
+- today's tables by category or employment form, and any of today's figures filtered to
+  one category: a GROUP BY over EmploymentFigures (one row per employment, flags stored).
+
+Live (reports.figures, the correlated subqueries over the raw tables):
+- any other date (history, the trend's month-ends not yet snapshotted);
+- today when the maintained figures are not fresh: never built, not yet moved on to today
+  (between midnight and the daily task), or a queued change older than
+  REPORTS_MAX_STALE_SECONDS (0 outside production: any queued change) not yet drained;
+- the people list of an enterprise (it shows each person's flags, read from the same query).
+
+Both give the same numbers (tests/reports/test_maintained.py holds them equal); the source
+only changes how long the answer takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Aggregate, Count, Min, QuerySet, Sum, Value
+from django.utils import timezone
+
+from roster.models import Enterprise, Region
+
+from . import figures
+from .models import EmploymentFigures, EnterpriseFigures, FiguresQueue, MaintainedFiguresState
+
+EMPLOYMENT_GROUPINGS = ("category", "form")
+# Hired this year or before depends on the hire date, which the maintained rows do not keep.
+LIVE_GROUPINGS = ("hired",)
+
+
+def maintained_fresh(today: dt.date | None = None) -> bool:
+    """The maintained figures are today's, with nothing queued (or only within the
+    staleness production allows)."""
+    today = today or timezone.localdate()
+    as_of = MaintainedFiguresState.objects.filter(pk=1).values_list("as_of", flat=True).first()
+    if as_of != today:
+        return False
+    oldest = FiguresQueue.objects.aggregate(oldest=Min("queued_at"))["oldest"]
+    if oldest is None:
+        return True
+    max_stale = getattr(settings, "REPORTS_MAX_STALE_SECONDS", 0)
+    return (timezone.now() - oldest).total_seconds() < max_stale
+
+
+def maintained_answers(*, on: dt.date) -> bool:
+    return on == timezone.localdate() and maintained_fresh(on)
+
+
+def grouped(
+    *, enterprises: QuerySet[Enterprise], category: str, by: str | None, parent: Region | None
+) -> dict[str, dict[str, int]]:
+    """figures.grouped's answer for today from the maintained figures."""
+    qs: QuerySet
+    people: Aggregate
+    if category or by in EMPLOYMENT_GROUPINGS:
+        qs = EmploymentFigures.objects.filter(enterprise__in=enterprises)
+        if category:
+            qs = qs.filter(category=category)
+        people = Count("pk")
+    else:
+        qs = EnterpriseFigures.objects.filter(enterprise__in=enterprises)
+        people = Sum("people")
+    key = figures.GROUP_KEYS[by](parent, timezone.localdate()) if by else Value("")
+    rows = (
+        qs.order_by()
+        .annotate(group_key=key)
+        .values("group_key")
+        .annotate(n=people, **{f"s_{flag}": Sum(flag) for flag in figures.FLAGS})
+    )
+    result: dict[str, dict[str, int]] = {}
+    for values in rows:
+        row: dict[str, Any] = dict(values)  # the flag sums are named in a loop
+        if not row["n"]:
+            continue  # enterprises with nobody: the live query has no row for them either
+        flags = {flag: int(row[f"s_{flag}"] or 0) for flag in figures.FLAGS}
+        key_value = row["group_key"] or ""
+        counts = figures.counts_from_flags(int(row["n"]), flags)
+        if key_value in result:  # "" and None both mean "no group"
+            counts = {c: counts[c] + result[key_value][c] for c in counts}
+        result[key_value] = counts
+    return result
