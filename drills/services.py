@@ -41,6 +41,9 @@ PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 VIDEO_TYPES = {".mp4", ".webm", ".mov"}
 DOCUMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx"}
 CHECKIN_SALT = "drills.checkin"
+# Files in one form: each may be DRILL_EVIDENCE_MAX_BYTES, and without a count Django's own
+# cap (100 files) would let one request write a gigabyte to the private storage.
+MAX_EVIDENCE_FILES = 20
 
 
 def _require_keeper(actor: User | None, enterprise: Enterprise) -> None:
@@ -155,6 +158,10 @@ def _evidence_kind(upload: UploadedFile) -> str | None:
 def evidence_check(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
     """Every file's kind, or a ValidationError naming each refused file and why."""
     limit = settings.DRILL_EVIDENCE_MAX_BYTES
+    if len(files) > MAX_EVIDENCE_FILES:
+        raise ValidationError(
+            {"evidence": _("At most %(n)s files at a time.") % {"n": MAX_EVIDENCE_FILES}}
+        )
     problems, checked = [], []
     for upload in files:
         kind = _evidence_kind(upload)

@@ -6,6 +6,7 @@ NoticeError with a message for the user (and the form field it belongs to) and w
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -101,12 +102,17 @@ def _private_collection() -> Collection:
 
 
 def _store_document(*, upload: File, actor: User) -> AbstractDocument:
+    """The file goes under a random folder of media/documents/: MEDIA_ROOT is published at
+    /media/ (config.storage), and under its own name alone an enterprise's rule or a notice's
+    attachment would be open to anyone who guesses "documents/通知.pdf". Readers get it
+    through the notice's and the item's pages; the download keeps its own name."""
+    name = PurePath(upload.name or "").name or "附件"
     document = get_document_model()(
-        title=PurePath(upload.name or "").stem[:255] or "附件",
-        file=upload,
+        title=PurePath(name).stem[:255] or "附件",
         collection=_private_collection(),
         uploaded_by_user=actor,
     )
+    document.file.save(f"{secrets.token_urlsafe(16)}/{name}", upload, save=False)
     document.save()
     return document
 
@@ -499,6 +505,12 @@ def notice_acknowledge(*, actor: User, receipt: NoticeReceipt) -> NoticeReceipt:
     now = timezone.now()
     if now < notice.publish_from:
         raise NoticeError(_("This notice is not published yet."))
+    # Readers no longer see a withdrawn notice or one past its window; an acknowledgement
+    # posted for it by receipt id would count in the figures for a notice nobody is shown.
+    if notice.withdrawn_at is not None:
+        raise NoticeError(_("This notice has been withdrawn."))
+    if notice.publish_until is not None and now >= notice.publish_until:
+        raise NoticeError(_("This notice is no longer shown."))
     if receipt.acknowledged_at is None:
         receipt.acknowledged_at = now
         receipt.read_at = receipt.read_at or now

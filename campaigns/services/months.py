@@ -13,6 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
 
 from campaigns.models import ActivityEvidence, MonthActivity
 from campaigns.selectors import may_record_for
@@ -23,6 +25,7 @@ from . import CampaignError
 
 _IMAGES = {b"\xff\xd8\xff": "jpeg", b"\x89PNG\r\n\x1a\n": "png"}
 _DOCUMENTS = {b"%PDF-": "pdf"}
+_EXTENSIONS = {"jpeg": "jpg", "png": "png", "pdf": "pdf"}
 MAX_FILES = 10
 
 
@@ -47,6 +50,11 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, st
         head = upload.read(8)
         upload.seek(0)
         if any(head.startswith(sig) for sig in _IMAGES):
+            if not _readable_picture(upload):
+                raise CampaignError(
+                    _("%(name)s is not a readable picture.") % {"name": upload.name},
+                    "evidence",
+                )
             checked.append((upload, "image"))
         elif any(head.startswith(sig) for sig in _DOCUMENTS):
             checked.append((upload, "document"))
@@ -56,6 +64,32 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, st
                 "evidence",
             )
     return checked
+
+
+def _readable_picture(upload) -> bool:
+    """Whether the whole file is a picture, not only its first bytes (a page behind a JPEG
+    signature is not)."""
+    try:
+        upload.seek(0)
+        with PILImage.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+def _stored_name(upload) -> str:
+    """The upload's name with the extension of what its bytes proved: the evidence view
+    takes the served type from the stored name, so "photo.html" must not come back as a
+    page of this site (text/html) but as the JPEG it is."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((k for sig, k in (_IMAGES | _DOCUMENTS).items() if head.startswith(sig)), "pdf")
+    stem = os.path.splitext(os.path.basename(upload.name or ""))[0] or "evidence"
+    return f"{stem}.{_EXTENSIONS[kind]}"
 
 
 def month_activity_record(
@@ -113,7 +147,7 @@ def month_activity_record(
                 if kind == "image"
                 else ActivityEvidence.Kind.DOCUMENT,
             )
-            evidence.file.save(os.path.basename(upload.name or ""), upload, save=False)
+            evidence.file.save(_stored_name(upload), upload, save=False)
             evidence.save()
         audit_record(actor=actor, action="month.activity", target=activity, summary=label)
     return activity

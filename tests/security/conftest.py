@@ -376,3 +376,12 @@ class Scene:
 @pytest.fixture
 def scene(world, session, rule, bank):  # noqa: F811
     return Scene(world, session, rule, bank)
+
+
+@pytest.fixture
+def signed_in(scene):
+    """Every user of the scene signed in before the test: signing in writes the user's
+    last_login, which must not count as a write of the request under test."""
+    for who in (*scene.users, "anon"):
+        scene.client(who)
+    return scene
