@@ -66,7 +66,7 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, st
     return checked
 
 
-def _readable_picture(upload) -> bool:
+def _readable_picture(upload: UploadedFile) -> bool:
     """Whether the whole file is a picture, not only its first bytes (a page behind a JPEG
     signature is not)."""
     try:
@@ -80,7 +80,7 @@ def _readable_picture(upload) -> bool:
     return True
 
 
-def _stored_name(upload) -> str:
+def _stored_name(upload: UploadedFile) -> str:
     """The upload's name with the extension of what its bytes proved: the evidence view
     takes the served type from the stored name, so "photo.html" must not come back as a
     page of this site (text/html) but as the JPEG it is."""
