@@ -1,5 +1,5 @@
 """The warning-education, rotation-training and campaign-month figures as JSON, scoped like
-their pages (reports/campaign_views.py): /api/reports/warning, /api/reports/campaigns/{id},
+their pages (reports/views/campaigns.py): /api/reports/warning, /api/reports/campaigns/{id},
 /api/reports/campaign-months."""
 
 from __future__ import annotations

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from . import contests, drill_views, notice_views, views
+from .views import contests, dashboard, drills, notices
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("people/", views.people, name="people"),
-    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
-    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
-    path("summary.pdf", views.summary, name="summary_pdf"),
-    path("notices/", notice_views.notices, name="notices"),
-    path("notices.xlsx", notice_views.notices_export, name="notices_xlsx"),
-    path("drills/", drill_views.drills_dashboard, name="drills"),
-    path("drills/record/<int:pk>/", drill_views.drill_record, name="drill_record"),
-    path("drills/export.xlsx", drill_views.drills_export, name="drills_export"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("people/", dashboard.people, name="people"),
+    path("export.xlsx", dashboard.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("export.csv", dashboard.export, {"fmt": "csv"}, name="export_csv"),
+    path("summary.pdf", dashboard.summary, name="summary_pdf"),
+    path("notices/", notices.notices, name="notices"),
+    path("notices.xlsx", notices.notices_export, name="notices_xlsx"),
+    path("drills/", drills.drills_dashboard, name="drills"),
+    path("drills/record/<int:pk>/", drills.drill_record, name="drill_record"),
+    path("drills/export.xlsx", drills.drills_export, name="drills_export"),
     path("contests/", contests.contest_figures, name="contests"),
     path("contests/export.xlsx", contests.contest_figures_export, name="contests_export"),
 ]

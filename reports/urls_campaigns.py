@@ -1,9 +1,9 @@
 """The figures of warning education, rotation training and campaign months, under /reports/
-beside the dashboard's (reports/campaign_views.py)."""
+beside the dashboard's (reports/views/campaigns.py)."""
 
 from django.urls import path
 
-from . import campaign_views as views
+from .views import campaigns as views
 
 app_name = "reports_campaigns"
 

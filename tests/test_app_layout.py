@@ -137,3 +137,15 @@ def test_url_namespaces_are_the_apps_own_names():
             if names != [expected]:
                 wrong.append(f"{path.relative_to(ROOT)}: app_name {names} (expected {expected})")
     assert not wrong, wrong
+
+
+def test_every_apps_pages_are_a_views_package():
+    """An app's pages live in <app>/views/, a module per area: no views.py beside it and no
+    <area>_views.py at the top of the app."""
+    wrong = [
+        str(path.relative_to(ROOT))
+        for app in APPS
+        for path in (ROOT / app).glob("*.py")
+        if path.name == "views.py" or path.name.endswith("_views.py")
+    ]
+    assert not wrong, wrong

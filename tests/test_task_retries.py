@@ -133,3 +133,28 @@ def test_an_outage_that_outlasts_the_retries_fails_the_task_with_it(monkeypatch,
     result = task.apply(args=(7,))
     assert result.failed() and isinstance(result.result, db.OperationalError)
     assert len(calls) == task.max_retries + 1
+
+
+def test_two_first_look_ups_of_a_task_at_once_both_find_it(monkeypatch):
+    """A web process's first submits arrive together: each thread that asks for the grading
+    task by name before the tasks modules are loaded gets it (none sees NotRegistered)."""
+    import sys
+    import threading
+
+    from config.celery import app, task_named
+
+    name = "question_banks.tasks.attempt_grade_task"
+    monkeypatch.delitem(app.tasks, name)
+    monkeypatch.delitem(sys.modules, "question_banks.tasks")
+    found, start = [], threading.Barrier(8)
+
+    def look_up():
+        start.wait()
+        found.append(task_named(name).name)
+
+    threads = [threading.Thread(target=look_up) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [name] * 8

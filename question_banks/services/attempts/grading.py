@@ -34,7 +34,7 @@ from question_banks.signals import attempt_finished, attempt_passed
 from roster.models import Person
 
 FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
-# The grading task, by the name the workers know it (tests check what was queued).
+# Named, not imported: tasks.py imports these services (config.celery.task_named).
 GRADE_TASK = "question_banks.tasks.attempt_grade_task"
 # A grade still missing this long after the submit was lost on its way (a worker down, the
 # broker's data gone): the result page and the periodic sweep grade it themselves. Well
@@ -91,13 +91,10 @@ def attempt_submit(
 
 def _queue_grade(attempt_id: int) -> None:
     """Send the grade to the workers; inline when the broker is down (send_or_run): the
-    grade is never lost. The task is imported here, not named: in a web process serving a
-    thousand submits at once, two threads looking a name up before the tasks modules were
-    loaded saw one of them fail (celery NotRegistered, bench_load); tasks.py imports these
-    services, so the import cannot be at the top."""
-    from question_banks.tasks import attempt_grade_task
-
-    send_or_run(attempt_grade_task, attempt_id)
+    grade is never lost. Sent by name (tasks.py imports these services); a thousand first
+    submits at once all find it (config.celery.task_named imports the task's module under a
+    lock)."""
+    send_or_run(GRADE_TASK, attempt_id)
 
 
 def attempt_graded(attempt: Attempt) -> bool:

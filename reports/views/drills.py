@@ -14,9 +14,9 @@ from drills.models import DrillRecord
 from drills.selectors import enterprise_obligations, records_of
 from roster.services import audit_record
 
-from . import drills, selectors
-from .definitions import DRILL_COUNTS, DRILL_RULE
-from .views import XLSX, _filter_choices, _reports_user
+from .. import drills, selectors
+from ..definitions import DRILL_COUNTS, DRILL_RULE
+from .dashboard import XLSX, _filter_choices, _reports_user
 
 
 def _params(request):

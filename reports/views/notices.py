@@ -14,9 +14,9 @@ from django.utils.translation import pgettext
 from documents import xlsx
 from roster.services import audit_record
 
-from . import notice_figures, selectors
-from .definitions import DATE_RULE, NOTICE_COUNTS, NOTICE_RATES, NOTICE_WHO_COUNTS
-from .views import XLSX, _filter_choices, _params, _reports_user
+from .. import notice_figures, selectors
+from ..definitions import DATE_RULE, NOTICE_COUNTS, NOTICE_RATES, NOTICE_WHO_COUNTS
+from .dashboard import XLSX, _filter_choices, _params, _reports_user
 
 
 @_reports_user

@@ -18,9 +18,9 @@ from documents import xlsx
 from roster.selectors import enterprise_list
 from roster.services import audit_record
 
-from . import campaign_figures as figures
-from .selectors import ReportError, region_choices, report_params
-from .views import XLSX, _reports_user
+from .. import campaign_figures as figures
+from ..selectors import ReportError, region_choices, report_params
+from .dashboard import XLSX, _reports_user
 
 
 def _xlsx(table: figures.FigureTable, lines: list[list[str]], filename: str) -> HttpResponse:

@@ -16,12 +16,12 @@ from roster.models import Industry
 from roster.selectors import enterprise_list
 from roster.services import audit_record
 
-from . import selectors
-from .definitions import COUNTS, DATE_RULE, HIRED_RULE, RATES, WHO_COUNTS
-from .exports import table_csv, table_xlsx
-from .pdf import summary_pdf
-from .replica import report_reads
-from .targets import below_target, targets_for
+from .. import selectors
+from ..definitions import COUNTS, DATE_RULE, HIRED_RULE, RATES, WHO_COUNTS
+from ..exports import table_csv, table_xlsx
+from ..pdf import summary_pdf
+from ..replica import report_reads
+from ..targets import below_target, targets_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENTERPRISE_ROWS = 50  # the page ranks this many enterprises; the export has them all
