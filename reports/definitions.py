@@ -512,3 +512,22 @@ CONTEST_SCORE_DEFINITION = _(
     "Average score: the mean total score (each round's best attempt, summed) of those who "
     "finished at least one round."
 )
+
+
+# The per-employment columns the inner query (reports/figures.py) selects and
+# the maintained figures (reports/models.py) keep; `holding` is needs minus lacks.
+FLAGS = [
+    "needs",
+    "lacks",
+    "must_train",
+    "trained",
+    "hours_ok",
+    "exams_sat",
+    "exams_first_pass",
+    "exams_passed",
+    "expiring_30",
+    "expiring_90",
+    "review_overdue",
+    "violations_open",
+    "dispatch_forbidden",
+]

@@ -45,24 +45,8 @@ from question_banks.models import Attempt, ExamSession
 from roster.dispatch import forbidden_q
 from roster.models import Employment, Enterprise, Region
 
-from .definitions import COUNT_CODES, HIRED_EARLIER, HIRED_THIS_YEAR
+from .definitions import COUNT_CODES, FLAGS, HIRED_EARLIER, HIRED_THIS_YEAR
 
-# The per-employment columns the inner query selects; `holding` is needs minus lacks.
-FLAGS = [
-    "needs",
-    "lacks",
-    "must_train",
-    "trained",
-    "hours_ok",
-    "exams_sat",
-    "exams_first_pass",
-    "exams_passed",
-    "expiring_30",
-    "expiring_90",
-    "review_overdue",
-    "violations_open",
-    "dispatch_forbidden",
-]
 _ALWAYS_FALSE = Q(pk__isnull=True)
 _CALENDAR_PERIODS = (HoursRule.Period.YEARLY, HoursRule.Period.ONCE)
 # Once-rules stop being due a year after 1 January (courses/services/compliance.py).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roster.models import Enterprise
 
-from .definitions import COUNT_CODES, RATES
+from .definitions import COUNT_CODES, FLAGS, RATES
 
 RATE_CHOICES = [(r.code, r.label) for r in RATES]
 
@@ -139,22 +139,8 @@ class EnterpriseFigures(models.Model):
         return f"{self.enterprise_id}: {self.people}"
 
 
-# Written by name in reports/maintained.py (INSERT ... SELECT): keep in step with FLAGS.
-MAINTAINED_FLAGS = [
-    "needs",
-    "lacks",
-    "must_train",
-    "trained",
-    "hours_ok",
-    "exams_sat",
-    "exams_first_pass",
-    "exams_passed",
-    "expiring_30",
-    "expiring_90",
-    "review_overdue",
-    "violations_open",
-    "dispatch_forbidden",
-]
+# Written by name in reports/maintained.py (INSERT ... SELECT): a column per flag.
+MAINTAINED_FLAGS = list(FLAGS)
 for _flag in MAINTAINED_FLAGS:
     EmploymentFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
     EnterpriseFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
