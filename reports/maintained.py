@@ -363,7 +363,7 @@ def _schedule_drain() -> None:
     if task.app.conf.task_always_eager:
         task.apply()
         return
-    delay = float(getattr(settings, "REPORTS_FIGURES_DELAY", 5))
+    delay = settings.REPORTS_FIGURES_DELAY
     # The key lapses a second before the task runs, so a change just after it was read
     # sends the next one; at worst two tasks drain one window (the second finds less).
     if not cache.add(DRAIN_SENT_KEY, time.time(), timeout=max(int(delay) - 1, 1)):

@@ -47,7 +47,7 @@ def maintained_fresh(today: dt.date | None = None) -> bool:
     oldest = FiguresQueue.objects.aggregate(oldest=Min("queued_at"))["oldest"]
     if oldest is None:
         return True
-    max_stale = getattr(settings, "REPORTS_MAX_STALE_SECONDS", 0)
+    max_stale = settings.REPORTS_MAX_STALE_SECONDS
     return (timezone.now() - oldest).total_seconds() < max_stale
 
 

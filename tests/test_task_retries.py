@@ -19,6 +19,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from certificates import tasks as certificate_tasks
 from config import celery_app
 from question_banks import tasks as exam_tasks
+from reports import tasks as report_tasks
 
 PROJECT_APPS = ("roster.", "courses.", "question_banks.", "certificates.", "reports.")
 
@@ -65,13 +66,17 @@ def test_none_of_the_real_outages_is_pythons_connection_error(outage):
     assert not issubclass(outage, ConnectionError)
 
 
-def test_the_tasks_that_retry_are_the_certificate_grading_paper_drawing_and_question_imports():
+def test_the_tasks_that_retry_are_known_and_safe_to_run_twice():
     names = {task.name for task in retrying_tasks()}
     assert names == {
         certificate_tasks.issue_certificate_for_attempt_task.name,
         exam_tasks.session_predraw_task.name,
         # Safe to retry: grading locks the paper and grades only one still without a score.
         exam_tasks.attempt_grade_task.name,
+        # Safe to retry: the maintained report figures are recomputed from the data, and
+        # a queue drained twice or a day moved on twice leaves the same rows.
+        report_tasks.refresh_report_figures_task.name,
+        report_tasks.move_report_figures_on_task.name,
         # Safe to retry: each step only runs on a job still waiting for it.
         exam_tasks.question_import_check_task.name,
         exam_tasks.question_import_run_task.name,

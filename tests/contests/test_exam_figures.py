@@ -1,6 +1,6 @@
 """A knowledge contest's round is an exam session of the engine, with no pass mark: every
 paper would "pass". It is no exam sat in the regulator's exam figures (exams sat, first-time
-and final pass rates); contests have their own figures (reports/contests.py)."""
+and final pass rates); contests have their own figures (reports/contest_figures.py)."""
 
 import pytest
 

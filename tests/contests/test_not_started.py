@@ -15,7 +15,7 @@ from contests.selectors import contest_rounds, leaderboard, participation_summar
 from contests.services.playing import contest_round_join
 from question_banks.models import Attempt, ExamSession
 from question_banks.services.attempts import attempts_expire_overdue
-from reports.contests import contests_in_scope
+from reports.contest_figures import contests_in_scope
 from tests.contests.test_views import _take
 
 pytestmark = pytest.mark.django_db

@@ -77,9 +77,10 @@ def test_an_enterprise_admin_imports_certificates_with_a_check_page(desktop, pho
     assert list(Certificate.objects.values_list("number", flat=True)) == ["DQ-2020-0001"]
     keep(d, "imported-desktop")
 
-    # On a phone: the same check page, all rows good this time.
+    # On a phone: the same check page, all rows good this time. A second operation item of
+    # the same holder goes on their one special-operation card, under its number.
     one_more = write_xlsx(
-        tmp_path, [HEADERS, row(world.person_a, "DQ-2021-0009", 证书类型="TZ-GY")], name="补录.xlsx"
+        tmp_path, [HEADERS, row(world.person_a, "DQ-2020-0001", 证书类型="TZ-GY")], name="补录.xlsx"
     )
     p = phone.page
     phone.login(world.enterprise_admin.username, PASSWORD)
@@ -92,7 +93,8 @@ def test_an_enterprise_admin_imports_certificates_with_a_check_page(desktop, pho
     keep(phone, "check-phone")
     with p.expect_navigation():
         p.get_by_role("button", name="导入 1 本证书").click()
-    assert "已导入 1 本证书" in p.locator(".messages").inner_text()
+    assert "已在现有特种作业操作证上增加操作项目：1 项" in p.locator(".messages").inner_text()
     phone.assert_no_horizontal_overflow()
     keep(phone, "imported-phone")
-    assert Certificate.objects.count() == 2
+    card = Certificate.objects.get()
+    assert card.number == "DQ-2020-0001" and card.items.count() == 2
