@@ -169,7 +169,8 @@ def notice_readers_sync(
     when given): newcomers get a row, leavers' rows are marked, returners count again (at
     their current enterprise). Returns (added, left)."""
     now = now or timezone.now()
-    existing = notice.receipts.select_for_update()
+    # Only the receipts locked: the person filter joins the (nullable) user.
+    existing = notice.receipts.select_for_update(of=("self",))
     if person_ids is not None:
         ids = list(person_ids)
         existing = existing.filter(Q(person_id__in=ids) | Q(user__person_id__in=ids))

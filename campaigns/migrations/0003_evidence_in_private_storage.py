@@ -48,6 +48,11 @@ class Migration(migrations.Migration):
         ("wagtailimages", "0027_image_description"),
     ]
 
+    # Not one transaction: on PostgreSQL the move deletes Wagtail rows that the evidence's
+    # foreign keys point to, and dropping those columns in the same transaction fails with
+    # "pending trigger events". The move (RunPython) commits on its own first.
+    atomic = False
+
     operations = [
         migrations.RemoveConstraint(
             model_name="activityevidence", name="campaigns_evidence_has_file"
