@@ -289,7 +289,6 @@ def build(args, log) -> dict[str, float]:
                 True,
                 False,  # not a 消防安全重点单位: no drill figures in this benchmark
                 now,
-                False,
             )
 
     n = copy_rows(
@@ -306,7 +305,6 @@ def build(args, log) -> dict[str, float]:
             "is_active",
             "fire_safety_key_unit",
             "created_at",
-            "fire_safety_key_unit",
         ],
         enterprises(),
     )
