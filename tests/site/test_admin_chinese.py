@@ -154,6 +154,11 @@ def test_page_explorer_and_an_empty_list_speak_chinese(world, admin_content):
     parent = Page.objects.filter(depth=2).first()
     explorer = _shown(client, f"/admin/pages/{parent.pk}/")
     assert "Exploring" not in explorer and "浏览" in explorer
+    # Its column header counted the pages "1-2 of 2 页面".
+    assert not re.search(r"\d of \d", explorer), explorer
+    assert re.search(r"共 \d+ 个", explorer)
+    searched = _shown(client, f"/admin/pages/{parent.pk}/?q=zzz-nothing")
+    assert not re.search(r"No results|Search in", searched)
     empty = _shown(client, "/admin/snippets/certificates/conductrecord/")
     assert not ENGLISH_RE.findall(empty), ENGLISH_RE.findall(empty)
     assert "还没有" in empty
