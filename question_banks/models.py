@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,18 @@ from modelcluster.models import ClusterableModel
 from roster.models import Enterprise, Person, Region, TrainingBody
 
 from .choices import QuestionType
+
+# A bank's code is the last part of its pages' addresses (/exams/banks/<code>/): a "/" in it
+# saved the bank and then made every page that links it fail (no address can be built), and
+# a code of dots is folded away by the browser ("/exams/banks/../"). Letters of any script,
+# digits, "-", "_" and "." (not first) are kept, as the codes already in use are.
+bank_code_validator = RegexValidator(
+    r"^[^\W_][\w.-]*\Z",
+    _(
+        "A bank code is made of letters, Chinese characters, digits, “-”, “_” and “.”, "
+        "and starts with a letter, Chinese character or digit."
+    ),
+)
 
 
 class Difficulty(models.IntegerChoices):
@@ -50,7 +63,7 @@ class QuestionBank(models.Model):
     papers. A bank without a training body is never shared this way.
     """
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[bank_code_validator])
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     # Who the bank is for (Must 4 of issue 22: banks by department and post). Categories are

@@ -3,9 +3,11 @@
 A trainer creates an empty question bank, writes three questions (两道判断, 一道单选), makes a
 paper rule on it and a session that issues 特种作业操作证（低压电工作业） on passing, pastes the
 trainee's ID number onto the list and publishes. The trainee, on a phone, opens 我的考试,
-answers every question right and passes; the certificate is issued on passing (Celery runs
-eagerly in tests) and shows in 我的证书 with its QR code. The QR is read from the screenshot,
-as an inspector's phone camera would, and the page it opens says the certificate is valid.
+answers every question right and passes, goes through the answers with the trainer's
+explanations (the session shows them right after submitting); the certificate is issued on
+passing (Celery runs eagerly in tests) and shows in 我的证书 with its QR code. The QR is
+read from the screenshot, as an inspector's phone camera would, and the page it opens says
+the certificate is valid.
 Screenshots of each step go to $E2E_SHOTS (default /tmp/shots/journey).
 """
 
@@ -38,6 +40,12 @@ JUDGE = [
     ("带电作业时可以不戴绝缘手套，只要动作快。", "错误"),
 ]
 SINGLE = ("低压验电笔检测的电压范围一般是？", ["60V～500V", "500V～1000V", "1000V以上"], 0)
+# The trainer's 解析 of each question, read back by the trainee on the review page.
+EXPLAINED = {
+    JUDGE[0][0]: "《电业安全工作规程》：停电检修须悬挂标示牌。",
+    JUDGE[1][0]: "带电作业必须戴绝缘手套，与动作快慢无关。",
+    SINGLE[0]: "低压验电笔适用于 60V～500V。",
+}
 
 
 def keep(session, name: str) -> None:
@@ -62,6 +70,7 @@ def write_questions(desktop, code: str) -> None:
         desktop.go(f"/exams/banks/{code}/questions/new/?type=judge")
         page.fill("#id_stem", stem)
         page.check("#id_judge_answer_0" if answer == "正确" else "#id_judge_answer_1")
+        page.fill("#id_explanation", EXPLAINED[stem])
         save(page)
         assert stem in page.locator(".exam-preview").inner_text()
         if n == 0:
@@ -72,6 +81,7 @@ def write_questions(desktop, code: str) -> None:
     for key, text in zip("ABC", options, strict=True):
         page.fill(f"#id_opt_{key}", text)
     page.check(f"#id_opt_{'ABC'[right]}_correct")
+    page.fill("#id_explanation", EXPLAINED[stem])
     keep(desktop, "02-question-single-form")
     save(page)
     assert options[right] in page.locator(".exam-preview").inner_text()
@@ -144,6 +154,8 @@ def test_from_an_empty_bank_to_a_verified_certificate(journey, desktop, phone, t
     page.fill("#id_opens_at", local(now - dt.timedelta(minutes=2)))
     page.fill("#id_closes_at", local(now + dt.timedelta(hours=2)))
     page.select_option("#id_certificate_type_code", CERTIFICATE_TYPE)
+    # The answers and explanations shown as soon as the trainee submits.
+    page.select_option("#id_show_answers", "immediately")
     keep(desktop, "05-session-form")
     with page.expect_navigation():
         page.click("#session-form button[type=submit]")
@@ -185,6 +197,18 @@ def test_from_an_empty_bank_to_a_verified_certificate(journey, desktop, phone, t
     assert "合格" in p.locator("main").inner_text()
     phone.assert_no_horizontal_overflow()
     keep(phone, "10-phone-result")
+
+    # The review: each question with the trainee's answer, the right one and the 解析.
+    with p.expect_navigation(url="**/review/"):
+        p.click("#review-link a.btn")
+    reviewed = p.locator("article.question.reviewed")
+    assert reviewed.count() == 3
+    assert p.locator("article.question.reviewed.right").count() == 3
+    for explanation in EXPLAINED.values():
+        assert p.locator(".explanation", has_text=explanation).count() == 1
+    assert "正确答案" in p.locator(".answer-line").first.inner_text()
+    phone.assert_no_horizontal_overflow()
+    keep(phone, "10b-phone-review")
 
     # 4. 我的证书 shows the new certificate with its QR code.
     phone.go("/")

@@ -118,3 +118,52 @@ def test_statistics_flag_a_question_everyone_gets_wrong(session, world, now):
     assert judge and all(s.facility == 1.0 and "too_easy" in s.flags for s in judge)
     assert single and all(s.facility == 0.0 and "too_hard" in s.flags for s in single)
     assert sum(single[0].option_counts.values()) == 0  # nobody chose anything
+
+
+def test_bank_list_filters_by_the_item_analysis(session, world, now, client):
+    """Issue 22, Must 1: the bank's list filters by statistics. After four people answer
+    every 判断 right and nothing else, 判断 are the easy ones, the single and multiple
+    choices drawn the hard ones, and what no paper drew has no data."""
+    people = [world.person_a, world.person_b, world.person_a_chem, world.person_other]
+    for n, person in enumerate(people):
+        _sit(
+            session,
+            person,
+            now + dt.timedelta(seconds=n),
+            lambda a: [
+                {
+                    "position": i.position,
+                    "answer": [o["key"] for o in i.version.options if o["correct"]],
+                    "seq": 1,
+                }
+                for i in a.items.select_related("version").filter(version__question__qtype="judge")
+            ],
+        )
+    drawn = {
+        qtype: set(
+            session.attempts.filter(items__version__question__qtype=qtype).values_list(
+                "items__version__question", flat=True
+            )
+        )
+        for qtype in ("judge", "single", "multiple")
+    }
+    bank = session.rule.bank
+    client.force_login(world.trainer)
+    url = f"/exams/banks/{bank.code}/"
+
+    def listed(**query) -> set[int]:
+        page = client.get(url, {**query, "page": 1}).context["page"]
+        return {q.pk for p in page.paginator.page_range for q in page.paginator.page(p)}
+
+    hard = drawn["single"] | drawn["multiple"]
+    assert listed(stat="facility_high") == drawn["judge"]
+    assert listed(stat="facility_low") == hard
+    assert listed(stat="flagged") == drawn["judge"] | hard
+    assert listed(stat="no_data") == set(bank.questions.values_list("pk", flat=True)) - (
+        drawn["judge"] | hard
+    )
+    # The filter combines with the others: the hard ones among the multiple choices.
+    assert listed(stat="facility_low", type="multiple") == drawn["multiple"]
+    # Each row shows its figures: a hard question reads its facility 0.
+    response = client.get(url, {"stat": "facility_low"})
+    assert all(q.figures.facility == 0.0 for q in response.context["page"])

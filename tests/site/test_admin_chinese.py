@@ -27,6 +27,7 @@ ENGLISH = [
     "Referenced", "Anyone can edit", "JavaScript is required", "Wagtail upgrade",
     "editor guide", "Images", "Documents", "Oldest", "Grid layout", "Checks", "Words",
     "Readability", "Reading time", "Autosave", "Can view", "Toggle all", "Any",
+    "Exploring", "There are no", "Why not", "add one",
 ]  # fmt: skip
 ENGLISH_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, ENGLISH)) + r")(?![A-Za-z])")
 OUTSIDE = re.compile(
@@ -133,3 +134,45 @@ def test_dashboard_is_titled_with_the_products_name(world, client):
 def test_admin_makes_no_update_check_and_no_gravatar(settings):
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
     assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+
+
+def _shown(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    parser = _Text()
+    parser.feed(response.content.decode())
+    return "\n".join(parser.text)
+
+
+def test_page_explorer_and_an_empty_list_speak_chinese(world, admin_content):
+    """The page explorer's title read "Exploring: 学习园地", and a list with no rows yet
+    "There are no … to display. Why not add one?" (Wagtail's zh_Hans lacks both)."""
+    from wagtail.models import Page
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.system_admin)
+    parent = Page.objects.filter(depth=2).first()
+    explorer = _shown(client, f"/admin/pages/{parent.pk}/")
+    assert "Exploring" not in explorer and "浏览" in explorer
+    # Its column header counted the pages "1-2 of 2 页面".
+    assert not re.search(r"\d of \d", explorer), explorer
+    assert re.search(r"共 \d+ 个", explorer)
+    searched = _shown(client, f"/admin/pages/{parent.pk}/?q=zzz-nothing")
+    assert not re.search(r"No results|Search in", searched)
+    empty = _shown(client, "/admin/snippets/certificates/conductrecord/")
+    assert not ENGLISH_RE.findall(empty), ENGLISH_RE.findall(empty)
+    assert "还没有" in empty
+
+
+def test_account_settings_speak_chinese(world):
+    """Everyone with the admin opens 账户设置; its theme panel was English. Time-zone and
+    language names are left as they are (a list of places and languages, not the UI)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.system_admin)
+    shown = _shown(client, "/admin/account/")
+    for word in (
+        "Theme preferences", "Admin theme", "Contrast", "More contrast", "Density", "Snug",
+        "Use server language", "keyboard shortcuts",
+    ):  # fmt: skip
+        assert word not in shown, word
+    assert "界面外观" in shown and "使用系统语言" in shown

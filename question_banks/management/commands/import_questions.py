@@ -6,6 +6,7 @@ that finds a bad row fails too."""
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from documents.imports.command import ImportCommand
 from question_banks.imports import FORMATS, UnknownFormat, parse_file
 from question_banks.imports.model import qtype_label
-from question_banks.models import QuestionBank
+from question_banks.models import QuestionBank, bank_code_validator
 from question_banks.services.imports import questions_import
 
 
@@ -51,6 +52,13 @@ class Command(ImportCommand):
                     raise CommandError(
                         f"no question bank with code {options['bank']!r} (add --create-bank NAME)"
                     )
+                try:
+                    bank_code_validator(options["bank"])
+                except ValidationError as exc:
+                    raise CommandError(
+                        f"the bank code {options['bank']!r} cannot be part of a web address: "
+                        "letters, digits, '-', '_' and '.' (not first) only"
+                    ) from exc
                 bank = QuestionBank.objects.create(
                     code=options["bank"], name=options["create_bank"]
                 )
