@@ -21,9 +21,9 @@ only changes how long the answer takes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Aggregate, Count, Min, QuerySet, Sum, Value
 from django.utils import timezone
 
@@ -76,14 +76,21 @@ def grouped(
         .values("group_key")
         .annotate(n=people, **{f"s_{flag}": Sum(flag) for flag in figures.FLAGS})
     )
+    # Run through a cursor: the ORM's value converters cost more than the sums at 50,000
+    # enterprise rows (the province's table by enterprise), and the sums are integers.
+    sql, params = rows.values_list(
+        "group_key", "n", *(f"s_{flag}" for flag in figures.FLAGS)
+    ).query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     result: dict[str, dict[str, int]] = {}
-    for values in rows:
-        row: dict[str, Any] = dict(values)  # the flag sums are named in a loop
-        if not row["n"]:
+    for key_value, n, *sums in found:
+        if not n:
             continue  # enterprises with nobody: the live query has no row for them either
-        flags = {flag: int(row[f"s_{flag}"] or 0) for flag in figures.FLAGS}
-        key_value = row["group_key"] or ""
-        counts = figures.counts_from_flags(int(row["n"]), flags)
+        flags = {flag: int(value or 0) for flag, value in zip(figures.FLAGS, sums, strict=True)}
+        key_value = key_value or ""
+        counts = figures.counts_from_flags(int(n), flags)
         if key_value in result:  # "" and None both mean "no group"
             counts = {c: counts[c] + result[key_value][c] for c in counts}
         result[key_value] = counts

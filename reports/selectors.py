@@ -290,8 +290,9 @@ def table(*, user: User, params: ReportParams, by: str) -> Table:
     counts = _grouped(user=user, params=params, by=by)
     base = params.as_query()
     rows = []
+    empty = figures.empty_counts()  # with_rates copies it
     for code, name, drill in _groups(user=user, params=params, by=by, found=counts):
-        values = with_rates(counts.get(code, figures.empty_counts()))
+        values = with_rates(counts.get(code, empty))
         rows.append(Row(code=code, name=name, values=values, drill=drill and {**base, **drill}))
     # The groups partition the scope, so their sum is the total (no second query).
     total = figures.empty_counts()
