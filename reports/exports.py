@@ -114,20 +114,11 @@ def target_lines(params: ReportParams, total: dict) -> list[list[str]]:
 
 
 def table_records(table: Table) -> list[list[object]]:
-    """The table's rows in COLUMNS order as Python values (rates to 4 decimals, None where
-    a rate has no denominator), without pandas: a province has 50,000 enterprise rows."""
-    rates = [column.endswith("rate") for column in COLUMNS[2:]]
-    records = []
-    for row in table.rows:
-        values = row.values
-        record: list[object] = [row.code, row.name]
-        for column, rate in zip(COLUMNS[2:], rates, strict=True):
-            value = values.get("certification_rate" if column == "rate" else column)
-            if value is not None:
-                value = round(float(value), 4) if rate else int(value)
-            record.append(value)
-        records.append(record)
-    return records
+    """The table's rows in COLUMNS order as Python values, without pandas (a province has
+    50,000 enterprise rows): counts are ints and rates already rounded to 4 decimals
+    (definitions.with_rates), None where a rate has no denominator."""
+    keys = ["certification_rate" if column == "rate" else column for column in COLUMNS[2:]]
+    return [[row.code, row.name, *map(row.values.get, keys)] for row in table.rows]
 
 
 def table_xlsx(table: Table, params: ReportParams) -> bytes:

@@ -24,7 +24,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Aggregate, Count, Min, QuerySet, Sum, Value
+from django.db.models import Aggregate, Count, Min, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from roster.models import Enterprise, Region
@@ -55,20 +55,43 @@ def maintained_answers(*, on: dt.date) -> bool:
     return on == timezone.localdate() and maintained_fresh(on)
 
 
+def _through_enterprise(q: Q) -> Q:
+    """A condition on Enterprise's fields as one on a row's enterprise (enterprise__...)."""
+    children = [
+        _through_enterprise(child)
+        if isinstance(child, Q)
+        else (f"enterprise__{child[0]}", child[1])
+        for child in q.children
+    ]
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
 def grouped(
-    *, enterprises: QuerySet[Enterprise], category: str, by: str | None, parent: Region | None
+    *,
+    category: str,
+    by: str | None,
+    parent: Region | None,
+    scope: Q | None = None,
+    enterprises: QuerySet[Enterprise] | None = None,
 ) -> dict[str, dict[str, int]]:
-    """figures.grouped's answer for today from the maintained figures."""
+    """figures.grouped's answer for today from the maintained figures, over the enterprises
+    matching `scope` (a condition on Enterprise, reports.selectors.scope_q) or in
+    `enterprises`. The scope is applied through the join the group key makes anyway, one
+    semi-join fewer over 50,000 enterprises."""
     qs: QuerySet
     people: Aggregate
     if category or by in EMPLOYMENT_GROUPINGS:
-        qs = EmploymentFigures.objects.filter(enterprise__in=enterprises)
+        qs = EmploymentFigures.objects.all()
         if category:
             qs = qs.filter(category=category)
         people = Count("pk")
     else:
-        qs = EnterpriseFigures.objects.filter(enterprise__in=enterprises)
+        qs = EnterpriseFigures.objects.all()
         people = Sum("people")
+    if scope is not None:
+        qs = qs.filter(_through_enterprise(scope))
+    if enterprises is not None:
+        qs = qs.filter(enterprise__in=enterprises)
     key = figures.GROUP_KEYS[by](parent, timezone.localdate()) if by else Value("")
     rows = (
         qs.order_by()
