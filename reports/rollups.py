@@ -57,12 +57,13 @@ def maintained_answers(*, on: dt.date) -> bool:
 
 def _through_enterprise(q: Q) -> Q:
     """A condition on Enterprise's fields as one on a row's enterprise (enterprise__...)."""
-    children = [
-        _through_enterprise(child)
-        if isinstance(child, Q)
-        else (f"enterprise__{child[0]}", child[1])
-        for child in q.children
-    ]
+    children: list = []
+    for child in q.children:
+        if isinstance(child, Q):
+            children.append(_through_enterprise(child))
+        else:
+            lookup, value = child  # type: ignore[misc]  # a Q's leaves are (lookup, value)
+            children.append((f"enterprise__{lookup}", value))
     return Q(*children, _connector=q.connector, _negated=q.negated)
 
 
