@@ -112,7 +112,8 @@ def grouped(
     for key_value, n, *sums in found:
         if not n:
             continue  # enterprises with nobody: the live query has no row for them either
-        flags = {flag: int(value or 0) for flag, value in zip(figures.FLAGS, sums, strict=True)}
+        # The columns are NOT NULL integers, so each sum over one or more rows is an int.
+        flags = dict(zip(figures.FLAGS, sums, strict=True))
         key_value = key_value or ""
         counts = figures.counts_from_flags(int(n), flags)
         if key_value in result:  # "" and None both mean "no group"
