@@ -210,11 +210,16 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, RATE_DECIMALS)
 
 
+_RATE_PARTS = [(r.code, r.numerator, r.denominator) for r in RATES]
+
+
 def with_rates(counts: dict[str, int]) -> dict[str, int | float | None]:
-    """The counts plus every rate computed from them."""
-    row = dict(counts)
-    for r in RATES:
-        row[r.code] = rate(counts.get(r.numerator, 0), counts.get(r.denominator, 0))
+    """The counts plus every rate computed from them (as rate() does; inlined, since a
+    province's table by enterprise computes it for 50,000 rows)."""
+    row: dict[str, int | float | None] = dict(counts)
+    for code, numerator, denominator in _RATE_PARTS:
+        below = counts.get(denominator, 0)
+        row[code] = round(counts.get(numerator, 0) / below, RATE_DECIMALS) if below else None
     return row
 
 

@@ -11,9 +11,8 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl.styles import Alignment, Font
 
-from documents import xlsx
+from documents import xlsx_stream
 from documents.csvfile import csv_bytes
 
 from .definitions import COUNTS, DATE_RULE, HIRED_RULE, RATES, WHO_COUNTS
@@ -114,40 +113,39 @@ def target_lines(params: ReportParams, total: dict) -> list[list[str]]:
     ]
 
 
+def table_records(table: Table) -> list[list[object]]:
+    """The table's rows in COLUMNS order as Python values, without pandas (a province has
+    50,000 enterprise rows): counts are ints and rates already rounded to 4 decimals
+    (definitions.with_rates), None where a rate has no denominator."""
+    keys = ["certification_rate" if column == "rate" else column for column in COLUMNS[2:]]
+    return [[row.code, row.name, *map(row.values.get, keys)] for row in table.rows]
+
+
 def table_xlsx(table: Table, params: ReportParams) -> bytes:
+    """The table under its header block, streamed (documents.xlsx_stream): a province's
+    table by enterprise is a million cells."""
     title = _("Work-safety training and certification report: %(what)s") % {
         "what": GROUP_TITLES.get(table.by, table.by)
     }
     labels = column_labels()
-    rate_columns = [column.endswith("rate") for column in COLUMNS]
-    formats = [xlsx.PERCENT if rate else None for rate in rate_columns]
+    styles = [xlsx_stream.STYLES["percent" if c.endswith("rate") else None] for c in COLUMNS]
+    bold = [xlsx_stream.STYLES["bold_percent" if c.endswith("rate") else "bold"] for c in COLUMNS]
     widths = [34 if column == "name" else 14 for column in COLUMNS]
     block = header_block(params, title) + target_lines(params, table.total)
     if table.by == "hired":
         block.append([str(HIRED_RULE)])
     # A blank row, the Chinese labels, then the column codes; the table below them.
     start = len(block) + 2
-    book = xlsx.workbook()
-    sheet = xlsx.add_sheet(book, "report", widths=widths, freeze=f"C{start + 2}")
+    sheet = xlsx_stream.SheetStream("report", widths=widths, freeze=(2, start + 1))
     for number, line in enumerate(block, start=1):
-        font = Font(bold=True, size=14) if number == 1 else None
-        xlsx.append(sheet, line, font=font)
+        sheet.append(line, style="title" if number == 1 else None)
     sheet.append([])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    sheet.append(
-        [
-            xlsx.cell(sheet, labels.get(column, column), font=xlsx.BOLD, alignment=wrap)
-            for column in COLUMNS
-        ]
-    )
-    xlsx.append(sheet, COLUMNS)
-    for record in _records(table_frame(table)):
-        xlsx.append(sheet, record, formats=formats)
+    sheet.append([labels.get(column, column) for column in COLUMNS], style="header")
+    sheet.append(COLUMNS)
+    for record in table_records(table):
+        sheet.append_numbers(record, styles=styles)
     total = dict(table.total, rate=table.total.get("certification_rate"))
-    xlsx.append(
-        sheet,
-        [None, _("Total"), *(total.get(column) for column in COLUMNS[2:])],
-        formats=formats,
-        font=xlsx.BOLD,
+    sheet.append_numbers(
+        [None, _("Total"), *(total.get(column) for column in COLUMNS[2:])], styles=bold
     )
-    return xlsx.to_bytes(book)
+    return sheet.to_bytes()

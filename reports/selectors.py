@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,15 +203,23 @@ def report_params(
     )
 
 
-def scoped_enterprises(*, user: User, params: ReportParams) -> QuerySet[Enterprise]:
-    qs = enterprise_list(user=user)
+def scope_q(*, user: User, params: ReportParams) -> Q:
+    """The enterprises of the user's scope that the filters keep, as a condition on
+    Enterprise's own fields (roster.selectors.enterprise_list's, narrowed)."""
+    q = user_scope(user).enterprise_q
     if params.region is not None:
-        qs = qs.filter(region__path__startswith=params.region.path)
+        q &= Q(region__path__startswith=params.region.path)
     if params.industry is not None:
-        qs = qs.filter(industry=params.industry)
+        q &= Q(industry=params.industry)
     if params.enterprise is not None:
-        qs = qs.filter(pk=params.enterprise.pk)
-    return qs
+        q &= Q(pk=params.enterprise.pk)
+    return q
+
+
+def scoped_enterprises(*, user: User, params: ReportParams) -> QuerySet[Enterprise]:
+    return Enterprise.objects.filter(scope_q(user=user, params=params)).select_related(
+        "region", "industry"
+    )
 
 
 # --------------------------------------------------------------------------- tables
@@ -262,7 +270,7 @@ def _grouped(*, user: User, params: ReportParams, by: str | None) -> dict[str, d
         # Today's figures from the maintained sums when they are fresh (reports/rollups.py).
         if by not in rollups.LIVE_GROUPINGS and rollups.maintained_answers(on=params.on):
             return rollups.grouped(
-                enterprises=scoped_enterprises(user=user, params=params),
+                scope=scope_q(user=user, params=params),
                 category=params.category,
                 by=by,
                 parent=params.region,
@@ -290,8 +298,9 @@ def table(*, user: User, params: ReportParams, by: str) -> Table:
     counts = _grouped(user=user, params=params, by=by)
     base = params.as_query()
     rows = []
+    empty = figures.empty_counts()  # with_rates copies it
     for code, name, drill in _groups(user=user, params=params, by=by, found=counts):
-        values = with_rates(counts.get(code, figures.empty_counts()))
+        values = with_rates(counts.get(code, empty))
         rows.append(Row(code=code, name=name, values=values, drill=drill and {**base, **drill}))
     # The groups partition the scope, so their sum is the total (no second query).
     total = figures.empty_counts()

@@ -394,6 +394,90 @@ def test_look_ups_waiting_for_the_log_survive_a_database_stop(cluster, exam_data
     http.close()
 
 
+def figures_probe(cluster, command: str) -> dict:
+    """tests/faults/figures_probe.py against our cluster's copy; its JSON answer."""
+    out = _run(
+        [str(VENV_BIN / "python"), "-m", "tests.faults.figures_probe", command],
+        env=django_env(DATABASE_URL=cluster.url(DATABASE)),
+        what=f"figures_probe {command}",
+    )
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def figures_locks(cluster, granted: bool) -> int:
+    import psycopg
+
+    with psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user="postgres", dbname=DATABASE
+    ) as db:
+        return db.execute(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+            " WHERE c.relname = 'reports_employmentfigures' AND l.granted = %s"
+            " AND l.mode = 'ShareRowExclusiveLock'",
+            [granted],
+        ).fetchone()[0]
+
+
+def test_queued_figures_survive_a_restart_that_cuts_their_drain(cluster, exam_database):
+    """The maintained report figures (reports/maintained.py): changes queued in PostgreSQL,
+    a drain cut by a restart half-way (it waits on the table lock, its transaction dies),
+    and afterwards the next drain leaves figures equal to the live query, each change
+    counted once."""
+    figures_probe(cluster, "build")
+    changed = figures_probe(cluster, "change")
+    before = figures_probe(cluster, "check")
+    # Each person once, and the ended job's enterprise (reports/signals.py).
+    assert before["queued"] >= len(changed["people"]) > 0
+    assert not before["fresh"] and not before["rows_equal_rebuild"]
+
+    psql = [pg_binary("psql"), "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres"]
+    holder = subprocess.Popen(
+        [
+            *psql,
+            *("-d", DATABASE, "-c"),
+            "BEGIN; LOCK TABLE reports_employmentfigures IN SHARE ROW EXCLUSIVE MODE;"
+            " SELECT pg_sleep(120); COMMIT;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    drain = None
+    try:
+        wait_until(lambda: figures_locks(cluster, True) == 1, timeout=30, what="psql's lock")
+        drain = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "tests.faults.figures_probe", "drain"],
+            env=django_env(DATABASE_URL=cluster.url(DATABASE)),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        wait_until(
+            lambda: figures_locks(cluster, False) == 1,
+            timeout=60,
+            what="the drain to wait on the figures' lock",
+        )
+        cluster.restart()
+        output, _ = drain.communicate(timeout=60)
+        assert drain.returncode != 0, f"the drain was not cut by the restart:\n{output[-2000:]}"
+    finally:
+        holder.kill()
+        holder.wait(30)
+        if drain is not None and drain.poll() is None:
+            drain.kill()
+            drain.wait(30)
+
+    cut = figures_probe(cluster, "check")
+    assert cut["queued"] == before["queued"], "the restart lost queued changes"
+    assert not cut["rows_equal_rebuild"], "the cut drain wrote something after all"
+    assert figures_probe(cluster, "drain")["rows"] > 0
+    after = figures_probe(cluster, "check")
+    assert after["queued"] == 0 and after["fresh"]
+    assert after["unequal"] == [], "maintained figures differ from the live query"
+    assert after["rows_equal_rebuild"], "the drained figures are not those of a rebuild"
+    assert after["people"] == before["people"], "the live count itself moved"
+
+
 @pytest.fixture
 def browser():
     chromium = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))

@@ -16,6 +16,7 @@ import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from certificates.models import Certificate
 from question_banks.models import Attempt, AttemptItem, Candidate
@@ -198,3 +199,65 @@ def test_readiness_says_the_cache_is_degraded_while_redis_is_down(on_redis, clie
         timeout=15,
         what="the cache back on Redis",
     )
+
+
+@committed
+def test_a_report_figures_change_while_redis_is_down_waits_for_the_next_drain(
+    on_redis, world, settings
+):
+    """The maintained report figures (reports/maintained.py): with Redis dead the drain task
+    cannot be sent, but the change is queued in PostgreSQL; the dashboard answers from the
+    live query meanwhile (with the change), and the beat's next drain, through the broker
+    once Redis is back, leaves exactly the figures of a full rebuild."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+    from courses.models import CreditEntry, TrainingKind
+    from reports import rollups, selectors
+    from reports.maintained import employment_figures_rebuild
+    from reports.management.commands.certification_report import SystemPrincipal
+    from reports.models import FiguresQueue
+    from reports.tasks import refresh_report_figures_task
+    from tests.factories import EmploymentFactory
+    from tests.faults.figures_probe import figure_rows, rebuilt_rows
+
+    settings.REPORTS_FIGURES_DELAY = 1
+    employment_figures_rebuild()
+    built = figure_rows()
+    on_redis.kill()
+    job = EmploymentFactory(enterprise=world.ent_a)
+    CreditEntry.objects.create(
+        person=job.person,
+        on=timezone.localdate(),
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.RETRAINING,
+        minutes=8 * 60,
+    )
+    assert FiguresQueue.objects.filter(person_id=job.person_id).exists()
+    assert figure_rows() == built and not rollups.maintained_fresh()
+    user = SystemPrincipal()
+    params = selectors.report_params(user=user)
+    live = selectors._grouped_live(user=user, params=params, by=None)[""]
+    assert selectors.totals(user=user, params=params)["people"] == live["people"]
+    wanted = rebuilt_rows()
+    assert wanted != built
+
+    on_redis.start()
+    # The beat's minute drain ("drain-report-figures", config/settings/base.py).
+    refresh_report_figures_task.delay()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        wait_until(
+            lambda: not FiguresQueue.objects.exists(),
+            timeout=30,
+            what="the worker to drain the queued figures",
+        )
+    assert figure_rows() == wanted
+    assert rollups.maintained_fresh()
+    for by in (None, "region", "enterprise", "category"):
+        kept = rollups.grouped(
+            enterprises=selectors.scoped_enterprises(user=user, params=params),
+            category="",
+            by=by,
+            parent=params.region,
+        )
+        assert kept == selectors._grouped_live(user=user, params=params, by=by), by

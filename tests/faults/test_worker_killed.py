@@ -34,6 +34,7 @@ from certificates.tasks import issue_certificate_for_attempt_task
 from question_banks.models import Candidate
 from tests.certificates.conftest import take_exam
 from tests.factories import EmploymentFactory
+from tests.faults.figures_probe import figure_rows, rebuilt_rows
 from tests.faults.processes import celery_worker, database_url, wait_until
 
 pytestmark = [
@@ -194,3 +195,106 @@ def test_killed_worker_mid_batch_issues_nothing_twice_and_misses_none(
         CertificateEvent.objects.filter(certificate__in=certificates, kind="issued").count()
         == PEOPLE
     )
+
+
+# --------------------------------------------------------------------------- report figures
+
+
+def test_killed_worker_mid_drain_loses_no_queued_report_figures(
+    on_redis, world, workdir, processes, settings
+):
+    """The maintained report figures (reports/maintained.py): a committed change is queued
+    in PostgreSQL and its drain task sent; the worker running the drain is killed inside it
+    (waiting on the figures' table lock, its transaction open). Nothing of the change is
+    lost: the task comes back from Redis to the next worker, whose drain leaves exactly
+    the figures of a full rebuild, and equal to the live query."""
+    from courses.models import CreditEntry, TrainingKind
+    from reports import rollups, selectors
+    from reports.maintained import employment_figures_rebuild
+    from reports.management.commands.certification_report import SystemPrincipal
+    from reports.models import FiguresQueue
+
+    settings.REPORTS_FIGURES_DELAY = 1
+    employment_figures_rebuild()
+    built = figure_rows()
+    job = EmploymentFactory(enterprise=world.ent_a)  # a new job: a new row, and hours
+    CreditEntry.objects.create(
+        person=job.person,
+        on=timezone.localdate(),
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.RETRAINING,
+        minutes=8 * 60,
+    )
+    assert FiguresQueue.objects.filter(person_id=job.person_id).exists()
+    wanted = rebuilt_rows()
+    assert wanted != built
+    redis = on_redis.client()
+    assert redis.llen("celery") >= 1, "the drain task should wait in the broker"
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("LOCK TABLE reports_employmentfigures IN SHARE ROW EXCLUSIVE MODE")
+                held.set()
+                release.wait(120)
+                raise _Rollback
+        except _Rollback:
+            pass
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    worker_env = {"DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": on_redis.url}
+    try:
+        assert held.wait(20), "the holding transaction did not start"
+        first = celery_worker("first", workdir / "figures-first.log", **worker_env)
+        processes.append(first)
+        (victim,) = wait_until(
+            lambda: lock_waiters(),
+            timeout=90,
+            what="the first worker's drain to wait on the figures' lock",
+            log=first.log,
+        )
+        first.kill()
+    finally:
+        release.set()
+        holder.join(30)
+    wait_until(
+        lambda: not backend_alive(victim),
+        timeout=30,
+        what="PostgreSQL to end the killed worker's session",
+    )
+    # The dead worker's drain was rolled back: the queue still holds the change.
+    assert FiguresQueue.objects.filter(person_id=job.person_id).exists()
+    assert figure_rows() == built
+
+    second = celery_worker("second", workdir / "figures-second.log", **worker_env)
+    processes.append(second)
+    wait_until(
+        lambda: not FiguresQueue.objects.exists(),
+        timeout=90,
+        what="the second worker to drain the queue",
+        log=second.log,
+    )
+    wait_until(
+        lambda: redis.llen("celery") == 0 and redis.hlen("unacked") == 0,
+        timeout=30,
+        what="the queue and Redis's unacknowledged tasks to be empty",
+        log=second.log,
+    )
+    second.stop()
+    assert figure_rows() == wanted
+    user = SystemPrincipal()
+    params = selectors.report_params(user=user)
+    assert rollups.maintained_fresh()
+    for by in (None, "region", "enterprise", "category"):
+        kept = rollups.grouped(
+            enterprises=selectors.scoped_enterprises(user=user, params=params),
+            category="",
+            by=by,
+            parent=params.region,
+        )
+        assert kept == selectors._grouped_live(user=user, params=params, by=by), by
