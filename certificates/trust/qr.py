@@ -103,13 +103,18 @@ class QRMatrix:
         rectangles; formatting them one by one in Python cost more than the rest of the QR.
         """
         n = self.size
-        grid = np.frombuffer(self.grid, dtype=np.uint8).reshape(n, n).astype(np.int8)
-        edges = np.diff(grid, axis=1, prepend=0, append=0)  # +1 where a run starts, -1 after
-        rows, starts = np.nonzero(edges == 1)
-        ends = np.nonzero(edges == -1)[1]  # the same row-major order: pairs with ``starts``
-        if not len(rows):
+        # Each row followed by one light module, flattened: runs then never cross a row's
+        # end, and the changes from light to dark and back alternate, start, end, start...
+        # (One light module before the first row too: a change at position i of the padded
+        # grid is then where ``flat[i + 1] != flat[i]``.)
+        flat = np.zeros(n * (n + 1) + 1, dtype=np.uint8)
+        flat[1:].reshape(n, n + 1)[:, :n] = np.frombuffer(self.grid, dtype=np.uint8).reshape(n, n)
+        changes = np.flatnonzero(flat[1:] != flat[:-1])
+        if not len(changes):
             return b""
-        lengths = ends - starts
+        starts, ends = changes[0::2], changes[1::2]
+        rows, starts = np.divmod(starts, n + 1)
+        lengths = ends - (rows * (n + 1) + starts)
         # Runs of the same (start, length) in consecutive rows are one rectangle: sorted by
         # (start, length, row), a rectangle begins wherever the key changes or a row is
         # skipped, and its height is the number of runs up to the next beginning.
@@ -122,21 +127,26 @@ class QRMatrix:
         begins[1:] = key[1:] != key[:-1] + 1  # same start and length, the next row
         first = np.flatnonzero(begins)
         heights = np.diff(first, append=len(rows))
-        return _rects_to_pdf(starts[first], rows[first], lengths[first], heights)
+        return _rects_to_pdf(starts[first], rows[first], lengths[first], heights, n)
 
 
-# "  0" .. "999": three characters right aligned, for every number a rectangle can have.
-_NUMBERS = np.frombuffer(b"".join(b"%3d" % i for i in range(1000)), dtype=np.uint8).reshape(-1, 3)
+# "  0" .. " 99" and "   0" .. " 999": every number a rectangle can have, right aligned with
+# at least one space before it (PDF allows any whitespace between operands).
+_NUMBERS_3 = np.frombuffer(b"".join(b"%3d" % i for i in range(100)), dtype=np.uint8).reshape(-1, 3)
+_NUMBERS_4 = np.frombuffer(b"".join(b"%4d" % i for i in range(1000)), dtype=np.uint8).reshape(-1, 4)
 _RE = np.frombuffer(b" re\n", dtype=np.uint8)
 
 
-def _rects_to_pdf(x, y, width, height) -> bytes:
-    """``x y w h re`` lines for small non-negative integers (below 1,000), each number right
-    aligned in 3 characters (PDF allows any whitespace between operands), then ``f``."""
+def _rects_to_pdf(x, y, width, height, size: int) -> bytes:
+    """``x y w h re`` lines, then ``f``, for a code of ``size`` modules a side: each number in
+    a fixed-width field, so the lines are written by one table look-up, no Python loop."""
+    numbers = _NUMBERS_3 if size < 100 else _NUMBERS_4
+    field = numbers.shape[1]
     count = len(x)
-    out = np.empty((count, 16), dtype=np.uint8)
-    out[:, :12] = _NUMBERS[np.stack((x, y, width, height), axis=1)].reshape(count, 12)
-    out[:, 12:] = _RE
+    out = np.empty((count, 4 * field + len(_RE)), dtype=np.uint8)
+    fields = np.stack((x, y, width, height), axis=1)
+    out[:, : 4 * field] = numbers.take(fields, axis=0).reshape(count, 4 * field)
+    out[:, 4 * field :] = _RE
     return out.tobytes() + b"f"
 
 
