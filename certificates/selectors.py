@@ -333,7 +333,9 @@ def certificate_import_people(*, user: User) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=employed)
 
 
-def certificates_for_pdf(certificates: QuerySet[Certificate] | None = None) -> QuerySet[Certificate]:
+def certificates_for_pdf(
+    certificates: QuerySet[Certificate] | None = None,
+) -> QuerySet[Certificate]:
     """Certificates with everything their PDF prints: the type and the holder (with the
     photo's file name) in the same query, the operation items, in print order, in one more
     query for the whole set. A batch of a hundred certificates is then two queries, not two
