@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfdoc
 
@@ -101,13 +102,13 @@ FLATE_LEVEL = 1
 class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
     """reportlab's FlateDecode filter at :data:`FLATE_LEVEL`."""
 
-    def encode(self, text):
+    def encode(self, text: str | bytes) -> bytes:
         if isinstance(text, str):
             text = text.encode("utf8")
         return zlib.compress(text, FLATE_LEVEL)
 
 
-def _cache_tables(font) -> None:
+def _cache_tables(font: Any) -> None:
     """reportlab copies whole tables out of the font file for every subset it embeds (the
     ``glyf`` table of the packaged font is megabytes): a sixth of a certificate's time. The
     tables never change, so each is copied once per process and shared (bytes are
