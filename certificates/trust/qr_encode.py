@@ -9,8 +9,9 @@ as long as the rest of a certificate page together (bench/bench_certificates.py)
   for each of the 256 feedback bytes looked up in a table (built once per block size);
 * the function patterns, format and version bits, the order in which data modules are placed
   and the mask over them depend only on (version, level, mask): they are worked out once, by
-  ``qrcode`` itself, and cached; a code is then the template plus one pass over its data
-  modules.
+  ``qrcode`` itself, and cached, with the place every module's value is read from; a code's
+  grid (``qr_grid``, n * n bytes) is then one numpy gather from its data bits and the fixed
+  patterns, and the version is found from the segments' lengths alone.
 
 Segmentation (``optimal_data_chunks``), the version tables and the patterns are ``qrcode``'s,
 so the two agree exactly; tests/certificates/test_qr_encode.py compares them.
