@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import os
 import threading
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfdoc
 
 FONT_NAME = "CertCJK"
 PACKAGED_FONT = Path(__file__).resolve().parent / "assets" / "wqy-microhei.ttc"
@@ -83,6 +87,44 @@ def restrict_reportlab() -> None:
     # _rl_accel), it made a fifth of every certificate's time and the PDFs 25 % larger; a
     # PDF has been a binary format for every reader since PDF 1.0.
     rl_config.useA85 = 0
+    # Deflate at level 1 rather than zlib's default 6, for every stream of every PDF: a
+    # certificate's streams (page content with the QR path, font subset, ToUnicode map) took
+    # 1.8 ms at level 6 and 0.8 ms at level 1, for 8 % more bytes (34 KB instead of 32 KB;
+    # bench/bench_certificates.py). The font's outlines barely compress at any level.
+    # reportlab looks its filter up by module attribute wherever it writes a stream.
+    if not isinstance(pdfdoc.PDFZCompress, _FastFlate):
+        pdfdoc.PDFZCompress = _FastFlate()
+
+
+FLATE_LEVEL = 1
+
+
+class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
+    """reportlab's FlateDecode filter at :data:`FLATE_LEVEL`."""
+
+    def encode(self, text: str | bytes) -> bytes:
+        if isinstance(text, str):
+            text = text.encode("utf8")
+        return zlib.compress(text, FLATE_LEVEL)
+
+
+def _cache_tables(font: Any) -> None:
+    """reportlab copies whole tables out of the font file for every subset it embeds (the
+    ``glyf`` table of the packaged font is megabytes): a sixth of a certificate's time. The
+    tables never change, so each is copied once per process and shared (bytes are
+    immutable)."""
+    face = font.face
+    read = face.get_table
+    tables: dict[str, bytes] = {}
+
+    def get_table(tag: str) -> bytes:
+        try:
+            return tables[tag]
+        except KeyError:
+            data = tables[tag] = read(tag)
+            return data
+
+    face.get_table = get_table
 
 
 def register_cjk_font(
@@ -110,6 +152,7 @@ def register_cjk_font(
             except (TTFError, OSError, ValueError) as exc:
                 tried.append(f"{path} ({exc})")
                 continue
+            _cache_tables(font)
             pdfmetrics.registerFont(font)
             registered = RegisteredFont(name, str(path), 0)
             _registered[name] = registered

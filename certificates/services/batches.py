@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, PdfBatch
 from certificates.pdf import VARIANTS, certificate_pdf
+from certificates.selectors import certificates_for_pdf
 from certificates.trust.qr import QRTooLarge
 from config.celery import send_or_run
 from documents.fonts import FontNotFound
@@ -123,9 +124,7 @@ def pdf_batch_run(batch_id: int) -> PdfBatch | None:
         return None
     finished = False
     try:
-        certificates = Certificate.objects.select_related("certificate_type", "person").in_bulk(
-            batch.certificate_ids
-        )
+        certificates = certificates_for_pdf().in_bulk(batch.certificate_ids)
         missing = 0
         names: set[str] = set()
         # Spooled: small batches stay in memory, big ones go to a temporary file.

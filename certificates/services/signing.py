@@ -34,12 +34,15 @@ _SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
 
 def certificate_items_text(certificate: Certificate) -> str:
     """The operation items a 特种作业操作证 lists ("、"-joined), else the type's own item."""
-    items = [
-        item.certificate_type.operation_item
-        for item in certificate.items.select_related("certificate_type").order_by(
+    if "items" in getattr(certificate, "_prefetched_objects_cache", {}):
+        # Fetched with the certificate (certificates.selectors.certificates_for_pdf), in
+        # this order already: a batch of PDFs makes no query per certificate.
+        found = certificate.items.all()
+    else:
+        found = certificate.items.select_related("certificate_type").order_by(
             "first_issued_on", "pk"
         )
-    ]
+    items = [item.certificate_type.operation_item for item in found]
     return "、".join(i for i in items if i) or certificate.certificate_type.operation_item
 
 

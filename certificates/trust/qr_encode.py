@@ -9,8 +9,9 @@ as long as the rest of a certificate page together (bench/bench_certificates.py)
   for each of the 256 feedback bytes looked up in a table (built once per block size);
 * the function patterns, format and version bits, the order in which data modules are placed
   and the mask over them depend only on (version, level, mask): they are worked out once, by
-  ``qrcode`` itself, and cached; a code is then the template plus one pass over its data
-  modules.
+  ``qrcode`` itself, and cached, with the place every module's value is read from; a code's
+  grid (``qr_grid``, n * n bytes) is then one numpy gather from its data bits and the fixed
+  patterns, and the version is found from the segments' lengths alone.
 
 Segmentation (``optimal_data_chunks``), the version tables and the patterns are ``qrcode``'s,
 so the two agree exactly; tests/certificates/test_qr_encode.py compares them.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_left
 
+import numpy as np
 import qrcode
 from qrcode import LUT, util
 from qrcode.base import gexp, glog, rs_blocks
@@ -62,11 +64,26 @@ def _bits(chunks, version: int) -> tuple[int, int]:
     return acc, nbits
 
 
+def _bit_count(chunks, version: int) -> int:
+    """How many bits ``_bits`` writes, worked out from the lengths alone."""
+    total = 0
+    for chunk in chunks:
+        size = len(chunk.data)
+        total += 4 + util.length_in_bits(chunk.mode, version)
+        if chunk.mode == util.MODE_NUMBER:
+            total += size // 3 * 10 + (util.NUMBER_LENGTH[size % 3] if size % 3 else 0)
+        elif chunk.mode == util.MODE_ALPHA_NUM:
+            total += size // 2 * 11 + size % 2 * 6
+        else:
+            total += 8 * size
+    return total
+
+
 def fit_version(chunks, level: int) -> int:
     """The smallest version holding the chunks (``qrcode``'s best_fit)."""
     start = 1
     while True:
-        needed = _bits(chunks, start)[1]
+        needed = _bit_count(chunks, start)
         version = bisect_left(util.BIT_LIMIT_TABLE[level], needed, start)
         if version == 41:
             raise DataOverflow(f"{needed} bits do not fit in any QR version")
@@ -118,7 +135,11 @@ def codewords(chunks, version: int, level: int) -> bytes:
         check_blocks.append(_check_bytes(piece, block.total_count - block.data_count))
     out = bytearray()
     for group in (data_blocks, check_blocks):
-        for i in range(max(len(b) for b in group)):
+        # Column by column; the columns every block has in one zip, then the few bytes of
+        # the longer blocks (the second group has one data codeword more).
+        shortest = min(len(b) for b in group)
+        out += b"".join(map(bytes, zip(*group, strict=False)))
+        for i in range(shortest, max(len(b) for b in group)):
             out.extend(b[i] for b in group if i < len(b))
     return bytes(out)
 
@@ -162,17 +183,39 @@ def _template(version: int, level: int, mask: int) -> tuple[tuple, tuple[int, ..
     return flat, tuple(order), mask_bits
 
 
-def qr_modules(data: str, level: int, mask: int, version: int | None = None):
-    """(version, rows of booleans) of the QR code of ``data``, for a fixed ``mask``."""
+@functools.cache
+def _gather(version: int, level: int, mask: int) -> tuple[np.ndarray, int]:
+    """For every module of the grid (row by row), where its value is read from: the data
+    places' bits in placement order, followed by a 0 and a 1 for the fixed patterns. With
+    it, a code's grid is one indexing operation instead of a Python loop over its modules."""
+    flat, order, _mask_bits = _template(version, level, mask)
+    places = len(order)
+    index = np.array([places + 1 if m else places for m in flat], dtype=np.intp)
+    index[np.array(order, dtype=np.intp)] = np.arange(places, dtype=np.intp)
+    index.flags.writeable = False  # shared by every later code of this (version, level, mask)
+    return index, places
+
+
+def qr_grid(data: str, level: int, mask: int, version: int | None = None) -> tuple[int, bytes]:
+    """(version, the grid as n * n bytes, 1 for a dark module, row by row) for a fixed mask."""
     chunks = list(util.optimal_data_chunks(data, 20))
     version = version or fit_version(chunks, level)
     words = codewords(chunks, version, level)
-    flat, order, mask_bits = _template(version, level, mask)
-    places = len(order)
+    _flat, _order, mask_bits = _template(version, level, mask)
+    index, places = _gather(version, level, mask)
     # The data bits, the remainder places after them 0, then the mask: one XOR.
     value = int.from_bytes(words, "big") << (places - 8 * len(words)) ^ mask_bits
-    modules = list(flat)
-    for place, bit in zip(order, format(value, f"0{places}b"), strict=True):
-        modules[place] = bit == "1"
+    padding = -places % 8  # to_bytes is whole bytes: the first bits are padding
+    bits = np.unpackbits(np.frombuffer(value.to_bytes((places + padding) // 8, "big"), np.uint8))
+    source = np.concatenate((bits[padding:], _FIXED))
+    return version, source[index].tobytes()
+
+
+_FIXED = np.array([0, 1], dtype=np.uint8)
+
+
+def qr_modules(data: str, level: int, mask: int, version: int | None = None):
+    """(version, rows of booleans) of the QR code of ``data``, for a fixed ``mask``."""
+    version, grid = qr_grid(data, level, mask, version)
     n = version * 4 + 17
-    return version, tuple(tuple(modules[r * n : r * n + n]) for r in range(n))
+    return version, tuple(tuple(map(bool, grid[r * n : r * n + n])) for r in range(n))
