@@ -240,6 +240,11 @@ class KnowledgeItem(models.Model):
         related_name="+",
         verbose_name=_("enterprise"),
     )
+    # A regulator's item reaches the industries its publisher regulates there (none: every
+    # industry): one limited to 危险化学品 does not publish to the county's 工贸 enterprises.
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="+", verbose_name=_("industries")
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

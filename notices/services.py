@@ -26,7 +26,7 @@ from certificates.models import Notification
 from question_banks.richtext import clean_html
 from roster.choices import PersonnelCategory, Role
 from roster.models import Department, Employment, Enterprise, Industry, Region, RoleGrant, User
-from roster.selectors import administered_enterprises, directory_scope
+from roster.selectors import DirectoryScope, administered_enterprises, directory_scope
 from roster.services import audit_record
 
 from .audience import narrow_jobs
@@ -607,6 +607,20 @@ class KnowledgeData:
     enterprise: Enterprise | None = None
 
 
+def _scope_industries(scope: DirectoryScope, region_path: str) -> frozenset[int] | None:
+    """The industries a regulator regulates in this region (None: every industry): the
+    union over the grants whose area holds it; one grant of every industry there wins."""
+    if scope.everything:
+        return None
+    found: set[int] = set()
+    for area, industries in scope.areas:
+        if region_path.startswith(area):
+            if industries is None:
+                return None
+            found |= industries
+    return frozenset(found)
+
+
 @transaction.atomic
 def knowledge_publish(
     *, actor: User, data: KnowledgeData, upload: File | None = None
@@ -647,5 +661,9 @@ def knowledge_publish(
     if upload is not None:
         item.attachment = _store_document(upload=upload, actor=actor)
     item.save()
+    if data.region is not None:
+        industries = _scope_industries(directory_scope(actor), data.region.path)
+        if industries is not None:
+            item.industries.set(sorted(industries))
     audit_record(actor=actor, action="knowledge.publish", target=item, summary=item.title)
     return item
