@@ -24,7 +24,7 @@ from roster.selectors import (
     regulated_enterprises,
 )
 
-from .audience import counted_q
+from .audience import counted_q, receipt_ack_due  # noqa: F401  (for the pages)
 from .models import KnowledgeItem, Notice, NoticeReceipt
 
 # --------------------------------------------------------------------------- readers

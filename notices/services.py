@@ -29,7 +29,7 @@ from roster.models import Department, Employment, Enterprise, Industry, Region, 
 from roster.selectors import DirectoryScope, administered_enterprises, directory_scope
 from roster.services import audit_record
 
-from .audience import narrow_jobs
+from .audience import ack_due_refresh, narrow_jobs
 from .models import KnowledgeItem, Notice, NoticeAttachment, NoticeReceipt
 
 
@@ -344,6 +344,8 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
         NoticeAttachment.objects.create(
             notice=notice, document=_store_document(upload=upload, actor=actor)
         )
+    for receipt in receipts:
+        receipt.joined_at = notice.publish_from  # in the audience from its start
     NoticeReceipt.objects.bulk_create(receipts, batch_size=500)
     audit_record(
         actor=actor,
@@ -431,6 +433,8 @@ def notice_edit(*, actor: User, notice: Notice, change: NoticeChange) -> Notice:
     notice.edited_at = now
     notice.full_clean()
     notice.save()
+    # Late joiners' own deadlines move with the notice's (notices.audience.ack_due).
+    ack_due_refresh(notice)
     asked_again = 0
     if asking_again:
         asked_again = notice.receipts.filter(acknowledged_at__isnull=False).count()
@@ -529,6 +533,8 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     overdue_notices = (
         Notice.objects.filter(must_acknowledge=True, ack_deadline__lt=now, withdrawn_at=None)
         .filter(
+            # Each reader's own deadline: a late joiner's comes after the notice's.
+            Q(receipts__ack_due_at__lt=now) | Q(receipts__ack_due_at__isnull=True),
             receipts__acknowledged_at__isnull=True,
             receipts__overdue_notified_at__isnull=True,
             receipts__left_at__isnull=True,
@@ -539,6 +545,10 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     for notice_id in list(overdue_notices):
         told += _notify_notice(notice_id, now)
     return told
+
+
+def _local_minute(when: dt.datetime | None) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
 @transaction.atomic
@@ -555,12 +565,13 @@ def _notify_notice(notice_id: int, now: dt.datetime) -> int:
             # Whoever left the audience owes nothing any more.
             left_at__isnull=True,
         )
+        .filter(Q(ack_due_at__lt=now) | Q(ack_due_at__isnull=True))
         .select_related("enterprise")
     )
     if not receipts:
         return 0
     url = f"/notices/{notice.pk}/"
-    deadline = timezone.localtime(notice.ack_deadline).strftime("%Y-%m-%d %H:%M")
+    deadline = _local_minute(notice.ack_deadline)
     per_enterprise: dict[int, list[NoticeReceipt]] = {}
     for receipt in receipts:
         per_enterprise.setdefault(receipt.enterprise_id, []).append(receipt)
@@ -569,7 +580,7 @@ def _notify_notice(notice_id: int, now: dt.datetime) -> int:
                 user_id=receipt.user_id,
                 title=_("Acknowledgement overdue: %(title)s") % {"title": notice.title[:150]},
                 body=_("Please read and acknowledge this notice; it was due by %(when)s.")
-                % {"when": deadline},
+                % {"when": _local_minute(receipt.ack_due_at or notice.ack_deadline)},
                 url=url,
             )
     admins = RoleGrant.objects.filter(
