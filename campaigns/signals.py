@@ -2,7 +2,8 @@
 CampaignsConfig.ready(), as every app wires its signals): rotation training and warning
 education as sections of each person's training file (courses sits below campaigns, so
 campaigns hands courses the sections instead of courses importing up); open warning
-assignments that follow the rosters; the rotation's closing exam that follows grading."""
+assignments and rotation campaigns' members that follow the rosters; the rotation's closing
+exam that follows grading."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from .services.closing_exam import closing_exam_result_follow
 
 def _sync(ids: list[int]) -> None:
     send_or_run("campaigns.tasks.warning_readers_sync_task", person_ids=ids)
+    send_or_run("campaigns.tasks.rotation_members_sync_task", person_ids=ids)
 
 
 @receiver(jobs_changed, dispatch_uid="campaigns.warning_readers_follow_rosters")
