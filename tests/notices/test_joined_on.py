@@ -69,7 +69,8 @@ def test_a_late_joiner_gets_the_notice_s_period_from_joining(
     assert receipt.ack_due_at == receipt.joined_at + dt.timedelta(days=5)
 
     # The reminder sweep: the original reader is overdue, the newcomer is not.
-    UserFactory(username=person.id_number, person=person)
+    user = UserFactory(username=person.id_number, person=person)
+    NoticeReceipt.objects.filter(pk=receipt.pk).update(user=user)  # signed up since
     notice_overdue_notify(now=timezone.now() + dt.timedelta(minutes=1))
     assert Notification.objects.filter(user=world.trainee).exists()
     assert not Notification.objects.filter(user__person=person).exists()
