@@ -158,7 +158,7 @@ def rotation_members_follow(
     join its region, industries and categories are added, leavers are marked, history kept.
     Returns (added, left) over all campaigns; safe to run twice."""
     today = today or timezone.localdate()
-    campaigns = open_campaigns(today)
+    campaigns: list[RotationCampaign] = list(open_campaigns(today))
     if person_ids is not None:
         ids = list(person_ids)
         paths = set(
