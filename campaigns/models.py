@@ -144,6 +144,9 @@ class WarningAssignee(models.Model):
     # Left the assignment's people before its deadline (left the enterprise, another post or
     # category): the row keeps what they read; unread, it no longer counts as owed.
     left_at = models.DateTimeField(_("no longer assigned since"), null=True, blank=True)
+    # When the person became one of its readers: the assignment's creation for those it was
+    # assigned to, the day they joined for a newcomer. A dated figure counts them from then.
+    joined_at = models.DateTimeField(_("assigned since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("warning-case reader")

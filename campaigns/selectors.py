@@ -5,7 +5,7 @@ so that the services check them and the pages use them to show buttons."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from courses.models import WarningCasePage
 from question_banks.models import ExamSession
@@ -14,6 +14,7 @@ from roster.models import Employment, Enterprise, Person, RoleGrant, User
 from roster.selectors import (
     _grants,
     administered_enterprises,
+    evidence_enterprises,
     grant_region_path,
     regulated_enterprises,
     user_scope,
@@ -250,19 +251,23 @@ def my_campaigns(*, person: Person) -> QuerySet[CampaignMember]:
 
 
 def month_activity_list(*, user: User) -> QuerySet[MonthActivity]:
+    """Activities of the enterprises in the user's scope; each with `shown_evidence`, the
+    evidence files this user may open (month_evidence_get's rule: none for a trainer)."""
+    shown = ActivityEvidence.objects.filter(
+        activity__enterprise__in=evidence_enterprises(user=user)
+    )
     return (
         MonthActivity.objects.filter(enterprise__in=scoped_enterprises(user))
         .select_related("enterprise")
         .annotate(participant_count=Count("participants", distinct=True))
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=shown, to_attr="shown_evidence"))
     )
 
 
 def month_evidence_get(*, user: User, pk: int) -> ActivityEvidence:
-    """One evidence file of an activity the user may read (its enterprise's admins and
-    people with a staff scope over it); DoesNotExist for anyone else."""
-    if not user.is_authenticated or not user.is_active:
-        raise ActivityEvidence.DoesNotExist
+    """One evidence file of an activity the user may open: the same rule as drill evidence
+    (roster.selectors.evidence_enterprises: the enterprise's admins and its regulators, not
+    a trainer); DoesNotExist for anyone else."""
     return ActivityEvidence.objects.select_related("activity").get(
-        pk=pk, activity__enterprise__in=scoped_enterprises(user)
+        pk=pk, activity__enterprise__in=evidence_enterprises(user=user)
     )

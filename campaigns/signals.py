@@ -2,13 +2,14 @@
 CampaignsConfig.ready(), as every app wires its signals): rotation training and warning
 education as sections of each person's training file (courses sits below campaigns, so
 campaigns hands courses the sections instead of courses importing up); open warning
-assignments that follow the rosters; the rotation's closing exam that follows grading."""
+assignments and rotation campaigns' members that follow the rosters; the rotation's closing
+exam that follows grading."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
-from config.celery import send_or_run
+from config.celery import send_or_leave
 from question_banks.models import Attempt
 from question_banks.signals import attempt_finished
 from roster.events import after_commit_for_people, jobs_changed
@@ -18,7 +19,18 @@ from .services.closing_exam import closing_exam_result_follow
 
 
 def _sync(ids: list[int]) -> None:
-    send_or_run("campaigns.tasks.warning_readers_sync_task", person_ids=ids)
+    # Run here if the broker is away; never raised at the committed roster change: what
+    # fails is left to the nightly runs.
+    send_or_leave(
+        "campaigns.tasks.warning_readers_sync_task",
+        person_ids=ids,
+        sweep="the nightly warning-readers-sync (02:45)",
+    )
+    send_or_leave(
+        "campaigns.tasks.rotation_members_sync_task",
+        person_ids=ids,
+        sweep="the nightly rotation-members-sync (02:50)",
+    )
 
 
 @receiver(jobs_changed, dispatch_uid="campaigns.warning_readers_follow_rosters")

@@ -67,6 +67,11 @@ def _send(task, args, kwargs):
         return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
     except (OperationalError, OSError) as exc:
         log.warning("broker unreachable (%s) for %s", exc, task.name)
+    except Exception:
+        # Anything else the broker answers (Redis out of memory or read-only refuses the
+        # push with a ResponseError, which kombu does not count as a connection error): the
+        # task is not sent either, and the caller's committed change must not become a 500.
+        log.exception("broker refused %s", task.name)
     return None
 
 
@@ -100,3 +105,38 @@ def send_or_skip(task, *args, **kwargs):
     saves time later and is done anyway when it is needed: papers drawn ahead of an exam (an
     attempt draws its own paper at start when none is waiting)."""
     return _send(task, args, kwargs)
+
+
+def send_or_leave(task, *args, sweep: str, run_if_down: bool = True, **kwargs):
+    """Send `task` from an on-commit hook, where the caller's change has committed: never
+    raises. With `run_if_down` the task runs here when the broker cannot take it
+    (send_or_run); otherwise, or when that fails too, the failure is logged and the work is
+    left to `sweep`, the beat task or lazy path named for the log (the one that does it
+    later). Returns what was sent or run, or None."""
+    name = getattr(task, "name", task)
+    try:
+        if run_if_down:
+            result = send_or_run(task, *args, **kwargs)
+            if result is not None and getattr(result, "failed", lambda: False)():
+                log.warning("%s failed here; left to %s", name, sweep)
+            return result
+        sent = _send(task, args, kwargs)
+        if sent is None:
+            log.warning("%s not sent; left to %s", name, sweep)
+        return sent
+    except Exception:
+        log.exception("%s neither sent nor run after the commit; left to %s", name, sweep)
+        return None
+
+
+def send_on_commit(task, *args, sweep: str, run_if_down: bool = True, **kwargs) -> None:
+    """send_or_leave once the current transaction commits (at once outside one). The one
+    way services queue a task after their write: a broker that refuses then costs the user
+    nothing (robust: even an error in the hook itself is logged, not raised at the request
+    whose change has committed)."""
+    from django.db import transaction
+
+    transaction.on_commit(
+        lambda: send_or_leave(task, *args, sweep=sweep, run_if_down=run_if_down, **kwargs),
+        robust=True,
+    )

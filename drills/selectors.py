@@ -15,9 +15,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from roster.models import Employment, Enterprise, User
-from roster.selectors import administered_enterprises, enterprise_list, regulated_enterprises
+from roster.selectors import (
+    administered_enterprises,
+    enterprise_list,
+    evidence_enterprises,
+    regulated_enterprises,
+)
 
-from .models import DrillAction, DrillPlan, DrillRecord, DrillRule
+from .models import DrillAction, DrillEvidence, DrillPlan, DrillRecord, DrillRule
 
 SATISFIED = "satisfied"
 DUE = "due"
@@ -196,6 +201,15 @@ def roster_people(*, enterprise: Enterprise) -> QuerySet[Employment]:
         .filter(enterprise=enterprise)
         .select_related("person", "department")
         .order_by("department__name", "person__name")
+    )
+
+
+def drill_evidence_get(*, user: User, pk: int) -> DrillEvidence:
+    """One evidence file of a drill the user may open: the enterprise's admins and the
+    regulators over it (roster.selectors.evidence_enterprises, the rule campaign-month
+    evidence follows too); DoesNotExist for anyone else (a trainer, another enterprise)."""
+    return DrillEvidence.objects.select_related("record").get(
+        pk=pk, record__enterprise__in=evidence_enterprises(user=user)
     )
 
 

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from roster.choices import Role
@@ -42,8 +42,58 @@ def counted_q(*, must_acknowledge: bool) -> Q:
 
 
 def counted_by(end: dt.datetime) -> Q:
-    """counted_q as of a moment (the figures' date), for notices asking an acknowledgement."""
-    return Q(left_at__isnull=True) | Q(left_at__gte=end) | Q(acknowledged_at__lt=end)
+    """counted_q as of a moment (the figures' date), for notices asking an acknowledgement:
+    only readers who had joined the audience by then."""
+    still_in = Q(left_at__isnull=True) | Q(left_at__gte=end) | Q(acknowledged_at__lt=end)
+    return Q(joined_at__lt=end) & still_in
+
+
+def due_by(end: dt.datetime) -> Q:
+    """Receipts whose own acknowledgement deadline (a late joiner's, else the notice's) had
+    passed by `end`: for the figures' "due" and "overdue" in place of the notice's deadline."""
+    return Q(ack_due_at__isnull=True, notice__ack_deadline__lt=end) | Q(ack_due_at__lt=end)
+
+
+def acknowledged_on_time() -> Q:
+    """Acknowledged by the receipt's own deadline."""
+    return Q(ack_due_at__isnull=True, acknowledged_at__lte=F("notice__ack_deadline")) | Q(
+        acknowledged_at__lte=F("ack_due_at")
+    )
+
+
+def ack_due(notice: Notice, joined_at: dt.datetime) -> dt.datetime | None:
+    """A reader's own acknowledgement deadline: the notice's for whoever was in its audience
+    when it was published; for a late joiner, their joining plus the time the notice gave
+    everyone (its deadline less its start), if that is later. Nobody is overdue the moment
+    they join."""
+    if not notice.must_acknowledge or notice.ack_deadline is None:
+        return None
+    if joined_at <= notice.publish_from:
+        return notice.ack_deadline
+    return max(notice.ack_deadline, joined_at + (notice.ack_deadline - notice.publish_from))
+
+
+def receipt_ack_due(receipt: NoticeReceipt | None) -> dt.datetime | None:
+    """A receipt's own deadline (a row made without one: its notice's)."""
+    if receipt is None or not receipt.notice.must_acknowledge:
+        return None
+    return receipt.ack_due_at or receipt.notice.ack_deadline
+
+
+def own_deadline(notice: Notice, joined_at: dt.datetime) -> dt.datetime | None:
+    """What a receipt keeps in `ack_due_at`: a deadline of its own only when it is later
+    than the notice's (None: the notice's, which then moves with the notice)."""
+    due = ack_due(notice, joined_at)
+    return due if due is not None and due != notice.ack_deadline else None
+
+
+def ack_due_refresh(notice: Notice) -> None:
+    """Late joiners' own deadlines after the notice's deadline changed (everyone else's is
+    the notice's, read from it)."""
+    late = list(notice.receipts.filter(joined_at__gt=notice.publish_from).only("joined_at"))
+    for receipt in late:
+        receipt.ack_due_at = own_deadline(notice, receipt.joined_at)
+    NoticeReceipt.objects.bulk_update(late, ["ack_due_at"], batch_size=500)
 
 
 def narrow_jobs(
@@ -191,6 +241,10 @@ def notice_readers_sync(
             row.left_at = None
             row.enterprise_id = wanted.enterprise_id
             row.save(update_fields=["left_at", "enterprise"])
+    for receipt in new:
+        # Joined now, or when the notice starts if it has not yet (then as if published to).
+        receipt.joined_at = max(now, notice.publish_from)
+        receipt.ack_due_at = own_deadline(notice, receipt.joined_at)
     leavers = [r.pk for r in rows if r.pk not in kept and r.left_at is None]
     if leavers:
         NoticeReceipt.objects.filter(pk__in=leavers).update(left_at=now)

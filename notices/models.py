@@ -169,6 +169,13 @@ class NoticeReceipt(models.Model):
     # Left the audience while the notice was open (left the enterprise, moved, another post
     # or category): the row keeps what they did; notices.audience says what still counts.
     left_at = models.DateTimeField(_("no longer in the audience since"), null=True, blank=True)
+    # When the reader entered the audience: the notice's start for those it was published
+    # to, the day they joined for a newcomer. A dated figure counts the row from then on.
+    joined_at = models.DateTimeField(_("in the audience since"), default=timezone.now)
+    # A late joiner's own acknowledgement deadline, when later than the notice's: their
+    # joining plus the notice's acknowledgement period (notices.audience.ack_due). None:
+    # the notice's deadline (it moves with the notice).
+    ack_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice receipt")
@@ -239,6 +246,11 @@ class KnowledgeItem(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("enterprise"),
+    )
+    # A regulator's item reaches the industries its publisher regulates there (none: every
+    # industry): one limited to 危险化学品 does not publish to the county's 工贸 enterprises.
+    industries = models.ManyToManyField(
+        Industry, blank=True, related_name="+", verbose_name=_("industries")
     )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from courses.models import WarningCasePage
@@ -24,7 +24,7 @@ from roster.selectors import (
     regulated_enterprises,
 )
 
-from .audience import counted_q
+from .audience import counted_q, receipt_ack_due  # noqa: F401  (for the pages)
 from .models import KnowledgeItem, Notice, NoticeReceipt
 
 # --------------------------------------------------------------------------- readers
@@ -189,21 +189,33 @@ def may_open_attachment(*, user: User, notice: Notice) -> bool:
 # --------------------------------------------------------------------------- the library
 
 
-def _member_region_paths(user: User) -> list[str]:
-    """Where the user belongs: their enterprises' regions and their regulator grants."""
-    paths = []
+def _member_areas(user: User) -> list[tuple[str, frozenset[int] | None]]:
+    """Where the user belongs, each with the industries they belong to there (None: every
+    industry): their enterprises' regions and industries, their regulator and trainer grants
+    (limited to the grant's industries, if it names any)."""
+    areas: list[tuple[str, frozenset[int] | None]] = []
     for grant in _grants(user):
         if grant.region is not None:
-            paths.append(grant.region.path)
+            industries = frozenset(i.pk for i in grant.industries.all()) or None
+            areas.append((grant.region.path, industries))
         elif grant.enterprise is not None:
-            paths.append(grant.enterprise.region.path)
+            areas.append((grant.enterprise.region.path, frozenset([grant.enterprise.industry_id])))
     if user.person_id:
-        paths += list(
+        jobs = (
             Employment.objects.current()
             .filter(person_id=user.person_id)
-            .values_list("enterprise__region__path", flat=True)
+            .values_list("enterprise__region__path", "enterprise__industry_id")
         )
-    return paths
+        areas += [(path, frozenset([industry])) for path, industry in jobs]
+    return areas
+
+
+def _for_industries(industries: frozenset[int] | None) -> Q:
+    """Items open to every industry, or to one of these (None: every item)."""
+    if industries is None:
+        return Q()
+    chosen = KnowledgeItem.industries.through.objects.filter(industry_id__in=sorted(industries))
+    return Q(for_every_industry=True) | Q(pk__in=chosen.values("knowledgeitem_id"))
 
 
 def _member_enterprise_ids(user: User) -> list[int]:
@@ -223,16 +235,21 @@ def knowledge_list(*, user: User, kind: str = "", query: str = "") -> QuerySet[K
     library is small enough per region for that to stay quick."""
     if not user.is_authenticated or not user.is_active:
         return KnowledgeItem.objects.none()
-    qs = KnowledgeItem.objects.select_related("region", "enterprise", "attachment")
+    qs = KnowledgeItem.objects.select_related("region", "enterprise", "attachment").annotate(
+        for_every_industry=~Exists(
+            KnowledgeItem.industries.through.objects.filter(knowledgeitem_id=OuterRef("pk"))
+        )
+    )
     if not user.is_superuser:
         q = Q(region__isnull=True, enterprise__isnull=True)
-        for path in _member_region_paths(user):
-            # Items of the regions above the user's, and of their own.
-            q |= Q(region__path__in=_ancestor_paths(path))
+        for path, industries in _member_areas(user):
+            # Items of the regions above the user's, and of their own, for their industry.
+            q |= Q(region__path__in=_ancestor_paths(path)) & _for_industries(industries)
         for grant in _grants(user):
             if grant.role == Role.REGULATOR and grant.region is not None:
-                # A regulator also reads what was published below them.
-                q |= Q(region__path__startswith=grant.region.path)
+                # A regulator also reads what was published below them, in their industries.
+                industries = frozenset(i.pk for i in grant.industries.all()) or None
+                q |= Q(region__path__startswith=grant.region.path) & _for_industries(industries)
         # An enterprise's own items: its people and admins, and the regulators over it.
         q |= Q(enterprise_id__in=_member_enterprise_ids(user))
         q |= Q(enterprise__in=regulated_enterprises(user=user))

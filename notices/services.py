@@ -26,10 +26,10 @@ from certificates.models import Notification
 from question_banks.richtext import clean_html
 from roster.choices import PersonnelCategory, Role
 from roster.models import Department, Employment, Enterprise, Industry, Region, RoleGrant, User
-from roster.selectors import administered_enterprises, directory_scope
+from roster.selectors import DirectoryScope, administered_enterprises, directory_scope
 from roster.services import audit_record
 
-from .audience import narrow_jobs
+from .audience import ack_due_refresh, narrow_jobs
 from .models import KnowledgeItem, Notice, NoticeAttachment, NoticeReceipt
 
 
@@ -344,6 +344,8 @@ def notice_publish(*, actor: User, data: NoticeData, uploads: Iterable = ()) -> 
         NoticeAttachment.objects.create(
             notice=notice, document=_store_document(upload=upload, actor=actor)
         )
+    for receipt in receipts:
+        receipt.joined_at = notice.publish_from  # in the audience from its start
     NoticeReceipt.objects.bulk_create(receipts, batch_size=500)
     audit_record(
         actor=actor,
@@ -431,6 +433,8 @@ def notice_edit(*, actor: User, notice: Notice, change: NoticeChange) -> Notice:
     notice.edited_at = now
     notice.full_clean()
     notice.save()
+    # Late joiners' own deadlines move with the notice's (notices.audience.ack_due).
+    ack_due_refresh(notice)
     asked_again = 0
     if asking_again:
         asked_again = notice.receipts.filter(acknowledged_at__isnull=False).count()
@@ -529,6 +533,8 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     overdue_notices = (
         Notice.objects.filter(must_acknowledge=True, ack_deadline__lt=now, withdrawn_at=None)
         .filter(
+            # Each reader's own deadline: a late joiner's comes after the notice's.
+            Q(receipts__ack_due_at__lt=now) | Q(receipts__ack_due_at__isnull=True),
             receipts__acknowledged_at__isnull=True,
             receipts__overdue_notified_at__isnull=True,
             receipts__left_at__isnull=True,
@@ -539,6 +545,10 @@ def notice_overdue_notify(*, now: dt.datetime | None = None) -> int:
     for notice_id in list(overdue_notices):
         told += _notify_notice(notice_id, now)
     return told
+
+
+def _local_minute(when: dt.datetime | None) -> str:
+    return timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
 @transaction.atomic
@@ -555,12 +565,13 @@ def _notify_notice(notice_id: int, now: dt.datetime) -> int:
             # Whoever left the audience owes nothing any more.
             left_at__isnull=True,
         )
+        .filter(Q(ack_due_at__lt=now) | Q(ack_due_at__isnull=True))
         .select_related("enterprise")
     )
     if not receipts:
         return 0
     url = f"/notices/{notice.pk}/"
-    deadline = timezone.localtime(notice.ack_deadline).strftime("%Y-%m-%d %H:%M")
+    deadline = _local_minute(notice.ack_deadline)
     per_enterprise: dict[int, list[NoticeReceipt]] = {}
     for receipt in receipts:
         per_enterprise.setdefault(receipt.enterprise_id, []).append(receipt)
@@ -569,7 +580,7 @@ def _notify_notice(notice_id: int, now: dt.datetime) -> int:
                 user_id=receipt.user_id,
                 title=_("Acknowledgement overdue: %(title)s") % {"title": notice.title[:150]},
                 body=_("Please read and acknowledge this notice; it was due by %(when)s.")
-                % {"when": deadline},
+                % {"when": _local_minute(receipt.ack_due_at or notice.ack_deadline)},
                 url=url,
             )
     admins = RoleGrant.objects.filter(
@@ -605,6 +616,20 @@ class KnowledgeData:
     body: str = ""
     region: Region | None = None
     enterprise: Enterprise | None = None
+
+
+def _scope_industries(scope: DirectoryScope, region_path: str) -> frozenset[int] | None:
+    """The industries a regulator regulates in this region (None: every industry): the
+    union over the grants whose area holds it; one grant of every industry there wins."""
+    if scope.everything:
+        return None
+    found: set[int] = set()
+    for area, industries in scope.areas:
+        if region_path.startswith(area):
+            if industries is None:
+                return None
+            found |= industries
+    return frozenset(found)
 
 
 @transaction.atomic
@@ -647,5 +672,9 @@ def knowledge_publish(
     if upload is not None:
         item.attachment = _store_document(upload=upload, actor=actor)
     item.save()
+    if data.region is not None:
+        industries = _scope_industries(directory_scope(actor), data.region.path)
+        if industries is not None:
+            item.industries.set(sorted(industries))
     audit_record(actor=actor, action="knowledge.publish", target=item, summary=item.title)
     return item

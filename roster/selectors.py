@@ -235,6 +235,21 @@ def regulated_enterprises(*, user: User) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(regulated)
 
 
+def evidence_enterprises(*, user: User) -> QuerySet[Enterprise]:
+    """Whose evidence (drill photos and records, campaign-month photos and files) this user
+    may open: the enterprise's own admins and the regulators over it (MISSION.md's roles:
+    the enterprise and its supervisors), every enterprise for the system admin. A trainer is
+    a training body, not a supervisor: their grant reaches the roster, not the evidence."""
+    if not user.is_authenticated or not user.is_active:
+        return Enterprise.objects.none()
+    if user.is_superuser:
+        return Enterprise.objects.all()
+    return Enterprise.objects.filter(
+        Q(pk__in=administered_enterprises(user=user).values("pk"))
+        | Q(pk__in=regulated_enterprises(user=user).values("pk"))
+    )
+
+
 def can_see_full_id(*, user: User, person: Person) -> bool:
     """The person themself, the system admin, their enterprise's admin, and regulators."""
     if user.is_superuser or (user.person_id and user.person_id == person.pk):

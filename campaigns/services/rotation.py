@@ -5,11 +5,12 @@ groups of members, and attendance and the closing exam are recorded per member."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from campaigns.models import CampaignMember, CampaignSession, RotationCampaign, 
 from campaigns.selectors import campaign_people_now, may_define_campaign, may_manage_campaign
 from courses.models import CoursePage, LessonPage, LessonProgress
 from roster.choices import PersonnelCategory
-from roster.models import Industry, Person, Region, User
+from roster.models import Employment, Industry, Person, Region, User
 from roster.selectors import directory_scope
 from roster.services import audit_record
 
@@ -96,11 +97,20 @@ def rotation_campaign_create(
     return campaign
 
 
-def _sync(campaign: RotationCampaign, today: dt.date) -> tuple[int, int]:
-    """Bring the members in step with the rosters: newcomers join, people no longer in scope
-    are marked (never deleted), people back in scope count again."""
-    now_jobs = {job.person_id: job for job in campaign_people_now(campaign)}
-    members = {m.person_id: m for m in campaign.members.all()}
+def _sync(
+    campaign: RotationCampaign, today: dt.date, person_ids: Collection[int] | None = None
+) -> tuple[int, int]:
+    """Bring the members in step with the rosters (of `person_ids` only, when given):
+    newcomers join, people no longer in scope are marked (never deleted), people back in
+    scope count again."""
+    jobs = campaign_people_now(campaign)
+    members_qs = campaign.members.all()
+    if person_ids is not None:
+        ids = list(person_ids)
+        jobs = jobs.filter(person_id__in=ids)
+        members_qs = members_qs.filter(person_id__in=ids)
+    now_jobs = {job.person_id: job for job in jobs}
+    members = {m.person_id: m for m in members_qs.select_for_update()}
     added = [
         CampaignMember(
             campaign=campaign,
@@ -112,7 +122,9 @@ def _sync(campaign: RotationCampaign, today: dt.date) -> tuple[int, int]:
         for person_id, job in now_jobs.items()
         if person_id not in members
     ]
-    CampaignMember.objects.bulk_create(added)
+    # A second sync of the same people at the same moment (the button and the signal) finds
+    # the row there: the unique (campaign, person) constraint keeps one.
+    CampaignMember.objects.bulk_create(added, ignore_conflicts=True)
     left = 0
     for person_id, member in members.items():
         job = now_jobs.get(person_id)
@@ -132,10 +144,51 @@ def _sync(campaign: RotationCampaign, today: dt.date) -> tuple[int, int]:
     return len(added), left
 
 
+def open_campaigns(today: dt.date) -> QuerySet[RotationCampaign]:
+    """Campaigns whose members still follow the rosters: not yet over."""
+    return RotationCampaign.objects.filter(ends_on__gte=today).select_related("region")
+
+
+def rotation_members_follow(
+    *, person_ids: Collection[int] | None = None, today: dt.date | None = None
+) -> tuple[int, int]:
+    """Every open campaign's members in step with the rosters for these people (all its
+    people: None), as notices' and warning assignments' readers are: sent after
+    roster.events.jobs_changed (campaigns.signals) and nightly (campaigns.tasks). People who
+    join its region, industries and categories are added, leavers are marked, history kept.
+    Returns (added, left) over all campaigns; safe to run twice."""
+    today = today or timezone.localdate()
+    campaigns: list[RotationCampaign] = list(open_campaigns(today))
+    if person_ids is not None:
+        ids = list(person_ids)
+        paths = set(
+            Employment.objects.current()
+            .filter(person_id__in=ids)
+            .values_list("enterprise__region__path", flat=True)
+        )
+        had = set(
+            CampaignMember.objects.filter(person_id__in=ids).values_list("campaign_id", flat=True)
+        )
+        campaigns = [
+            c
+            for c in campaigns
+            if c.pk in had or any(path.startswith(c.region.path) for path in paths)
+        ]
+    added = left = 0
+    for campaign in campaigns:
+        with transaction.atomic():
+            a, b = _sync(campaign, today, person_ids)
+        added += a
+        left += b
+    return added, left
+
+
 def campaign_members_sync(
     *, actor: User, campaign: RotationCampaign, today: dt.date | None = None
 ) -> tuple[int, int]:
-    """Update the members from the rosters now; returns (joined, no longer in scope)."""
+    """Update the members from the rosters now (the "按花名册更新人员" button: a manual
+    resync; roster changes already reach them through rotation_members_follow); returns
+    (joined, no longer in scope)."""
     _refuse_unless_manager(actor, campaign)
     with transaction.atomic():
         added, left = _sync(campaign, today or timezone.localdate())

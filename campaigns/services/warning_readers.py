@@ -64,7 +64,10 @@ def warning_readers_sync(
         if row is None:
             new.append(
                 WarningAssignee(
-                    assignment=assignment, person_id=person_id, enterprise_id=enterprise_id
+                    assignment=assignment,
+                    person_id=person_id,
+                    enterprise_id=enterprise_id,
+                    joined_at=now,
                 )
             )
         elif row.left_at is not None or (

@@ -327,8 +327,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.notify_overdue_acknowledgements_task",
         "schedule": 15 * 60.0,
     },
-    # Open notices' and warning assignments' readers follow the rosters: each roster change
-    # syncs its people at once; this nightly run catches admins granted, enterprises moved.
+    # Open notices', warning assignments' and rotation campaigns' people follow the rosters:
+    # each roster change syncs its people at once; this nightly run catches admins granted,
+    # enterprises moved.
     "notice-readers-sync": {
         "task": "notices.tasks.readers_sync_task",
         "schedule": crontab(hour=2, minute=40),
@@ -336,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "warning-readers-sync": {
         "task": "campaigns.tasks.warning_readers_sync_task",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "rotation-members-sync": {
+        "task": "campaigns.tasks.rotation_members_sync_task",
+        "schedule": crontab(hour=2, minute=50),
     },
     "drill-overdue-reminders": {
         "task": "drills.tasks.drill_reminders_task",

@@ -9,16 +9,13 @@ from django.http import Http404
 from config.storage import private_file_response
 
 from ..models import DrillEvidence
-from ..selectors import drill_enterprises, regulated_records
+from ..selectors import drill_evidence_get
 
 
 @login_required
 def evidence_file(request, pk: int):
-    evidence = DrillEvidence.objects.select_related("record").filter(pk=pk).first()
-    if evidence is None:
-        raise Http404
-    user = request.user
-    keeps = drill_enterprises(user=user).filter(pk=evidence.record.enterprise_id).exists()
-    if not keeps and not regulated_records(user=user).filter(pk=evidence.record_id).exists():
-        raise Http404
+    try:
+        evidence = drill_evidence_get(user=request.user, pk=pk)
+    except DrillEvidence.DoesNotExist as exc:
+        raise Http404 from exc
     return private_file_response(evidence.file, inline=evidence.kind == DrillEvidence.Kind.PHOTO)

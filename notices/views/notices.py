@@ -84,10 +84,17 @@ def detail(request, pk: int):
         and first_read is not None
         and first_read < notice.edited_at,
         "attachments": notice.attachments.select_related("document"),
+        # The reader's own deadline: later than the notice's for someone who joined its
+        # audience after it was published (notices.audience.ack_due).
+        "ack_due": selectors.receipt_ack_due(receipt),
+        "joined_late": receipt is not None
+        and receipt.ack_due_at is not None
+        and notice.ack_deadline is not None
+        and receipt.ack_due_at > notice.ack_deadline,
         "overdue": notice.must_acknowledge
         and receipt is not None
         and receipt.acknowledged_at is None
-        and notice.ack_deadline < timezone.now(),
+        and (selectors.receipt_ack_due(receipt) or notice.ack_deadline) < timezone.now(),
     }
     return render(request, "notices/detail.html", context)
 

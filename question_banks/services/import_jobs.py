@@ -100,11 +100,16 @@ def _in_background(job: QuestionImportJob, step: str) -> bool:
     the caller, in the request (False)."""
     if len(job.data) <= settings.IMPORT_BACKGROUND_BYTES:
         return False
-    from config.celery import send_or_run
+    from config.celery import send_on_commit
 
-    # Named, not imported: tasks.py imports this module for the work itself.
-    task = f"question_banks.tasks.question_import_{step}_task"
-    transaction.on_commit(lambda: send_or_run(task, job.pk))
+    # Named, not imported: tasks.py imports this module for the work itself. The broker
+    # away: run here (the upload page then waits for it); failing that too, logged, and
+    # the job stays where it was for its owner to start again.
+    send_on_commit(
+        f"question_banks.tasks.question_import_{step}_task",
+        job.pk,
+        sweep="none: the job waits for its owner to start it again",
+    )
     return True
 
 

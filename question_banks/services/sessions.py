@@ -221,10 +221,15 @@ def session_publish(
         session.save(update_fields=["is_published"])
         audit_record(actor=actor, action="exam.session_publish", target=session)
         if predraw:
-            from config.celery import send_or_skip
+            from config.celery import send_on_commit
             from question_banks.tasks import session_predraw_task
 
-            transaction.on_commit(lambda: send_or_skip(session_predraw_task, session.pk))
+            send_on_commit(
+                session_predraw_task,
+                session.pk,
+                run_if_down=False,
+                sweep="each attempt drawing its own paper at start",
+            )
     return session
 
 

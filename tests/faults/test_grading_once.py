@@ -30,7 +30,7 @@ def test_two_graders_at_once_grade_once(session, world, monkeypatch):
     from question_banks.services.attempts import attempt_start
 
     monkeypatch.setattr(grading_module, "tasks_inline", lambda: False)
-    monkeypatch.setattr(grading_module, "send_or_run", lambda task, attempt_id: None)
+    monkeypatch.setattr(grading_module, "send_or_leave", lambda task, attempt_id, **kw: None)
     attempt = attempt_start(session=session, person=world.person_a, client_id="tab-1")
     # Every answer wrong: grading writes the wrong-answer book as well as the scores.
     for item in attempt.items.select_related("version"):

@@ -32,7 +32,7 @@ class Queue:
     def __init__(self):
         self.sent: list[int] = []
 
-    def send(self, task, attempt_id):
+    def send(self, task, attempt_id, **kwargs):
         assert task == grading_module.GRADE_TASK
         self.sent.append(attempt_id)
 
@@ -44,7 +44,7 @@ class Queue:
 def queued(monkeypatch):
     queue = Queue()
     monkeypatch.setattr(grading_module, "tasks_inline", lambda: False)
-    monkeypatch.setattr(grading_module, "send_or_run", queue.send)
+    monkeypatch.setattr(grading_module, "send_or_leave", queue.send)
     return queue
 
 

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import send_or_run, tasks_inline
+from config.celery import send_or_leave, tasks_inline
 from question_banks.grading import score_item
 from question_banks.models import Attempt, AttemptEvent, AttemptItem, ExamSession
 from question_banks.services.errors import ExamError
@@ -83,18 +83,24 @@ def attempt_submit(
         _record(attempt, status, now, save=queue)
         if queue:
             attempt_id = attempt.pk
-            transaction.on_commit(lambda: _queue_grade(attempt_id))
+            # robust: the submit has committed; nothing in sending its grade is raised at it.
+            transaction.on_commit(lambda: _queue_grade(attempt_id), robust=True)
         else:
             _grade(attempt, also=("status", "finished_at"))
     return attempt
 
 
 def _queue_grade(attempt_id: int) -> None:
-    """Send the grade to the workers; inline when the broker is down (send_or_run): the
-    grade is never lost. Sent by name (tasks.py imports these services); a thousand first
-    submits at once all find it (config.celery.task_named imports the task's module under a
-    lock)."""
-    send_or_run(GRADE_TASK, attempt_id)
+    """Send the grade to the workers; inline when the broker is down, and failing both,
+    the minute's sweep (expire_overdue_attempts_task) or the result page's lazy path
+    (attempt_grade_if_stale) grades it: the grade is never lost. Sent by name (tasks.py
+    imports these services); a thousand first submits at once all find it
+    (config.celery.task_named imports the task's module under a lock)."""
+    send_or_leave(
+        GRADE_TASK,
+        attempt_id,
+        sweep="expire-overdue-attempts (every minute) and attempt_grade_if_stale on access",
+    )
 
 
 def attempt_graded(attempt: Attempt) -> bool:
