@@ -13,7 +13,7 @@ import datetime as dt
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from notices.audience import counted_by
+from notices.audience import acknowledged_on_time, counted_by, due_by
 from notices.models import NoticeReceipt
 from roster.models import User
 
@@ -50,7 +50,8 @@ def per_enterprise(*, user: User, params: ReportParams) -> dict[int, dict[str, i
     # other counts (no one is overdue for it) and are counted as withdrawn instead.
     withdrawn = Q(notice__withdrawn_at__lt=end)
     live = Q(notice__withdrawn_at__isnull=True) | Q(notice__withdrawn_at__gte=end)
-    due = live & Q(notice__ack_deadline__lt=end)
+    # Each receipt's own deadline: a late joiner's runs from the day they joined.
+    due = live & due_by(end)
     acked = Q(acknowledged_at__lt=end)
     rows = (
         receipts.order_by()
@@ -62,7 +63,7 @@ def per_enterprise(*, user: User, params: ReportParams) -> dict[int, dict[str, i
             notice_due=Count("pk", filter=due, distinct=True),
             notice_on_time=Count(
                 "pk",
-                filter=due & acked & Q(acknowledged_at__lte=F("notice__ack_deadline")),
+                filter=due & acked & acknowledged_on_time(),
                 distinct=True,
             ),
             notice_overdue=Count("pk", filter=due & ~acked, distinct=True),

@@ -176,3 +176,25 @@ def test_moving_the_notice_s_deadline_moves_the_late_joiner_s(
     receipt.refresh_from_db()
     assert receipt.ack_due_at == receipt.joined_at + dt.timedelta(days=10)
     assert NoticeReceipt.objects.get(notice=notice, person=world.person_a).ack_due_at is None
+
+
+def test_the_regulators_figures_hold_a_late_joiner_to_their_own_deadline(
+    world, old_notice, django_capture_on_commit_callbacks
+):
+    """The notice's deadline passed yesterday: the original readers are overdue in the
+    county's figures, the newcomer is not yet due; past their own deadline they are."""
+    today = ReportParams(on=timezone.localdate(), region=world.county)
+    before = notice_figures.per_enterprise(user=world.regulator_county, params=today)
+    person = _hire(world, django_capture_on_commit_callbacks)
+    now = notice_figures.per_enterprise(user=world.regulator_county, params=today)[world.ent_a.pk]
+    was = before[world.ent_a.pk]
+    assert now["notice_receipts"] == was["notice_receipts"] + 1
+    assert (now["notice_due"], now["notice_overdue"]) == (was["notice_due"], was["notice_overdue"])
+
+    late = NoticeReceipt.objects.get(notice=old_notice, person=person)
+    after = ReportParams(
+        on=timezone.localdate(late.ack_due_at) + dt.timedelta(days=1), region=world.county
+    )
+    then = notice_figures.per_enterprise(user=world.regulator_county, params=after)[world.ent_a.pk]
+    assert then["notice_due"] == was["notice_due"] + 1
+    assert then["notice_overdue"] == was["notice_overdue"] + 1
