@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -121,8 +121,8 @@ def _locked_people(id_numbers: set[str]) -> dict[str, _OnFile]:
             .values_list("id_number", "pk", "name", "phone")
             .order_by()
         )
-        for id_number, *values in query:
-            found[id_number] = _OnFile(*values)
+        for id_number, pk, name, phone in query:
+            found[id_number] = _OnFile(pk, name, phone)
     return found
 
 
@@ -272,13 +272,14 @@ def _insert(objects: list[_M]) -> list[_M]:
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     now = timezone.now()
-    prepare = [_preparer(f, now) for f in fields]
+    prepare = [_preparer(f) for f in fields]
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(CHUNK, connection.ops.bulk_batch_size(fields, objects)))
     head = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+        "VALUES "
     )
-    tail = f" RETURNING {quote(meta.pk.column)}"
+    tail = f" RETURNING {quote(str(meta.pk.column))}"
     auto = [
         f.attname
         for f in fields
@@ -287,7 +288,7 @@ def _insert(objects: list[_M]) -> list[_M]:
     with connection.cursor() as cursor:
         for start in range(0, len(objects), size):
             chunk = objects[start : start + size]
-            params: list[object] = []
+            params: list[Any] = []
             for obj in chunk:
                 for name in auto:
                     setattr(obj, name, now)  # as pre_save does for auto_now(_add)
@@ -300,7 +301,7 @@ def _insert(objects: list[_M]) -> list[_M]:
     return objects
 
 
-def _preparer(field: Field, now: dt.datetime) -> Callable[[Model], object]:
+def _preparer(field: Field) -> Callable[[Model], object]:
     """How one field's value goes into the INSERT (see _insert)."""
     attname = field.attname
     ops = connection.ops
@@ -315,7 +316,7 @@ def _preparer(field: Field, now: dt.datetime) -> Callable[[Model], object]:
     return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
 
 
-def _memo(attname: str, adapt: Callable[[object], object]) -> Callable[[Model], object]:
+def _memo(attname: str, adapt: Callable[[Any], object]) -> Callable[[Model], object]:
     seen: dict[object, object] = {None: None}
 
     def prepare(obj: Model) -> object:
