@@ -257,6 +257,10 @@ def _concerning(person_ids: Collection[int], now: dt.datetime) -> list[Notice]:
     the enterprises they work at or administer, and the regional ones above those."""
     ids = list(person_ids)
     notices = open_notices(now).select_related("region", "publisher")
+    if not notices.exists():
+        # The usual case after a roster import: nothing open, so nothing to look up for the
+        # thousands of people it names.
+        return []
     enterprise_ids = set(
         Employment.objects.current()
         .filter(person_id__in=ids)

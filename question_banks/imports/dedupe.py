@@ -13,6 +13,7 @@ thousands of stems.
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections import Counter, defaultdict
@@ -38,7 +39,32 @@ class NearDuplicate:
 
 def normalise(stem: str) -> str:
     text = unicodedata.normalize("NFKC", plain_text(stem)).lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+    return text.translate(_DROPPED)
+
+
+@functools.lru_cache(maxsize=16_384)
+def normalised(stem: str) -> str:
+    """normalise(), remembered: an import normalises each stem three times (the file's own
+    check, the check against the bank, the stored key)."""
+    return normalise(stem)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _grams(stem: str) -> frozenset[str]:
+    return shingles(normalised(stem))
+
+
+class _Dropped(dict):
+    """str.translate's table: punctuation, symbols, spaces and control characters dropped,
+    each character's category looked up once per process rather than once per stem."""
+
+    def __missing__(self, ch: int) -> int | None:
+        keep = unicodedata.category(chr(ch))[0] not in "PSZC"
+        self[ch] = ch if keep else None
+        return self[ch]
+
+
+_DROPPED = _Dropped()
 
 
 def shingles(text: str) -> frozenset[str]:
@@ -70,12 +96,14 @@ def find_near_duplicates(
     ]
     # Records: (kind, key, shingles); kind 0 = existing, 1 = this file. Existing first so
     # every file stem meets them when it is probed.
-    records = [(0, key, shingles(normalise(s))) for key, s in existing_items]
-    records += [(1, i, shingles(normalise(s))) for i, s in enumerate(stems)]
+    records = [(0, key, _grams(s)) for key, s in existing_items]
+    records += [(1, i, _grams(s)) for i, s in enumerate(stems)]
     frequency = Counter(g for _, _, grams in records for g in grams)
+    # Each 3-gram's place in the (frequency, 3-gram) order, worked out once for all stems.
+    rank = {g: n for n, g in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
 
     def ordered(grams: frozenset[str]) -> list[str]:
-        return sorted(grams, key=lambda g: (frequency[g], g))
+        return sorted(grams, key=rank.__getitem__)
 
     index: dict[str, list[int]] = defaultdict(list)
     found: list[NearDuplicate] = []
@@ -91,8 +119,8 @@ def find_near_duplicates(
                 candidates.update(index[g])
             for other in sorted(candidates):
                 other_kind, other_key, other_grams = records[other]
-                small, large = sorted((size, len(other_grams)))
-                if small < threshold * large:
+                other_size = len(other_grams)
+                if min(size, other_size) < threshold * max(size, other_size):
                     continue
                 score = len(grams & other_grams) / len(grams | other_grams)
                 if score >= threshold:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from documents.imports.report import ImportReport as FrameworkReport
 from documents.imports.runner import CREATED, RowRefused, run_import
 from question_banks.choices import QuestionType
-from question_banks.imports.dedupe import normalise
+from question_banks.imports.dedupe import normalised
 from question_banks.imports.media import EXTENSIONS, PLUGINFILE_RE, file_key, image_type
 from question_banks.imports.model import (
     ParsedQuestion,
@@ -121,7 +121,7 @@ def _fields(
             for s in q.sub_questions
         ],
         "source": source,
-        "stem_key": normalise(q.stem)[:200],
+        "stem_key": normalised(q.stem)[:200],
     }
 
 

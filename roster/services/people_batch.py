@@ -15,16 +15,29 @@ here.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import operator
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
 from django.utils import timezone
 
 from documents.imports.runner import CREATED, UNCHANGED
 from roster.choices import EmploymentStatus
 from roster.events import jobs_changed_send
-from roster.identity import IdentityError, parse_id_number
+from roster.identity import IdentityError, IdNumber, parse_id_number
 from roster.models import Department, Employment, EmploymentEvent, Person
 
 from .employments import PersonData, _administers
@@ -32,7 +45,29 @@ from .employments import PersonData, _administers
 if TYPE_CHECKING:
     from roster.models import User
 
+_M = TypeVar("_M", bound=Model)
 CHUNK = 500  # rows per query (SQLite allows 999 parameters before 3.32; some still run it)
+
+
+class _OnFile(NamedTuple):
+    """What an unchanged row is compared with: plain values, not model instances, because
+    building 20,000 instances cost more than the rest of a re-import together."""
+
+    pk: int
+    name: str
+    phone: str
+
+
+class _CurrentJob(NamedTuple):
+    enterprise_id: int
+    department_id: int | None
+    post: str
+    category: str
+    employment_form: str
+    hire_date: dt.date | None
+
+
+_JOB_COLUMNS = ("enterprise_id", *_CurrentJob._fields[1:])
 
 
 def people_import_batch(
@@ -44,28 +79,30 @@ def people_import_batch(
     allowed = {
         pk for pk in {d.enterprise.pk for d in rows} if _administers(actor, pk)
     }  # once per enterprise, not per row
-    ids: dict[int, str] = {}
+    parsed: dict[int, IdNumber] = {}
     for i, data in enumerate(rows):
         if data.enterprise.pk not in allowed:
             continue  # refused row by row, with the service's own message
         try:
-            ids[i] = parse_id_number(data.id_number).value
+            parsed[i] = parse_id_number(data.id_number)
         except IdentityError:
             continue
+    ids = {i: p.value for i, p in parsed.items()}
     people = _locked_people(set(ids.values()))
     current = _locked_current_jobs([p.pk for p in people.values()])
     departments = _departments(rows, ids)
 
     outcomes: dict[int, str] = {}
     new: list[tuple[int, PersonData, Person, Employment]] = []
+    valid_jobs: dict[tuple, bool] = {}
     for i, id_number in ids.items():
         data = rows[i]
         person = people.get(id_number)
         department = departments.get((data.enterprise.pk, data.department_name))
         if person is None:
-            hired = _new_job(data, department, today)
+            hired = _new_job(data, department, today, valid_jobs)
             if hired is not None:
-                new.append((i, data, _new_person(data), hired))
+                new.append((i, data, _new_person(data, parsed[i]), hired))
         elif _unchanged(data, person, current.get(person.pk), department):
             outcomes[i] = UNCHANGED
     if new and _create(new, actor, today, departments):
@@ -73,22 +110,34 @@ def people_import_batch(
     return outcomes
 
 
-def _locked_people(id_numbers: set[str]) -> dict[str, Person]:
+def _locked_people(id_numbers: set[str]) -> dict[str, _OnFile]:
     ordered = sorted(id_numbers)
-    found: dict[str, Person] = {}
+    found: dict[str, _OnFile] = {}
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        for person in Person.objects.select_for_update().filter(id_number__in=chunk):
-            found[person.id_number] = person
+        query = (
+            Person.objects.select_for_update()
+            .filter(id_number__in=chunk)
+            .values_list("id_number", "pk", "name", "phone")
+            .order_by()
+        )
+        for id_number, pk, name, phone in query:
+            found[id_number] = _OnFile(pk, name, phone)
     return found
 
 
-def _locked_current_jobs(person_ids: list[int]) -> dict[int, Employment]:
-    found: dict[int, Employment] = {}
+def _locked_current_jobs(person_ids: list[int]) -> dict[int, _CurrentJob]:
+    found: dict[int, _CurrentJob] = {}
     for start in range(0, len(person_ids), CHUNK):
         chunk = person_ids[start : start + CHUNK]
-        jobs = Employment.objects.select_for_update().current().filter(person_id__in=chunk)
-        found.update((job.person_id, job) for job in jobs)
+        query = (
+            Employment.objects.select_for_update()
+            .current()
+            .filter(person_id__in=chunk)
+            .values_list("person_id", *_JOB_COLUMNS)
+            .order_by()  # the model's ordering joins the person: FOR UPDATE refuses that
+        )
+        found.update((person_id, _CurrentJob(*job)) for person_id, *job in query)
     return found
 
 
@@ -117,7 +166,7 @@ def _fields(data: PersonData, department_id: int | None) -> dict:
 
 
 def _unchanged(
-    data: PersonData, person: Person, job: Employment | None, department: int | None
+    data: PersonData, person: _OnFile, job: _CurrentJob | None, department: int | None
 ) -> bool:
     """True when the service would write nothing: the person works at this enterprise (so
     the actor, who may write its roster, keeps their name and phone), the name and a given
@@ -131,8 +180,7 @@ def _unchanged(
     return all(getattr(job, k) == v for k, v in _fields(data, department).items())
 
 
-def _new_person(data: PersonData) -> Person:
-    parsed = parse_id_number(data.id_number)
+def _new_person(data: PersonData, parsed: IdNumber) -> Person:
     return Person(
         id_number=parsed.value,
         name=data.name,
@@ -142,21 +190,30 @@ def _new_person(data: PersonData) -> Person:
     )
 
 
-def _new_job(data: PersonData, department: int | None, today: dt.date) -> Employment | None:
+def _new_job(
+    data: PersonData, department: int | None, today: dt.date, valid: dict[tuple, bool]
+) -> Employment | None:
     """The new person's job, checked as the service checks it (field by field; the one-job
     rule holds for a new person), or None to leave the row to the service. A department not
-    there yet is created with the people (_create)."""
+    there yet is created with the people (_create).
+
+    ``valid`` remembers the check by the values it looks at: a file has few distinct posts,
+    categories and dates, and the check of one took a third of a new row's time."""
+    fields = _fields(data, department)
     job = Employment(
         enterprise=data.enterprise,
         status=EmploymentStatus.ON_POST,
         status_since=data.hire_date or today,
-        **_fields(data, department),
+        **fields,
     )
-    try:
-        job.clean_fields(exclude=["person", "enterprise", "department"])
-    except ValidationError:
-        return None
-    return job
+    checked = (*(v for k, v in fields.items() if k != "department_id"), job.status_since)
+    if checked not in valid:
+        try:
+            job.clean_fields(exclude=["person", "enterprise", "department"])
+            valid[checked] = True
+        except ValidationError:
+            valid[checked] = False
+    return job if valid[checked] else None
 
 
 def _create(new: list, actor: User | None, today: dt.date, departments: dict) -> bool:
@@ -172,13 +229,13 @@ def _create(new: list, actor: User | None, today: dt.date, departments: dict) ->
                         enterprise=data.enterprise, name=data.department_name
                     )[0].pk
                 job.department_id = departments[key]
-            people = Person.objects.bulk_create([p for _i, _d, p, _j in new], batch_size=CHUNK)
+            people = _insert([p for _i, _d, p, _j in new])
             jobs = []
             for person, (_i, _d, _p, job) in zip(people, new, strict=True):
                 job.person = person
                 jobs.append(job)
-            Employment.objects.bulk_create(jobs, batch_size=CHUNK)
-            EmploymentEvent.objects.bulk_create(
+            _insert(jobs)
+            _insert(
                 [
                     EmploymentEvent(
                         employment=job,
@@ -187,8 +244,7 @@ def _create(new: list, actor: User | None, today: dt.date, departments: dict) ->
                         actor=actor,
                     )
                     for (_i, data, _p, _j), job in zip(new, jobs, strict=True)
-                ],
-                batch_size=CHUNK,
+                ]
             )
             jobs_changed_send(job.person_id for job in jobs)
     except IntegrityError:
@@ -198,3 +254,75 @@ def _create(new: list, actor: User | None, today: dt.date, departments: dict) ->
 
     figures_changed(person_ids=[p.pk for p in people])
     return True
+
+
+def _insert(objects: list[_M]) -> list[_M]:
+    """``bulk_create`` of new rows of one model, with their primary keys set, for the few
+    models of a roster import (people, jobs, events): the same INSERT ... RETURNING, with each
+    value prepared as Django prepares it, but a date or time prepared once for every row that
+    has it and a text or number passed as it is. Django's generic preparation of 200,000
+    values cost more than the database's work (bench/bench_imports.py). Without RETURNING
+    (SQLite before 3.35) it is ``bulk_create`` itself."""
+    if not objects:
+        return objects
+    model = type(objects[0])
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return model._default_manager.bulk_create(objects, batch_size=CHUNK)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    prepare = [_preparer(f) for f in fields]
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(CHUNK, connection.ops.bulk_batch_size(fields, objects)))
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+        "VALUES "
+    )
+    tail = f" RETURNING {quote(str(meta.pk.column))}"
+    auto = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), size):
+            chunk = objects[start : start + size]
+            params: list[Any] = []
+            for obj in chunk:
+                for name in auto:
+                    setattr(obj, name, now)  # as pre_save does for auto_now(_add)
+                params.extend(p(obj) for p in prepare)
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, params)
+            for obj, (pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+    return objects
+
+
+def _preparer(field: Field) -> Callable[[Model], object]:
+    """How one field's value goes into the INSERT (see _insert)."""
+    attname = field.attname
+    ops = connection.ops
+    if isinstance(field, DateTimeField):
+        return _memo(attname, ops.adapt_datetimefield_value)
+    if isinstance(field, DateField):
+        return _memo(attname, ops.adapt_datefield_value)
+    if isinstance(field, CharField | TextField | IntegerField | BooleanField) or (
+        isinstance(field, ForeignKey) and isinstance(field.target_field, IntegerField)
+    ):
+        return operator.attrgetter(attname)  # as Django passes them (psycopg, sqlite3 adapt)
+    return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
+
+
+def _memo(attname: str, adapt: Callable[[Any], object]) -> Callable[[Model], object]:
+    seen: dict[object, object] = {None: None}
+
+    def prepare(obj: Model) -> object:
+        value = getattr(obj, attname)
+        if value not in seen:
+            seen[value] = adapt(value)
+        return seen[value]
+
+    return prepare

@@ -67,3 +67,49 @@ def test_queries_do_not_grow_with_the_rows(world):
 
     few = queries(5, 910)  # first: it also creates the rows' department
     assert queries(40, 860) <= few
+
+
+def test_the_prepared_insert_writes_what_bulk_create_writes(world):
+    """people_batch._insert skips Django's per-value preparation: the stored rows must be
+    those bulk_create stores (every column but the keys, the ID number and the clocks)."""
+    import datetime as dt
+
+    from roster.services.people_batch import _insert
+
+    def person(id_number):
+        return Person(
+            id_number=id_number, name="张三", sex="M", birth_date=dt.date(1980, 1, 2), phone=""
+        )
+
+    def job(who):
+        return Employment(
+            person=who,
+            enterprise=world.ent_a,
+            category=Employment._meta.get_field("category").choices[0][0],
+            post="电工",
+            hire_date=dt.date(2020, 1, 1),
+            status_since=dt.date(2020, 1, 1),
+        )
+
+    def event(of):
+        return EmploymentEvent(
+            employment=of, kind=EmploymentEvent.Kind.HIRED, effective_on=dt.date(2020, 1, 1)
+        )
+
+    by_django = Person.objects.bulk_create([person(make_id_number(seq=901))])[0]
+    prepared = _insert([person(make_id_number(seq=902))])[0]
+    django_job = Employment.objects.bulk_create([job(by_django)])[0]
+    prepared_job = _insert([job(prepared)])[0]
+    django_event = EmploymentEvent.objects.bulk_create([event(django_job)])[0]
+    prepared_event = _insert([event(prepared_job)])[0]
+    skip = {"id", "id_number", "person", "employment", "created_at", "updated_at"}
+    for model, a, b in (
+        (Person, by_django, prepared),
+        (Employment, django_job, prepared_job),
+        (EmploymentEvent, django_event, prepared_event),
+    ):
+        names = [f.attname for f in model._meta.concrete_fields if f.name not in skip]
+        stored = model.objects.filter(pk__in=[a.pk, b.pk]).order_by("pk").values_list(*names)
+        assert stored[0] == stored[1], model
+        assert model.objects.get(pk=b.pk).created_at == b.created_at
+    assert Employment.objects.get(pk=prepared_job.pk).person_id == prepared.pk

@@ -126,11 +126,17 @@ def test_a_crash_half_way_leaves_nothing_behind(world, monkeypatch):
 
 def test_a_crash_in_the_bulk_write_leaves_nothing_behind(world, monkeypatch):
     from roster.models import EmploymentEvent
+    from roster.services import people_batch
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("disk full")
+    insert = people_batch._insert
 
-    monkeypatch.setattr(EmploymentEvent.objects, "bulk_create", crash)
+    def crash(objects):
+        # The people and their jobs are in by now: the events are the last of the write.
+        if objects and isinstance(objects[0], EmploymentEvent):
+            raise RuntimeError("disk full")
+        return insert(objects)
+
+    monkeypatch.setattr(people_batch, "_insert", crash)
     with pytest.raises(RuntimeError):
         run([roster_row(ID_1, world.ent_a.uscc), roster_row(ID_2, world.ent_a.uscc)])
     assert not Person.objects.filter(id_number__in=[ID_1, ID_2]).exists()
