@@ -579,6 +579,12 @@ class CertificateRule(models.Model):
     renew_barred_by_records = models.BooleanField(
         _("renewal refused after an accident penalty or bad credit record"), default=False
     )
+    # 建筑施工 延续 "granted when training was done": each whole calendar year of the validity
+    # before the application has the yearly hours of the holder's category (courses.HoursRule)
+    # credited in the hours ledger.
+    renew_needs_yearly_training = models.BooleanField(
+        _("renewal needs the yearly training hours of each year of the validity"), default=False
+    )
     assess_within_months = models.PositiveSmallIntegerField(
         _("high-risk industries: assessed within (months of taking the post)"),
         null=True,

@@ -11,6 +11,9 @@ than invented; an administrator fills them in for the province. Each is one type
 does not split them into their 作业项目). The posts they map to are the ones MISSION.md names;
 the construction ones bind in the construction industry (06) only, where that card is asked.
 
+Construction 延续 "granted when training was done": renew_needs_yearly_training on the
+construction rule.
+
 Retention ("records kept"): training files ≥ 6 years for 特种作业, ≥ 3 years for 主要负责人 /
 安全管理人员: records_kept_years on the special-operation and principal/manager types.
 """
@@ -70,6 +73,9 @@ def seed(apps, schema_editor):
             PostRequirement.objects.get_or_create(
                 certificate_type=ctype, post=post, industry=industry
             )
+    # 建筑施工 延续 "granted when training was done" (MISSION.md).
+    CertificateRule = apps.get_model("certificates", "CertificateRule")
+    CertificateRule.objects.filter(family="construction").update(renew_needs_yearly_training=True)
     for family, years in RETENTION.items():
         CertificateType.objects.filter(family=family, records_kept_years__isnull=True).update(
             records_kept_years=years
