@@ -181,3 +181,23 @@ def test_changing_the_time_away_changes_who_is_due(world):
     settings.return_after_days = 201
     settings.save()
     assert safety_education_status(person=person).complete
+
+
+def test_the_time_away_is_changed_in_the_admin_and_zero_is_refused(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.system_admin)
+    url = reverse(
+        "wagtailsettings:edit", args=["courses", "studysettings", StudySettings.load().pk]
+    )
+    form = {
+        "online_minutes_per_hour": 45,
+        "classroom_minutes_per_hour": 45,
+        "idle_check_min_minutes": 5,
+        "idle_check_max_minutes": 15,
+    }
+    refused = client.post(url, {**form, "return_after_days": 0})
+    assert refused.status_code == 200
+    assert StudySettings.load().return_after_days == 365
+    assert client.post(url, {**form, "return_after_days": 180}).status_code == 302
+    assert StudySettings.load().return_after_days == 180
