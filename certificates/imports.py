@@ -417,6 +417,10 @@ def _check_dates(clean: dict, ctype: CertificateType | None, error) -> dt.date |
         return start
     if ctype is None:
         return None
+    if ctype.validity_years is None:
+        # A type whose validity the rules leave unset: the card's printed dates stand, and its
+        # validity runs from its first issue.
+        return first
     # A renewed card keeps its first issue date while its current validity began later: start
     # it one validity period before the expiry, as the type says, never before the first issue.
     derived = until - relativedelta(years=ctype.validity_years) + dt.timedelta(days=1)

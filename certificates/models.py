@@ -25,6 +25,11 @@ class CertificateFamily(models.TextChoices):
     PRINCIPAL_MANAGER = "principal_manager", _("Principal / safety manager certificate")
     CONSTRUCTION = "construction", _("Construction safety certificate (A/B/C)")
     INTERNAL = "internal", _("Internal post certificate")
+    # Certificates outside the special-operation catalogue that the same people need
+    # (MISSION.md): issued by market regulation, the fire service and housing-construction.
+    SPECIAL_EQUIPMENT = "special_equipment", _("Special equipment operator certificate")
+    FIRE_OPERATOR = "fire_operator", _("Fire-system operator certificate")
+    CONSTRUCTION_SPECIAL = "construction_special", _("Construction special operation certificate")
 
 
 class CertificateType(models.Model):
@@ -38,7 +43,15 @@ class CertificateType(models.Model):
     )
     operation_category = models.CharField(_("operation category"), max_length=60, blank=True)
     operation_item = models.CharField(_("operation item"), max_length=60, blank=True)
-    validity_years = models.PositiveSmallIntegerField(_("validity (years)"))
+    # Empty where the rules this product ships give no figure (MISSION.md names some types
+    # without one): such a card is imported with its printed expiry, never given an invented
+    # one; an administrator fills the figure in before the product issues it.
+    validity_years = models.PositiveSmallIntegerField(
+        _("validity (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: not set; the expiry printed on each card is kept as imported."),
+    )
     review_interval_years = models.PositiveSmallIntegerField(
         _("review every (years)"),
         null=True,
@@ -61,6 +74,13 @@ class CertificateType(models.Model):
     )
     issuer_code = models.CharField(_("issuer code"), max_length=30)
     issuer_name = models.CharField(_("issuing authority"), max_length=100)
+    # MISSION.md "records kept": training files ≥ 6 years for 特种作业, ≥ 3 for 主要负责人 /
+    # 安全管理人员. A holder's certificates of this type, and the training records and exam
+    # attempts of people of its personnel category, are kept at least this long
+    # (certificates.services.retention); empty: no retention rule.
+    records_kept_years = models.PositiveSmallIntegerField(
+        _("records kept for at least (years)"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -558,6 +578,12 @@ class CertificateRule(models.Model):
     )
     renew_barred_by_records = models.BooleanField(
         _("renewal refused after an accident penalty or bad credit record"), default=False
+    )
+    # 建筑施工 延续 "granted when training was done": each whole calendar year of the validity
+    # before the application has the yearly hours of the holder's category (courses.HoursRule)
+    # credited in the hours ledger.
+    renew_needs_yearly_training = models.BooleanField(
+        _("renewal needs the yearly training hours of each year of the validity"), default=False
     )
     assess_within_months = models.PositiveSmallIntegerField(
         _("high-risk industries: assessed within (months of taking the post)"),

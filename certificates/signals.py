@@ -3,7 +3,7 @@ Also registers the certificate types offered to the exam engine (exam_providers)
 Imported by CertificatesConfig.ready(), as every app wires its signals."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from question_banks.signals import attempt_passed
@@ -11,6 +11,22 @@ from question_banks.signals import attempt_passed
 from . import exam_providers  # noqa: F401  (registers with question_banks.providers)
 from .models import Certificate
 from .services.status import status_list_invalidate
+
+
+def _retention_guard(sender, instance, **kwargs) -> None:
+    from .services.retention import guard_delete
+
+    guard_delete(instance)
+
+
+# Records kept for their retention (services.retention), whatever deletes them.
+for _model in (
+    "courses.CreditEntry",
+    "courses.SafetyEducationRecord",
+    "question_banks.Attempt",
+    "certificates.Certificate",
+):
+    pre_delete.connect(_retention_guard, sender=_model, dispatch_uid=f"retention:{_model}")
 
 
 @receiver(attempt_passed, dispatch_uid="certificates.issue_on_pass")

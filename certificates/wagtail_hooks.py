@@ -81,6 +81,7 @@ class CertificateTypeViewSet(SnippetViewSet):
                             FieldPanel("extended_review_interval_years"),
                         ]
                     ),
+                    FieldPanel("records_kept_years"),
                 ],
                 heading=_("Validity and review"),
             ),

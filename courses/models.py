@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
@@ -400,6 +401,13 @@ class StudySettings(BaseGenericSetting):
     )
     webcam_snapshots = models.BooleanField(
         _("ask for webcam snapshots (with the learner's consent)"), default=False
+    )
+    # 三级安全教育: back on the post after at least this long away, the workshop and team
+    # levels are held again (MISSION.md: "back after ≥ 1 year away"; a province may differ).
+    return_after_days = models.PositiveSmallIntegerField(
+        _("back after this long away (days): workshop and team levels again"),
+        default=365,
+        validators=[MinValueValidator(1)],
     )
 
     class Meta:

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateState
+from certificates.services.retention import retention_years
 from courses.models import (
     ClassroomSession,
     LessonProgress,
@@ -74,7 +75,9 @@ def training_file(*, person: Person, on: dt.date | None = None) -> TrainingFile:
         .first()
     )
     first_year = person.credits.order_by("on").values_list("on", flat=True).first()
-    start = max(on.year - YEARS_SHOWN + 1, first_year.year if first_year else on.year)
+    # At least the years the person's records are kept (certificates.services.retention).
+    shown = max(YEARS_SHOWN, retention_years(person.pk) or 0)
+    start = max(on.year - shown + 1, first_year.year if first_year else on.year)
     years = range(on.year, start - 1, -1)
     return TrainingFile(
         person=person,

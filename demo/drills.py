@@ -75,7 +75,15 @@ def seed(*, stdout=None) -> int:
             actor=admin,
             enterprise=chem,
             year=today.year,
-            data=services.PlannedData(kind=k, form=f, scenario=s, planned_on=d, people=people[:6]),
+            data=services.PlannedData(
+                kind=k,
+                form=f,
+                scenario=s,
+                planned_on=d,
+                people=people[:6],
+                # Fire drills: the staff are told a week before (消防安全管理规定).
+                staff_notified_on=d - dt.timedelta(days=7) if k == "fire" else None,
+            ),
         )
         for k, f, s, d in plan
     ]

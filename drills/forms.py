@@ -44,6 +44,12 @@ class PlannedDrillForm(forms.Form):
     form = forms.ChoiceField(label=_("Drill form"), choices=DrillForm.choices)
     scenario = forms.CharField(label=_("Scenario"), max_length=200)
     planned_on = forms.DateField(label=_("Planned date"), widget=DATE)
+    staff_notified_on = forms.DateField(
+        label=_("Staff told of the drill on"),
+        widget=DATE,
+        required=False,
+        help_text=_("Fire drills: the day the staff were told, before the drill."),
+    )
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments concerned"),
         queryset=Department.objects.all(),

@@ -63,6 +63,18 @@ class DrillRule(models.Model):
         Industry, blank=True, related_name="+", verbose_name=_("industries")
     )
     report_to_county = models.BooleanField(_("reported to the county"), default=False)
+    # The county reads a drill under such a rule as reported once its evaluation report is
+    # filed; past this many days after the drill without it, the enterprise owes the report.
+    # Empty: owed from the day after the drill.
+    report_within_days = models.PositiveSmallIntegerField(
+        _("report filed within (days after the drill)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For rules reported to the county: the evaluation report is due this many days "
+            "after the drill."
+        ),
+    )
     basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
@@ -120,6 +132,8 @@ class PlannedDrill(models.Model):
     form = models.CharField(_("drill form"), max_length=20, choices=DrillForm.choices)
     scenario = models.CharField(_("scenario"), max_length=200)
     planned_on = models.DateField(_("planned date"))
+    # 消防安全管理规定 art. 40: staff are told of a fire drill beforehand.
+    staff_notified_on = models.DateField(_("staff told of the drill on"), null=True, blank=True)
     departments = models.ManyToManyField(
         Department, blank=True, related_name="+", verbose_name=_("departments concerned")
     )

@@ -226,3 +226,56 @@ def regulated_records(*, user: User) -> QuerySet[DrillRecord]:
     return DrillRecord.objects.filter(enterprise__in=enterprises).select_related(
         "enterprise__region", "enterprise__industry"
     )
+
+
+# ---- drills reported to the county ---------------------------------------------------
+
+REPORTED = "reported"
+REPORT_DUE = "report_due"
+OWES_REPORT = "owes_report"
+
+
+@dataclass(frozen=True)
+class CountyReport:
+    """A drill held under a rule reported to the county (high-risk enterprises and crowded
+    places, 应急预案管理办法 art. 33): reported once its evaluation report is filed; past the
+    rule's days without it, the enterprise owes the report."""
+
+    record: DrillRecord
+    rule: DrillRule
+    state: str  # REPORTED, REPORT_DUE or OWES_REPORT
+    due_on: dt.date
+
+
+def report_state(record: DrillRecord, rule: DrillRule, on: dt.date) -> tuple[str, dt.date]:
+    due_on = record.held_on + dt.timedelta(days=rule.report_within_days or 0)
+    if record.evaluated_at is not None and timezone.localtime(record.evaluated_at).date() <= on:
+        return REPORTED, due_on
+    return (OWES_REPORT if on > due_on else REPORT_DUE), due_on
+
+
+def county_reports(
+    *, enterprises: list[Enterprise], on: dt.date, since: dt.date
+) -> list[CountyReport]:
+    """The drills held from `since` to `on` by these enterprises that a rule reported to the
+    county asks of them (its kinds, the enterprise it applies to), owed ones first."""
+    rules = [r for r in active_rules() if r.report_to_county]
+    if not rules or not enterprises:
+        return []
+    by_pk = {e.pk: e for e in enterprises}
+    records = DrillRecord.objects.filter(
+        enterprise__in=list(by_pk), held_on__gte=since, held_on__lte=on
+    ).order_by("-held_on", "-pk")
+    out = []
+    for record in records:
+        enterprise = by_pk[record.enterprise_id]
+        record.enterprise = enterprise
+        rule = next(
+            (r for r in rules if record.kind in r.kinds and rule_applies(r, enterprise)), None
+        )
+        if rule is None:
+            continue
+        state, due_on = report_state(record, rule, on)
+        out.append(CountyReport(record, rule, state, due_on))
+    order = {OWES_REPORT: 0, REPORT_DUE: 1, REPORTED: 2}
+    return sorted(out, key=lambda r: (order[r.state], -r.record.held_on.toordinal()))

@@ -80,6 +80,7 @@ class PlannedData:
     scenario: str
     planned_on: dt.date
     departments: list[Department] = field(default_factory=list)
+    staff_notified_on: dt.date | None = None
     people: list[Person] = field(default_factory=list)
 
 
@@ -92,6 +93,10 @@ def planned_drill_add(
     errors = {}
     if data.planned_on.year != year:
         errors["planned_on"] = _("The planned date must fall in %(year)s.") % {"year": year}
+    # A fire drill's staff are told beforehand (消防安全管理规定 art. 40): the day they were
+    # told is kept with the plan (the plan page shows a fire drill without it as not told).
+    if data.staff_notified_on is not None and data.staff_notified_on > data.planned_on:
+        errors["staff_notified_on"] = _("The staff must be told before the drill, not after it.")
     if any(d.enterprise_id != enterprise.pk for d in data.departments):
         errors["departments"] = _("Pick departments of this enterprise only.")
     strangers = _strangers(enterprise, data.people)
@@ -108,6 +113,7 @@ def planned_drill_add(
         form=data.form,
         scenario=data.scenario.strip(),
         planned_on=data.planned_on,
+        staff_notified_on=data.staff_notified_on,
     )
     planned.full_clean()
     planned.save()

@@ -12,7 +12,15 @@ class DrillRuleViewSet(SnippetViewSet):
     icon = "date"
     menu_label = _("Drill frequency rules")
     add_to_admin_menu = True
-    list_display = ["name", "period", "applies_to", "min_count", "is_active"]
+    list_display = [
+        "name",
+        "period",
+        "applies_to",
+        "min_count",
+        "report_to_county",
+        "report_within_days",
+        "is_active",
+    ]
 
 
 register_snippet(DrillRuleViewSet)

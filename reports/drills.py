@@ -14,7 +14,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from drills.models import DrillAction, DrillRecord
-from drills.selectors import OVERDUE, Obligation, obligations_by_enterprise
+from drills.selectors import (
+    OVERDUE,
+    CountyReport,
+    Obligation,
+    county_reports,
+    obligations_by_enterprise,
+)
 from roster.models import Enterprise, Region, User
 from roster.selectors import enterprise_list
 
@@ -135,6 +141,21 @@ def drill_report(*, user: User, params: ReportParams, by: str) -> DrillReport:
         for key in DRILL_COUNT_CODES:
             total[key] += values[key]
     return DrillReport(by=by, rows=rows, total=total, overdue=overdue_list)
+
+
+# How far back the county's list of reported drills looks: a year, so a drill late in the
+# year stays listed while its report falls due in the next.
+REPORTED_SINCE = dt.timedelta(days=365)
+REPORTED_SHOWN = 100
+
+
+def reported_drills(*, user: User, params: ReportParams) -> list[CountyReport]:
+    """The drills reported to the county (DrillRule.report_to_county) by the enterprises in
+    the user's scope and filters, held in the year up to the report date: reported, due, or
+    owed (drills.selectors.county_reports)."""
+    enterprises = list(drill_enterprises_in(user=user, params=params))
+    rows = county_reports(enterprises=enterprises, on=params.on, since=params.on - REPORTED_SINCE)
+    return rows[:REPORTED_SHOWN]
 
 
 def regulated_record_get(*, user: User, pk: int) -> DrillRecord:

@@ -64,6 +64,13 @@ def certificate_dates(
     ctype: CertificateType, valid_from: dt.date
 ) -> tuple[dt.date, dt.date | None]:
     """(valid until, next review) for a certificate valid from that day."""
+    if ctype.validity_years is None:
+        # The rules give this type no validity (certificates 0012): nothing is invented.
+        raise CertificateError(
+            _("%(type)s has no validity set: the system admin sets it before issuing.")
+            % {"type": ctype.name},
+            "no_validity",
+        )
     valid_until = valid_from + relativedelta(years=ctype.validity_years) - dt.timedelta(days=1)
     next_review = None
     if ctype.review_interval_years:
@@ -165,7 +172,11 @@ def certificate_create(
     with transaction.atomic():
         Person.objects.select_for_update().get(pk=person.pk)  # one issue per person at a time
         valid_from = valid_from or on
-        computed_until, computed_review = certificate_dates(ctype, valid_from)
+        if ctype.validity_years is None and valid_until is not None:
+            # An imported card of a type without a validity figure keeps its printed expiry.
+            computed_until, computed_review = valid_until, None
+        else:
+            computed_until, computed_review = certificate_dates(ctype, valid_from)
         valid_until = valid_until or computed_until
         if next_review_on is COMPUTE:
             next_review_on = computed_review

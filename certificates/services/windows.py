@@ -104,9 +104,53 @@ def barring_records(*, person: Person, since: dt.date, on: dt.date) -> list[Cond
     )
 
 
+@dataclass(frozen=True)
+class TrainingShortfall:
+    year: int
+    required: Decimal
+    done: Decimal
+
+
+def renewal_training_shortfall(
+    *, certificate: Certificate, applied_on: dt.date
+) -> TrainingShortfall | None:
+    """The first whole calendar year of the validity, ended before the application, whose
+    yearly training hours were not credited in the hours ledger, or None.
+
+    The hours are the yearly rule (courses.HoursRule) of the type's personnel category (the
+    construction three types: 20 学时) in the holder's industry; the year the card was issued
+    is left out (that year's training was the one the exam followed)."""
+    from courses.models import HoursRule
+    from courses.services.compliance import applicable_rules, credited_hours, current_employment
+
+    ctype = certificate.certificate_type
+    employment = current_employment(certificate.person)
+    enterprise = employment.enterprise if employment is not None else certificate.enterprise
+    if enterprise is not None:
+        rules = applicable_rules(category=ctype.personnel_category, industry=enterprise.industry)
+    else:
+        rules = list(
+            HoursRule.objects.filter(
+                personnel_category=ctype.personnel_category, industry__isnull=True, high_risk=False
+            )
+        )
+    yearly = [r for r in rules if r.period == HoursRule.Period.YEARLY and r.required_hours]
+    for year in range(certificate.valid_from.year + 1, applied_on.year):
+        for rule in yearly:
+            done = credited_hours(
+                person=certificate.person,
+                start=dt.date(year, 1, 1),
+                end=dt.date(year, 12, 31),
+                kinds=[rule.training_kind],
+            ).get(rule.training_kind, Decimal("0.0"))
+            if done < rule.required_hours:
+                return TrainingShortfall(year, rule.required_hours, done)
+    return None
+
+
 def renewal_check(*, certificate: Certificate, applied_on: dt.date) -> None:
-    """延续/extension inside its window, and (建筑施工) no accident penalty or bad credit
-    record during the validity."""
+    """延续/extension inside its window, (建筑施工) no accident penalty or bad credit record
+    during the validity, and (建筑施工) the yearly training done in each year of it."""
     window = renewal_window(certificate)
     if window is not None:
         opens, last = window
@@ -159,6 +203,17 @@ def renewal_check(*, certificate: Certificate, applied_on: dt.date) -> None:
                     "what": record.description,
                 },
                 "barred_by_record",
+            )
+    if rule is not None and rule.renew_needs_yearly_training:
+        short = renewal_training_shortfall(certificate=certificate, applied_on=applied_on)
+        if short is not None:
+            raise CertificateError(
+                _(
+                    "Rule “renewal granted when the yearly training was done”: %(year)s has "
+                    "%(done)s of the %(required)s training hours (学时) in the hours ledger."
+                )
+                % {"year": short.year, "done": short.done, "required": short.required},
+                "training_not_done",
             )
 
 

@@ -48,8 +48,12 @@ ZERO = Decimal("0.0")
 _TENTH = Decimal("0.1")
 # Review training is tied to the certificate's review date (see the module docstring).
 _NOT_CALENDAR_KINDS = {TrainingKind.REVIEW}
-# Back on the post after at least this long away: workshop and team levels again.
-RETURN_AFTER = dt.timedelta(days=365)
+
+
+def return_after() -> dt.timedelta:
+    """Back on the post after at least this long away: workshop and team levels again
+    (StudySettings.return_after_days, 365 unless an administrator changed it)."""
+    return dt.timedelta(days=StudySettings.load().return_after_days)
 
 
 @dataclass(frozen=True)
@@ -255,9 +259,10 @@ class SafetyEducationStatus:
 
 
 def retraining_trigger(employment: Employment) -> tuple[str, dt.date] | None:
-    """The latest post change or return after ≥ 1 year away, from the status history."""
+    """The latest post change or return after the set time away, from the status history."""
     trigger = None
     away_since = None
+    away_long = return_after()
     events = EmploymentEvent.objects.filter(employment=employment).order_by(
         "effective_on", "created_at"
     )
@@ -267,7 +272,7 @@ def retraining_trigger(employment: Employment) -> tuple[str, dt.date] | None:
         if event.kind == EmploymentEvent.Kind.STATUS and new_status == EmploymentStatus.OFF_POST:
             away_since = away_since or event.effective_on
         elif event.kind == EmploymentEvent.Kind.STATUS and new_status == EmploymentStatus.ON_POST:
-            if away_since is not None and event.effective_on - away_since >= RETURN_AFTER:
+            if away_since is not None and event.effective_on - away_since >= away_long:
                 trigger = (Reason.RETURN, event.effective_on)
             away_since = None
         elif (

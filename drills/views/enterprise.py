@@ -106,6 +106,7 @@ def plan(request, year: int):
                     form=d["form"],
                     scenario=d["scenario"],
                     planned_on=d["planned_on"],
+                    staff_notified_on=d["staff_notified_on"],
                     departments=list(d["departments"]),
                     people=list(d["people"]),
                 ),

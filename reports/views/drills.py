@@ -53,6 +53,7 @@ def drills_dashboard(request):
         for by in drills.DRILL_GROUPINGS
     }
     context["overdue"] = context["tables"]["enterprise"].overdue
+    context["county_reports"] = drills.reported_drills(user=request.user, params=params)
     return render(request, "reports/drills.html", context)
 
 

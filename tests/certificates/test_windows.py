@@ -261,7 +261,18 @@ def test_a_certificate_renewal_30_days_before_expiry_is_accepted(manager_card, w
 
 @pytest.fixture
 def construction_card(world):
-    """person_a's C3 card from 2026-01-05: expires 2029-01-04, the window opens 2028-10-04."""
+    """person_a's C3 card from 2026-01-05: expires 2029-01-04, the window opens 2028-10-04.
+    The yearly training of 2027 is done (the renewal's training condition, see
+    test_construction_renewal_training.py)."""
+    from courses.models import CreditEntry, TrainingKind
+
+    CreditEntry.objects.create(
+        person=world.person_a,
+        on=dt.date(2027, 5, 1),
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.RETRAINING,
+        minutes=45 * 20,
+    )
     return certificate_issue(
         person=world.person_a, ctype=ctype("JZ-C3"), actor=None, on=dt.date(2026, 1, 5)
     )

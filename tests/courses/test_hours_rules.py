@@ -189,6 +189,7 @@ def settings_form(minutes):
         "classroom_minutes_per_hour": 45,
         "idle_check_min_minutes": 5,
         "idle_check_max_minutes": 15,
+        "return_after_days": 365,
     }
 
 
