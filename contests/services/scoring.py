@@ -91,8 +91,8 @@ def round_score_record(*, attempt: Attempt) -> None:
 
 def daily_record(*, attempt: Attempt) -> None:
     daily = (
-        DailySet.objects.select_for_update()
-        .select_related("contest__organiser_region")
+        DailySet.objects.select_for_update(of=("self",))
+        .select_related("contest__organiser_region")  # locked alone: a nullable join
         .filter(attempt_id=attempt.pk)
         .first()
     )
