@@ -61,3 +61,20 @@ def attempt_standing(*, attempt) -> object | None:
     the attempt is judged by the pass mark as usual."""
     provider = _providers.get("attempt_standing")
     return provider(attempt=attempt) if provider else None
+
+
+# (person_id) -> a queryset of attempt ids: the person's attempts that an app above shows on
+# its own pages (a contest's daily questions, mock attempts of the engine), not among the
+# mock exams of 我的考试.
+AttemptsShownElsewhere = Callable[..., QuerySet]
+
+
+def register_attempts_shown_elsewhere(fn: AttemptsShownElsewhere) -> AttemptsShownElsewhere:
+    _providers["attempts_shown_elsewhere"] = fn
+    return fn
+
+
+def attempts_shown_elsewhere(*, person_id: int) -> QuerySet | None:
+    """Ids of the person's attempts that belong to an app above's pages, or None."""
+    provider = _providers.get("attempts_shown_elsewhere")
+    return provider(person_id=person_id) if provider else None

@@ -30,6 +30,7 @@ from question_banks.models import (
     QuestionVersion,
 )
 from question_banks.presentation import ExamText, exam_text
+from question_banks.providers import attempts_shown_elsewhere
 from roster.models import User
 
 if TYPE_CHECKING:
@@ -155,6 +156,9 @@ def sessions_for_person(*, user: User) -> QuerySet[Candidate]:
     )
     return (
         Candidate.objects.filter(person_id=user.person_id, session__is_published=True)
+        # A knowledge contest's rounds are sessions of the engine too, shown on the contest's
+        # pages (contests), not as exams.
+        .exclude(session__purpose=ExamSession.Purpose.CONTEST)
         .annotate(
             retake=ExpressionWrapper(
                 Q(counts_from__isnull=False) & ~Exists(passed_since), output_field=BooleanField()
@@ -178,15 +182,16 @@ def mock_attempts_for_person(*, user: User, limit: int = 10) -> list[Attempt]:
     """The signed-in person's latest finished mock exams (我的考试 links their results)."""
     if not user.is_authenticated or not user.person_id:
         return []
-    return list(
-        Attempt.objects.filter(
-            person_id=user.person_id,
-            kind=Attempt.Kind.MOCK,
-            status__in=(Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED),
-        )
-        .select_related("rule")
-        .order_by("-finished_at")[:limit]
+    mocks = Attempt.objects.filter(
+        person_id=user.person_id,
+        kind=Attempt.Kind.MOCK,
+        status__in=(Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED),
     )
+    # A contest's daily questions are mock attempts too, shown on the contest's pages.
+    elsewhere = attempts_shown_elsewhere(person_id=user.person_id)
+    if elsewhere is not None:
+        mocks = mocks.exclude(pk__in=elsewhere)
+    return list(mocks.select_related("rule").order_by("-finished_at")[:limit])
 
 
 def session_get_for_candidate(*, user: User, code: str) -> tuple[ExamSession, Candidate]:

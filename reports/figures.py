@@ -209,6 +209,25 @@ def _hours_flags(on: dt.date) -> tuple[dict[str, object], dict[str, Case]]:
 # --------------------------------------------------------------------------- exams, certificates
 
 
+def attempt_in_exam_figures(attempt: Attempt) -> bool:
+    """Whether an attempt is of those _exam_flags reads: official, of an exam session that
+    is not a knowledge contest's round. Mock exams and a contest's daily questions (mock
+    attempts without a session) and its rounds are not, so their grading changes no report
+    figure (reports/signals.py: on a contest day, thousands of papers a minute). A session
+    gone already (a cascade) counts as an exam: when in doubt, the figures are refreshed."""
+    if attempt.kind != Attempt.Kind.OFFICIAL or attempt.session_id is None:
+        return False
+    if Attempt.session.is_cached(attempt):  # read with the attempt (the grading does)
+        purpose = attempt.session.purpose if attempt.session is not None else None
+    else:
+        purpose = (
+            ExamSession.objects.filter(pk=attempt.session_id)
+            .values_list("purpose", flat=True)
+            .first()
+        )
+    return purpose != ExamSession.Purpose.CONTEST
+
+
 def _exam_flags(on: dt.date) -> dict[str, Coalesce]:
     start, end = _local_bounds(dt.date(on.year, 1, 1), on)
     # A knowledge contest's round is an exam session of the engine too, but it ranks and

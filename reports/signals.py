@@ -18,6 +18,7 @@ from courses.models import CreditEntry, HoursRule, StudySettings, ViolationRetra
 from question_banks.models import Attempt
 from roster.models import DispatchRestriction, Employment, Enterprise, Industry, Person, Region
 
+from .figures import attempt_in_exam_figures
 from .freshness import data_changed
 from .maintained import figures_queue
 
@@ -64,9 +65,10 @@ PERSON_OF = {
     Certificate: lambda row: row.person_id,
     CreditEntry: lambda row: row.person_id,
     ViolationRetraining: lambda row: row.person_id,
-    # Only official exams count, and only once graded (figures._exam_flags).
+    # Only official exams count, and only once graded (figures._exam_flags); not a contest's
+    # rounds, nor its daily questions.
     Attempt: lambda row: (
-        row.person_id if row.kind == Attempt.Kind.OFFICIAL and row.passed is not None else None
+        row.person_id if row.passed is not None and attempt_in_exam_figures(row) else None
     ),
     CertificateItem: _certificate_holder,
     OperationAssignment: _job_holder,
@@ -79,7 +81,16 @@ def _person_changed(sender, instance, **kwargs) -> None:
 
 
 def _attempt_deleted(sender, instance, **kwargs) -> None:
-    figures_queue(person_ids=[instance.person_id])
+    if attempt_in_exam_figures(instance):
+        figures_queue(person_ids=[instance.person_id])
+
+
+def _attempt_data_changed(sender, instance, **kwargs) -> None:
+    """The report cache's version bumped for an exam's attempt only: a contest round's or a
+    daily questions' paper (every few milliseconds on a contest day) is in no cached figure
+    (contest figures are read live: reports/contest_figures.py)."""
+    if attempt_in_exam_figures(instance):
+        data_changed()
 
 
 def _enterprise_changed(sender, instance, **kwargs) -> None:
@@ -108,6 +119,7 @@ for model in RULES:
 # the version bump's, so a report computed under the new version already sees the change
 # queued and reads the live query until it is drained.
 for model in WATCHED:
-    post_save.connect(data_changed, sender=model, dispatch_uid=f"reports-{model.__name__}")
-    post_delete.connect(data_changed, sender=model, dispatch_uid=f"reports-d-{model.__name__}")
+    receiver = _attempt_data_changed if model is Attempt else data_changed
+    post_save.connect(receiver, sender=model, dispatch_uid=f"reports-{model.__name__}")
+    post_delete.connect(receiver, sender=model, dispatch_uid=f"reports-d-{model.__name__}")
 m2m_changed.connect(data_changed, dispatch_uid="reports-m2m")

@@ -172,8 +172,8 @@ def eligible_employments(contest: Contest) -> QuerySet[Employment]:
     return qs
 
 
-def taking_part_as(contest: Contest, person: Person) -> Employment | None:
-    """The person's employment through which they may take part, or None."""
+def taking_part_as(contest: Contest, person: Person | int) -> Employment | None:
+    """The person's (or person id's) employment through which they may take part, or None."""
     return (
         eligible_employments(contest)
         .filter(person=person)

@@ -22,7 +22,6 @@ from django.utils import timezone
 from contests.models import Contest, ContestEntry, ContestRound, ContestRoundScore, DailySet
 from contests.services.scope import taking_part_as
 from question_banks.models import Attempt, AttemptItem, ExamSession
-from roster.models import Person
 
 
 def _seconds(attempt: Attempt) -> int:
@@ -31,16 +30,21 @@ def _seconds(attempt: Attempt) -> int:
     return max(0, math.ceil((attempt.finished_at - attempt.started_at).total_seconds()))
 
 
-def _entry_for(contest: Contest, person: Person) -> ContestEntry | None:
-    entry = ContestEntry.objects.select_for_update().filter(contest=contest, person=person).first()
+def _entry_for(contest: Contest, person_id: int) -> ContestEntry | None:
+    # By id: the person's row is not needed, and this runs in every contest paper's grade.
+    entry = (
+        ContestEntry.objects.select_for_update()
+        .filter(contest=contest, person_id=person_id)
+        .first()
+    )
     if entry is not None:
         return entry
-    employment = taking_part_as(contest, person)
+    employment = taking_part_as(contest, person_id)
     if employment is None:
         return None
     return ContestEntry(
         contest=contest,
-        person=person,
+        person_id=person_id,
         enterprise=employment.enterprise,
         department=employment.department,
         region=employment.enterprise.region,
@@ -48,8 +52,11 @@ def _entry_for(contest: Contest, person: Person) -> ContestEntry | None:
 
 
 def round_score_record(*, attempt: Attempt) -> None:
+    # The organiser's region with it: who takes part is read from it (taking_part_as).
     round = (
-        ContestRound.objects.select_related("contest").filter(session_id=attempt.session_id).first()
+        ContestRound.objects.select_related("contest__organiser_region")
+        .filter(session_id=attempt.session_id)
+        .first()
     )
     if round is None or attempt.score is None:
         return
@@ -70,7 +77,7 @@ def round_score_record(*, attempt: Attempt) -> None:
     elif (attempt.score, -seconds) > (best.score, -best.seconds):
         best.attempt, best.score, best.seconds = attempt, attempt.score, seconds
         best.save(update_fields=["attempt", "score", "seconds"])
-    entry = _entry_for(round.contest, attempt.person)
+    entry = _entry_for(round.contest, attempt.person_id)
     if entry is None:
         return
     totals = ContestRoundScore.objects.filter(
@@ -84,8 +91,8 @@ def round_score_record(*, attempt: Attempt) -> None:
 
 def daily_record(*, attempt: Attempt) -> None:
     daily = (
-        DailySet.objects.select_for_update()
-        .select_related("contest")
+        DailySet.objects.select_for_update(of=("self",))
+        .select_related("contest__organiser_region")  # locked alone: a nullable join
         .filter(attempt_id=attempt.pk)
         .first()
     )
@@ -94,7 +101,7 @@ def daily_record(*, attempt: Attempt) -> None:
     items = AttemptItem.objects.filter(attempt=attempt).values_list("score", "points")
     daily.correct = sum(1 for score, points in items if score is not None and score == points)
     daily.save(update_fields=["correct"])
-    entry = _entry_for(daily.contest, attempt.person)
+    entry = _entry_for(daily.contest, attempt.person_id)
     if entry is None:
         return
     if entry.last_daily_on == daily.day - dt.timedelta(days=1):

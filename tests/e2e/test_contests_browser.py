@@ -8,7 +8,7 @@ round on phones (each their own paper, through the exam engine's pages); each re
 the round (第1轮（共2轮）) and leads to the next. The clock moves on to the second round: one
 goes on to it from their first result's "next round, open now" link, another from the
 contest page. One, who answered yesterday's daily questions, answers today's and sees a
-two-day streak. The regulator
+two-day streak; 我的考试 lists neither their rounds nor their daily questions. The regulator
 reads the leaderboard by enterprise and by person, exports the winners (.xlsx) and opens
 the honour certificates, and sees the contest in /reports/contests/. Screenshots at both
 sizes go to /tmp/shots/contests.
@@ -268,6 +268,14 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
     assert "2天" in phone.page.locator("section.my-standing").inner_text()
     both_sizes(phone, "09b-a2-daily-done")
     assert ContestEntry.objects.get(person=a2.person).streak == 2
+    # 我的考试 lists exams and mock exams: not the rounds a2 took, nor the daily questions
+    # (both are on the contest's page).
+    phone.go("/exams/")
+    main = phone.page.locator("main").inner_text()
+    assert "第一轮" not in main and "第二轮" not in main
+    assert phone.page.locator("#my-mocks").count() == 0
+    phone.assert_no_horizontal_overflow()
+    both_sizes(phone, "09c-a2-my-exams")
 
     # The regulator's leaderboards, winners and certificates.
     desktop.go(f"/contests/{contest.pk}/leaderboard/?by=enterprise")
