@@ -68,7 +68,9 @@ def passed_exam(world, person, day: dt.date, code: str = "TZ-DG", *, passed: boo
     exam_bank = QuestionBank.objects.create(
         code=f"RV{n}", name=f"复审题库{n}", training_body=world.trainer_body
     )
-    exam_rule = PaperRule.objects.create(code=f"RV{n}", name="复审", bank=exam_bank, duration_minutes=60)
+    exam_rule = PaperRule.objects.create(
+        code=f"RV{n}", name="复审", bank=exam_bank, duration_minutes=60
+    )
     at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
     exam_session = ExamSession.objects.create(
         code=f"RV{n}",
