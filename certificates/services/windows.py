@@ -569,6 +569,8 @@ class Window:
     opens: dt.date | None = None
     certificate: Certificate | None = None
     is_bar: bool = False
+    # What stands in for a date when the window ends on something else (hours of training).
+    until: str = ""
 
     def missed(self, on: dt.date) -> bool:
         return not self.is_bar and self.by is not None and on > self.by
@@ -596,6 +598,7 @@ def person_windows(*, person: Person, on: dt.date | None = None) -> list[Window]
     windows.extend(_theory_windows(person, rules, live, on))
     windows.extend(_assessment_windows(person, rules, live, on))
     windows.extend(_bars(person, rules, on))
+    windows.extend(_retrain_windows(person, rules, on))
     return sorted(windows, key=lambda w: (w.by or dt.date.max, w.key))
 
 
@@ -751,6 +754,48 @@ def _bars(person: Person, rules: dict[str, CertificateRule], on: dt.date) -> lis
                 % {"family": CertificateFamily(family).label, "date": _iso(free_from)},
                 by=free_from,
                 is_bar=True,
+            )
+        )
+    return out
+
+
+def _retrain_windows(
+    person: Person, rules: dict[str, CertificateRule], on: dt.date
+) -> list[Window]:
+    """A failed resit not yet followed by enough training: no new exam of the item until
+    then. One query for the items the person has failed; the rule is asked for those."""
+    from question_banks.models import Attempt
+
+    families = {f for f, r in rules.items() if r.resits_allowed is not None and r.retrain_hours}
+    if not families:
+        return []
+    codes = set(
+        Attempt.objects.filter(person=person, kind=Attempt.Kind.OFFICIAL, passed=False)
+        .exclude(session__certificate_type_code="")
+        .values_list("session__certificate_type_code", flat=True)
+    )
+    out = []
+    for ctype in CertificateType.objects.filter(code__in=codes, family__in=families):
+        need = retrain_needed(person=person, ctype=ctype, on=on)
+        if need is None:
+            continue
+        out.append(
+            Window(
+                key=f"retrain:{person.pk}:{ctype.code}:{need.failed_on}",
+                rule=_("One resit, then retrain"),
+                what=_(
+                    "Retrain before a new exam of %(type)s: %(need)s hours of training after "
+                    "%(date)s (%(done)s so far)"
+                )
+                % {
+                    "type": ctype.name,
+                    "need": need.hours_needed,
+                    "date": _iso(need.failed_on),
+                    "done": need.hours_done,
+                },
+                by=None,
+                is_bar=True,
+                until=_("once the hours are credited"),
             )
         )
     return out
