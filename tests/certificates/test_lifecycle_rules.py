@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certificates.models import (
     Certificate,
@@ -51,6 +51,13 @@ from question_banks.services.sessions import session_add_candidates
 from .conftest import credit_review_hours, passed_exam, record_practical, take_exam
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages read in English here, whatever the Chinese catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 def ctype(code: str) -> CertificateType:
