@@ -154,7 +154,6 @@ class HealthCheckForm(forms.Form):
         label=_("Result"),
         choices=[("1", _("Fit for the operation")), ("0", _("Unfit for the operation"))],
         coerce=lambda value: value == "1",
-        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
