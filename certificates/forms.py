@@ -142,6 +142,25 @@ class PracticalExamForm(forms.Form):
         return _not_in_future(self.cleaned_data["taken_on"])
 
 
+class HealthCheckForm(forms.Form):
+    """体检: the date and the result (fit or unfit for the operation), with a note."""
+
+    on = forms.DateField(
+        label=_("Date of the health check"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    fit = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("1", _("Fit for the operation")), ("0", _("Unfit for the operation"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_on(self):
+        return _not_in_future(self.cleaned_data["on"])
+
+
 class StatusForm(forms.Form):
     """Suspend, reinstate, revoke (撤销) or cancel (注销): always with a reason."""
 

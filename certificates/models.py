@@ -320,10 +320,13 @@ class Certificate(models.Model):
             models.Index(fields=["next_review_on"]),
         ]
         constraints = [
-            # A replaced card may keep its number (主要负责人 cards, "T" + ID number).
+            # Two live cards (valid or suspended) never share a number. A card that is
+            # replaced, cancelled (注销) or revoked (撤销) gives its number up: the one
+            # 特种作业操作证 number "T" + ID number comes back on the person's next card
+            # (after 撤销 once its bar has run out).
             models.UniqueConstraint(
                 fields=["number"],
-                condition=~Q(status="replaced"),
+                condition=Q(status__in=("valid", "suspended")),
                 name="unique_live_certificate_number",
             )
         ]
@@ -602,6 +605,35 @@ class CertificateRule(models.Model):
     practical_pass_mark = models.DecimalField(
         _("practical exam pass mark"), max_digits=5, decimal_places=1, default=80
     )
+    # 复审 from the records: a passed review exam, the latest health check fit, and no
+    # repeated 三违 or accident penalty during the validity (特种作业).
+    review_needs_exam = models.BooleanField(_("review needs a passed review exam"), default=False)
+    review_refused_unfit = models.BooleanField(
+        _("review refused after a failed health check"), default=False
+    )
+    # 30号令: 违章操作 with serious consequences or twice or more, or a penalty, in the
+    # validity. A 三违 record (courses.ViolationRetraining) carries no severity, so the
+    # count is what the records tell: this many in the validity refuse the review.
+    review_refused_violations = models.PositiveSmallIntegerField(
+        _("review refused after this many violations (三违) in the validity"),
+        null=True,
+        blank=True,
+    )
+    review_refused_by_accident = models.BooleanField(
+        _("review refused after an accident penalty in the validity"), default=False
+    )
+    # "One resit (补考), then retrain": after the first exam and this many resits fail, a new
+    # candidacy for the item waits for this many 学时 of training credited after the last one.
+    resits_allowed = models.PositiveSmallIntegerField(
+        _("resits allowed before retraining"), null=True, blank=True
+    )
+    retrain_hours = models.DecimalField(
+        _("training hours needed after a failed resit"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("certificate rule")
@@ -679,6 +711,37 @@ class ConductRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind} {self.on}"
+
+
+class HealthCheck(models.Model):
+    """体检: a person's health check on a day, fit or unfit for their special operation;
+    entered by their enterprise admin. The latest one before a review (复审) decides it: an
+    unfit result refuses the review (certificates.services.windows.review_records_check)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="health_checks", verbose_name=_("person")
+    )
+    on = models.DateField(_("date of the health check"))
+    fit = models.BooleanField(_("fit for the operation"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("health check")
+        verbose_name_plural = _("health checks")
+        ordering = ["-on", "-pk"]
+        indexes = [models.Index(fields=["person", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.on} {'fit' if self.fit else 'unfit'}"
 
 
 class WindowNotice(models.Model):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/read/", mine.notifications_read, name="notifications_read"),
     path("people/<int:pk>/", windows.person_windows_page, name="person_windows"),
     path("people/<int:pk>/practical/", windows.practical_exam_add, name="practical_add"),
+    path("people/<int:pk>/health/", windows.health_check_add, name="health_add"),
     path("<int:pk>/", holders.certificate_detail, name="detail"),
     path("<int:pk>/pdf/", mine.certificate_pdf, name="pdf"),
 ]

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
-from certificates.models import Certificate, CertificateEvent, CertificateType
+from certificates.models import Certificate, CertificateEvent, CertificateType, PracticalExam
 from certificates.services.issuing import certificate_create
 from certificates.services.lifecycle import (
     certificate_change_status,
@@ -24,8 +26,13 @@ from certificates.services.lifecycle import (
     certificate_replace,
     certificate_review,
 )
+from certificates.services.practical import practical_exam_record
 from courses.models import TrainingKind
+from demo.question_banks import CLOSED_SESSION, _sit
 from demo.training_history import _session
+from question_banks.models import ExamSession
+from question_banks.services.attempts import session_result_for
+from question_banks.services.sessions import session_add_candidates
 from roster.models import Employment
 
 # The certificates and their fates live in demo/data/certificates.json.
@@ -60,6 +67,56 @@ def _review_training(person, held_on: dt.date) -> None:
     )
 
 
+def _practicals(stdout) -> None:
+    """特种作业 needs theory AND practical: the closed demo session's passes get their
+    practical exam (实际操作考试) a day later, which issues their certificates, except every
+    fourth, left waiting for it (their "what, by when" says by when). Runs once: nobody of
+    the session gets a second practical."""
+    session = ExamSession.objects.filter(code=CLOSED_SESSION).first()
+    if session is None or PracticalExam.objects.filter(theory_attempt__session=session).exists():
+        return
+    ctype = CertificateType.objects.get(code=session.certificate_type_code)
+    people = session.candidates.select_related("person").order_by("person__id_number")
+    issued = 0
+    for n, candidate in enumerate(people):
+        attempt = session_result_for(session=session, person=candidate.person)
+        if attempt is None or not attempt.passed or n % 4 == 3:
+            continue
+        assert attempt.finished_at is not None  # a result is a finished attempt
+        taken = timezone.localtime(attempt.finished_at).date() + dt.timedelta(days=1)
+        recorded = practical_exam_record(
+            actor=None,
+            person=candidate.person,
+            ctype=ctype,
+            taken_on=min(taken, timezone.localdate()),
+            examiner=DATA["practical_examiner"],
+            score=Decimal(85 + n % 10),
+        )
+        issued += recorded.certificate is not None
+    stdout.write(f"Practical exams: {issued} certificates issued on theory and practical.")
+
+
+def _review_exam(person, ctype: CertificateType, when: dt.datetime) -> None:
+    """The review exam (复审考试) a review needs, sat and passed on the web's own path: a past
+    session of the card's type with the demo's paper rule."""
+    closed = ExamSession.objects.get(code=CLOSED_SESSION)
+    session, _created = ExamSession.objects.get_or_create(
+        code=f"FS-{ctype.code}-{when:%Y%m}",
+        defaults={
+            "name": f"{when:%Y年%m月}{ctype.operation_item or ctype.name}复审考试",
+            "rule": closed.rule,
+            "is_published": True,
+            "opens_at": when - dt.timedelta(hours=1),
+            "closes_at": when + dt.timedelta(hours=4),
+            "certificate_type_code": ctype.code,
+            "training_body": closed.training_body,
+            "region": closed.region,
+        },
+    )
+    session_add_candidates(session=session, actor=None, people=[person])
+    _sit(session, person, when, random.Random(person.pk), 1.0)
+
+
 def _import(person, ctype: CertificateType, first_issued: dt.date) -> Certificate:
     return certificate_create(
         person=person,
@@ -79,6 +136,8 @@ STATUS_FATES = ("suspended", "revoked", "cancelled")
 
 
 def seed(*, stdout) -> None:
+    with transaction.atomic():
+        _practicals(stdout)
     if Certificate.objects.filter(source=Certificate.Source.IMPORT).exists():
         stdout.write("Certificates: nothing to change.")
         return
@@ -101,6 +160,11 @@ def seed(*, stdout) -> None:
                 # is a classroom session in the hours ledger, which the review reads.
                 due = certificate.next_review_on
                 _review_training(person, due - 45 * day)
+                _review_exam(
+                    person,
+                    ctype,
+                    timezone.make_aware(dt.datetime.combine(due - 40 * day, dt.time(9))),
+                )
                 certificate_review(
                     certificate=certificate,
                     actor=None,

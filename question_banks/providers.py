@@ -78,3 +78,23 @@ def attempts_shown_elsewhere(*, person_id: int) -> QuerySet | None:
     """Ids of the person's attempts that belong to an app above's pages, or None."""
     provider = _providers.get("attempts_shown_elsewhere")
     return provider(person_id=person_id) if provider else None
+
+
+# (people, session) -> {person id: reason}: who may not be put on the session's list (the
+# certificates app's "one resit, then retrain"). Only asked for sessions that issue a
+# certificate type.
+CandidacyProblems = Callable[..., dict[int, str]]
+
+
+def register_candidacy_check(fn: CandidacyProblems) -> CandidacyProblems:
+    _providers["candidacy_problems"] = fn
+    return fn
+
+
+def candidacy_problems(*, people: Iterable, session) -> dict[int, str]:
+    """Why each of these people may not become a candidate of the session, by person id
+    (absent: they may)."""
+    provider = _providers.get("candidacy_problems")
+    if provider is None or not session.certificate_type_code:
+        return {}
+    return dict(provider(people=list(people), session=session))

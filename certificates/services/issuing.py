@@ -28,9 +28,9 @@ from roster.models import Enterprise, Person
 from roster.selectors import can_edit_person
 
 from .errors import CertificateError
-from .numbering import number_allocate
+from .numbering import LIVE_STATUSES, number_allocate
 from .signing import certificate_sign
-from .windows import revocation_check
+from .windows import practical_pass_for, revocation_check, rule_for, theory_usable_until
 
 if TYPE_CHECKING:
     from question_banks.models import Attempt, ExamSession
@@ -92,7 +92,7 @@ def require_manager(actor: User | None, person: Person) -> None:
         )
 
 
-def _holding(person: Person, ctype: CertificateType, on: dt.date) -> Certificate | None:
+def item_in_force(person: Person, ctype: CertificateType, on: dt.date) -> Certificate | None:
     """The card in force that is of this type or lists it as an operation item."""
     return (
         Certificate.objects.filter(person=person)
@@ -210,9 +210,9 @@ def certificate_create(
             except IntegrityError:
                 if (
                     tries == 4
-                    or Certificate.objects.filter(number=certificate.number)
-                    .exclude(status=CertificateStatus.REPLACED)
-                    .exists()
+                    or Certificate.objects.filter(
+                        number=certificate.number, status__in=LIVE_STATUSES
+                    ).exists()
                 ):
                     raise
                 certificate.pk = None  # another issuer drew the same index: draw again
@@ -253,7 +253,7 @@ def certificate_issue(
     if not ctype.is_active:
         raise CertificateError(_("This certificate type is no longer issued."), "inactive_type")
     revocation_check(person=person, ctype=ctype, on=on)
-    held = _holding(person, ctype, on)
+    held = item_in_force(person, ctype, on)
     if held is not None:
         raise CertificateError(
             _("%(name)s already holds %(number)s of this type; renew or replace it instead.")
@@ -375,14 +375,41 @@ def certificate_issue_for_attempt(*, attempt_id: int, actor: User | None = None)
             % {"code": session.certificate_type_code},
             "unknown_type",
         )
+    on = timezone.localtime(attempt.finished_at).date() if attempt.finished_at else None
+    reason = _("Passed %(session)s") % {"session": session.name}
+    rule = rule_for(ctype.family)
+    if rule is not None and rule.theory_valid_months:
+        # 特种作业: theory AND practical, each passed. The exam pass is the theory; the
+        # certificate waits for a passed practical within the theory's validity, and is
+        # issued by whichever of the two comes last (practical.practical_exam_record).
+        practical = practical_pass_for(attempt=attempt, ctype=ctype, rule=rule)
+        if practical is None:
+            raise CertificateError(
+                _(
+                    "Rule “theory and practical exam, each passed”: %(name)s passed the theory "
+                    "of %(type)s; the certificate is issued when a passed practical exam is "
+                    "recorded, by %(until)s."
+                )
+                % {
+                    "name": attempt.person.name,
+                    "type": ctype.name,
+                    "until": theory_usable_until(attempt, rule).isoformat(),
+                },
+                "practical_pending",
+            )
+        on = max(on or practical.taken_on, practical.taken_on)
+        reason = _("Passed %(session)s and the practical exam of %(date)s") % {
+            "session": session.name,
+            "date": practical.taken_on.isoformat(),
+        }
     try:
         return certificate_issue(
             person=attempt.person,
             ctype=ctype,
             actor=actor,
             attempt=attempt,
-            on=timezone.localtime(attempt.finished_at).date() if attempt.finished_at else None,
-            reason=_("Passed %(session)s") % {"session": session.name},
+            on=on,
+            reason=reason,
         )
     except IntegrityError:
         # The same attempt issued concurrently by a retried task: the other one won.

@@ -28,7 +28,9 @@ from .windows import (
     clean_years,
     practical_check,
     renewal_check,
+    review_exam_check,
     review_hours_done,
+    review_records_check,
     review_window_check,
 )
 
@@ -149,6 +151,10 @@ def certificate_review(
 
     The application must have come in its window (windows.review_window_check); the review
     training is what the hours ledger credited since the last review, never a typed number;
+    the review exam must have been passed (the one given, or the holder's latest pass of the
+    card's items since the last review: windows.review_exam_check); the latest health check
+    must not be unfit, and no 三违 or accident penalty may fall in the validity
+    (windows.review_records_check);
     after enough clean years in the trade (特种作业: 10, no 三违, accident or credit record,
     windows.clean_years) the next review moves to the longer cycle (6 years) where the type
     allows it."""
@@ -196,8 +202,8 @@ def certificate_review(
                 },
                 "hours",
             )
-        if attempt is not None and not attempt.passed:
-            raise CertificateError(_("The review exam was not passed."), "not_passed")
+        attempt = review_exam_check(certificate=certificate, on=on, attempt=attempt)
+        review_records_check(certificate=certificate, on=on)
         years = clean_years(person=certificate.person, since=certificate.first_issued_on, on=on)
         interval = ctype.review_interval_years
         if (

@@ -11,9 +11,16 @@ import datetime as dt
 import string
 
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, CertificateStatus, CertificateType, NumberSequence
 from roster.models import Person
+
+from .errors import CertificateError
+
+# The statuses in which a card holds its number (the constraint unique_live_certificate_number
+# says the same in SQL).
+LIVE_STATUSES = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
 
 _FIELDS = {"year", "issuer", "type", "seq", "id_number"}
 
@@ -63,14 +70,24 @@ def number_allocate(*, ctype: CertificateType, person: Person, on: dt.date) -> s
     number = ctype.number_pattern.format(**values)
     if "seq" in fields:
         return number
-    # "T" + ID number: a person with a second operation item gets "-2", "-3", ...
-    taken = set(
-        Certificate.objects.filter(number__startswith=number)
-        .exclude(status=CertificateStatus.REPLACED)
-        .values_list("number", flat=True)
+    # "T" + ID number: one number per person, whatever they hold. A second operation item
+    # goes onto the live card (issuing.certificate_item_add); a card that was replaced,
+    # cancelled (注销) or revoked (撤销) gave its number up, so the next card carries it
+    # again (after 撤销 only once the bar has run out: windows.revocation_check, which the
+    # issuing services ask first). Two live cards never share it: refused here, and by the
+    # constraint unique_live_certificate_number.
+    live = (
+        Certificate.objects.filter(number=number, status__in=LIVE_STATUSES)
+        .select_related("person")
+        .first()
     )
-    candidate, n = number, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{number}-{n}"
-    return candidate
+    if live is not None:
+        raise CertificateError(
+            _(
+                "Rule “one special-operation certificate number per person”: %(number)s is "
+                "held by the live certificate of %(name)s; add the operation item to it."
+            )
+            % {"number": number, "name": live.person.name},
+            "number_taken",
+        )
+    return number

@@ -1,9 +1,15 @@
 """实际操作考试 (practical exams): recorded per person by whoever holds the exam in scope,
-and only on a theory pass still usable (CertificateRule.theory_valid_months)."""
+and only on a theory pass still usable (CertificateRule.theory_valid_months).
+
+A 特种作业操作证 needs both exams passed: when the theory pass came first, the passed
+practical recorded here issues the certificate (issuing.certificate_issue_for_attempt, keyed
+on the theory attempt, so it is issued once whichever comes last)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -11,17 +17,35 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.models import CertificateType, PracticalExam
+from certificates.models import Certificate, CertificateType, PracticalExam
 from roster.choices import Role
 from roster.models import Person
 from roster.selectors import can_edit_person, person_list, user_has_role
 from roster.services.audit import audit_record
 
 from .errors import CertificateError
+from .issuing import certificate_issue_for_attempt, item_in_force
 from .windows import rule_for, theory_pass, theory_usable_until
 
 if TYPE_CHECKING:
+    from question_banks.models import Attempt
     from roster.models import User
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PracticalRecorded:
+    """A recorded practical exam and what it did: the certificate it completed, or why none
+    was issued (the person already holds the item, a bar, another attempt counts)."""
+
+    exam: PracticalExam
+    certificate: Certificate | None = None
+    problem: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.exam.passed
 
 
 def may_record_practical(*, actor: User | None, person: Person) -> bool:
@@ -48,8 +72,9 @@ def practical_exam_record(
     examiner: str,
     score: Decimal,
     on: dt.date | None = None,
-) -> PracticalExam:
-    """Record a practical exam; refused (nothing written) without a usable theory pass."""
+) -> PracticalRecorded:
+    """Record a practical exam; refused (nothing written) without a usable theory pass. A
+    pass issues the certificate the theory pass was waiting for."""
     on = on or timezone.localdate()
     if not may_record_practical(actor=actor, person=person):
         raise CertificateError(
@@ -109,4 +134,31 @@ def practical_exam_record(
             summary=f"{person.name} {ctype.operation_item or ctype.name} {score}",
             passed=exam.passed,
         )
-    return exam
+    if not exam.passed:
+        return PracticalRecorded(exam)
+    return _issue_on_practical(exam=exam, attempt=attempt, actor=actor, on=on)
+
+
+def _issue_on_practical(
+    *, exam: PracticalExam, attempt: Attempt, actor: User | None, on: dt.date
+) -> PracticalRecorded:
+    """The certificate a theory pass and this passed practical earn together. Nothing to
+    issue when the person already holds the item (the practical again after time away)."""
+    from question_banks.services.attempts import session_result_for
+
+    if item_in_force(exam.person, exam.certificate_type, on) is not None:
+        return PracticalRecorded(exam)
+    # The session's counting attempt earns the certificate (the highest or the last, by its
+    # score policy), which need not be the latest pass the practical rested on.
+    counting = (
+        session_result_for(session=attempt.session, person=exam.person)
+        if attempt.session is not None
+        else None
+    )
+    theory = counting if counting is not None and counting.passed else attempt
+    try:
+        certificate = certificate_issue_for_attempt(attempt_id=theory.pk, actor=actor)
+    except CertificateError as exc:
+        log.info("practical %s issues nothing: %s", exam.pk, exc.code)
+        return PracticalRecorded(exam, problem=exc.message)
+    return PracticalRecorded(exam, certificate=certificate)

@@ -32,6 +32,7 @@ from certificates.models import (
     CertificateStatus,
     CertificateType,
     ConductRecord,
+    HealthCheck,
     PracticalExam,
 )
 from roster.choices import EmploymentStatus, PersonnelCategory
@@ -275,6 +276,26 @@ def theory_usable_until(attempt: Attempt, rule: CertificateRule) -> dt.date:
     return taken + relativedelta(months=rule.theory_valid_months or 0)
 
 
+def practical_pass_for(
+    *, attempt: Attempt, ctype: CertificateType, rule: CertificateRule
+) -> PracticalExam | None:
+    """The passed practical exam that completes this theory pass: of the same item, taken
+    from the theory's day to the end of its validity (the earliest, which the certificate's
+    dates follow), or None."""
+    taken = timezone.localtime(attempt.finished_at).date()
+    return (
+        PracticalExam.objects.filter(
+            person_id=attempt.person_id,
+            certificate_type=ctype,
+            passed=True,
+            taken_on__gte=taken,
+            taken_on__lte=theory_usable_until(attempt, rule),
+        )
+        .order_by("taken_on", "pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class Absence:
     since: dt.date
@@ -377,6 +398,217 @@ def clean_years(*, person: Person, since: dt.date, on: dt.date) -> int:
     return relativedelta(on, start).years
 
 
+def review_exam_check(
+    *, certificate: Certificate, on: dt.date, attempt: Attempt | None
+) -> Attempt | None:
+    """复审 needs a passed review exam (review training + exam). The exam given, or else the
+    holder's latest passed official exam of one of the card's items taken since the last
+    review (or the start of the validity) up to the review date. Returns it, or refuses."""
+    from question_banks.models import Attempt
+
+    rule = rule_for(certificate.certificate_type.family)
+    if rule is None or not rule.review_needs_exam:
+        if attempt is not None and not attempt.passed:
+            raise CertificateError(_("The review exam was not passed."), "not_passed")
+        return attempt
+    since = certificate.last_reviewed_on or certificate.valid_from
+    name = _("Rule “a review needs a passed review exam”")
+    if attempt is not None:
+        if (
+            attempt.person_id != certificate.person_id
+            or attempt.kind != Attempt.Kind.OFFICIAL
+            or not attempt.passed
+        ):
+            raise CertificateError(
+                _("%(rule)s: the exam given was not passed by %(name)s.")
+                % {"rule": name, "name": certificate.person.name},
+                "not_passed",
+            )
+        return attempt
+    codes = {certificate.certificate_type.code} | set(
+        certificate.items.values_list("certificate_type__code", flat=True)
+    )
+    found = (
+        Attempt.objects.filter(
+            person_id=certificate.person_id,
+            kind=Attempt.Kind.OFFICIAL,
+            passed=True,
+            session__certificate_type_code__in=codes,
+            finished_at__date__gt=since,
+            finished_at__date__lte=on,
+        )
+        .exclude(pk=certificate.attempt_id or 0)
+        .order_by("-finished_at")
+        .first()
+    )
+    if found is None:
+        raise CertificateError(
+            _(
+                "%(rule)s: %(name)s has passed no exam of %(type)s since %(since)s; pass the "
+                "review exam, then record the review by %(due)s."
+            )
+            % {
+                "rule": name,
+                "name": certificate.person.name,
+                "type": certificate.certificate_type.name,
+                "since": _iso(since),
+                "due": _iso(certificate.next_review_on or certificate.valid_until),
+            },
+            "no_review_exam",
+        )
+    return found
+
+
+def review_records_check(*, certificate: Certificate, on: dt.date) -> None:
+    """复审 refused for a failed health check (the latest one up to the review date is
+    unfit), for repeated violations (三违, courses.ViolationRetraining: as many as the rule
+    says) and for an accident penalty (ConductRecord) during the validity: the records
+    clean_years reads."""
+    from courses.models import ViolationRetraining
+
+    rule = rule_for(certificate.certificate_type.family)
+    if rule is None:
+        return
+    person = certificate.person
+    since = certificate.valid_from
+    if rule.review_refused_unfit:
+        check = HealthCheck.objects.filter(person=person, on__lte=on).order_by("-on", "-pk").first()
+        if check is not None and not check.fit:
+            raise CertificateError(
+                _(
+                    "Rule “no review after a failed health check”: the health check of "
+                    "%(date)s found %(name)s unfit; the review is possible once a later "
+                    "health check finds them fit."
+                )
+                % {"date": _iso(check.on), "name": person.name},
+                "health_unfit",
+            )
+    if rule.review_refused_violations:
+        violations = list(
+            ViolationRetraining.objects.filter(
+                person=person, off_job_from__gte=since, off_job_from__lte=on
+            )
+            .order_by("off_job_from")
+            .values_list("off_job_from", "violation")
+        )
+        if len(violations) >= rule.review_refused_violations:
+            raise CertificateError(
+                _(
+                    "Rule “no review after %(n)s or more violations in the validity”: "
+                    "%(list)s (the validity began on %(since)s)."
+                )
+                % {
+                    "n": rule.review_refused_violations,
+                    "list": "; ".join(f"{_iso(day)} {what}" for day, what in violations),
+                    "since": _iso(since),
+                },
+                "violations",
+            )
+    if rule.review_refused_by_accident:
+        accident = (
+            ConductRecord.objects.filter(
+                person=person,
+                kind=ConductRecord.Kind.ACCIDENT_PENALTY,
+                on__gte=since,
+                on__lte=on,
+            )
+            .order_by("-on")
+            .first()
+        )
+        if accident is not None:
+            raise CertificateError(
+                _(
+                    "Rule “no review after an accident responsibility in the validity”: "
+                    "%(what)s on %(date)s (the validity began on %(since)s)."
+                )
+                % {"what": accident.description, "date": _iso(accident.on), "since": _iso(since)},
+                "accident",
+            )
+
+
+# ---- "one resit (补考), then retrain" ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetrainNeed:
+    """A failed resit of an item: what training a new candidacy waits for."""
+
+    failed_on: dt.date
+    hours_needed: Decimal
+    hours_done: Decimal
+
+
+def _retrain_hours_since(person: Person, since: dt.date, on: dt.date) -> Decimal:
+    """学时 credited in the hours ledger after `since` up to `on`, of every kind but the
+    holders' review training."""
+    from courses.models import TrainingKind
+    from courses.services.compliance import credited_hours
+
+    kinds = [k for k in TrainingKind.values if k != TrainingKind.REVIEW]
+    hours = credited_hours(person=person, start=since + dt.timedelta(days=1), end=on, kinds=kinds)
+    return sum(hours.values(), Decimal("0.0"))
+
+
+def retrain_needed(*, person: Person, ctype: CertificateType, on: dt.date) -> RetrainNeed | None:
+    """After the exam and its resit(s) of an item fail, the person retrains before applying
+    again (MISSION.md: one resit, then retrain). The failed official exams of the item since
+    its last pass are counted in runs: a run ends at the failure that used the last resit,
+    and the next exam (taken after retraining) starts a new one. None when no run is used up
+    or the training credited since its last failure meets CertificateRule.retrain_hours."""
+    from question_banks.models import Attempt
+
+    rule = rule_for(ctype.family)
+    if rule is None or rule.resits_allowed is None or not rule.retrain_hours:
+        return None
+    exams = Attempt.objects.filter(
+        person=person,
+        kind=Attempt.Kind.OFFICIAL,
+        session__certificate_type_code=ctype.code,
+        passed__isnull=False,
+        finished_at__date__lte=on,
+    )
+    last_pass = exams.filter(passed=True).order_by("-finished_at").first()
+    failed = exams.filter(passed=False)
+    if last_pass is not None:
+        failed = failed.filter(finished_at__gt=last_pass.finished_at)
+    run, used_up_on = 0, None
+    for finished_at in failed.order_by("finished_at").values_list("finished_at", flat=True):
+        day = timezone.localtime(finished_at).date()
+        if used_up_on is not None:
+            if _retrain_hours_since(person, used_up_on, day) >= rule.retrain_hours:
+                run, used_up_on = 0, None  # retrained, then sat again: a new run
+            else:
+                used_up_on = day  # sat again without retraining: still to retrain
+                continue
+        run += 1
+        if run > rule.resits_allowed:
+            used_up_on = day
+    if used_up_on is None:
+        return None
+    done = _retrain_hours_since(person, used_up_on, on)
+    if done >= rule.retrain_hours:
+        return None
+    return RetrainNeed(used_up_on, rule.retrain_hours, done)
+
+
+def retrain_problem(*, person: Person, ctype: CertificateType, on: dt.date) -> str | None:
+    """Why a new candidacy for this item is refused ("one resit, then retrain"), or None."""
+    need = retrain_needed(person=person, ctype=ctype, on=on)
+    if need is None:
+        return None
+    return _(
+        "Rule “one resit, then retrain”: %(name)s failed the resit of %(type)s on %(date)s; "
+        "a new exam needs %(need)s hours of training credited after that day (the hours "
+        "ledger has %(done)s)."
+    ) % {
+        "name": person.name,
+        "type": ctype.name,
+        "date": _iso(need.failed_on),
+        "need": need.hours_needed,
+        "done": need.hours_done,
+    }
+
+
 # ---- "what, by when" ------------------------------------------------------------------
 
 
@@ -392,6 +624,8 @@ class Window:
     opens: dt.date | None = None
     certificate: Certificate | None = None
     is_bar: bool = False
+    # What stands in for a date when the window ends on something else (hours of training).
+    until: str = ""
 
     def missed(self, on: dt.date) -> bool:
         return not self.is_bar and self.by is not None and on > self.by
@@ -419,6 +653,7 @@ def person_windows(*, person: Person, on: dt.date | None = None) -> list[Window]
     windows.extend(_theory_windows(person, rules, live, on))
     windows.extend(_assessment_windows(person, rules, live, on))
     windows.extend(_bars(person, rules, on))
+    windows.extend(_retrain_windows(person, rules, on))
     return sorted(windows, key=lambda w: (w.by or dt.date.max, w.key))
 
 
@@ -574,6 +809,48 @@ def _bars(person: Person, rules: dict[str, CertificateRule], on: dt.date) -> lis
                 % {"family": CertificateFamily(family).label, "date": _iso(free_from)},
                 by=free_from,
                 is_bar=True,
+            )
+        )
+    return out
+
+
+def _retrain_windows(
+    person: Person, rules: dict[str, CertificateRule], on: dt.date
+) -> list[Window]:
+    """A failed resit not yet followed by enough training: no new exam of the item until
+    then. One query for the items the person has failed; the rule is asked for those."""
+    from question_banks.models import Attempt
+
+    families = {f for f, r in rules.items() if r.resits_allowed is not None and r.retrain_hours}
+    if not families:
+        return []
+    codes = set(
+        Attempt.objects.filter(person=person, kind=Attempt.Kind.OFFICIAL, passed=False)
+        .exclude(session__certificate_type_code="")
+        .values_list("session__certificate_type_code", flat=True)
+    )
+    out = []
+    for ctype in CertificateType.objects.filter(code__in=codes, family__in=families):
+        need = retrain_needed(person=person, ctype=ctype, on=on)
+        if need is None:
+            continue
+        out.append(
+            Window(
+                key=f"retrain:{person.pk}:{ctype.code}:{need.failed_on}",
+                rule=_("One resit, then retrain"),
+                what=_(
+                    "Retrain before a new exam of %(type)s: %(need)s hours of training after "
+                    "%(date)s (%(done)s so far)"
+                )
+                % {
+                    "type": ctype.name,
+                    "need": need.hours_needed,
+                    "date": _iso(need.failed_on),
+                    "done": need.hours_done,
+                },
+                by=None,
+                is_bar=True,
+                until=_("once the hours are credited"),
             )
         )
     return out

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from certificates.forms import PracticalExamForm
-from certificates.models import PracticalExam
+from certificates.forms import HealthCheckForm, PracticalExamForm
+from certificates.models import HealthCheck, PracticalExam
 from certificates.services.errors import CertificateError
+from certificates.services.health import health_check_record, may_record_health
 from certificates.services.practical import may_record_practical, practical_exam_record
 from certificates.services.windows import person_windows
 from roster.models import Person
@@ -36,8 +37,17 @@ def _person_or_404(request, pk: int) -> Person:
     return person
 
 
-def _render(request, person: Person, form: PracticalExamForm | None):
+def _render(
+    request,
+    person: Person,
+    form: PracticalExamForm | None,
+    health_form: HealthCheckForm | None = None,
+):
     today = timezone.localdate()
+    if health_form is None and may_record_health(actor=request.user, person=person):
+        health_form = HealthCheckForm(prefix="health")
+    if form is None and may_record_practical(actor=request.user, person=person):
+        form = PracticalExamForm(prefix="practical")
     return render(
         request,
         "certificates/person_windows.html",
@@ -49,6 +59,8 @@ def _render(request, person: Person, form: PracticalExamForm | None):
             .select_related("certificate_type", "recorded_by")
             .order_by("-taken_on", "-pk"),
             "form": form,
+            "health_checks": HealthCheck.objects.filter(person=person).order_by("-on", "-pk"),
+            "health_form": health_form,
         },
     )
 
@@ -63,12 +75,7 @@ def person_windows_page(request, pk: int):
         summary=person.name,
         request=request,
     )
-    form = (
-        PracticalExamForm(prefix="practical")
-        if may_record_practical(actor=request.user, person=person)
-        else None
-    )
-    return _render(request, person, form)
+    return _render(request, person, None)
 
 
 @staff_scope_required
@@ -81,7 +88,7 @@ def practical_exam_add(request, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            exam = practical_exam_record(
+            recorded = practical_exam_record(
                 actor=request.user,
                 person=person,
                 ctype=data["certificate_type"],
@@ -92,13 +99,48 @@ def practical_exam_add(request, pk: int):
         except CertificateError as exc:
             form.add_error(_ERROR_FIELDS.get(exc.code), exc.message)
         else:
-            messages.success(
-                request,
-                (
-                    _("Practical exam recorded: passed.")
-                    if exam.passed
-                    else _("Practical exam recorded: not passed.")
-                ),
-            )
+            if not recorded.passed:
+                messages.success(request, _("Practical exam recorded: not passed."))
+            elif recorded.certificate is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Practical exam recorded: passed. With the theory pass, %(name)s's "
+                        "certificate %(number)s is issued."
+                    )
+                    % {"name": person.name, "number": recorded.certificate.number},
+                )
+            else:
+                messages.success(request, _("Practical exam recorded: passed."))
+                if recorded.problem:
+                    messages.warning(
+                        request,
+                        _("No certificate issued: %(why)s") % {"why": recorded.problem},
+                    )
             return redirect("certificates:person_windows", pk=person.pk)
     return _render(request, person, form)
+
+
+@staff_scope_required
+@require_POST
+def health_check_add(request, pk: int):
+    person = _person_or_404(request, pk)
+    if not may_record_health(actor=request.user, person=person):
+        raise Http404(_("No such person in your scope."))
+    form = HealthCheckForm(request.POST, prefix="health")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            health_check_record(
+                actor=request.user,
+                person=person,
+                on=data["on"],
+                fit=data["fit"],
+                note=data["note"],
+            )
+        except CertificateError as exc:
+            form.add_error("on" if exc.code == "future" else None, exc.message)
+        else:
+            messages.success(request, _("Health check recorded."))
+            return redirect("certificates:person_windows", pk=person.pk)
+    return _render(request, person, None, form)

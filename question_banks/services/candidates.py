@@ -16,7 +16,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from question_banks.models import Attempt, Candidate, ExamSession
-from question_banks.providers import training_plan_people
+from question_banks.providers import candidacy_problems, training_plan_people
 from question_banks.services.permissions import is_system, require, session_can_change
 from roster.identity import IdentityError, normalize_id_number, parse_id_number
 from roster.models import Department, Enterprise, Person, User
@@ -107,6 +107,10 @@ def candidates_from_id_numbers(
         )
     )
     listed = set(session.candidates.values_list("person__id_number", flat=True))
+    refused = candidacy_problems(
+        people=[known[v] for _n, v in wanted if v in reachable and v not in listed],
+        session=session,
+    )
     people = []
     for number, value in wanted:
         if value not in known:
@@ -119,6 +123,8 @@ def candidates_from_id_numbers(
             )
         elif value in listed:
             problems.append(LineProblem(number, value, _("Already on this session's list.")))
+        elif known[value].pk in refused:
+            problems.append(LineProblem(number, value, refused[known[value].pk]))
         else:
             people.append(known[value])
     problems.sort(key=lambda p: p.line)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from question_banks.models import Attempt, Candidate, ExamSession
+from question_banks.providers import candidacy_problems
 from question_banks.services.banks import assign_owner
 from question_banks.services.candidates import session_give_seats
 from question_banks.services.permissions import (
@@ -156,6 +157,14 @@ def session_add_candidates(
         ids |= set(employments.values_list("person_id", flat=True))
     with transaction.atomic():
         existing = set(session.candidates.values_list("person_id", flat=True))
+        # A rule of the apps above (one resit, then retrain) may refuse someone: then
+        # nobody is added, and the refusal names each person and what they need.
+        refused = candidacy_problems(
+            people=Person.objects.filter(pk__in=ids - existing).order_by("name", "pk"),
+            session=session,
+        )
+        if refused:
+            raise ValidationError(list(refused.values()))
         new = [Candidate(session=session, person_id=pk) for pk in sorted(ids - existing)]
         Candidate.objects.bulk_create(new)
         session_give_seats(session)

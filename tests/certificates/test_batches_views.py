@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from certificates.models import CertificateType, PdfBatch
 from certificates.services.issuing import certificate_issue
@@ -77,10 +78,11 @@ def test_trainees_cannot_start_a_batch(world, issued):
 def test_a_session_batch_holds_the_certificates_the_session_earned(
     world, cert_session, now, django_capture_on_commit_callbacks
 ):
-    from .conftest import take_exam
+    from .conftest import record_practical, take_exam
 
     with django_capture_on_commit_callbacks(execute=True):
         attempt = take_exam(cert_session, world.person_a, now)
+    record_practical(world.person_a, timezone.localdate())
     certificate_issue(
         person=world.person_b, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
     )

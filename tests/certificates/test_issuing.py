@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from certificates.models import (
     Certificate,
@@ -33,7 +34,7 @@ from certificates.trust.status_list import Status
 from certificates.trust.tokens import verify_token
 from tests.factories import EmploymentFactory, build_world
 
-from .conftest import credit_review_hours, take_exam
+from .conftest import credit_review_hours, passed_exam, record_practical, take_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,9 @@ def test_passing_a_certificate_session_issues_once(
     with django_capture_on_commit_callbacks(execute=True):
         attempt = take_exam(cert_session, world.person_a, now)
     assert attempt.passed
+    # 特种作业: the theory pass alone earns nothing; the passed practical issues it.
+    assert not Certificate.objects.exists()
+    record_practical(world.person_a, timezone.localdate())
     certificate = Certificate.objects.get(attempt=attempt)
     assert certificate.number == "T" + world.person_a.id_number
     assert certificate.certificate_type.code == "TZ-DG"
@@ -152,6 +156,7 @@ def test_review_moves_the_next_date_and_signs_again(world):
         )
     assert err.value.code == "hours"
     credit_review_hours(world.person_a, dt.date(2028, 12, 2), hours=4)
+    passed_exam(world, world.person_a, dt.date(2029, 1, 5))
     certificate_review(
         certificate=certificate,
         actor=None,

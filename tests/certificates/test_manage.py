@@ -12,7 +12,7 @@ from certificates.models import Certificate, CertificateEvent, CertificateStatus
 from certificates.services.issuing import certificate_issue
 from roster.models import AuditLog
 
-from .conftest import credit_review_hours, take_exam
+from .conftest import credit_review_hours, passed_exam, practical_row, take_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -190,9 +190,10 @@ def test_a_cancelled_certificate_offers_nothing_and_refuses_revocation(admin_cli
 # Review, renewal, replacement ------------------------------------------------------------
 
 
-def test_review_moves_the_next_review_date(admin_client, certificate):
+def test_review_moves_the_next_review_date(admin_client, certificate, world):
     due = certificate.next_review_on
     credit_review_hours(certificate.person, TODAY - dt.timedelta(days=20))
+    passed_exam(world, certificate.person, TODAY - dt.timedelta(days=5))  # the review exam
     response = admin_client.post(
         url(certificate, "review"),
         {
@@ -355,8 +356,15 @@ def test_system_admin_issues_a_sessions_certificates(
     client, world, cert_session, now, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):  # no automatic issue
-        take_exam(cert_session, world.person_a, now)
+        attempt = take_exam(cert_session, world.person_a, now)
     client.force_login(world.system_admin)
+    # 特种作业: the theory pass alone is not enough; the batch says what is missing.
+    page = client.post(
+        "/certificates/manage/session-issue/", {"session": cert_session.pk}
+    ).content.decode()
+    assert "theory and practical exam, each passed" in page
+    assert not Certificate.objects.exists()
+    practical_row(world.person_a, attempt, timezone.localdate())
     response = client.post("/certificates/manage/session-issue/", {"session": cert_session.pk})
     certificate = Certificate.objects.get(person=world.person_a)
     page = response.content.decode()
@@ -383,7 +391,8 @@ def test_enterprise_admin_runs_only_their_enterprises_sessions(
     admin_client, world, cert_session, now, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        take_exam(cert_session, world.person_a, now)
+        attempt = take_exam(cert_session, world.person_a, now)
+    practical_row(world.person_a, attempt, timezone.localdate())
     response = admin_client.post(
         "/certificates/manage/session-issue/", {"session": cert_session.pk}
     )

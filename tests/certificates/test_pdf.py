@@ -27,7 +27,7 @@ from certificates.services.verification import display_number
 from certificates.tasks import render_pdf_batch_task
 from certificates.trust.tokens import Reason, token_from_text, verify_token
 from roster.models import AuditLog
-from tests.certificates.conftest import credit_review_hours
+from tests.certificates.conftest import credit_review_hours, passed_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,7 @@ def test_type_name_is_extractable_from_the_card(certificate, tmp_path):
 def test_review_date_appears_once_reviewed(certificate, world, tmp_path):
     reviewed_on = certificate.next_review_on - dt.timedelta(days=10)
     credit_review_hours(certificate.person, reviewed_on - dt.timedelta(days=30))
+    passed_exam(world, certificate.person, reviewed_on - dt.timedelta(days=20))
     reviewed = certificate_review(
         certificate=certificate,
         actor=world.system_admin,

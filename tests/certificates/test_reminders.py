@@ -14,7 +14,7 @@ from certificates.services.reminders import reminders_send, threshold_reached
 from certificates.tasks import send_reminders_task
 from roster.choices import Role
 from roster.models import RoleGrant
-from tests.certificates.conftest import credit_review_hours
+from tests.certificates.conftest import credit_review_hours, passed_exam
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +170,7 @@ def test_a_reviewed_certificate_with_a_new_due_date_is_reminded_again(world, run
     first_due = certificate.next_review_on
     run(first_due - dt.timedelta(days=7))
     credit_review_hours(certificate.person, first_due - dt.timedelta(days=30))
+    passed_exam(world, certificate.person, first_due - dt.timedelta(days=20))
     certificate_review(
         certificate=certificate,
         actor=None,

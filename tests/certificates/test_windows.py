@@ -30,7 +30,7 @@ from roster.choices import EmploymentStatus, PersonnelCategory
 from roster.models import Employment, Industry
 from roster.services.people import employment_change_status
 
-from .conftest import credit_review_hours
+from .conftest import credit_review_hours, passed_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,7 @@ def test_review_applied_for_59_days_before_it_is_due_is_refused(special, world):
 
 def test_review_applied_for_60_days_before_it_is_due_is_accepted(special, world):
     credit_review_hours(world.person_a, dt.date(2028, 12, 1))
+    passed_exam(world, world.person_a, dt.date(2029, 1, 10))
     certificate_review(
         certificate=special, actor=None, on=dt.date(2029, 1, 20), applied_on=dt.date(2028, 12, 31)
     )
@@ -139,6 +140,7 @@ def test_review_hours_come_from_the_ledger_since_the_last_review(special, world)
         )
     assert err.value.code == "hours" and "0.0" in err.value.message
     credit_review_hours(world.person_a, dt.date(2029, 1, 5))
+    passed_exam(world, world.person_a, dt.date(2029, 1, 10))
     certificate_review(
         certificate=special, actor=None, on=dt.date(2029, 1, 20), applied_on=dt.date(2028, 12, 1)
     )
@@ -167,6 +169,7 @@ def long_card(person, first: dt.date) -> Certificate:
 def test_exactly_ten_clean_years_give_the_six_year_review_cycle(world):
     card = long_card(world.person_a, dt.date(2016, 3, 1))
     credit_review_hours(world.person_a, dt.date(2025, 12, 1))
+    passed_exam(world, world.person_a, dt.date(2026, 2, 1))
     # The review on the day the 10th year completes.
     certificate_review(
         certificate=card, actor=None, on=dt.date(2026, 3, 1), applied_on=dt.date(2025, 12, 1)
@@ -182,6 +185,7 @@ def test_one_day_short_of_ten_years_keeps_the_three_year_cycle(world):
     )
     card = long_card(world.person_a, dt.date(2016, 3, 2))
     credit_review_hours(world.person_a, dt.date(2025, 12, 1))
+    passed_exam(world, world.person_a, dt.date(2026, 2, 1))
     certificate_review(
         certificate=card, actor=None, on=dt.date(2026, 3, 1), applied_on=dt.date(2025, 12, 1)
     )
@@ -199,6 +203,7 @@ def test_a_violation_within_the_ten_years_keeps_the_three_year_cycle(world):
         returned_on=dt.date(2020, 6, 1),
     )
     credit_review_hours(world.person_a, dt.date(2025, 12, 1))
+    passed_exam(world, world.person_a, dt.date(2026, 2, 1))
     certificate_review(
         certificate=card, actor=None, on=dt.date(2026, 3, 1), applied_on=dt.date(2025, 12, 1)
     )
@@ -447,6 +452,7 @@ def test_six_months_away_means_the_practical_exam_again(special, world, cert_ses
 def test_less_than_six_months_away_needs_no_practical_exam(special, world):
     away(world, dt.date(2027, 1, 10), dt.date(2027, 7, 9))
     credit_review_hours(world.person_a, dt.date(2028, 12, 1))
+    passed_exam(world, world.person_a, dt.date(2029, 1, 10))
     certificate_review(
         certificate=special, actor=None, on=dt.date(2029, 1, 20), applied_on=dt.date(2028, 12, 1)
     )

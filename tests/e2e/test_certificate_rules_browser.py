@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from certificates.models import CertificateType, PracticalExam
+from certificates.models import Certificate, CertificateType, PracticalExam
 from certificates.services.issuing import certificate_issue
 from question_banks.models import Attempt, ExamSession, PaperRule, QuestionBank
 from tests.e2e import shots
@@ -107,6 +107,14 @@ def test_the_admin_records_a_practical_exam_and_the_operator_sees_what_by_when(d
         page.click("#practical-form button[type=submit]")
     main = page.locator("main").inner_text()
     assert "实际操作考试已登记：合格" in main
+    # Theory and practical both passed: the item is added to the operator's one card.
+    assert "理论与实操均合格" in main
+    card = Certificate.objects.get(person=person)
+    assert card.number == "T" + person.id_number
+    assert sorted(card.items.values_list("certificate_type__code", flat=True)) == [
+        "TZ-DG",
+        "TZ-HJ",
+    ]
     assert "李考评员" in page.locator("#practical-exams").inner_text()
     exam = PracticalExam.objects.get()
     assert (exam.score, exam.passed) == (Decimal(88), True)

@@ -3,11 +3,13 @@
 A trainer creates an empty question bank, writes three questions (两道判断, 一道单选), makes a
 paper rule on it and a session that issues 特种作业操作证（低压电工作业） on passing, pastes the
 trainee's ID number onto the list and publishes. The trainee, on a phone, opens 我的考试,
-answers every question right and passes, goes through the answers with the trainer's
-explanations (the session shows them right after submitting); the certificate is issued on
-passing (Celery runs eagerly in tests) and shows in 我的证书 with its QR code. The QR is
-read from the screenshot, as an inspector's phone camera would, and the page it opens says
-the certificate is valid.
+answers every question right and passes the theory, then goes through the answers with the
+trainer's explanations (the session shows them right after submitting); no certificate yet
+(特种作业: theory AND practical). The trainer opens the session's 成绩, follows 录入实操成绩
+beside the pass and records the practical exam; that issues the certificate (Celery runs
+eagerly in tests), which shows in 我的证书 with its QR code. The QR is read from the
+screenshot, as an inspector's phone camera would, and the page it opens says the certificate
+is valid.
 Screenshots of each step go to $E2E_SHOTS (default /tmp/shots/journey).
 """
 
@@ -210,7 +212,26 @@ def test_from_an_empty_bank_to_a_verified_certificate(journey, desktop, phone, t
     phone.assert_no_horizontal_overflow()
     keep(phone, "10b-phone-review")
 
-    # 4. 我的证书 shows the new certificate with its QR code.
+    # The theory pass alone issues nothing: a special-operation card needs the practical too.
+    assert not Certificate.objects.filter(person=world.person_b).exists()
+
+    # 4. The trainer records the practical exam from the session's results, on the web.
+    desktop.go(f"/exams/manage/{session.code}/")
+    with page.expect_navigation():
+        page.click("a.practical-link")
+    windows = page.locator("#windows").inner_text()
+    assert "参加 特种作业操作证（低压电工作业） 实际操作考试" in windows
+    page.select_option(
+        "select[name=practical-certificate_type]", label="特种作业操作证（低压电工作业）"
+    )
+    page.fill("input[name=practical-examiner]", "李考评员")
+    page.fill("input[name=practical-score]", "90")
+    with page.expect_navigation():
+        page.click("#practical-form button[type=submit]")
+    assert "理论与实操均合格" in page.locator(".messages").inner_text()
+    keep(desktop, "11a-practical-recorded")
+
+    # 5. 我的证书 shows the new certificate with its QR code.
     phone.go("/")
     with p.expect_navigation():
         p.get_by_role("link", name="我的证书").first.click()

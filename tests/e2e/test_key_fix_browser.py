@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate, CertificateStatus
 from question_banks.models import Attempt, ExamSession, Regrade
-from tests.certificates.conftest import take_exam
+from tests.certificates.conftest import record_practical, take_exam
 from tests.factories import build_world
 from tests.question_banks.conftest import add_question
 
@@ -66,6 +66,8 @@ def scene():
     )
     Candidate.objects.create(session=session, person=world.person_a)
     attempt = take_exam(session, world.person_a, now - dt.timedelta(hours=1))
+    # 特种作业: the passed practical exam issues the certificate the theory pass earned.
+    record_practical(world.person_a, timezone.localdate())
     ExamSession.objects.filter(pk=session.pk).update(pass_mark=attempt.score)
     assert Certificate.objects.filter(attempt=attempt).exists()
     question = attempt.items.filter(version__question__qtype="single").first().version.question

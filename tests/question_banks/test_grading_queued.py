@@ -124,7 +124,8 @@ def test_a_grade_run_twice_is_written_once(
     examinee, started_attempt, queued, finished_log, django_capture_on_commit_callbacks
 ):
     session = started_attempt.session
-    session.certificate_type_code = "TZ-DG"
+    # A 合格证, issued on the exam pass alone (a 特种作业 card also waits for the practical).
+    session.certificate_type_code = "ZY-AQY"
     session.save(update_fields=["certificate_type_code"])
     saved = post_json(
         examinee,

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from certificates.models import Certificate, CertificateStatus
 from question_banks.models import Attempt, Question, Regrade
 from question_banks.services.questions import question_fix_key_preview
 from roster.models import AuditLog
-from tests.certificates.conftest import take_exam
+from tests.certificates.conftest import record_practical, take_exam
 from tests.question_banks.conftest import add_question
 from tests.question_banks.test_ownership import Scene
 
@@ -28,6 +29,8 @@ def passed(session, world, now, django_capture_on_commit_callbacks):
     session.save(update_fields=["certificate_type_code"])
     with django_capture_on_commit_callbacks(execute=True):
         attempt = take_exam(session, world.person_a, now)
+    # 特种作业: the passed practical exam issues the certificate the theory pass earned.
+    record_practical(world.person_a, timezone.localdate())
     session.pass_mark = attempt.score
     session.save(update_fields=["pass_mark"])
     assert attempt.passed and Certificate.objects.filter(attempt=attempt).exists()

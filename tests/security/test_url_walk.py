@@ -1191,6 +1191,20 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(302,),
     ),
+    "certificates:health_add": Spec(
+        lambda s: reverse("certificates:health_add", args=[s.world.person_a.pk]),
+        right="admin",
+        # The county's regulator sees person_a but keeps no enterprise's records.
+        wrong=(*NOT_PERSON_A, "trainee", "regulator"),
+        methods=("POST",),
+        data=lambda s: {
+            "health-on": timezone.localdate().isoformat(),
+            "health-fit": "1",
+            "health-note": "",
+        },
+        effective=True,
+        right_status=(302,),
+    ),
     "certificates:pdf": Spec(
         lambda s: reverse("certificates:pdf", args=[s.certificate.pk]),
         right="trainee",
