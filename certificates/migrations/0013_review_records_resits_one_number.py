@@ -26,7 +26,7 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0010_party_leader_category"),
+        ("certificates", "0012_seed_other_types_and_retention"),
         ("question_banks", "0012_attempt_grading_index"),
         ("roster", "0023_seed_dispatch_restrictions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
