@@ -4,6 +4,7 @@ submissions, and leaderboard reads while they arrive.
     .venv/bin/python bench/bench_contest.py [--people 1000] [--enterprises 20] [--workers 4]
                                             [--readers 1] [--save-seconds 15] [--questions 20]
                                             [--grade queued|inline] [--graders 2]
+                                            [--submit-rate 33.3]
 
 Creates a throwaway PostgreSQL database (dropped at the end; BENCH_PG_ADMIN points
 elsewhere) and uses Redis for the cache and the Celery broker (BENCH_REDIS_URL, default
@@ -25,7 +26,8 @@ readers' through the services the pages call):
    page does (POST /api/attempts/<id>/answers with its X-Exam-Pass: the exam's one-UPDATE
    save), while `--readers` processes read the leaderboards (person, enterprise,
    department, region, by score and by rate) in a closed loop;
-3. submissions: the workers submit every paper, the readers still reading. With `--grade
+3. submissions: the workers hand in every paper at `--submit-rate` papers a second between
+   them (default 2,000 a minute; 0 for a burst), the readers still reading. With `--grade
    queued` (the default, production's path) the submit is the exam page's (attempt_submit
    with grade_later, as POST /api/attempts/<id>/submit calls it): it records the submit and
    queues the grade (question_banks.tasks.attempt_grade_task) on commit, and a real Celery
@@ -39,8 +41,8 @@ readers' through the services the pages call):
    cache (CONTESTS_LEADERBOARD_TTL, default 1 s). The phase ends when every paper is graded.
 Each line prints the count, median and p5/p95/p99 (and the throughput of the phase), with
 the target of issue 24 beside it where it has one (on this 2-core machine, every service on
-it: >= 500 submissions/s, leaderboard reads p95 < 50 ms while they arrive, a submission
-visible on the board within 2 s). Submissions and grades also print their CPU time per
+it: >= 500 answer submissions/s, leaderboard reads p95 < 50 ms while they arrive, a paper
+visible on the board within 2 s of its submission). Submissions and grades also print their CPU time per
 paper (the submitting processes' own, and the Celery worker's from /proc), which the
 machine's other work disturbs less than wall time. Leaderboard reads are also reported as
 recomputations alone (the cache bypassed), which is what one read a second per board costs
@@ -69,8 +71,11 @@ DB_NAME = f"bench_contest_{os.getpid()}"
 PREFIX = f"bench-contest-{os.getpid()}"
 QUEUE = PREFIX  # the Celery queue of this run alone: another run's worker never takes its tasks
 SECRET = "bench-contest-" + "x" * 50
+# Issue 24's targets. Its ">= 500 submissions/s" are the contestants' answer submissions (a
+# county's 2,000 contestants answering a question every few seconds); the papers handed in
+# are what must show on the board within 2 s.
 TARGETS = {
-    "submit": "target >= 500/s",
+    "save": "target >= 500/s",
     "read": "target p95 < 50 ms",
     "visible": "target max < 2 s",
 }
@@ -504,9 +509,10 @@ def save_worker(attempt_ids: list[int], seconds: float, barrier, queue) -> None:
     queue.put(("save", samples, refused))
 
 
-def submit_worker(attempt_ids: list[int], queued: bool, barrier, queue) -> None:
+def submit_worker(attempt_ids: list[int], queued: bool, rate: float, barrier, queue) -> None:
     """Submit every paper as the exam page's submit does (grade_later: queued on commit when
-    a broker is configured, else graded in the submit's transaction)."""
+    a broker is configured, else graded in the submit's transaction), `rate` papers a second
+    from this process (0: as fast as it can)."""
     _fresh_connection()
     from django.db import transaction
 
@@ -517,7 +523,11 @@ def submit_worker(attempt_ids: list[int], queued: bool, barrier, queue) -> None:
     barrier.wait()
     samples, commits = [], []
     cpu = time.process_time()
-    for attempt in attempts:
+    began = time.perf_counter()
+    for i, attempt in enumerate(attempts):
+        if rate > 0:
+            # Paced as contestants hand in: the i-th paper of this process at i / rate.
+            time.sleep(max(0.0, began + i / rate - time.perf_counter()))
         t = time.perf_counter()
         # The submit's own transaction, made the outer one here only so that the moment it
         # commits is taken first among its on-commit callbacks (before the grade is sent).
@@ -602,6 +612,13 @@ def main() -> None:
         "inline: graded in the submit's transaction (no broker)",
     )
     parser.add_argument(
+        "--submit-rate",
+        type=float,
+        default=2000 / 60,
+        help="papers handed in per second, over all workers (default 2,000 a minute, the "
+        "issue's crowd of a round; 0: every paper at once, as fast as the workers can)",
+    )
+    parser.add_argument(
         "--graders",
         type=int,
         default=int(os.environ.get("CELERY_CONCURRENCY", "2")),
@@ -669,7 +686,9 @@ def main() -> None:
         readers.append((watcher, (contest_pk, stop)))
         grader_cpu = group_cpu(grader.pid) if grader else 0.0
         procs, queue, results, submit_wall = run_phase(
-            ctx, [(submit_worker, (a, queued)) for a in attempts], readers
+            ctx,
+            [(submit_worker, (a, queued, args.submit_rate / len(attempts))) for a in attempts],
+            readers,
         )
         graded, finished, last_graded = wait_graded(session_id)
         grader_cpu = group_cpu(grader.pid) - grader_cpu if grader else 0.0
@@ -736,6 +755,7 @@ def main() -> None:
                 "answer save (POST, one answer, the page's pass)",
                 saves,
                 rate=len(saves) / save_wall,
+                target=TARGETS["save"],
             )
         )
         print(
@@ -749,7 +769,9 @@ def main() -> None:
             if queued
             else ("paper submission (grade + standings inline)")
         )
-        print(summary(label, submits, rate=len(submits) / submit_wall, target=TARGETS["submit"]))
+        print(summary(label, submits, rate=len(submits) / submit_wall))
+        offered = f"{args.submit_rate:.1f}/s offered" if args.submit_rate else "a burst"
+        print(f"{'':<50} papers handed in: {offered}")
         per_submit = 1000 * submit_cpu / max(1, len(submits))
         line = f"{'':<50} CPU per submission (the submitting processes): {per_submit:.2f} ms"
         if queued:
