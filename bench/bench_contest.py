@@ -42,8 +42,8 @@ readers' through the services the pages call):
 Each line prints the count, median and p5/p95/p99 (and the throughput of the phase), with
 the target of issue 24 beside it where it has one (on this 2-core machine, every service on
 it: >= 500 answer submissions/s, leaderboard reads p95 < 50 ms while they arrive, a paper
-visible on the board within 2 s of its submission). Submissions and grades also print their CPU time per
-paper (the submitting processes' own, and the Celery worker's from /proc), which the
+visible on the board within 2 s of its submission). Submissions and grades also print their
+CPU time per paper (the submitting processes' own, and the Celery worker's from /proc), which the
 machine's other work disturbs less than wall time. Leaderboard reads are also reported as
 recomputations alone (the cache bypassed), which is what one read a second per board costs
 the database. The machine is shared: read the figures beside the floor of the same run.

@@ -210,12 +210,16 @@ def _hours_flags(on: dt.date) -> tuple[dict[str, object], dict[str, Case]]:
 
 
 def attempt_in_exam_figures(attempt: Attempt) -> bool:
-    """Whether an attempt is of those _exam_flags reads: official, of an exam session that
-    is not a knowledge contest's round. Mock exams and a contest's daily questions (mock
-    attempts without a session) and its rounds are not, so their grading changes no report
-    figure (reports/signals.py: on a contest day, thousands of papers a minute). A session
-    gone already (a cascade) counts as an exam: when in doubt, the figures are refreshed."""
+    """Whether an attempt is of those _exam_flags reads: official, graded, of an exam session
+    that is not a knowledge contest's round. An ungraded one (just started or submitted) is
+    counted nowhere, and its start asks nothing more of the database. Mock exams and a
+    contest's daily questions (mock attempts without a session) and its rounds are not, so
+    their grading changes no report figure (reports/signals.py: on a contest day, thousands
+    of papers a minute). A session gone already (a cascade) counts as an exam: when in
+    doubt, the figures are refreshed."""
     if attempt.kind != Attempt.Kind.OFFICIAL or attempt.session_id is None:
+        return False
+    if attempt.passed is None:
         return False
     if Attempt.session.is_cached(attempt):  # read with the attempt (the grading does)
         purpose = attempt.session.purpose if attempt.session is not None else None

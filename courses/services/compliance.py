@@ -53,7 +53,11 @@ _NOT_CALENDAR_KINDS = {TrainingKind.REVIEW}
 def return_after() -> dt.timedelta:
     """Back on the post after at least this long away: workshop and team levels again
     (StudySettings.return_after_days, 365 unless an administrator changed it)."""
-    return dt.timedelta(days=StudySettings.load().return_after_days)
+    # Read, not StudySettings.load(): a compliance read must not create the settings row.
+    days = StudySettings.objects.values_list("return_after_days", flat=True).first()
+    if days is None:
+        days = StudySettings._meta.get_field("return_after_days").get_default()
+    return dt.timedelta(days=days)
 
 
 @dataclass(frozen=True)
