@@ -33,6 +33,7 @@ from certificates.models import (
     CertificateStatus,
     CertificateType,
 )
+from certificates.services.numbering import LIVE_STATUSES
 from documents.errors import FileProblem, RowError
 from documents.tables import Table, header_key, read_table
 from roster.imports import cells
@@ -211,10 +212,12 @@ class _Context:
                 ids.add(cells.id_number(table.cell(values, ID_NUMBER)))
             numbers.add(_number_text(table.cell(values, NUMBER)))
         people = {p.id_number: p for p in people_in_scope.filter(id_number__in=ids)}
+        # Taken only by a card that still holds its number (valid or suspended), as for
+        # issuing: after 注销 or 撤销 the same T + ID number is the person's again.
         live = set(
-            Certificate.objects.filter(number__in=numbers - {""})
-            .exclude(status=CertificateStatus.REPLACED)
-            .values_list("number", flat=True)
+            Certificate.objects.filter(
+                number__in=numbers - {""}, status__in=LIVE_STATUSES
+            ).values_list("number", flat=True)
         )
         held = {
             (c.person_id, c.certificate_type_id): c.number

@@ -15,7 +15,6 @@ from certificates.models import (
     Certificate,
     CertificateEvent,
     CertificateFamily,
-    CertificateStatus,
 )
 from documents.errors import RowError
 from documents.imports.report import ImportReport
@@ -23,6 +22,7 @@ from documents.imports.runner import CREATED, UPDATED, RowRefused, run_import
 from roster.services.audit import audit_record
 
 from .issuing import CertificateError, certificate_create, certificate_item_add, require_manager
+from .numbering import LIVE_STATUSES
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -40,11 +40,11 @@ def _card_taking_item(row: CertificateRow) -> Certificate | None:
     row of the same file made under the same number. Refuses an item the card lists."""
     card = row.add_to
     if card is None and row.ctype.family == CertificateFamily.SPECIAL_OPERATION:
-        card = (
-            Certificate.objects.filter(number=row.number, person=row.person)
-            .exclude(status=CertificateStatus.REPLACED)
-            .first()
-        )
+        # Only a card that still holds the number takes items; a cancelled or revoked one
+        # has given the person's T + ID number back (numbering.LIVE_STATUSES).
+        card = Certificate.objects.filter(
+            number=row.number, person=row.person, status__in=LIVE_STATUSES
+        ).first()
     if card is None:
         return None
     listed = (

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from certificates.models import Certificate, CertificateEvent, CertificateType
+from certificates.models import Certificate, CertificateEvent, CertificateStatus, CertificateType
 from certificates.services.issuing import certificate_issue
 from tests.certificates.test_import_certificates import FIRST, HEADERS, bad_lines, failing, row, run
 from tests.roster.sheets import write_xlsx, xlsx_bytes
@@ -141,3 +141,27 @@ def test_the_web_import_adds_the_item_and_says_so(world):
     assert done.status_code == 302
     assert _items(card) == ["TZ-DG", "TZ-GY"]
     assert Certificate.objects.count() == 1
+
+
+def test_a_new_card_after_cancellation_imports_under_the_same_t_plus_id_number(world, tmp_path):
+    """Issuing reuses a person's T + ID number after 注销 (numbering.number_allocate); the
+    import agrees: the cancelled card no longer holds it."""
+    card = _card(world.person_a)
+    Certificate.objects.filter(pk=card.pk).update(status=CertificateStatus.CANCELLED)
+    rows = [HEADERS, row(world.person_a, card.number)]
+
+    run(write_xlsx(tmp_path, rows))
+
+    new = Certificate.objects.exclude(pk=card.pk).get(number=card.number)
+    assert new.person == world.person_a and new.status == CertificateStatus.VALID
+
+
+def test_a_live_cards_number_is_still_refused_for_someone_else(world, tmp_path):
+    card = _card(world.person_a)
+    rows = [HEADERS, row(world.person_b, card.number)]
+
+    out, _error = failing(write_xlsx(tmp_path, rows))
+
+    [line] = bad_lines(out)
+    assert line.startswith(f"Row 2, 证书编号, {card.number}:")
+    assert Certificate.objects.filter(number=card.number).count() == 1
