@@ -6,6 +6,7 @@ import os
 import threading
 
 from celery import Celery
+from celery.result import EagerResult
 from django import db
 from kombu.exceptions import OperationalError
 
@@ -117,7 +118,10 @@ def send_or_leave(task, *args, sweep: str, run_if_down: bool = True, **kwargs):
     try:
         if run_if_down:
             result = send_or_run(task, *args, **kwargs)
-            if result is not None and getattr(result, "failed", lambda: False)():
+            # Only a run here has an outcome to look at. A sent task's result lives in the
+            # result backend: production has none (asking raises), and a worker's outcome
+            # is its own to log.
+            if isinstance(result, EagerResult) and result.failed():
                 log.warning("%s failed here; left to %s", name, sweep)
             return result
         sent = _send(task, args, kwargs)

@@ -184,3 +184,19 @@ def test_send_on_commit_waits_for_the_commit_and_swallows_a_refusal(
         assert ran == []  # not before the commit
     assert len(hooks) == 1
     assert ran == [{"person_ids": [3]}]  # refused by the broker: run here
+
+
+def test_a_task_sent_to_the_workers_is_not_asked_for_its_outcome(monkeypatch, caplog):
+    """Production has no result backend: asking a sent task whether it failed raises. The
+    send is a success and nothing is logged as lost (it once logged every grade as 'neither
+    sent nor run' while the worker graded it)."""
+    from celery.result import AsyncResult
+
+    import config.celery as celery_module
+
+    sent = AsyncResult("sent-to-the-workers", app=app)
+    monkeypatch.setattr(celery_module, "_send", lambda task, args, kwargs: sent)
+    with caplog.at_level(logging.WARNING, logger=celery_module.log.name):
+        result = send_or_leave(readers_sync_task, sweep="the nightly readers sync")
+    assert result is sent
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
