@@ -47,6 +47,9 @@ from courses.models import CreditEntry, StudySettings, TrainingKind, ViolationRe
 from question_banks.models import Candidate, ExamSession
 from question_banks.services.candidates import candidates_from_id_numbers
 from question_banks.services.sessions import session_add_candidates
+from roster.choices import Role
+from roster.models import RoleGrant
+from tests.factories import UserFactory
 
 from .conftest import credit_review_hours, passed_exam, record_practical, take_exam
 
@@ -432,3 +435,19 @@ def test_a_pass_ends_the_failures(world):
     assert (
         retrain_needed(person=world.person_a, ctype=ctype("TZ-DG"), on=dt.date(2026, 6, 2)) is None
     )
+
+
+def test_another_enterprises_admin_records_no_health_check(world):
+    """The person is ent_a's: ent_b's admin is refused on the web and in the service, and
+    nothing is written."""
+    admin_b = UserFactory(username="health_admin_b")
+    RoleGrant.objects.create(user=admin_b, role=Role.ENTERPRISE_ADMIN, enterprise=world.ent_b)
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(admin_b)
+    url = reverse("certificates:health_add", args=[world.person_a.pk])
+    today = timezone.localdate()
+    response = client.post(url, {"health-on": today.isoformat(), "health-fit": "0"})
+    assert response.status_code in (403, 404)
+    with pytest.raises(CertificateError):
+        health_check_record(actor=admin_b, person=world.person_a, on=today, fit=False)
+    assert not HealthCheck.objects.exists()
