@@ -12,7 +12,7 @@ from contests.services.contests import (
     contest_round_save,
     contest_save,
 )
-from question_banks.models import QuestionBank
+from question_banks.models import Candidate, ExamSession, PaperRule, PaperSection, QuestionBank
 from tests.question_banks.conftest import add_question
 
 
@@ -85,3 +85,32 @@ def open_round(world, contest, contest_bank, now):
     session.closes_at = now + dt.timedelta(minutes=30)
     session.save()
     return round
+
+
+def ordinary_exam_session(
+    world, bank, now, *, code: str, name: str, rule_name: str = ""
+) -> ExamSession:
+    """An ordinary exam session (not a contest's round) of the same bank, open now, with
+    person_a on its list: four 判断 of 10 points, pass 30."""
+    rule = PaperRule.objects.create(
+        code=f"{code}-R",
+        name=rule_name or name,
+        bank=bank,
+        duration_minutes=30,
+        pass_mark=Decimal(30),
+    )
+    PaperSection.objects.create(
+        rule=rule, position=0, qtype="judge", points_each=Decimal(10), medium_count=4
+    )
+    session = ExamSession.objects.create(
+        code=code,
+        name=name,
+        rule=rule,
+        is_published=True,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(hours=1),
+        training_body=world.trainer_body,
+        region=world.township_b,
+    )
+    Candidate.objects.create(session=session, person=world.person_a)
+    return session

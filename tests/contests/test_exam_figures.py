@@ -3,19 +3,16 @@ paper would "pass". It is no exam sat in the regulator's exam figures (exams sat
 and final pass rates); contests have their own figures (reports/contest_figures.py). Nor
 do its papers, or its daily questions', refresh the regulator's report cache."""
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 
 from contests.models import ContestEntry
 from contests.services.playing import daily_start
-from question_banks.models import Candidate, ExamSession, PaperRule, PaperSection
 from question_banks.services.attempts import answers_save, attempt_start, attempt_submit
 from reports.freshness import data_version
 from reports.maintained import employment_figures_rebuild
 from reports.models import FiguresQueue
 from reports.selectors import people, report_params, totals
+from tests.contests.conftest import ordinary_exam_session
 from tests.contests.test_views import _take
 from tests.reports.test_maintained import _compare
 
@@ -51,28 +48,6 @@ def _answer_and_submit(attempt, now):
     ]
     answers_save(attempt=attempt, client_id="t", answers=answers, now=now)
     return attempt_submit(attempt=attempt, client_id="t", now=now)
-
-
-def _exam_session(world, bank, now):
-    """An ordinary exam session of the same bank, person_a on its list."""
-    rule = PaperRule.objects.create(
-        code="AQ-T", name="安全知识考试", bank=bank, duration_minutes=30, pass_mark=Decimal(30)
-    )
-    PaperSection.objects.create(
-        rule=rule, position=0, qtype="judge", points_each=Decimal(10), medium_count=4
-    )
-    session = ExamSession.objects.create(
-        code="AQ-S1",
-        name="2027年安全知识考试",
-        rule=rule,
-        is_published=True,
-        opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(hours=1),
-        training_body=world.trainer_body,
-        region=world.township_b,
-    )
-    Candidate.objects.create(session=session, person=world.person_a)
-    return session
 
 
 @pytest.fixture
@@ -113,7 +88,9 @@ def test_daily_questions_leave_the_report_cache_alone(
 def test_an_exams_graded_paper_still_refreshes_the_figures(
     world, contest_bank, now, maintained, django_capture_on_commit_callbacks
 ):
-    session = _exam_session(world, contest_bank, now)
+    session = ordinary_exam_session(
+        world, contest_bank, now, code="AQ-S1", name="2027年安全知识考试"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         attempt = attempt_start(session=session, person=world.person_a, client_id="t", now=now)
         graded = _answer_and_submit(attempt, now)

@@ -4,16 +4,13 @@ the contest's pages (the rank, the streak), not among the exams."""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 import pytest
 from django.test import Client
 
 from contests.services.playing import daily_start
-from question_banks.models import Candidate, ExamSession, PaperRule, PaperSection
 from question_banks.selectors import mock_attempts_for_person, sessions_for_person
 from question_banks.services.attempts import answers_save, attempt_submit, mock_start
+from tests.contests.conftest import ordinary_exam_session
 from tests.contests.test_views import _take
 
 pytestmark = pytest.mark.django_db
@@ -31,22 +28,14 @@ def _submit(attempt, now):
 @pytest.fixture
 def exam(world, contest_bank, now):
     """An ordinary exam of the same bank with the trainee (person_a) on its list."""
-    rule = PaperRule.objects.create(code="AQ-M", name="安全知识模拟题", bank=contest_bank)
-    PaperSection.objects.create(
-        rule=rule, position=0, qtype="judge", points_each=Decimal(10), medium_count=3
-    )
-    session = ExamSession.objects.create(
+    return ordinary_exam_session(
+        world,
+        contest_bank,
+        now,
         code="AQ-S2",
         name="2027年第1期安全知识考试",
-        rule=rule,
-        is_published=True,
-        opens_at=now - dt.timedelta(hours=1),
-        closes_at=now + dt.timedelta(hours=1),
-        training_body=world.trainer_body,
-        region=world.township_b,
+        rule_name="安全知识模拟题",
     )
-    Candidate.objects.create(session=session, person=world.person_a)
-    return session
 
 
 def _page(world) -> str:
