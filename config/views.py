@@ -7,9 +7,11 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.account import LoginView as WagtailLoginView
 
+from certificates.services.duties import person_duties
 from roster.forms import LoginForm
 from roster.selectors import administered_enterprises, enterprise_list, user_scope
 from roster.services.audit import audit_record
@@ -63,12 +65,22 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+# How many "what, by when" lines the home page shows before linking to the whole list.
+HOME_DUTIES = 5
+
+
 @login_required
 def home(request):
     scope = user_scope(request.user)
+    person = request.user.person
+    today = timezone.localdate()
     context = {
         "scope": scope,
-        "person": request.user.person,
+        "person": person,
+        # The person's own "what, by when" (certificate windows and training duties), the
+        # soonest first; the whole list is on their certificates page.
+        "duties": person_duties(person=person, on=today)[:HOME_DUTIES] if person else [],
+        "today": today,
         "administered": administered_enterprises(user=request.user)[:20],
         "enterprise_count": enterprise_list(user=request.user).count()
         if scope.is_staff_scope

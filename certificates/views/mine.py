@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from certificates.models import CertificateState
 from certificates.selectors import my_certificates, notification_list
+from certificates.services.duties import person_duties
 from certificates.services.notifications import notifications_mark_read
 from certificates.services.signing import certificate_verify_url
-from certificates.services.windows import person_windows
 from certificates.trust.qr import make_qr, qr_svg
 from roster.services import audit_record
 
@@ -43,7 +43,7 @@ def mine(request):
             )
             # Safe: qr_svg builds the markup itself and escapes the title.
             certificate.qr = mark_safe(svg)
-    windows = person_windows(person=request.user.person, on=today) if request.user.person_id else []
+    windows = person_duties(person=request.user.person, on=today) if request.user.person_id else []
     return render(
         request,
         "certificates/mine.html",

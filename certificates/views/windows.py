@@ -1,5 +1,6 @@
 """ "What, by when" for one person (the admin's side; the holder sees theirs on their
-certificates page) and the practical exams (实际操作考试) recorded for them.
+certificates page and home: the certificate windows and the training duties, services/duties.py)
+and the practical exams (实际操作考试) recorded for them.
 
 Who sees the page: staff whose scope reaches the person (404 otherwise, so nobody learns who
 exists). Who records a practical exam the service says (may_record_practical); the form is
@@ -17,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from certificates.forms import HealthCheckForm, PracticalExamForm
 from certificates.models import HealthCheck, PracticalExam
+from certificates.services.duties import person_duties
 from certificates.services.errors import CertificateError
 from certificates.services.health import health_check_record, may_record_health
 from certificates.services.practical import may_record_practical, practical_exam_record
-from certificates.services.windows import person_windows
 from roster.models import Person
 from roster.selectors import person_list
 from roster.services import audit_record
@@ -54,7 +55,7 @@ def _render(
         {
             "person": person,
             "today": today,
-            "windows": person_windows(person=person, on=today),
+            "windows": person_duties(person=person, on=today),
             "exams": PracticalExam.objects.filter(person=person)
             .select_related("certificate_type", "recorded_by")
             .order_by("-taken_on", "-pk"),
