@@ -117,6 +117,8 @@ def _enterprise(row: dict) -> DemoEnterprise:
 ENTERPRISES: tuple[DemoEnterprise, ...] = tuple(_enterprise(row) for row in DATA["enterprises"])
 
 ENTERPRISE_ADMIN_OF: str = DATA["enterprise_admin_of"]  # 清河县宏达化工有限公司
+# The coal mine's admin: its special operators (煤矿安全作业), their cards and what is due.
+MINE_ADMIN_OF: str = DATA["mine_admin_of"]  # 清河县青山煤业有限责任公司
 # The county's training centre (52: a private non-enterprise unit), which the demo trainer
 # works for: it owns the demo question bank and holds the demo exam sessions in the county.
 TRAINING_BODY = (DATA["training_body"]["name"], DATA["training_body"]["uscc_first17"])
@@ -561,6 +563,8 @@ def seed_accounts(
     _account("admin", first_name=names["admin"], report=report, is_staff=True, is_superuser=True)
     admin = _account("ent_admin", first_name=names["ent_admin"], report=report)
     _grant(admin, Role.ENTERPRISE_ADMIN, enterprise=enterprises[ENTERPRISE_ADMIN_OF])
+    mine = _account("coal_admin", first_name=names["coal_admin"], report=report)
+    _grant(mine, Role.ENTERPRISE_ADMIN, enterprise=enterprises[MINE_ADMIN_OF])
     county = _account("county_reg", first_name=names["county_reg"], report=report)
     _grant(county, Role.REGULATOR, region=regions[COUNTY[0]])
     town = _account("town_reg", first_name=names["town_reg"], report=report)

@@ -56,6 +56,8 @@ def _before_work() -> str:
 def _certificate_duties(person: Person, employment: Employment, on: dt.date) -> list[Window]:
     """持证上岗: what the post needs (certificates.requirements, as the gap list reads it)."""
     needs = job_requirements([employment])[employment.pk]
+    if not needs.needs:
+        return []
     held = {type_id for _person, type_id in held_types(person_ids=[person.pk], on=on)}
     rule = _("A regulated post needs a valid certificate (持证上岗)")
     out = [
