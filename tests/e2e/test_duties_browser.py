@@ -26,6 +26,10 @@ ENGLISH = ("What, by when", "Rule:", "Missed", "before taking up the post", "Hou
 
 def test_the_trainee_the_coal_mine_admin_and_the_regulator_see_what_by_when(desktop, phone):
     call_command("seed_demo", "--force", "--no-logins")
+    # The first pages after seeding the whole demo are slow on a loaded machine.
+    for session in (phone, desktop):
+        session.page.set_default_timeout(60_000)
+        session.page.set_default_navigation_timeout(60_000)
     today = timezone.localdate()
     coal = Enterprise.objects.get(uscc=demo.uscc_of(demo.MINE_ADMIN_OF))
     coal_admin = User.objects.get(username="coal_admin")
