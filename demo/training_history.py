@@ -1,6 +1,7 @@
 """A year and a half of training history for the demo enterprises, so the regulator's
 dashboard has something true to show: classroom retraining sessions last year and this year
-(with their sign-in sheets), pre-job training for some newcomers and a few 三违 retrainings.
+(with their sign-in sheets), pre-job training for some newcomers and a few 三违 retrainings;
+the veterans hired before go-live are marked as having had 三级 then, with the reason.
 
 Enterprises differ on purpose (a seeded random per 统一社会信用代码): some train nearly
 everyone, some lag. Everything goes through the same services an enterprise admin uses, so the
@@ -16,12 +17,19 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from courses.models import ClassroomSession, TrainingKind, ViolationRetraining
+from courses.models import (
+    ClassroomSession,
+    SafetyEducationBeforeGoLive,
+    TrainingKind,
+    ViolationRetraining,
+)
 from courses.services.classroom import SessionData, classroom_record
 from courses.services.records import violation_record
+from courses.services.safety_education import education_mark_hired_before
 from roster.models import Employment, Enterprise
 
 _HERE = Path(__file__).resolve().parent
@@ -62,8 +70,37 @@ def _session(enterprise, title, kind, held_on, hours, people) -> int:
     return 1
 
 
+# Why the veterans need no new 三级: the county's enterprises kept it on paper before the product
+# went live on 1 January 2025, as the system admin recorded when moving them in. The demo's
+# hires of the first quarter of 2025 came after and still show what they miss.
+GO_LIVE = dt.date(2025, 1, 1)
+GO_LIVE_REASON = "系统上线前已在纸质台账完成三级安全教育（上线时由系统管理员统一登记）"
+
+
+def _mark_veterans() -> int:
+    """Everyone hired before go-live is marked as educated then, through the admin's own
+    service; later hires still need their three levels."""
+    admin = get_user_model().objects.filter(username="admin", is_superuser=True).first()
+    if admin is None:
+        return 0
+    marked = 0
+    for enterprise in Enterprise.objects.order_by("uscc"):
+        if SafetyEducationBeforeGoLive.objects.filter(enterprise=enterprise).exists():
+            continue
+        marked += education_mark_hired_before(
+            enterprise=enterprise,
+            hired_before=GO_LIVE,
+            reason=GO_LIVE_REASON,
+            actor=admin,
+        )
+    return marked
+
+
 def seed_training_history(*, stdout) -> None:
     today = timezone.localdate()
+    veterans = _mark_veterans()
+    if veterans:
+        stdout.write(f"三级 before go-live: {veterans} veterans marked.")
     sessions = violations = 0
     for enterprise in Enterprise.objects.order_by("uscc"):
         if ClassroomSession.objects.filter(enterprise=enterprise).exists():

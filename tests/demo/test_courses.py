@@ -116,3 +116,23 @@ def test_a_video_lesson_seeded_without_its_file_gets_it_on_the_next_run(seeded):
     lesson.refresh_from_db()
     assert lesson.video is not None and lesson.duration_seconds == courses_demo.VIDEO_SECONDS
     assert "1 videos attached" in out.getvalue()
+
+
+def test_veterans_hired_before_go_live_are_not_missing_three_level_education(seeded):
+    """The 2012 hire 李建国 had his 三级 on paper before the product went live: marked so, with
+    the reason; the hires after go-live still need theirs."""
+    from courses.models import SafetyEducationBeforeGoLive
+    from courses.services.compliance import safety_education_status
+    from roster.models import Employment, Person
+
+    veteran = Person.objects.get(name="李建国")
+    assert safety_education_status(person=veteran).complete
+    mark = SafetyEducationBeforeGoLive.objects.get(person=veteran)
+    assert "上线前" in mark.reason
+    from demo.training_history import GO_LIVE
+
+    newcomers = Employment.objects.current().filter(hire_date__gte=GO_LIVE)
+    assert newcomers.exists()
+    assert not SafetyEducationBeforeGoLive.objects.filter(
+        person_id__in=newcomers.values("person_id")
+    ).exists()
