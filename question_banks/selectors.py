@@ -100,16 +100,12 @@ class ExamPageItem(NamedTuple):
 @functools.cache
 def _exam_page_items_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(AttemptItem._meta.get_field(name).column)
-        for name in ("position", "points", "option_order", "answer", "answer_seq", "flagged")
-    )
-    table = quote(AttemptItem._meta.db_table)
-    version = quote(AttemptItem._meta.get_field("version").column)
-    attempt = quote(AttemptItem._meta.get_field("attempt").column)
+    column = {f.name: quote(f.column or f.name) for f in AttemptItem._meta.concrete_fields}
+    names = ("position", "points", "option_order", "answer", "answer_seq", "flagged", "version")
     return (
-        f"SELECT {columns}, {version} FROM {table} "
-        f"WHERE {attempt} = %s ORDER BY {quote('position')}"
+        f"SELECT {', '.join(column[name] for name in names)} "
+        f"FROM {quote(AttemptItem._meta.db_table)} "
+        f"WHERE {column['attempt']} = %s ORDER BY {column['position']}"
     )
 
 
