@@ -11,6 +11,12 @@ the page is changing its template, as before.
 
 A visitor with a session (signed in: the navigation) or messages waiting gets the template
 rendered in full, as `render()` does.
+
+`render_own` keeps the frame of a signed-in visitor's own page that shows no navigation:
+the exam page, which a thousand examinees open at 9:00, each their own paper once (so
+nothing of a paper could be kept between two views of it), and whose frame cost about as
+much CPU as its hundred question cards. Its CSRF token and path are filled in per
+request; a visitor with messages waiting gets the template rendered in full.
 """
 
 from __future__ import annotations
