@@ -20,7 +20,8 @@ database) and then drives it over loopback:
    exam start: every examinee starts at the same instant (one POST each, all at once);
 3. exam page: everyone who started opens their exam page at once, as the browser does
    after the start (wrk, else curl --parallel, else aiohttp: a client in C leaves the
-   cores to the server); the page hands over the exam pass the saves carry;
+   cores to the server); the page hands over the exam pass the saves carry; the server's
+   CPU per page beside it (`--phases start,pages` runs the phases up to here);
 4. answer saves: every examinee saves an answer every `--save-every` seconds (with jitter)
    for `--save-seconds`, through the same JSON endpoint and headers the exam page uses;
    then the saves' capacity, closed loop: `--capacity-clients` clients each saving back to
@@ -1103,11 +1104,12 @@ async def exam_phases(args, http, world: World, base: str) -> list[str]:
     lines.append(start.line("p95 < 1500 ms, all served within 5 s"))
     if len(attempts) < len(world.examinees):
         lines.append(f"{'':<30} ({len(world.examinees) - len(attempts)} did not start)")
-    if "saves" not in args.phases:
+    if not args.phases & {"pages", "saves"}:
         return lines
 
     pages_target = "all served within 1.5 s (the wall)"
     client = page_client(args)
+    cpu_before = server_cpu()
     if client == "wrk":
         pages, papers = await asyncio.to_thread(wrk_exam_pages, base, world, attempts)
         lines.append(pages.line(pages_target))
@@ -1120,6 +1122,9 @@ async def exam_phases(args, http, world: World, base: str) -> list[str]:
         pages, papers = await exam_pages(http, base, world, attempts)
         lines.append(pages.line(pages_target))
         lines.append(f"{'':<30} (client: aiohttp, in Python on the same cores: wrk not found)")
+    lines.append(cpu_line(cpu_before, server_cpu(), answered(pages), "page"))
+    if "saves" not in args.phases:
+        return lines
     cpu_before = server_cpu()
     if use_wrk:
         saves = wrk_answer_saves(base, world, papers, args.save_seconds, args.save_every)
@@ -1290,7 +1295,7 @@ async def dashboard_phase(args, http, world: World, base: str) -> list[str]:
     return [dash.line()]
 
 
-PHASES = ("start", "saves", "submit", "verify", "dashboard")
+PHASES = ("start", "pages", "saves", "submit", "verify", "dashboard")
 
 
 def main() -> None:
@@ -1325,15 +1330,15 @@ def main() -> None:
     parser.add_argument(
         "--phases",
         default=",".join(PHASES),
-        help=f"comma-separated, of {', '.join(PHASES)} (saves and submit need start)",
+        help=f"comma-separated, of {', '.join(PHASES)} (pages, saves, submit need start)",
     )
     args = parser.parse_args()
     args.verify_answered = 0
     args.phases = {p.strip() for p in args.phases.split(",") if p.strip()}
     if args.phases - set(PHASES):
         parser.error(f"unknown phase(s): {', '.join(sorted(args.phases - set(PHASES)))}")
-    if "start" not in args.phases and args.phases & {"saves", "submit"}:
-        parser.error("saves and submit need the start phase (their examinees start there)")
+    if "start" not in args.phases and args.phases & {"pages", "saves", "submit"}:
+        parser.error("pages, saves and submit need the start phase (their examinees start there)")
     args.aiohttp_only = args.generator == "aiohttp"
     if args.generator == "auto":
         args.generator = "wrk" if shutil.which("wrk") else "aiohttp"

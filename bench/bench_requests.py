@@ -116,11 +116,23 @@ def profile(label: str, request, count: int) -> None:
     print(out.getvalue(), file=sys.stderr)
 
 
+def report(lines: list[str]) -> None:
+    print()
+    print("In-process WSGI calls, production settings, PostgreSQL and Redis on this machine:")
+    for line in lines:
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument(
+        "--only",
+        choices=["page"],
+        help="page: only the floor and the exam page (a quicker run while working on it)",
+    )
     args = parser.parse_args()
     PROFILE["on"] = args.profile
     subprocess.run(
@@ -163,10 +175,6 @@ def main() -> None:
                 for n, (other_key, _) in enumerate(world.examinees[1:], start=2)
             ]
         )
-
-        def next_start() -> None:
-            n, other_key, exam_pass = next(others)
-            start(other_key, f"tab-{n}", exam_pass)
 
         from question_banks.models import Attempt
 
@@ -243,6 +251,24 @@ def main() -> None:
         starts = len(world.examinees) - 11
         if args.profile:
             starts = starts * 3 // 5
+        started: list[tuple[int, str]] = []  # (attempt, session key) of each start measured
+
+        def next_start() -> None:
+            n, other_key, exam_pass = next(others)
+            start(other_key, f"tab-{n}", exam_pass)
+            started.append((f"tab-{n}", other_key))
+
+        def page(pk: int, session_key: str, **meta) -> None:
+            url = f"/exams/attempt/{pk}/"
+            ok(wsgi_call(application, "GET", url, cookie=session_key, **meta)[0])
+
+        first_views = iter([])
+
+        def first_view(**meta):
+            """Another examinee's page, opened for the first time (as at 9:00: a thousand
+            papers, each shown once right after its start)."""
+            return lambda: page(*next(first_views), **meta)
+
         lines = [
             measure(
                 "floor: /healthz",
@@ -251,13 +277,23 @@ def main() -> None:
             ),
             # Each start takes an examinee of its own; the profile takes some of them too.
             measure("exam start (drawn ahead)", next_start, starts, warm=10),
-            measure(
-                "exam page",
-                lambda: ok(
-                    wsgi_call(application, "GET", f"/exams/attempt/{attempt}/", cookie=key)[0]
-                ),
-                args.requests,
-            ),
+            measure("exam page (same paper)", lambda: page(attempt, key), args.requests),
+        ]
+        # The started papers in two halves: one opened as a plain client does, the other as
+        # a browser does (gzip).
+        ids = dict(Attempt.objects.values_list("client_id", "pk"))
+        views = [(ids[client], session_key) for client, session_key in started]
+        half = len(views) // 2
+        each = half - 5 if not args.profile else (half - 5) * 2 // 3
+        first_views = iter(views[:half])
+        lines.append(measure("exam page (first view)", first_view(), each, warm=5))
+        first_views = iter(views[half:])
+        gzipped = first_view(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        lines.append(measure("exam page (first, gzip)", gzipped, each, warm=5))
+        if args.only == "page":
+            report(lines)
+            return
+        lines += [
             measure("answer save, session", save, args.requests),
             measure(
                 "answer save, exam pass",
@@ -277,10 +313,7 @@ def main() -> None:
         # Celery worker. Nothing consumes this benchmark's queue: it is emptied at the end.
         graded = iter(submitted)
         lines.append(measure("grading (the queued task)", grade, len(submitted) - 5, warm=5))
-        print()
-        print("In-process WSGI calls, production settings, PostgreSQL and Redis on this machine:")
-        for line in lines:
-            print(line)
+        report(lines)
     finally:
         from django.db import connections
 

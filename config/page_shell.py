@@ -11,6 +11,12 @@ the page is changing its template, as before.
 
 A visitor with a session (signed in: the navigation) or messages waiting gets the template
 rendered in full, as `render()` does.
+
+`render_own` keeps the frame of a signed-in visitor's own page that shows no navigation:
+the exam page, which a thousand examinees open at 9:00, each their own paper once (so
+nothing of a paper could be kept between two views of it), and whose frame cost about as
+much CPU as its hundred question cards. Its CSRF token and path are filled in per
+request; a visitor with messages waiting gets the template rendered in full.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ import re
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -67,6 +75,31 @@ class PageShell:
     ) -> HttpResponse:
         if settings.DEBUG or not is_bare(request):
             return render(request, self.template_name, context, status=status)
+        response = self._fill(request, context, status)
+        # The page differs for a signed-in visitor, as render()'s session read would say.
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def render_own(
+        self, request: HttpRequest, context: Mapping[str, object], *, status: int = 200
+    ) -> HttpResponse:
+        """`render()` for a signed-in visitor's own page whose frame is the same for every
+        visitor: the template prints nothing of the request but its CSRF token (`{% csrf_token
+        %}`) and its path (`request.get_full_path`), filled in per request like the context's
+        strings, and nothing of the account but what the context holds. A visitor with
+        messages waiting gets the template rendered in full (the frame has none)."""
+        if settings.DEBUG or len(get_messages(request)):
+            return render(request, self.template_name, context, status=status)
+        own = {
+            **context,
+            # As the CSRF context processor's: the token is masked afresh for each page, and
+            # the cookie set when the request had none.
+            "csrf_token": get_token(request),
+            "full_path": request.get_full_path(),
+        }
+        return self._fill(request, own, status)
+
+    def _fill(self, request: HttpRequest, context: Mapping[str, object], status: int):
         key = (get_language(), *(_key_part(name, value) for name, value in context.items()))
         frame = self._frames.get(key)
         if frame is None:
@@ -76,22 +109,32 @@ class PageShell:
         for name, text in zip(slots, texts[1:], strict=True):
             parts.append(conditional_escape(context[name]))
             parts.append(text)
-        response = HttpResponse("".join(parts), status=status)
-        # The page differs for a signed-in visitor, as render()'s session read would say.
-        patch_vary_headers(response, ("Cookie",))
-        return response
+        return HttpResponse("".join(parts), status=status)
 
     def _frame(self, request: HttpRequest, context: Mapping[str, object]):
-        marked = {
+        marked: dict[str, object] = {
             name: f"{_OPEN}{name}{_CLOSE}" if _filled(value) else value
             for name, value in context.items()
         }
+        if "full_path" in context:
+            # The template asks the request for its path: a stand-in answers with the marker.
+            marked.update(request=_PathMarker(marked["full_path"]), messages=())
         pieces = _SLOT.split(render_to_string(self.template_name, marked, request))
         # split() alternates text and captured slot names: text, name, text, ..., text.
         return pieces[0::2], pieces[1::2]
 
     def forget(self) -> None:
         self._frames.clear()
+
+
+class _PathMarker:
+    """What a frame's template sees as `request`: its path is a marker (render_own)."""
+
+    def __init__(self, marker: object):
+        self.marker = marker
+
+    def get_full_path(self) -> object:
+        return self.marker
 
 
 def _filled(value: object) -> bool:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -82,24 +85,56 @@ def attempt_items_for_display(attempt: Attempt) -> QuerySet[AttemptItem]:
     return attempt.items.select_related("version__question").order_by("position")
 
 
-def attempt_items_for_exam_page(attempt: Attempt) -> list:
+class ExamPageItem(NamedTuple):
+    """An item's own columns the exam page shows (presentation.exam_cards reads them)."""
+
+    position: int
+    points: Any  # Decimal on PostgreSQL, int or float where the database has no decimals
+    option_order: Any
+    answer: Any
+    answer_seq: int
+    flagged: bool
+    version_id: int
+
+
+@functools.cache
+def _exam_page_items_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column or f.name) for f in AttemptItem._meta.concrete_fields}
+    names = ("position", "points", "option_order", "answer", "answer_seq", "flagged", "version")
+    return (
+        f"SELECT {', '.join(column[name] for name in names)} "
+        f"FROM {quote(AttemptItem._meta.db_table)} "
+        f"WHERE {column['attempt']} = %s ORDER BY {column['position']}"
+    )
+
+
+def attempt_items_for_exam_page(attempt: Attempt) -> list[ExamPageItem]:
     """The items' own columns the exam page shows, in order, as rows (no model objects:
     a thousand examinees open the page at 9:00, a hundred items each). Their versions'
-    texts come from :func:`exam_texts`."""
-    return list(
-        AttemptItem.objects.filter(attempt=attempt)
-        .order_by("position")
-        .values_list(
-            "position",
-            "points",
-            "option_order",
-            "answer",
-            "answer_seq",
-            "flagged",
-            "version_id",
-            named=True,
+    texts come from :func:`exam_texts`. Plain SQL: the ORM's query building and its
+    per-row converters cost more CPU than the page's cards (bench_requests.py --profile);
+    JSON columns arrive as text on every database Django supports (psycopg's jsonb loader
+    is set to text by Django) and are decoded here."""
+    with connection.cursor() as cursor:
+        cursor.execute(_exam_page_items_sql(connection.vendor), [attempt.pk])
+        rows = cursor.fetchall()
+    return [
+        ExamPageItem(
+            position,
+            points,
+            _json(order),
+            _json(answer),
+            seq,
+            bool(flagged),
+            version,
         )
-    )
+        for position, points, order, answer, seq, flagged, version in rows
+    ]
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 # A version's text never changes (editing a question adds a version), and a paper is drawn

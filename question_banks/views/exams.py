@@ -6,11 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.lane import session_free
+from config.page_shell import PageShell
+from config.quick_gzip import gzip_quickly
 from question_banks.models import Attempt, ExamSession, PaperRule
 from question_banks.presentation import exam_cards, exam_sheet, review_items
 from question_banks.providers import attempt_standing
@@ -161,6 +164,13 @@ def session_detail(request, code: str):
     )
 
 
+# A thousand examinees open it at 9:00: its frame (base.html and the page around the cards)
+# is rendered once per process and language, and it is gzipped at level 1
+# (bench/bench_requests.py --only page).
+_EXAM_PAGE = PageShell("question_banks/attempt.html")
+
+
+@gzip_quickly
 @login_required
 def attempt_page(request, pk: int):
     attempt = _own_attempt(request, pk, read=attempt_get_own_for_page)
@@ -178,15 +188,23 @@ def attempt_page(request, pk: int):
         person_id=attempt.person_id,
         valid_until=answers_close_at(attempt),
     )
-    return render(
+    pk = attempt.pk
+    # Strings only: the page's frame is rendered once per process and language, and these
+    # are filled into it (config/page_shell.py).
+    return _EXAM_PAGE.render_own(
         request,
-        "question_banks/attempt.html",
         {
-            "attempt": attempt,
-            "cards": exam_cards(items, texts),
-            "sheet": exam_sheet(items),
-            "server_now": timezone.now(),
+            "title": (attempt.session.name if attempt.session else "") or _("Mock exam"),
+            "person_name": attempt.person.name,
+            "attempt_id": str(pk),
+            "deadline": attempt.deadline.isoformat() if attempt.deadline else "",
+            "server_now": timezone.now().isoformat(),
+            "client_id": attempt.client_id,
             "pass": exam_pass,
+            "result_url": reverse("question_banks:result", args=[pk]),
+            "take_over_url": reverse("question_banks:take_over", args=[pk]),
+            "sheet": exam_sheet(items),
+            "cards": exam_cards(items, texts),
         },
     )
 

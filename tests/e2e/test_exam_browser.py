@@ -190,6 +190,12 @@ def test_the_result_page_says_grading_and_shows_the_grade_when_it_is_there(
     answer_visible(page, choose=0)
     wait_saved(page)
     attempt = Attempt.objects.get(session=session)
+    # The exam page is its kept frame with this examinee's values filled in: reloaded, it
+    # shows the saved answer ticked.
+    page.reload()
+    page.wait_for_selector("#exam")
+    assert page.locator("#exam input:checked").count() == 1
+    shots.both_sizes(phone, Path("/tmp/shots/exam"), "exam-page", english=("Submit", "Next"))
 
     page.click("#submit-exam")
     page.wait_for_selector("#confirm-submit[open]")
