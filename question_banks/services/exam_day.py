@@ -2,11 +2,12 @@
 
 At 9:00 everyone starts at once, then each examinee saves an answer every few seconds, and
 at the end everyone hands in within the same minute (issue 27: 1,000 submits in the same
-second answered within 3 s). Each goes through the ORM path in services/attempts/ just as well, with every rule checked
-and a reason for each refusal; on PostgreSQL these functions try first to do the common
-case in a single statement that carries the same checks in its WHERE clause. Whenever that
-statement does nothing (anything unusual: an access code typed wrong, a second tab, a
-retake, a late retry), they return None and the caller takes the long way, which says why.
+second answered within 3 s). Each goes through the ORM path in services/attempts/ just as
+well, with every rule checked and a reason for each refusal; on PostgreSQL these functions
+try first to do the common case in a single statement that carries the same checks in its
+WHERE clause. Whenever that statement does nothing (anything unusual: an access code typed
+wrong, a second tab, a retake, a late retry), they return None and the caller takes the
+long way, which says why.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from question_banks.services.attempts import (
     MAX_SEQ,
     ExamError,
     SaveResult,
+    grading,
     is_count,
     validate_answer,
 )
-from question_banks.services.attempts import grading
 from question_banks.services.paper_slots import paper_slot
 
 # ---------------------------------------------------------------- starting

@@ -4,7 +4,7 @@ in a task queued on commit. The exam page sends its pass with the submit, so on 
 thousand of them are answered without reading a session; anything unusual (a second click,
 another tab, too late) goes to the API, which answers as it always did.
 
-`queued` (test_grading_queued.py) makes the submit queue its grade as with a broker and
+`queued` (as in test_grading_queued.py) makes the submit queue its grade as with a broker and
 keeps the task from running until the test says so.
 """
 
@@ -18,11 +18,21 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from question_banks.models import Attempt, AttemptEvent
-from tests.question_banks.test_grading_queued import queued  # noqa: F401
+from question_banks.services.attempts import grading as grading_module
+from tests.question_banks.test_grading_queued import Queue
 
 pytestmark = pytest.mark.django_db
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The grades the submits queued, not run until `run` (as with a broker)."""
+    queue = Queue()
+    monkeypatch.setattr(grading_module, "tasks_inline", lambda: False)
+    monkeypatch.setattr(grading_module, "send_or_leave", queue.send)
+    return queue
 
 
 @pytest.fixture
@@ -49,9 +59,11 @@ def test_the_pass_alone_hands_the_paper_in_and_queues_its_grade(
     started_attempt, page_pass, queued, django_capture_on_commit_callbacks
 ):
     stranger = Client(enforce_csrf_checks=True)  # no session cookie, no CSRF token
-    with CaptureQueriesContext(connection) as captured:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = submit(stranger, started_attempt, page_pass)
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = submit(stranger, started_attempt, page_pass)
     attempt = Attempt.objects.get(pk=started_attempt.pk)
     if not ON_POSTGRESQL:
         # Without the one-statement submit the API decides: no session, nothing changes.
@@ -165,9 +177,11 @@ def test_the_sessions_submit_is_one_statement_beside_the_session_reads(
     # Query budget of the submit through the session (a page without its pass): the
     # session and the account, then the hand-in; the ORM's long way on SQLite.
     budget = 3 if ON_POSTGRESQL else 8
-    with django_assert_max_num_queries(budget):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = submit(examinee, started_attempt)
+    with (
+        django_assert_max_num_queries(budget),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = submit(examinee, started_attempt)
     assert response.status_code == 200 and response.json()["status"] == "submitted"
     assert queued.sent == [started_attempt.pk] and events(started_attempt) == 1
     attempt = Attempt.objects.get(pk=started_attempt.pk)
