@@ -214,7 +214,7 @@ def attempt_submit_quick(
     on commit, as attempt_submit's grade_later does."""
     if connection.vendor != "postgresql" or not grading.grades_queued():
         return None
-    params = {
+    params: dict[str, Any] = {
         "submitted": Attempt.Status.SUBMITTED,
         "in_progress": Attempt.Status.IN_PROGRESS,
         "now": now,
