@@ -8,8 +8,9 @@ as cache, production settings, and calls Django's WSGI application directly in t
 process: /healthz, exam starts (one per examinee, papers drawn ahead, so `--people` - 1 of
 them, each with the exam pass of its session page), the exam page, an answer save (through
 the session, then with the exam page's pass as the page sends it), the verify API, the
-verify page and the submits of the started papers, every question answered, and the
-grading each submit queues for a Celery worker (the task's work, called directly).
+verify page and the submits of the started papers, every question answered (half through
+the session, half with the exam page's pass as the page sends it), and the grading each
+submit queues for a Celery worker (the task's work, called directly).
 Each line gives the median wall time, the median CPU time of the process (what a server's
 cores pay per request, the verification log's writer thread included; the rest is waiting
 on PostgreSQL and Redis), its mean (which spreads the log writer's batches over the
@@ -232,6 +233,18 @@ def main() -> None:
         papers = iter([])
         submitted: list[int] = []
 
+        def exam_pass_of(pk: int) -> str:
+            """The pass the exam page of this paper carries (the page's own call)."""
+            from question_banks.services.attempts import answers_close_at
+            from question_banks.services.exam_pass import attempt_scope, issue_pass
+
+            paper = Attempt.objects.select_related("session").get(pk=pk)
+            return issue_pass(
+                scope=attempt_scope(pk),
+                person_id=paper.person_id,
+                valid_until=answers_close_at(paper),
+            )
+
         def submit() -> None:
             pk, client, other_key = next(papers)
             body = json.dumps({"client": client}).encode()
@@ -305,14 +318,31 @@ def main() -> None:
         ]
         answered = answered_papers()
         papers = iter(answered)
-        submits = len(answered) - 5
+        # Half through the session (a page without its pass), half with the exam page's pass
+        # as the page sends it (the pass is made outside the timing: the page made it).
+        submits = len(answered) // 2 - 5
         if args.profile:
             submits = submits * 3 // 5
-        lines.append(measure("submit (answered paper)", submit, submits, warm=5))
+        lines.append(measure("submit, session", submit, submits, warm=5))
+        half = answered[len(answered) // 2 :]
+        papers = iter([(pk, client, key, exam_pass_of(pk)) for pk, client, key in half])
+
+        def submit_with_pass() -> None:
+            pk, client, other_key, exam_pass = next(papers)
+            body = json.dumps({"client": client}).encode()
+            url = f"/api/attempts/{pk}/submit"
+            meta = {"HTTP_X_EXAM_PASS": exam_pass}
+            ok(wsgi_call(application, "POST", url, body, other_key, "application/json", **meta)[0])
+            submitted.append(pk)
+
+        lines.append(measure("submit, exam pass", submit_with_pass, submits, warm=5))
         # The submit queues its grade (issue 27): the task's work, measured here, runs in a
         # Celery worker. Nothing consumes this benchmark's queue: it is emptied at the end.
         graded = iter(submitted)
-        lines.append(measure("grading (the queued task)", grade, len(submitted) - 5, warm=5))
+        grades = len(submitted) - 5
+        if args.profile:  # the profile grades half as many again first
+            grades = grades * 2 // 3
+        lines.append(measure("grading (the queued task)", grade, grades, warm=5))
         report(lines)
     finally:
         from django.db import connections

@@ -7,6 +7,7 @@ import threading
 
 from celery import Celery
 from celery.result import EagerResult
+from celery.signals import worker_process_init
 from django import db
 from kombu.exceptions import OperationalError
 
@@ -17,6 +18,20 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 log = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _yield_to_the_web(**kwargs) -> None:
+    """A task process (prefork's child) gives way to the web server and the database on the
+    same cores: the grades that a thousand submits queue at once wait for the answers to
+    those submits, not the other way round (bench/bench_load.py, submit phase). Only task
+    processes: the worker's own process (its broker connection) and beat keep their
+    priority. WORKER_NICE=0 turns it off."""
+    from django.conf import settings
+
+    if settings.WORKER_NICE > 0:
+        os.nice(settings.WORKER_NICE)
+
 
 # What a task is retried through (`autoretry_for`, with backoff and a maximum): the database
 # going away for a while (a restart, a fail-over, a dropped connection), named by the

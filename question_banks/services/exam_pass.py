@@ -1,24 +1,25 @@
 """Exam passes: signed notes naming a person and what they may do on exam day, which the
-exam's pages send with the two requests that come by the thousand (the 9:00 start and the
-answer saves), so that these need neither the session nor the account.
+exam's pages send with the requests that come by the thousand (the 9:00 start, the answer
+saves and the submit at the end), so that these need neither the session nor the account.
 
 Reading the session and then the account (two cache round trips, the whole middleware
 stack) cost more than the start or the save itself. The pages that send them are rendered
 only for the signed-in person they concern, so they can carry a pass:
 - the session page, for its candidate: start this session (scope `session:<code>`), valid
   until the session closes;
-- the exam page, for the owner of an attempt in progress: save answers to it (scope
-  `attempt:<id>`), valid until its deadline and grace.
+- the exam page, for the owner of an attempt in progress: save answers to it and submit
+  it (scope `attempt:<id>`), valid until its deadline and grace.
 A pass gives no more than the open page already has. The start statement still checks the
 person is on the list of the open session, with the access code typed; the save statement
-still writes only to that person's attempt in progress, held by the page's tab (its client
+still writes only to that person's attempt in progress (and the submit statement hands in only
+such an attempt), held by the page's tab (its client
 id, which no cookie carries) and within its deadline. A pass travels in a form field or a
 request header that another site cannot read or make a browser send, so it also stands in
 for the CSRF token.
 
 What a pass does not notice while the page is open: signing out in another tab, or the
 account being deactivated. Either takes effect when the pass ends at the latest; every
-other request (the exam page itself, submitting, the result) goes through the session. A
+other request (the exam page itself, the result) goes through the session. A
 request the pass does not cover (an expired or altered pass, a start or a save the single
 statement does not take) goes the usual way, through the session, which says why it
 refuses.

@@ -10,6 +10,7 @@ in the cache must keep limiting meanwhile.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -19,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from certificates.models import Certificate
-from question_banks.models import Attempt, AttemptItem, Candidate
+from question_banks.models import Attempt, AttemptEvent, AttemptItem, Candidate
 from tests.factories import UserFactory
 from tests.faults.processes import wait_until
 
@@ -270,3 +271,69 @@ def test_a_report_figures_change_while_redis_is_down_waits_for_the_next_drain(
             parent=params.region,
         )
         assert kept == selectors._grouped_live(user=user, params=params, by=by), by
+
+
+@committed
+def test_a_submit_while_redis_is_down_is_recorded_and_the_sweep_grades_it(
+    on_redis, cert_session, world, monkeypatch
+):
+    """Redis dead at the end of an exam, and the grade cannot be run in the request either
+    (it fails there): the submit is still answered and recorded (as the exam page sends it,
+    with its pass), and the minutely sweep of hand-ins left ungraded grades it once, issuing
+    the certificate once, through the broker when Redis is back."""
+    import re
+
+    from celery.contrib.testing.worker import start_worker
+
+    import question_banks.tasks as exam_tasks
+    from config.celery import app
+    from question_banks.services.attempts import grading
+
+    issue_on_the_pass(cert_session)
+    examinee = Client()
+    examinee.force_login(world.trainee)
+    attempt = start(examinee, cert_session, "tab-1")
+    page = examinee.get(f"/exams/attempt/{attempt.pk}/").content.decode()
+    exam_pass = re.search(r'data-pass="([^"]+)"', page).group(1)
+    save(examinee, attempt, "tab-1", right_answers(attempt), seq=1)
+
+    on_redis.kill()
+    real_grade = exam_tasks.attempt_grade_pending
+
+    def grade_fails_here(**kwargs):
+        raise RuntimeError("the grade could not run in the request")
+
+    monkeypatch.setattr(exam_tasks, "attempt_grade_pending", grade_fails_here)
+    response = examinee.post(
+        f"/api/attempts/{attempt.pk}/submit",
+        json.dumps({"client": "tab-1"}),
+        content_type="application/json",
+        headers={"X-Exam-Pass": exam_pass},
+    )
+    assert response.status_code == 200, response.content.decode()[:800]
+    assert response.json()["status"] == "submitted"
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.score) == ("submitted", None)
+    assert not Certificate.objects.filter(attempt=attempt).exists()
+    monkeypatch.setattr(exam_tasks, "attempt_grade_pending", real_grade)
+
+    # A fresh hand-in is the queue's: the sweep leaves it alone until GRADING_STALE.
+    assert exam_tasks.expire_overdue_attempts_task.apply().get() == 0
+    stale = timezone.now() - grading.GRADING_STALE - dt.timedelta(seconds=1)
+    Attempt.objects.filter(pk=attempt.pk).update(finished_at=stale)
+    on_redis.start()
+    # The beat's "expire-overdue-attempts", run by a real worker through the broker.
+    exam_tasks.expire_overdue_attempts_task.delay()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        wait_until(
+            lambda: Certificate.objects.filter(attempt=attempt).exists(),
+            timeout=30,
+            what="the sweep to grade the paper and the worker to issue its certificate",
+        )
+    attempt.refresh_from_db()
+    assert attempt.score == attempt.total_points and attempt.passed
+    # The sweep again, and a late copy of the grade task: nothing is graded or issued twice.
+    assert exam_tasks.expire_overdue_attempts_task.apply().get() == 0
+    assert exam_tasks.attempt_grade_task.apply(args=[attempt.pk]).get() is False
+    assert Certificate.objects.filter(attempt=attempt).count() == 1
+    assert AttemptEvent.objects.filter(attempt=attempt, kind="submitted").count() == 1

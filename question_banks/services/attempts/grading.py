@@ -79,15 +79,25 @@ def attempt_submit(
             )
         late = now > answers_close_at(attempt)
         status = Attempt.Status.EXPIRED if late else Attempt.Status.SUBMITTED
-        queue = grade_later and not tasks_inline()
+        queue = grade_later and grades_queued()
         _record(attempt, status, now, save=queue)
         if queue:
-            attempt_id = attempt.pk
-            # robust: the submit has committed; nothing in sending its grade is raised at it.
-            transaction.on_commit(lambda: _queue_grade(attempt_id), robust=True)
+            grade_on_commit(attempt.pk)
         else:
             _grade(attempt, also=("status", "finished_at"))
     return attempt
+
+
+def grades_queued() -> bool:
+    """Whether a submit leaves its grade to a task (a broker is configured) rather than
+    grading in its own transaction (tasks run inline: the embedded default, the tests)."""
+    return not tasks_inline()
+
+
+def grade_on_commit(attempt_id: int) -> None:
+    """Queue the grade of a submit recorded in the current transaction, once it commits
+    (robust: the submit has committed; nothing in sending its grade is raised at it)."""
+    transaction.on_commit(lambda: _queue_grade(attempt_id), robust=True)
 
 
 def _queue_grade(attempt_id: int) -> None:
