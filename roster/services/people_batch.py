@@ -273,6 +273,8 @@ def _insert(objects: list[_M]) -> list[_M]:
     quote = connection.ops.quote_name
     now = timezone.now()
     prepare = [_preparer(f) for f in fields]
+    if connection.vendor == "postgresql":
+        return _copy(objects, fields, prepare, now)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(CHUNK, connection.ops.bulk_batch_size(fields, objects)))
     head = (
@@ -298,6 +300,42 @@ def _insert(objects: list[_M]) -> list[_M]:
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = connection.alias
+    return objects
+
+
+def _copy(
+    objects: list[_M], fields: list[Field], prepare: list[Callable[[Model], object]], now: object
+) -> list[_M]:
+    """PostgreSQL: the rows in one COPY, with their keys drawn from the table's sequence
+    first (one query), as an INSERT would draw them. Binding 100,000 values to INSERT
+    statements cost more in this process than the rest of the import's write."""
+    meta = objects[0]._meta
+    quote = connection.ops.quote_name
+    pk = str(meta.pk.column)
+    auto = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    columns = ", ".join(quote(c) for c in [pk, *(str(f.column) for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk, len(objects)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+        copying = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        # psycopg's own cursor (Django's wrapper has no copy()): its errors are wrapped as
+        # Django wraps them, so a clash is the IntegrityError _create expects.
+        with connection.wrap_database_errors, cursor.cursor.copy(copying) as copy:
+            for key, obj in zip(keys, objects, strict=True):
+                for name in auto:
+                    setattr(obj, name, now)  # as pre_save does for auto_now(_add)
+                copy.write_row((key, *(p(obj) for p in prepare)))
+    for key, obj in zip(keys, objects, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
     return objects
 
 
