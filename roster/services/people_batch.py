@@ -37,7 +37,7 @@ from django.utils import timezone
 from documents.imports.runner import CREATED, UNCHANGED
 from roster.choices import EmploymentStatus
 from roster.events import jobs_changed_send
-from roster.identity import IdentityError, IdNumber, parse_id_number
+from roster.identity import IdentityError, IdNumber, normalize_id_number, parse_id_number
 from roster.models import Department, Employment, EmploymentEvent, Person
 
 from .employments import PersonData, _administers
@@ -79,16 +79,22 @@ def people_import_batch(
     allowed = {
         pk for pk in {d.enterprise.pk for d in rows} if _administers(actor, pk)
     }  # once per enterprise, not per row
-    parsed: dict[int, IdNumber] = {}
-    for i, data in enumerate(rows):
-        if data.enterprise.pk not in allowed:
-            continue  # refused row by row, with the service's own message
-        try:
-            parsed[i] = parse_id_number(data.id_number)
-        except IdentityError:
-            continue
-    ids = {i: p.value for i, p in parsed.items()}
+    ids = {
+        i: normalize_id_number(data.id_number)
+        for i, data in enumerate(rows)
+        if data.enterprise.pk in allowed  # else refused row by row, with the service's message
+    }
     people = _locked_people(set(ids.values()))
+    # Only a new person's ID number is parsed here (their sex and birth date): one on file
+    # was checked when it was written, and the parser checked every row's already.
+    parsed: dict[int, IdNumber] = {}
+    for i, id_number in list(ids.items()):
+        if id_number in people:
+            continue
+        try:
+            parsed[i] = parse_id_number(id_number)
+        except IdentityError:
+            del ids[i]  # left to the service, which refuses it with its reason
     current = _locked_current_jobs([p.pk for p in people.values()])
     departments = _departments(rows, ids)
 
