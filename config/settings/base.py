@@ -278,7 +278,9 @@ else:
 
 # Celery: a Redis broker when configured; otherwise tasks run inline so that no worker is
 # ever needed for correctness on a single machine.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+# The in-memory broker names a host: without one, kombu warns "No hostname was supplied" on
+# stderr each time an inline (eager) task takes a producer, e.g. in the middle of bench output.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not (REDIS_URL or env("CELERY_BROKER_URL", ""))
 CELERY_TASK_EAGER_PROPAGATES = True

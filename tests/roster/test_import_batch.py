@@ -113,3 +113,87 @@ def test_the_prepared_insert_writes_what_bulk_create_writes(world):
         assert stored[0] == stored[1], model
         assert model.objects.get(pk=b.pk).created_at == b.created_at
     assert Employment.objects.get(pk=prepared_job.pk).person_id == prepared.pk
+
+
+def test_the_bulk_write_stores_json_keys_and_a_null_as_the_orm_does(world):
+    """The bulk write (a COPY on PostgreSQL, INSERT ... RETURNING elsewhere) gives every row
+    its key from the table's own sequence and stores a JSON value, an actor and a missing
+    department as the ORM stores them."""
+    import datetime as dt
+
+    from roster.services.people_batch import _insert
+
+    people = _insert(
+        [
+            Person(
+                id_number=make_id_number(seq=930 + i),
+                name=f"李{i}",
+                sex="F",
+                birth_date=dt.date(1990, 1, 1),
+                phone="",
+            )
+            for i in range(3)
+        ]
+    )
+    assert len({p.pk for p in people}) == 3
+    assert sorted(Person.objects.filter(pk__in=[p.pk for p in people]).values_list("name")) == [
+        ("李0",),
+        ("李1",),
+        ("李2",),
+    ]
+    job = Employment(
+        person=people[0],
+        enterprise=world.ent_a,
+        category=Employment._meta.get_field("category").choices[0][0],
+        post="电工",
+        status_since=dt.date(2021, 3, 4),
+    )
+    _insert([job])
+    event = EmploymentEvent(
+        employment=job,
+        kind=EmploymentEvent.Kind.CHANGED,
+        effective_on=dt.date(2021, 3, 4),
+        changes={"岗位": ["焊工", "电工"], "n": 1},
+        actor=world.enterprise_admin,
+    )
+    _insert([event])
+    stored = EmploymentEvent.objects.get(pk=event.pk)
+    assert stored.changes == {"岗位": ["焊工", "电工"], "n": 1}
+    assert stored.actor_id == event.actor_id and stored.employment_id == job.pk
+    assert Employment.objects.get(pk=job.pk).department_id is None
+    # The next row the ORM writes takes a key after the bulk ones (the sequence moved on).
+    later = Person.objects.create(
+        id_number=make_id_number(seq=940), name="赵", sex="M", birth_date=dt.date(1990, 1, 1)
+    )
+    assert later.pk > max(p.pk for p in people)
+
+
+def test_an_id_number_taken_meanwhile_is_an_integrity_error_that_leaves_nothing(world):
+    """_create counts on the database's refusal being Django's IntegrityError (on
+    PostgreSQL the COPY is psycopg's own call) to send every row the slow way."""
+    import datetime as dt
+
+    from django.db import IntegrityError, transaction
+
+    from roster.services.people_batch import _insert
+
+    def person(id_number: str) -> Person:
+        return Person(id_number=id_number, name="甲", sex="M", birth_date=dt.date(1990, 1, 1))
+
+    taken = world.person_b.id_number
+    fresh = make_id_number(seq=950)
+    with pytest.raises(IntegrityError, match=r"id_number|UNIQUE"), transaction.atomic():
+        _insert([person(fresh), person(taken)])
+    assert not Person.objects.filter(id_number=fresh).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the COPY path is PostgreSQL's")
+def test_on_postgresql_the_new_rows_go_in_by_copy_not_insert(world):
+    ids = [make_id_number(seq=960 + i) for i in range(12)]
+    with CaptureQueriesContext(connection) as captured:
+        result = run([roster_row(i, world.ent_a.uscc) for i in ids])
+    assert result.created == 12
+    inserts = [q["sql"] for q in captured if q["sql"].startswith("INSERT")]
+    tables = {sql.split()[2] for sql in inserts}
+    assert not tables & {'"roster_person"', '"roster_employment"', '"roster_employmentevent"'}
+    assert Employment.objects.current().filter(person__id_number__in=ids).count() == 12
