@@ -22,12 +22,14 @@ from __future__ import annotations
 import functools
 import io
 import re
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 import qrcode
 import qrcode.util
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 
 from .qr_encode import DataOverflow, qr_grid
 
@@ -223,8 +225,49 @@ def draw_qr(
     canvas.transform(unit, 0, 0, -unit, x + quiet_zone * unit, y + size - quiet_zone * unit)
     path = qr.pdf_path()
     if path:
-        canvas.addLiteral(path.decode("ascii"))
+        canvas.doForm(_qr_form(canvas, qr, path))
     canvas.restoreState()
+
+
+# zlib level of the QR's own stream. The page's stream is compressed at zlib's default (6),
+# which spends about 0.8 ms on a version-18 code's 28 KB of rectangles: more than encoding
+# and writing the code together. Level 1 takes a tenth of that and the stream is about
+# 1.5 KB larger (bench/bench_certificates.py, ``--qr-parts``).
+QR_STREAM_LEVEL = 1
+
+
+def _qr_form(canvas, qr: QRMatrix, path: bytes) -> str:
+    """The name of a form XObject holding ``path`` (the code's rectangles, module units),
+    added to the canvas's document the first time this code is drawn on it.
+
+    Why a form and not the page's own stream: the rectangles are then compressed on their
+    own, at the fast ``QR_STREAM_LEVEL``, while the rest of the page keeps its usual
+    compression. The form draws in the graphics state of the page where it is used (the
+    transform and the black fill set just before), exactly as the same operators inline.
+    """
+    forms = canvas.__dict__.setdefault("_qr_forms", {})
+    name = forms.get(qr.grid)
+    if name is None:
+        # A name per code drawn on this canvas, numbered in drawing order: the same
+        # certificate keeps giving the same bytes.
+        name = forms[qr.grid] = f"QR{len(forms)}"
+        side = qr.size
+        stream = PDFStream(
+            PDFDictionary(
+                {
+                    "Type": PDFName("XObject"),
+                    "Subtype": PDFName("Form"),
+                    "BBox": PDFArray([0, 0, side, side]),
+                    "Resources": PDFDictionary({}),
+                    # Already compressed here: reportlab applies no filter of its own to a
+                    # stream whose dictionary names one.
+                    "Filter": PDFName("FlateDecode"),
+                }
+            ),
+            zlib.compress(path, QR_STREAM_LEVEL),
+        )
+        canvas._doc.addForm(name, stream)
+    return name
 
 
 def qr_svg(
