@@ -30,6 +30,7 @@ import qrcode
 import qrcode.util
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
+from reportlab.pdfgen.canvas import Canvas
 
 from .qr_encode import DataOverflow, qr_grid
 
@@ -237,7 +238,7 @@ def draw_qr(
 QR_STREAM_LEVEL = 1
 
 
-def _qr_form(canvas, qr: QRMatrix, path: bytes) -> str:
+def _qr_form(canvas: Canvas, qr: QRMatrix, path: bytes) -> str:
     """The name of a form XObject holding ``path`` (the code's rectangles, module units),
     added to the canvas's document the first time this code is drawn on it.
 
