@@ -68,3 +68,20 @@ def test_too_much_data_is_refused_as_before():
         make_qr("A" * 2000, error="Q")
     with pytest.raises(QRTooLarge):
         make_qr("A" * 600, error="Q", max_version=10)
+
+
+@pytest.mark.parametrize("level", sorted(ERROR_LEVELS))
+def test_the_same_matrix_as_qrcode_for_every_version_up_to_the_limit(level):
+    # Alphanumeric data of growing (odd and even) length reaches every version up to 19 at
+    # each level, so every block layout (one size of block, or two sizes) is compared.
+    code = ERROR_LEVELS[level]
+    rng = random.Random(level)
+    versions = set()
+    for length in range(1, 1300, 23):
+        data = "".join(rng.choice(BASE32) for _ in range(length))
+        expected = reference(data, code, 4)
+        if expected[0] > 19:
+            break
+        versions.add(expected[0])
+        assert qr_modules(data, code, 4) == expected, (level, length)
+    assert len(versions) >= 12
