@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('question_banks', '0013_bank_code_fits_an_address'),
+        ("question_banks", "0013_bank_code_fits_an_address"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='questionimportjob',
-            name='import_started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='import started at'),
+            model_name="questionimportjob",
+            name="import_started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="import started at"),
         ),
     ]
