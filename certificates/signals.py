@@ -37,12 +37,17 @@ def issue_on_pass(sender, attempt_id: int, **kwargs) -> None:
         Attempt.objects.filter(pk=attempt_id).exclude(session__certificate_type_code="").exists()
     ):
         return
-    from config.celery import send_or_run
+    from config.celery import send_or_leave
 
     from .tasks import issue_certificate_for_attempt_task
 
-    # Inline when the broker is down: a pass must earn its certificate even then.
-    send_or_run(issue_certificate_for_attempt_task, attempt_id)
+    # Inline when the broker is down: a pass must earn its certificate even then. Never
+    # raised at the submit (this runs after its commit): a failure is logged.
+    send_or_leave(
+        issue_certificate_for_attempt_task,
+        attempt_id,
+        sweep="none: logged for an operator; the attempt keeps its pass",
+    )
 
 
 @receiver(post_save, sender=Certificate, dispatch_uid="certificates.status_list_changed")

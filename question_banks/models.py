@@ -800,6 +800,9 @@ class QuestionImportJob(models.Model):
     report = models.JSONField(_("report"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # When the import itself was asked for: a job importing long past the task's time limit
+    # lost its worker (question_import_jobs_sweep).
+    import_started_at = models.DateTimeField(_("import started at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -50,3 +50,12 @@ def question_import_run_task(job_id: int) -> str | None:
 
     job = question_import_job_run(job_id)
     return job.status if job else None
+
+
+@shared_task(acks_late=True)
+def question_import_jobs_sweep_task() -> int:
+    """Every few minutes: imports whose worker died go back to their owner. Safe to run twice:
+    a job given back is no longer stuck."""
+    from question_banks.services.import_jobs import question_import_jobs_sweep
+
+    return question_import_jobs_sweep()

@@ -23,7 +23,7 @@ from certificates.models import Certificate, PdfBatch
 from certificates.pdf import VARIANTS, certificate_pdf
 from certificates.selectors import certificates_for_pdf
 from certificates.trust.qr import QRTooLarge
-from config.celery import send_or_run
+from config.celery import send_on_commit
 from documents.fonts import FontNotFound
 from roster.services.audit import audit_record
 
@@ -84,9 +84,12 @@ def pdf_batch_create(
             count=len(ids),
             variant=variant,
         )
-        # Broker gone: the batch is rendered in this request rather than left pending. Named,
-        # not imported: tasks.py imports the services, not the other way round.
-        transaction.on_commit(lambda: send_or_run(RENDER_TASK, batch.pk))
+        # Broker gone: the batch is rendered in this request rather than left queued; an
+        # error even there is logged, never raised at the request whose batch committed.
+        # Named, not imported: tasks.py imports the services, not the other way round.
+        send_on_commit(
+            RENDER_TASK, batch.pk, sweep="none: the batch stays queued; its owner asks again"
+        )
     return batch
 
 

@@ -334,13 +334,15 @@ def _issued_for(attempt: Attempt) -> Certificate | None:
 
 def attempt_certificate_problem(attempt: Attempt) -> str | None:
     """Why a finished attempt does not earn its session's certificate, or None."""
-    from question_banks.models import Attempt
+    from question_banks.models import Attempt, ExamSession
     from question_banks.prerequisites import unmet
     from question_banks.services.attempts import session_result_for
 
     session = attempt.session
     if session is None or attempt.kind != Attempt.Kind.OFFICIAL:
         return _("Only an official exam session earns a certificate.")
+    if session.purpose == ExamSession.Purpose.CONTEST:
+        return _("A contest round earns no certificate.")
     if not session.certificate_type_code:
         return _("This exam session issues no certificate.")
     if not attempt.passed:

@@ -248,6 +248,9 @@ IMPORT_PENDING_DIR = Path(env("IMPORT_PENDING_DIR", str(BASE_DIR / "var" / "impo
 # A question file larger than this is checked and imported by a Celery task, with a progress
 # bar on its page (question_banks.services.import_jobs); a smaller one in the request.
 IMPORT_BACKGROUND_BYTES = int(env("IMPORT_BACKGROUND_BYTES", str(256 * 1024)))
+# A question import still running after this long lost its worker (the tasks' hard time limit
+# is far shorter): the sweep gives it back to its owner (question_banks.services.import_jobs).
+QUESTION_IMPORT_STALE_SECONDS = int(env("QUESTION_IMPORT_STALE_SECONDS", str(30 * 60)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -347,6 +350,10 @@ CELERY_BEAT_SCHEDULE = {
     "rotation-members-sync": {
         "task": "campaigns.tasks.rotation_members_sync_task",
         "schedule": crontab(hour=2, minute=50),
+    },
+    "question-import-jobs-sweep": {
+        "task": "question_banks.tasks.question_import_jobs_sweep_task",
+        "schedule": 5 * 60.0,
     },
     "drill-overdue-reminders": {
         "task": "drills.tasks.drill_reminders_task",

@@ -11,18 +11,26 @@ its page shows a progress bar fed by :func:`question_import_job_progress`. Progr
 the cache, not the job's row: the import runs in one transaction, which nobody outside it
 sees until it commits. A smaller file is done within the request.
 
+A job whose worker died, or whose task never reached one, would wait forever: the sweep
+(question_import_jobs_sweep, every few minutes from beat) hands an import stuck past
+``settings.QUESTION_IMPORT_STALE_SECONDS`` (well beyond the tasks' hard time limit, so its
+worker is surely gone; the import is one transaction, so it wrote nothing) back to its
+owner's check page with a note, to import again; a check stuck so long fails with a reason.
+
 Ownership (ARCHITECTURE.md rule 10): only someone who may change the bank may upload into it
 or import, and only the uploader may import their upload (permissions.bank_can_change).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,7 +96,9 @@ def question_import_job_confirm(*, actor: User, job: QuestionImportJob) -> Quest
         if not job.report.get("valid"):
             raise ImportJobError(_("The file has no valid question to import."))
         job.status = Status.IMPORTING
-        job.save(update_fields=["status"])
+        job.import_started_at = timezone.now()
+        job.report.pop("interrupted", None)
+        job.save(update_fields=["status", "import_started_at", "report"])
         background = _in_background(job, "run")
     if not background:
         job = question_import_job_run(job.pk) or job
@@ -246,3 +256,37 @@ def _issue(row: int | None, column: object, value: object, reason: object) -> di
     if len(text) > _STEM_SHOWN:
         text = text[:_STEM_SHOWN] + "…"
     return {"row": row, "column": str(column or ""), "value": text, "reason": str(reason)}
+
+
+def question_import_jobs_sweep(*, now: dt.datetime | None = None) -> int:
+    """Give back the jobs whose worker is gone (see the module's docstring); how many."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.QUESTION_IMPORT_STALE_SECONDS)
+    swept = 0
+    with transaction.atomic():
+        stuck = QuestionImportJob.objects.select_for_update(skip_locked=True).filter(
+            Q(status=Status.IMPORTING)
+            & (Q(import_started_at__lt=cutoff) | Q(import_started_at=None, created_at__lt=cutoff))
+            | Q(status=Status.CHECKING, created_at__lt=cutoff)
+        )
+        for job in stuck:
+            if job.status == Status.IMPORTING:
+                job.status = Status.CHECKED
+                job.report = {
+                    **job.report,
+                    "interrupted": _(
+                        "The import did not finish (the server's background worker stopped) "
+                        "and no question was written. Import again."
+                    ),
+                }
+                job.save(update_fields=["status", "report"])
+            else:
+                _fail(
+                    job,
+                    _(
+                        "The check did not finish (the server's background worker stopped). "
+                        "Upload the file again."
+                    ),
+                )
+            swept += 1
+    return swept

@@ -293,6 +293,10 @@ def _grade(attempt: Attempt, also: tuple[str, ...] = ()) -> None:
     attempt.save(update_fields=[*also, "score", "passed", "section_scores"])
     attempt_finished.send(sender=Attempt, attempt=attempt)
     if attempt.passed and attempt.session_id and attempt.kind == Attempt.Kind.OFFICIAL:
+        # A contest round's pass mark ranks a contestant; it is no exam passed: its
+        # receivers (certificates issued, training credited) must not hear of it.
+        if attempt.session.purpose == ExamSession.Purpose.CONTEST:
+            return
         attempt_id = attempt.pk
         transaction.on_commit(lambda: attempt_passed.send(sender=Attempt, attempt_id=attempt_id))
 
