@@ -42,6 +42,7 @@ from courses.services.records import (
 from question_banks.models import ExamSession
 from question_banks.services.internal_exams import return_exam_open
 from roster.models import Person
+from roster.selectors import administered_enterprises
 from roster.services import audit_record
 from roster.views.common import staff_scope_required
 
@@ -109,7 +110,12 @@ def classroom_list_view(request):
     return render(
         request,
         "courses/classroom_list.html",
-        {"sessions": sessions, "enterprise": enterprise},
+        {
+            "sessions": sessions,
+            "enterprise": enterprise,
+            # Regulators read these lists; only an enterprise's admin records into them.
+            "can_add": administered_enterprises(user=request.user).exists(),
+        },
     )
 
 
@@ -243,7 +249,12 @@ def record_list_view(request):
     return render(
         request,
         "courses/record_list.html",
-        {"education": education, "violations": violations, "enterprise": enterprise},
+        {
+            "education": education,
+            "violations": violations,
+            "enterprise": enterprise,
+            "can_add": administered_enterprises(user=request.user).exists(),
+        },
     )
 
 

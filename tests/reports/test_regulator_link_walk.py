@@ -70,11 +70,6 @@ def walk(client, start: list[str]) -> tuple[dict[str, int], dict[str, str]]:
     return seen, found_on
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, not yet fixed: four 'new record' buttons on /courses/classroom/ and "
-    "/courses/records/ are shown to the regulator and answer 403",
-)
 def test_every_link_on_the_county_regulators_pages_answers(demo_county, client):
     client.force_login(User.objects.get(username="county_reg"))
     seen, found_on = walk(client, START)
