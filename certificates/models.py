@@ -612,12 +612,15 @@ class CertificateRule(models.Model):
         _("review refused after a failed health check"), default=False
     )
     # 30号令: 违章操作 with serious consequences or twice or more, or a penalty, in the
-    # validity. A 三违 record (courses.ViolationRetraining) carries no severity, so the
-    # count is what the records tell: this many in the validity refuse the review.
+    # validity. A 三违 record (courses.ViolationRetraining) carries its severity: one serious
+    # record refuses the review, and this many of any severity do.
     review_refused_violations = models.PositiveSmallIntegerField(
         _("review refused after this many violations (三违) in the validity"),
         null=True,
         blank=True,
+    )
+    review_refused_serious_violation = models.BooleanField(
+        _("review refused after one serious violation (严重违章) in the validity"), default=False
     )
     review_refused_by_accident = models.BooleanField(
         _("review refused after an accident penalty in the validity"), default=False

@@ -461,8 +461,8 @@ def review_exam_check(
 
 def review_records_check(*, certificate: Certificate, on: dt.date) -> None:
     """复审 refused for a failed health check (the latest one up to the review date is
-    unfit), for repeated violations (三违, courses.ViolationRetraining: as many as the rule
-    says) and for an accident penalty (ConductRecord) during the validity: the records
+    unfit), for one serious violation or repeated ones (三违, courses.ViolationRetraining: as
+    many as the rule says, of any severity) and for an accident penalty (ConductRecord) during the validity: the records
     clean_years reads."""
     from courses.models import ViolationRetraining
 
@@ -482,6 +482,30 @@ def review_records_check(*, certificate: Certificate, on: dt.date) -> None:
                 )
                 % {"date": _iso(check.on), "name": person.name},
                 "health_unfit",
+            )
+    if rule.review_refused_serious_violation:
+        serious = (
+            ViolationRetraining.objects.filter(
+                person=person,
+                severity=ViolationRetraining.Severity.SERIOUS,
+                off_job_from__gte=since,
+                off_job_from__lte=on,
+            )
+            .order_by("-off_job_from")
+            .first()
+        )
+        if serious is not None:
+            raise CertificateError(
+                _(
+                    "Rule “no review after a serious violation in the validity”: %(date)s "
+                    "%(what)s (the validity began on %(since)s)."
+                )
+                % {
+                    "date": _iso(serious.off_job_from),
+                    "what": serious.violation,
+                    "since": _iso(since),
+                },
+                "serious_violation",
             )
     if rule.review_refused_violations:
         violations = list(

@@ -1,0 +1,160 @@
+"""The certificate rules as the regulator checks them, the gaps issue 26 left (fixed dates,
+the services take the day as `on`): each refusal names the rule and the date it allows, in
+Chinese on the pages, and writes nothing.
+
+1. A serious 违章 refuses the review (复审) at once; ordinary ones from the second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from certificates.models import CertificateType
+from certificates.services.issuing import CertificateError, certificate_issue
+from certificates.services.lifecycle import certificate_review
+from courses.models import ViolationRetraining
+
+from .conftest import credit_review_hours, passed_exam
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages read in English here, whatever the Chinese catalogue says."""
+    with translation.override("en"):
+        yield
+
+
+def ctype(code: str) -> CertificateType:
+    return CertificateType.objects.get(code=code)
+
+
+# 1. A serious 违章 ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def card(world):
+    """person_a's 低压电工 card from 2026-03-01, review due 2029-03-01, the review training
+    and the review exam done."""
+    card = certificate_issue(
+        person=world.person_a, ctype=ctype("TZ-DG"), actor=None, on=dt.date(2026, 3, 1)
+    )
+    credit_review_hours(world.person_a, dt.date(2028, 12, 1))
+    passed_exam(world, world.person_a, dt.date(2029, 1, 10))
+    return card
+
+
+def review(card):
+    return certificate_review(
+        certificate=card, actor=None, on=dt.date(2029, 1, 20), applied_on=dt.date(2028, 12, 20)
+    )
+
+
+def snapshot(card):
+    card.refresh_from_db()
+    return (card.next_review_on, card.last_reviewed_on, card.events.count())
+
+
+def violation(world, day: dt.date, severity=ViolationRetraining.Severity.ORDINARY, **extra):
+    return ViolationRetraining.objects.create(
+        person=world.person_a,
+        enterprise=world.ent_a,
+        violation=extra.get("what", "违章操作"),
+        severity=severity,
+        off_job_from=day,
+    )
+
+
+def test_a_record_without_a_severity_is_ordinary(world):
+    record = ViolationRetraining.objects.create(
+        person=world.person_a, enterprise=world.ent_a, violation="违章", off_job_from=dt.date.today()
+    )
+    assert record.severity == ViolationRetraining.Severity.ORDINARY
+
+
+def test_one_serious_violation_in_the_validity_refuses_the_review(card, world):
+    violation(world, dt.date(2026, 2, 27), ViolationRetraining.Severity.SERIOUS)  # before it
+    violation(world, dt.date(2027, 5, 1))  # one ordinary: not repeated
+    review(card)  # neither refuses
+    card2 = certificate_issue(
+        person=world.person_b, ctype=ctype("TZ-DG"), actor=None, on=dt.date(2026, 3, 1)
+    )
+    credit_review_hours(world.person_b, dt.date(2028, 12, 1))
+    passed_exam(world, world.person_b, dt.date(2029, 1, 10))
+    ViolationRetraining.objects.create(
+        person=world.person_b,
+        enterprise=world.ent_b,
+        violation="无证指挥吊装",
+        severity=ViolationRetraining.Severity.SERIOUS,
+        off_job_from=dt.date(2027, 9, 3),
+    )
+    before = snapshot(card2)
+    with pytest.raises(CertificateError) as err:
+        review(card2)
+    assert err.value.code == "serious_violation"
+    assert "no review after a serious violation" in err.value.message
+    assert "2027-09-03" in err.value.message and "2026-03-01" in err.value.message
+    assert "无证指挥吊装" in err.value.message
+    assert snapshot(card2) == before
+
+
+def test_two_ordinary_violations_still_refuse_the_review(card, world):
+    violation(world, dt.date(2027, 5, 1))
+    violation(world, dt.date(2028, 7, 1))
+    before = snapshot(card)
+    with pytest.raises(CertificateError) as err:
+        review(card)
+    assert err.value.code == "violations"
+    assert snapshot(card) == before
+
+
+def test_the_refusal_reads_in_chinese(card, world):
+    violation(world, dt.date(2027, 9, 3), ViolationRetraining.Severity.SERIOUS)
+    with translation.override("zh-hans"), pytest.raises(CertificateError) as err:
+        review(card)
+    assert "严重违章" in err.value.message and "2027-09-03" in err.value.message
+
+
+def test_the_admin_records_the_severity_on_the_web_and_the_lists_show_it(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.enterprise_admin)
+    form = client.get(reverse("courses:violation_create")).content.decode()
+    assert 'name="severity"' in form and "严重" in form
+    response = client.post(
+        reverse("courses:violation_create") + f"?enterprise={world.ent_a.uscc}",
+        {
+            "id_number": world.person_a.id_number,
+            "violation": "高处作业未系安全带",
+            "severity": "serious",
+            "off_job_from": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record = ViolationRetraining.objects.get()
+    assert record.severity == ViolationRetraining.Severity.SERIOUS
+    listing = client.get(reverse("courses:record_list")).content.decode()
+    assert "高处作业未系安全带" in listing and "严重" in listing
+    file_page = client.get(reverse("courses:training_file", args=[world.person_a.pk]))
+    assert "严重" in file_page.content.decode()
+
+
+def test_a_severity_not_in_the_list_is_refused_beside_the_field(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.enterprise_admin)
+    response = client.post(
+        reverse("courses:violation_create"),
+        {
+            "id_number": world.person_a.id_number,
+            "violation": "违章",
+            "severity": "fatal",
+            "off_job_from": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert not ViolationRetraining.objects.exists()
