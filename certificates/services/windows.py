@@ -462,8 +462,8 @@ def review_exam_check(
 def review_records_check(*, certificate: Certificate, on: dt.date) -> None:
     """复审 refused for a failed health check (the latest one up to the review date is
     unfit), for one serious violation or repeated ones (三违, courses.ViolationRetraining: as
-    many as the rule says, of any severity) and for an accident penalty (ConductRecord) during the validity: the records
-    clean_years reads."""
+    many as the rule says, of any severity) and for an accident penalty (ConductRecord)
+    during the validity: the records clean_years reads."""
     from courses.models import ViolationRetraining
 
     rule = rule_for(certificate.certificate_type.family)

@@ -73,7 +73,10 @@ def violation(world, day: dt.date, severity=ViolationRetraining.Severity.ORDINAR
 
 def test_a_record_without_a_severity_is_ordinary(world):
     record = ViolationRetraining.objects.create(
-        person=world.person_a, enterprise=world.ent_a, violation="违章", off_job_from=dt.date.today()
+        person=world.person_a,
+        enterprise=world.ent_a,
+        violation="违章",
+        off_job_from=dt.date(2027, 1, 4),
     )
     assert record.severity == ViolationRetraining.Severity.ORDINARY
 
