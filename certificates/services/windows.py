@@ -633,6 +633,32 @@ def retrain_problem(*, person: Person, ctype: CertificateType, on: dt.date) -> s
     }
 
 
+def retrain_mark_candidacies(attempt: Attempt) -> int:
+    """A failed official exam of an item that leaves the person to retrain ("one resit, then
+    retrain"): mark their places on the lists of the item's other sessions not yet closed,
+    so the start there asks the rule again (question_banks' session_start_check). Called
+    when the attempt is graded, inside its transaction; returns the places marked."""
+    from question_banks.models import Candidate
+
+    assert attempt.session is not None
+    ctype = CertificateType.objects.filter(code=attempt.session.certificate_type_code).first()
+    if ctype is None or attempt.finished_at is None:
+        return 0
+    day = timezone.localtime(attempt.finished_at).date()
+    need = retrain_needed(person=attempt.person, ctype=ctype, on=day)
+    if need is None:
+        return 0
+    return (
+        Candidate.objects.filter(
+            person_id=attempt.person_id,
+            session__certificate_type_code=ctype.code,
+            session__closes_at__gt=attempt.finished_at,
+        )
+        .exclude(session_id=attempt.session_id)
+        .update(resit_failed_on=need.failed_on)
+    )
+
+
 # ---- "what, by when" ------------------------------------------------------------------
 
 

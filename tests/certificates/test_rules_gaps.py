@@ -3,6 +3,8 @@ the services take the day as `on`): each refusal names the rule and the date it 
 Chinese on the pages, and writes nothing.
 
 1. A serious 违章 refuses the review (复审) at once; ordinary ones from the second.
+2. "One resit, then retrain" at the exam's start too: put on a list before failing a resit
+   elsewhere, the examinee is told why on the session page and cannot start.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from django.utils import timezone, translation
 from certificates.models import CertificateType
 from certificates.services.issuing import CertificateError, certificate_issue
 from certificates.services.lifecycle import certificate_review
-from courses.models import ViolationRetraining
+from courses.models import CreditEntry, StudySettings, TrainingKind, ViolationRetraining
+from question_banks.models import Attempt, Candidate, ExamSession
+from question_banks.services.attempts import ExamError, attempt_start
+from question_banks.services.sessions import session_add_candidates
 
-from .conftest import credit_review_hours, passed_exam
+from .conftest import credit_review_hours, passed_exam, take_exam
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +166,69 @@ def test_a_severity_not_in_the_list_is_refused_beside_the_field(world):
     )
     assert response.status_code == 200
     assert not ViolationRetraining.objects.exists()
+
+
+# 2. "One resit, then retrain" at the start ---------------------------------------------------
+
+
+@pytest.fixture
+def failed_twice(world, cert_session, now):
+    """person_a is put on the list of a second 低压电工 session (S2, open now) while in good
+    standing, then fails the exam and its resit in S1, ten days ago."""
+    cert_session.opens_at = now - dt.timedelta(days=11)
+    cert_session.save(update_fields=["opens_at"])
+    later = ExamSession.objects.create(
+        code="S2",
+        name="2026年第2期低压电工考试",
+        rule=cert_session.rule,
+        is_published=True,
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(hours=3),
+        training_body=world.trainer_body,
+        region=world.township_b,
+        certificate_type_code="TZ-DG",
+    )
+    assert session_add_candidates(session=later, actor=None, people=[world.person_a]) == 1
+    ten_days_ago = now - dt.timedelta(days=10)
+    take_exam(cert_session, world.person_a, ten_days_ago, right=False)
+    place = Candidate.objects.get(session=later, person=world.person_a)
+    assert place.resit_failed_on is None  # one failure: the resit is still allowed
+    take_exam(cert_session, world.person_a, ten_days_ago + dt.timedelta(hours=1), right=False)
+    return later
+
+
+def test_a_resit_failed_elsewhere_marks_the_place_on_the_other_list(world, failed_twice, now):
+    place = Candidate.objects.get(session=failed_twice, person=world.person_a)
+    assert place.resit_failed_on == timezone.localdate(now - dt.timedelta(days=10))
+
+
+def test_the_start_is_refused_until_retrained(world, failed_twice, now):
+    with pytest.raises(ExamError) as err:
+        attempt_start(session=failed_twice, person=world.person_a, client_id="tab", now=now)
+    assert err.value.code == "retrain"
+    assert "one resit, then retrain" in err.value.message
+    assert timezone.localdate(now - dt.timedelta(days=10)).isoformat() in err.value.message
+    assert not Attempt.objects.filter(session=failed_twice).exists()
+    # 24 hours of training credited after the failed resit: the start goes through.
+    CreditEntry.objects.create(
+        person=world.person_a,
+        on=timezone.localdate(now - dt.timedelta(days=5)),
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.PRE_JOB,
+        minutes=24 * StudySettings.load().classroom_minutes_per_hour,
+    )
+    attempt = attempt_start(session=failed_twice, person=world.person_a, client_id="tab", now=now)
+    assert attempt.status == Attempt.Status.IN_PROGRESS
+
+
+def test_the_examinee_reads_why_on_the_session_page_instead_of_the_start(world, failed_twice):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.trainee)
+    url = reverse("question_banks:session", args=[failed_twice.code])
+    page = client.get(url).content.decode()
+    assert 'id="start-form"' not in page and 'id="start-refused"' in page
+    assert "补考" in page and "24" in page
+    response = client.post(url, {"client": "tab"})  # a start posted anyway: refused, said
+    assert response.status_code == 200
+    assert "补考" in response.content.decode()
+    assert not Attempt.objects.filter(session=failed_twice).exists()
