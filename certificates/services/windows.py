@@ -112,11 +112,11 @@ class TrainingShortfall:
     done: Decimal
 
 
-def renewal_training_shortfall(
+def renewal_training_shortfalls(
     *, certificate: Certificate, applied_on: dt.date
-) -> TrainingShortfall | None:
-    """The first whole calendar year of the validity, ended before the application, whose
-    yearly training hours were not credited in the hours ledger, or None.
+) -> list[TrainingShortfall]:
+    """Every whole calendar year of the validity, ended before the application, whose
+    yearly training hours were not credited in the hours ledger (oldest first).
 
     The hours are the yearly rule (courses.HoursRule) of the type's personnel category (the
     construction three types: 20 学时) in the holder's industry; the year the card was issued
@@ -136,6 +136,7 @@ def renewal_training_shortfall(
             )
         )
     yearly = [r for r in rules if r.period == HoursRule.Period.YEARLY and r.required_hours]
+    out = []
     for year in range(certificate.valid_from.year + 1, applied_on.year):
         for rule in yearly:
             done = credited_hours(
@@ -145,8 +146,17 @@ def renewal_training_shortfall(
                 kinds=[rule.training_kind],
             ).get(rule.training_kind, Decimal("0.0"))
             if done < rule.required_hours:
-                return TrainingShortfall(year, rule.required_hours, done)
-    return None
+                out.append(TrainingShortfall(year, rule.required_hours, done))
+                break
+    return out
+
+
+def renewal_training_shortfall(
+    *, certificate: Certificate, applied_on: dt.date
+) -> TrainingShortfall | None:
+    """The first of renewal_training_shortfalls, or None: what the renewal is refused for."""
+    short = renewal_training_shortfalls(certificate=certificate, applied_on=applied_on)
+    return short[0] if short else None
 
 
 def renewal_check(*, certificate: Certificate, applied_on: dt.date) -> None:
@@ -676,6 +686,9 @@ class Window:
     is_bar: bool = False
     # What stands in for a date when the window ends on something else (hours of training).
     until: str = ""
+    # What the window's rule also asks and is still missing (the construction renewal's
+    # yearly training: year and hours), shown beside it rather than only in the refusal.
+    needs: tuple[str, ...] = ()
 
     def missed(self, on: dt.date) -> bool:
         return not self.is_bar and self.by is not None and on > self.by
@@ -744,6 +757,7 @@ def _certificate_windows(
                 by=last,
                 opens=opens,
                 certificate=certificate,
+                needs=_renewal_needs(certificate, rule, last or certificate.valid_until),
             )
         )
     absence = practical_needed_since(certificate=certificate, on=on, rule=rule)
@@ -760,6 +774,23 @@ def _certificate_windows(
             )
         )
     return out
+
+
+def _renewal_needs(
+    certificate: Certificate, rule: CertificateRule, last: dt.date
+) -> tuple[str, ...]:
+    """The yearly training the renewal will ask for and the ledger lacks: each whole year of
+    the validity that ends before the window closes, the hours done and required."""
+    if not rule.renew_needs_yearly_training:
+        return ()
+    return tuple(
+        _(
+            "Yearly training of %(year)s still missing: %(done)s of the %(required)s hours "
+            "(学时) in the hours ledger"
+        )
+        % {"year": short.year, "done": short.done, "required": short.required}
+        for short in renewal_training_shortfalls(certificate=certificate, applied_on=last)
+    )
 
 
 def _theory_windows(

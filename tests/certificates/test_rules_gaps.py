@@ -5,6 +5,8 @@ Chinese on the pages, and writes nothing.
 1. A serious 违章 refuses the review (复审) at once; ordinary ones from the second.
 2. "One resit, then retrain" at the exam's start too: put on a list before failing a resit
    elsewhere, the examinee is told why on the session page and cannot start.
+5. The construction renewal (延续) window shows the yearly training still missing, year and
+   hours, to the holder and their admin, beside the window.
 """
 
 from __future__ import annotations
@@ -232,3 +234,73 @@ def test_the_examinee_reads_why_on_the_session_page_instead_of_the_start(world, 
     assert response.status_code == 200
     assert "补考" in response.content.decode()
     assert not Attempt.objects.filter(session=failed_twice).exists()
+
+
+# 5. The construction renewal window shows the missing training ----------------------------
+
+
+def construction_card(world):
+    """person_a's C3 card from 2026-01-05, expiring 2029-01-04: the 延续 window runs from
+    2028-10-04 to the expiry; 2027 and 2028 each need 20 学时 of yearly training."""
+    card = certificate_issue(
+        person=world.person_a, ctype=ctype("JZ-C3"), actor=None, on=dt.date(2026, 1, 5)
+    )
+    CreditEntry.objects.create(
+        person=world.person_a,
+        on=dt.date(2027, 4, 1),
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.RETRAINING,
+        minutes=45 * 19,
+    )
+    return card
+
+
+def test_the_renewal_window_names_each_year_of_training_still_missing(world):
+    from certificates.services.windows import person_windows
+
+    card = construction_card(world)
+    [window] = [
+        w
+        for w in person_windows(person=world.person_a, on=dt.date(2028, 6, 1))
+        if w.key.startswith("renew:")
+    ]
+    assert window.certificate == card and window.opens == dt.date(2028, 10, 4)
+    assert len(window.needs) == 2
+    assert "2027" in window.needs[0] and "19.0" in window.needs[0] and "20" in window.needs[0]
+    assert "2028" in window.needs[1] and "0.0" in window.needs[1]
+    # The 2027 hours completed: only 2028 is left.
+    CreditEntry.objects.create(
+        person=world.person_a,
+        on=dt.date(2027, 11, 1),
+        source=CreditEntry.Source.CLASSROOM,
+        training_kind=TrainingKind.RETRAINING,
+        minutes=45,
+    )
+    [window] = [
+        w
+        for w in person_windows(person=world.person_a, on=dt.date(2028, 6, 1))
+        if w.key.startswith("renew:")
+    ]
+    assert len(window.needs) == 1 and "2028" in window.needs[0]
+
+
+def test_a_special_operation_window_asks_for_no_yearly_training(world):
+    from certificates.services.windows import person_windows
+
+    certificate_issue(
+        person=world.person_a, ctype=ctype("TZ-DG"), actor=None, on=dt.date(2026, 3, 1)
+    )
+    assert all(not w.needs for w in person_windows(person=world.person_a, on=dt.date(2028, 6, 1)))
+
+
+def test_the_holder_and_their_admin_see_the_missing_training_beside_the_window(world):
+    construction_card(world)
+    for user, url in (
+        (world.trainee, reverse("certificates:mine")),
+        (world.enterprise_admin, reverse("certificates:person_windows", args=[world.person_a.pk])),
+    ):
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "延续" in page or "2029-01-04" in page
+        assert "年度继续教育尚未完成" in page, url
