@@ -5,6 +5,8 @@ Chinese on the pages, and writes nothing.
 1. A serious 违章 refuses the review (复审) at once; ordinary ones from the second.
 2. "One resit, then retrain" at the exam's start too: put on a list before failing a resit
    elsewhere, the examinee is told why on the session page and cannot start.
+3. A certificate issued by hand (exams held elsewhere) of a type with a practical exam takes
+   the theory and practical results or is refused; they are kept as the practical exam.
 5. The construction renewal (延续) window shows the yearly training still missing, year and
    hours, to the holder and their admin, beside the window.
 """
@@ -304,3 +306,105 @@ def test_the_holder_and_their_admin_see_the_missing_training_beside_the_window(w
         page = client.get(url).content.decode()
         assert "延续" in page or "2029-01-04" in page
         assert "年度继续教育尚未完成" in page, url
+
+
+# 3. Issued by hand: the exams held elsewhere ----------------------------------------------
+
+
+def elsewhere(**changes):
+    from decimal import Decimal
+
+    from certificates.services.issuing import ExamsHeldElsewhere
+
+    values = {
+        "theory_on": dt.date(2026, 9, 1),
+        "theory_score": Decimal("86"),
+        "practical_on": dt.date(2026, 9, 20),
+        "practical_score": Decimal("90"),
+        "examiner": "王考评",
+    }
+    values.update(changes)
+    return ExamsHeldElsewhere(**values)
+
+
+def hand_issue(world, results, on=dt.date(2026, 10, 1), code="TZ-DG"):
+    return certificate_issue(
+        person=world.person_a,
+        ctype=ctype(code),
+        actor=world.enterprise_admin,
+        reason="外地考试合格",
+        on=on,
+        elsewhere=results,
+    )
+
+
+@pytest.mark.parametrize(
+    ("results", "code", "dates"),
+    [
+        (None, "exam_results_needed", ()),
+        (elsewhere(theory_score=79), "theory_not_passed", ()),
+        (elsewhere(practical_score=70), "practical_not_passed", ()),
+        (elsewhere(practical_on=dt.date(2026, 8, 1)), "no_theory", ("2026-08-01", "2026-09-01")),
+        (
+            elsewhere(theory_on=dt.date(2025, 6, 1), practical_on=dt.date(2026, 9, 1)),
+            "theory_expired",
+            ("2025-06-01", "2026-06-01"),
+        ),
+        (elsewhere(practical_on=dt.date(2026, 10, 5)), "exam_after_issue", ("2026-10-01",)),
+        (elsewhere(examiner=" "), "examiner_needed", ()),
+    ],
+)
+def test_a_hand_issue_without_both_passed_exams_is_refused(world, results, code, dates):
+    from certificates.models import Certificate, PracticalExam
+
+    with pytest.raises(CertificateError) as err:
+        hand_issue(world, results)
+    assert err.value.code == code
+    for day in dates:
+        assert day in err.value.message
+    assert not Certificate.objects.exists() and not PracticalExam.objects.exists()
+
+
+def test_a_hand_issue_with_both_results_keeps_them_as_the_practical_exam(world):
+    from certificates.models import PracticalExam
+
+    card = hand_issue(world, elsewhere())
+    exam = PracticalExam.objects.get()
+    assert card.number == "T" + world.person_a.id_number
+    assert (exam.person, exam.certificate_type.code, exam.passed) == (world.person_a, "TZ-DG", True)
+    assert (exam.taken_on, exam.theory_taken_on, exam.examiner) == (
+        dt.date(2026, 9, 20),
+        dt.date(2026, 9, 1),
+        "王考评",
+    )
+    assert exam.theory_attempt is None and exam.recorded_by == world.enterprise_admin
+
+
+def test_a_type_without_a_practical_is_issued_by_hand_as_before(world):
+    from certificates.models import PracticalExam
+
+    hand_issue(world, None, code="JZ-C3")
+    assert not PracticalExam.objects.exists()
+
+
+def test_the_issue_form_asks_for_the_results_beside_each_field(world):
+    from certificates.models import Certificate
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(world.enterprise_admin)
+    url = reverse("certificates_manage:issue")
+    page = client.get(url).content.decode()
+    assert 'name="practical_score"' in page and 'name="examiner"' in page
+    response = client.post(
+        url,
+        {
+            "id_number": world.person_a.id_number,
+            "certificate_type": ctype("TZ-DG").pk,
+            "on": timezone.localdate().isoformat(),
+            "reason": "外地考试合格",
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count("需要理论考试和实际操作考试") >= 5
+    assert not Certificate.objects.exists()
