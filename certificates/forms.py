@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from certificates.models import CertificateFamily, CertificateType
+from certificates.services.issuing import ExamsHeldElsewhere, needs_practical
 from certificates.services.numbering import pattern_problem
 from question_banks.models import ExamSession
 from roster.identity import IdentityError, parse_id_number
@@ -71,10 +72,69 @@ class IssueForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = _reason_field()
+    # An exam held elsewhere: the results a type with a practical exam (特种作业) needs.
+    theory_on = forms.DateField(
+        label=_("Theory exam date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Special operations: the theory and practical results of the exams held "
+            "elsewhere, from that body's record."
+        ),
+    )
+    theory_score = forms.DecimalField(
+        label=_("Theory exam score"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+    )
+    practical_on = forms.DateField(
+        label=_("Practical exam date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    practical_score = forms.DecimalField(
+        label=_("Practical exam score"),
+        required=False,
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+    )
+    examiner = forms.CharField(label=_("Practical exam examiner"), max_length=50, required=False)
+
+    EXAM_FIELDS = ("theory_on", "theory_score", "practical_on", "practical_score", "examiner")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+
+    def clean(self):
+        data = super().clean()
+        ctype = data.get("certificate_type")
+        if ctype is not None and needs_practical(ctype):
+            for name in self.EXAM_FIELDS:
+                if name not in self.errors and data.get(name) in (None, ""):
+                    self.add_error(
+                        name,
+                        _("Required for %(type)s: it needs the theory and practical exams.")
+                        % {"type": ctype.name},
+                    )
+        return data
+
+    def exams_elsewhere(self) -> ExamsHeldElsewhere | None:
+        data = self.cleaned_data
+        if any(data.get(name) in (None, "") for name in self.EXAM_FIELDS):
+            return None
+        return ExamsHeldElsewhere(
+            theory_on=data["theory_on"],
+            theory_score=data["theory_score"],
+            practical_on=data["practical_on"],
+            practical_score=data["practical_score"],
+            examiner=data["examiner"],
+        )
 
     def clean_id_number(self) -> Person:
         try:

@@ -241,6 +241,11 @@ class Certificate(models.Model):
         REPLACEMENT = "replacement", _("Replacement")
 
     number = models.CharField(_("certificate number"), max_length=64, db_index=True)
+    # The number this card carried before the one-number rule renamed it (T + ID + "-2" to
+    # T + ID: services/renumbering.py): a QR printed with it still finds the card.
+    former_number = models.CharField(
+        _("former certificate number"), max_length=64, blank=True, db_index=True
+    )
     certificate_type = models.ForeignKey(
         CertificateType,
         on_delete=models.PROTECT,
@@ -420,6 +425,7 @@ class CertificateEvent(models.Model):
         REPLACED = "replaced", _("Replaced")
         RESIGNED = "resigned", _("QR code signed again")
         ITEM_ADDED = "item_added", _("Operation item added")
+        RENUMBERED = "renumbered", _("Number changed to the one T + ID number")
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -612,12 +618,15 @@ class CertificateRule(models.Model):
         _("review refused after a failed health check"), default=False
     )
     # 30号令: 违章操作 with serious consequences or twice or more, or a penalty, in the
-    # validity. A 三违 record (courses.ViolationRetraining) carries no severity, so the
-    # count is what the records tell: this many in the validity refuse the review.
+    # validity. A 三违 record (courses.ViolationRetraining) carries its severity: one serious
+    # record refuses the review, and this many of any severity do.
     review_refused_violations = models.PositiveSmallIntegerField(
         _("review refused after this many violations (三违) in the validity"),
         null=True,
         blank=True,
+    )
+    review_refused_serious_violation = models.BooleanField(
+        _("review refused after one serious violation (严重违章) in the validity"), default=False
     )
     review_refused_by_accident = models.BooleanField(
         _("review refused after an accident penalty in the validity"), default=False
@@ -646,7 +655,8 @@ class CertificateRule(models.Model):
 
 class PracticalExam(models.Model):
     """实际操作考试: taken only with a theory pass still usable (theory_valid_months); who
-    recorded it and which theory pass it rested on are kept."""
+    recorded it and which theory pass it rested on are kept (an attempt here, or the date and
+    score of a theory exam held elsewhere, typed when the certificate is issued by hand)."""
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="practical_exams", verbose_name=_("person")
@@ -666,6 +676,14 @@ class PracticalExam(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("theory pass"),
+        null=True,
+        blank=True,
+    )
+    # An exam held elsewhere (a certificate issued by hand): the theory result as the admin
+    # typed it from the other body's record, in place of an attempt here.
+    theory_taken_on = models.DateField(_("theory exam date"), null=True, blank=True)
+    theory_score = models.DecimalField(
+        _("theory exam score"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
-from question_banks.signals import attempt_passed
+from question_banks.signals import attempt_finished, attempt_passed
 
 from . import exam_providers  # noqa: F401  (registers with question_banks.providers)
 from .models import Certificate
@@ -48,6 +48,24 @@ def issue_on_pass(sender, attempt_id: int, **kwargs) -> None:
         attempt_id,
         sweep="none: logged for an operator; the attempt keeps its pass",
     )
+
+
+@receiver(attempt_finished, dispatch_uid="certificates.resit_failed_elsewhere")
+def mark_failed_resit(sender, attempt, **kwargs) -> None:
+    """A failed resit of an item: the person's other sessions of the item check at the start
+    that they retrained since (they were put on those lists before it failed)."""
+    from question_banks.models import Attempt
+
+    if (
+        attempt.kind != Attempt.Kind.OFFICIAL
+        or attempt.passed is not False
+        or attempt.session is None
+        or not attempt.session.certificate_type_code
+    ):
+        return
+    from .services.windows import retrain_mark_candidacies
+
+    retrain_mark_candidacies(attempt)
 
 
 @receiver(post_save, sender=Certificate, dispatch_uid="certificates.status_list_changed")

@@ -800,7 +800,14 @@ class SafetyEducationBeforeGoLive(models.Model):
 
 class ViolationRetraining(models.Model):
     """三违 (violating rules, orders or discipline): off the job until retrained and the
-    linked exam is passed; the exam engine's prerequisite check asks here."""
+    linked exam is passed; the exam engine's prerequisite check asks here.
+
+    The severity is what the 特种作业 review reads (30号令: 违章操作 with serious consequences,
+    or twice or more, refuses the review): one serious record is enough, ordinary ones count."""
+
+    class Severity(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary (一般)")
+        SERIOUS = "serious", _("Serious (严重)")
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="violations", verbose_name=_("person")
@@ -809,6 +816,9 @@ class ViolationRetraining(models.Model):
         Enterprise, on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
     )
     violation = models.CharField(_("violation"), max_length=300)
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.ORDINARY
+    )
     off_job_from = models.DateField(_("off the job from"))
     exam_session = models.ForeignKey(
         "question_banks.ExamSession",

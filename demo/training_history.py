@@ -38,6 +38,7 @@ _SHEET = (_HERE / "assets" / "sign-in-sheet.pdf").read_bytes()
 _VIOLATIONS: list[str] = json.loads((_HERE / "data" / "courses.json").read_text("utf-8"))[
     "violations"
 ]
+_SERIOUS = {"无票动火作业"}
 
 
 def _sheet(name: str) -> ContentFile:
@@ -151,13 +152,20 @@ def seed_training_history(*, stdout) -> None:
             and not ViolationRetraining.objects.filter(enterprise=enterprise).exists()
         ):
             person = rng.choice(staff)
+            what = rng.choice(_VIOLATIONS)
             violation_record(
                 person=person,
                 enterprise=enterprise,
-                violation=rng.choice(_VIOLATIONS),
+                violation=what,
                 off_job_from=today - dt.timedelta(days=rng.randint(2, 40)),
                 exam_session=None,
                 actor=None,
+                # 无票动火 is the serious one of the three: the review (复审) reads it.
+                severity=(
+                    ViolationRetraining.Severity.SERIOUS
+                    if what in _SERIOUS
+                    else ViolationRetraining.Severity.ORDINARY
+                ),
             )
             violations += 1
     if sessions or violations:

@@ -577,6 +577,13 @@ class Candidate(models.Model):
     # its list: their attempts (and pass) from before it no longer count, so they must pass
     # it again before returning to the job. Empty: every attempt counts.
     counts_from = models.DateTimeField(_("attempts count from"), null=True, blank=True)
+    # "One resit, then retrain" is checked when a person is put on the list; a resit of the
+    # same item failed elsewhere afterwards is marked here when it is graded (the day of the
+    # failure), so the start asks the rule again for these people only and the exam-day
+    # start of everyone else costs nothing more. Empty: no such failure.
+    resit_failed_on = models.DateField(
+        _("failed a resit of the item elsewhere on"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("candidate")

@@ -176,3 +176,24 @@ def build_world() -> World:
         no_role,
         trainer_body=body,
     )
+
+
+def exams_elsewhere(on=None):
+    """The passed theory and practical exams held elsewhere that a special-operation
+    certificate issued by hand needs (certificates.services.issuing.ExamsHeldElsewhere):
+    twenty and ten days before `on` (default today)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from certificates.services.issuing import ExamsHeldElsewhere
+
+    on = on or timezone.localdate()
+    return ExamsHeldElsewhere(
+        theory_on=on - dt.timedelta(days=20),
+        theory_score=Decimal("86"),
+        practical_on=on - dt.timedelta(days=10),
+        practical_score=Decimal("90"),
+        examiner="王考评",
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
 from dateutil.relativedelta import relativedelta
@@ -19,9 +21,11 @@ from certificates.models import (
     CertificateEvent,
     CertificateFamily,
     CertificateItem,
+    CertificateRule,
     CertificateState,
     CertificateStatus,
     CertificateType,
+    PracticalExam,
 )
 from certificates.trust.status_list import MIN_SIZE, assign_random_index
 from roster.models import Enterprise, Person
@@ -234,6 +238,100 @@ def certificate_create(
     return certificate
 
 
+@dataclass(frozen=True)
+class ExamsHeldElsewhere:
+    """The theory (安全生产知识) and practical (实际操作) results of exams held by another
+    body, typed from its record when a certificate is issued by hand."""
+
+    theory_on: dt.date
+    theory_score: Decimal
+    practical_on: dt.date
+    practical_score: Decimal
+    examiner: str
+
+
+def needs_practical(ctype: CertificateType) -> CertificateRule | None:
+    """The type's rule when it asks for a practical exam after the theory, or None."""
+    rule = rule_for(ctype.family)
+    return rule if rule is not None and rule.theory_valid_months else None
+
+
+def exams_elsewhere_check(
+    *, ctype: CertificateType, results: ExamsHeldElsewhere | None, on: dt.date
+) -> None:
+    """A certificate whose rule needs both exams, issued by hand: both results given, both
+    passed (each part 100 points; the rule's pass mark, 80), the practical taken after the
+    theory and while it was usable, neither after the issue date. Refuses naming the rule
+    and the dates it allows."""
+    rule = needs_practical(ctype)
+    if rule is None:
+        return
+    name = _("Rule “theory and practical exams both passed”")
+    if results is None:
+        raise CertificateError(
+            _(
+                "%(rule)s: %(type)s issued without an exam here needs the theory and practical "
+                "results of the exams held elsewhere (dates, scores, examiner)."
+            )
+            % {"rule": name, "type": ctype.name},
+            "exam_results_needed",
+        )
+    mark = rule.practical_pass_mark
+    for day in (results.theory_on, results.practical_on):
+        if day > on:
+            raise CertificateError(
+                _("%(rule)s: the exam of %(date)s is after the issue date %(on)s.")
+                % {"rule": name, "date": day.isoformat(), "on": on.isoformat()},
+                "exam_after_issue",
+            )
+    for score in (results.theory_score, results.practical_score):
+        if not Decimal(0) <= score <= Decimal(100):
+            raise CertificateError(_("The score is between 0 and 100."), "score")
+    if results.theory_score < mark:
+        raise CertificateError(
+            _("%(rule)s: the theory score %(score)s is below the pass mark %(mark)s.")
+            % {"rule": name, "score": results.theory_score, "mark": mark},
+            "theory_not_passed",
+        )
+    if results.practical_on < results.theory_on:
+        raise CertificateError(
+            _(
+                "Rule “practical exam only after passing the theory”: the practical exam of "
+                "%(practical)s is before the theory pass of %(theory)s."
+            )
+            % {
+                "practical": results.practical_on.isoformat(),
+                "theory": results.theory_on.isoformat(),
+            },
+            "no_theory",
+        )
+    until = results.theory_on + relativedelta(months=rule.theory_valid_months or 0)
+    if results.practical_on > until:
+        raise CertificateError(
+            _(
+                "Rule “a theory pass is usable %(months)s months for the practical exam”: the "
+                "theory pass of %(passed)s was usable until %(until)s."
+            )
+            % {
+                "months": rule.theory_valid_months,
+                "passed": results.theory_on.isoformat(),
+                "until": until.isoformat(),
+            },
+            "theory_expired",
+        )
+    if results.practical_score < mark:
+        raise CertificateError(
+            _("%(rule)s: the practical score %(score)s is below the pass mark %(mark)s.")
+            % {"rule": name, "score": results.practical_score, "mark": mark},
+            "practical_not_passed",
+        )
+    if not results.examiner.strip():
+        raise CertificateError(
+            _("%(rule)s: name the practical exam's examiner.") % {"rule": name},
+            "examiner_needed",
+        )
+
+
 def certificate_issue(
     *,
     person: Person,
@@ -242,10 +340,52 @@ def certificate_issue(
     reason: str = "",
     on: dt.date | None = None,
     attempt: Attempt | None = None,
+    elsewhere: ExamsHeldElsewhere | None = None,
 ) -> Certificate:
     """Issue by an admin (after an exam held elsewhere, for instance). Refused while the
-    person already holds one of this type in force: renew or replace that one instead."""
+    person already holds one of this type in force: renew or replace that one instead.
+    Without an exam attempt here, a type whose rule needs the practical exam asks the user
+    issuing it for the results held elsewhere (`elsewhere`), kept as the person's practical
+    exam in the same transaction."""
     on = on or timezone.localdate()
+    # A person issuing by hand is held to the rule; the system itself (actor None: fixtures
+    # of the seed and the benches, code that already checked) issues as before.
+    if attempt is not None or actor is None or needs_practical(ctype) is None:
+        return _issue(
+            person=person, ctype=ctype, actor=actor, reason=reason, on=on, attempt=attempt
+        )
+    require_manager(actor, person)
+    exams_elsewhere_check(ctype=ctype, results=elsewhere, on=on)
+    assert elsewhere is not None
+    with transaction.atomic():
+        certificate = _issue(
+            person=person, ctype=ctype, actor=actor, reason=reason, on=on, attempt=None
+        )
+        rule = needs_practical(ctype)
+        assert rule is not None
+        PracticalExam.objects.create(
+            person=person,
+            certificate_type=ctype,
+            taken_on=elsewhere.practical_on,
+            examiner=elsewhere.examiner.strip()[:50],
+            score=elsewhere.practical_score,
+            passed=elsewhere.practical_score >= rule.practical_pass_mark,
+            theory_taken_on=elsewhere.theory_on,
+            theory_score=elsewhere.theory_score,
+            recorded_by=actor,
+        )
+    return certificate
+
+
+def _issue(
+    *,
+    person: Person,
+    ctype: CertificateType,
+    actor: User | None,
+    reason: str,
+    on: dt.date,
+    attempt: Attempt | None,
+) -> Certificate:
     if attempt is None:
         # By hand: the admin's own people only. An exam's pass earns its certificate
         # whoever runs the batch (the session's scope decides who may do that).

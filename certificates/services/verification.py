@@ -240,7 +240,12 @@ SELECT ctype.operation_item
  ORDER BY item.first_issued_on, item.id
 """
 # Tokens signed before public ids (certificates/trust/tokens.py: the legacy form).
-_LIVE_SQL_LEGACY = _LIVE_SELECT + " WHERE cert.status_index = %s AND cert.number = %s LIMIT 1"
+# A card renamed by the one-number rule (services/renumbering.py) is found by the number its
+# old QR carries too.
+_LIVE_SQL_LEGACY = (
+    _LIVE_SELECT
+    + " WHERE cert.status_index = %s AND (cert.number = %s OR cert.former_number = %s) LIMIT 1"
+)
 
 
 @dataclass(frozen=True)
@@ -273,11 +278,11 @@ def _live_row(*, claims: CertificateClaims) -> LiveRecord | None:
     if claims.status_index is None:
         return None
     if claims.public_id is not None:
-        sql, key = _LIVE_SQL, claims.public_id
+        sql, params = _LIVE_SQL, [claims.status_index, claims.public_id]
     else:
-        sql, key = _LIVE_SQL_LEGACY, claims.number
+        sql, params = _LIVE_SQL_LEGACY, [claims.status_index, claims.number, claims.number]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [claims.status_index, key])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             return None

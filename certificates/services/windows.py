@@ -112,11 +112,11 @@ class TrainingShortfall:
     done: Decimal
 
 
-def renewal_training_shortfall(
+def renewal_training_shortfalls(
     *, certificate: Certificate, applied_on: dt.date
-) -> TrainingShortfall | None:
-    """The first whole calendar year of the validity, ended before the application, whose
-    yearly training hours were not credited in the hours ledger, or None.
+) -> list[TrainingShortfall]:
+    """Every whole calendar year of the validity, ended before the application, whose
+    yearly training hours were not credited in the hours ledger (oldest first).
 
     The hours are the yearly rule (courses.HoursRule) of the type's personnel category (the
     construction three types: 20 学时) in the holder's industry; the year the card was issued
@@ -136,6 +136,7 @@ def renewal_training_shortfall(
             )
         )
     yearly = [r for r in rules if r.period == HoursRule.Period.YEARLY and r.required_hours]
+    out = []
     for year in range(certificate.valid_from.year + 1, applied_on.year):
         for rule in yearly:
             done = credited_hours(
@@ -145,8 +146,17 @@ def renewal_training_shortfall(
                 kinds=[rule.training_kind],
             ).get(rule.training_kind, Decimal("0.0"))
             if done < rule.required_hours:
-                return TrainingShortfall(year, rule.required_hours, done)
-    return None
+                out.append(TrainingShortfall(year, rule.required_hours, done))
+                break
+    return out
+
+
+def renewal_training_shortfall(
+    *, certificate: Certificate, applied_on: dt.date
+) -> TrainingShortfall | None:
+    """The first of renewal_training_shortfalls, or None: what the renewal is refused for."""
+    short = renewal_training_shortfalls(certificate=certificate, applied_on=applied_on)
+    return short[0] if short else None
 
 
 def renewal_check(*, certificate: Certificate, applied_on: dt.date) -> None:
@@ -461,9 +471,9 @@ def review_exam_check(
 
 def review_records_check(*, certificate: Certificate, on: dt.date) -> None:
     """复审 refused for a failed health check (the latest one up to the review date is
-    unfit), for repeated violations (三违, courses.ViolationRetraining: as many as the rule
-    says) and for an accident penalty (ConductRecord) during the validity: the records
-    clean_years reads."""
+    unfit), for one serious violation or repeated ones (三违, courses.ViolationRetraining: as
+    many as the rule says, of any severity) and for an accident penalty (ConductRecord)
+    during the validity: the records clean_years reads."""
     from courses.models import ViolationRetraining
 
     rule = rule_for(certificate.certificate_type.family)
@@ -482,6 +492,30 @@ def review_records_check(*, certificate: Certificate, on: dt.date) -> None:
                 )
                 % {"date": _iso(check.on), "name": person.name},
                 "health_unfit",
+            )
+    if rule.review_refused_serious_violation:
+        serious = (
+            ViolationRetraining.objects.filter(
+                person=person,
+                severity=ViolationRetraining.Severity.SERIOUS,
+                off_job_from__gte=since,
+                off_job_from__lte=on,
+            )
+            .order_by("-off_job_from")
+            .first()
+        )
+        if serious is not None:
+            raise CertificateError(
+                _(
+                    "Rule “no review after a serious violation in the validity”: %(date)s "
+                    "%(what)s (the validity began on %(since)s)."
+                )
+                % {
+                    "date": _iso(serious.off_job_from),
+                    "what": serious.violation,
+                    "since": _iso(since),
+                },
+                "serious_violation",
             )
     if rule.review_refused_violations:
         violations = list(
@@ -609,6 +643,32 @@ def retrain_problem(*, person: Person, ctype: CertificateType, on: dt.date) -> s
     }
 
 
+def retrain_mark_candidacies(attempt: Attempt) -> int:
+    """A failed official exam of an item that leaves the person to retrain ("one resit, then
+    retrain"): mark their places on the lists of the item's other sessions not yet closed,
+    so the start there asks the rule again (question_banks' session_start_check). Called
+    when the attempt is graded, inside its transaction; returns the places marked."""
+    from question_banks.models import Candidate
+
+    assert attempt.session is not None
+    ctype = CertificateType.objects.filter(code=attempt.session.certificate_type_code).first()
+    if ctype is None or attempt.finished_at is None:
+        return 0
+    day = timezone.localtime(attempt.finished_at).date()
+    need = retrain_needed(person=attempt.person, ctype=ctype, on=day)
+    if need is None:
+        return 0
+    return (
+        Candidate.objects.filter(
+            person_id=attempt.person_id,
+            session__certificate_type_code=ctype.code,
+            session__closes_at__gt=attempt.finished_at,
+        )
+        .exclude(session_id=attempt.session_id)
+        .update(resit_failed_on=need.failed_on)
+    )
+
+
 # ---- "what, by when" ------------------------------------------------------------------
 
 
@@ -626,6 +686,9 @@ class Window:
     is_bar: bool = False
     # What stands in for a date when the window ends on something else (hours of training).
     until: str = ""
+    # What the window's rule also asks and is still missing (the construction renewal's
+    # yearly training: year and hours), shown beside it rather than only in the refusal.
+    needs: tuple[str, ...] = ()
 
     def missed(self, on: dt.date) -> bool:
         return not self.is_bar and self.by is not None and on > self.by
@@ -694,6 +757,7 @@ def _certificate_windows(
                 by=last,
                 opens=opens,
                 certificate=certificate,
+                needs=_renewal_needs(certificate, rule, last or certificate.valid_until),
             )
         )
     absence = practical_needed_since(certificate=certificate, on=on, rule=rule)
@@ -710,6 +774,23 @@ def _certificate_windows(
             )
         )
     return out
+
+
+def _renewal_needs(
+    certificate: Certificate, rule: CertificateRule, last: dt.date
+) -> tuple[str, ...]:
+    """The yearly training the renewal will ask for and the ledger lacks: each whole year of
+    the validity that ends before the window closes, the hours done and required."""
+    if not rule.renew_needs_yearly_training:
+        return ()
+    return tuple(
+        _(
+            "Yearly training of %(year)s still missing: %(done)s of the %(required)s hours "
+            "(学时) in the hours ledger"
+        )
+        % {"year": short.year, "done": short.done, "required": short.required}
+        for short in renewal_training_shortfalls(certificate=certificate, applied_on=last)
+    )
 
 
 def _theory_windows(

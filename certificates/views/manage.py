@@ -280,6 +280,7 @@ def issue(request):
                 actor=request.user,
                 reason=data["reason"],
                 on=data["on"],
+                elsewhere=form.exams_elsewhere(),
             )
         except CertificateError as exc:
             form.add_error(None, exc.message)

@@ -95,6 +95,7 @@ def violation_record(
     off_job_from: dt.date,
     exam_session: ExamSession | None,
     actor: User | None,
+    severity: str = ViolationRetraining.Severity.ORDINARY,
 ) -> ViolationRetraining:
     """Take a person off the job for 三违 retraining until they pass `exam_session`.
 
@@ -127,6 +128,7 @@ def violation_record(
             person=person,
             enterprise=enterprise,
             violation=violation.strip(),
+            severity=severity,
             off_job_from=off_job_from,
             exam_session=exam_session,
             created_by=actor,

@@ -215,6 +215,15 @@ class ViolationForm(forms.Form):
     violation = forms.CharField(
         label=gettext_lazy("Violation"), max_length=300, widget=forms.Textarea({"rows": 2})
     )
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"),
+        choices=ViolationRetraining.Severity.choices,
+        initial=ViolationRetraining.Severity.ORDINARY,
+        help_text=gettext_lazy(
+            "Serious: one such violation refuses the review (复审) of a special-operation "
+            "certificate; ordinary ones do from the second."
+        ),
+    )
     off_job_from = forms.DateField(label=gettext_lazy("Off the job from"), widget=_date)
     exam_session = forms.ModelChoiceField(
         label=gettext_lazy("Exam to pass before returning"),
@@ -298,6 +307,7 @@ def violation_create_view(request):
                 person=_one_person(enterprise, data["id_number"]),
                 enterprise=enterprise,
                 violation=data["violation"],
+                severity=data["severity"],
                 off_job_from=data["off_job_from"],
                 exam_session=data["exam_session"],
                 actor=request.user,

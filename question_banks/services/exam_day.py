@@ -36,10 +36,12 @@ from question_banks.services.paper_slots import paper_slot
 
 # The first start of a paper drawn ahead (session_predraw), as attempt_start would do it: the
 # person is on the list of the published session, it is open, it asks for no access code
-# other than the one given, for no network and no prerequisite check, and nothing of theirs
-# in it is finished yet (so this is attempt number 1 and an attempt is left). The deadline is
-# attempt_start's: the duration plus the candidate's extra minutes, at most the session's
-# close plus those minutes. The "started" event is written by the same statement.
+# other than the one given, for no network and no prerequisite check, the candidate failed no
+# resit of the item elsewhere since joining the list (Candidate.resit_failed_on: the long way
+# asks whether they retrained), and nothing of theirs in it is finished yet (so this is
+# attempt number 1 and an attempt is left). The deadline is attempt_start's: the duration
+# plus the candidate's extra minutes, at most the session's close plus those minutes. The
+# "started" event is written by the same statement.
 _QUICK_START_SQL = f"""
 WITH started AS (
   UPDATE question_banks_attempt AS attempt
@@ -60,6 +62,7 @@ WITH started AS (
      AND session.prerequisites = '[]'::jsonb
      AND session.attempts_allowed + candidate.extra_attempts > 0
      AND candidate.person_id = %(person)s
+     AND candidate.resit_failed_on IS NULL
      AND attempt.session_id = session.id
      AND attempt.person_id = %(person)s
      AND attempt.status = %(ready)s

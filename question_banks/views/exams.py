@@ -38,6 +38,7 @@ from question_banks.services.attempts import (
     attempt_start,
     attempt_take_over,
     mock_start,
+    retrain_reason,
 )
 from question_banks.services.exam_day import attempt_start_quick
 from question_banks.services.exam_pass import (
@@ -154,6 +155,8 @@ def session_detail(request, code: str):
             "pass_mark": session.pass_mark_over(session.rule),
             "question_count": sum(s.count for s in session.rule.sections.all()),
             "now": timezone.now(),
+            # Said here, in place of the start button, rather than only once it is pressed.
+            "retrain": retrain_reason(session=session, candidate=candidate),
             "pass": issue_pass(
                 scope=session_scope(session.code),
                 person_id=candidate.person_id,

@@ -32,7 +32,7 @@ from certificates.services.status import status_list_build
 from certificates.tasks import issue_certificate_for_attempt_task
 from certificates.trust.status_list import Status
 from certificates.trust.tokens import verify_token
-from tests.factories import EmploymentFactory, build_world
+from tests.factories import EmploymentFactory, build_world, exams_elsewhere
 
 from .conftest import credit_review_hours, passed_exam, record_practical, take_exam
 
@@ -75,7 +75,11 @@ def test_failing_earns_nothing_and_says_why(
 def test_dates_follow_the_type(world):
     ctype = CertificateType.objects.get(code="TZ-DG")
     certificate = certificate_issue(
-        person=world.person_a, ctype=ctype, actor=world.system_admin, on=dt.date(2026, 3, 1)
+        person=world.person_a,
+        ctype=ctype,
+        actor=world.system_admin,
+        on=dt.date(2026, 3, 1),
+        elsewhere=exams_elsewhere(dt.date(2026, 3, 1)),
     )
     assert certificate.valid_from == dt.date(2026, 3, 1)
     assert certificate.valid_until == dt.date(2032, 2, 29)

@@ -11,6 +11,7 @@ from wagtail.users.models import UserProfile
 from certificates.models import Certificate, CertificateEvent, CertificateStatus, CertificateType
 from certificates.services.issuing import certificate_issue
 from roster.models import AuditLog
+from tests.factories import exams_elsewhere
 
 from .conftest import credit_review_hours, passed_exam, practical_row, take_exam
 
@@ -41,6 +42,7 @@ def certificate(world):
         ctype=CertificateType.objects.get(code="TZ-DG"),
         actor=world.system_admin,
         on=issued_on,
+        elsewhere=exams_elsewhere(issued_on),
     )
 
 
@@ -298,6 +300,12 @@ def issue_form(person, code="TZ-DG", **extra):
         "certificate_type": CertificateType.objects.get(code=code).pk,
         "on": TODAY.isoformat(),
         "reason": "外地考试合格",
+        # The exams held elsewhere that a special-operation type needs.
+        "theory_on": (TODAY - dt.timedelta(days=20)).isoformat(),
+        "theory_score": "86",
+        "practical_on": (TODAY - dt.timedelta(days=10)).isoformat(),
+        "practical_score": "90",
+        "examiner": "王考评",
         **extra,
     }
 

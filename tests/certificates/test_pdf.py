@@ -28,6 +28,7 @@ from certificates.tasks import render_pdf_batch_task
 from certificates.trust.tokens import Reason, token_from_text, verify_token
 from roster.models import AuditLog
 from tests.certificates.conftest import credit_review_hours, passed_exam
+from tests.factories import exams_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,7 @@ def certificate(world):
         person=world.person_a,
         ctype=CertificateType.objects.get(code="TZ-DG"),
         actor=world.system_admin,
+        elsewhere=exams_elsewhere(),
     )
 
 
@@ -280,6 +282,7 @@ def two_certificates(certificate, world):
         person=world.person_b,
         ctype=CertificateType.objects.get(code="TZ-DG"),
         actor=world.system_admin,
+        elsewhere=exams_elsewhere(),
     )
     return [certificate, other]
 

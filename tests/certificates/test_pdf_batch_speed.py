@@ -23,6 +23,7 @@ from certificates.services.signing import certificate_verify_url
 from certificates.trust.qr import make_qr
 from certificates.trust.tokens import token_from_text, verify_token
 from roster.models import Person
+from tests.factories import exams_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,10 @@ def batch(world):
     Person.objects.filter(pk=people[2].pk).update(name="龘靐齉")
     people[2].refresh_from_db()
     certificates = [
-        certificate_issue(person=p, ctype=ctype, actor=world.system_admin) for p in people
+        certificate_issue(
+            person=p, ctype=ctype, actor=world.system_admin, elsewhere=exams_elsewhere()
+        )
+        for p in people
     ]
     return list(certificates_for_pdf().filter(pk__in=[c.pk for c in certificates]).order_by("pk"))
 

@@ -12,6 +12,7 @@ import pytest
 from certificates.models import CertificateType
 from certificates.services.issuing import certificate_issue
 from documents.fonts import forget_fonts
+from tests.factories import exams_elsewhere
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -59,4 +60,5 @@ def certificate(world):
         person=world.person_a,
         ctype=CertificateType.objects.get(code="TZ-DG"),
         actor=world.system_admin,
+        elsewhere=exams_elsewhere(),
     )

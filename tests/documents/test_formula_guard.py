@@ -37,6 +37,7 @@ from reports.selectors import ReportParams, Row, Table
 from roster.imports import read_roster
 from roster.models import Employment, Enterprise
 from roster.services.imports import roster_export, roster_import
+from tests.factories import exams_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_the_holders_export_writes_a_formula_name_as_text(client, world, hyperli
         person=hyperlinked,
         ctype=CertificateType.objects.get(code="TZ-DG"),
         actor=world.system_admin,
+        elsewhere=exams_elsewhere(),
     )
     client.force_login(world.system_admin)
     response = client.get(reverse("certificates:holders_export"))

@@ -116,3 +116,21 @@ def test_the_exam_page_and_a_submit_stay_within_their_queries(examinee, session)
         content_type="application/json",
     )
     assert len(answers) >= 20 and len(submit) <= 16, "\n".join(submit)
+
+
+def test_the_retraining_check_at_the_start_costs_nothing_without_a_failed_resit(examinee, session):
+    """A certificate session checks "one resit, then retrain" at the start only for a place
+    marked when a resit failed elsewhere (Candidate.resit_failed_on): everyone else starts
+    in the same statements as before."""
+    from certificates.models import CertificateType
+    from certificates.services.windows import rule_for
+
+    session.certificate_type_code = "TZ-DG"
+    session.save(update_fields=["certificate_type_code"])
+    assert rule_for(CertificateType.objects.get(code="TZ-DG").family).resits_allowed == 1
+    start = queries(examinee, "post", f"/exams/session/{session.code}/", data={"client": "tab"})
+    assert not any("candidacy" in sql or "creditentry" in sql for sql in start)
+    if connection.vendor == "postgresql":
+        assert len(start) == 1 and start[0].lstrip().startswith("WITH started"), start
+    else:
+        assert len(start) <= 7, start

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from roster.choices import Role
 from roster.models import RoleGrant
-from tests.factories import UserFactory
+from tests.factories import UserFactory, exams_elsewhere
 from tests.question_banks.conftest import bank, now, rule, session  # noqa: F401
 
 # Rows these tables gain from reading alone (audit of staff reads, verify log); every other
@@ -135,6 +135,7 @@ class Scene:
             ctype=CertificateType.objects.get(code="TZ-DG"),
             actor=self.world.system_admin,
             on=timezone.localdate() - dt.timedelta(days=30),
+            elsewhere=exams_elsewhere(timezone.localdate() - dt.timedelta(days=30)),
         )
 
     @cached_property

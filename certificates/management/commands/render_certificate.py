@@ -24,6 +24,15 @@ def live_certificate(number: str) -> Certificate:
     live = found.exclude(status=CertificateStatus.REPLACED).first()
     if live is not None:
         return live
+    # A number renamed by the one-number rule (renumber_legacy_certificates) still finds it.
+    renamed = (
+        Certificate.objects.select_related("certificate_type", "person")
+        .filter(former_number=number.strip())
+        .exclude(status=CertificateStatus.REPLACED)
+        .first()
+    )
+    if renamed is not None:
+        return renamed
     replaced = found.select_related("superseded_by").first()
     successor = getattr(replaced, "superseded_by", None) if replaced else None
     if successor is not None:

@@ -42,6 +42,7 @@ from question_banks.services.attempts.starting import (
     attempt_start,
     attempt_take_over,
     mock_start,
+    retrain_reason,
     session_start_check,
 )
 from question_banks.services.errors import ExamError
@@ -74,6 +75,7 @@ __all__ = [
     "is_count",
     "mock_start",
     "pass_mark",
+    "retrain_reason",
     "session_predraw",
     "session_result_for",
     "session_start_check",

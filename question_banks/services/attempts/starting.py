@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from question_banks import prerequisites
 from question_banks.drawing import PoolTooSmall
 from question_banks.models import Attempt, AttemptEvent, Candidate, ExamSession, PaperRule
+from question_banks.providers import candidacy_problems
 from question_banks.services.attempts.drawing import attempt_draw
 from question_banks.services.attempts.grading import FINISHED, attempt_expire_if_overdue
 from question_banks.services.errors import ExamError
@@ -100,7 +101,20 @@ def session_start_check(
     reasons = prerequisites.unmet(person=person, session=session)
     if reasons:
         raise ExamError(" ".join(reasons), "prerequisite")
+    retrain = retrain_reason(session=session, candidate=candidate)
+    if retrain:
+        raise ExamError(retrain, "retrain")
     return StartCheck(candidate, used, allowed, last_number + 1)
+
+
+def retrain_reason(*, session: ExamSession, candidate: Candidate) -> str | None:
+    """Why the candidate may not sit the session's item yet although they are on its list: a
+    resit of the item failed elsewhere after they were put on it, and they have not retrained
+    since ("one resit, then retrain", asked of the certificates app). No query for a
+    candidate without such a failure (Candidate.resit_failed_on, set when it was graded)."""
+    if candidate.resit_failed_on is None or not session.certificate_type_code:
+        return None
+    return candidacy_problems(people=[candidate.person], session=session).get(candidate.person_id)
 
 
 def _deadline(session: ExamSession, candidate: Candidate, started: dt.datetime) -> dt.datetime:
