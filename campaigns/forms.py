@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, WarningCasePage
@@ -36,6 +37,14 @@ class MultipleFileField(forms.FileField):
 
 
 class CaseChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        # A page's id is a link to its Page row, whose lookup does not know the column's
+        # range: an id no row can have is "not one of the choices" before any query.
+        text = str(value or "").strip()
+        if text.isdigit() and int(text) >= 2**63:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
     def label_from_instance(self, obj):
         return f"{obj.title}（{obj.occurred_on:%Y-%m-%d}）"
 
