@@ -6,11 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import CoursePage, WarningCasePage
 from question_banks.models import ExamSession
 from roster.choices import PersonnelCategory
+from roster.form_fields import DateField, IdChoices
 from roster.models import Enterprise, Industry, Person, Region
 
 from .models import CampaignSession, MonthActivity
@@ -35,18 +37,26 @@ class MultipleFileField(forms.FileField):
 
 
 class CaseChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        # A page's id is a link to its Page row, whose lookup does not know the column's
+        # range: an id no row can have is "not one of the choices" before any query.
+        text = str(value or "").strip()
+        if text.isdigit() and int(text) >= 2**63:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
     def label_from_instance(self, obj):
         return f"{obj.title}（{obj.occurred_on:%Y-%m-%d}）"
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(IdChoices):
     def label_from_instance(self, obj):
         return f"{obj.name} {obj.id_number_masked}"
 
 
 class WarningAssignForm(forms.Form):
     case = CaseChoiceField(label=_("Warning case"), queryset=WarningCasePage.objects.none())
-    enterprises = forms.ModelMultipleChoiceField(
+    enterprises = IdChoices(
         label=_("Enterprises"),
         queryset=Enterprise.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -62,7 +72,7 @@ class WarningAssignForm(forms.Form):
         required=False,
         help_text=_("Empty: every post."),
     )
-    due_on = forms.DateField(label=_("Deadline"), widget=DATE)
+    due_on = DateField(label=_("Deadline"), widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, cases, enterprises, **kwargs):
@@ -72,9 +82,9 @@ class WarningAssignForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = DateField(label=_("Held on"), widget=DATE)
     topic = forms.CharField(label=_("Topic"), max_length=200)
-    cases = forms.ModelMultipleChoiceField(
+    cases = IdChoices(
         label=_("Cases discussed"),
         queryset=WarningCasePage.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -95,7 +105,7 @@ class MeetingForm(forms.Form):
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
-    industries = forms.ModelMultipleChoiceField(
+    industries = IdChoices(
         label=_("Industries"),
         queryset=Industry.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -110,8 +120,8 @@ class CampaignForm(forms.Form):
     target_percent = forms.DecimalField(
         label=_("Target (%)"), min_value=Decimal(1), max_value=Decimal(100), initial=100
     )
-    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
+    starts_on = DateField(label=_("Starts on"), widget=DATE)
+    ends_on = DateField(label=_("Ends on"), widget=DATE)
     pass_mark = forms.IntegerField(
         label=_("Pass mark of the closing exam"), min_value=1, max_value=100, initial=80
     )
@@ -124,9 +134,11 @@ class CampaignForm(forms.Form):
 class SessionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CampaignSession.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_on = forms.DateField(label=_("Date (online: open until)"), widget=DATE)
+    held_on = DateField(label=_("Date (online: open until)"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), min_value=1, max_value=100_000, required=False
+    )
     course = forms.ModelChoiceField(
         label=_("Online course"),
         queryset=CoursePage.objects.live().order_by("title"),
@@ -162,13 +174,13 @@ class PeopleForm(forms.Form):
 class ExamForm(forms.Form):
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=1)
-    exam_on = forms.DateField(label=_("Exam date"), widget=DATE)
+    exam_on = DateField(label=_("Exam date"), widget=DATE)
 
 
 class ActivityForm(forms.Form):
     month = forms.ChoiceField(label=_("Campaign month"), choices=MonthActivity.Month.choices)
     title = forms.CharField(label=_("Activity"), max_length=200)
-    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    held_on = DateField(label=_("Held on"), widget=DATE)
     description = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -16,6 +16,7 @@ from certificates.models import CertificateFamily, CertificateType
 from certificates.services.issuing import ExamsHeldElsewhere, needs_practical
 from certificates.services.numbering import pattern_problem
 from question_banks.models import ExamSession
+from roster.form_fields import DateField
 from roster.identity import IdentityError, parse_id_number
 from roster.models import Person
 from roster.selectors import administered_enterprises, can_edit_person, person_list
@@ -66,7 +67,7 @@ class IssueForm(forms.Form):
     certificate_type = forms.ModelChoiceField(
         label=_("Certificate type"), queryset=CertificateType.objects.filter(is_active=True)
     )
-    on = forms.DateField(
+    on = DateField(
         label=_("Issue date"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -158,12 +159,12 @@ class ReviewForm(forms.Form):
     training comes from the hours ledger and the clean years from the violation and accident
     records: the service reads both, nobody types them."""
 
-    applied_on = forms.DateField(
+    applied_on = DateField(
         label=_("Applied for on"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The review must be applied for in its window (see “what, by when”)."),
     )
-    on = forms.DateField(
+    on = DateField(
         label=_("Review date"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -187,7 +188,7 @@ class PracticalExamForm(forms.Form):
             is_active=True, family=CertificateFamily.SPECIAL_OPERATION
         ),
     )
-    taken_on = forms.DateField(
+    taken_on = DateField(
         label=_("Exam date"),
         initial=timezone.localdate,
         # ISO, which a date input reads whatever the page's language.
@@ -205,7 +206,7 @@ class PracticalExamForm(forms.Form):
 class HealthCheckForm(forms.Form):
     """体检: the date and the result (fit or unfit for the operation), with a note."""
 
-    on = forms.DateField(
+    on = DateField(
         label=_("Date of the health check"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -231,7 +232,7 @@ class RenewForm(forms.Form):
     """延续: a new record from the day after the old one ends; the application date is
     checked against the family's window."""
 
-    applied_on = forms.DateField(
+    applied_on = DateField(
         label=_("Applied for on"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -12,6 +12,7 @@ from contests.services.contests import PART_TYPES, ContestData, Part, RoundData
 from contests.services.scope import contest_banks, organiser_enterprises, organiser_regions
 from question_banks.models import Category, QuestionType
 from roster.choices import PersonnelCategory
+from roster.form_fields import DateField, DateTimeField, IdChoices
 from roster.models import Enterprise, Industry, Region
 
 _LOCAL = "%Y-%m-%dT%H:%M"
@@ -23,7 +24,7 @@ TYPE_LABELS = {
 
 
 def _when(label) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return DateTimeField(
         label=label,
         input_formats=[_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput({"type": "datetime-local"}, format=_LOCAL),
@@ -72,7 +73,7 @@ class BankChoice(forms.ModelChoiceField):
         return bank.name
 
 
-class CategoryChoice(forms.ModelMultipleChoiceField):
+class CategoryChoice(IdChoices):
     def label_from_instance(self, category) -> str:
         return f"{category.bank.name} › {category}"
 
@@ -86,13 +87,13 @@ class ContestForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea({"rows": 3}), required=False
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = IdChoices(
         label=_("Only these regions"), queryset=Region.objects.none(), required=False
     )
-    industries = forms.ModelMultipleChoiceField(
+    industries = IdChoices(
         label=_("Only these industries"), queryset=Industry.objects.all(), required=False
     )
-    enterprises = forms.ModelMultipleChoiceField(
+    enterprises = IdChoices(
         label=_("Only these enterprises"), queryset=Enterprise.objects.none(), required=False
     )
     categories = forms.MultipleChoiceField(
@@ -106,10 +107,10 @@ class ContestForm(forms.Form):
     daily_bank = BankChoice(
         label=_("Daily questions: question bank"), queryset=None, required=False
     )
-    daily_starts_on = forms.DateField(
+    daily_starts_on = DateField(
         label=_("Daily questions from"), required=False, widget=forms.DateInput({"type": "date"})
     )
-    daily_ends_on = forms.DateField(
+    daily_ends_on = DateField(
         label=_("Daily questions until"), required=False, widget=forms.DateInput({"type": "date"})
     )
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roster.form_fields import DateField, IdChoices
 from roster.models import Department, Person
 
 from .models import DrillForm, DrillKind, PlannedDrill
@@ -43,22 +44,20 @@ class PlannedDrillForm(forms.Form):
     kind = forms.ChoiceField(label=_("Drill kind"), choices=DrillKind.choices)
     form = forms.ChoiceField(label=_("Drill form"), choices=DrillForm.choices)
     scenario = forms.CharField(label=_("Scenario"), max_length=200)
-    planned_on = forms.DateField(label=_("Planned date"), widget=DATE)
-    staff_notified_on = forms.DateField(
+    planned_on = DateField(label=_("Planned date"), widget=DATE)
+    staff_notified_on = DateField(
         label=_("Staff told of the drill on"),
         widget=DATE,
         required=False,
         help_text=_("Fire drills: the day the staff were told, before the drill."),
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdChoices(
         label=_("Departments concerned"),
         queryset=Department.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    people = forms.ModelMultipleChoiceField(
-        label=_("People concerned"), queryset=Person.objects.all(), required=False
-    )
+    people = IdChoices(label=_("People concerned"), queryset=Person.objects.all(), required=False)
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,7 +75,7 @@ class RecordForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Drill kind"), choices=DrillKind.choices)
     form = forms.ChoiceField(label=_("Drill form"), choices=DrillForm.choices)
-    held_on = forms.DateField(label=_("Drill date"), widget=DATE)
+    held_on = DateField(label=_("Drill date"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=200)
     duration_minutes = forms.IntegerField(label=_("Drill duration (minutes)"), min_value=1)
     organiser = forms.CharField(label=_("Organiser"), max_length=100)
@@ -89,9 +88,7 @@ class RecordForm(forms.Form):
         initial=Decimal("0"),
         help_text=_("0 when the drill does not count as training."),
     )
-    participants = forms.ModelMultipleChoiceField(
-        label=_("Participants"), queryset=Person.objects.all(), required=False
-    )
+    participants = IdChoices(label=_("Participants"), queryset=Person.objects.all(), required=False)
     evidence = _evidence_field()
 
     def __init__(self, *args, enterprise, **kwargs):
@@ -119,7 +116,7 @@ class EvaluationForm(forms.Form):
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Person.objects.all())
-    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+    due_on = DateField(label=_("Due date"), widget=DATE)
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from roster.choices import PersonnelCategory
+from roster.form_fields import DateField, DateTimeField, IdChoices
 from roster.models import Department, Enterprise, Industry, Region
 
 from .models import KnowledgeItem
@@ -26,7 +27,7 @@ def _region_label(region: Region) -> str:
 
 
 def _when(label, required=True, help_text=""):
-    return forms.DateTimeField(
+    return DateTimeField(
         label=label,
         required=required,
         help_text=help_text,
@@ -79,7 +80,7 @@ class NoticeForm(forms.Form):
 
 class RegionalNoticeForm(NoticeForm):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
-    industries = forms.ModelMultipleChoiceField(
+    industries = IdChoices(
         label=_("Only these industries"),
         queryset=Industry.objects.all(),
         required=False,
@@ -101,7 +102,7 @@ class RegionalNoticeForm(NoticeForm):
 
 class EnterpriseNoticeForm(NoticeForm):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.all())
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdChoices(
         label=_("Only these departments"),
         queryset=Department.objects.all(),
         required=False,
@@ -167,7 +168,7 @@ class KnowledgeForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("notice", "Title"), max_length=200)
     source = forms.CharField(label=_("Issued by"), max_length=200)
     doc_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
-    issued_on = forms.DateField(label=_("Date issued"), widget=forms.DateInput({"type": "date"}))
+    issued_on = DateField(label=_("Date issued"), widget=forms.DateInput({"type": "date"}))
     body = forms.CharField(
         label=pgettext_lazy("notice", "Text"), widget=forms.Textarea({"rows": 8}), required=False
     )

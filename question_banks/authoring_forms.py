@@ -19,6 +19,7 @@ from question_banks.authoring import RichText, merge, to_form
 from question_banks.models import Category, Difficulty, Question, QuestionBank, QuestionType
 from question_banks.services.question_images import question_image_check
 from roster.choices import PersonnelCategory
+from roster.form_fields import IdChoices
 from roster.models import Department
 
 OPTION_KEYS = "ABCDEF"
@@ -55,7 +56,7 @@ class BankForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("As written on the roster, separated by 、 or commas, e.g. 电工、焊工."),
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdChoices(
         label=_("Departments served"),
         queryset=Department.objects.none(),
         required=False,

@@ -22,13 +22,14 @@ from question_banks.services.internal_exams import (
     internal_rules,
 )
 from roster.choices import PersonnelCategory
+from roster.form_fields import DateTimeField, IdChoices
 from roster.models import Department
 
 _LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def _when(label) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return DateTimeField(
         label=label,
         input_formats=[_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput({"type": "datetime-local"}, format=_LOCAL),
@@ -154,7 +155,7 @@ class CandidatesForm(forms.Form):
     who = forms.ChoiceField(
         label=_("Who takes the exam"), choices=WHO, widget=forms.RadioSelect, initial="everyone"
     )
-    departments = forms.ModelMultipleChoiceField(
+    departments = IdChoices(
         label=_("Departments"),
         queryset=None,
         required=False,
@@ -169,7 +170,7 @@ class CandidatesForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    people = forms.ModelMultipleChoiceField(
+    people = IdChoices(
         label=_("People"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

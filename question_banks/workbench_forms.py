@@ -29,6 +29,7 @@ from question_banks.models import (
 from question_banks.providers import certificate_type_choices, training_plan_choices
 from question_banks.services import permissions
 from roster.choices import PersonnelCategory
+from roster.form_fields import date_in_range
 from roster.models import Department
 from roster.selectors import enterprise_list
 
@@ -203,6 +204,7 @@ class SessionForm(forms.ModelForm):
         )
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+            self.fields[name].validators.append(date_in_range)
         self.fields["attempts_allowed"].validators += [
             MinValueValidator(1),
             MaxValueValidator(10),

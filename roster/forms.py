@@ -6,6 +6,7 @@ from django.utils.translation import ngettext_lazy
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .choices import EmploymentForm, EmploymentStatus, PersonnelCategory
+from .form_fields import DateField
 from .identity import IdentityError, parse_id_number, validate_phone
 
 THROTTLED = ngettext_lazy(
@@ -62,7 +63,7 @@ class PersonForm(forms.Form):
     employment_form = forms.ChoiceField(
         label=_("Employment form"), choices=EmploymentForm.choices, initial=EmploymentForm.REGULAR
     )
-    hire_date = forms.DateField(
+    hire_date = DateField(
         label=_("Hire date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -96,7 +97,7 @@ class PersonEditForm(PersonForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=EmploymentStatus.choices)
-    effective_on = forms.DateField(
+    effective_on = DateField(
         label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -16,6 +16,7 @@ from courses.models import CoursePage, TrainingPlan
 from courses.selectors import may_manage, plan_get, plan_list, plan_overdue, plan_progress
 from courses.services.plans import PlanError, plan_assign, plan_create
 from roster.choices import PersonnelCategory
+from roster.form_fields import DateField, IdChoices
 from roster.models import Department, Enterprise
 from roster.selectors import administered_enterprises, enterprise_list
 from roster.services import audit_record
@@ -51,12 +52,12 @@ def split_id_numbers(text: str) -> list[str]:
 
 class PlanForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    courses = forms.ModelMultipleChoiceField(
+    courses = IdChoices(
         label=gettext_lazy("Courses"),
         queryset=CoursePage.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=forms.DateInput({"type": "date"}))
+    due_on = DateField(label=gettext_lazy("Due on"), widget=forms.DateInput({"type": "date"}))
     target = forms.ChoiceField(label=gettext_lazy("Assign to"), choices=TrainingPlan.Target.choices)
     personnel_category = forms.ChoiceField(
         label=gettext_lazy("Personnel category"),

@@ -41,6 +41,7 @@ from courses.services.records import (
 )
 from question_banks.models import ExamSession
 from question_banks.services.internal_exams import return_exam_open
+from roster.form_fields import DateField, IdChoices
 from roster.models import Person
 from roster.selectors import administered_enterprises
 from roster.services import audit_record
@@ -56,12 +57,12 @@ class ClassroomForm(forms.Form):
     training_kind = forms.ChoiceField(
         label=gettext_lazy("Training kind"), choices=TrainingKind.choices
     )
-    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=_date)
+    held_on = DateField(label=gettext_lazy("Held on"), widget=_date)
     hours = forms.DecimalField(
         label=gettext_lazy("Hours (学时)"), max_digits=4, decimal_places=1, min_value=0.5
     )
     trainer = forms.CharField(label=gettext_lazy("Trainer"), max_length=100)
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = IdChoices(
         label=gettext_lazy("Attendees from the roster"),
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -203,7 +204,7 @@ class SafetyEducationForm(forms.Form):
     reason = forms.ChoiceField(
         label=gettext_lazy("Reason"), choices=SafetyEducationRecord.Reason.choices
     )
-    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=_date)
+    held_on = DateField(label=gettext_lazy("Held on"), widget=_date)
     hours = forms.DecimalField(
         label=gettext_lazy("Hours (学时)"), max_digits=4, decimal_places=1, min_value=0.5
     )
@@ -224,7 +225,7 @@ class ViolationForm(forms.Form):
             "certificate; ordinary ones do from the second."
         ),
     )
-    off_job_from = forms.DateField(label=gettext_lazy("Off the job from"), widget=_date)
+    off_job_from = DateField(label=gettext_lazy("Off the job from"), widget=_date)
     exam_session = forms.ModelChoiceField(
         label=gettext_lazy("Exam to pass before returning"),
         queryset=ExamSession.objects.none(),

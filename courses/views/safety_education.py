@@ -23,6 +23,7 @@ from courses.services.safety_education import (
 from documents.errors import FileProblem
 from documents.imports import pending
 from documents.sheets import check_size
+from roster.form_fields import DateField
 from roster.models import Employment
 from roster.views.common import staff_scope_required
 
@@ -130,7 +131,7 @@ class PersonMarkForm(forms.Form):
 
 
 class BulkMarkForm(forms.Form):
-    hired_before = forms.DateField(
+    hired_before = DateField(
         label=gettext_lazy("Hired before"), widget=forms.DateInput({"type": "date"})
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)

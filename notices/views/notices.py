@@ -58,7 +58,9 @@ def inbox(request):
 
 def _notice_for(user, pk: int):
     """(notice, the user's own receipt or None, may the user see receipts)."""
-    receipt = selectors.receipts_of(user=user).filter(notice_id=pk).first()
+    # notice__pk, not notice_id: an id past any column in the address is then "no such row"
+    # (Django's integer lookups know the column's range; a foreign key's own does not).
+    receipt = selectors.receipts_of(user=user).filter(notice__pk=pk).first()
     managed = selectors.managed_notices(user=user).filter(pk=pk).first()
     if receipt is None and managed is None:
         raise Http404
@@ -105,9 +107,9 @@ def acknowledge(request, pk: int):
     receipt_id = request.POST.get("receipt", "")
     receipt = None
     if receipt_id.isdigit():
-        receipt = NoticeReceipt.objects.filter(pk=int(receipt_id), notice_id=pk).first()
+        receipt = NoticeReceipt.objects.filter(pk=int(receipt_id), notice__pk=pk).first()
     if receipt is None:
-        receipt = selectors.receipts_of(user=request.user).filter(notice_id=pk).first()
+        receipt = selectors.receipts_of(user=request.user).filter(notice__pk=pk).first()
     if receipt is None:
         raise Http404
     try:
