@@ -74,7 +74,7 @@ class IssueForm(forms.Form):
     )
     reason = _reason_field()
     # An exam held elsewhere: the results a type with a practical exam (特种作业) needs.
-    theory_on = forms.DateField(
+    theory_on = DateField(
         label=_("Theory exam date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -91,7 +91,7 @@ class IssueForm(forms.Form):
         min_value=0,
         max_value=100,
     )
-    practical_on = forms.DateField(
+    practical_on = DateField(
         label=_("Practical exam date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -277,6 +277,7 @@ class LiveRecord:
 def _live_row(*, claims: CertificateClaims) -> LiveRecord | None:
     if claims.status_index is None:
         return None
+    params: list[int | str | None]
     if claims.public_id is not None:
         sql, params = _LIVE_SQL, [claims.status_index, claims.public_id]
     else:

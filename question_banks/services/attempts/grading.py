@@ -295,7 +295,8 @@ def _grade(attempt: Attempt, also: tuple[str, ...] = ()) -> None:
     if attempt.passed and attempt.session_id and attempt.kind == Attempt.Kind.OFFICIAL:
         # A contest round's pass mark ranks a contestant; it is no exam passed: its
         # receivers (certificates issued, training credited) must not hear of it.
-        if attempt.session.purpose == ExamSession.Purpose.CONTEST:
+        session = attempt.session
+        if session is not None and session.purpose == ExamSession.Purpose.CONTEST:
             return
         attempt_id = attempt.pk
         transaction.on_commit(lambda: attempt_passed.send(sender=Attempt, attempt_id=attempt_id))

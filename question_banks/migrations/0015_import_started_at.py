@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("question_banks", "0013_bank_code_fits_an_address"),
+        ("question_banks", "0014_candidate_resit_failed_on"),
     ]
 
     operations = [
