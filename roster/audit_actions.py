@@ -89,6 +89,9 @@ AUDIT_ACTIONS = {
     "certificate.lookup": pgettext_lazy("audit action", "Certificates looked up by number"),
     "certificate.practical_exam": pgettext_lazy("audit action", "Practical exam recorded"),
     "certificate.health_check": pgettext_lazy("audit action", "Health check recorded"),
+    "certificate.renumber": pgettext_lazy(
+        "audit action", "Certificate renumbered to the one T + ID number"
+    ),
     "certificate.pdf": pgettext_lazy("audit action", "Certificate PDF downloaded"),
     "certificate.pdf_batch": pgettext_lazy("audit action", "Certificate PDFs made in a batch"),
     "certificate.pdf_batch_download": pgettext_lazy(

@@ -160,7 +160,8 @@ def credited_hours(
     minutes: dict[str, dict[str, int]] = defaultdict(dict)
     for row in entries.values("training_kind", "source").annotate(total=Sum("minutes")):
         minutes[row["training_kind"]][row["source"]] = row["total"]
-    settings = StudySettings.load()
+    # Read, not StudySettings.load(): showing someone's hours must not create the settings row.
+    settings = StudySettings.objects.first() or StudySettings()
     return {
         kind: minutes_to_hours(minutes_by_source=by_source, settings=settings)
         for kind, by_source in minutes.items()

@@ -192,6 +192,7 @@ def test_admin_records_three_level_education_and_a_violation(client, world):
         {
             "id_number": world.person_a.id_number,
             "violation": "未佩戴安全帽",
+            "severity": "ordinary",
             "off_job_from": "2025-05-01",
         },
     )

@@ -136,8 +136,9 @@ def demo_lesson():
     lesson = LessonPage.objects.live().descendant_of(course).filter(kind="text").first()
     # 50 s read earlier today, so the page's next ticks complete a whole minute.
     earlier = timezone.now() - dt.timedelta(minutes=10)
+    earlier_ticks = []
     for seq, offset in ((1, 0), (2, 50)):
-        study.reading_tick(
+        tick = study.reading_tick(
             person=person,
             lesson=lesson,
             client_id="earlier-tab",
@@ -145,11 +146,12 @@ def demo_lesson():
             opening=seq == 1,
             now=earlier + dt.timedelta(seconds=offset),
         )
-    return person, lesson
+        earlier_ticks.append(tick)
+    return person, lesson, earlier_ticks
 
 
 def test_a_demo_trainee_opens_an_assigned_course_and_sees_hours_rise(demo_lesson, phone):
-    person, lesson = demo_lesson
+    person, lesson, earlier_ticks = demo_lesson
     page = phone.page
     phone.login(person.id_number, "Demo@2025")
     answers: list[str] = []
@@ -174,7 +176,10 @@ def test_a_demo_trainee_opens_an_assigned_course_and_sees_hours_rise(demo_lesson
             page.click("#idle-answer")
         if time.monotonic() > deadline:
             # What the server answered each tick says why the hours did not move.
-            raise AssertionError(f"hours still {done_before} after 45 s; server answers: {answers}")
+            raise AssertionError(
+                f"hours still {done_before} after 45 s; earlier ticks: {earlier_ticks}; "
+                f"server answers: {answers}"
+            )
         page.wait_for_timeout(500)
     phone.assert_no_horizontal_overflow()
     assert LessonProgress.objects.get(person=person, lesson=lesson).credited_seconds >= 60

@@ -294,19 +294,21 @@ def _more_notices(world, n=4):
 
 
 @pytest.mark.parametrize(
-    ("who", "url"),
+    ("who", "url", "budget"),
     [
-        ("trainee", "/notices/"),
-        ("trainee", "/"),
-        ("regulator_county", "/notices/published/"),
-        ("trainee", "/notices/library/?q=安全"),
+        ("trainee", "/notices/", 25),
+        # The home also shows the trainee's "what, by when" (certificates/services/duties.py):
+        # a fixed ~13 reads of their own rules, hours and records, none per notice.
+        ("trainee", "/", 40),
+        ("regulator_county", "/notices/published/", 25),
+        ("trainee", "/notices/library/?q=安全", 25),
     ],
 )
-def test_list_pages_do_not_grow_with_rows(world, who, url, django_assert_max_num_queries):
+def test_list_pages_do_not_grow_with_rows(world, who, url, budget, django_assert_max_num_queries):
     _more_notices(world)
     client = client_for(getattr(world, who))
     client.get(url)  # the session and caches warmed
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
 
 
