@@ -443,7 +443,9 @@ def build(args, log) -> dict[str, float]:
             if type_id is None or rng.random() >= 0.70:
                 continue
             ctype = types[type_id]
-            years = ctype.validity_years
+            # A type without a validity figure (certificates 0012) is only ever imported,
+            # keeping its printed expiry: six years, as most cards.
+            years = ctype.validity_years or 6
             review = ctype.review_interval_years
             r = rng.random()
             next_review = None
@@ -486,6 +488,7 @@ def build(args, log) -> dict[str, float]:
                 "",
                 "",
                 issued,
+                "",  # former_number: only renumbered cards have one
             )
 
     n = copy_rows(
@@ -509,6 +512,7 @@ def build(args, log) -> dict[str, float]:
             "token",
             "key_id",
             "issued_at",
+            "former_number",
         ],
         certificates(),
     )
@@ -549,11 +553,12 @@ def build(args, log) -> dict[str, float]:
                 first_enterprise + p_ent[i],
                 "违章作业：未按规定佩戴防护用品",
                 off,
+                "ordinary",
             )
 
     n = copy_rows(
         "courses_violationretraining",
-        ["person_id", "enterprise_id", "violation", "off_job_from"],
+        ["person_id", "enterprise_id", "violation", "off_job_from", "severity"],
         violations(),
     )
     done("violations", n)
