@@ -176,7 +176,7 @@ class _Scan:
         self.elements = 0
         self.cells = 0
         self.strings = 0
-        # element name -> its local name in the main namespace, or "" for any other
+        # element name -> its local name when it is one of _WATCHED, else ""
         self.kinds: dict[str, str] = {}
 
     def part(self, head: bytes, stream: IO[bytes]) -> None:
@@ -207,7 +207,7 @@ class _Scan:
         kind = self.kinds.get(name)
         if kind is None:
             namespace, _, local = name.rpartition("}")
-            kind = local if namespace in _MAIN_NAMESPACES else ""
+            kind = local if namespace in _MAIN_NAMESPACES and local in _WATCHED else ""
             if len(self.kinds) < 1000:  # a crafted part may use endless names: not all kept
                 self.kinds[name] = kind
         return kind
@@ -285,6 +285,10 @@ class _Scan:
                 rows=self.limits.max_rows,
                 columns=self.limits.max_columns,
             )
+
+
+# The elements the scan looks at (in the main namespace); the rest are only counted.
+_WATCHED = frozenset({"c", "row", "si", "dimension"})
 
 
 def _coordinates(ref: str) -> tuple[int, int] | None:
