@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -111,7 +112,7 @@ def parse_roster(
             )
         if errors:
             parsed.errors.extend(errors)
-        else:
+        elif data is not None:  # always, when a row has no errors
             parsed.rows.append(RosterRow(number, data))
     return parsed
 
@@ -197,7 +198,7 @@ def _read_row(
     up in ``memo`` (per file, keyed by column and the cell's type and value, so 1 and "1"
     stay apart), which took the checking of a file from about 0.5 s to a fraction of it."""
     errors: list[RowError] = []
-    clean: list[object] = []
+    clean: list[Any] = []  # each column's checked value, in _CHECKS order
     size = len(values)
     for column in columns:
         index = column.index
