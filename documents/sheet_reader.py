@@ -164,13 +164,20 @@ def _scan_xml_parts(data: bytes, limits: Limits) -> None:
 
 
 class _Scan:
-    """Counters over the XML parts of one workbook; raises Refused at the first limit."""
+    """Counters over the XML parts of one workbook; raises Refused at the first limit.
+
+    expat calls back for every element (about 30 per roster row), so the handlers do as
+    little as they can: an element's name is classified once per distinct name
+    (:meth:`_kind`), and a column's letters are turned into its number once per column."""
 
     def __init__(self, limits: Limits):
         self.limits = limits
+        self.max_elements = limits.max_elements  # a property: computed once, not per element
         self.elements = 0
         self.cells = 0
         self.strings = 0
+        # element name -> its local name when it is one of _WATCHED, else ""
+        self.kinds: dict[str, str] = {}
 
     def part(self, head: bytes, stream: IO[bytes]) -> None:
         self.row = 0
@@ -196,32 +203,47 @@ class _Scan:
     def _forbidden(self, *args: object) -> NoReturn:
         raise Refused("not_xlsx")
 
+    def _kind(self, name: str) -> str:
+        kind = self.kinds.get(name)
+        if kind is None:
+            namespace, _, local = name.rpartition("}")
+            kind = local if namespace in _MAIN_NAMESPACES and local in _WATCHED else ""
+            if len(self.kinds) < 1000:  # a crafted part may use endless names: not all kept
+                self.kinds[name] = kind
+        return kind
+
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         self.elements += 1
-        if self.elements > self.limits.max_elements:
+        if self.elements > self.max_elements:
             raise Refused("too_many_cells", limit=self.limits.max_cells)
         if not self.in_cell:
             self.chars = 0
-        namespace, _, local = name.rpartition("}")
-        if namespace not in _MAIN_NAMESPACES:
+        kind = self.kinds.get(name)
+        if kind is None:
+            kind = self._kind(name)
+        if not kind:
             return
-        if local == "c":
+        if kind == "c":
             self._cell(attrs.get("r"))
-        elif local == "row":
+        elif kind == "row":
             self._row(attrs.get("r"))
-        elif local == "si":
+        elif kind == "si":
             self.strings += 1
             if self.strings > self.limits.max_cells:
                 raise Refused("too_many_cells", limit=self.limits.max_cells)
             self.in_cell, self.chars = True, 0
-        elif local == "dimension":
+        elif kind == "dimension":
             self._dimension(attrs.get("ref", ""))
 
     def _end(self, name: str) -> None:
-        namespace, _, local = name.rpartition("}")
-        if namespace in _MAIN_NAMESPACES and local in ("c", "si"):
-            self.in_cell = False
-        if not self.in_cell:  # a cell's or shared string's runs add up until it ends
+        if self.in_cell:
+            kind = self.kinds.get(name)
+            if kind is None:
+                kind = self._kind(name)
+            if kind == "c" or kind == "si":
+                self.in_cell = False
+                self.chars = 0
+        else:  # a cell's or shared string's runs add up until it ends
             self.chars = 0
 
     def _text(self, text: str) -> None:
@@ -265,15 +287,27 @@ class _Scan:
             )
 
 
+# The elements the scan looks at (in the main namespace); the rest are only counted.
+_WATCHED = frozenset({"c", "row", "si", "dimension"})
+
+
 def _coordinates(ref: str) -> tuple[int, int] | None:
     """ "XFD1048576" -> (16384, 1048576): column and row, both from 1."""
     match = _CELL_REF.match(ref)
     if match is None:
         return None
-    column = 0
-    for letter in match[1].upper():
-        column = column * 26 + ord(letter) - 64
+    letters = match[1]
+    column = _COLUMNS.get(letters)
+    if column is None:
+        column = 0
+        for letter in letters.upper():
+            column = column * 26 + ord(letter) - 64
+        if len(_COLUMNS) < 20_000:  # at most 3 letters: bounded anyway, kept small
+            _COLUMNS[letters] = column
     return column, int(match[2])
+
+
+_COLUMNS: dict[str, int] = {}  # column letters -> number, as _coordinates works them out
 
 
 # ------------------------------------------------------------------------------ the rows

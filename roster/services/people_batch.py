@@ -32,6 +32,7 @@ from django.db.models import (
     Model,
     TextField,
 )
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from documents.imports.runner import CREATED, UNCHANGED
@@ -186,8 +187,41 @@ def _unchanged(
     return all(getattr(job, k) == v for k, v in _fields(data, department).items())
 
 
+def _builder(model: type[_M]) -> Callable[..., _M]:
+    """A maker of new, unsaved ``model`` instances from column values (by attname), as
+    ``model(**values)`` makes them but without its generic set-up per field, which took
+    about a third of the write of 10,000 new people (30,000 instances). The models built
+    this way (Person, Employment, EmploymentEvent) have no pre_init or post_init receivers,
+    which this skips; a default that is a callable is still called for each instance."""
+    constant: dict[str, object] = {}
+    per_instance: list[Field] = []
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default):
+            per_instance.append(f)
+        else:
+            constant[f.attname] = f.get_default()
+    new = model.__new__
+
+    def build(**values: object) -> _M:
+        obj = new(model)
+        obj._state = ModelState()
+        state = obj.__dict__
+        state.update(constant)
+        for f in per_instance:
+            state[f.attname] = f.get_default()
+        state.update(values)
+        return obj
+
+    return build
+
+
+_build_person = _builder(Person)
+_build_job = _builder(Employment)
+_build_event = _builder(EmploymentEvent)
+
+
 def _new_person(data: PersonData, parsed: IdNumber) -> Person:
-    return Person(
+    return _build_person(
         id_number=parsed.value,
         name=data.name,
         sex=parsed.sex,
@@ -206,8 +240,8 @@ def _new_job(
     ``valid`` remembers the check by the values it looks at: a file has few distinct posts,
     categories and dates, and the check of one took a third of a new row's time."""
     fields = _fields(data, department)
-    job = Employment(
-        enterprise=data.enterprise,
+    job = _build_job(
+        enterprise_id=data.enterprise.pk,
         status=EmploymentStatus.ON_POST,
         status_since=data.hire_date or today,
         **fields,
@@ -238,16 +272,17 @@ def _create(new: list, actor: User | None, today: dt.date, departments: dict) ->
             people = _insert([p for _i, _d, p, _j in new])
             jobs = []
             for person, (_i, _d, _p, job) in zip(people, new, strict=True):
-                job.person = person
+                job.person_id = person.pk
                 jobs.append(job)
             _insert(jobs)
+            actor_id = actor.pk if actor is not None else None
             _insert(
                 [
-                    EmploymentEvent(
-                        employment=job,
+                    _build_event(
+                        employment_id=job.pk,
                         kind=EmploymentEvent.Kind.HIRED,
                         effective_on=data.hire_date or today,
-                        actor=actor,
+                        actor_id=actor_id,
                     )
                     for (_i, data, _p, _j), job in zip(new, jobs, strict=True)
                 ]
