@@ -73,14 +73,16 @@ def task_named(task):
 _first_lookup = threading.Lock()
 
 
-def _send(task, args, kwargs):
+def _send(task, args, kwargs, options=None):
     """The task sent to the workers (or run here when no broker is configured); None when
-    the broker cannot be reached. `task` is a task or its dotted name (task_named)."""
+    the broker cannot be reached. `task` is a task or its dotted name (task_named);
+    `options` are apply_async's own (a countdown), not the task's arguments."""
     task = task_named(task)
+    options = options or {}
     if task.app.conf.task_always_eager:  # no broker configured: inline anyway
-        return task.apply_async(args, kwargs)
+        return task.apply_async(args, kwargs, **options)
     try:
-        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY)
+        return task.apply_async(args, kwargs, retry=True, retry_policy=_PUBLISH_RETRY, **options)
     except (OperationalError, OSError) as exc:
         log.warning("broker unreachable (%s) for %s", exc, task.name)
     except Exception:
@@ -123,13 +125,18 @@ def send_or_skip(task, *args, **kwargs):
     return _send(task, args, kwargs)
 
 
-def send_or_leave(task, *args, sweep: str, run_if_down: bool = True, **kwargs):
+def send_or_leave(
+    task, *args, sweep: str, run_if_down: bool = True, options: dict | None = None, **kwargs
+):
     """Send `task` from an on-commit hook, where the caller's change has committed: never
     raises. With `run_if_down` the task runs here when the broker cannot take it
     (send_or_run); otherwise, or when that fails too, the failure is logged and the work is
     left to `sweep`, the beat task or lazy path named for the log (the one that does it
-    later). Returns what was sent or run, or None."""
+    later). `options`: apply_async's (a countdown) for a task that is sent, never with
+    `run_if_down` (a task run here runs now). Returns what was sent or run, or None."""
     name = getattr(task, "name", task)
+    if run_if_down and options:
+        raise ValueError("apply_async options only apply to a task that is sent")
     try:
         if run_if_down:
             result = send_or_run(task, *args, **kwargs)
@@ -139,7 +146,7 @@ def send_or_leave(task, *args, sweep: str, run_if_down: bool = True, **kwargs):
             if isinstance(result, EagerResult) and result.failed():
                 log.warning("%s failed here; left to %s", name, sweep)
             return result
-        sent = _send(task, args, kwargs)
+        sent = _send(task, args, kwargs, options)
         if sent is None:
             log.warning("%s not sent; left to %s", name, sweep)
         return sent

@@ -353,22 +353,26 @@ def _flush() -> None:
 
 def _schedule_drain() -> None:
     """One drain task per REPORTS_FIGURES_DELAY seconds: the changes of that window are
-    drained together. Without a broker (tests, `make run`) it runs here and now."""
+    drained together. Without a broker (tests, `make run`) it runs here and now.
+
+    Called after the commit: a broker that refuses the task (down, out of memory,
+    read-only) is logged by send_or_leave, never raised at the caller whose change has
+    committed; the queued rows are already written, so the beat's minute drain
+    ("drain-report-figures") catches the figures up."""
     from django.core.cache import cache
-    from kombu.exceptions import OperationalError
 
-    from config.celery import task_named
+    from config.celery import send_or_leave, tasks_inline
 
-    task = task_named(DRAIN_TASK)
-    if task.app.conf.task_always_eager:
-        task.apply()
-        return
     delay = settings.REPORTS_FIGURES_DELAY
     # The key lapses a second before the task runs, so a change just after it was read
     # sends the next one; at worst two tasks drain one window (the second finds less).
-    if not cache.add(DRAIN_SENT_KEY, time.time(), timeout=max(int(delay) - 1, 1)):
+    if not tasks_inline() and not cache.add(
+        DRAIN_SENT_KEY, time.time(), timeout=max(int(delay) - 1, 1)
+    ):
         return
-    try:
-        task.apply_async(countdown=delay, retry=True, retry_policy={"max_retries": 1})
-    except (OperationalError, OSError) as exc:  # the minute's beat drains it instead
-        log.warning("broker unreachable (%s): report figures drained by the next beat", exc)
+    send_or_leave(
+        DRAIN_TASK,
+        sweep="the minute's beat drain of the report figures",
+        run_if_down=False,
+        options={"countdown": delay},
+    )

@@ -10,7 +10,8 @@ anything that calls `authenticate()` later. The forms only turn a lockout into a
   (any letter case) or their phone, or else the username as typed. Switching between the ID
   number and the phone does not buy more attempts. A login that matches nobody is counted
   too, so a lockout tells nothing about whether an account exists.
-- A *client address* is the request's IP (see `roster.services.audit.client_ip` for proxies).
+- A *client address* is the request's IP (see `roster.services.audit.client_ip` for proxies);
+  an IPv6 client's whole /64, an IPv4-mapped one as IPv4 (`roster.networks.client_group`).
 - Three counts, each with its own lock:
   * the account *from this address* (ACCOUNT_FAILURES, 5): what stops guessing. It is per
     address so that a stranger who types a candidate's ID number five times from their own
@@ -79,10 +80,13 @@ def _key(kind: str, value: str) -> str:
 
 def _scopes(request: HttpRequest | None, account: str) -> list[tuple[str, str, int]]:
     """(scope, what is counted, its limit) for this sign-in."""
+    from roster.networks import client_group
     from roster.services.audit import client_ip
 
     rules = limits()
-    address = client_ip(request)
+    # An IPv6 client is counted per /64 (roster/networks.py): per address, one machine
+    # would get a fresh count with each of its 2^64 addresses.
+    address = client_group(client_ip(request))
     if not address:
         return [(ACCOUNT, account, rules["ACCOUNT_FAILURES"])]
     return [

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +39,7 @@ from certificates.trust.status_list import Status, StatusListToken
 from certificates.trust.tokens import CertificateClaims, Reason, VerifyResult, verify_token
 from config import rate_limit
 from roster.identity import mask_id_number
+from roster.networks import client_group
 
 from . import lookup_log
 from .keys import public_ring, published_jwks
@@ -352,15 +352,10 @@ def certificate_verify(
 
 
 def client_network(address: str | None) -> str:
-    """The client's network, coarse enough not to identify a person: a /24 or a /64."""
-    try:
-        ip = ipaddress.ip_address((address or "").strip())
-    except ValueError:
-        return ""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    prefix = 24 if ip.version == 4 else 64
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+    """The client's network, coarse enough not to identify a person: a /24 or a /64 (an
+    IPv4-mapped address as its IPv4 /24). The rate limit counts per this network, so a
+    client rotating through its /64's addresses is one client (roster/networks.py)."""
+    return client_group(address, ipv4_prefix=24)
 
 
 _BROWSERS = (

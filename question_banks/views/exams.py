@@ -217,7 +217,9 @@ def attempt_page(request, pk: int):
 def attempt_take_over_view(request, pk: int):
     attempt = _own_attempt(request, pk)
     try:
-        attempt_take_over(attempt=attempt, client_id=request.POST.get("client", "")[:64])
+        attempt_take_over(
+            actor=request.user, attempt=attempt, client_id=request.POST.get("client", "")[:64]
+        )
     except ExamError as exc:
         messages.error(request, exc.message)
     else:

@@ -475,3 +475,27 @@ def test_tampering_any_single_byte_is_caught(client, cert):
         changed[position] ^= 0x40
         data = client.get(f"/api/verify/{encode_token(bytes(changed))}").json()
         assert data["valid"] is False and data["status"] == "invalid"
+
+
+def test_the_rate_limit_counts_an_ipv6_client_per_slash_64(client, cert, settings):
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 3
+    # One client rotating through the addresses of its /64, page and API alike.
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2:a:b:c:d", "2001:db8:1:2:ffff:ffff:ffff:ffff"):
+        assert page(client, cert.token, REMOTE_ADDR=address).status_code == 200
+    refused = client.get(f"/api/verify/{cert.token}", REMOTE_ADDR="2001:db8:1:2::9")
+    assert refused.status_code == 429
+    assert page(client, cert.token, REMOTE_ADDR="fe80::1%eth0").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200  # next /64
+    assert set(Verification.objects.values_list("network", flat=True)) == {
+        "2001:db8:1:2::/64",
+        "2001:db8:1:3::/64",
+        "fe80::/64",
+    }
+
+
+def test_the_rate_limit_counts_an_ipv4_mapped_client_as_its_ipv4_network(client, cert, settings):
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 2
+    assert page(client, cert.token, REMOTE_ADDR="203.0.113.5").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="::ffff:203.0.113.6").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="::ffff:cb00:7107").status_code == 429  # .7
+    assert set(Verification.objects.values_list("network", flat=True)) == {"203.0.113.0/24"}

@@ -162,7 +162,7 @@ def test_second_tab_is_told_why_it_cannot_answer(session, world, now):
     with pytest.raises(ExamError) as refused:
         start(session, world, now, client="pc")
     assert refused.value.code == "other_client"
-    attempt_take_over(attempt=attempt, client_id="pc")
+    attempt_take_over(actor=world.trainee, attempt=attempt, client_id="pc")
     with pytest.raises(ExamError) as refused:
         answers_save(
             attempt=attempt,

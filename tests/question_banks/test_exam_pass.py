@@ -193,8 +193,8 @@ def test_after_the_deadline_the_pass_gets_the_apis_refusal(examinee, attempt, pa
     assert stored(attempt).answer is None
 
 
-def test_a_tab_that_lost_the_paper_is_told_so_with_its_pass(examinee, attempt, page_pass):
-    attempt_take_over(attempt=attempt, client_id="tab-2")
+def test_a_tab_that_lost_the_paper_is_told_so_with_its_pass(examinee, world, attempt, page_pass):
+    attempt_take_over(actor=world.trainee, attempt=attempt, client_id="tab-2")
     response = save(examinee, attempt, page_pass)
     assert response.status_code == 409 and response.json()["code"] == "other_client"
     assert stored(attempt).answer is None

@@ -68,3 +68,48 @@ def test_reading_the_state_of_an_open_attempt_takes_two_queries(
     # The exam page asks when it comes back into view: the session and user, the attempt.
     with django_assert_max_num_queries(3):
         assert _state(examinee, started_attempt, "tab-1")["holder"] is True
+
+
+def _another_examinee(world):
+    from tests.factories import UserFactory
+
+    return UserFactory(username=world.person_b.id_number, person=world.person_b)
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        _another_examinee,
+        lambda world: world.system_admin,
+        lambda world: world.trainer,
+        lambda world: world.enterprise_admin,
+    ],
+    ids=["another_examinee", "system_admin", "trainer", "enterprise_admin"],
+)
+def test_only_the_examinee_can_take_over_their_paper_in_the_service(world, started_attempt, who):
+    from question_banks.services.attempts import ExamError, attempt_take_over
+
+    with pytest.raises(ExamError) as refused:
+        attempt_take_over(actor=who(world), attempt=started_attempt, client_id="elsewhere")
+    assert refused.value.code == "not_own"
+    assert "只有考生本人" in str(refused.value.message)
+    started_attempt.refresh_from_db()
+    assert started_attempt.client_id == "tab-1"
+    assert not AttemptEvent.objects.filter(attempt=started_attempt, kind="taken_over").exists()
+
+
+def test_the_examinee_takes_over_their_own_paper_in_the_service(world, started_attempt):
+    from question_banks.services.attempts import attempt_take_over
+
+    attempt_take_over(actor=world.trainee, attempt=started_attempt, client_id="phone")
+    started_attempt.refresh_from_db()
+    assert started_attempt.client_id == "phone"
+    assert AttemptEvent.objects.filter(attempt=started_attempt, kind="taken_over").exists()
+
+
+def test_another_examinee_posting_a_take_over_moves_nothing(client, world, started_attempt):
+    client.force_login(_another_examinee(world))
+    response = client.post(f"/exams/attempt/{started_attempt.pk}/take-over/", {"client": "x"})
+    assert response.status_code == 404
+    started_attempt.refresh_from_db()
+    assert started_attempt.client_id == "tab-1"

@@ -331,3 +331,29 @@ def test_the_api_has_no_password_endpoint_around_the_throttle(client, world):
     assert {(s["in"], s["name"]) for s in schemes.values() if s["in"] != "cookie"} == {
         ("header", "X-Exam-Pass")
     }
+
+
+def test_an_ipv6_client_rotating_its_addresses_is_locked_as_one_slash_64(client, world, limits):
+    # One machine picks a new address inside its /64 for every guess (privacy addresses).
+    for n in range(20):
+        sign_in(client, f"guess-{n}", "wrong", address=f"2001:db8:1:2::{n + 1:x}")
+
+    same_net = sign_in(client, "regulator_county", PASSWORD, address="2001:db8:1:2:ffff::1")
+    next_net = sign_in(client, "regulator_county", PASSWORD, address="2001:db8:1:3::1")
+
+    assert same_net.status_code == 429
+    assert next_net.status_code == 302
+    row = AuditLog.objects.get(action="login.locked", data__scope="address")
+    assert row.target_type == ""
+
+
+def test_an_ipv4_client_counts_the_same_whether_or_not_its_address_is_ipv4_mapped(
+    client, world, limits
+):
+    for n in range(10):
+        sign_in(client, f"guess-{n}", "wrong", address="203.0.113.7")
+        sign_in(client, f"guess-m{n}", "wrong", address="::ffff:203.0.113.7")
+
+    assert sign_in(client, "regulator_county", PASSWORD, address="203.0.113.7").status_code == 429
+    # Another IPv4 address (even in the same /24: a sign-in counts one address) is not locked.
+    assert sign_in(client, "regulator_county", PASSWORD, address="203.0.113.8").status_code == 302

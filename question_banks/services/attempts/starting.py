@@ -19,7 +19,7 @@ from question_banks.providers import candidacy_problems
 from question_banks.services.attempts.drawing import attempt_draw
 from question_banks.services.attempts.grading import FINISHED, attempt_expire_if_overdue
 from question_banks.services.errors import ExamError
-from roster.models import Person
+from roster.models import Person, User
 
 OPEN = (Attempt.Status.READY, Attempt.Status.IN_PROGRESS)
 
@@ -196,10 +196,16 @@ def _claim(attempt: Attempt, client_id: str) -> Attempt:
     return attempt
 
 
-def attempt_take_over(*, attempt: Attempt, client_id: str) -> Attempt:
-    """Move an attempt to this client (a phone died, the examinee moved to a PC)."""
+def attempt_take_over(*, actor: User, attempt: Attempt, client_id: str) -> Attempt:
+    """Move an attempt to this client (a phone died, the examinee moved to a PC).
+
+    Only the examinee whose paper it is may move it: taking an attempt over locks its
+    tab out, so an administrator, a trainer or another examinee doing it would take the
+    paper away from the person sitting the exam."""
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not actor.is_authenticated or actor.person_id != attempt.person_id:
+            raise ExamError(_("Only the examinee can take over their own exam paper."), "not_own")
         if attempt.status != Attempt.Status.IN_PROGRESS:
             raise ExamError(_("This attempt is no longer in progress."), "finished")
         AttemptEvent.objects.create(
