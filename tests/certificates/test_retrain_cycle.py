@@ -50,12 +50,15 @@ def second_session(world, cert_session, opens_at, closes_at) -> ExamSession:
     return later
 
 
-def fail_exam_and_resit(world, cert_session, at: dt.datetime) -> None:
+def fail_exam_and_resit(world, cert_session, at: dt.datetime) -> dt.date:
+    """The exam at `at`, the resit an hour later; returns the resit's day (China time)."""
     cert_session.opens_at = at - dt.timedelta(hours=1)
     cert_session.closes_at = at + dt.timedelta(hours=3)
     cert_session.save(update_fields=["opens_at", "closes_at"])
     take_exam(cert_session, world.person_a, at, right=False)
     take_exam(cert_session, world.person_a, at + dt.timedelta(hours=1), right=False)
+    # Graded when handed in, five minutes after the start (conftest.take_exam).
+    return timezone.localdate(at + dt.timedelta(hours=1, minutes=5))
 
 
 def record_training(world, held_on: dt.date, hours: str = "24.0") -> None:
@@ -83,8 +86,7 @@ def test_retrain_cycle_failed_resit_refused_trained_then_started(world, cert_ses
     later = second_session(
         world, cert_session, now - dt.timedelta(hours=1), now + dt.timedelta(hours=3)
     )
-    fail_exam_and_resit(world, cert_session, now - dt.timedelta(days=10))
-    failed_on = timezone.localdate(now - dt.timedelta(days=10))
+    failed_on = fail_exam_and_resit(world, cert_session, now - dt.timedelta(days=10))
     assert place(later, world).resit_failed_on == failed_on
 
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -118,8 +120,8 @@ def test_retrain_mark_is_lifted_by_the_start_itself(world, cert_session, now):
     later = second_session(
         world, cert_session, now - dt.timedelta(hours=1), now + dt.timedelta(hours=3)
     )
-    fail_exam_and_resit(world, cert_session, now - dt.timedelta(days=10))
-    record_training(world, timezone.localdate(now - dt.timedelta(days=5)))
+    failed_on = fail_exam_and_resit(world, cert_session, now - dt.timedelta(days=10))
+    record_training(world, failed_on + dt.timedelta(days=3))
     attempt = attempt_start(session=later, person=world.person_a, client_id="tab", now=now)
     assert attempt.status == Attempt.Status.IN_PROGRESS
     assert place(later, world).resit_failed_on is None
