@@ -4,6 +4,8 @@ then retrain". Imported from CertificatesConfig.ready()."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count
 from django.utils import timezone
 
@@ -20,10 +22,11 @@ def _certificate_types(*, user):
 
 
 @register_candidacy_check
-def _candidacy_problems(*, people, session) -> dict[int, str]:
-    """Who may not sit the session's item again yet: failed the exam and its resit, and has
-    not retrained since (certificates.services.windows.retrain_needed). Only people with
-    enough failures of the item are looked at one by one."""
+def _candidacy_problems(*, people, session, on: dt.date | None = None) -> dict[int, str]:
+    """Who may not sit the session's item again on the day `on` (today when None): failed
+    the exam and its resit, and has not retrained since
+    (certificates.services.windows.retrain_needed). Only people with enough failures of the
+    item are looked at one by one."""
     from question_banks.models import Attempt
 
     ctype = CertificateType.objects.filter(code=session.certificate_type_code).first()
@@ -43,10 +46,10 @@ def _candidacy_problems(*, people, session) -> dict[int, str]:
         .filter(n__gt=rule.resits_allowed)
         .values_list("person_id", flat=True)
     )
-    today = timezone.localdate()
+    on = on or timezone.localdate()
     problems = {}
     for person_id in suspects:
-        problem = retrain_problem(person=by_id[person_id], ctype=ctype, on=today)
+        problem = retrain_problem(person=by_id[person_id], ctype=ctype, on=on)
         if problem:
             problems[person_id] = problem
     return problems

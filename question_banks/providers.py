@@ -6,6 +6,7 @@ may issue on passing (certificates) and the training plans candidates may be cho
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
@@ -80,9 +81,9 @@ def attempts_shown_elsewhere(*, person_id: int) -> QuerySet | None:
     return provider(person_id=person_id) if provider else None
 
 
-# (people, session) -> {person id: reason}: who may not be put on the session's list (the
-# certificates app's "one resit, then retrain"). Only asked for sessions that issue a
-# certificate type.
+# (people, session, on) -> {person id: reason}: who may not be put on the session's list (the
+# certificates app's "one resit, then retrain") on the day `on`. Only asked for sessions that
+# issue a certificate type.
 CandidacyProblems = Callable[..., dict[int, str]]
 
 
@@ -91,10 +92,11 @@ def register_candidacy_check(fn: CandidacyProblems) -> CandidacyProblems:
     return fn
 
 
-def candidacy_problems(*, people: Iterable, session) -> dict[int, str]:
-    """Why each of these people may not become a candidate of the session, by person id
-    (absent: they may)."""
+def candidacy_problems(*, people: Iterable, session, on: dt.date | None = None) -> dict[int, str]:
+    """Why each of these people may not become a candidate of the session on the day `on`
+    (today when None), by person id (absent: they may). An exam start passes the day of its
+    own `now`, so the rule is asked for the moment the start is made, not the server's today."""
     provider = _providers.get("candidacy_problems")
     if provider is None or not session.certificate_type_code:
         return {}
-    return dict(provider(people=list(people), session=session))
+    return dict(provider(people=list(people), session=session, on=on))

@@ -23,28 +23,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.requirements import held_types, job_requirements
-from courses.models import HoursRule, TrainingKind
+from courses.models import HoursRule, StudySettings, TrainingKind
 from courses.services.compliance import (
-    current_employment,
-    person_compliance,
-    safety_education_status,
+    employment_compliance,
+    employment_safety_education,
     violation_open,
 )
 from roster.models import Employment, Person
 
+from .person_reads import PersonReads
 from .windows import Window, person_windows
 
 
 def person_duties(*, person: Person, on: dt.date | None = None) -> list[Window]:
     """The certificate windows and the training duties of the person, soonest first; lines
-    without a date (before working in the post) come last."""
+    without a date (before working in the post) come last. The rules, the current employment
+    and the study settings are read once for all of them (person_reads)."""
     on = on or timezone.localdate()
-    duties = person_windows(person=person, on=on)
-    employment = current_employment(person)
+    reads = PersonReads(person)
+    duties = person_windows(person=person, on=on, reads=reads)
+    employment = reads.employment
     if employment is not None:
+        settings = reads.study_settings
         duties.extend(_certificate_duties(person, employment, on))
-        duties.extend(_hours_duties(person, on))
-        duties.extend(_safety_education_duties(person))
+        duties.extend(_hours_duties(person, employment, on, settings))
+        duties.extend(_safety_education_duties(person, employment, settings))
     duties.extend(_violation_duties(person))
     return sorted(duties, key=lambda w: (w.by or dt.date.max, w.key))
 
@@ -88,8 +91,12 @@ def _certificate_duties(person: Person, employment: Employment, on: dt.date) -> 
     return out
 
 
-def _hours_duties(person: Person, on: dt.date) -> list[Window]:
-    compliance = person_compliance(person=person, year=on.year, on=on)
+def _hours_duties(
+    person: Person, employment: Employment, on: dt.date, settings: StudySettings
+) -> list[Window]:
+    compliance = employment_compliance(
+        person=person, employment=employment, year=on.year, on=on, settings=settings
+    )
     out = []
     for item in compliance.items:
         if item.complete:
@@ -123,8 +130,10 @@ def _hours_duties(person: Person, on: dt.date) -> list[Window]:
     return out
 
 
-def _safety_education_duties(person: Person) -> list[Window]:
-    status = safety_education_status(person=person)
+def _safety_education_duties(
+    person: Person, employment: Employment, settings: StudySettings
+) -> list[Window]:
+    status = employment_safety_education(person=person, employment=employment, settings=settings)
     if status.complete:
         return []
     return [

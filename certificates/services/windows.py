@@ -36,9 +36,10 @@ from certificates.models import (
     PracticalExam,
 )
 from roster.choices import EmploymentStatus, PersonnelCategory
-from roster.models import Employment, EmploymentEvent, Person
+from roster.models import EmploymentEvent, Person
 
 from .errors import CertificateError
+from .person_reads import PersonReads
 
 if TYPE_CHECKING:
     from question_banks.models import Attempt
@@ -80,10 +81,13 @@ def review_window_check(*, certificate: Certificate, applied_on: dt.date) -> Non
         )
 
 
-def renewal_window(certificate: Certificate) -> tuple[dt.date | None, dt.date | None] | None:
+def renewal_window(
+    certificate: Certificate, reads: PersonReads | None = None
+) -> tuple[dt.date | None, dt.date | None] | None:
     """(first day, last day) a renewal may be applied for, or None when the family has no
-    renewal window."""
-    rule = rule_for(certificate.certificate_type.family)
+    renewal window. `reads`: the holder's rows read once (person_reads)."""
+    family = certificate.certificate_type.family
+    rule = reads.rule(family) if reads is not None else rule_for(family)
     if rule is None or not (rule.renew_apply_days_before or rule.renew_window_months):
         return None
     opens = (
@@ -113,7 +117,7 @@ class TrainingShortfall:
 
 
 def renewal_training_shortfalls(
-    *, certificate: Certificate, applied_on: dt.date
+    *, certificate: Certificate, applied_on: dt.date, reads: PersonReads | None = None
 ) -> list[TrainingShortfall]:
     """Every whole calendar year of the validity, ended before the application, whose
     yearly training hours were not credited in the hours ledger (oldest first).
@@ -122,10 +126,11 @@ def renewal_training_shortfalls(
     construction three types: 20 学时) in the holder's industry; the year the card was issued
     is left out (that year's training was the one the exam followed)."""
     from courses.models import HoursRule
-    from courses.services.compliance import applicable_rules, credited_hours, current_employment
+    from courses.services.compliance import applicable_rules, credited_hours
 
     ctype = certificate.certificate_type
-    employment = current_employment(certificate.person)
+    reads = reads or PersonReads(certificate.person)
+    employment = reads.employment
     enterprise = employment.enterprise if employment is not None else certificate.enterprise
     if enterprise is not None:
         rules = applicable_rules(category=ctype.personnel_category, industry=enterprise.industry)
@@ -144,6 +149,7 @@ def renewal_training_shortfalls(
                 start=dt.date(year, 1, 1),
                 end=dt.date(year, 12, 31),
                 kinds=[rule.training_kind],
+                settings=reads.study_settings,
             ).get(rule.training_kind, Decimal("0.0"))
             if done < rule.required_hours:
                 out.append(TrainingShortfall(year, rule.required_hours, done))
@@ -228,10 +234,12 @@ def renewal_check(*, certificate: Certificate, applied_on: dt.date) -> None:
             )
 
 
-def revocation_bar(*, person: Person, family: str, on: dt.date) -> dt.date | None:
+def revocation_bar(
+    *, person: Person, family: str, on: dt.date, reads: PersonReads | None = None
+) -> dt.date | None:
     """The first day the person may apply again after a revocation (撤销) in this family, or
     None when no bar holds on `on`."""
-    rule = rule_for(family)
+    rule = reads.rule(family) if reads is not None else rule_for(family)
     if rule is None or not rule.revocation_bar_years:
         return None
     revoked = CertificateEvent.objects.filter(
@@ -312,10 +320,12 @@ class Absence:
     back_on: dt.date | None  # None: still away
 
 
-def long_absence(*, person: Person, months: int, on: dt.date) -> Absence | None:
+def long_absence(
+    *, person: Person, months: int, on: dt.date, reads: PersonReads | None = None
+) -> Absence | None:
     """The latest stretch away from the post (离岗) of the current employment that lasted, or
     has lasted by `on`, at least `months`."""
-    employment = Employment.objects.current().filter(person=person).first()
+    employment = (reads or PersonReads(person)).employment
     if employment is None:
         return None
     found = None
@@ -337,14 +347,20 @@ def long_absence(*, person: Person, months: int, on: dt.date) -> Absence | None:
 
 
 def practical_needed_since(
-    *, certificate: Certificate, on: dt.date, rule: CertificateRule | None = None
+    *,
+    certificate: Certificate,
+    on: dt.date,
+    rule: CertificateRule | None = None,
+    reads: PersonReads | None = None,
 ) -> Absence | None:
     """The long absence after which this holder has not yet passed the practical exam again,
     or None."""
     rule = rule or rule_for(certificate.certificate_type.family)
     if rule is None or not rule.away_practical_months:
         return None
-    absence = long_absence(person=certificate.person, months=rule.away_practical_months, on=on)
+    absence = long_absence(
+        person=certificate.person, months=rule.away_practical_months, on=on, reads=reads
+    )
     if absence is None:
         return None
     retaken = PracticalExam.objects.filter(
@@ -572,18 +588,28 @@ class RetrainNeed:
     hours_done: Decimal
 
 
-def _retrain_hours_since(person: Person, since: dt.date, on: dt.date) -> Decimal:
+def _retrain_hours_since(
+    person: Person, since: dt.date, on: dt.date, reads: PersonReads | None = None
+) -> Decimal:
     """学时 credited in the hours ledger after `since` up to `on`, of every kind but the
     holders' review training."""
     from courses.models import TrainingKind
     from courses.services.compliance import credited_hours
 
     kinds = [k for k in TrainingKind.values if k != TrainingKind.REVIEW]
-    hours = credited_hours(person=person, start=since + dt.timedelta(days=1), end=on, kinds=kinds)
+    hours = credited_hours(
+        person=person,
+        start=since + dt.timedelta(days=1),
+        end=on,
+        kinds=kinds,
+        settings=reads.study_settings if reads is not None else None,
+    )
     return sum(hours.values(), Decimal("0.0"))
 
 
-def retrain_needed(*, person: Person, ctype: CertificateType, on: dt.date) -> RetrainNeed | None:
+def retrain_needed(
+    *, person: Person, ctype: CertificateType, on: dt.date, reads: PersonReads | None = None
+) -> RetrainNeed | None:
     """After the exam and its resit(s) of an item fail, the person retrains before applying
     again (MISSION.md: one resit, then retrain). The failed official exams of the item since
     its last pass are counted in runs: a run ends at the failure that used the last resit,
@@ -591,7 +617,8 @@ def retrain_needed(*, person: Person, ctype: CertificateType, on: dt.date) -> Re
     or the training credited since its last failure meets CertificateRule.retrain_hours."""
     from question_banks.models import Attempt
 
-    rule = rule_for(ctype.family)
+    reads = reads or PersonReads(person)
+    rule = reads.rule(ctype.family)
     if rule is None or rule.resits_allowed is None or not rule.retrain_hours:
         return None
     exams = Attempt.objects.filter(
@@ -609,7 +636,7 @@ def retrain_needed(*, person: Person, ctype: CertificateType, on: dt.date) -> Re
     for finished_at in failed.order_by("finished_at").values_list("finished_at", flat=True):
         day = timezone.localtime(finished_at).date()
         if used_up_on is not None:
-            if _retrain_hours_since(person, used_up_on, day) >= rule.retrain_hours:
+            if _retrain_hours_since(person, used_up_on, day, reads) >= rule.retrain_hours:
                 run, used_up_on = 0, None  # retrained, then sat again: a new run
             else:
                 used_up_on = day  # sat again without retraining: still to retrain
@@ -619,7 +646,7 @@ def retrain_needed(*, person: Person, ctype: CertificateType, on: dt.date) -> Re
             used_up_on = day
     if used_up_on is None:
         return None
-    done = _retrain_hours_since(person, used_up_on, on)
+    done = _retrain_hours_since(person, used_up_on, on, reads)
     if done >= rule.retrain_hours:
         return None
     return RetrainNeed(used_up_on, rule.retrain_hours, done)
@@ -702,26 +729,30 @@ def _live(person: Person, on: dt.date) -> list[Certificate]:
     )
 
 
-def person_windows(*, person: Person, on: dt.date | None = None) -> list[Window]:
-    """Everything the rules ask of this person now, soonest first."""
+def person_windows(
+    *, person: Person, on: dt.date | None = None, reads: PersonReads | None = None
+) -> list[Window]:
+    """Everything the rules ask of this person now, soonest first. `reads`: the person's
+    rows read once, shared with the caller's other lines (duties.person_duties)."""
     on = on or timezone.localdate()
-    rules = {r.family: r for r in CertificateRule.objects.all()}
+    reads = reads or PersonReads(person)
+    rules = reads.rules
     windows: list[Window] = []
     live = _live(person, on)
     for certificate in live:
         rule = rules.get(certificate.certificate_type.family)
         if rule is None:
             continue
-        windows.extend(_certificate_windows(certificate, rule, on))
+        windows.extend(_certificate_windows(certificate, rule, on, reads))
     windows.extend(_theory_windows(person, rules, live, on))
-    windows.extend(_assessment_windows(person, rules, live, on))
-    windows.extend(_bars(person, rules, on))
-    windows.extend(_retrain_windows(person, rules, on))
+    windows.extend(_assessment_windows(reads, live))
+    windows.extend(_bars(person, reads, on))
+    windows.extend(_retrain_windows(person, reads, on))
     return sorted(windows, key=lambda w: (w.by or dt.date.max, w.key))
 
 
 def _certificate_windows(
-    certificate: Certificate, rule: CertificateRule, on: dt.date
+    certificate: Certificate, rule: CertificateRule, on: dt.date, reads: PersonReads
 ) -> list[Window]:
     out = []
     name = certificate.certificate_type.name
@@ -738,7 +769,7 @@ def _certificate_windows(
                 certificate=certificate,
             )
         )
-    window = renewal_window(certificate)
+    window = renewal_window(certificate, reads)
     if window is not None:
         opens, last = window
         rule_name = (
@@ -757,10 +788,10 @@ def _certificate_windows(
                 by=last,
                 opens=opens,
                 certificate=certificate,
-                needs=_renewal_needs(certificate, rule, last or certificate.valid_until),
+                needs=_renewal_needs(certificate, rule, last or certificate.valid_until, reads),
             )
         )
-    absence = practical_needed_since(certificate=certificate, on=on, rule=rule)
+    absence = practical_needed_since(certificate=certificate, on=on, rule=rule, reads=reads)
     if absence is not None:
         out.append(
             Window(
@@ -777,7 +808,7 @@ def _certificate_windows(
 
 
 def _renewal_needs(
-    certificate: Certificate, rule: CertificateRule, last: dt.date
+    certificate: Certificate, rule: CertificateRule, last: dt.date, reads: PersonReads
 ) -> tuple[str, ...]:
     """The yearly training the renewal will ask for and the ledger lacks: each whole year of
     the validity that ends before the window closes, the hours done and required."""
@@ -789,7 +820,9 @@ def _renewal_needs(
             "(学时) in the hours ledger"
         )
         % {"year": short.year, "done": short.done, "required": short.required}
-        for short in renewal_training_shortfalls(certificate=certificate, applied_on=last)
+        for short in renewal_training_shortfalls(
+            certificate=certificate, applied_on=last, reads=reads
+        )
     )
 
 
@@ -840,19 +873,16 @@ def _theory_windows(
     return out
 
 
-def _assessment_windows(
-    person: Person, rules: dict[str, CertificateRule], live: list[Certificate], on: dt.date
-) -> list[Window]:
-    rule = rules.get(CertificateFamily.PRINCIPAL_MANAGER)
+def _assessment_windows(reads: PersonReads, live: list[Certificate]) -> list[Window]:
+    rule = reads.rule(CertificateFamily.PRINCIPAL_MANAGER)
     if rule is None or not rule.assess_within_months:
         return []
-    employment = (
-        Employment.objects.current()
-        .filter(person=person, category__in=_ASSESSED)
-        .select_related("enterprise__industry")
-        .first()
-    )
-    if employment is None or not employment.enterprise.industry.high_risk:
+    employment = reads.employment  # at most one is current (roster_one_current_employment)
+    if (
+        employment is None
+        or employment.category not in _ASSESSED
+        or not employment.enterprise.industry.high_risk
+    ):
         return []
     if any(
         c.certificate_type.family == CertificateFamily.PRINCIPAL_MANAGER
@@ -875,10 +905,10 @@ def _assessment_windows(
     ]
 
 
-def _bars(person: Person, rules: dict[str, CertificateRule], on: dt.date) -> list[Window]:
+def _bars(person: Person, reads: PersonReads, on: dt.date) -> list[Window]:
     out = []
-    for family, rule in rules.items():
-        free_from = revocation_bar(person=person, family=family, on=on)
+    for family, rule in reads.rules.items():
+        free_from = revocation_bar(person=person, family=family, on=on, reads=reads)
         if free_from is None:
             continue
         out.append(
@@ -895,14 +925,14 @@ def _bars(person: Person, rules: dict[str, CertificateRule], on: dt.date) -> lis
     return out
 
 
-def _retrain_windows(
-    person: Person, rules: dict[str, CertificateRule], on: dt.date
-) -> list[Window]:
+def _retrain_windows(person: Person, reads: PersonReads, on: dt.date) -> list[Window]:
     """A failed resit not yet followed by enough training: no new exam of the item until
     then. One query for the items the person has failed; the rule is asked for those."""
     from question_banks.models import Attempt
 
-    families = {f for f, r in rules.items() if r.resits_allowed is not None and r.retrain_hours}
+    families = {
+        f for f, r in reads.rules.items() if r.resits_allowed is not None and r.retrain_hours
+    }
     if not families:
         return []
     codes = set(
@@ -912,7 +942,7 @@ def _retrain_windows(
     )
     out = []
     for ctype in CertificateType.objects.filter(code__in=codes, family__in=families):
-        need = retrain_needed(person=person, ctype=ctype, on=on)
+        need = retrain_needed(person=person, ctype=ctype, on=on, reads=reads)
         if need is None:
             continue
         out.append(

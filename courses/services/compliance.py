@@ -50,9 +50,12 @@ _TENTH = Decimal("0.1")
 _NOT_CALENDAR_KINDS = {TrainingKind.REVIEW}
 
 
-def return_after() -> dt.timedelta:
+def return_after(settings: StudySettings | None = None) -> dt.timedelta:
     """Back on the post after at least this long away: workshop and team levels again
-    (StudySettings.return_after_days, 365 unless an administrator changed it)."""
+    (StudySettings.return_after_days, 365 unless an administrator changed it). `settings`:
+    the row when the caller has read it already."""
+    if settings is not None:
+        return dt.timedelta(days=settings.return_after_days)
     # Read, not StudySettings.load(): a compliance read must not create the settings row.
     days = StudySettings.objects.values_list("return_after_days", flat=True).first()
     if days is None:
@@ -149,9 +152,15 @@ def minutes_to_hours(*, minutes_by_source: dict[str, int], settings: StudySettin
 
 
 def credited_hours(
-    *, person: Person, start: dt.date | None, end: dt.date, kinds: Iterable[str] | None = None
+    *,
+    person: Person,
+    start: dt.date | None,
+    end: dt.date,
+    kinds: Iterable[str] | None = None,
+    settings: StudySettings | None = None,
 ) -> dict[str, Decimal]:
-    """学时 per training kind credited between `start` (open when None) and `end`, inclusive."""
+    """学时 per training kind credited between `start` (open when None) and `end`, inclusive.
+    `settings`: the StudySettings row when the caller has read it already."""
     entries = CreditEntry.objects.filter(person=person, on__lte=end)
     if start is not None:
         entries = entries.filter(on__gte=start)
@@ -160,28 +169,84 @@ def credited_hours(
     minutes: dict[str, dict[str, int]] = defaultdict(dict)
     for row in entries.values("training_kind", "source").annotate(total=Sum("minutes")):
         minutes[row["training_kind"]][row["source"]] = row["total"]
-    # Read, not StudySettings.load(): showing someone's hours must not create the settings row.
-    settings = StudySettings.objects.first() or StudySettings()
+    if settings is None:
+        # Read, not load(): showing someone's hours must not create the settings row.
+        settings = StudySettings.objects.first() or StudySettings()
     return {
         kind: minutes_to_hours(minutes_by_source=by_source, settings=settings)
         for kind, by_source in minutes.items()
     }
 
 
+def _credited_in_year_and_since(
+    *,
+    person: Person,
+    year_start: dt.date,
+    took_post: dt.date,
+    end: dt.date,
+    settings: StudySettings,
+) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """credited_hours from `year_start` and from `took_post` (to `end`), in one query: the
+    two sums are filtered aggregates over the ledger rows from the earlier of the two days."""
+    yearly_q, since_q = Q(on__gte=year_start), Q(on__gte=took_post)
+    rows = (
+        CreditEntry.objects.filter(person=person, on__lte=end, on__gte=min(year_start, took_post))
+        .values("training_kind", "source")
+        .annotate(yearly=Sum("minutes", filter=yearly_q), since=Sum("minutes", filter=since_q))
+    )
+    yearly: dict[str, dict[str, int]] = defaultdict(dict)
+    since: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        # A kind appears in a result only with ledger rows in its range, as credited_hours.
+        if row["yearly"] is not None:
+            yearly[row["training_kind"]][row["source"]] = row["yearly"]
+        if row["since"] is not None:
+            since[row["training_kind"]][row["source"]] = row["since"]
+
+    def hours(minutes: dict[str, dict[str, int]]) -> dict[str, Decimal]:
+        return {
+            kind: minutes_to_hours(minutes_by_source=by_source, settings=settings)
+            for kind, by_source in minutes.items()
+        }
+
+    return hours(yearly), hours(since)
+
+
 def person_compliance(*, person: Person, year: int, on: dt.date | None = None) -> Compliance:
     """The hours the person needs in `year` and what they have, per training kind."""
+    return employment_compliance(
+        person=person, employment=current_employment(person), year=year, on=on
+    )
+
+
+def employment_compliance(
+    *,
+    person: Person,
+    employment: Employment | None,
+    year: int,
+    on: dt.date | None = None,
+    settings: StudySettings | None = None,
+) -> Compliance:
+    """person_compliance for the current employment (and StudySettings row) the caller has
+    read already (with its enterprise and industry)."""
     on = on or timezone.localdate()
     end = min(on, dt.date(year, 12, 31))
-    employment = current_employment(person)
     if employment is None:
         return Compliance(year, "", False, [], ZERO, ZERO, ZERO)
+    if settings is None:
+        settings = StudySettings.objects.first() or StudySettings()
     category = employment.category
     industry = employment.enterprise.industry
     high_risk = industry.high_risk
     rules = applicable_rules(category=category, industry=industry)
     took_post = employment.hire_date or employment.created_at.date()
-    yearly = credited_hours(person=person, start=dt.date(year, 1, 1), end=end)
-    since_post = credited_hours(person=person, start=took_post, end=end)
+    yearly, since_post = _credited_in_year_and_since(
+        person=person,
+        year_start=dt.date(year, 1, 1),
+        took_post=took_post,
+        end=end,
+        settings=settings,
+    )
     labels = dict(TrainingKind.choices)
     # In the year of taking the post the initial (pre-job) training stands in for the
     # annual retraining: "48 initial, then 16 a year".
@@ -263,11 +328,13 @@ class SafetyEducationStatus:
         return [str(labels[level]) for level in self.missing_levels]
 
 
-def retraining_trigger(employment: Employment) -> tuple[str, dt.date] | None:
+def retraining_trigger(
+    employment: Employment, settings: StudySettings | None = None
+) -> tuple[str, dt.date] | None:
     """The latest post change or return after the set time away, from the status history."""
     trigger = None
     away_since = None
-    away_long = return_after()
+    away_long = return_after(settings)
     events = EmploymentEvent.objects.filter(employment=employment).order_by(
         "effective_on", "created_at"
     )
@@ -288,7 +355,14 @@ def retraining_trigger(employment: Employment) -> tuple[str, dt.date] | None:
 
 
 def safety_education_status(*, person: Person) -> SafetyEducationStatus:
-    employment = current_employment(person)
+    return employment_safety_education(person=person, employment=current_employment(person))
+
+
+def employment_safety_education(
+    *, person: Person, employment: Employment | None, settings: StudySettings | None = None
+) -> SafetyEducationStatus:
+    """safety_education_status for the current employment (and StudySettings row) the caller
+    has read already."""
     if employment is None:
         return SafetyEducationStatus("", None, (), ())
     hired = employment.hire_date or employment.created_at.date()
@@ -306,7 +380,7 @@ def safety_education_status(*, person: Person) -> SafetyEducationStatus:
     reason: str = Reason.NEW_HIRE
     since = hired
     required: tuple[str, ...] = ALL_LEVELS
-    trigger = retraining_trigger(employment)
+    trigger = retraining_trigger(employment, settings)
     if trigger is not None and before_go_live is not None and trigger[1] <= before_go_live.done_by:
         trigger = None  # the post change or return was before go-live: covered by the mark
     if trigger is not None:

@@ -156,7 +156,7 @@ def session_detail(request, code: str):
             "question_count": sum(s.count for s in session.rule.sections.all()),
             "now": timezone.now(),
             # Said here, in place of the start button, rather than only once it is pressed.
-            "retrain": retrain_reason(session=session, candidate=candidate),
+            "retrain": retrain_reason(session=session, candidate=candidate, now=timezone.now()),
             "pass": issue_pass(
                 scope=session_scope(session.code),
                 person_id=candidate.person_id,

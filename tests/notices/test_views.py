@@ -298,8 +298,9 @@ def _more_notices(world, n=4):
     [
         ("trainee", "/notices/", 25),
         # The home also shows the trainee's "what, by when" (certificates/services/duties.py):
-        # a fixed ~13 reads of their own rules, hours and records, none per notice.
-        ("trainee", "/", 40),
+        # a fixed set of reads of their own rules, hours and records, each read once per page
+        # (certificates/services/person_reads.py), none per notice.
+        ("trainee", "/", 25),
         ("regulator_county", "/notices/published/", 25),
         ("trainee", "/notices/library/?q=安全", 25),
     ],

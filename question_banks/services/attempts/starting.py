@@ -101,20 +101,41 @@ def session_start_check(
     reasons = prerequisites.unmet(person=person, session=session)
     if reasons:
         raise ExamError(" ".join(reasons), "prerequisite")
-    retrain = retrain_reason(session=session, candidate=candidate)
+    retrain = retrain_reason(session=session, candidate=candidate, now=now)
     if retrain:
         raise ExamError(retrain, "retrain")
     return StartCheck(candidate, used, allowed, last_number + 1)
 
 
-def retrain_reason(*, session: ExamSession, candidate: Candidate) -> str | None:
+def retrain_reason(*, session: ExamSession, candidate: Candidate, now: dt.datetime) -> str | None:
     """Why the candidate may not sit the session's item yet although they are on its list: a
     resit of the item failed elsewhere after they were put on it, and they have not retrained
-    since ("one resit, then retrain", asked of the certificates app). No query for a
-    candidate without such a failure (Candidate.resit_failed_on, set when it was graded)."""
+    by the day of `now` (China time: the hours ledger is kept by local day), as the
+    certificates app's "one resit, then retrain" says. No query for a candidate without such a
+    failure (Candidate.resit_failed_on, set when it was graded).
+
+    Once the rule finds the person retrained, the mark is lifted here: the hours reach the
+    ledger by many doors (online study, classroom sessions, 三级 records, warning education),
+    all below the app that owns the rule, while every door to the exam (the session page, the
+    start) passes through this check. Lifted, the next start takes the one-statement quick
+    path (exam_day.attempt_start_quick) again and the page stops showing the refusal."""
     if candidate.resit_failed_on is None or not session.certificate_type_code:
         return None
-    return candidacy_problems(people=[candidate.person], session=session).get(candidate.person_id)
+    problem = candidacy_problems(
+        people=[candidate.person], session=session, on=timezone.localdate(now)
+    ).get(candidate.person_id)
+    if problem is None:
+        candidate_lift_retrain_mark(candidate=candidate)
+    return problem
+
+
+def candidate_lift_retrain_mark(*, candidate: Candidate) -> None:
+    """Forget the failed resit on this list (the person has retrained). Conditional on the
+    mark read, so a newer failure marked meanwhile by a grading stays."""
+    Candidate.objects.filter(pk=candidate.pk, resit_failed_on=candidate.resit_failed_on).update(
+        resit_failed_on=None
+    )
+    candidate.resit_failed_on = None
 
 
 def _deadline(session: ExamSession, candidate: Candidate, started: dt.datetime) -> dt.datetime:
