@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from certificates.services.retention import replacing
 from courses.models import ClassroomSession, CreditEntry
-from courses.selectors import may_manage
-from courses.services.records import RecordError, classroom_minutes
+from courses.services.records import RecordError, classroom_minutes, require_record
 from roster.models import Enterprise, Person, User
 from roster.services import audit_record
 
@@ -58,13 +57,6 @@ def _checked(upload: UploadedFile | None) -> UploadedFile:
     assert upload is not None  # sign_in_sheet_check refuses None
     upload.name = f"{uuid.uuid4().hex}.{extension}"
     return upload
-
-
-def _require_admin(actor: User | None, enterprise: Enterprise) -> None:
-    """Only an admin of the enterprise records its training (None: the system itself, such
-    as seed_demo); the views ask the same before they call."""
-    if actor is not None and not may_manage(user=actor, enterprise=enterprise):
-        raise RecordError(_("Only the admin of this enterprise can change it."))
 
 
 @dataclass(frozen=True)
@@ -157,7 +149,7 @@ def classroom_record(
     sign_in_sheet: UploadedFile | None,
     actor: User | None,
 ) -> ClassroomSession:
-    _require_admin(actor, enterprise)
+    require_record(actor, enterprise)
     sheet = _checked(sign_in_sheet)
     _check_attendees(enterprise, attendees)
     session = ClassroomSession(
@@ -194,7 +186,7 @@ def classroom_update(
     actor: User | None,
 ) -> ClassroomSession:
     """Change a session; the credits follow exactly (nobody is credited twice)."""
-    _require_admin(actor, session.enterprise)
+    require_record(actor, session.enterprise)
     if sign_in_sheet is not None:
         sign_in_sheet = _checked(sign_in_sheet)
     _check_attendees(session.enterprise, attendees)
