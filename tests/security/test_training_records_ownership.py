@@ -115,3 +115,27 @@ def test_only_the_enterprise_admin_writes_its_training_records(scene, write, who
 @pytest.mark.parametrize("write", ["classroom_record", "safety_education_record", "plan_create"])
 def test_the_enterprise_admin_still_writes_them(scene, write):
     WRITES[write](scene, scene.users["admin"])
+
+
+@pytest.mark.parametrize("status", ["left", "off_post"])
+@pytest.mark.parametrize("who", ["admin_b", "regulator", "trainer"])
+def test_only_the_enterprise_admin_changes_a_job_status(scene, who, status):
+    """roster.services.people.employment_change_status took any actor as well (the person
+    page asked first): another enterprise's admin could mark someone as having left."""
+    from roster.services import RosterError
+    from roster.services.people import employment_change_status
+
+    employment = scene.world.person_a.employments.get(ended_on__isnull=True)
+    before = database_fingerprint()
+
+    with translation.override("zh-hans"), pytest.raises(RosterError) as refused:
+        employment_change_status(
+            employment=employment,
+            status=status,
+            on=timezone.localdate(),
+            reason="外企代改",
+            actor=scene.users[who],
+        )
+
+    assert "只有本企业的管理员" in str(refused.value)
+    assert changed_tables(before, database_fingerprint()) == []
