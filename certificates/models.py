@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.storage import private_storage
 from roster.choices import PersonnelCategory
 from roster.models import Enterprise, Industry, Person
 
@@ -555,7 +556,8 @@ class PdfBatch(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="certificates/batches/", blank=True)
+    # Whole certificates with ID numbers: private, downloaded only by who asked for them.
+    file = models.FileField(storage=private_storage, upload_to="certificates/batches/", blank=True)
     error = models.CharField(max_length=300, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -32,6 +32,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
+from config.storage import private_storage
 from roster.choices import PersonnelCategory
 from roster.models import Department, Enterprise, Industry, Person
 
@@ -623,7 +624,8 @@ class AttendanceSnapshot(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, related_name="+")
     taken_at = models.DateTimeField(default=timezone.now)
-    image = models.ImageField(upload_to="courses/snapshots/%Y/%m/")
+    # A face: kept out of MEDIA_ROOT, which the web publishes, under a random name.
+    image = models.ImageField(storage=private_storage, upload_to="courses/snapshots/%Y/%m/")
 
     class Meta:
         verbose_name = _("attendance snapshot")
@@ -702,7 +704,13 @@ class ClassroomSession(models.Model):
     attendees = models.ManyToManyField(
         Person, related_name="classroom_sessions", verbose_name=_("attendees")
     )
-    sign_in_sheet = models.FileField(_("sign-in sheet"), upload_to="courses/sign-in/%Y/")
+    # Attendees' names and signatures: private, served by a view that checks who asks.
+    sign_in_sheet = models.FileField(
+        _("sign-in sheet"),
+        storage=private_storage,
+        upload_to="courses/sign-in/%Y/",
+        max_length=255,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("classroom/", records.classroom_list_view, name="classroom_list"),
     path("classroom/new/", records.classroom_create_view, name="classroom_create"),
     path("classroom/<int:pk>/", records.classroom_edit_view, name="classroom_edit"),
+    path("classroom/<int:pk>/sign-in-sheet", records.classroom_sheet_view, name="classroom_sheet"),
     path("records/", records.record_list_view, name="record_list"),
     path(
         "records/safety-education/new/",

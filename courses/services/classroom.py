@@ -4,6 +4,7 @@ evidence; each attendee is credited once, and any change re-credits from scratch
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,20 +17,23 @@ from django.utils.translation import gettext as _
 
 from certificates.services.retention import replacing
 from courses.models import ClassroomSession, CreditEntry
-from courses.services.records import RecordError, classroom_minutes
+from courses.services.records import RecordError, classroom_minutes, require_record
 from roster.models import Enterprise, Person, User
 from roster.services import audit_record
 
-# What a sign-in sheet may be, recognised by its first bytes (never by its name alone).
+# What a sign-in sheet may be, recognised by its first bytes (never by its name alone), and
+# the extension it is kept under: the uploader's name and extension are not kept, so a file
+# that starts like a PDF but is named .html is never handed out as a page.
 _SIGNATURES = {
     b"%PDF-": "pdf",
-    b"\xff\xd8\xff": "jpeg",
+    b"\xff\xd8\xff": "jpg",
     b"\x89PNG\r\n\x1a\n": "png",
 }
 
 
-def sign_in_sheet_check(upload: UploadedFile | None) -> None:
-    """A PDF, JPEG or PNG no larger than UPLOAD_MAX_BYTES; RecordError otherwise."""
+def sign_in_sheet_check(upload: UploadedFile | None) -> str:
+    """The extension a PDF, JPEG or PNG no larger than UPLOAD_MAX_BYTES is kept under;
+    RecordError otherwise."""
     if upload is None:
         raise RecordError(_("Attach the sign-in sheet (PDF, JPEG or PNG)."))
     if (upload.size or 0) > settings.UPLOAD_MAX_BYTES:
@@ -40,8 +44,19 @@ def sign_in_sheet_check(upload: UploadedFile | None) -> None:
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    if not any(head.startswith(sig) for sig in _SIGNATURES):
-        raise RecordError(_("The sign-in sheet must be a PDF, JPEG or PNG file."))
+    for signature, extension in _SIGNATURES.items():
+        if head.startswith(signature):
+            return extension
+    raise RecordError(_("The sign-in sheet must be a PDF, JPEG or PNG file."))
+
+
+def _checked(upload: UploadedFile | None) -> UploadedFile:
+    """The checked upload under a random name with the extension its bytes prove: the
+    stored file's name says nothing of the session or its attendees and cannot be guessed."""
+    extension = sign_in_sheet_check(upload)
+    assert upload is not None  # sign_in_sheet_check refuses None
+    upload.name = f"{uuid.uuid4().hex}.{extension}"
+    return upload
 
 
 @dataclass(frozen=True)
@@ -134,7 +149,8 @@ def classroom_record(
     sign_in_sheet: UploadedFile | None,
     actor: User | None,
 ) -> ClassroomSession:
-    sign_in_sheet_check(sign_in_sheet)
+    require_record(actor, enterprise)
+    sheet = _checked(sign_in_sheet)
     _check_attendees(enterprise, attendees)
     session = ClassroomSession(
         enterprise=enterprise,
@@ -147,7 +163,7 @@ def classroom_record(
     )
     _validate(session)
     with transaction.atomic():
-        session.sign_in_sheet = sign_in_sheet
+        session.sign_in_sheet = sheet
         session.save()
         session.attendees.set(attendees)
         credited = _credit(session)
@@ -170,8 +186,9 @@ def classroom_update(
     actor: User | None,
 ) -> ClassroomSession:
     """Change a session; the credits follow exactly (nobody is credited twice)."""
+    require_record(actor, session.enterprise)
     if sign_in_sheet is not None:
-        sign_in_sheet_check(sign_in_sheet)
+        sign_in_sheet = _checked(sign_in_sheet)
     _check_attendees(session.enterprise, attendees)
     session.title = data.title.strip()
     session.training_kind = data.training_kind

@@ -20,13 +20,18 @@ from django.utils.translation import gettext as _
 
 from courses.models import Assignment, CoursePage, TrainingPlan
 from courses.services.classroom import attendees_from_id_numbers
-from courses.services.records import RecordError
+from courses.services.records import RecordError, may_record
 from roster.models import Department, Employment, Enterprise, Person, User
 from roster.services import audit_record
 
 
 class PlanError(ValueError):
     """The plan cannot be made as asked; the message says why, for the user."""
+
+
+def _require_admin(actor: User | None, enterprise: Enterprise) -> None:
+    if not may_record(actor, enterprise):
+        raise PlanError(_("Only the admin of this enterprise can change its plans."))
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,7 @@ def plan_create(
     id_numbers: Iterable[str] = (),
     actor: User | None,
 ) -> PlanResult:
+    _require_admin(actor, enterprise)
     id_numbers = list(id_numbers)
     _check(
         enterprise=enterprise,
@@ -139,6 +145,7 @@ def plan_assign(
     *, plan: TrainingPlan, id_numbers: Iterable[str] = (), actor: User | None
 ) -> PlanResult:
     """Run the plan again: people who joined the target since get their assignments."""
+    _require_admin(actor, plan.enterprise)
     id_numbers = [n for n in id_numbers if n.strip()]
     if plan.target == TrainingPlan.Target.LIST and not id_numbers:
         people: list[Person] = []

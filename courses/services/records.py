@@ -16,6 +16,7 @@ from courses.models import (
     TrainingKind,
     ViolationRetraining,
 )
+from courses.selectors import may_manage
 from courses.services.compliance import violation_open
 from question_banks.models import Attempt, Candidate, ExamSession
 from question_banks.services.internal_exams import (
@@ -28,6 +29,18 @@ from roster.services import audit_record
 
 class RecordError(ValueError):
     """A record cannot be written as asked; the message says why, for the user."""
+
+
+def may_record(actor: User | None, enterprise: Enterprise) -> bool:
+    """Whether the actor writes this enterprise's training records: an admin of it, or the
+    system itself (None: seed_demo, commands, tasks). Asked by every write of this app, so
+    a page, a command or an API added later refuses the same actors."""
+    return actor is None or may_manage(user=actor, enterprise=enterprise)
+
+
+def require_record(actor: User | None, enterprise: Enterprise) -> None:
+    if not may_record(actor, enterprise):
+        raise RecordError(_("Only the admin of this enterprise can change it."))
 
 
 def classroom_minutes(hours: Decimal) -> int:
@@ -51,6 +64,7 @@ def safety_education_record(
     actor: User | None,
 ) -> SafetyEducationRecord:
     """Record one level of 三级安全教育; its hours count as pre-job training (岗前培训)."""
+    require_record(actor, enterprise)
     if not _employed_at(person, enterprise):
         raise RecordError(_("%(name)s is not on this enterprise's roster.") % {"name": person.name})
     if hours is None or hours <= 0:
@@ -106,6 +120,7 @@ def violation_record(
     body's exam they were sent to). With no exam at all the record still stands: the
     person is off the job, and the return exam published later enrols them
     (violations_enrol_waiting)."""
+    require_record(actor, enterprise)
     if not _employed_at(person, enterprise):
         raise RecordError(_("%(name)s is not on this enterprise's roster.") % {"name": person.name})
     if violation_open(person) is not None:
@@ -195,6 +210,7 @@ def violation_return(
     *, violation: ViolationRetraining, actor: User | None, on: dt.date
 ) -> ViolationRetraining:
     """Back on the job: only once the linked exam has been passed (三违: exam before return)."""
+    require_record(actor, violation.enterprise)
     with transaction.atomic():
         violation = ViolationRetraining.objects.select_for_update().get(pk=violation.pk)
         if violation.returned_on is not None:

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from config.storage import private_file_response
 from courses.models import (
     ClassroomSession,
     SafetyEducationRecord,
@@ -191,6 +192,27 @@ def classroom_edit_view(request, pk: int):
         "courses/classroom_form.html",
         {"form": form, "enterprise": session.enterprise, "session": session, "manage": manage},
     )
+
+
+@staff_scope_required
+@require_safe
+def classroom_sheet_view(request, pk: int):
+    """The sign-in sheet, from the private storage: only to those who may read the session
+    (anyone else gets a 404, not even whether it exists); each read is audited."""
+    try:
+        session = classroom_get(user=request.user, pk=pk)
+    except ClassroomSession.DoesNotExist as exc:
+        raise Http404(_("No such classroom session in your scope.")) from exc
+    if not session.sign_in_sheet:
+        raise Http404(_("No such classroom session in your scope."))
+    audit_record(
+        actor=request.user,
+        action="courses.classroom_view",
+        target=session,
+        summary=session.title,
+        request=request,
+    )
+    return private_file_response(session.sign_in_sheet, inline=False)
 
 
 # --------------------------------------------------------------------------- 三级 and 三违

@@ -187,9 +187,11 @@ def employment_change_status(
     actor: User | None,
     request: HttpRequest | None = None,
 ) -> Employment:
-    """在岗 / 离岗 / 转岗 with the date it took effect; the previous status stays in history."""
+    """在岗 / 离岗 / 转岗 with the date it took effect; the previous status stays in history.
+    Only the system, the system admin and the employing enterprise's own admins change it."""
     with transaction.atomic():
         employment = Employment.objects.select_for_update().get(pk=employment.pk)
+        require_enterprise_admin(actor, employment.enterprise)
         if status == EmploymentStatus.LEFT:
             return employment_end(employment=employment, on=on, reason=reason, actor=actor)
         old = employment.status

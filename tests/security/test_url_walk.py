@@ -879,6 +879,13 @@ PROTECTED: dict[str, Spec] = {
         effective=True,
         right_status=(200, 302),
     ),
+    "courses:classroom_sheet": Spec(
+        lambda s: reverse("courses:classroom_sheet", args=[s.classroom.pk]),
+        right="admin",
+        wrong=(*NOT_PERSON_A, "trainee"),
+        methods=("GET",),
+        notes="a private file: the county's regulator reads it too",
+    ),
     "courses:record_list": Spec(lambda s: "/courses/records/", right="admin", wrong=NO_STAFF_ROLE),
     "courses:safety_education_create": Spec(
         lambda s: "/courses/records/safety-education/new/",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -47,7 +48,9 @@ def snapshot_save(
     if kind != "JPEG" or max(size) > SNAPSHOT_MAX_SIDE or min(size) < 16:
         raise StudyError(_("The picture could not be read as a JPEG."), "image")
     snapshot = AttendanceSnapshot(person=person, lesson=lesson, taken_at=now)
-    snapshot.image.save(f"{person.pk}-{now:%Y%m%d%H%M%S}.jpg", ContentFile(data), save=False)
+    # Kept privately (the model's storage) under a random name: the person and the second
+    # it was taken would let anyone walk through everyone's faces.
+    snapshot.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(data), save=False)
     snapshot.full_clean()
     snapshot.save()
     return snapshot
