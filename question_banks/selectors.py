@@ -100,7 +100,7 @@ class PassPage(NamedTuple):
 @functools.cache
 def _pass_page_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    attempt = {f.name: quote(f.column) for f in Attempt._meta.concrete_fields}
+    attempt = {f.name: quote(f.column or f.name) for f in Attempt._meta.concrete_fields}
     tables = {
         model: quote(model._meta.db_table)
         for model in (Attempt, AttemptItem, AttemptPage, ExamSession, Person)
