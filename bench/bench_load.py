@@ -265,6 +265,19 @@ def cookies(session_key: str) -> dict[str, str]:
     return {"Cookie": f"sessionid={session_key}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
 
 
+# The exam pass cookie each start set for its page (attempt id -> value), kept as a browser
+# keeps it and sent with that page (question_banks/views/exams.py's _to_exam_page).
+PAGE_PASSES: dict[int, str] = {}
+_PASS_COOKIE = re.compile(r"exam_pass=([^;\s]+)")
+
+
+def page_cookie(session_key: str, attempt_id: int) -> str:
+    """The Cookie header a browser sends for an exam page: its session's and the pass."""
+    cookie = f"sessionid={session_key}; csrftoken={CSRF}"
+    exam_pass = PAGE_PASSES.get(attempt_id)
+    return f"{cookie}; exam_pass={exam_pass}" if exam_pass else cookie
+
+
 async def wait_ready(http, base: str) -> None:
     for _ in range(120):
         try:
@@ -499,10 +512,21 @@ WRK_START_SCRIPT = (
     WRK_EXAM_COMMON
     + """
 EXPECTED = 302
-local path, csrf
+local path, csrf, out
 init = function(args)
   for line in io.lines(args[1]) do people[#people + 1] = line end
   path, csrf = args[2], args[3]
+  out = io.open(args[4], "a")
+end
+response = function(status, headers, body)
+  if status ~= EXPECTED then bad = bad + 1 return end
+  -- The pass cookie the start sets for the page, kept as a browser keeps it.
+  local attempt = (headers["Location"] or ""):match("/exams/attempt/(%d+)/")
+  local pass = (headers["Set-Cookie"] or ""):match("exam_pass=([^;%s]+)")
+  if attempt and pass then
+    out:write(attempt .. " " .. pass .. "\n")
+    out:flush()
+  end
 end
 delay = function()
   ready = true
@@ -573,10 +597,8 @@ delay = function()
 end
 request = function()
   if ready then sent = sent + 1 end
-  local key, attempt = people[math.max(sent, 1)]:match("(%S+) (%S+)")
-  return wrk.format("GET", "/exams/attempt/" .. attempt .. "/", {
-    ["Cookie"] = "sessionid=" .. key,
-  })
+  local attempt, cookie = people[math.max(sent, 1)]:match("(%S+) (.+)")
+  return wrk.format("GET", "/exams/attempt/" .. attempt .. "/", {["Cookie"] = cookie})
 end
 response = function(status, headers, body)
   if status ~= EXPECTED then bad = bad + 1 return end
@@ -626,13 +648,25 @@ def wrk_exam_starts(
         f"{key} {_client_id(i)} {quote(passes[_client_id(i)], safe='')}"
         for i, (key, _) in enumerate(world.examinees)
     ]
+    import tempfile
+
     path = f"/exams/session/{world.session_code}/"
     # All connections open and send at once. The run ends before the server's keep-alive
     # (15 s) closes the connections idle since their start, which wrk would count as errors;
     # a start slower than that is missing from n (and its examinee from the next phases).
-    result = run_wrk(
-        WRK_START_SCRIPT, people, base, connections=len(people), seconds=12, args=(path, CSRF)
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        found = Path(tmp, "page-passes.txt")
+        found.touch()
+        result = run_wrk(
+            WRK_START_SCRIPT,
+            people,
+            base,
+            connections=len(people),
+            seconds=12,
+            args=(path, CSRF, str(found)),
+        )
+        kept = found.read_text().split()
+    PAGE_PASSES.update(zip(map(int, kept[::2]), kept[1::2], strict=True))
     phase = WrkExamPhase("exam start (all at once)", result, wall=max(result[-1] / 1000, 1e-9))
     return phase, started_attempts(world)
 
@@ -680,7 +714,7 @@ def wrk_exam_pages(base, world, attempts) -> tuple[WrkExamPhase, list[tuple[int,
 
     keys = session_keys(world)
     clients = dict((pk, client) for pk, client in attempts)
-    people = [f"{keys[client]} {pk}" for pk, client in attempts]
+    people = [f"{pk} {page_cookie(keys[client], pk)}" for pk, client in attempts]
     with tempfile.TemporaryDirectory() as tmp:
         found = Path(tmp, "passes.txt")
         found.touch()
@@ -809,7 +843,7 @@ def curl_exam_pages(base, world, attempts) -> tuple[Phase, list[tuple[int, str, 
         transfers = [
             {
                 "url": f"{base}/exams/attempt/{pk}/",
-                "headers": [f"Cookie: sessionid={keys[client]}; csrftoken={CSRF}"],
+                "headers": [f"Cookie: {page_cookie(keys[client], pk)}"],
                 "output": str(Path(tmp, f"{pk}.html")),
             }
             for pk, client in attempts
@@ -943,6 +977,9 @@ async def exam_starts(
                 if response.status in (302, 303) and match:
                     phase.ok(time.perf_counter() - t0)
                     attempts[i] = (int(match.group(1)), client_id)
+                    kept = _PASS_COOKIE.search(" ".join(response.headers.getall("Set-Cookie", [])))
+                    if kept:
+                        PAGE_PASSES[int(match.group(1))] = kept.group(1)
                 else:
                     phase.error(f"HTTP {response.status}")
         except Exception as exc:
@@ -1007,7 +1044,8 @@ async def exam_pages(http, base, world, attempts) -> tuple[Phase, list[tuple[int
         t0 = time.perf_counter()
         try:
             async with http.get(
-                f"{base}/exams/attempt/{attempt_id}/", headers=cookies(keys[client_id])
+                f"{base}/exams/attempt/{attempt_id}/",
+                headers={"Cookie": page_cookie(keys[client_id], attempt_id)},
             ) as response:
                 html = await response.text()
                 match = re.search(r'data-pass="([^"]+)"', html)

@@ -67,9 +67,19 @@ def wsgi_call(
     environ.update(meta)
     started = []
     chunks = application(environ, lambda status, headers, exc=None: started.append(status))
+    LAST_ANSWER[:] = [chunks]  # Django's WSGI handler answers with the HttpResponse itself
     content = b"".join(chunks)
     getattr(chunks, "close", lambda: None)()
     return started[0], content
+
+
+LAST_ANSWER: list = []
+
+
+def set_cookie(name: str) -> str | None:
+    """The value the last answer set for cookie `name`, as a browser keeps it."""
+    cookies = getattr(LAST_ANSWER[0], "cookies", {}) if LAST_ANSWER else {}
+    return cookies[name].value if name in cookies else None
 
 
 PROFILE = {"on": False, "top": 60}
@@ -167,6 +177,10 @@ def main() -> None:
             )
             if not status.startswith("302"):
                 raise SystemExit(f"exam start: unexpected {status}")
+            # The exam page's pass, set by the start for the page, as a browser keeps it.
+            pass_cookies[client] = set_cookie("exam_pass") or ""
+
+        pass_cookies: dict[str, str] = {}
 
         key = world.examinees[0][0]
         start(key, "tab-1", start_pass(key))
@@ -271,8 +285,13 @@ def main() -> None:
             start(other_key, f"tab-{n}", exam_pass)
             started.append((f"tab-{n}", other_key))
 
-        def page(pk: int, session_key: str, **meta) -> None:
+        def page(pk: int, session_key: str, exam_pass: str = "", **meta) -> None:
             url = f"/exams/attempt/{pk}/"
+            if exam_pass:
+                # A browser sends the pass cookie the start set with its session's.
+                meta["HTTP_COOKIE"] = (
+                    f"sessionid={session_key}; csrftoken={bench_load.CSRF}; exam_pass={exam_pass}"
+                )
             ok(wsgi_call(application, "GET", url, cookie=session_key, **meta)[0])
 
         first_views = iter([])
@@ -295,14 +314,19 @@ def main() -> None:
         # The started papers in two halves: one opened as a plain client does, the other as
         # a browser does (gzip).
         ids = dict(Attempt.objects.values_list("client_id", "pk"))
-        views = [(ids[client], session_key) for client, session_key in started]
-        half = len(views) // 2
-        each = half - 5 if not args.profile else (half - 5) * 2 // 3
-        first_views = iter(views[:half])
-        lines.append(measure("exam page (first view)", first_view(), each, warm=5))
-        first_views = iter(views[half:])
+        # The started papers in three: opened through the session only (a client that keeps
+        # no cookie but the session's, or a paper started elsewhere), and as a browser does,
+        # with the pass cookie its start set (the session-free lane), plain and gzipped.
+        views = [(ids[client], key, pass_cookies[client]) for client, key in started]
+        third = len(views) // 3
+        each = third - 5 if not args.profile else (third - 5) * 2 // 3
+        first_views = iter([(pk, key) for pk, key, _ in views[:third]])
+        lines.append(measure("exam page (first view, session)", first_view(), each, warm=5))
+        first_views = iter(views[third : 2 * third])
+        lines.append(measure("exam page (first view, lane)", first_view(), each, warm=5))
+        first_views = iter(views[2 * third :])
         gzipped = first_view(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
-        lines.append(measure("exam page (first, gzip)", gzipped, each, warm=5))
+        lines.append(measure("exam page (first, lane, gzip)", gzipped, each, warm=5))
         if args.only == "page":
             report(lines)
             return

@@ -63,12 +63,17 @@ _locale = LocaleMiddleware(lambda request: HttpResponse())
 _common = CommonMiddleware(lambda request: HttpResponse())
 
 
-def answer_anonymously(request: HttpRequest, view: Callable, *args, **kwargs) -> HttpResponse:
+def answer_anonymously(
+    request: HttpRequest, view: Callable, *args, **kwargs
+) -> HttpResponse | None:
     """Call `view` for a visitor without a session, as the full stack would for them: nobody
-    signed in, the language negotiated, Content-Length set."""
+    signed in, the language negotiated, Content-Length set. A view that returns None leaves
+    the request to the full stack (which negotiates the language again)."""
     request.user = AnonymousUser()
     _locale.process_request(request)
     response = view(request, *args, **kwargs)
+    if response is None:
+        return None
     # Cookie as the session middleware's: a signed-in visitor may be shown more.
     patch_vary_headers(response, ("Cookie",))
     response = _locale.process_response(request, response)

@@ -686,6 +686,32 @@ class AttemptItem(models.Model):
         return f"{self.attempt_id}#{self.position}"
 
 
+class AttemptPage(models.Model):
+    """An attempt's question cards and answer sheet as its exam page shows them before
+    anything is answered or flagged, rendered once (when the paper is drawn ahead, or at the
+    first view) in one language.
+
+    A thousand examinees open their page at 9:00, each their own paper once: rendering a
+    hundred cards cost more CPU than everything else the page does
+    (bench/bench_requests.py --only page). An attempt is frozen (ARCHITECTURE rule 3), so
+    only the answers and flags could change what the cards say; the page uses these only
+    while the attempt has none and the request's language is this one
+    (question_banks/services/exam_page.py)."""
+
+    attempt = models.OneToOneField(
+        Attempt, on_delete=models.CASCADE, primary_key=True, related_name="page"
+    )
+    language = models.CharField(max_length=15)
+    cards = models.TextField()
+    sheet = models.TextField()
+
+    class Meta:
+        verbose_name = _("exam page of an attempt")
+
+    def __str__(self) -> str:
+        return f"page of {self.attempt_id} ({self.language})"
+
+
 class AttemptEvent(models.Model):
     """What happened around an attempt: focus lost, reconnects, a second client refused."""
 

@@ -13,18 +13,22 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    Case,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    When,
 )
 
 from config.process_memory import register_reset
 from question_banks.models import (
     Attempt,
     AttemptItem,
+    AttemptPage,
     Candidate,
     Category,
     ExamSession,
@@ -34,7 +38,7 @@ from question_banks.models import (
 )
 from question_banks.presentation import ExamText, exam_text
 from question_banks.providers import attempts_shown_elsewhere
-from roster.models import User
+from roster.models import Person, User
 
 if TYPE_CHECKING:
     from question_banks.statistics import BankQuestionFigures
@@ -53,6 +57,7 @@ def attempt_get_own_for_page(*, user: User, pk: int) -> Attempt:
     session's and the examinee's names."""
     if not user.is_authenticated or not user.person_id:
         raise Attempt.DoesNotExist
+    untouched = ~Exists(_touched_items(OuterRef("pk")))
     return (
         Attempt.objects.select_related("session", "person")
         .only(
@@ -63,8 +68,86 @@ def attempt_get_own_for_page(*, user: User, pk: int) -> Attempt:
             "deadline",
             "client_id",
         )
+        # The cards kept when the paper was drawn (AttemptPage), read in the same statement
+        # and only while nothing is answered or flagged: then they are what the page shows.
+        .annotate(
+            stored_language=F("page__language"),
+            stored_cards=Case(When(untouched, then=F("page__cards")), default=None),
+            stored_sheet=Case(When(untouched, then=F("page__sheet")), default=None),
+        )
         .get(pk=pk, person_id=user.person_id)
     )
+
+
+def _touched_items(attempt_id: Any) -> QuerySet[AttemptItem]:
+    """The items of an attempt that are answered or flagged (a save sets answer_seq > 0)."""
+    return AttemptItem.objects.filter(attempt_id=attempt_id).filter(
+        Q(answer_seq__gt=0) | Q(flagged=True)
+    )
+
+
+class PassPage(NamedTuple):
+    """What the exam page shows of an attempt reached with its exam pass (the lane)."""
+
+    deadline: dt.datetime
+    client_id: str
+    person_name: str
+    session_name: str | None
+    cards: str
+    sheet: str
+
+
+@functools.cache
+def _pass_page_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    attempt = {f.name: quote(f.column or f.name) for f in Attempt._meta.concrete_fields}
+    tables = {
+        model: quote(model._meta.db_table)
+        for model in (Attempt, AttemptItem, AttemptPage, ExamSession, Person)
+    }
+    return (
+        f"SELECT a.{attempt['deadline']}, a.{attempt['client_id']}, p.name, s.name,"
+        " page.cards, page.sheet"
+        f" FROM {tables[Attempt]} a"
+        f" JOIN {tables[AttemptPage]} page ON page.attempt_id = a.id"
+        f" JOIN {tables[Person]} p ON p.id = a.{attempt['person']}"
+        f" LEFT JOIN {tables[ExamSession]} s ON s.id = a.{attempt['session']}"
+        f" WHERE a.id = %s AND a.{attempt['person']} = %s AND a.{attempt['status']} = %s"
+        f" AND a.{attempt['deadline']} > %s AND page.language = %s"
+        f" AND NOT EXISTS (SELECT 1 FROM {tables[AttemptItem]} item"
+        " WHERE item.attempt_id = a.id AND (item.answer_seq > 0 OR item.flagged))"
+    )
+
+
+def exam_page_for_pass(
+    *, attempt_id: int, person_id: int, language: str, now: dt.datetime
+) -> PassPage | None:
+    """The exam page's values of this person's attempt, when its kept cards can be shown as
+    they are: in progress, before its deadline, nothing answered or flagged, cards kept in
+    this language. None otherwise (the exam page's view decides). One statement by primary
+    keys: plain SQL, as the ORM's query building cost more than the read (a thousand
+    examinees open the page at 9:00)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _pass_page_sql(connection.vendor),
+            [
+                attempt_id,
+                person_id,
+                Attempt.Status.IN_PROGRESS.value,
+                connection.ops.adapt_datetimefield_value(now),
+                language,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    deadline, client_id, person_name, session_name, cards, sheet = row
+    if isinstance(deadline, str):
+        deadline = dt.datetime.fromisoformat(deadline)
+    if deadline.tzinfo is None:
+        # SQLite hands over the UTC time Django stored, without its zone.
+        deadline = deadline.replace(tzinfo=dt.UTC)
+    return PassPage(deadline, client_id, person_name, session_name, cards, sheet)
 
 
 def attempt_get_own_for_saving(*, person_id: int | None, pk: int) -> Attempt:

@@ -81,7 +81,13 @@ def test_the_lane_takes_exactly_what_the_resolver_gives_to_marked_views():
             route, _, kwargs = found
             assert (route.answers, kwargs) == expected, candidate
             taken.append(candidate)
-    assert {"/exams/session/abc/", "/verify/abc", "/VERIFY/abc", "/api/verify/abc"} <= set(taken)
+    assert {
+        "/exams/session/abc/",
+        "/exams/attempt/7/",
+        "/verify/abc",
+        "/VERIFY/abc",
+        "/api/verify/abc",
+    } <= set(taken)
     assert "/api/attempts/abc/answers" in taken  # Ninja's {attempt_id} takes any segment
 
 
@@ -89,6 +95,7 @@ def test_the_marked_views_are_the_exam_days_and_the_look_ups():
     answers = {route.chain.prefix: route.answers for route in lane_index().routes}
     assert set(answers) == {
         "/exams/session/",
+        "/exams/attempt/",
         "/verify/",
         "/VERIFY/",
         "/api/attempts/",

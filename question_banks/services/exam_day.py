@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -70,13 +70,18 @@ WITH started AS (
        SELECT 1 FROM question_banks_attempt AS earlier
         WHERE earlier.session_id = session.id AND earlier.person_id = %(person)s
           AND earlier.status = ANY(%(finished)s))
-  RETURNING attempt.id
+  RETURNING attempt.id, attempt.deadline + make_interval(secs => session.grace_seconds) AS closes
 ), logged AS (
   INSERT INTO question_banks_attemptevent (attempt_id, kind, at, data)
   SELECT id, 'started', %(now)s, %(event)s::jsonb FROM started
 )
-SELECT id FROM started
+SELECT id, closes FROM started
 """
+
+
+class QuickStart(NamedTuple):
+    attempt_id: int
+    answers_close_at: dt.datetime  # the deadline plus the session's grace (the pass's end)
 
 
 def attempt_start_quick(
@@ -86,8 +91,9 @@ def attempt_start_quick(
     client_id: str,
     access_code: str = "",
     now: dt.datetime | None = None,
-) -> int | None:
-    """Start the person's paper drawn ahead in one statement: its id, or None when anything
+) -> QuickStart | None:
+    """Start the person's paper drawn ahead in one statement: its id and when it stops
+    taking answers, or None when anything
     needs attempt_start (no paper drawn yet, a resume or another tab, a retake, a network or
     prerequisite rule, a refusal to explain). PostgreSQL only."""
     if connection.vendor != "postgresql":
@@ -106,7 +112,7 @@ def attempt_start_quick(
     with connection.cursor() as cursor:
         cursor.execute(_QUICK_START_SQL, params)
         row = cursor.fetchone()
-    return row[0] if row is not None else None
+    return QuickStart(*row) if row is not None else None
 
 
 # ---------------------------------------------------------------- answering

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.lane import session_free
+from config.lane import answer_anonymously, session_free
 from config.page_shell import PageShell
-from config.quick_gzip import gzip_quickly
+from config.quick_gzip import compress_quickly, gzip_quickly
 from question_banks.models import Attempt, ExamSession, PaperRule
-from question_banks.presentation import exam_cards, exam_sheet, review_items
+from question_banks.presentation import review_items
 from question_banks.providers import attempt_standing
 from question_banks.selectors import (
     attempt_get_own,
     attempt_get_own_for_page,
     attempt_items_for_display,
     attempt_items_for_exam_page,
-    exam_texts,
+    exam_page_for_pass,
     mock_attempts_for_person,
     session_get_for_candidate,
     sessions_for_person,
@@ -41,6 +48,7 @@ from question_banks.services.attempts import (
     retrain_reason,
 )
 from question_banks.services.exam_day import attempt_start_quick
+from question_banks.services.exam_page import attempt_page_keep, exam_page_parts
 from question_banks.services.exam_pass import (
     FIELD,
     attempt_scope,
@@ -97,7 +105,32 @@ def _start_quickly(request: HttpRequest, code: str, person_id: int) -> HttpRespo
         client_id=request.POST.get("client", "")[:CLIENT_MAX],
         access_code=request.POST.get("access_code", ""),
     )
-    return None if started is None else redirect("question_banks:attempt", pk=started)
+    if started is None:
+        return None
+    return _to_exam_page(started.attempt_id, person_id, started.answers_close_at)
+
+
+def _to_exam_page(
+    attempt_id: int, person_id: int, answers_close_at: dt.datetime
+) -> HttpResponseRedirect:
+    """The redirect of a start to its exam page, carrying the paper's exam pass in a cookie
+    for that page only, until the paper stops taking answers: the page's own requests then
+    come with their credential, as the saves do, and the session-free lane answers them
+    (_page_with_pass)."""
+    response = redirect("question_banks:attempt", pk=attempt_id)
+    path = reverse("question_banks:attempt", args=[attempt_id])
+    response.set_cookie(
+        PASS_COOKIE,
+        issue_pass(
+            scope=attempt_scope(attempt_id), person_id=person_id, valid_until=answers_close_at
+        ),
+        max_age=max(0, math.ceil((answers_close_at - timezone.now()).total_seconds())),
+        path=path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _start_with_pass(request: HttpRequest, code: str) -> HttpResponseRedirect | None:
@@ -141,7 +174,8 @@ def session_detail(request, code: str):
             if exc.code in CONFLICTS:
                 status = 409
         else:
-            return redirect("question_banks:attempt", pk=attempt.pk)
+            attempt.session = session  # read already: its grace closes the answers
+            return _to_exam_page(attempt.pk, attempt.person_id, answers_close_at(attempt))
     attempts = session.attempts.filter(person=candidate.person).order_by("number")
     return render(
         request,
@@ -168,11 +202,91 @@ def session_detail(request, code: str):
 
 
 # A thousand examinees open it at 9:00: its frame (base.html and the page around the cards)
-# is rendered once per process and language, and it is gzipped at level 1
-# (bench/bench_requests.py --only page).
+# is rendered once per process and language, the cards once per paper (AttemptPage), and it
+# is gzipped at level 1 (bench/bench_requests.py --only page).
 _EXAM_PAGE = PageShell("question_banks/attempt.html")
+# The exam pass of one paper, for its page's path only (set by _to_exam_page).
+PASS_COOKIE = "exam_pass"
+# django.contrib.messages' cookie storage keeps its messages under this name.
+_MESSAGES_COOKIE = "messages"
+# The CSRF middleware's halves, called around a page the lane answers: the page's forms
+# (take over, sign out) carry the token of the visitor's CSRF cookie, or of one set now.
+_csrf = CsrfViewMiddleware(lambda request: HttpResponse())
 
 
+def _exam_page_context(
+    *,
+    pk: int,
+    title: str,
+    person_name: str,
+    deadline: dt.datetime | None,
+    client_id: str,
+    exam_pass: str,
+    cards: str,
+    sheet: str,
+) -> dict[str, str]:
+    # Strings only: the page's frame is rendered once per process and language, and these
+    # are filled into it (config/page_shell.py). Kept cards are safe as they were rendered.
+    return {
+        "title": title or _("Mock exam"),
+        "person_name": person_name,
+        "attempt_id": str(pk),
+        "deadline": deadline.isoformat() if deadline else "",
+        "server_now": timezone.now().isoformat(),
+        "client_id": client_id,
+        "pass": exam_pass,
+        "result_url": reverse("question_banks:result", args=[pk]),
+        "take_over_url": reverse("question_banks:take_over", args=[pk]),
+        "sheet": mark_safe(sheet),  # rendered by presentation.exam_sheet, escaped there
+        "cards": mark_safe(cards),  # rendered by presentation.exam_cards, escaped there
+    }
+
+
+def _page_with_pass(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """The session-free lane's (config/lane.py): the exam page of a paper just started, for
+    the holder of its exam pass (the cookie its start set), without the session and the
+    account. In one statement: the pass's person's attempt, in progress, before its
+    deadline, nothing answered or flagged and its cards kept in the negotiated language.
+    Anything else (no or another pass, messages waiting, a take-over, answers to show, an
+    overdue paper) returns None and the view below decides, through the session.
+
+    As with the answer saves, the pass is the credential: an examinee signed out in another
+    tab still gets their own page while their pass lasts (until the paper stops taking
+    answers), and can save to it; the pass gives no more than the page they had open."""
+    if request.method != "GET" or _MESSAGES_COOKIE in request.COOKIES:
+        return None
+    value = request.COOKIES.get(PASS_COOKIE)
+    if not value:
+        return None
+    now = timezone.now()
+    person = pass_holder(value, scope=attempt_scope(pk), now=now)
+    if person is None:
+        return None
+
+    def own_page(request: HttpRequest) -> HttpResponse | None:
+        page = exam_page_for_pass(attempt_id=pk, person_id=person, language=get_language(), now=now)
+        if page is None:
+            return None
+        _csrf.process_request(request)
+        context = _exam_page_context(
+            pk=pk,
+            title=page.session_name or "",
+            person_name=page.person_name,
+            deadline=page.deadline,
+            client_id=page.client_id,
+            # The page's pass is this very one: the same paper, person and closing time.
+            exam_pass=value,
+            cards=page.cards,
+            sheet=page.sheet,
+        )
+        response = _EXAM_PAGE.render_own(request, context)
+        response = _csrf.process_response(request, response)
+        return compress_quickly(request, response)
+
+    return answer_anonymously(request, own_page)
+
+
+@session_free(_page_with_pass)
 @gzip_quickly
 @login_required
 def attempt_page(request, pk: int):
@@ -184,31 +298,34 @@ def attempt_page(request, pk: int):
         return redirect("question_banks:result", pk=attempt.pk)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         raise Http404(_("This paper has not been started."))
-    items = attempt_items_for_exam_page(attempt)
-    texts = exam_texts({item.version_id for item in items})
+    language = get_language()
+    if attempt.stored_cards is not None and attempt.stored_language == language:
+        cards, sheet = attempt.stored_cards, attempt.stored_sheet
+    else:
+        items = attempt_items_for_exam_page(attempt)
+        cards, sheet = exam_page_parts(items)
+        if attempt.stored_language is None:
+            # Drawn at its start (or a mock exam): kept now for the next views.
+            attempt_page_keep(
+                attempt_id=attempt.pk, items=items, cards=cards, sheet=sheet, language=language
+            )
     exam_pass = issue_pass(
         scope=attempt_scope(attempt.pk),
         person_id=attempt.person_id,
         valid_until=answers_close_at(attempt),
     )
-    pk = attempt.pk
-    # Strings only: the page's frame is rendered once per process and language, and these
-    # are filled into it (config/page_shell.py).
     return _EXAM_PAGE.render_own(
         request,
-        {
-            "title": (attempt.session.name if attempt.session else "") or _("Mock exam"),
-            "person_name": attempt.person.name,
-            "attempt_id": str(pk),
-            "deadline": attempt.deadline.isoformat() if attempt.deadline else "",
-            "server_now": timezone.now().isoformat(),
-            "client_id": attempt.client_id,
-            "pass": exam_pass,
-            "result_url": reverse("question_banks:result", args=[pk]),
-            "take_over_url": reverse("question_banks:take_over", args=[pk]),
-            "sheet": exam_sheet(items),
-            "cards": exam_cards(items, texts),
-        },
+        _exam_page_context(
+            pk=attempt.pk,
+            title=(attempt.session.name if attempt.session else "") or "",
+            person_name=attempt.person.name,
+            deadline=attempt.deadline,
+            client_id=attempt.client_id,
+            exam_pass=exam_pass,
+            cards=cards,
+            sheet=sheet,
+        ),
     )
 
 
@@ -300,4 +417,4 @@ def mock_start_view(request, code: str):
     except ExamError as exc:  # an exam on the same bank is in progress
         messages.error(request, exc.message)
         return redirect("question_banks:mine")
-    return redirect("question_banks:attempt", pk=attempt.pk)
+    return _to_exam_page(attempt.pk, attempt.person_id, answers_close_at(attempt))

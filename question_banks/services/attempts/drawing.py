@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from question_banks.drawing import PoolQuestion, draw_paper, fixed_paper
 from question_banks.models import Attempt, AttemptItem, ExamSession, PaperRule
+from question_banks.services.exam_page import attempt_pages_render
 from question_banks.services.paper_slots import paper_slots_warm
 from question_banks.services.rules import pool_for_bank, section_specs, to_pool_question
 from roster.models import Person
@@ -96,4 +97,6 @@ def session_predraw(*, session: ExamSession) -> int:
             continue  # drawn meanwhile by the person starting early
     # Cached now, so the first saves of exam day read no paper.
     paper_slots_warm(drawn, until=session.closes_at)
+    # And their exam pages' cards, so the thousand first views at 9:00 render none.
+    attempt_pages_render(attempt_ids=drawn)
     return len(drawn)
