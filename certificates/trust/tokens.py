@@ -89,6 +89,8 @@ ISS, SUB, AUD, EXP, NBF, IAT, CTI = 1, 2, 3, 4, 5, 6, 7
 STATUS_CLAIM = 65535
 # Our private claim (private-use range below -65536, as python-cwt recommends).
 CERT_CLAIM = -70001
+# The compact form's private claim (see the module docstring); its presence marks the form.
+COMPACT_CLAIM = -70002
 
 # Keys inside the private claim map. Append new keys; never renumber.
 K_NAME = 1  # 姓名
@@ -105,6 +107,21 @@ K_ISSUER_NAME = 11  # 签发机关 code
 K_STATUS_INDEX = 12  # index in the status list
 K_STATUS_LIST = 13  # which status list (omitted: the default list)
 K_NUMBER = 14  # 证书编号 as the verify page shows it; its presence marks cti as the public id
+K_ITEM_CODES = 15  # compact form: the type codes of the card's items, when it has several
+K_DATES = 16  # compact form: [初领, 有效期起, 有效期止, 应复审] in days since 1970 (null: none)
+K_MORE_ITEMS = 17  # compact form: K_ITEM_CODES less the type's own code, which comes first
+
+
+class TokenForm(enum.StrEnum):
+    """Which wire form a token is in (see the module docstring)."""
+
+    LEGACY = "legacy"  # before 2026: the whole number in cti
+    FULL = "full"  # the public id in cti, every text in the token, base32
+    COMPACT = "compact"  # the public id in cti, display texts by code, decimal
+
+
+# What certificate_sign writes today; the other forms are only read.
+CURRENT_FORM = TokenForm.COMPACT
 
 # The public id's size in cti: 8 bytes drawn at random (64 bits; the status index is matched
 # too, so a collision could not mix two certificates up). Read back: anything from 4 to 32.
@@ -122,6 +139,7 @@ MAX_TOKEN_CHARS = 2048  # a QR below version 20 cannot carry more anyway
 DEFAULT_LEEWAY = dt.timedelta(minutes=5)
 
 _B32_RE = re.compile(r"^[A-Z2-7]+=*$")
+_DECIMAL_RE = re.compile(r"^[1-9][0-9]*$")
 _COSE = COSE.new()  # alg/kid headers are set explicitly: kid goes in the PROTECTED header
 
 
@@ -129,7 +147,9 @@ class Reason(enum.StrEnum):
     OK = "ok"
     BAD_SIGNATURE = "bad_signature"  # tampered, or signed by someone else with the same kid
     UNKNOWN_KEY = "unknown_key"  # kid not in the key ring (foreign or unpublished key)
-    MALFORMED = "malformed"  # not base32 / not CBOR / not COSE_Sign1 / claims of wrong shape
+    MALFORMED = (
+        "malformed"  # not base32 or decimal / not CBOR / not COSE_Sign1 / claims of wrong shape
+    )
     EXPIRED = "expired"  # signature good, exp passed
     NOT_YET_VALID = "not_yet_valid"  # signature good, iat in the future (clock skew > leeway)
 
@@ -163,16 +183,24 @@ class CertificateClaims:
     public_id: str | None = None
     # Where the status list is published (the draft's status claim); None: no such claim.
     status_uri: str | None = None
+    # The type codes of a card's items when it has several (the compact form carries these,
+    # the verifier names them from the published directory); None: the type's own item.
+    item_codes: tuple[str, ...] | None = None
     # Set from the token when decoding; ignored when signing.
     issued_at: dt.datetime | None = field(default=None, compare=False)
     expires_at: dt.datetime | None = field(default=None, compare=False)
+    form: TokenForm | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict (dates as ISO strings) for the verify API and verify_qr."""
         out: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
-            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
         return out
 
 
@@ -198,8 +226,19 @@ class VerifyResult:
 
 
 def encode_token(cose_bytes: bytes) -> str:
-    """RFC 4648 base32, upper case, no padding: QR-alphanumeric and URL-path safe."""
+    """RFC 4648 base32, upper case, no padding: QR-alphanumeric and URL-path safe (the
+    text of the legacy and full forms)."""
     return base64.b32encode(cose_bytes).decode("ascii").rstrip("=")
+
+
+def encode_decimal(cose_bytes: bytes) -> str:
+    """The bytes as one big-endian number in decimal (the compact form's text): a QR's
+    numeric mode packs 3 digits in 10 bits, 8.03 bits a byte against base32's 8.8 in
+    alphanumeric mode and base45's 8.25 (which is not URL safe: space, %% and /). A COSE
+    message starts with a tag byte, never 0, so no leading zero is lost."""
+    if not cose_bytes or cose_bytes[0] == 0:
+        raise TokenError("a token's first byte cannot be 0")
+    return str(int.from_bytes(cose_bytes, "big"))
 
 
 # RFC 4648's alphabet onto the digits of int(..., 32) ("0"-"9", "A"-"V"): the decoding then
@@ -210,14 +249,23 @@ _B32_AS_DIGITS = str.maketrans(
 
 
 def decode_token(token: str) -> bytes:
-    """Inverse of :func:`encode_token`; tolerant of lower case, padding and whitespace, but
-    strict about the alphabet and about canonical form (the unused low bits of the last
-    character must be zero), so no two strings decode to the same token.
+    """Inverse of :func:`encode_token` and :func:`encode_decimal`: a token of digits only is
+    decimal (a base32 COSE message always has letters: tag 18 begins "2K", tag 61 "3D").
+    Tolerant of lower case, padding and whitespace, but strict about the alphabet and about
+    canonical form (no leading zero; the unused low bits of base32's last character zero),
+    so no two strings decode to the same token.
 
     Raises ``ValueError``.
     """
     text = "".join(token.split()).upper().rstrip("=")
-    if not text or len(text) > MAX_TOKEN_CHARS or not _B32_RE.match(text):
+    if not text or len(text) > MAX_TOKEN_CHARS:
+        raise ValueError("not a token")
+    if text.isdigit():
+        if not _DECIMAL_RE.match(text):
+            raise ValueError("non-canonical decimal token")
+        value = int(text)
+        return value.to_bytes((value.bit_length() + 7) // 8, "big")
+    if not _B32_RE.match(text):
         raise ValueError("not a base32 token")
     size, spare = divmod(5 * len(text), 8)
     if spare >= 5:  # a last character holding no bit of any byte: 1, 3 or 6 characters over
@@ -240,7 +288,7 @@ def verify_url(base_url: str, token: str, *, upper_case: bool = True) -> str:
     return url.upper() if upper_case else url
 
 
-_URL_TOKEN_RE = re.compile(r"/verify/([A-Za-z2-7]+=*)/?(?:[?#].*)?$", re.IGNORECASE)
+_URL_TOKEN_RE = re.compile(r"/verify/([A-Za-z0-9]+=*)/?(?:[?#].*)?$", re.IGNORECASE)
 
 
 def token_from_text(text: str) -> str:
@@ -299,24 +347,31 @@ def _holds_id_number(text: str) -> bool:
     return False
 
 
-def sign_certificate(
-    claims: CertificateClaims,
-    key: SigningKey,
-    *,
-    issued_at: dt.datetime | None = None,
-    expires: dt.date | dt.datetime | None = None,
-) -> bytes:
-    """The COSE_Sign1 bytes of a certificate CWT signed by ``key``.
+_KID_B32_RE = re.compile(r"^[A-Z2-7]{8}$")
 
-    ``expires``: the token's ``exp``; a date means the end of that day in China. Defaults
-    to, and must not be later than, :func:`latest_expiry` (the next review date).
-    """
-    if not claims.number or not claims.issuer or not claims.name:
-        raise TokenError("number, issuer and name are required")
-    cti = _public_id_bytes(claims.public_id)
-    if claims.status_index is not None and claims.status_index < 0:
-        raise TokenError("status index must be >= 0")
-    issued_at = issued_at or dt.datetime.now(dt.UTC)
+
+def kid_bytes(kid: str) -> bytes:
+    """The kid as the compact form's protected header carries it: a default kid (8 base32
+    characters, :func:`~certificates.trust.keys.compute_kid`) as its 5 raw bytes, any
+    other kid as ASCII."""
+    if _KID_B32_RE.match(kid):
+        return base64.b32decode(kid)
+    return kid.encode("ascii")
+
+
+def _kid_texts(raw: bytes) -> list[str]:
+    """The kids a protected header's bytes may stand for, most likely first: printable
+    ASCII as itself, 5 bytes as base32 (the raw form of a default kid). Both may apply;
+    the key ring decides, and only the signature proves anything."""
+    texts = []
+    if raw.isascii() and all(32 < b < 127 for b in raw):
+        texts.append(raw.decode("ascii"))
+    if len(raw) == 5:
+        texts.append(base64.b32encode(raw).decode("ascii"))
+    return texts
+
+
+def _exp(claims: CertificateClaims, issued_at: dt.datetime, expires) -> dt.datetime:
     bound = latest_expiry(claims)
     if expires is None:
         exp = bound
@@ -328,7 +383,18 @@ def sign_certificate(
         raise TokenError(f"exp {exp.isoformat()} is after the next review date ({bound.date()})")
     if exp <= issued_at:
         raise TokenError("exp must be after iat")
+    return exp
 
+
+def _refuse_id_numbers(*values: Any) -> None:
+    for value in values:
+        if isinstance(value, list | tuple):
+            _refuse_id_numbers(*value)
+        elif isinstance(value, str) and _holds_id_number(value):
+            raise TokenError("a QR must not carry an ID number: mask it as the verify page does")
+
+
+def _full_claim(claims: CertificateClaims) -> dict[int, Any]:
     cert: dict[int, Any] = {K_NAME: claims.name, K_ID_MASKED: claims.id_masked}
     if claims.sex is not None:
         cert[K_SEX] = int(claims.sex)
@@ -346,25 +412,93 @@ def sign_certificate(
     ]
     cert.update((k, v) for k, v in optional if v is not None and v != "")
     cert[K_NUMBER] = claims.number
-    for value in (claims.issuer, *cert.values()):
-        if isinstance(value, str) and _holds_id_number(value):
-            raise TokenError("a QR must not carry an ID number: mask it as the verify page does")
+    return cert
+
+
+def _day_number(value: dt.date | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise TokenError("certificate dates must be dates, not datetimes")
+    return (value - _EPOCH).days
+
+
+def _compact_claim(claims: CertificateClaims) -> dict[int, Any]:
+    """The full form's claim less what the verifier can name from a code: the category and
+    the item (by the type code, or K_ITEM_CODES), the issuer's name (by iss); the four
+    dates in one array of plain day numbers (13 bytes instead of 24)."""
+    cert: dict[int, Any] = {K_NAME: claims.name, K_ID_MASKED: claims.id_masked}
+    if claims.sex is not None:
+        cert[K_SEX] = int(claims.sex)
+    cert[K_TYPE] = claims.type_code
+    codes = list(claims.item_codes or ())
+    if claims.type_code in codes:
+        # The type's own item is what the type code names already: not repeated (6 bytes,
+        # enough to keep a card of three items a QR version smaller).
+        codes.remove(claims.type_code)
+        if codes:
+            cert[K_MORE_ITEMS] = codes
+    elif codes:
+        cert[K_ITEM_CODES] = codes
+    if claims.status_index is not None:
+        cert[K_STATUS_INDEX] = claims.status_index
+    if claims.status_list is not None:
+        cert[K_STATUS_LIST] = claims.status_list
+    cert[K_NUMBER] = claims.number
+    cert[K_DATES] = [
+        _day_number(claims.first_issued),
+        _day_number(claims.valid_from),
+        _day_number(claims.valid_to),
+        _day_number(claims.next_review),
+    ]
+    return cert
+
+
+def sign_certificate(
+    claims: CertificateClaims,
+    key: SigningKey,
+    *,
+    issued_at: dt.datetime | None = None,
+    expires: dt.date | dt.datetime | None = None,
+    form: TokenForm = CURRENT_FORM,
+) -> bytes:
+    """The COSE_Sign1 bytes of a certificate CWT signed by ``key``.
+
+    ``expires``: the token's ``exp``; a date means the end of that day in China. Defaults
+    to, and must not be later than, :func:`latest_expiry` (the next review date).
+    ``form``: compact (what cards get) or full (kept to test that printed cards verify).
+    """
+    if not claims.number or not claims.issuer or not claims.name:
+        raise TokenError("number, issuer and name are required")
+    if form not in (TokenForm.FULL, TokenForm.COMPACT):
+        raise TokenError(f"tokens are not signed in the {form} form any more")
+    cti = _public_id_bytes(claims.public_id)
+    if claims.status_index is not None and claims.status_index < 0:
+        raise TokenError("status index must be >= 0")
+    issued_at = issued_at or dt.datetime.now(dt.UTC)
+    exp = _exp(claims, issued_at, expires)
+    compact = form == TokenForm.COMPACT
+    cert = _compact_claim(claims) if compact else _full_claim(claims)
+    _refuse_id_numbers(claims.issuer, *cert.values())
 
     payload: dict[int, Any] = {
         ISS: claims.issuer,
         IAT: _epoch(issued_at),
         EXP: _epoch(exp),
         CTI: cti,
-        CERT_CLAIM: cert,
+        COMPACT_CLAIM if compact else CERT_CLAIM: cert,
     }
-    if claims.status_uri and claims.status_index is not None:
+    # The draft's status claim names the list by its whole URL (about 60 bytes); the
+    # compact form leaves it out: the list is where the keys say (/.well-known/...).
+    if not compact and claims.status_uri and claims.status_index is not None:
         payload[STATUS_CLAIM] = {
             "status_list": {"idx": claims.status_index, "uri": claims.status_uri}
         }
+    kid = kid_bytes(key.kid) if compact else key.kid.encode("ascii")
     return _COSE.encode_and_sign(
         cbor2.dumps(payload),
         key.cose_key,
-        protected={1: COSE_ALG_ES256, 4: key.kid.encode("ascii")},
+        protected={1: COSE_ALG_ES256, 4: kid},
         unprotected={},
     )
 
@@ -375,9 +509,12 @@ def sign_certificate_token(
     *,
     issued_at: dt.datetime | None = None,
     expires: dt.date | dt.datetime | None = None,
+    form: TokenForm = CURRENT_FORM,
 ) -> str:
-    """:func:`sign_certificate`, base32-encoded for the verify URL."""
-    return encode_token(sign_certificate(claims, key, issued_at=issued_at, expires=expires))
+    """:func:`sign_certificate` as the verify URL's text: decimal for the compact form,
+    base32 for the full form."""
+    cose = sign_certificate(claims, key, issued_at=issued_at, expires=expires, form=form)
+    return encode_decimal(cose) if form == TokenForm.COMPACT else encode_token(cose)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -453,18 +590,88 @@ def _status_claim_uri(value: Any, index: Any) -> str | None:
     return ref[1]
 
 
-def _claims_from_payload(payload: Any) -> CertificateClaims:
-    if not isinstance(payload, dict):
-        raise _Malformed("claims are not a map")
-    cert = payload.get(CERT_CLAIM)
-    if not isinstance(cert, dict):
-        raise _Malformed("certificate claim missing")
+def _day(value: Any, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Malformed(f"{what} is not a day number")
+    try:
+        return _EPOCH + dt.timedelta(days=value)
+    except OverflowError as exc:
+        raise _Malformed(f"{what} is out of range") from exc
+
+
+def _times(payload: dict) -> tuple[dt.datetime, dt.datetime, bytes]:
     iat, exp, cti = payload.get(IAT), payload.get(EXP), payload.get(CTI)
     for what, value in (("iat", iat), ("exp", exp)):
         if not isinstance(value, int) or isinstance(value, bool):
             raise _Malformed(f"{what} missing")
     if not isinstance(cti, bytes):
         raise _Malformed("cti missing")
+    try:
+        return dt.datetime.fromtimestamp(iat, dt.UTC), dt.datetime.fromtimestamp(exp, dt.UTC), cti
+    except (OverflowError, OSError, ValueError) as exc:
+        raise _Malformed("iat or exp out of range") from exc
+
+
+def _compact_claims(payload: dict, cert: Any) -> CertificateClaims:
+    if not isinstance(cert, dict):
+        raise _Malformed("certificate claim is not a map")
+    issued_at, expires_at, cti = _times(payload)
+    if len(cti) not in _PUBLIC_ID_RANGE:
+        raise _Malformed("cti is not a public id")
+    dates = cert.get(K_DATES)
+    if not isinstance(dates, list) or len(dates) != 4:
+        raise _Malformed("dates are not [first, from, to, review]")
+    first_issued, valid_from, valid_to, next_review = (
+        _day(value, what)
+        for value, what in zip(dates, ("first", "from", "to", "review"), strict=True)
+    )
+    if valid_to is None:
+        raise _Malformed("valid_to missing")
+    codes, more = cert.get(K_ITEM_CODES), cert.get(K_MORE_ITEMS)
+    for value in (codes, more):
+        if value is not None and (
+            not isinstance(value, list) or not value or not all(isinstance(c, str) for c in value)
+        ):
+            raise _Malformed("item codes are not a list of text")
+    if codes is not None and more is not None:
+        raise _Malformed("both item code lists")
+    type_code = _text(cert.get(K_TYPE), "type", required=True)
+    if more is not None:
+        codes = [type_code, *more]
+    return CertificateClaims(
+        number=_text(cert.get(K_NUMBER), "number", required=True),
+        issuer=_text(payload.get(ISS), "iss", required=True),
+        name=_text(cert.get(K_NAME), "name", required=True),
+        id_masked=_text(cert.get(K_ID_MASKED), "id_masked", required=True),
+        type_code=type_code,
+        valid_to=valid_to,
+        sex=_int(cert.get(K_SEX), "sex"),
+        first_issued=first_issued,
+        valid_from=valid_from,
+        next_review=next_review,
+        status_index=_int(cert.get(K_STATUS_INDEX), "status_index"),
+        status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
+        public_id=cti.hex(),
+        item_codes=tuple(codes) if codes else None,
+        issued_at=issued_at,
+        expires_at=expires_at,
+        form=TokenForm.COMPACT,
+    )
+
+
+def _claims_from_payload(payload: Any) -> CertificateClaims:
+    if not isinstance(payload, dict):
+        raise _Malformed("claims are not a map")
+    if COMPACT_CLAIM in payload:
+        if CERT_CLAIM in payload:
+            raise _Malformed("two certificate claims")
+        return _compact_claims(payload, payload[COMPACT_CLAIM])
+    cert = payload.get(CERT_CLAIM)
+    if not isinstance(cert, dict):
+        raise _Malformed("certificate claim missing")
+    issued_at, expires_at, cti = _times(payload)
     public_id: str | None = None
     if K_NUMBER in cert:
         if len(cti) not in _PUBLIC_ID_RANGE:
@@ -498,8 +705,9 @@ def _claims_from_payload(payload: Any) -> CertificateClaims:
         status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
         public_id=public_id,
         status_uri=status_uri,
-        issued_at=dt.datetime.fromtimestamp(iat, dt.UTC),
-        expires_at=dt.datetime.fromtimestamp(exp, dt.UTC),
+        issued_at=issued_at,
+        expires_at=expires_at,
+        form=TokenForm.FULL if public_id is not None else TokenForm.LEGACY,
     )
 
 
@@ -537,10 +745,10 @@ def parse_sign1(data: bytes) -> tuple[cbor2.CBORTag, dict, str]:
     kid = protected.get(4)
     if not isinstance(kid, bytes) or not kid:
         raise ValueError("kid missing from the protected header")
-    try:
-        kid_text = kid.decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise ValueError("kid is not ASCII") from exc
+    texts = _kid_texts(kid)
+    if not texts:
+        raise ValueError("kid is neither ASCII nor a 5-byte key id")
+    kid_text = texts[0]
     if 1 in unprotected or 4 in unprotected:
         raise ValueError("alg/kid must not appear in the unprotected header")
     return msg, protected, kid_text
@@ -574,10 +782,15 @@ def verify_cose(
 ) -> VerifyResult:
     """Verify COSE_Sign1 bytes against ``keyring`` (offline: signature, kid, iat, exp)."""
     try:
-        msg, _protected, kid = parse_sign1(data)
+        msg, protected, kid = parse_sign1(data)
     except ValueError as exc:
         return VerifyResult(False, Reason.MALFORMED, detail=str(exc))
-    public = keyring.resolve(kid)
+    public = None
+    for text in _kid_texts(protected[4]):
+        public = keyring.resolve(text)
+        if public is not None:
+            kid = text
+            break
     if public is None:
         return VerifyResult(False, Reason.UNKNOWN_KEY, kid=kid, detail=f"unknown key id {kid}")
     try:
@@ -615,6 +828,24 @@ def verify_token(
     return verify_cose(data, keyring, now=now, leeway=leeway)
 
 
+def token_form(token: str) -> TokenForm | None:
+    """Which form a token of ours is in, without checking its signature; None for anything
+    unreadable. For the issuer's own stored tokens only (is it due to be signed again?)."""
+    try:
+        msg, _protected, _kid = parse_sign1(decode_token(token))
+        payload = _loads_exact(msg.value[2])
+    except (ValueError, _Malformed):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    if isinstance(payload.get(COMPACT_CLAIM), dict):
+        return TokenForm.COMPACT
+    cert = payload.get(CERT_CLAIM)
+    if not isinstance(cert, dict):
+        return None
+    return TokenForm.FULL if K_NUMBER in cert else TokenForm.LEGACY
+
+
 def token_public_id(token: str) -> str | None:
     """The public id a token of ours carries (hex), without checking its signature; None
     for a legacy-form token or anything unreadable. For the issuer's own stored tokens only
@@ -626,7 +857,10 @@ def token_public_id(token: str) -> str | None:
         return None
     if not isinstance(payload, dict):
         return None
-    cert, cti = payload.get(CERT_CLAIM), payload.get(CTI)
+    cti = payload.get(CTI)
+    if isinstance(payload.get(COMPACT_CLAIM), dict) and isinstance(cti, bytes):
+        return cti.hex()
+    cert = payload.get(CERT_CLAIM)
     if not isinstance(cert, dict) or K_NUMBER not in cert or not isinstance(cti, bytes):
         return None
     return cti.hex()
