@@ -271,3 +271,28 @@ def test_a_second_item_stays_on_the_masked_t_plus_id_card(world):
     assert answer["number"] == shown
     assert answer["operation_item"] == "低压电工作业、高压电工作业"
     assert not re.search(r"\d{8,}", json.dumps(answer["number"]))
+
+
+def test_a_card_of_three_items_carries_them_by_code_and_its_qr_stays_small(world, tmp_path):
+    codes = ("TZ-DG", "TZ-GY", "TZ-HJ")
+    for code in codes:
+        card = certificate_issue(
+            person=world.person_a, ctype=CertificateType.objects.get(code=code), actor=None
+        )
+    url = certificate_verify_url(card)
+    claims = verify_token(card.token, key_ring(create=False)).claims
+    assert claims.form == TokenForm.COMPACT and claims.item_codes == codes
+    from certificates.trust.qr import make_qr
+
+    assert make_qr(url, error="Q").version <= 14
+    # Offline, from the directory published with the keys: every item named, in order.
+    keys = tmp_path / "keys.json"
+    keys.write_bytes(Client().get("/.well-known/certificate-keys.json").content)
+    path = tmp_path / "card.pdf"
+    path.write_bytes(certificate_pdf(card))
+    out = io.StringIO()
+    call_command("verify_qr", str(path), "--offline", "--keys", str(keys), stdout=out)
+    data = json.loads(out.getvalue())
+    items = [CertificateType.objects.get(code=code).operation_item for code in codes]
+    assert data["operation_item"] == "、".join(items)
+    assert data["issuer"] == card.issuer_name

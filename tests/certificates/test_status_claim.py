@@ -14,6 +14,7 @@ from certificates.services.issuing import certificate_issue
 from certificates.services.keys import key_ring, public_ring
 from certificates.services.lifecycle import certificate_change_status
 from certificates.services.signing import certificate_claims
+from certificates.services.status import status_list_uri
 from certificates.trust.status_list import Status, verify_status_list
 from certificates.trust.tokens import (
     CERT_CLAIM,
@@ -106,4 +107,4 @@ def test_the_compact_form_has_no_status_claim_but_the_index_and_the_list(card):
     assert STATUS_CLAIM not in payload and CERT_CLAIM not in payload
     assert payload[COMPACT_CLAIM][K_STATUS_INDEX] == card.status_index
     # Where the list is: the short address every full-form token named.
-    assert list_entry("http://testserver/sl", card.status_index) == Status.VALID
+    assert list_entry(status_list_uri(), card.status_index) == Status.VALID
