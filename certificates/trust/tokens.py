@@ -1,23 +1,62 @@
 """The signed QR payload: a CWT (RFC 8392) in a COSE_Sign1 envelope (RFC 9052), ES256.
 
-Wire format (CBOR diagnostic)::
+Cards are signed in the *compact form* (CBOR diagnostic)::
 
     18([                                   / COSE_Sign1 (tag 18), untagged CWT as in EU DCC /
-      << {1: -7, 4: h'4B375A32...'} >>,    / protected: alg ES256, kid (ASCII bytes) /
+      << {1: -7, 4: h'57E1A7C309'} >>,     / protected: alg ES256, kid: 5 raw bytes /
       {},                                  / unprotected: empty /
       << {                                 / payload: the CWT claims set /
-        1: "AQJ",                          / iss: issuer code (short) /
+        1: "AJ990000",                     / iss: issuer code /
         6: 1767225600,                     / iat /
         4: 1861920000,                     / exp: no later than the next review date /
         7: h'5F2C0A9E41D7B3C8',            / cti: the certificate's public id (random) /
-        -70001: {                          / private claim: the certificate, short keys /
-          1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
-          7: 100(20454), 8: 100(20454), 9: 100(22645), 10: 100(21550),
-          11: "AJJ-330100", 12: 73519, 14: "T330102********1234"
+        -70002: {                          / private claim, compact form /
+          1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ-DG",
+          12: 734519, 14: "T330102********1234",
+          16: [20468, 20468, 22658, 21563], / 初领, 有效期起, 有效期止, 应复审: days since 1970 /
+          17: ["TZ-GY", "TZ-HJ"]            / a card's further items, by type code (optional) /
         }
       } >>,
       h'...'                               / signature: r || s, 64 bytes /
     ])
+
+and the URL's token is that message as one decimal number (``HTTPS://HOST/VERIFY/<digits>``):
+the QR holds an alphanumeric segment (the upper-case prefix) and a numeric one (3 digits in
+10 bits, 8.03 bits a byte; base32 in alphanumeric mode costs 8.8, base45 8.25 and is not URL
+safe). A typical card is about 200 bytes, a 522-character URL, a version-13 QR at level Q
+(version 11 at M); the longest realistic card (a 13-character name, three items, a 19-character
+issuer code) about 260 bytes, version 15. The full form below was 340 bytes: version 19 at Q.
+
+What the compact form leaves out, the offline verifier already has:
+
+* the issuing authority's name, a type's 作业类别 and 操作项目: by the issuer code and the type
+  codes, from the directory published with the keys (certificates/trust/directory.py);
+  ``K_ITEM_CODES`` (15) lists the items when the type's own is not among them, otherwise
+  ``K_MORE_ITEMS`` (17) the items after it, the type code naming the first;
+* the draft status claim's URL (62 bytes): the list is published at a fixed address next to
+  the keys; the entry's index is key 12;
+* the kid's ASCII: a default kid (8 base32 characters) travels as its 5 raw bytes, any
+  other kid as ASCII; the verifier tries both readings of 5 printable bytes against the ring.
+
+Dates are plain day numbers in one array (13 bytes instead of 4 x 6 with RFC 8943 tags).
+
+The *full form* (2026 until the compact form; cards printed with it stay in wallets) has the
+private claim -70001 with every text spelled out and RFC 8943 dates, the draft status claim,
+an ASCII kid, and is base32 (RFC 4648, upper case, no padding)::
+
+    {1: "AQJ", 6: ..., 4: ..., 7: h'5F2C0A9E41D7B3C8',
+     -70001: {1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
+              7: 100(20454), 8: 100(20454), 9: 100(22645), 10: 100(21550),
+              11: "AJJ-330100", 12: 73519, 14: "T330102********1234"},
+     65535: {"status_list": {"idx": 73519, "uri": "https://host/sl"}}}
+
+The draft status claim is draft-ietf-oauth-status-list's "Referenced Token in COSE", read by
+a verifier written to the draft. A token is told apart by its text (digits only: decimal;
+a base32 COSE message always has letters, tag 18 begins "2K") and by its claims (-70002:
+compact; -70001 with key 14: full; -70001 without: legacy). All three verify; the issuer
+signs only the compact form (:data:`CURRENT_FORM`), and a certificate whose stored token is
+of another form is signed again when its QR is next shown or printed
+(certificates.services.signing).
 
 What a QR tells whoever decodes it is what the public verify page shows, and no more:
 
@@ -36,17 +75,12 @@ What a QR tells whoever decodes it is what the public verify page shows, and no 
 Tokens signed before 2026 (the *legacy form*) carried the full certificate number as
 ``cti`` and had no key 14; cards printed with them stay in wallets for years, so they keep
 verifying: a token without key 14 is read as the legacy form (``number`` from ``cti``,
-``public_id`` None), and the live look-up then finds the row by index and number. Certificates
-whose stored token is of the legacy form are signed again in this form the next time their
-QR is shown or printed (certificates.services.signing).
+``public_id`` None), and the live look-up then finds the row by index and number.
 
-Dates inside the private claim are RFC 8943 tag 100 (days since 1970-01-01): 5 bytes each
-instead of 13 for an ISO string. Chinese text is UTF-8 inside CBOR; the QR never sees it,
-because the whole COSE message is base32-encoded (RFC 4648 alphabet, upper case, no
-padding) and base32 is a subset of the QR alphanumeric alphabet. With the URL upper-cased
-too (``HTTPS://HOST/VERIFY/<TOKEN>``; scheme and host are case-insensitive, and the verify
-route should accept ``VERIFY`` as well as ``verify``) the whole QR is a single alphanumeric
-segment, 5.5 bits per character.
+Chinese text is UTF-8 inside CBOR; the QR never sees it, because the whole COSE message is
+encoded as digits (or base32) and the URL is upper-cased (``HTTPS://HOST/VERIFY/<TOKEN>``;
+scheme and host are case-insensitive, and the verify route accepts ``VERIFY`` as well as
+``verify``).
 
 Verification never raises: :func:`verify_token` returns a :class:`VerifyResult` with a
 :class:`Reason`. Claims are only returned once the signature is good (also when the token
