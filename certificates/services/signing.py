@@ -12,15 +12,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone, translation
 
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import Certificate, CertificateEvent, CertificateItem
 from certificates.trust.tokens import (
     CHINA_TZ,
     CURRENT_FORM,
     CertificateClaims,
     latest_expiry,
     sign_certificate_token,
-    token_form,
-    token_public_id,
+    stored_token,
     verify_url,
 )
 
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 _SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
 
 
-def _items(certificate: Certificate):
+def _items(certificate: Certificate) -> list[CertificateItem]:
     if "items" in getattr(certificate, "_prefetched_objects_cache", {}):
         # Fetched with the certificate (certificates.selectors.certificates_for_pdf), in
         # this order already: a batch of PDFs makes no query per certificate.
@@ -142,7 +141,7 @@ def certificate_verify_url(certificate: Certificate) -> str:
     and the full form (every text spelled out: a version-18 QR where the compact form needs
     13). Every QR shown or printed from now on is the compact form; cards printed before
     keep verifying."""
-    token = certificate.token
-    if token_form(token) != CURRENT_FORM or token_public_id(token) != certificate.public_id:
+    form, public_id = stored_token(certificate.token)
+    if form != CURRENT_FORM or public_id != certificate.public_id:
         certificate_sign(certificate, event=True)
     return verify_url(settings.CERTIFICATE_VERIFY_BASE_URL, certificate.token)

@@ -405,7 +405,9 @@ def _kid_texts(raw: bytes) -> list[str]:
     return texts
 
 
-def _exp(claims: CertificateClaims, issued_at: dt.datetime, expires) -> dt.datetime:
+def _exp(
+    claims: CertificateClaims, issued_at: dt.datetime, expires: dt.date | dt.datetime | None
+) -> dt.datetime:
     bound = latest_expiry(claims)
     if expires is None:
         exp = bound
@@ -637,9 +639,10 @@ def _day(value: Any, what: str) -> dt.date | None:
 
 def _times(payload: dict) -> tuple[dt.datetime, dt.datetime, bytes]:
     iat, exp, cti = payload.get(IAT), payload.get(EXP), payload.get(CTI)
-    for what, value in (("iat", iat), ("exp", exp)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _Malformed(f"{what} missing")
+    if not isinstance(iat, int) or isinstance(iat, bool):
+        raise _Malformed("iat missing")
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        raise _Malformed("exp missing")
     if not isinstance(cti, bytes):
         raise _Malformed("cti missing")
     try:
@@ -862,39 +865,36 @@ def verify_token(
     return verify_cose(data, keyring, now=now, leeway=leeway)
 
 
-def token_form(token: str) -> TokenForm | None:
-    """Which form a token of ours is in, without checking its signature; None for anything
-    unreadable. For the issuer's own stored tokens only (is it due to be signed again?)."""
+def stored_token(token: str) -> tuple[TokenForm | None, str | None]:
+    """(form, public id in hex) of a token of ours, without checking its signature: (None,
+    None) for anything unreadable, no public id in the legacy form. For the issuer's own
+    stored tokens only (is it due to be signed again?), never to trust a token from outside;
+    one parse, as every PDF asks."""
     try:
         msg, _protected, _kid = parse_sign1(decode_token(token))
         payload = _loads_exact(msg.value[2])
     except (ValueError, _Malformed):
-        return None
+        return None, None
     if not isinstance(payload, dict):
-        return None
+        return None, None
+    cti = payload.get(CTI)
+    public_id = cti.hex() if isinstance(cti, bytes) else None
     if isinstance(payload.get(COMPACT_CLAIM), dict):
-        return TokenForm.COMPACT
+        return TokenForm.COMPACT, public_id
     cert = payload.get(CERT_CLAIM)
     if not isinstance(cert, dict):
-        return None
-    return TokenForm.FULL if K_NUMBER in cert else TokenForm.LEGACY
+        return None, None
+    if K_NUMBER in cert:
+        return TokenForm.FULL, public_id
+    return TokenForm.LEGACY, None
+
+
+def token_form(token: str) -> TokenForm | None:
+    """Which form a stored token of ours is in (:func:`stored_token`)."""
+    return stored_token(token)[0]
 
 
 def token_public_id(token: str) -> str | None:
-    """The public id a token of ours carries (hex), without checking its signature; None
-    for a legacy-form token or anything unreadable. For the issuer's own stored tokens only
-    (which form is a stored token in?), never to trust a token from outside."""
-    try:
-        msg, _protected, _kid = parse_sign1(decode_token(token))
-        payload = _loads_exact(msg.value[2])
-    except (ValueError, _Malformed):
-        return None
-    if not isinstance(payload, dict):
-        return None
-    cti = payload.get(CTI)
-    if isinstance(payload.get(COMPACT_CLAIM), dict) and isinstance(cti, bytes):
-        return cti.hex()
-    cert = payload.get(CERT_CLAIM)
-    if not isinstance(cert, dict) or K_NUMBER not in cert or not isinstance(cti, bytes):
-        return None
-    return cti.hex()
+    """The public id a stored token of ours carries (hex); None for a legacy-form token or
+    anything unreadable (:func:`stored_token`)."""
+    return stored_token(token)[1]
