@@ -115,7 +115,12 @@ def certificate_sign(
         # it has lapsed, so it is signed as of its first valid day (iat must precede exp).
         first_day = claims.valid_from or claims.valid_to
         issued_at = dt.datetime.combine(first_day, dt.time(), tzinfo=CHINA_TZ)
-    token = sign_certificate_token(claims, ring.active, issued_at=issued_at)
+    token = sign_certificate_token(
+        claims,
+        ring.active,
+        issued_at=issued_at,
+        status_claim=settings.CERTIFICATE_QR_STATUS_CLAIM,
+    )
     directory_note(claims.issuer, claims.item_codes or (claims.type_code,))
     key_note_signature(ring.active.kid, expires)
     certificate.token = token

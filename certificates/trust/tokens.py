@@ -33,8 +33,10 @@ What the compact form leaves out, the offline verifier already has:
   codes, from the directory published with the keys (certificates/trust/directory.py);
   ``K_ITEM_CODES`` (15) lists the items when the type's own is not among them, otherwise
   ``K_MORE_ITEMS`` (17) the items after it, the type code naming the first;
-* the draft status claim's URL (62 bytes): the list is published at a fixed address next to
-  the keys; the entry's index is key 12;
+* the draft status claim (62 bytes, most of it the list's URL): the list is published at a
+  fixed address next to the keys; the entry's index is key 12. A site whose verifiers are
+  written to the draft alone sets ``CERTIFICATE_QR_STATUS_CLAIM`` and the compact form carries
+  the claim too (issue 26's rule; two QR versions more);
 * the kid's ASCII: a default kid (8 base32 characters) travels as its 5 raw bytes, any
   other kid as ASCII; the verifier tries both readings of 5 printable bytes against the ring.
 
@@ -497,12 +499,15 @@ def sign_certificate(
     issued_at: dt.datetime | None = None,
     expires: dt.date | dt.datetime | None = None,
     form: TokenForm = CURRENT_FORM,
+    status_claim: bool | None = None,
 ) -> bytes:
     """The COSE_Sign1 bytes of a certificate CWT signed by ``key``.
 
     ``expires``: the token's ``exp``; a date means the end of that day in China. Defaults
     to, and must not be later than, :func:`latest_expiry` (the next review date).
     ``form``: compact (what cards get) or full (kept to test that printed cards verify).
+    ``status_claim``: carry the draft's status claim (when ``claims.status_uri`` is set);
+    default: in the full form only.
     """
     if not claims.number or not claims.issuer or not claims.name:
         raise TokenError("number, issuer and name are required")
@@ -525,8 +530,10 @@ def sign_certificate(
         COMPACT_CLAIM if compact else CERT_CLAIM: cert,
     }
     # The draft's status claim names the list by its whole URL (about 60 bytes); the
-    # compact form leaves it out: the list is where the keys say (/.well-known/...).
-    if not compact and claims.status_uri and claims.status_index is not None:
+    # compact form leaves it out unless asked: the list is at a fixed address by the keys.
+    if status_claim is None:
+        status_claim = not compact
+    if status_claim and claims.status_uri and claims.status_index is not None:
         payload[STATUS_CLAIM] = {
             "status_list": {"idx": claims.status_index, "uri": claims.status_uri}
         }
@@ -546,10 +553,13 @@ def sign_certificate_token(
     issued_at: dt.datetime | None = None,
     expires: dt.date | dt.datetime | None = None,
     form: TokenForm = CURRENT_FORM,
+    status_claim: bool | None = None,
 ) -> str:
     """:func:`sign_certificate` as the verify URL's text: decimal for the compact form,
     base32 for the full form."""
-    cose = sign_certificate(claims, key, issued_at=issued_at, expires=expires, form=form)
+    cose = sign_certificate(
+        claims, key, issued_at=issued_at, expires=expires, form=form, status_claim=status_claim
+    )
     return encode_decimal(cose) if form == TokenForm.COMPACT else encode_token(cose)
 
 
@@ -692,6 +702,7 @@ def _compact_claims(payload: dict, cert: Any) -> CertificateClaims:
         status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
         public_id=cti.hex(),
         item_codes=tuple(codes) if codes else None,
+        status_uri=_status_claim_uri(payload.get(STATUS_CLAIM), cert.get(K_STATUS_INDEX)),
         issued_at=issued_at,
         expires_at=expires_at,
         form=TokenForm.COMPACT,

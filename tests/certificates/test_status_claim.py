@@ -108,3 +108,17 @@ def test_the_compact_form_has_no_status_claim_but_the_index_and_the_list(card):
     assert payload[COMPACT_CLAIM][K_STATUS_INDEX] == card.status_index
     # Where the list is: the short address every full-form token named.
     assert list_entry(status_list_uri(), card.status_index) == Status.VALID
+
+
+def test_a_site_can_have_the_compact_form_carry_the_drafts_claim(world, settings):
+    """CERTIFICATE_QR_STATUS_CLAIM: for verifiers written to the draft alone (issue 26)."""
+    settings.CERTIFICATE_QR_STATUS_CLAIM = True
+    card = certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+    assert card.token.isdigit()  # still the compact form
+    index, uri = draft_reader(card.token)
+    assert (index, uri) == (card.status_index, status_list_uri())
+    assert list_entry(uri, index) == Status.VALID
+    claims = verify_token(card.token, public_ring()).claims
+    assert claims is not None and claims.status_uri == uri
