@@ -37,6 +37,7 @@ from certificates.trust.status_list import (
     verify_status_list,
 )
 from certificates.trust.tokens import (
+    TokenForm,
     sign_certificate,
     sign_certificate_token,
     verify_token,
@@ -94,16 +95,26 @@ def main() -> None:
     url = verify_url(HOST, token)
     url_lower = verify_url(HOST, token, upper_case=False)
 
+    full = sign_certificate_token(claims, key, issued_at=now, form=TokenForm.FULL)
+    full_url = verify_url(HOST, full)
+
     print("\nToken and QR size (realistic payload: 3-character name, Chinese 作业类别/操作项目)")
-    print(f"  COSE_Sign1 bytes: {len(raw)}; base32 characters: {len(token)}; URL: {len(url)}")
-    for label, data in (("HTTPS://HOST/VERIFY/<T>", url), ("https://host/verify/<T>", url_lower)):
-        versions = ", ".join(f"{lvl}: v{make_qr(data, error=lvl).version}" for lvl in "LMQH")
+    print(f"  compact form: COSE_Sign1 bytes {len(raw)}; digits {len(token)}; URL {len(url)}")
+    print(f"  full form (before): base32 characters {len(full)}; URL {len(full_url)}")
+    for label, data in (
+        ("HTTPS://HOST/VERIFY/<T>", url),
+        ("https://host/verify/<T>", url_lower),
+        ("full form, upper case", full_url),
+    ):
+        versions = ", ".join(
+            f"{lvl}: v{make_qr(data, error=lvl, max_version=40).version}" for lvl in "LMQH"
+        )
         print(f"  QR version for {label:<26} {versions}")
 
     print("\nSigned QR payload (ES256 via cwt + cryptography)")
     show("tokens signed", rate(lambda: sign_certificate_token(claims, key), n(2_000), r))
     show(
-        "tokens verified (base32 + COSE + ES256 + claims)",
+        "tokens verified (decimal + COSE + ES256 + claims)",
         rate(lambda: verify_token(token, ring), n(2_000), r),
     )
 

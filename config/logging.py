@@ -5,7 +5,8 @@ numbers. They reach log lines through request paths and query strings ("Not Foun
 import logging
 import re
 
-_VERIFY = re.compile(r"/(api/)?verify/[^\s\"?]+")
+# Any case: the QR prints /VERIFY/<token> (certificates/trust/tokens.py).
+_VERIFY = re.compile(r"/(api/)?verify/[^\s\"?]+", re.IGNORECASE)
 # An 18-character ID number (17 digits and a digit or X), and a mainland mobile number,
 # each standing alone (not part of a longer run of digits such as a timestamp).
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")

@@ -12,16 +12,18 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone, translation
 
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import Certificate, CertificateEvent, CertificateItem
 from certificates.trust.tokens import (
     CHINA_TZ,
+    CURRENT_FORM,
     CertificateClaims,
     latest_expiry,
     sign_certificate_token,
-    token_public_id,
+    stored_token,
     verify_url,
 )
 
+from .directory import directory_note
 from .keys import key_note_signature, key_ring
 from .status import status_list_uri
 from .verification import display_number
@@ -32,18 +34,32 @@ if TYPE_CHECKING:
 _SEX_CODES = {"M": 1, "F": 2}  # GB/T 2261.1
 
 
-def certificate_items_text(certificate: Certificate) -> str:
-    """The operation items a 特种作业操作证 lists ("、"-joined), else the type's own item."""
+def _items(certificate: Certificate) -> list[CertificateItem]:
     if "items" in getattr(certificate, "_prefetched_objects_cache", {}):
         # Fetched with the certificate (certificates.selectors.certificates_for_pdf), in
         # this order already: a batch of PDFs makes no query per certificate.
-        found = certificate.items.all()
-    else:
-        found = certificate.items.select_related("certificate_type").order_by(
-            "first_issued_on", "pk"
-        )
-    items = [item.certificate_type.operation_item for item in found]
+        return list(certificate.items.all())
+    return list(
+        certificate.items.select_related("certificate_type").order_by("first_issued_on", "pk")
+    )
+
+
+def certificate_items_text(certificate: Certificate) -> str:
+    """The operation items a 特种作业操作证 lists ("、"-joined), else the type's own item."""
+    items = [item.certificate_type.operation_item for item in _items(certificate)]
     return "、".join(i for i in items if i) or certificate.certificate_type.operation_item
+
+
+def _item_codes(certificate: Certificate) -> tuple[str, ...] | None:
+    """The type codes of the card's items, in the card's order: the
+    compact token names them by code (the published directory says each one's item); None
+    when the type's own item says it all."""
+    codes = tuple(
+        item.certificate_type.code
+        for item in _items(certificate)
+        if item.certificate_type.operation_item
+    )
+    return codes if codes and codes != (certificate.certificate_type.code,) else None
 
 
 def _qr_item(certificate: Certificate) -> str:
@@ -81,6 +97,7 @@ def certificate_claims(certificate: Certificate) -> CertificateClaims:
         issuer_name=certificate.issuer_name,
         status_index=certificate.status_index,
         status_uri=status_list_uri(),
+        item_codes=_item_codes(certificate),
     )
 
 
@@ -98,7 +115,13 @@ def certificate_sign(
         # it has lapsed, so it is signed as of its first valid day (iat must precede exp).
         first_day = claims.valid_from or claims.valid_to
         issued_at = dt.datetime.combine(first_day, dt.time(), tzinfo=CHINA_TZ)
-    token = sign_certificate_token(claims, ring.active, issued_at=issued_at)
+    token = sign_certificate_token(
+        claims,
+        ring.active,
+        issued_at=issued_at,
+        status_claim=settings.CERTIFICATE_QR_STATUS_CLAIM,
+    )
+    directory_note(claims.issuer, claims.item_codes or (claims.type_code,))
     key_note_signature(ring.active.kid, expires)
     certificate.token = token
     certificate.key_id = ring.active.kid
@@ -115,11 +138,15 @@ def certificate_sign(
 
 
 def certificate_verify_url(certificate: Certificate) -> str:
-    """The URL printed in the QR: upper case, so the QR is one alphanumeric segment.
+    """The URL printed in the QR: upper case, so the prefix is one alphanumeric segment and
+    the compact token's digits one numeric segment.
 
-    A certificate whose stored token is of the legacy form (the full number in it, which
-    for "T" + ID number cards is the holder's ID number) is signed again first, so every QR
-    shown or printed from now on is the opaque form; cards printed before keep verifying."""
-    if token_public_id(certificate.token) != certificate.public_id:
+    A certificate whose stored token is of an older form is signed again first: the legacy
+    form (the full number in it, which for "T" + ID number cards is the holder's ID number)
+    and the full form (every text spelled out: a version-18 QR where the compact form needs
+    13). Every QR shown or printed from now on is the compact form; cards printed before
+    keep verifying."""
+    form, public_id = stored_token(certificate.token)
+    if form != CURRENT_FORM or public_id != certificate.public_id:
         certificate_sign(certificate, event=True)
     return verify_url(settings.CERTIFICATE_VERIFY_BASE_URL, certificate.token)

@@ -34,6 +34,7 @@ from certificates.models import (
     CertificateStatus,
     certificate_state,
 )
+from certificates.trust.directory import DIRECTORY_MEMBER, Directory
 from certificates.trust.keys import KeyRing
 from certificates.trust.status_list import Status, StatusListToken
 from certificates.trust.tokens import CertificateClaims, Reason, VerifyResult, verify_token
@@ -42,6 +43,7 @@ from roster.identity import mask_id_number
 from roster.networks import client_group
 
 from . import lookup_log
+from .directory import issuer_directory
 from .keys import public_ring, published_jwks
 
 # Status codes beyond CertificateState: the signature failed; or it holds but the live row
@@ -296,6 +298,15 @@ def _live_row(*, claims: CertificateClaims) -> LiveRecord | None:
     return record
 
 
+def _named(result: VerifyResult, directory: Directory | None) -> VerifyResult:
+    """A compact token names the issuer and the items by code: a verdict that shows the
+    claims (no live row to show instead) names them from the directory published with the
+    keys. Only then: the live look-up, an inspection day's hot path, needs no directory."""
+    assert result.claims is not None
+    directory = issuer_directory() if directory is None else directory
+    return dataclasses.replace(result, claims=directory.describe(result.claims))
+
+
 def certificate_verify(
     *,
     token: str,
@@ -303,12 +314,14 @@ def certificate_verify(
     live: bool = True,
     status_list: StatusListToken | None = None,
     now: dt.datetime | None = None,
+    directory: Directory | None = None,
 ) -> Verdict:
     """Verify a token (or a whole verify URL). Never raises for bad input.
 
     ``ring``: the keys to trust (default: the database's published ring). ``live``: look the
     status up in the database; otherwise take it from ``status_list`` (already verified by
-    the caller) or from the token's dates.
+    the caller) or from the token's dates. ``directory``: what names the codes of a compact
+    token (default: the one published with the keys).
     """
     now = now or timezone.now()
     on = timezone.localdate(now)
@@ -316,12 +329,13 @@ def certificate_verify(
     if ring is None and result.reason == Reason.UNKNOWN_KEY:
         # Perhaps a key made in another process since this one last read the ring.
         result = verify_token(token, public_ring(fresh=True), now=now)
-    claims = result.claims
-    if result.reason not in _GENUINE or claims is None:
+    if result.reason not in _GENUINE or result.claims is None:
         return Verdict(signature=result, status=INVALID, checked_at=now)
+    claims = result.claims
     if live:
         certificate = _live_row(claims=claims)
         if certificate is None:
+            result = _named(result, directory)
             return Verdict(signature=result, status=UNKNOWN, checked_at=now)
         return Verdict(
             signature=result,
@@ -331,6 +345,7 @@ def certificate_verify(
             source="live",
             status_as_of=now,
         )
+    result = _named(result, directory)
     by_dates = str(_state_from_dates(claims, on))
     if status_list is not None and status_list.status_list is not None:
         listed = (
@@ -419,8 +434,9 @@ def verification_allowed(network: str) -> bool:
 
 
 def published_keys() -> dict[str, Any]:
-    """The JWKS offline verifiers trust: every published public key, retired ones marked."""
-    return published_jwks()
+    """The JWKS offline verifiers trust: every published public key, retired ones marked,
+    and the issuer directory that names what a compact token gives by code."""
+    return {**published_jwks(), DIRECTORY_MEMBER: issuer_directory().to_document()}
 
 
 def rate_limit_message() -> str:

@@ -1,23 +1,64 @@
 """The signed QR payload: a CWT (RFC 8392) in a COSE_Sign1 envelope (RFC 9052), ES256.
 
-Wire format (CBOR diagnostic)::
+Cards are signed in the *compact form* (CBOR diagnostic)::
 
     18([                                   / COSE_Sign1 (tag 18), untagged CWT as in EU DCC /
-      << {1: -7, 4: h'4B375A32...'} >>,    / protected: alg ES256, kid (ASCII bytes) /
+      << {1: -7, 4: h'57E1A7C309'} >>,     / protected: alg ES256, kid: 5 raw bytes /
       {},                                  / unprotected: empty /
       << {                                 / payload: the CWT claims set /
-        1: "AQJ",                          / iss: issuer code (short) /
+        1: "AJ990000",                     / iss: issuer code /
         6: 1767225600,                     / iat /
         4: 1861920000,                     / exp: no later than the next review date /
         7: h'5F2C0A9E41D7B3C8',            / cti: the certificate's public id (random) /
-        -70001: {                          / private claim: the certificate, short keys /
-          1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
-          7: 100(20454), 8: 100(20454), 9: 100(22645), 10: 100(21550),
-          11: "AJJ-330100", 12: 73519, 14: "T330102********1234"
+        -70002: {                          / private claim, compact form /
+          1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ-DG",
+          12: 734519, 14: "T330102********1234",
+          16: [20468, 20468, 22658, 21563], / 初领, 有效期起, 有效期止, 应复审: days since 1970 /
+          17: ["TZ-GY", "TZ-HJ"]            / a card's further items, by type code (optional) /
         }
       } >>,
       h'...'                               / signature: r || s, 64 bytes /
     ])
+
+and the URL's token is that message as one decimal number (``HTTPS://HOST/VERIFY/<digits>``):
+the QR holds an alphanumeric segment (the upper-case prefix) and a numeric one (3 digits in
+10 bits, 8.03 bits a byte; base32 in alphanumeric mode costs 8.8, base45 8.25 and is not URL
+safe). A typical card is about 200 bytes, a 522-character URL, a version-13 QR at level Q
+(version 11 at M); the longest realistic card (a 13-character name, three items, a 19-character
+issuer code) about 260 bytes, version 15. The full form below was 340 bytes: version 19 at Q.
+
+What the compact form leaves out, the offline verifier already has:
+
+* the issuing authority's name, a type's 作业类别 and 操作项目: by the issuer code and the type
+  codes, from the directory published with the keys (certificates/trust/directory.py);
+  ``K_ITEM_CODES`` (15) lists the items when the type's own is not among them, otherwise
+  ``K_MORE_ITEMS`` (17) the items after it, the type code naming the first;
+* the draft status claim (62 bytes, most of it the list's URL): the list is published at a
+  fixed address next to the keys; the entry's index is key 12. A site whose verifiers are
+  written to the draft alone sets ``CERTIFICATE_QR_STATUS_CLAIM`` and the compact form carries
+  the claim too (issue 26's rule; two QR versions more);
+* the kid's ASCII: a default kid (8 base32 characters) travels as its 5 raw bytes, any
+  other kid as ASCII; the verifier tries both readings of 5 printable bytes against the ring.
+
+Dates are plain day numbers in one array (13 bytes instead of 4 x 6 with RFC 8943 tags).
+
+The *full form* (2026 until the compact form; cards printed with it stay in wallets) has the
+private claim -70001 with every text spelled out and RFC 8943 dates, the draft status claim,
+an ASCII kid, and is base32 (RFC 4648, upper case, no padding)::
+
+    {1: "AQJ", 6: ..., 4: ..., 7: h'5F2C0A9E41D7B3C8',
+     -70001: {1: "张三丰", 2: "330102********1234", 3: 1, 4: "TZ", 5: "DG", 6: "DG-GD",
+              7: 100(20454), 8: 100(20454), 9: 100(22645), 10: 100(21550),
+              11: "AJJ-330100", 12: 73519, 14: "T330102********1234"},
+     65535: {"status_list": {"idx": 73519, "uri": "https://host/sl"}}}
+
+The draft status claim is draft-ietf-oauth-status-list's "Referenced Token in COSE", read by
+a verifier written to the draft. A token is told apart by its text (digits only: decimal;
+a base32 COSE message always has letters, tag 18 begins "2K") and by its claims (-70002:
+compact; -70001 with key 14: full; -70001 without: legacy). All three verify; the issuer
+signs only the compact form (:data:`CURRENT_FORM`), and a certificate whose stored token is
+of another form is signed again when its QR is next shown or printed
+(certificates.services.signing).
 
 What a QR tells whoever decodes it is what the public verify page shows, and no more:
 
@@ -36,17 +77,12 @@ What a QR tells whoever decodes it is what the public verify page shows, and no 
 Tokens signed before 2026 (the *legacy form*) carried the full certificate number as
 ``cti`` and had no key 14; cards printed with them stay in wallets for years, so they keep
 verifying: a token without key 14 is read as the legacy form (``number`` from ``cti``,
-``public_id`` None), and the live look-up then finds the row by index and number. Certificates
-whose stored token is of the legacy form are signed again in this form the next time their
-QR is shown or printed (certificates.services.signing).
+``public_id`` None), and the live look-up then finds the row by index and number.
 
-Dates inside the private claim are RFC 8943 tag 100 (days since 1970-01-01): 5 bytes each
-instead of 13 for an ISO string. Chinese text is UTF-8 inside CBOR; the QR never sees it,
-because the whole COSE message is base32-encoded (RFC 4648 alphabet, upper case, no
-padding) and base32 is a subset of the QR alphanumeric alphabet. With the URL upper-cased
-too (``HTTPS://HOST/VERIFY/<TOKEN>``; scheme and host are case-insensitive, and the verify
-route should accept ``VERIFY`` as well as ``verify``) the whole QR is a single alphanumeric
-segment, 5.5 bits per character.
+Chinese text is UTF-8 inside CBOR; the QR never sees it, because the whole COSE message is
+encoded as digits (or base32) and the URL is upper-cased (``HTTPS://HOST/VERIFY/<TOKEN>``;
+scheme and host are case-insensitive, and the verify route accepts ``VERIFY`` as well as
+``verify``).
 
 Verification never raises: :func:`verify_token` returns a :class:`VerifyResult` with a
 :class:`Reason`. Claims are only returned once the signature is good (also when the token
@@ -89,6 +125,8 @@ ISS, SUB, AUD, EXP, NBF, IAT, CTI = 1, 2, 3, 4, 5, 6, 7
 STATUS_CLAIM = 65535
 # Our private claim (private-use range below -65536, as python-cwt recommends).
 CERT_CLAIM = -70001
+# The compact form's private claim (see the module docstring); its presence marks the form.
+COMPACT_CLAIM = -70002
 
 # Keys inside the private claim map. Append new keys; never renumber.
 K_NAME = 1  # 姓名
@@ -105,6 +143,21 @@ K_ISSUER_NAME = 11  # 签发机关 code
 K_STATUS_INDEX = 12  # index in the status list
 K_STATUS_LIST = 13  # which status list (omitted: the default list)
 K_NUMBER = 14  # 证书编号 as the verify page shows it; its presence marks cti as the public id
+K_ITEM_CODES = 15  # compact form: the type codes of the card's items, when it has several
+K_DATES = 16  # compact form: [初领, 有效期起, 有效期止, 应复审] in days since 1970 (null: none)
+K_MORE_ITEMS = 17  # compact form: K_ITEM_CODES less the type's own code, which comes first
+
+
+class TokenForm(enum.StrEnum):
+    """Which wire form a token is in (see the module docstring)."""
+
+    LEGACY = "legacy"  # before 2026: the whole number in cti
+    FULL = "full"  # the public id in cti, every text in the token, base32
+    COMPACT = "compact"  # the public id in cti, display texts by code, decimal
+
+
+# What certificate_sign writes today; the other forms are only read.
+CURRENT_FORM = TokenForm.COMPACT
 
 # The public id's size in cti: 8 bytes drawn at random (64 bits; the status index is matched
 # too, so a collision could not mix two certificates up). Read back: anything from 4 to 32.
@@ -122,6 +175,7 @@ MAX_TOKEN_CHARS = 2048  # a QR below version 20 cannot carry more anyway
 DEFAULT_LEEWAY = dt.timedelta(minutes=5)
 
 _B32_RE = re.compile(r"^[A-Z2-7]+=*$")
+_DECIMAL_RE = re.compile(r"^[1-9][0-9]*$")
 _COSE = COSE.new()  # alg/kid headers are set explicitly: kid goes in the PROTECTED header
 
 
@@ -129,7 +183,9 @@ class Reason(enum.StrEnum):
     OK = "ok"
     BAD_SIGNATURE = "bad_signature"  # tampered, or signed by someone else with the same kid
     UNKNOWN_KEY = "unknown_key"  # kid not in the key ring (foreign or unpublished key)
-    MALFORMED = "malformed"  # not base32 / not CBOR / not COSE_Sign1 / claims of wrong shape
+    MALFORMED = (
+        "malformed"  # not base32 or decimal / not CBOR / not COSE_Sign1 / claims of wrong shape
+    )
     EXPIRED = "expired"  # signature good, exp passed
     NOT_YET_VALID = "not_yet_valid"  # signature good, iat in the future (clock skew > leeway)
 
@@ -163,16 +219,24 @@ class CertificateClaims:
     public_id: str | None = None
     # Where the status list is published (the draft's status claim); None: no such claim.
     status_uri: str | None = None
+    # The type codes of a card's items when it has several (the compact form carries these,
+    # the verifier names them from the published directory); None: the type's own item.
+    item_codes: tuple[str, ...] | None = None
     # Set from the token when decoding; ignored when signing.
     issued_at: dt.datetime | None = field(default=None, compare=False)
     expires_at: dt.datetime | None = field(default=None, compare=False)
+    form: TokenForm | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict (dates as ISO strings) for the verify API and verify_qr."""
         out: dict[str, Any] = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
-            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
         return out
 
 
@@ -198,8 +262,19 @@ class VerifyResult:
 
 
 def encode_token(cose_bytes: bytes) -> str:
-    """RFC 4648 base32, upper case, no padding: QR-alphanumeric and URL-path safe."""
+    """RFC 4648 base32, upper case, no padding: QR-alphanumeric and URL-path safe (the
+    text of the legacy and full forms)."""
     return base64.b32encode(cose_bytes).decode("ascii").rstrip("=")
+
+
+def encode_decimal(cose_bytes: bytes) -> str:
+    """The bytes as one big-endian number in decimal (the compact form's text): a QR's
+    numeric mode packs 3 digits in 10 bits, 8.03 bits a byte against base32's 8.8 in
+    alphanumeric mode and base45's 8.25 (which is not URL safe: space, %% and /). A COSE
+    message starts with a tag byte, never 0, so no leading zero is lost."""
+    if not cose_bytes or cose_bytes[0] == 0:
+        raise TokenError("a token's first byte cannot be 0")
+    return str(int.from_bytes(cose_bytes, "big"))
 
 
 # RFC 4648's alphabet onto the digits of int(..., 32) ("0"-"9", "A"-"V"): the decoding then
@@ -210,14 +285,23 @@ _B32_AS_DIGITS = str.maketrans(
 
 
 def decode_token(token: str) -> bytes:
-    """Inverse of :func:`encode_token`; tolerant of lower case, padding and whitespace, but
-    strict about the alphabet and about canonical form (the unused low bits of the last
-    character must be zero), so no two strings decode to the same token.
+    """Inverse of :func:`encode_token` and :func:`encode_decimal`: a token of digits only is
+    decimal (a base32 COSE message always has letters: tag 18 begins "2K", tag 61 "3D").
+    Tolerant of lower case, padding and whitespace, but strict about the alphabet and about
+    canonical form (no leading zero; the unused low bits of base32's last character zero),
+    so no two strings decode to the same token.
 
     Raises ``ValueError``.
     """
     text = "".join(token.split()).upper().rstrip("=")
-    if not text or len(text) > MAX_TOKEN_CHARS or not _B32_RE.match(text):
+    if not text or len(text) > MAX_TOKEN_CHARS:
+        raise ValueError("not a token")
+    if text.isdigit():
+        if not _DECIMAL_RE.match(text):
+            raise ValueError("non-canonical decimal token")
+        value = int(text)
+        return value.to_bytes((value.bit_length() + 7) // 8, "big")
+    if not _B32_RE.match(text):
         raise ValueError("not a base32 token")
     size, spare = divmod(5 * len(text), 8)
     if spare >= 5:  # a last character holding no bit of any byte: 1, 3 or 6 characters over
@@ -240,7 +324,7 @@ def verify_url(base_url: str, token: str, *, upper_case: bool = True) -> str:
     return url.upper() if upper_case else url
 
 
-_URL_TOKEN_RE = re.compile(r"/verify/([A-Za-z2-7]+=*)/?(?:[?#].*)?$", re.IGNORECASE)
+_URL_TOKEN_RE = re.compile(r"/verify/([A-Za-z0-9]+=*)/?(?:[?#].*)?$", re.IGNORECASE)
 
 
 def token_from_text(text: str) -> str:
@@ -299,24 +383,33 @@ def _holds_id_number(text: str) -> bool:
     return False
 
 
-def sign_certificate(
-    claims: CertificateClaims,
-    key: SigningKey,
-    *,
-    issued_at: dt.datetime | None = None,
-    expires: dt.date | dt.datetime | None = None,
-) -> bytes:
-    """The COSE_Sign1 bytes of a certificate CWT signed by ``key``.
+_KID_B32_RE = re.compile(r"^[A-Z2-7]{8}$")
 
-    ``expires``: the token's ``exp``; a date means the end of that day in China. Defaults
-    to, and must not be later than, :func:`latest_expiry` (the next review date).
-    """
-    if not claims.number or not claims.issuer or not claims.name:
-        raise TokenError("number, issuer and name are required")
-    cti = _public_id_bytes(claims.public_id)
-    if claims.status_index is not None and claims.status_index < 0:
-        raise TokenError("status index must be >= 0")
-    issued_at = issued_at or dt.datetime.now(dt.UTC)
+
+def kid_bytes(kid: str) -> bytes:
+    """The kid as the compact form's protected header carries it: a default kid (8 base32
+    characters, :func:`~certificates.trust.keys.compute_kid`) as its 5 raw bytes, any
+    other kid as ASCII."""
+    if _KID_B32_RE.match(kid):
+        return base64.b32decode(kid)
+    return kid.encode("ascii")
+
+
+def _kid_texts(raw: bytes) -> list[str]:
+    """The kids a protected header's bytes may stand for, most likely first: printable
+    ASCII as itself, 5 bytes as base32 (the raw form of a default kid). Both may apply;
+    the key ring decides, and only the signature proves anything."""
+    texts = []
+    if raw.isascii() and all(32 < b < 127 for b in raw):
+        texts.append(raw.decode("ascii"))
+    if len(raw) == 5:
+        texts.append(base64.b32encode(raw).decode("ascii"))
+    return texts
+
+
+def _exp(
+    claims: CertificateClaims, issued_at: dt.datetime, expires: dt.date | dt.datetime | None
+) -> dt.datetime:
     bound = latest_expiry(claims)
     if expires is None:
         exp = bound
@@ -328,7 +421,18 @@ def sign_certificate(
         raise TokenError(f"exp {exp.isoformat()} is after the next review date ({bound.date()})")
     if exp <= issued_at:
         raise TokenError("exp must be after iat")
+    return exp
 
+
+def _refuse_id_numbers(*values: Any) -> None:
+    for value in values:
+        if isinstance(value, list | tuple):
+            _refuse_id_numbers(*value)
+        elif isinstance(value, str) and _holds_id_number(value):
+            raise TokenError("a QR must not carry an ID number: mask it as the verify page does")
+
+
+def _full_claim(claims: CertificateClaims) -> dict[int, Any]:
     cert: dict[int, Any] = {K_NAME: claims.name, K_ID_MASKED: claims.id_masked}
     if claims.sex is not None:
         cert[K_SEX] = int(claims.sex)
@@ -346,25 +450,98 @@ def sign_certificate(
     ]
     cert.update((k, v) for k, v in optional if v is not None and v != "")
     cert[K_NUMBER] = claims.number
-    for value in (claims.issuer, *cert.values()):
-        if isinstance(value, str) and _holds_id_number(value):
-            raise TokenError("a QR must not carry an ID number: mask it as the verify page does")
+    return cert
+
+
+def _day_number(value: dt.date | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        raise TokenError("certificate dates must be dates, not datetimes")
+    return (value - _EPOCH).days
+
+
+def _compact_claim(claims: CertificateClaims) -> dict[int, Any]:
+    """The full form's claim less what the verifier can name from a code: the category and
+    the item (by the type code, or K_ITEM_CODES), the issuer's name (by iss); the four
+    dates in one array of plain day numbers (13 bytes instead of 24)."""
+    cert: dict[int, Any] = {K_NAME: claims.name, K_ID_MASKED: claims.id_masked}
+    if claims.sex is not None:
+        cert[K_SEX] = int(claims.sex)
+    cert[K_TYPE] = claims.type_code
+    codes = list(claims.item_codes or ())
+    if claims.type_code in codes:
+        # The type's own item is what the type code names already: not repeated (6 bytes,
+        # enough to keep a card of three items a QR version smaller).
+        codes.remove(claims.type_code)
+        if codes:
+            cert[K_MORE_ITEMS] = codes
+    elif codes:
+        cert[K_ITEM_CODES] = codes
+    if claims.status_index is not None:
+        cert[K_STATUS_INDEX] = claims.status_index
+    if claims.status_list is not None:
+        cert[K_STATUS_LIST] = claims.status_list
+    cert[K_NUMBER] = claims.number
+    cert[K_DATES] = [
+        _day_number(claims.first_issued),
+        _day_number(claims.valid_from),
+        _day_number(claims.valid_to),
+        _day_number(claims.next_review),
+    ]
+    return cert
+
+
+def sign_certificate(
+    claims: CertificateClaims,
+    key: SigningKey,
+    *,
+    issued_at: dt.datetime | None = None,
+    expires: dt.date | dt.datetime | None = None,
+    form: TokenForm = CURRENT_FORM,
+    status_claim: bool | None = None,
+) -> bytes:
+    """The COSE_Sign1 bytes of a certificate CWT signed by ``key``.
+
+    ``expires``: the token's ``exp``; a date means the end of that day in China. Defaults
+    to, and must not be later than, :func:`latest_expiry` (the next review date).
+    ``form``: compact (what cards get) or full (kept to test that printed cards verify).
+    ``status_claim``: carry the draft's status claim (when ``claims.status_uri`` is set);
+    default: in the full form only.
+    """
+    if not claims.number or not claims.issuer or not claims.name:
+        raise TokenError("number, issuer and name are required")
+    if form not in (TokenForm.FULL, TokenForm.COMPACT):
+        raise TokenError(f"tokens are not signed in the {form} form any more")
+    cti = _public_id_bytes(claims.public_id)
+    if claims.status_index is not None and claims.status_index < 0:
+        raise TokenError("status index must be >= 0")
+    issued_at = issued_at or dt.datetime.now(dt.UTC)
+    exp = _exp(claims, issued_at, expires)
+    compact = form == TokenForm.COMPACT
+    cert = _compact_claim(claims) if compact else _full_claim(claims)
+    _refuse_id_numbers(claims.issuer, *cert.values())
 
     payload: dict[int, Any] = {
         ISS: claims.issuer,
         IAT: _epoch(issued_at),
         EXP: _epoch(exp),
         CTI: cti,
-        CERT_CLAIM: cert,
+        COMPACT_CLAIM if compact else CERT_CLAIM: cert,
     }
-    if claims.status_uri and claims.status_index is not None:
+    # The draft's status claim names the list by its whole URL (about 60 bytes); the
+    # compact form leaves it out unless asked: the list is at a fixed address by the keys.
+    if status_claim is None:
+        status_claim = not compact
+    if status_claim and claims.status_uri and claims.status_index is not None:
         payload[STATUS_CLAIM] = {
             "status_list": {"idx": claims.status_index, "uri": claims.status_uri}
         }
+    kid = kid_bytes(key.kid) if compact else key.kid.encode("ascii")
     return _COSE.encode_and_sign(
         cbor2.dumps(payload),
         key.cose_key,
-        protected={1: COSE_ALG_ES256, 4: key.kid.encode("ascii")},
+        protected={1: COSE_ALG_ES256, 4: kid},
         unprotected={},
     )
 
@@ -375,9 +552,15 @@ def sign_certificate_token(
     *,
     issued_at: dt.datetime | None = None,
     expires: dt.date | dt.datetime | None = None,
+    form: TokenForm = CURRENT_FORM,
+    status_claim: bool | None = None,
 ) -> str:
-    """:func:`sign_certificate`, base32-encoded for the verify URL."""
-    return encode_token(sign_certificate(claims, key, issued_at=issued_at, expires=expires))
+    """:func:`sign_certificate` as the verify URL's text: decimal for the compact form,
+    base32 for the full form."""
+    cose = sign_certificate(
+        claims, key, issued_at=issued_at, expires=expires, form=form, status_claim=status_claim
+    )
+    return encode_decimal(cose) if form == TokenForm.COMPACT else encode_token(cose)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -453,18 +636,90 @@ def _status_claim_uri(value: Any, index: Any) -> str | None:
     return ref[1]
 
 
+def _day(value: Any, what: str) -> dt.date | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Malformed(f"{what} is not a day number")
+    try:
+        return _EPOCH + dt.timedelta(days=value)
+    except OverflowError as exc:
+        raise _Malformed(f"{what} is out of range") from exc
+
+
+def _times(payload: dict) -> tuple[dt.datetime, dt.datetime, bytes]:
+    iat, exp, cti = payload.get(IAT), payload.get(EXP), payload.get(CTI)
+    if not isinstance(iat, int) or isinstance(iat, bool):
+        raise _Malformed("iat missing")
+    if not isinstance(exp, int) or isinstance(exp, bool):
+        raise _Malformed("exp missing")
+    if not isinstance(cti, bytes):
+        raise _Malformed("cti missing")
+    try:
+        return dt.datetime.fromtimestamp(iat, dt.UTC), dt.datetime.fromtimestamp(exp, dt.UTC), cti
+    except (OverflowError, OSError, ValueError) as exc:
+        raise _Malformed("iat or exp out of range") from exc
+
+
+def _compact_claims(payload: dict, cert: Any) -> CertificateClaims:
+    if not isinstance(cert, dict):
+        raise _Malformed("certificate claim is not a map")
+    issued_at, expires_at, cti = _times(payload)
+    if len(cti) not in _PUBLIC_ID_RANGE:
+        raise _Malformed("cti is not a public id")
+    dates = cert.get(K_DATES)
+    if not isinstance(dates, list) or len(dates) != 4:
+        raise _Malformed("dates are not [first, from, to, review]")
+    first_issued, valid_from, valid_to, next_review = (
+        _day(value, what)
+        for value, what in zip(dates, ("first", "from", "to", "review"), strict=True)
+    )
+    if valid_to is None:
+        raise _Malformed("valid_to missing")
+    codes, more = cert.get(K_ITEM_CODES), cert.get(K_MORE_ITEMS)
+    for value in (codes, more):
+        if value is not None and (
+            not isinstance(value, list) or not value or not all(isinstance(c, str) for c in value)
+        ):
+            raise _Malformed("item codes are not a list of text")
+    if codes is not None and more is not None:
+        raise _Malformed("both item code lists")
+    type_code = _text(cert.get(K_TYPE), "type", required=True)
+    if more is not None:
+        codes = [type_code, *more]
+    return CertificateClaims(
+        number=_text(cert.get(K_NUMBER), "number", required=True),
+        issuer=_text(payload.get(ISS), "iss", required=True),
+        name=_text(cert.get(K_NAME), "name", required=True),
+        id_masked=_text(cert.get(K_ID_MASKED), "id_masked", required=True),
+        type_code=type_code,
+        valid_to=valid_to,
+        sex=_int(cert.get(K_SEX), "sex"),
+        first_issued=first_issued,
+        valid_from=valid_from,
+        next_review=next_review,
+        status_index=_int(cert.get(K_STATUS_INDEX), "status_index"),
+        status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
+        public_id=cti.hex(),
+        item_codes=tuple(codes) if codes else None,
+        status_uri=_status_claim_uri(payload.get(STATUS_CLAIM), cert.get(K_STATUS_INDEX)),
+        issued_at=issued_at,
+        expires_at=expires_at,
+        form=TokenForm.COMPACT,
+    )
+
+
 def _claims_from_payload(payload: Any) -> CertificateClaims:
     if not isinstance(payload, dict):
         raise _Malformed("claims are not a map")
+    if COMPACT_CLAIM in payload:
+        if CERT_CLAIM in payload:
+            raise _Malformed("two certificate claims")
+        return _compact_claims(payload, payload[COMPACT_CLAIM])
     cert = payload.get(CERT_CLAIM)
     if not isinstance(cert, dict):
         raise _Malformed("certificate claim missing")
-    iat, exp, cti = payload.get(IAT), payload.get(EXP), payload.get(CTI)
-    for what, value in (("iat", iat), ("exp", exp)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _Malformed(f"{what} missing")
-    if not isinstance(cti, bytes):
-        raise _Malformed("cti missing")
+    issued_at, expires_at, cti = _times(payload)
     public_id: str | None = None
     if K_NUMBER in cert:
         if len(cti) not in _PUBLIC_ID_RANGE:
@@ -498,8 +753,9 @@ def _claims_from_payload(payload: Any) -> CertificateClaims:
         status_list=_int(cert.get(K_STATUS_LIST), "status_list"),
         public_id=public_id,
         status_uri=status_uri,
-        issued_at=dt.datetime.fromtimestamp(iat, dt.UTC),
-        expires_at=dt.datetime.fromtimestamp(exp, dt.UTC),
+        issued_at=issued_at,
+        expires_at=expires_at,
+        form=TokenForm.FULL if public_id is not None else TokenForm.LEGACY,
     )
 
 
@@ -537,10 +793,10 @@ def parse_sign1(data: bytes) -> tuple[cbor2.CBORTag, dict, str]:
     kid = protected.get(4)
     if not isinstance(kid, bytes) or not kid:
         raise ValueError("kid missing from the protected header")
-    try:
-        kid_text = kid.decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise ValueError("kid is not ASCII") from exc
+    texts = _kid_texts(kid)
+    if not texts:
+        raise ValueError("kid is neither ASCII nor a 5-byte key id")
+    kid_text = texts[0]
     if 1 in unprotected or 4 in unprotected:
         raise ValueError("alg/kid must not appear in the unprotected header")
     return msg, protected, kid_text
@@ -574,10 +830,15 @@ def verify_cose(
 ) -> VerifyResult:
     """Verify COSE_Sign1 bytes against ``keyring`` (offline: signature, kid, iat, exp)."""
     try:
-        msg, _protected, kid = parse_sign1(data)
+        msg, protected, kid = parse_sign1(data)
     except ValueError as exc:
         return VerifyResult(False, Reason.MALFORMED, detail=str(exc))
-    public = keyring.resolve(kid)
+    public = None
+    for text in _kid_texts(protected[4]):
+        public = keyring.resolve(text)
+        if public is not None:
+            kid = text
+            break
     if public is None:
         return VerifyResult(False, Reason.UNKNOWN_KEY, kid=kid, detail=f"unknown key id {kid}")
     try:
@@ -615,18 +876,36 @@ def verify_token(
     return verify_cose(data, keyring, now=now, leeway=leeway)
 
 
-def token_public_id(token: str) -> str | None:
-    """The public id a token of ours carries (hex), without checking its signature; None
-    for a legacy-form token or anything unreadable. For the issuer's own stored tokens only
-    (which form is a stored token in?), never to trust a token from outside."""
+def stored_token(token: str) -> tuple[TokenForm | None, str | None]:
+    """(form, public id in hex) of a token of ours, without checking its signature: (None,
+    None) for anything unreadable, no public id in the legacy form. For the issuer's own
+    stored tokens only (is it due to be signed again?), never to trust a token from outside;
+    one parse, as every PDF asks."""
     try:
         msg, _protected, _kid = parse_sign1(decode_token(token))
         payload = _loads_exact(msg.value[2])
     except (ValueError, _Malformed):
-        return None
+        return None, None
     if not isinstance(payload, dict):
-        return None
-    cert, cti = payload.get(CERT_CLAIM), payload.get(CTI)
-    if not isinstance(cert, dict) or K_NUMBER not in cert or not isinstance(cti, bytes):
-        return None
-    return cti.hex()
+        return None, None
+    cti = payload.get(CTI)
+    public_id = cti.hex() if isinstance(cti, bytes) else None
+    if isinstance(payload.get(COMPACT_CLAIM), dict):
+        return TokenForm.COMPACT, public_id
+    cert = payload.get(CERT_CLAIM)
+    if not isinstance(cert, dict):
+        return None, None
+    if K_NUMBER in cert:
+        return TokenForm.FULL, public_id
+    return TokenForm.LEGACY, None
+
+
+def token_form(token: str) -> TokenForm | None:
+    """Which form a stored token of ours is in (:func:`stored_token`)."""
+    return stored_token(token)[0]
+
+
+def token_public_id(token: str) -> str | None:
+    """The public id a stored token of ours carries (hex); None for a legacy-form token or
+    anything unreadable (:func:`stored_token`)."""
+    return stored_token(token)[1]

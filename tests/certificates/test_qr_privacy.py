@@ -24,12 +24,15 @@ from certificates.services.signing import certificate_claims, certificate_verify
 from certificates.trust.sample import sample_claims
 from certificates.trust.tokens import (
     CERT_CLAIM,
+    COMPACT_CLAIM,
     CTI,
     STATUS_CLAIM,
     TokenError,
+    TokenForm,
     decode_token,
     encode_token,
     sign_certificate,
+    token_form,
     token_from_text,
     token_public_id,
     verify_token,
@@ -99,7 +102,7 @@ def test_a_qr_read_from_the_printed_pdf_carries_no_id_number(card, world, tmp_pa
     assert_tells_no_id_number(payload_bytes.decode("latin-1"), id_number)
     # What it names the certificate by is the random public id.
     assert payload[CTI] == bytes.fromhex(card.public_id)
-    assert payload[CERT_CLAIM][2] == world.person_a.id_number_masked
+    assert payload[COMPACT_CLAIM][2] == world.person_a.id_number_masked
 
 
 def test_the_qr_shows_the_number_as_the_verify_page_does(card, world):
@@ -145,7 +148,9 @@ def legacy_token(certificate) -> str:
     """The token as certificates were signed before public ids: the full certificate
     number as cti and no key 14 (the form printed on cards already in wallets)."""
     key = key_ring().active
-    message = cbor2.loads(sign_certificate(certificate_claims(certificate), key))
+    message = cbor2.loads(
+        sign_certificate(certificate_claims(certificate), key, form=TokenForm.FULL)
+    )
     payload = cbor2.loads(message.value[2])
     payload[CTI] = certificate.number.encode("utf-8")
     del payload[CERT_CLAIM][14]
@@ -192,12 +197,44 @@ def test_an_old_form_token_is_signed_again_when_the_card_is_next_printed(card, w
 
     card.refresh_from_db()
     assert token_public_id(card.token) == card.public_id
+    assert token_form(card.token) == TokenForm.COMPACT
     assert world.person_a.id_number.encode() not in decode_token(card.token)
     assert card.events.filter(kind=CertificateEvent.Kind.RESIGNED).count() == 1
     # Both the card in the wallet and the new print verify.
     client = Client()
     for token in (old, card.token):
         assert client.get(f"/api/verify/{token}").json()["valid"] is True
+
+
+def full_form_token(certificate) -> str:
+    """The token as certificates were signed before the compact form: public id in cti,
+    every text spelled out, the draft's status claim, base32."""
+    return encode_token(
+        sign_certificate(certificate_claims(certificate), key_ring().active, form=TokenForm.FULL)
+    )
+
+
+def test_a_full_form_token_is_signed_again_in_the_compact_form_when_printed(card, world):
+    old = full_form_token(card)
+    type(card).objects.filter(pk=card.pk).update(token=old)
+    card.refresh_from_db()
+    assert token_form(card.token) == TokenForm.FULL
+    assert token_public_id(card.token) == card.public_id
+
+    certificate_pdf(card)
+
+    card.refresh_from_db()
+    assert token_form(card.token) == TokenForm.COMPACT and card.token.isdigit()
+    assert len(card.token) < len(old)
+    assert card.events.filter(kind=CertificateEvent.Kind.RESIGNED).count() == 1
+    client = Client()
+    for token in (old, card.token):
+        answer = client.get(f"/api/verify/{token}").json()
+        assert (answer["valid"], answer["holder_name"]) == (True, world.person_a.name)
+        assert client.get(f"/verify/{token}").status_code == 200
+    # Shown again: already compact, not signed a third time.
+    certificate_verify_url(card)
+    assert card.events.filter(kind=CertificateEvent.Kind.RESIGNED).count() == 1
 
 
 # --------------------------------------------------------------------------- the guard
@@ -234,3 +271,28 @@ def test_a_second_item_stays_on_the_masked_t_plus_id_card(world):
     assert answer["number"] == shown
     assert answer["operation_item"] == "低压电工作业、高压电工作业"
     assert not re.search(r"\d{8,}", json.dumps(answer["number"]))
+
+
+def test_a_card_of_three_items_carries_them_by_code_and_its_qr_stays_small(world, tmp_path):
+    codes = ("TZ-DG", "TZ-GY", "TZ-HJ")
+    for code in codes:
+        card = certificate_issue(
+            person=world.person_a, ctype=CertificateType.objects.get(code=code), actor=None
+        )
+    url = certificate_verify_url(card)
+    claims = verify_token(card.token, key_ring(create=False)).claims
+    assert claims.form == TokenForm.COMPACT and claims.item_codes == codes
+    from certificates.trust.qr import make_qr
+
+    assert make_qr(url, error="Q").version <= 14
+    # Offline, from the directory published with the keys: every item named, in order.
+    keys = tmp_path / "keys.json"
+    keys.write_bytes(Client().get("/.well-known/certificate-keys.json").content)
+    path = tmp_path / "card.pdf"
+    path.write_bytes(certificate_pdf(card))
+    out = io.StringIO()
+    call_command("verify_qr", str(path), "--offline", "--keys", str(keys), stdout=out)
+    data = json.loads(out.getvalue())
+    items = [CertificateType.objects.get(code=code).operation_item for code in codes]
+    assert data["operation_item"] == "、".join(items)
+    assert data["issuer"] == card.issuer_name

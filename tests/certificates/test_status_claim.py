@@ -1,6 +1,8 @@
-"""The certificate's CWT carries the status claim of draft-ietf-oauth-status-list (claim
-65535, {"status_list": {"idx", "uri"}}), so a verifier written to the draft, knowing nothing
-of the product's private claim, finds the certificate's entry in the published list."""
+"""A full-form certificate CWT (cards printed before the compact form) carries the status
+claim of draft-ietf-oauth-status-list (claim 65535, {"status_list": {"idx", "uri"}}), so a
+verifier written to the draft, knowing nothing of the product's private claim, finds the
+certificate's entry in the published list. The compact form leaves the claim's 60 bytes out:
+its index is in the private claim and the list is at the address published with the keys."""
 
 import cbor2
 import pytest
@@ -9,15 +11,21 @@ from django.test import Client
 
 from certificates.models import CertificateType
 from certificates.services.issuing import certificate_issue
-from certificates.services.keys import public_ring
+from certificates.services.keys import key_ring, public_ring
 from certificates.services.lifecycle import certificate_change_status
+from certificates.services.signing import certificate_claims
+from certificates.services.status import status_list_uri
 from certificates.trust.status_list import Status, verify_status_list
 from certificates.trust.tokens import (
     CERT_CLAIM,
+    COMPACT_CLAIM,
     K_STATUS_INDEX,
     STATUS_CLAIM,
+    TokenForm,
     decode_token,
+    encode_token,
     parse_sign1,
+    sign_certificate,
     status_reference,
     verify_token,
 )
@@ -34,9 +42,14 @@ def _fresh_status_list():
 
 @pytest.fixture
 def card(world):
-    return certificate_issue(
+    certificate = certificate_issue(
         person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
     )
+    # The draft tests read a card printed with the full form (the row keeps the compact one).
+    certificate.full_token = encode_token(
+        sign_certificate(certificate_claims(certificate), key_ring().active, form=TokenForm.FULL)
+    )
+    return certificate
 
 
 def draft_reader(token: str) -> tuple[int, str]:
@@ -60,7 +73,7 @@ def list_entry(uri: str, index: int) -> Status | None:
 
 
 def test_the_claim_has_the_drafts_shape_beside_the_private_claim(card):
-    message, _protected, _kid = parse_sign1(decode_token(card.token))
+    message, _protected, _kid = parse_sign1(decode_token(card.full_token))
     payload = cbor2.loads(message.value[2])
     assert set(payload[STATUS_CLAIM]) == {"status_list"}
     assert set(payload[STATUS_CLAIM]["status_list"]) == {"idx", "uri"}
@@ -70,19 +83,42 @@ def test_the_claim_has_the_drafts_shape_beside_the_private_claim(card):
 
 
 def test_a_draft_verifier_finds_the_certificates_entry(card):
-    index, uri = draft_reader(card.token)
+    index, uri = draft_reader(card.full_token)
     assert list_entry(uri, index) == Status.VALID
 
 
 def test_a_draft_verifier_reads_a_revocation_at_that_entry(card):
     certificate_change_status(certificate=card, kind="revoked", actor=None, reason="提供虚假材料")
     cache.clear()
-    index, uri = draft_reader(card.token)
+    index, uri = draft_reader(card.full_token)
     assert list_entry(uri, index) == Status.REVOKED
 
 
 def test_our_decoder_reads_the_claim_and_the_verify_answer_is_unchanged(card):
-    claims = verify_token(card.token, public_ring()).claims
+    claims = verify_token(card.full_token, public_ring()).claims
     assert claims is not None and claims.status_uri.endswith("/sl")
-    answer = Client().get(f"/api/verify/{card.token}").json()
+    answer = Client().get(f"/api/verify/{card.full_token}").json()
     assert (answer["valid"], answer["status"]) == (True, "valid")
+
+
+def test_the_compact_form_has_no_status_claim_but_the_index_and_the_list(card):
+    message, _protected, _kid = parse_sign1(decode_token(card.token))
+    payload = cbor2.loads(message.value[2])
+    assert STATUS_CLAIM not in payload and CERT_CLAIM not in payload
+    assert payload[COMPACT_CLAIM][K_STATUS_INDEX] == card.status_index
+    # Where the list is: the short address every full-form token named.
+    assert list_entry(status_list_uri(), card.status_index) == Status.VALID
+
+
+def test_a_site_can_have_the_compact_form_carry_the_drafts_claim(world, settings):
+    """CERTIFICATE_QR_STATUS_CLAIM: for verifiers written to the draft alone (issue 26)."""
+    settings.CERTIFICATE_QR_STATUS_CLAIM = True
+    card = certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+    assert card.token.isdigit()  # still the compact form
+    index, uri = draft_reader(card.token)
+    assert (index, uri) == (card.status_index, status_list_uri())
+    assert list_entry(uri, index) == Status.VALID
+    claims = verify_token(card.token, public_ring()).claims
+    assert claims is not None and claims.status_uri == uri

@@ -121,6 +121,11 @@ def test_true_offline_verifier_with_published_keys_and_status_list(
     )
     assert data["status_as_of"] and data["status_list_stale"] is False
     assert data["holder_name"] == world.person_a.name
+    # The compact QR names its issuer and item by code; the keys file's directory names them.
+    assert cert.token.isdigit()
+    assert data["issuer"] == cert.issuer_name and data["issuer_code"] == cert.issuer_code
+    assert data["operation_item"] == (cert.certificate_type.operation_item or None)
+    assert data["operation_category"] == (cert.certificate_type.operation_category or None)
 
 
 def test_offline_with_keys_that_do_not_include_the_signer_says_unknown_key(tmp_path, cert):
@@ -201,3 +206,28 @@ def test_without_the_verify_extra_the_command_says_how_to_install_it(
     path.write_bytes(sample_pdf(certificate_claims(cert), certificate_verify_url(cert)))
     with pytest.raises(CommandError, match=r"zxing-cpp.*pypdfium2.*pip install -e '\.\[verify\]'"):
         run(path)
+
+
+def test_an_offline_verifier_with_an_old_keys_file_shows_the_codes(tmp_path, cert, world):
+    """A keys file without the directory (downloaded before it was published) still
+    verifies the compact QR; it shows the issuer code, and no issuer name."""
+    keys = tmp_path / "keys.json"
+    keys.write_text(json.dumps({"keys": [key_ring().active.public.to_jwk()]}))
+    data = run(png(tmp_path, certificate_verify_url(cert)), "--offline", "--keys", keys)
+    assert (data["valid"], data["signature"]) == (True, "ok")
+    assert data["holder_name"] == world.person_a.name
+    assert (data["issuer"], data["issuer_code"]) == (None, cert.issuer_code)
+
+
+def test_a_full_form_qr_still_verifies_online_and_offline(tmp_path, cert, world):
+    from certificates.services.signing import certificate_claims
+    from certificates.trust.tokens import TokenForm, sign_certificate
+
+    old = encode_token(
+        sign_certificate(certificate_claims(cert), key_ring().active, form=TokenForm.FULL)
+    )
+    path = png(tmp_path, verify_url("http://testserver", old))
+    for args in ([], ["--offline"]):
+        data = run(path, *args)
+        assert (data["valid"], data["holder_name"]) == (True, world.person_a.name)
+        assert data["issuer"] == cert.issuer_name

@@ -85,9 +85,19 @@ def test_numbers_never_reach_the_logs(world, settings, log_output):
     anonymous.get(f"/verify/{cert.token}")
     anonymous.get(f"/api/verify/{cert.token}")
     anonymous.get(f"/verify/{cert.token[:-3]}XYZ")
+    anonymous.get(f"/VERIFY/{cert.token[:-3]}999")  # the printed QR's upper-case path
 
     text = log_output.getvalue()
     # The capture works: the refused sign-ins and the unknown URL were logged, masked.
     assert "Not Found: /roster/people/<id-number>/x/" in text
-    for secret in (id_number, id_number.lower(), PHONE, new_id, "13800138077", cert.token):
+    secrets = (id_number, id_number.lower(), PHONE, new_id, "13800138077", cert.token)
+    for secret in (*secrets, cert.token[:-3]):
         assert secret not in text, secret
+
+
+def test_a_verify_path_is_blanked_in_any_case():
+    from config.logging import hide_personal_data
+
+    token = "2109" * 120  # a compact token is digits only
+    for path in (f"/verify/{token}", f"/VERIFY/{token}", f"/api/verify/{token}"):
+        assert token not in hide_personal_data(f"Not Found: {path}")

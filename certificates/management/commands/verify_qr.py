@@ -3,7 +3,8 @@
 Reads the certificate QR in a photo or a PDF and prints one JSON object (the same fields as
 /api/verify/<token>). The signature is always checked offline, against the keys the site
 publishes (/.well-known/certificate-keys.json, the set the verify page trusts) or, with
---keys, against a JWKS file (a verifier with no database at all). Unless --offline, the
+--keys, against a JWKS file (a verifier with no database at all); the issuer directory in
+the same document names what a compact token gives by code (issuer, items). Unless --offline, the
 live status comes from the database; with --offline it comes from a signed status list file
 when given (saying its date), otherwise from the dates in the token.
 
@@ -23,14 +24,15 @@ from certificates.models import Verification
 from certificates.qr_reader import QRReadError, read_qr_texts
 from certificates.services.keys import public_ring
 from certificates.services.verification import certificate_verify, verification_log
+from certificates.trust.directory import Directory
 from certificates.trust.keys import KeyMaterialError, KeyRing
 from certificates.trust.status_list import StatusListToken, verify_status_list
 from certificates.trust.tokens import Reason, decode_token, token_from_text
 
 
 def _our_token(text: str) -> str | None:
-    """The token in a QR text when it looks like ours (a verify URL or a bare base32
-    token), else None. Whether it is genuine is the verifier's business, not this one's."""
+    """The token in a QR text when it looks like ours (a verify URL or a bare decimal or
+    base32 token), else None. Whether it is genuine is the verifier's business, not this one's."""
     token = token_from_text(text)
     try:
         decode_token(token)
@@ -63,7 +65,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        ring = self._ring(options["keys"])
+        ring, directory = self._ring(options["keys"])
         status_list = self._status_list(options["status_list"], ring)
         try:
             texts = read_qr_texts(options["file"])
@@ -77,7 +79,11 @@ class Command(BaseCommand):
             )
         offline = options["offline"]
         verdict = certificate_verify(
-            token=tokens[0], ring=ring, live=not offline, status_list=status_list
+            token=tokens[0],
+            ring=ring,
+            live=not offline,
+            status_list=status_list,
+            directory=directory,
         )
         if verdict.signature.reason == Reason.MALFORMED:
             raise CommandError(
@@ -90,12 +96,14 @@ class Command(BaseCommand):
             )
         self.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
 
-    def _ring(self, path: str | None) -> KeyRing:
+    def _ring(self, path: str | None) -> tuple[KeyRing, Directory | None]:
         if not path:
-            # The keys /.well-known/certificate-keys.json publishes, as the verify page uses.
-            return public_ring(fresh=True)
+            # The keys /.well-known/certificate-keys.json publishes, as the verify page uses
+            # (and its directory, the default of certificate_verify).
+            return public_ring(fresh=True), None
         try:
-            ring = KeyRing.from_jwks(Path(path).read_bytes())
+            document = json.loads(Path(path).read_bytes())
+            ring = KeyRing.from_jwks(document)
         except OSError as exc:
             raise CommandError(_("Cannot read the keys file: %(error)s") % {"error": exc}) from exc
         except (ValueError, KeyMaterialError, AttributeError) as exc:
@@ -105,7 +113,7 @@ class Command(BaseCommand):
             ) from exc
         if not len(ring):
             raise CommandError(_("The keys file holds no keys."))
-        return ring
+        return ring, Directory.from_document(document)
 
     def _status_list(self, path: str | None, ring: KeyRing) -> StatusListToken | None:
         if not path:
