@@ -33,10 +33,11 @@ What the compact form leaves out, the offline verifier already has:
   codes, from the directory published with the keys (certificates/trust/directory.py);
   ``K_ITEM_CODES`` (15) lists the items when the type's own is not among them, otherwise
   ``K_MORE_ITEMS`` (17) the items after it, the type code naming the first;
-* the draft status claim (62 bytes, most of it the list's URL): the list is published at a
-  fixed address next to the keys; the entry's index is key 12. A site whose verifiers are
-  written to the draft alone sets ``CERTIFICATE_QR_STATUS_CLAIM`` and the compact form carries
-  the claim too (issue 26's rule; two QR versions more);
+* the draft status claim (62 bytes, most of it the list's URL), when asked: the list is
+  published at a fixed address next to the keys and the entry's index is key 12, but a
+  verifier written to the draft alone reads only the draft's claim, so the product's cards
+  carry it (``CERTIFICATE_QR_STATUS_CLAIM``, on by default; off, the QR is two versions
+  smaller);
 * the kid's ASCII: a default kid (8 base32 characters) travels as its 5 raw bytes, any
   other kid as ASCII; the verifier tries both readings of 5 printable bytes against the ring.
 

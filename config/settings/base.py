@@ -377,10 +377,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # cases it), the passphrase that encrypts signing keys at rest, and the PDF fonts (TrueType
 # files with Chinese, tried in order before the font the product ships, documents/assets/).
 CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", WAGTAILADMIN_BASE_URL)
-# The compact QR token leaves out the draft-ietf-oauth-status-list claim (its URL costs two QR
-# versions); on, it carries it too, for verifiers written to the draft that know nothing of
-# the index in the product's own claim (certificates/trust/tokens.py).
-CERTIFICATE_QR_STATUS_CLAIM = env_bool("CERTIFICATE_QR_STATUS_CLAIM", False)
+# The compact QR token carries the draft-ietf-oauth-status-list claim, so that a verifier
+# written to the draft alone finds the certificate's entry (docs/RULES.md, status list claim).
+# Off, the index stays in the product's own claim and the QR is two versions smaller: for a
+# site whose verifiers all read that claim (certificates/trust/tokens.py).
+CERTIFICATE_QR_STATUS_CLAIM = env_bool("CERTIFICATE_QR_STATUS_CLAIM", True)
 # Look-ups per client network (/24 or /48) and minute on the public verify page and API; an
 # inspectors' office behind one address may need more. 0 switches the limit off.
 CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))

@@ -236,3 +236,12 @@ def test_the_longest_realistic_card_stays_within_version_15_at_q(key):
     # Base32 of the same bytes would need a bigger code: why the compact form is decimal.
     base32 = encode_token(decode_token(token))
     assert qr_version(base32) > qr_version(token)
+
+
+def test_with_the_drafts_status_claim_the_qr_stays_two_versions_below_the_full_forms(key):
+    """What the product prints (CERTIFICATE_QR_STATUS_CLAIM, on by default: issue 26's rule)."""
+    typical = sign_certificate_token(claims(), key, issued_at=NOW, status_claim=True)
+    full = sign_certificate_token(claims(), key, issued_at=NOW, form=TokenForm.FULL)
+    assert qr_version(typical) <= 15 < qr_version(full)
+    longest = sign_certificate_token(longest_claims(), key, issued_at=NOW, status_claim=True)
+    assert qr_version(longest) <= 17
