@@ -82,7 +82,7 @@ def test_a_session_batch_holds_the_certificates_the_session_earned(
 
     with django_capture_on_commit_callbacks(execute=True):
         attempt = take_exam(cert_session, world.person_a, now)
-    record_practical(world.person_a, timezone.localdate())
+    record_practical(world.person_a, timezone.localdate(attempt.finished_at))
     certificate_issue(
         person=world.person_b, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
     )

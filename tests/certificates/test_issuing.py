@@ -15,6 +15,7 @@ from certificates.models import (
     CertificateType,
     NumberSequence,
 )
+from certificates.services.directory import issuer_directory
 from certificates.services.issuing import (
     CertificateError,
     certificate_issue,
@@ -47,7 +48,7 @@ def test_passing_a_certificate_session_issues_once(
     assert attempt.passed
     # 特种作业: the theory pass alone earns nothing; the passed practical issues it.
     assert not Certificate.objects.exists()
-    record_practical(world.person_a, timezone.localdate())
+    record_practical(world.person_a, timezone.localdate(attempt.finished_at))
     certificate = Certificate.objects.get(attempt=attempt)
     assert certificate.number == "T" + world.person_a.id_number
     assert certificate.certificate_type.code == "TZ-DG"
@@ -141,7 +142,8 @@ def test_the_token_verifies_and_carries_the_certificate(world):
         world.person_a.id_number_masked,
     )
     assert claims.status_index == certificate.status_index
-    assert claims.item == "低压电工作业"
+    # The compact form names the item by its type's code; the published directory names it.
+    assert issuer_directory().describe(claims).item == "低压电工作业"
 
 
 def test_review_moves_the_next_date_and_signs_again(world):

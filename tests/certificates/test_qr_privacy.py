@@ -10,6 +10,7 @@ import re
 import cbor2
 import pytest
 from cwt import COSE
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
@@ -36,6 +37,7 @@ from certificates.trust.tokens import (
     token_from_text,
     token_public_id,
     verify_token,
+    verify_url,
 )
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +227,14 @@ def test_a_full_form_token_is_signed_again_in_the_compact_form_when_printed(card
 
     card.refresh_from_db()
     assert token_form(card.token) == TokenForm.COMPACT and card.token.isdigit()
-    assert len(card.token) < len(old)
+    # More characters (digits), yet a smaller code: the QR's numeric mode packs them tighter.
+    from certificates.trust.qr import make_qr
+
+    host = "HTTPS://TRAINING.EXAMPLE.ORG"
+    assert (
+        make_qr(verify_url(host, card.token), error="Q").version
+        < make_qr(verify_url(host, old), error="Q").version
+    )
     assert card.events.filter(kind=CertificateEvent.Kind.RESIGNED).count() == 1
     client = Client()
     for token in (old, card.token):
@@ -284,7 +293,12 @@ def test_a_card_of_three_items_carries_them_by_code_and_its_qr_stays_small(world
     assert claims.form == TokenForm.COMPACT and claims.item_codes == codes
     from certificates.trust.qr import make_qr
 
-    assert make_qr(url, error="Q").version <= 14
+    # The status-list claim included (CERTIFICATE_QR_STATUS_CLAIM, on by default): 16 at most,
+    # where the full form of the same card needs a bigger code.
+    version = make_qr(url, error="Q").version
+    assert version <= 16
+    full = verify_url(settings.CERTIFICATE_VERIFY_BASE_URL, full_form_token(card))
+    assert version < make_qr(full, error="Q", max_version=40).version
     # Offline, from the directory published with the keys: every item named, in order.
     keys = tmp_path / "keys.json"
     keys.write_bytes(Client().get("/.well-known/certificate-keys.json").content)

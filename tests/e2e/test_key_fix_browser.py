@@ -67,7 +67,7 @@ def scene():
     Candidate.objects.create(session=session, person=world.person_a)
     attempt = take_exam(session, world.person_a, now - dt.timedelta(hours=1))
     # 特种作业: the passed practical exam issues the certificate the theory pass earned.
-    record_practical(world.person_a, timezone.localdate())
+    record_practical(world.person_a, timezone.localdate(attempt.finished_at))
     ExamSession.objects.filter(pk=session.pk).update(pass_mark=attempt.score)
     assert Certificate.objects.filter(attempt=attempt).exists()
     question = attempt.items.filter(version__question__qtype="single").first().version.question

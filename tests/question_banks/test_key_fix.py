@@ -30,7 +30,7 @@ def passed(session, world, now, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         attempt = take_exam(session, world.person_a, now)
     # 特种作业: the passed practical exam issues the certificate the theory pass earned.
-    record_practical(world.person_a, timezone.localdate())
+    record_practical(world.person_a, timezone.localdate(attempt.finished_at))
     session.pass_mark = attempt.score
     session.save(update_fields=["pass_mark"])
     assert attempt.passed and Certificate.objects.filter(attempt=attempt).exists()
