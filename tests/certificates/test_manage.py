@@ -21,6 +21,14 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture(autouse=True)
+def _today():
+    """Each test's own day in China: a run that passes midnight there (16:00 UTC) must not
+    keep the day the module was read on."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield

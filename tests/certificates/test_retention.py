@@ -34,6 +34,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Each test's own day in China: a run that passes midnight there (16:00 UTC) must not
+    keep the day the module was read on."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 def person_of(world, category):
     return EmploymentFactory(enterprise=world.ent_a, category=category).person
 

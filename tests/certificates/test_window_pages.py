@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Each test's own day in China: a run that passes midnight there (16:00 UTC) must not
+    keep the day the module was read on."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 @pytest.fixture
 def review_soon(world):
     """person_a's 低压电工 card whose review is due in 50 days: the 60-day window closed."""
