@@ -524,7 +524,7 @@ response = function(status, headers, body)
   local attempt = (headers["Location"] or ""):match("/exams/attempt/(%d+)/")
   local pass = (headers["Set-Cookie"] or ""):match("exam_pass=([^;%s]+)")
   if attempt and pass then
-    out:write(attempt .. " " .. pass .. "\n")
+    out:write(attempt .. " " .. pass .. "\\n")
     out:flush()
   end
 end
