@@ -520,9 +520,12 @@ init = function(args)
 end
 response = function(status, headers, body)
   if status ~= EXPECTED then bad = bad + 1 return end
-  -- The pass cookie the start sets for the page, kept as a browser keeps it.
-  local attempt = (headers["Location"] or ""):match("/exams/attempt/(%d+)/")
-  local pass = (headers["Set-Cookie"] or ""):match("exam_pass=([^;%s]+)")
+  -- The pass cookie the start sets for the page, kept as a browser keeps it. The server
+  -- (granian, on hyper) writes header names in lower case.
+  local location = headers["location"] or headers["Location"] or ""
+  local cookie = headers["set-cookie"] or headers["Set-Cookie"] or ""
+  local attempt = location:match("/exams/attempt/(%d+)/")
+  local pass = cookie:match("exam_pass=([^;%s]+)")
   if attempt and pass then
     out:write(attempt .. " " .. pass .. "\\n")
     out:flush()
@@ -1172,6 +1175,9 @@ async def exam_phases(args, http, world: World, base: str) -> list[str]:
         pages, papers = await exam_pages(http, base, world, attempts)
         lines.append(pages.line(pages_target))
         lines.append(f"{'':<30} (client: aiohttp, in Python on the same cores: wrk not found)")
+    # A page sent without the pass cookie its start set takes the session's way: say how many.
+    carried = sum(pk in PAGE_PASSES for pk, _ in attempts)
+    lines.append(f"{'':<30} ({carried} of {len(attempts)} sent with their start's pass cookie)")
     lines.append(cpu_line(cpu_before, server_cpu(), answered(pages), "page"))
     if "saves" not in args.phases:
         return lines
