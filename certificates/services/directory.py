@@ -55,7 +55,3 @@ def directory_note(issuer_code: str, type_codes: tuple[str, ...]) -> None:
         code not in document.get("types", {}) for code in type_codes
     ):
         cache.delete(_CACHE_KEY)
-
-
-def forget_directory() -> None:
-    cache.delete(_CACHE_KEY)
