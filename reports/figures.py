@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connections, transaction
@@ -361,6 +362,20 @@ def grouped(inner: QuerySet[Employment], key) -> dict[str, dict[str, int]]:
             values = dict(zip(FLAGS, (int(v or 0) for v in row[2:]), strict=True))
             result[row[0] or ""] = counts_from_flags(int(row[1]), values)
     return result
+
+
+# The counts after people, required and holding are the flags after needs and lacks, in
+# the same order: counts_from_sums copies them across without looking each one up.
+_SAME_TAIL = FLAGS[2:]
+assert FLAGS[:2] == ["needs", "lacks"] and COUNT_CODES[3:] == _SAME_TAIL
+
+
+def counts_from_sums(people: int, sums: Sequence[int]) -> dict[str, int]:
+    """counts_from_flags for the sums given in FLAGS order (a row of the maintained sums):
+    the province's table by enterprise makes 50,000 of them."""
+    counts = {"people": people, "required": sums[0], "holding": sums[0] - sums[1]}
+    counts.update(zip(_SAME_TAIL, sums[2:], strict=True))
+    return counts
 
 
 def counts_from_flags(people: int, flags: dict[str, int]) -> dict[str, int]:

@@ -1,5 +1,6 @@
-"""The maintained figures: each current employment's report flags, and per-enterprise sums,
-kept up to date so that today's roll-ups are sums over small rows (reports/rollups.py).
+"""The maintained figures: each current employment's report flags, and per-enterprise sums
+(EnterpriseFigures) and per-enterprise-and-category sums (EnterpriseCategoryFigures) of
+them, kept up to date so that today's roll-ups are sums over small rows (reports/rollups.py).
 
 Computed by one function, `_insert_rows`, from the live query itself: figures.annotated()
 for the date, filtered to the employments asked for, written by INSERT ... SELECT. The rules
@@ -49,6 +50,7 @@ from .freshness import _bump
 from .models import (
     MAINTAINED_FLAGS,
     EmploymentFigures,
+    EnterpriseCategoryFigures,
     EnterpriseFigures,
     FiguresQueue,
     MaintainedFiguresState,
@@ -113,24 +115,30 @@ def _insert_rows(where: Q | None, on: dt.date) -> int:
 
 
 def _sum_enterprises(enterprise_ids: Iterable[int] | None) -> None:
-    """Recompute EnterpriseFigures from EmploymentFigures (all of them when ids is None)."""
+    """Recompute EnterpriseFigures and EnterpriseCategoryFigures from EmploymentFigures (all
+    of them when ids is None)."""
     rows = _q(EmploymentFigures._meta.db_table)
-    sums = _q(EnterpriseFigures._meta.db_table)
-    columns = ", ".join(_q(c) for c in ["enterprise_id", "people", *MAINTAINED_FLAGS])
     summed = ", ".join(f"SUM({_q(f)})" for f in MAINTAINED_FLAGS)
-    select = f"SELECT enterprise_id, COUNT(*), {summed} FROM {rows}"
-    if enterprise_ids is None:
-        _execute(f"DELETE FROM {sums}")
-        _execute(f"INSERT INTO {sums} ({columns}) {select} GROUP BY enterprise_id")
-        return
-    for chunk in _chunks(enterprise_ids):
-        marks = ", ".join(["%s"] * len(chunk))
-        _execute(f"DELETE FROM {sums} WHERE enterprise_id IN ({marks})", chunk)
-        _execute(
-            f"INSERT INTO {sums} ({columns}) {select} WHERE enterprise_id IN ({marks}) "
-            "GROUP BY enterprise_id",
-            chunk,
-        )
+    for table, keys in (
+        (EnterpriseFigures, ["enterprise_id"]),
+        (EnterpriseCategoryFigures, ["enterprise_id", "category"]),
+    ):
+        sums = _q(table._meta.db_table)
+        grouping = ", ".join(_q(k) for k in keys)
+        columns = f"{grouping}, {', '.join(_q(c) for c in ['people', *MAINTAINED_FLAGS])}"
+        select = f"SELECT {grouping}, COUNT(*), {summed} FROM {rows}"
+        if enterprise_ids is None:
+            _execute(f"DELETE FROM {sums}")
+            _execute(f"INSERT INTO {sums} ({columns}) {select} GROUP BY {grouping}")
+            continue
+        for chunk in _chunks(enterprise_ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            _execute(f"DELETE FROM {sums} WHERE enterprise_id IN ({marks})", chunk)
+            _execute(
+                f"INSERT INTO {sums} ({columns}) {select} WHERE enterprise_id IN ({marks}) "
+                f"GROUP BY {grouping}",
+                chunk,
+            )
 
 
 def _refresh(person_ids: Iterable[int], enterprise_ids: Iterable[int], on: dt.date) -> int:

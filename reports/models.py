@@ -139,11 +139,32 @@ class EnterpriseFigures(models.Model):
         return f"{self.enterprise_id}: {self.people}"
 
 
+class EnterpriseCategoryFigures(models.Model):
+    """The sums of one enterprise's EmploymentFigures of one personnel category: a roll-up
+    by category, or any roll-up filtered to one category, is a GROUP BY over these rows (a
+    few per enterprise) instead of over a row per employment."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=30)
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("enterprise figures by category")
+        verbose_name_plural = _("enterprise figures by category")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "category"], name="reports_ecf_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}/{self.category}: {self.people}"
+
+
 # Written by name in reports/maintained.py (INSERT ... SELECT): a column per flag.
 MAINTAINED_FLAGS = list(FLAGS)
 for _flag in MAINTAINED_FLAGS:
     EmploymentFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
     EnterpriseFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
+    EnterpriseCategoryFigures.add_to_class(_flag, models.PositiveIntegerField(default=0))
 
 
 class MaintainedFiguresState(models.Model):

@@ -4,8 +4,11 @@ Maintained (sums over stored rows, no correlated subqueries):
 - today's totals and tables by region, industry or enterprise, with no category filter:
   a GROUP BY over EnterpriseFigures (one row per enterprise), joined to the enterprise for
   its region path and industry;
-- today's tables by category or employment form, and any of today's figures filtered to
-  one category: a GROUP BY over EmploymentFigures (one row per employment, flags stored).
+- today's tables by category, and any of today's figures filtered to one category (except
+  by employment form): a GROUP BY over EnterpriseCategoryFigures (one row per enterprise
+  and category present in it), joined to the enterprise the same way;
+- today's tables by employment form: a GROUP BY over EmploymentFigures (one row per
+  employment, flags stored), filtered to the category when one is asked for.
 
 Live (reports.figures, the correlated subqueries over the raw tables):
 - any other date (history, the trend's month-ends not yet snapshotted);
@@ -24,15 +27,24 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Aggregate, Count, Min, Q, QuerySet, Sum, Value
+from django.db.models import Aggregate, Count, F, Min, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from roster.models import Enterprise, Region
 
 from . import figures
-from .models import EmploymentFigures, EnterpriseFigures, FiguresQueue, MaintainedFiguresState
+from .models import (
+    EmploymentFigures,
+    EnterpriseCategoryFigures,
+    EnterpriseFigures,
+    FiguresQueue,
+    MaintainedFiguresState,
+)
 
-EMPLOYMENT_GROUPINGS = ("category", "form")
+# Grouped by employment form: a row per employment (the sums are kept by category only).
+EMPLOYMENT_GROUPINGS = ("form",)
+# Grouped by category, or filtered to one: the per-enterprise-and-category sums.
+CATEGORY_GROUPINGS = ("category",)
 # Hired this year or before depends on the hire date, which the maintained rows do not keep.
 LIVE_GROUPINGS = ("hired",)
 
@@ -80,12 +92,18 @@ def grouped(
     `enterprises`. The scope is applied through the join the group key makes anyway, one
     semi-join fewer over 50,000 enterprises."""
     qs: QuerySet
+    rows: QuerySet
     people: Aggregate
-    if category or by in EMPLOYMENT_GROUPINGS:
+    if by in EMPLOYMENT_GROUPINGS:
         qs = EmploymentFigures.objects.all()
         if category:
-            qs = qs.filter(category=category)
+            qs = EmploymentFigures.objects.filter(category=category)
         people = Count("pk")
+    elif category or by in CATEGORY_GROUPINGS:
+        qs = EnterpriseCategoryFigures.objects.all()
+        if category:
+            qs = EnterpriseCategoryFigures.objects.filter(category=category)
+        people = Sum("people")
     else:
         qs = EnterpriseFigures.objects.all()
         people = Sum("people")
@@ -94,12 +112,18 @@ def grouped(
     if enterprises is not None:
         qs = qs.filter(enterprise__in=enterprises)
     key = figures.GROUP_KEYS[by](parent, timezone.localdate()) if by else Value("")
-    rows = (
-        qs.order_by()
-        .annotate(group_key=key)
-        .values("group_key")
-        .annotate(n=people, **{f"s_{flag}": Sum(flag) for flag in figures.FLAGS})
-    )
+    if by == "enterprise" and qs.model is not EmploymentFigures:
+        # One stored row per enterprise (and category): the rows themselves, no GROUP BY
+        # (hashing 50,000 USCCs to sum one row each, the province's table by enterprise).
+        rows = qs.order_by().annotate(group_key=key, n=F("people"))
+        rows = rows.annotate(**{f"s_{flag}": F(flag) for flag in figures.FLAGS})
+    else:
+        rows = (
+            qs.order_by()
+            .annotate(group_key=key)
+            .values("group_key")
+            .annotate(n=people, **{f"s_{flag}": Sum(flag) for flag in figures.FLAGS})
+        )
     # Run through a cursor: the ORM's value converters cost more than the sums at 50,000
     # enterprise rows (the province's table by enterprise), and the sums are integers.
     sql, params = rows.values_list(
@@ -113,9 +137,8 @@ def grouped(
         if not n:
             continue  # enterprises with nobody: the live query has no row for them either
         # The columns are NOT NULL integers, so each sum over one or more rows is an int.
-        flags = dict(zip(figures.FLAGS, sums, strict=True))
         key_value = key_value or ""
-        counts = figures.counts_from_flags(int(n), flags)
+        counts = figures.counts_from_sums(int(n), sums)
         if key_value in result:  # "" and None both mean "no group"
             counts = {c: counts[c] + result[key_value][c] for c in counts}
         result[key_value] = counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
@@ -302,11 +303,10 @@ def table(*, user: User, params: ReportParams, by: str) -> Table:
     for code, name, drill in _groups(user=user, params=params, by=by, found=counts):
         values = with_rates(counts.get(code, empty))
         rows.append(Row(code=code, name=name, values=values, drill=drill and {**base, **drill}))
-    # The groups partition the scope, so their sum is the total (no second query).
-    total = figures.empty_counts()
-    for group in counts.values():
-        for code in COUNT_CODES:
-            total[code] += group[code]
+    # The groups partition the scope, so their sum is the total (no second query); summed a
+    # column at a time (50,000 groups in the province's table by enterprise).
+    groups = counts.values()
+    total = {code: sum(map(itemgetter(code), groups)) for code in COUNT_CODES}
     return Table(by=by, rows=rows, total=with_rates(total))
 
 

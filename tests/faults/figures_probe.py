@@ -28,18 +28,35 @@ class _Rollback(Exception):
 
 def figure_rows() -> list[list]:
     """Every stored row of the maintained figures, in a stable order."""
-    from reports.models import MAINTAINED_FLAGS, EmploymentFigures, EnterpriseFigures
+    from reports.models import (
+        MAINTAINED_FLAGS,
+        EmploymentFigures,
+        EnterpriseCategoryFigures,
+        EnterpriseFigures,
+    )
 
     fields = ["employment_id", "person_id", "enterprise_id", "category", "employment_form"]
-    return [
-        list(r)
-        for r in EmploymentFigures.objects.order_by("pk").values_list(*fields, *MAINTAINED_FLAGS)
-    ] + [
-        list(r)
-        for r in EnterpriseFigures.objects.order_by("pk").values_list(
-            "pk", "people", *MAINTAINED_FLAGS
-        )
-    ]
+    by_category = EnterpriseCategoryFigures.objects.order_by("enterprise_id", "category")
+    return (
+        [
+            list(r)
+            for r in EmploymentFigures.objects.order_by("pk").values_list(
+                *fields, *MAINTAINED_FLAGS
+            )
+        ]
+        + [
+            list(r)
+            for r in EnterpriseFigures.objects.order_by("pk").values_list(
+                "pk", "people", *MAINTAINED_FLAGS
+            )
+        ]
+        + [
+            list(r)
+            for r in by_category.values_list(
+                "enterprise_id", "category", "people", *MAINTAINED_FLAGS
+            )
+        ]
+    )
 
 
 def rebuilt_rows() -> list[list]:
@@ -92,20 +109,27 @@ def check() -> dict:
     from reports.management.commands.certification_report import SystemPrincipal
     from reports.models import FiguresQueue
     from reports.selectors import GROUPINGS, report_params
+    from roster.choices import PersonnelCategory
     from roster.models import Region
 
     user = SystemPrincipal()
     unequal = []
-    for region in [None, *Region.objects.order_by("path")]:
-        params = report_params(user=user, region=region.code if region else "")
+    regions = [None, *Region.objects.order_by("path")]
+    # Every region with no category filter, and the whole scope filtered to each category.
+    asked = [(region, "") for region in regions] + [
+        (None, category) for category in PersonnelCategory.values
+    ]
+    for region, category in asked:
+        code = region.code if region else ""
+        params = report_params(user=user, region=code, category=category)
         enterprises = selectors.scoped_enterprises(user=user, params=params)
         for by in (None, *(b for b in GROUPINGS if b not in rollups.LIVE_GROUPINGS)):
             live = selectors._grouped_live(user=user, params=params, by=by)
             kept = rollups.grouped(
-                enterprises=enterprises, category="", by=by, parent=params.region
+                enterprises=enterprises, category=category, by=by, parent=params.region
             )
             if kept != live:
-                unequal.append([region.code if region else "", by])
+                unequal.append([code, category, by])
     people = selectors._grouped_live(user=user, params=report_params(user=user), by=None)
     stored = figure_rows()
     rebuilt = rebuilt_rows()

@@ -9,6 +9,8 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certificates.models import Certificate, CertificateStatus, CertificateType, PostRequirement
@@ -24,6 +26,7 @@ from reports.management.commands.certification_report import SystemPrincipal
 from reports.models import (
     MAINTAINED_FLAGS,
     EmploymentFigures,
+    EnterpriseCategoryFigures,
     EnterpriseFigures,
     FiguresQueue,
     MaintainedFiguresState,
@@ -37,13 +40,44 @@ pytestmark = pytest.mark.django_db
 GROUPS = (None, *(by for by in GROUPINGS if by not in rollups.LIVE_GROUPINGS))
 
 
+CATEGORIES = ["general", "special_operator", "safety_manager", "principal", "team_leader"]
+
+
 def _rows() -> list[tuple]:
     fields = ["employment_id", "person_id", "enterprise_id", "category", "employment_form"]
-    return list(
-        EmploymentFigures.objects.order_by("pk").values_list(*fields, *MAINTAINED_FLAGS)
-    ) + list(
-        EnterpriseFigures.objects.order_by("pk").values_list("pk", "people", *MAINTAINED_FLAGS)
+    by_category = EnterpriseCategoryFigures.objects.order_by("enterprise_id", "category")
+    return (
+        list(EmploymentFigures.objects.order_by("pk").values_list(*fields, *MAINTAINED_FLAGS))
+        + list(
+            EnterpriseFigures.objects.order_by("pk").values_list("pk", "people", *MAINTAINED_FLAGS)
+        )
+        + list(by_category.values_list("enterprise_id", "category", "people", *MAINTAINED_FLAGS))
     )
+
+
+def _summed_by_category() -> dict[tuple[int, str], tuple]:
+    """EmploymentFigures summed by enterprise and category, in Python."""
+    sums: dict[tuple[int, str], list[int]] = {}
+    for enterprise, category, *flags in EmploymentFigures.objects.values_list(
+        "enterprise_id", "category", *MAINTAINED_FLAGS
+    ):
+        row = sums.setdefault((enterprise, category), [0] * (1 + len(flags)))
+        row[0] += 1
+        for i, value in enumerate(flags, start=1):
+            row[i] += value
+    return {key: tuple(row) for key, row in sums.items()}
+
+
+def _assert_category_sums() -> None:
+    """The per-enterprise-and-category rows are the sums of the employment rows, no more
+    (no row for a category an enterprise has nobody in) and no less."""
+    stored = {
+        (e, c): tuple(rest)
+        for e, c, *rest in EnterpriseCategoryFigures.objects.values_list(
+            "enterprise_id", "category", "people", *MAINTAINED_FLAGS
+        )
+    }
+    assert stored == _summed_by_category()
 
 
 def _compare(user, params) -> int:
@@ -59,15 +93,20 @@ def _compare(user, params) -> int:
     return total.get("", figures.empty_counts())["people"]
 
 
-def _compare_everywhere(user, *, categories=("special_operator",)) -> dict:
-    """Every region (its parts), every industry filter and a category filter (the system
-    scope: every region is in it)."""
+def _compare_everywhere(user, *, categories=CATEGORIES) -> dict:
+    """Every region (its parts), every industry filter, every category filter alone and
+    with the deepest region that has enterprises (the system scope: every region is in it)."""
+    _assert_category_sums()
     for region in Region.objects.order_by("path"):
         _compare(user, report_params(user=user, region=region.code))
+    deepest = Region.objects.filter(enterprises__isnull=False).order_by("-level", "path").first()
+    for category in categories:
+        _compare(user, report_params(user=user, region=deepest.code, category=category))
     for industry in Industry.objects.filter(
         pk__in=Enterprise.objects.values("industry_id")
     ).order_by("code"):
         _compare(user, report_params(user=user, industry=industry.code))
+        _compare(user, report_params(user=user, industry=industry.code, category="general"))
     for category in categories:
         _compare(user, report_params(user=user, category=category))
     totals = selectors._grouped_live(user=user, params=report_params(user=user), by=None)[""]
@@ -107,6 +146,28 @@ def test_todays_tables_read_the_maintained_sums_when_fresh(world, monkeypatch):
     FiguresQueue.objects.create(person_id=world.person_a.pk)
     with pytest.raises(AssertionError, match="live query"):
         selectors.totals(user=user, params=report_params(user=user))
+
+
+def test_by_category_the_rollups_read_the_category_sums_not_the_employment_rows(world):
+    user = world.regulator_county
+    EmploymentFactory(enterprise=world.ent_a, category="special_operator")
+    employment_figures_rebuild()
+    assert EnterpriseCategoryFigures.objects.exists()
+    employment_rows = EmploymentFigures._meta.db_table
+    for by, category in (("category", ""), ("region", "special_operator"), (None, "general")):
+        params = report_params(user=user, category=category)
+        with CaptureQueriesContext(connection) as queries:
+            kept = rollups.grouped(
+                scope=selectors.scope_q(user=user, params=params),
+                category=category,
+                by=by,
+                parent=params.region,
+            )
+        assert kept == selectors._grouped_live(user=user, params=params, by=by), by
+        assert not any(employment_rows in q["sql"] for q in queries.captured_queries), by
+        assert any(
+            EnterpriseCategoryFigures._meta.db_table in q["sql"] for q in queries.captured_queries
+        ), by
 
 
 def test_a_draining_before_the_first_build_only_empties_the_queue(world):
@@ -225,6 +286,9 @@ def _random_changes(enterprises, ctype, rng, today) -> None:
             if open_:
                 open_.returned_on = today
                 open_.save()
+        elif change == 7 and rng.random() < 0.5:
+            job.category = rng.choice([c for c in CATEGORIES if c != job.category])
+            job.save()  # another personnel category in the same enterprise
         elif change == 6:
             job.enterprise = rng.choice([e for e in enterprises if e.pk != job.enterprise_id])
             job.save()  # moved to another enterprise
