@@ -26,6 +26,7 @@ from pathlib import Path
 from struct import pack, unpack
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
 
 FONT_NAME = "CertCJK"
@@ -81,8 +82,6 @@ def restrict_reportlab() -> None:
     trusted for images by default). Every PDF of the product registers its font first, so
     this runs before any document is built; :mod:`documents.pdf` also calls it on import.
     It also makes every stream binary (below)."""
-    from reportlab import rl_config
-
     rl_config.trustedSchemes = []
     rl_config.trustedHosts = None
     # Binary streams, not ASCII85: reportlab's ASCII85 encoder is pure Python here (no
@@ -96,6 +95,27 @@ def restrict_reportlab() -> None:
     # reportlab looks its filter up by module attribute wherever it writes a stream.
     if not isinstance(pdfdoc.PDFZCompress, _FastFlate):
         pdfdoc.PDFZCompress = _FastFlate()
+    # An array of integers (a font's glyph widths: hundreds per PDF) is written in one pass,
+    # the very bytes reportlab writes, instead of a call of its generic formatter (and of its
+    # Python text codec) per number.
+    if pdfdoc.PDFArray.format is not _format_array:
+        global _reportlab_format_array
+        _reportlab_format_array = pdfdoc.PDFArray.format
+        pdfdoc.PDFArray.format = _format_array
+
+
+_reportlab_format_array: Any = None
+
+
+def _format_array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
+    sequence = self.sequence
+    multiline = (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced"
+    if multiline or not sequence or any(type(e) is not int for e in sequence):
+        return _reportlab_format_array(self, document, IND)
+    numbers = [b"%d" % e for e in sequence]
+    # reportlab breaks the line after every ten numbers.
+    lines = [b" ".join(numbers[i : i + 10]) for i in range(0, len(numbers), 10)]
+    return b"[ " + b" \n  ".join(lines) + b" ]"
 
 
 FLATE_LEVEL = 1

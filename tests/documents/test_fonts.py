@@ -125,3 +125,22 @@ def test_the_cached_subsetter_makes_reportlab_s_font_file_byte_for_byte():
     subsets += [rng.sample(chars, rng.randint(1, 256)) for _ in range(40)]
     for subset in subsets:
         assert face.makeSubset(subset) == TTFontFile.makeSubset(face, subset)
+
+
+def test_integer_arrays_are_written_as_reportlab_writes_them():
+    """documents.fonts writes arrays of integers (glyph widths) in one pass: the same bytes
+    as reportlab's own formatter, for short and long arrays and for anything else it hands
+    back to it."""
+    from reportlab.pdfbase import pdfdoc
+
+    from documents import fonts
+
+    register_cjk_font()
+    document = pdfdoc.PDFDocument(invariant=1)
+    arrays = [[], [0], list(range(10)), list(range(-5, 16)), [1000] * 256, list(range(30))]
+    arrays += [[1, 2.5, 3], [1, pdfdoc.PDFName("X")], [True, 2]]
+    for values in arrays:
+        for cls in (pdfdoc.PDFArray, pdfdoc.PDFArrayCompact):
+            array = cls(values)
+            assert pdfdoc.PDFArray.format is fonts._format_array
+            assert array.format(document) == fonts._reportlab_format_array(array, document)
