@@ -104,3 +104,43 @@ def test_the_packaged_font_is_the_one_its_licence_file_describes():
     digest = hashlib.sha256(PACKAGED_FONT.read_bytes()).hexdigest()
     assert digest in licence
     assert "Apache License" in licence and "Version 2.0" in licence
+
+
+def test_the_cached_subsetter_makes_reportlab_s_font_file_byte_for_byte():
+    """documents.fonts replaces reportlab's makeSubset with one that reads the font's tables
+    and glyph headers once per process: the font file it embeds is the very same bytes."""
+    import random
+
+    from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    face = getFont(register_cjk_font().name).face
+    chars = sorted(face.charToGlyph)
+    rng = random.Random(27)
+    subsets = [
+        [0, *range(32, 127)],  # reportlab's first subset: ASCII
+        [ord(c) for c in "特种作业操作证欧阳明应急管理局有效期至复审"],
+        [0x10FFFF, 0xE000, 65],  # codes the font lacks map to glyph 0
+    ]
+    subsets += [rng.sample(chars, rng.randint(1, 256)) for _ in range(40)]
+    for subset in subsets:
+        assert face.makeSubset(subset) == TTFontFile.makeSubset(face, subset)
+
+
+def test_integer_arrays_are_written_as_reportlab_writes_them():
+    """documents.fonts writes arrays of integers (glyph widths) in one pass: the same bytes
+    as reportlab's own formatter, for short and long arrays and for anything else it hands
+    back to it."""
+    from reportlab.pdfbase import pdfdoc
+
+    from documents import fonts
+
+    register_cjk_font()
+    document = pdfdoc.PDFDocument(invariant=1)
+    arrays = [[], [0], list(range(10)), list(range(-5, 16)), [1000] * 256, list(range(30))]
+    arrays += [[1, 2.5, 3], [1, pdfdoc.PDFName("X")], [True, 2]]
+    for values in arrays:
+        for cls in (pdfdoc.PDFArray, pdfdoc.PDFArrayCompact):
+            array = cls(values)
+            assert pdfdoc.PDFArray.format is fonts._format_array
+            assert array.format(document) == fonts._reportlab_format_array(array, document)
