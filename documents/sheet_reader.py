@@ -95,13 +95,23 @@ class Sheet:
     rows: list[tuple[object, ...]]
 
 
-def read(data: bytes, kind: str, limits: Limits) -> list[Sheet]:
-    """Every sheet of an .xlsx (``kind`` "xlsx") or the one table of a CSV file ("csv")."""
+def read(data: bytes, kind: str, limits: Limits, *, scanned: bool = False) -> list[Sheet]:
+    """Every sheet of an .xlsx (``kind`` "xlsx") or the one table of a CSV file ("csv").
+
+    ``scanned``: :func:`scan` has passed this very file already (documents.sheets)."""
     if kind == "csv":
         return [Sheet("", _csv_rows(data, limits))]
-    check_package(data, limits)
-    _scan_xml_parts(data, limits)
+    if not scanned:
+        scan(data, limits)
     return _xlsx_sheets(data, limits)
+
+
+def scan(data: bytes, limits: Limits) -> int:
+    """Checks 1 and 2 of the module docstring; returns the cells the workbook's sheets span
+    (each sheet's rows times its columns, to its farthest cell or declared size, summed):
+    about what calamine allocates for them, as it holds each sheet as a dense range."""
+    check_package(data, limits)
+    return _scan_xml_parts(data, limits)
 
 
 # ------------------------------------------------------------------------------ the package
@@ -140,7 +150,7 @@ def _looks_like_xml(head: bytes) -> bool:
     return head.lstrip(b" \t\r\n").startswith(b"<")
 
 
-def _scan_xml_parts(data: bytes, limits: Limits) -> None:
+def _scan_xml_parts(data: bytes, limits: Limits) -> int:
     scan = _Scan(limits)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -161,6 +171,7 @@ def _scan_xml_parts(data: bytes, limits: Limits) -> None:
         expat.ExpatError,
     ) as exc:
         raise Refused("not_xlsx") from exc
+    return scan.area
 
 
 class _Scan:
@@ -176,12 +187,14 @@ class _Scan:
         self.elements = 0
         self.cells = 0
         self.strings = 0
+        self.area = 0  # cells spanned by the parts' rows and columns, summed (see scan())
         # element name -> its local name when it is one of _WATCHED, else ""
         self.kinds: dict[str, str] = {}
 
     def part(self, head: bytes, stream: IO[bytes]) -> None:
         self.row = 0
         self.column = 0
+        self.last_row = self.last_column = 0  # the farthest seen or declared in this part
         self.chars = 0  # characters of text since the last tag, or in the current cell
         self.in_cell = False
         parser = expat.ParserCreate(namespace_separator="}")
@@ -199,6 +212,7 @@ class _Scan:
             parser.Parse(chunk, False)
             chunk = stream.read(_CHUNK)
         parser.Parse(b"", True)
+        self.area += self.last_row * self.last_column
 
     def _forbidden(self, *args: object) -> NoReturn:
         raise Refused("not_xlsx")
@@ -256,6 +270,8 @@ class _Scan:
         if number > self.limits.max_rows:
             raise Refused("too_many_rows", limit=self.limits.max_rows)
         self.row, self.column = number, 0
+        if number > self.last_row:
+            self.last_row = number
 
     def _cell(self, ref: str | None) -> None:
         self.cells += 1
@@ -269,9 +285,13 @@ class _Scan:
             column, row = parsed
             if row > self.limits.max_rows:
                 raise Refused("too_many_rows", limit=self.limits.max_rows)
+            if row > self.last_row:
+                self.last_row = row
         if column > self.limits.max_columns:
             raise Refused("too_many_columns", limit=self.limits.max_columns)
         self.column = column
+        if column > self.last_column:
+            self.last_column = column
 
     def _dimension(self, ref: str) -> None:
         parsed = _coordinates(ref.rpartition(":")[2])
@@ -285,6 +305,8 @@ class _Scan:
                 rows=self.limits.max_rows,
                 columns=self.limits.max_columns,
             )
+        self.last_row = max(self.last_row, rows)
+        self.last_column = max(self.last_column, columns)
 
 
 # The elements the scan looks at (in the main namespace); the rest are only counted.

@@ -4,10 +4,14 @@ those to come) gets its rows from :func:`read_sheets`.
 The limits are ``settings.SPREADSHEET_LIMITS`` (README, "Uploads"); what is checked, and why
 each check is cheap, is in :mod:`documents.sheet_reader`. Where the reading runs:
 
-* a file that unpacks to at most ``IN_PROCESS_BYTES`` (a roster of a couple of thousand
-  people) is read here, in the web process: every check has passed before openpyxl starts,
-  and what openpyxl can build from so little is small;
-* a bigger one is read by a child process (``python -m documents.sheet_reader``) that caps
+* the checks run here, in the web process, first: they stream and keep counters only, so a
+  hostile file costs this process no memory; they also measure the cells the sheets span;
+* a file that passes, unpacks to at most ``IN_PROCESS_BYTES`` (16 MB: a roster of 20,000
+  people is about 11 MB) and spans at most ``IN_PROCESS_CELLS`` cells (calamine holds a
+  sheet as a dense range of that many cells) is then read here too, and what calamine can
+  build from so little is small. Reading a 10,000-row roster in a child cost a third of
+  its import's time (starting Python, the rows through JSON both ways; bench_imports.py);
+* any other file is read by a child process (``python -m documents.sheet_reader``) that caps
   its own address space at ``PARSE_MEMORY_BYTES`` and its CPU time, and that this process
   stops after ``PARSE_SECONDS``. Whatever the file does, only the child can run out of memory
   or time; the web worker gets rows or a refusal. (Celery would not do here: without a broker
@@ -92,7 +96,10 @@ def read_sheets(data: bytes, filename: str, *, kind: str | None = None) -> list[
     try:
         size = sheet_reader.check_package(data, bounds) if kind == "xlsx" else len(data)
         if size <= config["IN_PROCESS_BYTES"]:
-            return sheet_reader.read(data, kind, bounds)
+            if kind == "csv":
+                return sheet_reader.read(data, kind, bounds)
+            if sheet_reader.scan(data, bounds) <= config["IN_PROCESS_CELLS"]:
+                return sheet_reader.read(data, kind, bounds, scanned=True)
         return _read_in_child(
             data,
             kind,

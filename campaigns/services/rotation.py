@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import CampaignMember, CampaignSession, RotationCampaign, SessionAttendance
 from campaigns.selectors import campaign_people_now, may_define_campaign, may_manage_campaign
+from config.lookups import InSet
 from courses.models import CoursePage, LessonPage, LessonProgress
 from roster.choices import PersonnelCategory
 from roster.models import Employment, Industry, Person, Region, User
@@ -107,8 +108,8 @@ def _sync(
     members_qs = campaign.members.all()
     if person_ids is not None:
         ids = list(person_ids)
-        jobs = jobs.filter(person_id__in=ids)
-        members_qs = members_qs.filter(person_id__in=ids)
+        jobs = jobs.filter(InSet(F("person_id"), ids))
+        members_qs = members_qs.filter(InSet(F("person_id"), ids))
     now_jobs = {job.person_id: job for job in jobs}
     members = {m.person_id: m for m in members_qs.select_for_update()}
     added = [
@@ -159,15 +160,19 @@ def rotation_members_follow(
     Returns (added, left) over all campaigns; safe to run twice."""
     today = today or timezone.localdate()
     campaigns: list[RotationCampaign] = list(open_campaigns(today))
-    if person_ids is not None:
+    if campaigns and person_ids is not None:
+        # (None open, the usual case after a roster import: nothing to look up for the
+        # thousands of people it names.) The ids as one parameter: config.lookups.
         ids = list(person_ids)
         paths = set(
             Employment.objects.current()
-            .filter(person_id__in=ids)
+            .filter(InSet(F("person_id"), ids))
             .values_list("enterprise__region__path", flat=True)
         )
         had = set(
-            CampaignMember.objects.filter(person_id__in=ids).values_list("campaign_id", flat=True)
+            CampaignMember.objects.filter(InSet(F("person_id"), ids)).values_list(
+                "campaign_id", flat=True
+            )
         )
         campaigns = [
             c

@@ -13,10 +13,11 @@ import datetime as dt
 from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import WarningAssignee, WarningAssignment
+from config.lookups import InSet
 from roster.models import Employment
 
 
@@ -52,8 +53,9 @@ def warning_readers_sync(
     rows = assignment.assignees.select_for_update()
     jobs = assignment_jobs(assignment)
     if person_ids is not None:
-        rows = rows.filter(person_id__in=list(person_ids))
-        jobs = jobs.filter(person_id__in=list(person_ids))
+        ids = list(person_ids)  # as one parameter: config.lookups
+        rows = rows.filter(InSet(F("person_id"), ids))
+        jobs = jobs.filter(InSet(F("person_id"), ids))
     readers = {r.person_id: r for r in rows}
     wanted: dict[int, int] = {}
     for person_id, enterprise_id in jobs.order_by("pk").values_list("person_id", "enterprise_id"):
@@ -94,10 +96,17 @@ def warning_assignments_sync(
     now = now or timezone.now()
     assignments = open_assignments(timezone.localdate(now))
     if person_ids is not None:
-        ids = list(person_ids)
-        where = Employment.objects.current().filter(person_id__in=ids).values("enterprise_id")
+        if not assignments.exists():
+            # The usual case after a roster import: nothing open, so nothing to look up for
+            # the thousands of people it names.
+            return 0, 0
+        ids = list(person_ids)  # as one parameter: config.lookups
+        where = (
+            Employment.objects.current().filter(InSet(F("person_id"), ids)).values("enterprise_id")
+        )
+        theirs = WarningAssignee.objects.filter(InSet(F("person_id"), ids))
         assignments = assignments.filter(
-            Q(enterprises__in=where) | Q(assignees__person_id__in=ids)
+            Q(enterprises__in=where) | Q(pk__in=theirs.values("assignment_id"))
         ).distinct()
     added = left = 0
     for assignment in assignments:

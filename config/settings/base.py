@@ -222,8 +222,9 @@ NOTICE_ATTACHMENT_MAX_BYTES = int(env("NOTICE_ATTACHMENT_MAX_BYTES", str(UPLOAD_
 CAMPAIGN_EVIDENCE_MAX_BYTES = int(env("CAMPAIGN_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
 # What one uploaded spreadsheet may hold, checked before and while it is parsed
 # (documents/sheet_reader.py): a small .xlsx can declare millions of cells or unpack to
-# gigabytes. Files that unpack to more than IN_PROCESS_BYTES are read by a child process
-# capped at PARSE_MEMORY_BYTES of address space and stopped after PARSE_SECONDS.
+# gigabytes. Files that unpack to more than IN_PROCESS_BYTES, or whose sheets span more
+# than IN_PROCESS_CELLS cells, are read by a child process capped at PARSE_MEMORY_BYTES of
+# address space and stopped after PARSE_SECONDS (documents/sheets.py).
 SPREADSHEET_LIMITS = {
     "MAX_UNZIPPED_BYTES": int(env("SPREADSHEET_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))),
     "MAX_PART_BYTES": int(env("SPREADSHEET_MAX_PART_BYTES", str(64 * 1024 * 1024))),
@@ -234,7 +235,8 @@ SPREADSHEET_LIMITS = {
     "MAX_CELLS": int(env("SPREADSHEET_MAX_CELLS", "1000000")),
     "MAX_CELL_CHARS": int(env("SPREADSHEET_MAX_CELL_CHARS", "32767")),  # Excel's own limit
     "MAX_TEXT_CHARS": int(env("SPREADSHEET_MAX_TEXT_CHARS", "20000000")),
-    "IN_PROCESS_BYTES": int(env("SPREADSHEET_IN_PROCESS_BYTES", str(2 * 1024 * 1024))),
+    "IN_PROCESS_BYTES": int(env("SPREADSHEET_IN_PROCESS_BYTES", str(16 * 1024 * 1024))),
+    "IN_PROCESS_CELLS": int(env("SPREADSHEET_IN_PROCESS_CELLS", "500000")),
     "PARSE_SECONDS": int(env("SPREADSHEET_PARSE_SECONDS", "60")),
     "PARSE_MEMORY_BYTES": int(env("SPREADSHEET_PARSE_MEMORY_BYTES", str(1024 * 1024 * 1024))),
 }
