@@ -12,6 +12,16 @@ then the attempt is finished with no score: the result page says it is being gra
 reloads itself. Grading is exactly-once: under the attempt's row lock, only an attempt
 still without a score is graded, so a task retried, delivered twice, or racing the lazy
 path changes nothing the second time.
+
+A burst of submits shares its grade tasks: sending a Celery task cost the submit about as
+much CPU as the rest of it (bench/bench_requests.py --only submit --profile). A submit
+sends one only when none is waiting to start (GRADE_QUEUED, one cache key: a submit that
+finds it set sends nothing), and each task, as it starts, clears the key and then grades
+its paper and every other one still waiting (attempts_grade_waiting), oldest first, skipping
+the papers another grader holds. No grade is left behind: a submit that sent nothing
+committed before it found the key, and the task that set the key reads the waiting papers
+only after clearing it. A task lost with the broker's data leaves the key until it lapses
+(GRADE_QUEUED_HOLD) and its papers to GRADING_STALE's lazy path and sweep, as before.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -40,6 +51,10 @@ GRADE_TASK = "question_banks.tasks.attempt_grade_task"
 # broker's data gone): the result page and the periodic sweep grade it themselves. Well
 # above the queue's wait when a thousand people submit at once (seconds).
 GRADING_STALE = dt.timedelta(seconds=30)
+# Set while a grade task is queued and not started yet (see above); it lapses after
+# GRADE_QUEUED_HOLD seconds, so a task that never runs holds back the next send no longer.
+GRADE_QUEUED = "question_banks:grade-queued"
+GRADE_QUEUED_HOLD = 10
 
 
 def answers_close_at(attempt: Attempt) -> dt.datetime:
@@ -101,11 +116,18 @@ def grade_on_commit(attempt_id: int) -> None:
 
 
 def _queue_grade(attempt_id: int) -> None:
-    """Send the grade to the workers; inline when the broker is down, and failing both,
+    """Send the grade to the workers, unless a grade task is queued already and not
+    started (it grades this paper too); inline when the broker is down, and failing both,
     the minute's sweep (expire_overdue_attempts_task) or the result page's lazy path
     (attempt_grade_if_stale) grades it: the grade is never lost. Sent by name (tasks.py
     imports these services); a thousand first submits at once all find it
     (config.celery.task_named imports the task's module under a lock)."""
+    try:
+        first = cache.add(GRADE_QUEUED, attempt_id, GRADE_QUEUED_HOLD)
+    except Exception:  # the cache falls back to memory; anything else: send anyway
+        first = True
+    if not first:
+        return
     send_or_leave(
         GRADE_TASK,
         attempt_id,
@@ -133,6 +155,31 @@ def attempt_grade_pending(*, attempt_id: int) -> Attempt | None:
             return None
         _grade(attempt)
     return attempt
+
+
+def grade_task_started() -> None:
+    """A grade task starts: clear GRADE_QUEUED, so that a submit from now on sends a task
+    of its own. Before the task reads which papers wait (attempts_grade_waiting)."""
+    cache.delete(GRADE_QUEUED)
+
+
+def attempts_grade_waiting() -> int:
+    """Grade every finished paper still without a grade, oldest first, one transaction
+    each, skipping those another grader holds locked (it grades them): how many."""
+    count = 0
+    waiting = (
+        Attempt.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("session", "rule")
+        .filter(status__in=FINISHED, score__isnull=True)
+        .order_by("finished_at")
+    )
+    while True:
+        with transaction.atomic():
+            attempt = waiting.first()
+            if attempt is None:
+                return count
+            _grade(attempt)
+        count += 1
 
 
 def attempt_grade_if_stale(*, attempt: Attempt, now: dt.datetime | None = None) -> bool:
