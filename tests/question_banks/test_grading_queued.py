@@ -254,3 +254,32 @@ def test_a_submit_after_the_grade_task_started_sends_a_task_of_its_own(
     assert queued.sent == [started_attempt.pk, other.pk]
     assert attempt_grade_task.apply(args=[other.pk]).get() is True
     assert Attempt.objects.get(pk=other.pk).score is not None
+
+
+def test_a_paper_whose_grading_fails_does_not_hold_back_the_others(
+    examinee, started_attempt, world, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    """One grade task grades many papers: one that cannot be graded is logged and left to
+    the sweep, and the papers after it are graded all the same."""
+    from question_banks.models import Candidate
+    from question_banks.services.attempts import attempt_start, attempt_submit
+
+    session = started_attempt.session
+    Candidate.objects.create(session=session, person=world.person_b)
+    other = attempt_start(session=session, person=world.person_b, client_id="tab-2")
+    submit(examinee, started_attempt, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=other, client_id="tab-2", grade_later=True)
+    real_grade = grading_module.attempt_grade
+
+    def fails_for_the_first(attempt):
+        if attempt.pk == started_attempt.pk:
+            raise ValueError("this paper cannot be graded")
+        return real_grade(attempt)
+
+    monkeypatch.setattr(grading_module, "attempt_grade", fails_for_the_first)
+    with django_capture_on_commit_callbacks(execute=True):
+        grading_module.grade_task_started()
+        assert grading_module.attempts_grade_waiting() == 1
+    assert Attempt.objects.get(pk=started_attempt.pk).score is None
+    assert Attempt.objects.get(pk=other.pk).score is not None

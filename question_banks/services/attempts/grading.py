@@ -27,6 +27,7 @@ only after clearing it. A task lost with the broker's data leaves the key until 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,13 +37,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import send_or_leave, tasks_inline
+from config.celery import DATABASE_OUTAGE, send_or_leave, tasks_inline
 from question_banks.grading import score_item
 from question_banks.models import Attempt, AttemptEvent, AttemptItem, ExamSession
 from question_banks.services.errors import ExamError
 from question_banks.services.wrong_book import wrong_book_record
 from question_banks.signals import attempt_finished, attempt_passed
 from roster.models import Person
+
+log = logging.getLogger(__name__)
 
 FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
 # Named, not imported: tasks.py imports these services (config.celery.task_named).
@@ -165,8 +168,11 @@ def grade_task_started() -> None:
 
 def attempts_grade_waiting() -> int:
     """Grade every finished paper still without a grade, oldest first, one transaction
-    each, skipping those another grader holds locked (it grades them): how many."""
+    each, skipping those another grader holds locked (it grades them): how many. A paper
+    whose grading fails is logged and left (to the sweep, which tries it alone) rather than
+    stop the others; the database going away stops the run (its task is retried)."""
     count = 0
+    failed: list[int] = []
     waiting = (
         Attempt.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("session", "rule")
@@ -174,12 +180,22 @@ def attempts_grade_waiting() -> int:
         .order_by("finished_at")
     )
     while True:
-        with transaction.atomic():
-            attempt = waiting.first()
-            if attempt is None:
-                return count
-            _grade(attempt)
-        count += 1
+        attempt: Attempt | None = None
+        try:
+            with transaction.atomic():
+                attempt = waiting.exclude(pk__in=failed).first()
+                if attempt is None:
+                    return count
+                _grade(attempt)
+        except DATABASE_OUTAGE:
+            raise
+        except Exception:
+            if attempt is None:  # not a paper's grading: the reading itself failed
+                raise
+            log.exception("grading attempt %s failed; left to the sweep", attempt.pk)
+            failed.append(attempt.pk)
+        else:
+            count += 1
 
 
 def attempt_grade_if_stale(*, attempt: Attempt, now: dt.datetime | None = None) -> bool:
