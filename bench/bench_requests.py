@@ -141,8 +141,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument(
         "--only",
-        choices=["page"],
-        help="page: only the floor and the exam page (a quicker run while working on it)",
+        choices=["page", "submit"],
+        help="page: only the floor and the exam page; submit: only the floor, the submits and "
+        "their grading (quicker runs while working on one of them)",
     )
     args = parser.parse_args()
     PROFILE["on"] = args.profile
@@ -301,45 +302,59 @@ def main() -> None:
             papers, each shown once right after its start)."""
             return lambda: page(*next(first_views), **meta)
 
+        def pages_and_saves() -> list[str]:
+            """The starts, the exam pages, the saves and the look-ups, measured."""
+            nonlocal first_views
+            lines = [
+                # Each start takes an examinee of its own; the profile takes some of them too.
+                measure("exam start (drawn ahead)", next_start, starts, warm=10),
+                measure("exam page (same paper)", lambda: page(attempt, key), args.requests),
+            ]
+            # The started papers in two halves: one opened as a plain client does, the other as
+            # a browser does (gzip).
+            ids = dict(Attempt.objects.values_list("client_id", "pk"))
+            # The started papers in three: opened through the session only (a client that keeps
+            # no cookie but the session's, or a paper started elsewhere), and as a browser does,
+            # with the pass cookie its start set (the session-free lane), plain and gzipped.
+            views = [(ids[client], key, pass_cookies[client]) for client, key in started]
+            third = len(views) // 3
+            each = third - 5 if not args.profile else (third - 5) * 2 // 3
+            first_views = iter([(pk, key) for pk, key, _ in views[:third]])
+            lines.append(measure("exam page (first view, session)", first_view(), each, warm=5))
+            first_views = iter(views[third : 2 * third])
+            lines.append(measure("exam page (first view, lane)", first_view(), each, warm=5))
+            first_views = iter(views[2 * third :])
+            gzipped = first_view(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+            lines.append(measure("exam page (first, lane, gzip)", gzipped, each, warm=5))
+            if args.only == "page":
+                return lines
+            lines += [
+                measure("answer save, session", save, args.requests),
+                measure(
+                    "answer save, exam pass",
+                    lambda: save(HTTP_X_EXAM_PASS=exam_pass),
+                    args.requests,
+                ),
+                measure("verify API", verify("/api/verify/"), args.requests),
+                measure("verify page", verify("/verify/"), args.requests),
+            ]
+            return lines
+
         lines = [
             measure(
                 "floor: /healthz",
                 lambda: ok(wsgi_call(application, "GET", "/healthz")[0]),
                 args.requests,
-            ),
-            # Each start takes an examinee of its own; the profile takes some of them too.
-            measure("exam start (drawn ahead)", next_start, starts, warm=10),
-            measure("exam page (same paper)", lambda: page(attempt, key), args.requests),
+            )
         ]
-        # The started papers in two halves: one opened as a plain client does, the other as
-        # a browser does (gzip).
-        ids = dict(Attempt.objects.values_list("client_id", "pk"))
-        # The started papers in three: opened through the session only (a client that keeps
-        # no cookie but the session's, or a paper started elsewhere), and as a browser does,
-        # with the pass cookie its start set (the session-free lane), plain and gzipped.
-        views = [(ids[client], key, pass_cookies[client]) for client, key in started]
-        third = len(views) // 3
-        each = third - 5 if not args.profile else (third - 5) * 2 // 3
-        first_views = iter([(pk, key) for pk, key, _ in views[:third]])
-        lines.append(measure("exam page (first view, session)", first_view(), each, warm=5))
-        first_views = iter(views[third : 2 * third])
-        lines.append(measure("exam page (first view, lane)", first_view(), each, warm=5))
-        first_views = iter(views[2 * third :])
-        gzipped = first_view(HTTP_ACCEPT_ENCODING="gzip, deflate, br")
-        lines.append(measure("exam page (first, lane, gzip)", gzipped, each, warm=5))
+        if args.only == "submit":
+            for _ in range(len(world.examinees) - 1):  # every paper started, unmeasured
+                next_start()
+        else:
+            lines += pages_and_saves()
         if args.only == "page":
             report(lines)
             return
-        lines += [
-            measure("answer save, session", save, args.requests),
-            measure(
-                "answer save, exam pass",
-                lambda: save(HTTP_X_EXAM_PASS=exam_pass),
-                args.requests,
-            ),
-            measure("verify API", verify("/api/verify/"), args.requests),
-            measure("verify page", verify("/verify/"), args.requests),
-        ]
         answered = answered_papers()
         papers = iter(answered)
         # Half through the session (a page without its pass), half with the exam page's pass

@@ -7,6 +7,8 @@ from question_banks.models import ExamSession
 from question_banks.services.attempts import (
     attempt_grade_pending,
     attempts_expire_overdue,
+    attempts_grade_waiting,
+    grade_task_started,
     session_predraw,
 )
 
@@ -20,9 +22,14 @@ def expire_overdue_attempts_task() -> int:
 
 @shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)
 def attempt_grade_task(attempt_id: int) -> bool:
-    """Grades a submitted attempt (queued by attempt_submit on commit). Safe to run twice:
-    an attempt graded already is left alone. True if this run graded it."""
-    return attempt_grade_pending(attempt_id=attempt_id) is not None
+    """Grades a submitted attempt (queued by attempt_submit on commit), then the others
+    still waiting, which sent no task of their own while this one was queued (services/
+    attempts/grading.py). Safe to run twice: an attempt graded already is left alone. True
+    if this run graded it."""
+    grade_task_started()
+    graded = attempt_grade_pending(attempt_id=attempt_id) is not None
+    attempts_grade_waiting()
+    return graded
 
 
 @shared_task(acks_late=True, autoretry_for=DATABASE_OUTAGE, **OUTAGE_RETRY)

@@ -302,7 +302,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The workers' task processes run at this niceness (0-19; config.celery): on a machine that
 # also serves the web, a thousand grades queued by the submits at the end of an exam take
 # the cores only as the requests leave them (issue 27: every submit answered within 3 s).
-WORKER_NICE = int(env("WORKER_NICE", "10"))
+# 19, the lowest: at 10 the graders still took about a quarter of two busy cores while a
+# thousand submits were being answered (a niceness-19 process weighs 15 to a request
+# thread's 1,024, a niceness-10 one 110). An idle machine still grades at full speed.
+WORKER_NICE = int(env("WORKER_NICE", "19"))
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE

@@ -208,3 +208,78 @@ def test_without_a_broker_the_submit_answers_graded(examinee, started_attempt):
     )
     assert response.status_code == 200
     assert Attempt.objects.get(pk=started_attempt.pk).score is not None
+
+
+def test_a_burst_of_submits_shares_one_grade_task_that_grades_them_all(
+    examinee, started_attempt, world, queued, finished_log, django_capture_on_commit_callbacks
+):
+    """Sending a task per submit cost as much CPU as the rest of the submit: a submit sends
+    none while a grade task is queued and not started, and that task grades every paper
+    waiting when it starts, its own first."""
+    from question_banks.models import Candidate
+    from question_banks.services.attempts import attempt_start, attempt_submit
+
+    session = started_attempt.session
+    Candidate.objects.create(session=session, person=world.person_b)
+    other = attempt_start(session=session, person=world.person_b, client_id="tab-2")
+    submit(examinee, started_attempt, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=other, client_id="tab-2", grade_later=True)
+    assert queued.sent == [started_attempt.pk]  # the second submit found a task queued
+    assert Attempt.objects.get(pk=other.pk).score is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queued.run() == [True]
+    graded = Attempt.objects.filter(pk__in=[started_attempt.pk, other.pk])
+    assert list(graded.filter(score__isnull=True)) == []
+    # Handed in and graded once each.
+    assert AttemptEvent.objects.filter(attempt__in=graded, kind="submitted").count() == 2
+    assert sorted(finished_log) == sorted([started_attempt.pk, other.pk])
+
+
+def test_a_submit_after_the_grade_task_started_sends_a_task_of_its_own(
+    examinee, started_attempt, world, queued, django_capture_on_commit_callbacks
+):
+    """The task clears the mark as it starts, before it reads which papers wait: a submit
+    after that sends again, so no paper waits for a task that has already looked."""
+    from question_banks.models import Candidate
+    from question_banks.services.attempts import attempt_start, attempt_submit
+
+    session = started_attempt.session
+    Candidate.objects.create(session=session, person=world.person_b)
+    other = attempt_start(session=session, person=world.person_b, client_id="tab-2")
+    submit(examinee, started_attempt, django_capture_on_commit_callbacks)
+    assert queued.run() == [True]
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=other, client_id="tab-2", grade_later=True)
+    assert queued.sent == [started_attempt.pk, other.pk]
+    assert attempt_grade_task.apply(args=[other.pk]).get() is True
+    assert Attempt.objects.get(pk=other.pk).score is not None
+
+
+def test_a_paper_whose_grading_fails_does_not_hold_back_the_others(
+    examinee, started_attempt, world, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    """One grade task grades many papers: one that cannot be graded is logged and left to
+    the sweep, and the papers after it are graded all the same."""
+    from question_banks.models import Candidate
+    from question_banks.services.attempts import attempt_start, attempt_submit
+
+    session = started_attempt.session
+    Candidate.objects.create(session=session, person=world.person_b)
+    other = attempt_start(session=session, person=world.person_b, client_id="tab-2")
+    submit(examinee, started_attempt, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt_submit(attempt=other, client_id="tab-2", grade_later=True)
+    real_grade = grading_module.attempt_grade
+
+    def fails_for_the_first(attempt):
+        if attempt.pk == started_attempt.pk:
+            raise ValueError("this paper cannot be graded")
+        return real_grade(attempt)
+
+    monkeypatch.setattr(grading_module, "attempt_grade", fails_for_the_first)
+    with django_capture_on_commit_callbacks(execute=True):
+        grading_module.grade_task_started()
+        assert grading_module.attempts_grade_waiting() == 1
+    assert Attempt.objects.get(pk=started_attempt.pk).score is None
+    assert Attempt.objects.get(pk=other.pk).score is not None

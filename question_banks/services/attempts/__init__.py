@@ -33,6 +33,8 @@ from question_banks.services.attempts.grading import (
     attempt_submit,
     attempts_expire_overdue,
     attempts_grade_stale,
+    attempts_grade_waiting,
+    grade_task_started,
     pass_mark,
     session_result_for,
 )
@@ -72,6 +74,8 @@ __all__ = [
     "attempt_take_over",
     "attempts_expire_overdue",
     "attempts_grade_stale",
+    "attempts_grade_waiting",
+    "grade_task_started",
     "is_count",
     "mock_start",
     "pass_mark",

@@ -12,26 +12,40 @@ then the attempt is finished with no score: the result page says it is being gra
 reloads itself. Grading is exactly-once: under the attempt's row lock, only an attempt
 still without a score is graded, so a task retried, delivered twice, or racing the lazy
 path changes nothing the second time.
+
+A burst of submits shares its grade tasks: sending a Celery task cost the submit about as
+much CPU as the rest of it (bench/bench_requests.py --only submit --profile). A submit
+sends one only when none is waiting to start (GRADE_QUEUED, one cache key: a submit that
+finds it set sends nothing), and each task, as it starts, clears the key and then grades
+its paper and every other one still waiting (attempts_grade_waiting), oldest first, skipping
+the papers another grader holds. No grade is left behind: a submit that sent nothing
+committed before it found the key, and the task that set the key reads the waiting papers
+only after clearing it. A task lost with the broker's data leaves the key until it lapses
+(GRADE_QUEUED_HOLD) and its papers to GRADING_STALE's lazy path and sweep, as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.celery import send_or_leave, tasks_inline
+from config.celery import DATABASE_OUTAGE, send_or_leave, tasks_inline
 from question_banks.grading import score_item
 from question_banks.models import Attempt, AttemptEvent, AttemptItem, ExamSession
 from question_banks.services.errors import ExamError
 from question_banks.services.wrong_book import wrong_book_record
 from question_banks.signals import attempt_finished, attempt_passed
 from roster.models import Person
+
+log = logging.getLogger(__name__)
 
 FINISHED = (Attempt.Status.SUBMITTED, Attempt.Status.EXPIRED)
 # Named, not imported: tasks.py imports these services (config.celery.task_named).
@@ -40,6 +54,10 @@ GRADE_TASK = "question_banks.tasks.attempt_grade_task"
 # broker's data gone): the result page and the periodic sweep grade it themselves. Well
 # above the queue's wait when a thousand people submit at once (seconds).
 GRADING_STALE = dt.timedelta(seconds=30)
+# Set while a grade task is queued and not started yet (see above); it lapses after
+# GRADE_QUEUED_HOLD seconds, so a task that never runs holds back the next send no longer.
+GRADE_QUEUED = "question_banks:grade-queued"
+GRADE_QUEUED_HOLD = 10
 
 
 def answers_close_at(attempt: Attempt) -> dt.datetime:
@@ -101,11 +119,18 @@ def grade_on_commit(attempt_id: int) -> None:
 
 
 def _queue_grade(attempt_id: int) -> None:
-    """Send the grade to the workers; inline when the broker is down, and failing both,
+    """Send the grade to the workers, unless a grade task is queued already and not
+    started (it grades this paper too); inline when the broker is down, and failing both,
     the minute's sweep (expire_overdue_attempts_task) or the result page's lazy path
     (attempt_grade_if_stale) grades it: the grade is never lost. Sent by name (tasks.py
     imports these services); a thousand first submits at once all find it
     (config.celery.task_named imports the task's module under a lock)."""
+    try:
+        first = cache.add(GRADE_QUEUED, attempt_id, GRADE_QUEUED_HOLD)
+    except Exception:  # the cache falls back to memory; anything else: send anyway
+        first = True
+    if not first:
+        return
     send_or_leave(
         GRADE_TASK,
         attempt_id,
@@ -133,6 +158,44 @@ def attempt_grade_pending(*, attempt_id: int) -> Attempt | None:
             return None
         _grade(attempt)
     return attempt
+
+
+def grade_task_started() -> None:
+    """A grade task starts: clear GRADE_QUEUED, so that a submit from now on sends a task
+    of its own. Before the task reads which papers wait (attempts_grade_waiting)."""
+    cache.delete(GRADE_QUEUED)
+
+
+def attempts_grade_waiting() -> int:
+    """Grade every finished paper still without a grade, oldest first, one transaction
+    each, skipping those another grader holds locked (it grades them): how many. A paper
+    whose grading fails is logged and left (to the sweep, which tries it alone) rather than
+    stop the others; the database going away stops the run (its task is retried)."""
+    count = 0
+    failed: list[int] = []
+    waiting = (
+        Attempt.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("session", "rule")
+        .filter(status__in=FINISHED, score__isnull=True)
+        .order_by("finished_at")
+    )
+    while True:
+        attempt: Attempt | None = None
+        try:
+            with transaction.atomic():
+                attempt = waiting.exclude(pk__in=failed).first()
+                if attempt is None:
+                    return count
+                _grade(attempt)
+        except DATABASE_OUTAGE:
+            raise
+        except Exception:
+            if attempt is None:  # not a paper's grading: the reading itself failed
+                raise
+            log.exception("grading attempt %s failed; left to the sweep", attempt.pk)
+            failed.append(attempt.pk)
+        else:
+            count += 1
 
 
 def attempt_grade_if_stale(*, attempt: Attempt, now: dt.datetime | None = None) -> bool:
