@@ -34,6 +34,7 @@ from question_banks.services.attempts.grading import (
     attempts_expire_overdue,
     attempts_grade_stale,
     pass_mark,
+    require_holder,
     session_result_for,
 )
 from question_banks.services.attempts.starting import (
@@ -75,6 +76,7 @@ __all__ = [
     "is_count",
     "mock_start",
     "pass_mark",
+    "require_holder",
     "retrain_reason",
     "session_predraw",
     "session_result_for",
