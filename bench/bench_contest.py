@@ -533,7 +533,12 @@ def submit_worker(attempt_ids: list[int], queued: bool, rate: float, barrier, qu
         # commits is taken first among its on-commit callbacks (before the grade is sent).
         with transaction.atomic():
             transaction.on_commit(lambda: commits.append(time.time()))
-            attempt_submit(attempt=attempt, client_id=f"c{attempt.person_id}", grade_later=queued)
+            attempt_submit(
+                attempt=attempt,
+                person_id=attempt.person_id,
+                client_id=f"c{attempt.person_id}",
+                grade_later=queued,
+            )
         samples.append(time.perf_counter() - t)
     queue.put(("submit", samples, (commits, time.process_time() - cpu)))
 

@@ -182,6 +182,7 @@ def save_worker(args):
         t = time.perf_counter()
         answers_save(
             attempt=attempt,
+            person_id=attempt.person_id,
             client_id="bench",
             answers=[{"position": item.position, "answer": answer, "seq": seq}],
         )

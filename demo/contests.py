@@ -133,9 +133,11 @@ def _take(round: ContestRound, person, when: dt.datetime, rng: random.Random) ->
                 "seq": seq,
             }
         )
-    answers_save(attempt=attempt, client_id="demo", answers=answers, now=when)
+    answers_save(
+        attempt=attempt, person_id=attempt.person_id, client_id="demo", answers=answers, now=when
+    )
     finished = when + dt.timedelta(seconds=rng.randrange(90, 540))
-    attempt_submit(attempt=attempt, client_id="demo", now=finished)
+    attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="demo", now=finished)
 
 
 def seed(*, stdout=None) -> None:

@@ -134,9 +134,18 @@ def _sit(session, person, when, rng, skill):
             }
         )
     answers_save(
-        attempt=attempt, client_id="demo", answers=answers, now=when + dt.timedelta(minutes=20)
+        attempt=attempt,
+        person_id=attempt.person_id,
+        client_id="demo",
+        answers=answers,
+        now=when + dt.timedelta(minutes=20),
     )
-    attempt_submit(attempt=attempt, client_id="demo", now=when + dt.timedelta(minutes=35))
+    attempt_submit(
+        attempt=attempt,
+        person_id=attempt.person_id,
+        client_id="demo",
+        now=when + dt.timedelta(minutes=35),
+    )
 
 
 def _seed_sessions(rule: PaperRule, now: dt.datetime, body: TrainingBody) -> tuple[int, int]:

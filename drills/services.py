@@ -150,6 +150,35 @@ class RecordData:
     planned: PlannedDrill | None = None
 
 
+# What the first bytes of a document or a video of each accepted extension are: a page or a
+# script named report.pdf or clip.mp4 is not evidence (photos are opened with Pillow).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt
+_ZIP = b"PK\x03\x04"  # .docx, .xlsx, .pptx
+_MAGIC = {
+    ".pdf": (b"%PDF-",),
+    ".doc": (_OLE,),
+    ".xls": (_OLE,),
+    ".ppt": (_OLE,),
+    ".docx": (_ZIP,),
+    ".xlsx": (_ZIP,),
+    ".pptx": (_ZIP,),
+    ".webm": (b"\x1a\x45\xdf\xa3",),
+}
+# MP4 and QuickTime start with a box: 4 bytes of size, then its type.
+_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+
+
+def _bytes_match(upload: UploadedFile) -> bool:
+    """Whether a document's or a video's first bytes are those of its extension."""
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    if ext in (".mp4", ".mov"):
+        return head[4:8] in _BOXES
+    return any(head.startswith(magic) for magic in _MAGIC.get(ext, ()))
+
+
 def _evidence_kind(upload: UploadedFile) -> str | None:
     ext = os.path.splitext(upload.name or "")[1].lower()
     if ext in PHOTO_TYPES:
@@ -196,6 +225,9 @@ def evidence_check(files: list[UploadedFile]) -> list[tuple[UploadedFile, str]]:
                 continue
             finally:
                 upload.seek(0)
+        elif not _bytes_match(upload):
+            problems.append(_("%(name)s is not the file its name says.") % {"name": upload.name})
+            continue
         checked.append((upload, kind))
     if problems:
         raise ValidationError({"evidence": problems})

@@ -274,6 +274,7 @@ def save_answers(request, attempt_id: int, payload: AnswersIn):
     try:
         saved = answers_save(
             attempt=attempt,
+            person_id=person_id,
             client_id=payload.client,
             answers=[a.dict() for a in payload.answers],
             reread=False,  # read just now, with what saving checks
@@ -296,7 +297,10 @@ def record_event(request, attempt_id: int, payload: EventIn):
     attempt = _own(request, attempt_id)
     try:
         attempt_event(
-            attempt=attempt, kind=payload.kind, data={"client": payload.client, **payload.data}
+            attempt=attempt,
+            person_id=request.user.person_id,
+            kind=payload.kind,
+            data={"client": payload.client, **payload.data},
         )
     except ExamError as exc:
         return _refuse(exc)
@@ -368,7 +372,12 @@ def submit(request, attempt_id: int, payload: SubmitIn):
     attempt = _own(request, attempt_id)
     try:
         # Answered once recorded; graded by a task right after (the result page waits).
-        attempt = attempt_submit(attempt=attempt, client_id=payload.client, grade_later=True)
+        attempt = attempt_submit(
+            attempt=attempt,
+            person_id=request.user.person_id,
+            client_id=payload.client,
+            grade_later=True,
+        )
     except ExamError as exc:
         return _refuse(exc)
     return _state(attempt)

@@ -29,7 +29,7 @@ from certificates.models import (
 )
 from certificates.trust.status_list import MIN_SIZE, assign_random_index
 from roster.models import Enterprise, Person
-from roster.selectors import can_edit_person
+from roster.selectors import administered_enterprises, can_edit_person
 
 from .errors import CertificateError
 from .numbering import LIVE_STATUSES, number_allocate
@@ -130,9 +130,38 @@ def certificate_item_add(
     reason: str = "",
 ) -> Certificate:
     """Add an operation item to a person's 特种作业操作证 instead of minting a second card:
-    the card keeps its T + ID number and lists the item from `on`; its QR is signed again."""
+    the card keeps its T + ID number and lists the item from `on`; its QR is signed again.
+
+    Who: with an exam `attempt`, the holder's own passed attempt earns the item whoever runs
+    the batch (the session's rule decides that: session_issue_certificates); without one,
+    the system, the system admin or the holder's enterprise admin (require_manager). From
+    which state: only a card that still holds its number (valid or suspended), and never a
+    second time for an item it lists."""
+    if attempt is None:
+        require_manager(actor, certificate.person)
+    elif attempt.person_id != certificate.person_id or not attempt.passed:
+        raise CertificateError(
+            _("Only the holder's own passed exam adds an item to this certificate."),
+            "forbidden",
+        )
     with transaction.atomic():
         Person.objects.select_for_update().get(pk=certificate.person_id)
+        certificate = Certificate.objects.select_related("person").get(pk=certificate.pk)
+        if certificate.status not in LIVE_STATUSES:
+            raise CertificateError(
+                _("Certificate %(number)s is %(state)s: an item cannot be added to it.")
+                % {"number": certificate.number, "state": certificate.get_status_display()},
+                "card_not_valid",
+            )
+        if (
+            certificate.certificate_type_id == ctype.pk
+            or certificate.items.filter(certificate_type=ctype).exists()
+        ):
+            raise CertificateError(
+                _("Certificate %(number)s already lists %(type)s.")
+                % {"number": certificate.number, "type": ctype.name},
+                "already_held",
+            )
         CertificateItem.objects.create(
             certificate=certificate, certificate_type=ctype, first_issued_on=on, attempt=attempt
         )
@@ -565,10 +594,20 @@ def session_issue_certificates(
     *, session: ExamSession, actor: User | None
 ) -> tuple[list[Certificate], list[str]]:
     """Batch: every person whose counting attempt passed gets their certificate.
-    Returns (certificates, problems); running it twice issues nothing twice."""
+    Returns (certificates, problems); running it twice issues nothing twice. Run by the
+    system (no actor), the system admin, or an admin of the enterprise whose own session it
+    is (session_may_issue); anyone else is refused and nothing is issued."""
     from question_banks.models import Attempt
     from question_banks.services.attempts import session_result_for
 
+    if not session_may_issue(actor=actor, session=session):
+        raise CertificateError(
+            _(
+                "Only the system admin and the admins of the enterprise holding this exam "
+                "session issue its certificates."
+            ),
+            "forbidden",
+        )
     issued, problems = [], []
     person_ids = (
         Attempt.objects.filter(session=session, passed=True)
@@ -584,3 +623,19 @@ def session_issue_certificates(
         except CertificateError as exc:
             problems.append(f"{person.name}: {exc.message}")
     return issued, problems
+
+
+def session_may_issue(*, actor: User | None, session: ExamSession) -> bool:
+    """Who runs a session's certificate batch (the one rule; the batch page lists the
+    sessions it allows: certificates.forms.sessions_for_batch): the system, the system
+    admin, and the admins of the enterprise whose own session it is."""
+    if actor is None:
+        return True
+    if not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    enterprise_id = session.enterprise_id
+    return enterprise_id is not None and (
+        administered_enterprises(user=actor).filter(pk=enterprise_id).exists()
+    )

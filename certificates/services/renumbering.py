@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from certificates.models import Certificate, CertificateEvent
 from roster.services.audit import audit_record
 
+from .errors import CertificateError
 from .numbering import LIVE_STATUSES
 from .signing import certificate_sign
 
@@ -64,7 +65,13 @@ def _blocker(certificate: Certificate, target: str) -> Certificate | None:
 
 
 def legacy_numbers_rename(*, actor: User | None, dry_run: bool = False) -> list[Renumbering]:
-    """Rename every legacy number the rule allows; report each, renamed or not and why."""
+    """Rename every legacy number the rule allows; report each, renamed or not and why.
+
+    It renames across the whole database, so only the system does it: the operators'
+    command (actor None, as every command acting as the system passes) or the system
+    admin; any other user is refused before anything is read or written."""
+    if actor is not None and not (actor.is_active and actor.is_superuser):
+        raise CertificateError(_("Only the system admin renames certificate numbers."), "forbidden")
     report = []
     for certificate in legacy_certificates():
         match = LEGACY_NUMBER.match(certificate.number)

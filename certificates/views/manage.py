@@ -310,8 +310,12 @@ def session_issue(request):
     outcome = None
     if request.method == "POST" and form.is_valid():
         session = form.cleaned_data["session"]
-        issued, problems = session_issue_certificates(session=session, actor=request.user)
-        outcome = {"session": session, "issued": issued, "problems": problems}
+        try:
+            issued, problems = session_issue_certificates(session=session, actor=request.user)
+        except CertificateError as exc:
+            form.add_error(None, exc.message)
+        else:
+            outcome = {"session": session, "issued": issued, "problems": problems}
     return render(
         request, "certificates/manage_session_issue.html", {"form": form, "outcome": outcome}
     )

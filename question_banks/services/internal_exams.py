@@ -366,7 +366,7 @@ def internal_exam_publish(*, actor: User, session: ExamSession) -> ExamSession:
     require(bool(session.enterprise_id) and session_can_change(actor, session))
     with transaction.atomic():
         is_return = session.purpose == Purpose.VIOLATION_RETURN
-        session_publish(session=session, actor=actor, allow_empty=is_return)
+        session = session_publish(session=session, actor=actor, allow_empty=is_return)
         if is_return:
             for hook in _return_exam_hooks:
                 hook(session=session, actor=actor)

@@ -220,12 +220,19 @@ def session_publish(
     *, session: ExamSession, actor: User | None, predraw: bool = True, allow_empty: bool = False
 ) -> ExamSession:
     """Check the rule against the bank, open the session, and draw papers ahead on commit.
-    ``allow_empty``: a standing session people join later (an enterprise's 三违 return exam)."""
+    ``allow_empty``: a standing session people join later (an enterprise's 三违 return exam).
+    Only a draft whose window has not ended is published: publishing again (a second click,
+    a replayed request) or a session that has closed is refused and changes nothing."""
     require(session_can_change(actor, session))
     paper_rule_validate(rule=session.rule)
     if not allow_empty and not session.candidates.exists():
         raise ValidationError(_("Add the people who take this exam before publishing it."))
     with transaction.atomic():
+        session = ExamSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if session.is_published:
+            raise ValidationError(_("This session is already published."))
+        if session.closes_at <= timezone.now():
+            raise ValidationError(_("This session has already closed."))
         session.is_published = True
         session.save(update_fields=["is_published"])
         audit_record(actor=actor, action="exam.session_publish", target=session)

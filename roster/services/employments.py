@@ -154,8 +154,25 @@ def employment_end(
     *, employment: Employment, on: dt.date, reason: str = "", actor: User | None
 ) -> Employment:
     """The person leaves (or moves on): the employment ends, its history stays, and any
-    transfer request still waiting to take the person out of it lapses."""
+    transfer request still waiting to take the person out of it lapses. Only the system,
+    the system admin and the employing enterprise's own admins end it (a transfer accepted
+    by a regulator over both enterprises ends it through employment_close, after the
+    transfer's own rule of who decides); a job that has already ended is refused."""
     with transaction.atomic():
+        employment = Employment.objects.select_for_update().get(pk=employment.pk)
+        require_enterprise_admin(actor, employment.enterprise)
+        return employment_close(employment=employment, on=on, reason=reason, actor=actor)
+
+
+def employment_close(
+    *, employment: Employment, on: dt.date, reason: str = "", actor: User | None
+) -> Employment:
+    """employment_end without its check of who: for services that checked their own rule
+    first, under the employment's row lock (transfers.transfer_accept). Refuses a job that
+    has already ended."""
+    with transaction.atomic():
+        if employment.ended_on is not None or employment.status == EmploymentStatus.LEFT:
+            raise RosterError(gettext("This job has already ended; nothing was changed."), "state")
         old = employment.status
         employment.status = EmploymentStatus.LEFT
         employment.status_since = on

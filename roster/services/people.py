@@ -24,7 +24,7 @@ from .employments import (
     UpsertResult,
     _administers,
     _department,
-    employment_end,
+    employment_close,
     name_mismatch_error,
     names_match,
     require_enterprise_admin,
@@ -103,7 +103,7 @@ def person_create_or_update(
 
         if current is not None and current.enterprise_id != data.enterprise.pk:
             # Both jobs are the actor's to manage (or the actor is the system): a move.
-            employment_end(
+            employment_close(  # checked and locked above
                 employment=current,
                 on=data.hire_date or today,
                 # Not where to: a former employer's staff must not learn the new one.
@@ -193,7 +193,7 @@ def employment_change_status(
         employment = Employment.objects.select_for_update().get(pk=employment.pk)
         require_enterprise_admin(actor, employment.enterprise)
         if status == EmploymentStatus.LEFT:
-            return employment_end(employment=employment, on=on, reason=reason, actor=actor)
+            return employment_close(employment=employment, on=on, reason=reason, actor=actor)
         old = employment.status
         employment.status = status
         employment.status_since = on

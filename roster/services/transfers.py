@@ -39,7 +39,7 @@ from .employments import (
     _decided,
     _department,
     _user,
-    employment_end,
+    employment_close,
     name_mismatch_error,
     names_match,
     require_enterprise_admin,
@@ -188,7 +188,8 @@ def transfer_accept(
         start = transfer.hire_date or today
         if old.hire_date and start < old.hire_date:
             start = old.hire_date  # an old job does not end before it began
-        employment_end(
+        # The decider's rule was checked above: a regulator over both enterprises may accept.
+        employment_close(
             employment=old,
             on=start,
             reason=audit_text(_("Moved to another enterprise")),

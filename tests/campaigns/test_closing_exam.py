@@ -33,7 +33,7 @@ def sit(session, person, *, right: bool) -> Attempt:
         for item in attempt.items.select_related("version"):
             keys = [o["key"] for o in item.version.options if o["correct"]]
             type(item).objects.filter(pk=item.pk).update(answer=keys)
-    return attempt_submit(attempt=attempt, client_id="tab-1")
+    return attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="tab-1")
 
 
 @pytest.fixture

@@ -19,11 +19,17 @@ def take_exam(exam, person, at, *, right=True, client="tab-1"):
         answers.append({"position": item.position, "answer": keys[:1] if not right else keys})
     answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id=client,
         now=at,
         answers=[dict(a, seq=1) for a in answers],
     )
-    return attempt_submit(attempt=attempt, client_id=client, now=at + dt.timedelta(minutes=5))
+    return attempt_submit(
+        attempt=attempt,
+        person_id=attempt.person_id,
+        client_id=client,
+        now=at + dt.timedelta(minutes=5),
+    )
 
 
 @pytest.fixture

@@ -58,8 +58,10 @@ def test_an_ordinary_exam_pass_still_sends_it(
             }
             for seq, item in enumerate(attempt.items.select_related("version"), start=1)
         ]
-        answers_save(attempt=attempt, client_id="t", answers=answers, now=now)
-        attempt_submit(attempt=attempt, client_id="t", now=now)
+        answers_save(
+            attempt=attempt, person_id=attempt.person_id, client_id="t", answers=answers, now=now
+        )
+        attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="t", now=now)
     attempt.refresh_from_db()
     assert attempt.passed is True
     assert passed_signals == [attempt.pk]

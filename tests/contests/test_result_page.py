@@ -89,7 +89,7 @@ def test_the_contest_page_has_an_anchor_for_each_round(client, world, open_round
 
 def test_the_daily_questions_result_names_the_contest(client, world, contest, now):
     attempt = daily_start(person=world.person_a, contest=contest, now=now)
-    attempt_submit(attempt=attempt, client_id="", now=now)
+    attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="", now=now)
     body = _result(client, world.trainee, attempt)
     assert f"返回竞赛（{escape(contest.name)}）" in body
     assert 'id="round-name"' not in body

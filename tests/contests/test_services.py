@@ -26,14 +26,16 @@ def _answer_all(attempt, client="tab-1", right=True, now=None):
     for seq, item in enumerate(attempt.items.select_related("version"), start=1):
         keys = [o["key"] for o in item.version.options if o.get("correct") == right][:1]
         answers.append({"position": item.position, "answer": keys, "seq": seq})
-    answers_save(attempt=attempt, client_id=client, answers=answers, now=now)
+    answers_save(
+        attempt=attempt, person_id=attempt.person_id, client_id=client, answers=answers, now=now
+    )
 
 
 def _take(round, person, *, right=True, now=None):
     contest_round_join(person=person, round=round, now=now)
     attempt = attempt_start(session=round.session, person=person, client_id="tab-1", now=now)
     _answer_all(attempt, right=right, now=now)
-    return attempt_submit(attempt=attempt, client_id="tab-1", now=now)
+    return attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="tab-1", now=now)
 
 
 # ---------------------------------------------------------------- organising
@@ -227,7 +229,12 @@ def test_ties_are_broken_by_time_taken(world, open_round, now):
         contest_round_join(person=person, round=open_round, now=now)
         attempt = attempt_start(session=open_round.session, person=person, client_id="t", now=now)
         _answer_all(attempt, client="t", now=now)
-        attempt_submit(attempt=attempt, client_id="t", now=now + dt.timedelta(minutes=minutes))
+        attempt_submit(
+            attempt=attempt,
+            person_id=attempt.person_id,
+            client_id="t",
+            now=now + dt.timedelta(minutes=minutes),
+        )
     rows = leaderboard(contest=open_round.contest, board="person")
     assert [r.person_id for r in rows] == [world.person_b.pk, world.person_a.pk]
 
@@ -261,6 +268,7 @@ def test_a_late_answer_is_refused_by_the_servers_clock(world, open_round, now):
     with pytest.raises(ExamError) as caught:
         answers_save(
             attempt=attempt,
+            person_id=attempt.person_id,
             client_id="t",
             answers=[{"position": item.position, "answer": ["A"], "seq": 1}],
             now=now + dt.timedelta(minutes=11),
@@ -285,6 +293,7 @@ def test_a_second_device_is_refused(world, open_round, now):
     with pytest.raises(ExamError):
         answers_save(
             attempt=attempt,
+            person_id=attempt.person_id,
             client_id="pc",
             answers=[{"position": item.position, "answer": ["A"], "seq": 1}],
             now=now,
@@ -341,7 +350,7 @@ def test_daily_questions_count_the_streak(world, contest, now):
     for when in (yesterday, now):
         attempt = daily_start(person=world.person_a, contest=contest, now=when)
         _answer_all(attempt, client="", now=when)
-        attempt_submit(attempt=attempt, client_id="", now=when)
+        attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="", now=when)
     entry = ContestEntry.objects.get(person=world.person_a)
     assert (entry.daily_days, entry.streak, entry.daily_correct) == (2, 2, 6)
     assert DailySet.objects.filter(person=world.person_a).count() == 2
@@ -350,7 +359,7 @@ def test_daily_questions_count_the_streak(world, contest, now):
 def test_one_daily_set_a_day(world, contest, now):
     attempt = daily_start(person=world.person_a, contest=contest, now=now)
     assert daily_start(person=world.person_a, contest=contest, now=now) == attempt
-    attempt_submit(attempt=attempt, client_id="", now=now)
+    attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="", now=now)
     with pytest.raises(ContestError) as caught:
         daily_start(person=world.person_a, contest=contest, now=now)
     assert caught.value.code == "done_today"

@@ -32,8 +32,10 @@ def _take(round, person, now):
         }
         for item in attempt.items.select_related("version")
     ]
-    answers_save(attempt=attempt, client_id="t", answers=answers, now=now)
-    return attempt_submit(attempt=attempt, client_id="t", now=now)
+    answers_save(
+        attempt=attempt, person_id=attempt.person_id, client_id="t", answers=answers, now=now
+    )
+    return attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="t", now=now)
 
 
 @pytest.fixture

@@ -100,6 +100,44 @@ def test_sign_in_sheet_must_be_pdf_jpeg_or_png(world):
     assert not CreditEntry.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"\xff\xd8\xff\xe0<html><script>alert(1)</script></html>", "sheet.jpg"),
+        (b"\x89PNG\r\n\x1a\n<svg onload='alert(1)'/>", "sheet.png"),
+    ],
+)
+def test_a_page_behind_a_pictures_first_bytes_is_no_sign_in_sheet(world, content, name):
+    """Only the first bytes were read: a page or a script after a JPEG or PNG signature was
+    kept as a picture. The whole picture is now opened, as campaign evidence is."""
+    with pytest.raises(RecordError, match="PDF, JPEG or PNG"):
+        classroom_record(
+            enterprise=world.ent_a,
+            data=data(),
+            attendees=[world.person_a],
+            sign_in_sheet=sheet(content, name),
+            actor=None,
+        )
+    assert not ClassroomSession.objects.exists()
+
+
+def test_a_real_photo_of_the_sign_in_sheet_is_kept(world):
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(out, "JPEG")
+    session = classroom_record(
+        enterprise=world.ent_a,
+        data=data(),
+        attendees=[world.person_a],
+        sign_in_sheet=sheet(out.getvalue(), "photo.jpg"),
+        actor=None,
+    )
+    assert session.sign_in_sheet.name.endswith(".jpg")
+
+
 def test_sign_in_sheet_over_the_size_limit_is_refused(world, settings):
     settings.UPLOAD_MAX_BYTES = 1024 * 1024
     big = PDF + b"0" * (1024 * 1024)

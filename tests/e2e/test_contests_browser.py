@@ -256,7 +256,7 @@ def test_a_county_contest_with_two_rounds_on_phones(world, desktop, phone):
     ExamSession.objects.filter(pk=second.session.pk).update(closes_at=timezone.now())
     yesterday = timezone.now() - dt.timedelta(days=1)
     paper = daily_start(person=a2.person, contest=contest, now=yesterday)
-    attempt_submit(attempt=paper, client_id="", now=yesterday)
+    attempt_submit(attempt=paper, person_id=paper.person_id, client_id="", now=yesterday)
     sign_in_as(phone, a2)
     phone.go(f"/contests/mine/{contest.pk}/")
     assert "1天" in phone.page.locator("section.my-standing").inner_text()

@@ -36,7 +36,9 @@ def test_two_graders_at_once_grade_once(session, world, monkeypatch):
     for item in attempt.items.select_related("version"):
         wrong = [o["key"] for o in item.version.options if not o["correct"]][:1]
         AttemptItem.objects.filter(pk=item.pk).update(answer=wrong, answer_seq=1)
-    attempt_submit(attempt=attempt, client_id="tab-1", grade_later=True)
+    attempt_submit(
+        attempt=attempt, person_id=attempt.person_id, client_id="tab-1", grade_later=True
+    )
     assert Attempt.objects.get(pk=attempt.pk).score is None
 
     graded_by: list[str] = []

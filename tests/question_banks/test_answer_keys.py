@@ -45,7 +45,7 @@ def test_a_mock_started_before_the_exam_shows_no_key_or_score_while_it_is_open(
     mock = mock_start(person=world.person_a, rule=session.rule)
     examinee.post(f"/exams/session/{session.code}/", {"client": "tab-1"})
     official = Attempt.objects.get(session=session, status="in_progress")
-    attempt_submit(attempt=mock, client_id="")  # blank
+    attempt_submit(attempt=mock, person_id=mock.person_id, client_id="")  # blank
     page = examinee.get(f"/exams/attempt/{mock.pk}/result/")
     assert page.status_code == 200
     access = page.context["access"]
@@ -54,7 +54,7 @@ def test_a_mock_started_before_the_exam_shows_no_key_or_score_while_it_is_open(
     assert review.status_code == 200 and review.context["items"] == []
     assert 'class="choice right"' not in review.content.decode()
     # Once the exam is over, the mock's result shows its score and its review the answers.
-    attempt_submit(attempt=official, client_id="tab-1")
+    attempt_submit(attempt=official, person_id=official.person_id, client_id="tab-1")
     page = examinee.get(f"/exams/attempt/{mock.pk}/result/")
     assert page.context["access"].show_score
     review = examinee.get(f"/exams/attempt/{mock.pk}/review/")
@@ -90,7 +90,7 @@ def test_the_practice_page_shows_a_closed_bank_without_its_figures(examinee, sta
 
 
 def test_practice_opens_again_when_the_exam_is_submitted(examinee, started_attempt, bank):
-    attempt_submit(attempt=started_attempt, client_id="tab-1")
+    attempt_submit(attempt=started_attempt, person_id=started_attempt.person_id, client_id="tab-1")
     assert examinee.get(f"/exams/practice/{bank.code}/sequential/").status_code == 200
 
 

@@ -41,7 +41,7 @@ def test_an_event_counts_its_bytes_not_its_characters(examinee, started_attempt)
 
 
 def test_an_event_on_a_submitted_attempt_is_refused(examinee, started_attempt):
-    attempt_submit(attempt=started_attempt, client_id="tab-1")
+    attempt_submit(attempt=started_attempt, person_id=started_attempt.person_id, client_id="tab-1")
     response = _post(examinee, started_attempt)
     assert response.status_code == 409 and response.json()["code"] == "finished"
     assert _recorded(started_attempt) == 0

@@ -50,17 +50,26 @@ def test_all_right_answers_score_full_marks_and_pass(session, world, now):
     items = list(attempt.items.select_related("version"))
     answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id="tab-1",
         now=now,
         answers=[{"position": i.position, "answer": right_answer(i), "seq": 1} for i in items],
     )
-    attempt = attempt_submit(attempt=attempt, client_id="tab-1", now=now + dt.timedelta(minutes=5))
+    attempt = attempt_submit(
+        attempt=attempt,
+        person_id=attempt.person_id,
+        client_id="tab-1",
+        now=now + dt.timedelta(minutes=5),
+    )
     assert (attempt.score, attempt.passed, attempt.status) == (Decimal(100), True, "submitted")
     assert [Decimal(s["score"]) for s in attempt.section_scores] == [30, 40, 30]
 
 
 def test_unanswered_paper_scores_zero_and_fails(session, world, now):
-    attempt = attempt_submit(attempt=start(session, world, now), client_id="tab-1", now=now)
+    attempt = start(session, world, now)
+    attempt = attempt_submit(
+        attempt=attempt, person_id=attempt.person_id, client_id="tab-1", now=now
+    )
     assert (attempt.score, attempt.passed) == (Decimal(0), False)
 
 
@@ -68,12 +77,14 @@ def test_late_retry_never_overwrites_a_newer_answer(session, world, now):
     attempt = start(session, world, now)
     answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id="tab-1",
         now=now,
         answers=[{"position": 3, "answer": ["A"], "seq": 5}],
     )
     (result,) = answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id="tab-1",
         now=now,
         answers=[{"position": 3, "answer": ["B"], "seq": 4}],
@@ -85,8 +96,12 @@ def test_late_retry_never_overwrites_a_newer_answer(session, world, now):
 def test_resending_the_same_answer_is_harmless(session, world, now):
     attempt = start(session, world, now)
     post = [{"position": 1, "answer": ["A"], "seq": 1}]
-    answers_save(attempt=attempt, client_id="tab-1", now=now, answers=post)
-    answers_save(attempt=attempt, client_id="tab-1", now=now, answers=post)
+    answers_save(
+        attempt=attempt, person_id=attempt.person_id, client_id="tab-1", now=now, answers=post
+    )
+    answers_save(
+        attempt=attempt, person_id=attempt.person_id, client_id="tab-1", now=now, answers=post
+    )
     assert AttemptItem.objects.get(attempt=attempt, position=1).answer == ["A"]
 
 
@@ -105,7 +120,13 @@ def test_bad_answers_are_refused_and_change_nothing(session, world, now, entry, 
     attempt = start(session, world, now)
     good = {"position": 2, "answer": ["A"], "seq": 1}
     with pytest.raises(ExamError) as refused:
-        answers_save(attempt=attempt, client_id="tab-1", now=now, answers=[good, entry])
+        answers_save(
+            attempt=attempt,
+            person_id=attempt.person_id,
+            client_id="tab-1",
+            now=now,
+            answers=[good, entry],
+        )
     assert refused.value.code == code
     assert not AttemptItem.objects.filter(attempt=attempt, answer__isnull=False).exists()
 
@@ -114,6 +135,7 @@ def test_answer_after_the_deadline_is_refused_and_the_attempt_graded(session, wo
     attempt = start(session, world, now)
     answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id="tab-1",
         now=now,
         answers=[{"position": 1, "answer": ["A"], "seq": 1}],
@@ -121,6 +143,7 @@ def test_answer_after_the_deadline_is_refused_and_the_attempt_graded(session, wo
     with pytest.raises(ExamError) as refused:
         answers_save(
             attempt=attempt,
+            person_id=attempt.person_id,
             client_id="tab-1",
             now=attempt.deadline + dt.timedelta(seconds=1),
             answers=[{"position": 2, "answer": ["A"], "seq": 1}],
@@ -137,6 +160,7 @@ def test_grace_period_accepts_a_late_answer_in_flight(session, world, now):
     attempt = start(session, world, now)
     (result,) = answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id="tab-1",
         now=attempt.deadline + dt.timedelta(seconds=20),
         answers=[{"position": 1, "answer": ["A"], "seq": 1}],
@@ -146,10 +170,11 @@ def test_grace_period_accepts_a_late_answer_in_flight(session, world, now):
 
 def test_answer_after_submission_is_refused(session, world, now):
     attempt = start(session, world, now)
-    attempt_submit(attempt=attempt, client_id="tab-1", now=now)
+    attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="tab-1", now=now)
     with pytest.raises(ExamError) as refused:
         answers_save(
             attempt=attempt,
+            person_id=attempt.person_id,
             client_id="tab-1",
             now=now,
             answers=[{"position": 1, "answer": ["A"], "seq": 1}],
@@ -166,6 +191,7 @@ def test_second_tab_is_told_why_it_cannot_answer(session, world, now):
     with pytest.raises(ExamError) as refused:
         answers_save(
             attempt=attempt,
+            person_id=attempt.person_id,
             client_id="phone",
             now=now,
             answers=[{"position": 1, "answer": ["A"], "seq": 1}],
@@ -216,7 +242,7 @@ def test_one_resit_then_no_more_attempts(session, world, now):
     for n in (1, 2):
         attempt = start(session, world, now)
         assert attempt.number == n
-        attempt_submit(attempt=attempt, client_id="tab-1", now=now)
+        attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="tab-1", now=now)
     with pytest.raises(ExamError) as refused:
         start(session, world, now)
     assert refused.value.code == "no_attempts"
@@ -269,8 +295,15 @@ def test_a_submitted_paper_updates_the_wrong_book(session, world, now):
                 expected.pop(question, None)
             else:
                 expected[question] = expected.get(question, 0) + 1
-        answers_save(attempt=attempt, client_id=client, now=now, answers=answers)
-        attempt_submit(attempt=attempt, client_id=client, now=now + dt.timedelta(minutes=5))
+        answers_save(
+            attempt=attempt, person_id=attempt.person_id, client_id=client, now=now, answers=answers
+        )
+        attempt_submit(
+            attempt=attempt,
+            person_id=attempt.person_id,
+            client_id=client,
+            now=now + dt.timedelta(minutes=5),
+        )
 
     def wrong_answer(item):
         if item.version.question.qtype == "case":

@@ -131,7 +131,7 @@ def test_someone_not_on_the_list_starts_nothing(client, world, session):
 def test_a_retake_is_numbered_by_the_long_way(examinee, world, session):
     post_start(examinee, session)
     first = open_attempt(session, world.person_a)
-    attempt_submit(attempt=first, client_id="tab-1")
+    attempt_submit(attempt=first, person_id=first.person_id, client_id="tab-1")
     first.refresh_from_db()
     assert first.passed is False  # nothing answered
     response, _ = post_start(examinee, session)

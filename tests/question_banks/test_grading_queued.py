@@ -113,7 +113,12 @@ def test_the_submit_is_answered_before_the_grade_and_the_result_page_waits_for_i
 def test_the_grading_page_is_in_chinese(examinee, started_attempt, queued):
     from question_banks.services.attempts import attempt_submit
 
-    attempt_submit(attempt=started_attempt, client_id="tab-1", grade_later=True)
+    attempt_submit(
+        attempt=started_attempt,
+        person_id=started_attempt.person_id,
+        client_id="tab-1",
+        grade_later=True,
+    )
     page = examinee.get(
         f"/exams/attempt/{started_attempt.pk}/result/", HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()

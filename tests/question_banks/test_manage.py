@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def sat(session, world, now):
     Candidate.objects.create(session=session, person=world.person_b)
     attempt = attempt_start(session=session, person=world.person_a, client_id="c", now=now)
-    attempt_submit(attempt=attempt, client_id="c", now=now)
+    attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="c", now=now)
     return session
 
 

@@ -56,8 +56,14 @@ def test_script_in_a_stem_is_removed_on_save(bank):
 def _sit(session, person, now, answers):
     Candidate.objects.get_or_create(session=session, person=person)
     attempt = attempt_start(session=session, person=person, client_id="c", now=now)
-    answers_save(attempt=attempt, client_id="c", now=now, answers=answers(attempt))
-    return attempt_submit(attempt=attempt, client_id="c", now=now)
+    answers_save(
+        attempt=attempt,
+        person_id=attempt.person_id,
+        client_id="c",
+        now=now,
+        answers=answers(attempt),
+    )
+    return attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="c", now=now)
 
 
 def test_fixing_a_wrong_key_regrades_and_records_old_and_new_scores(session, world, now):

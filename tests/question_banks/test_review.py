@@ -101,8 +101,10 @@ def _sit(attempt, answer_of, *, client="tab-1", now=None):
         for item in items
         if (answer := answer_of(item)) is not None
     ]
-    answers_save(attempt=attempt, client_id=client, answers=answers, now=now)
-    return attempt_submit(attempt=attempt, client_id=client, now=now)
+    answers_save(
+        attempt=attempt, person_id=attempt.person_id, client_id=client, answers=answers, now=now
+    )
+    return attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id=client, now=now)
 
 
 def _half_wrong(item):
@@ -226,7 +228,7 @@ def test_a_mock_review_shows_no_key_while_an_official_paper_on_the_bank_is_open(
     page = examinee.get(f"/exams/attempt/{mock.pk}/review/")
     assert page.context["access"].keys_closed and page.context["items"] == []
     assert EXPLANATION not in page.content.decode()
-    attempt_submit(attempt=official, client_id="tab-1")
+    attempt_submit(attempt=official, person_id=official.person_id, client_id="tab-1")
     page = examinee.get(f"/exams/attempt/{mock.pk}/review/")
     assert len(page.context["items"]) == mock.items.count()
 
@@ -303,6 +305,7 @@ def test_wrong_answers_of_a_paper_whose_time_ran_out_enter_the_wrong_book(
     items = attempt.items.select_related("version__question").order_by("position")
     answers_save(
         attempt=attempt,
+        person_id=attempt.person_id,
         client_id="tab-1",
         answers=[{"position": i.position, "answer": _wrong(i), "seq": 1} for i in items],
         now=start,

@@ -117,7 +117,7 @@ class Scene:
         from question_banks.services.attempts import attempt_submit, mock_start
 
         attempt = mock_start(person=self.world.person_a, rule=self.rule)
-        return attempt_submit(attempt=attempt, client_id="")
+        return attempt_submit(attempt=attempt, person_id=attempt.person_id, client_id="")
 
     @cached_property
     def question(self):

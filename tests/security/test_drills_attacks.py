@@ -199,6 +199,12 @@ def test_another_enterprises_admin_cannot_close_or_evaluate_ent_as_drill(scene):
         ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
         ("tool.exe", b"MZ\x90\x00"),
         ("noext", b"\xff\xd8\xff\xe0"),
+        # Documents and videos were taken on their extension alone.
+        ("report.pdf", b"<html><script>alert(1)</script></html>"),
+        ("minutes.docx", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+        ("sheet.xls", b"=cmd|' /C calc'!A0"),
+        ("clip.mp4", b"<html><script>alert(1)</script></html>"),
+        ("clip.webm", PDF),
     ],
 )
 def test_evidence_that_is_not_what_its_name_says_is_refused(scene, settings, name, data):

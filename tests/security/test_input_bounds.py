@@ -63,6 +63,7 @@ def test_the_service_refuses_the_same_numbers_without_touching_the_database(scen
     with pytest.raises(ExamError) as refused:
         answers_save(
             attempt=scene.attempt,
+            person_id=scene.attempt.person_id,
             client_id="tab-1",
             answers=[{"position": 2**70, "answer": ["A"], "seq": 1}],
         )
@@ -70,6 +71,7 @@ def test_the_service_refuses_the_same_numbers_without_touching_the_database(scen
     with pytest.raises(ExamError, match="sequence number"):
         answers_save(
             attempt=scene.attempt,
+            person_id=scene.attempt.person_id,
             client_id="tab-1",
             answers=[{"position": 1, "answer": None, "seq": 2**63}],
         )

@@ -36,6 +36,7 @@ from question_banks.services.attempts.grading import (
     attempts_grade_waiting,
     grade_task_started,
     pass_mark,
+    require_holder,
     session_result_for,
 )
 from question_banks.services.attempts.starting import (
@@ -79,6 +80,7 @@ __all__ = [
     "is_count",
     "mock_start",
     "pass_mark",
+    "require_holder",
     "retrain_reason",
     "session_predraw",
     "session_result_for",

@@ -19,6 +19,7 @@ from question_banks.services.attempts.grading import (
     FINISHED,
     answers_close_at,
     attempt_expire_if_overdue,
+    require_holder,
 )
 from question_banks.services.errors import ExamError
 from question_banks.services.paper_slots import paper_slots
@@ -92,6 +93,7 @@ class SaveResult:
 def answers_save(
     *,
     attempt: Attempt,
+    person_id: int | None,
     client_id: str,
     answers: list[dict],
     now: dt.datetime | None = None,
@@ -103,10 +105,12 @@ def answers_save(
     retried or reordered post never overwrites a newer answer. All or nothing per call.
     ``reread=False``: the caller read `attempt` (with its session) in this same request, so
     it is not read again (the hot path of an exam day: one save every few seconds each).
+    Only the attempt's own person (`person_id`) saves answers on it (require_holder).
     """
     now = now or timezone.now()
     if reread:
         attempt = Attempt.objects.select_related("session").get(pk=attempt.pk)
+    require_holder(attempt, person_id)
     if attempt.status in FINISHED:
         raise ExamError(
             _("This exam has been submitted; answers can no longer change."), "finished"
@@ -157,12 +161,18 @@ EVENT_KINDS = frozenset({"focus_lost", "focus_back", "offline", "online", "resen
 
 
 def attempt_event(
-    *, attempt: Attempt, kind: str, data: dict | None = None, now: dt.datetime | None = None
+    *,
+    attempt: Attempt,
+    person_id: int | None,
+    kind: str,
+    data: dict | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Focus lost, reconnected, … recorded for the invigilator while the attempt is in
-    progress; an unknown kind, details over EVENT_DATA_MAX_BYTES or an attempt that is not
-    in progress (submitted, expired, or past its deadline and grace) are refused and
-    nothing is written."""
+    progress; an unknown kind, details over EVENT_DATA_MAX_BYTES, someone else's attempt
+    (`person_id` is who records it) or an attempt that is not in progress (submitted,
+    expired, or past its deadline and grace) are refused and nothing is written."""
+    require_holder(attempt, person_id)
     if kind not in EVENT_KINDS:
         raise ExamError(_("Unknown event."), "malformed")
     data = data or {}

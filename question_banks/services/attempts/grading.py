@@ -68,9 +68,20 @@ def answers_close_at(attempt: Attempt) -> dt.datetime:
     return attempt.deadline + dt.timedelta(seconds=seconds)
 
 
+def require_holder(attempt: Attempt, person_id: int | None) -> None:
+    """Only the person whose paper it is answers it, records its events and hands it in
+    (ARCHITECTURE rule 10): `person_id` is who acts (the signed-in examinee's person, or the
+    exam page's pass); None (an account with no person, nobody signed in) is refused too.
+    Compares ids already loaded with the attempt, so it costs no query on the exam day's
+    hot path."""
+    if person_id is None or attempt.person_id != person_id:
+        raise ExamError(_("This exam paper is not yours."), "not_yours")
+
+
 def attempt_submit(
     *,
     attempt: Attempt,
+    person_id: int | None,
     client_id: str,
     now: dt.datetime | None = None,
     grade_later: bool = False,
@@ -78,7 +89,8 @@ def attempt_submit(
     """Record the submit (the answers frozen from here) and grade it. With `grade_later`
     (the exam page's submit), the grade is queued on commit when a broker is configured:
     the returned attempt has no score yet. Otherwise (scripts, imports, no broker) it is
-    graded in the same transaction and returned graded."""
+    graded in the same transaction and returned graded. Only the attempt's own person
+    (`person_id`) hands it in."""
     now = now or timezone.now()
     with transaction.atomic():
         attempt = (
@@ -86,6 +98,7 @@ def attempt_submit(
             .select_related("session", "rule")
             .get(pk=attempt.pk)
         )
+        require_holder(attempt, person_id)
         if attempt.status in FINISHED:
             return attempt  # a double click or a retried submit changes nothing
         if attempt.status != Attempt.Status.IN_PROGRESS:
