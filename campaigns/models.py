@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -147,6 +148,10 @@ class WarningAssignee(models.Model):
     # When the person became one of its readers: the assignment's creation for those it was
     # assigned to, the day they joined for a newcomer. A dated figure counts them from then.
     joined_at = models.DateTimeField(_("assigned since"), default=timezone.now)
+    # A late joiner's own deadline: the day they joined plus the reading period the
+    # assignment gave everyone (its deadline less the day it was made), when that is later
+    # than the assignment's. Empty: the assignment's deadline (services.warning_readers).
+    due_on = models.DateField(_("own deadline"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("warning-case reader")
@@ -160,6 +165,11 @@ class WarningAssignee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.assignment_id}"
+
+    @property
+    def deadline(self) -> dt.date:
+        """The reader's own deadline, else the assignment's."""
+        return self.due_on or self.assignment.due_on
 
 
 class WarningMeeting(models.Model):

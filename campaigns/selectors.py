@@ -5,7 +5,11 @@ so that the services check them and the pages use them to show buttons."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from courses.models import WarningCasePage
 from question_banks.models import ExamSession
@@ -30,6 +34,7 @@ from .models import (
     WarningAssignment,
     WarningMeeting,
 )
+from .services.warning_readers import overdue_q
 
 
 def scoped_enterprises(user: User) -> QuerySet[Enterprise]:
@@ -60,9 +65,13 @@ def warning_cases() -> QuerySet[WarningCasePage]:
     return WarningCasePage.objects.live().select_related("industry").order_by("-occurred_on")
 
 
-def warning_assignment_list(*, user: User) -> QuerySet[WarningAssignment]:
+def warning_assignment_list(
+    *, user: User, today: dt.date | None = None
+) -> QuerySet[WarningAssignment]:
     """Assignments reaching an enterprise in the user's scope, with the counts of their
-    readers there (`readers`, `read`)."""
+    readers there (`readers`, `read`, and `overdue`: unread after their own deadline, the
+    definition the figures use)."""
+    today = today or timezone.localdate()
     enterprises = scoped_enterprises(user)
     # Who left its people unread owes it no longer (services.warning_readers.counted_q).
     in_scope = Q(assignees__enterprise__in=enterprises) & (
@@ -77,13 +86,21 @@ def warning_assignment_list(*, user: User) -> QuerySet[WarningAssignment]:
             read=Count(
                 "assignees", filter=in_scope & Q(assignees__read_at__isnull=False), distinct=True
             ),
+            overdue=Count(
+                "assignees",
+                filter=Q(assignees__enterprise__in=enterprises)
+                & overdue_q(today, prefix="assignees__"),
+                distinct=True,
+            ),
         )
     )
 
 
-def warning_assignment_get(*, user: User, pk: int) -> WarningAssignment:
+def warning_assignment_get(
+    *, user: User, pk: int, today: dt.date | None = None
+) -> WarningAssignment:
     """Raises DoesNotExist for a missing and an out-of-scope assignment alike."""
-    return warning_assignment_list(user=user).get(pk=pk)
+    return warning_assignment_list(user=user, today=today).get(pk=pk)
 
 
 def warning_readers(*, user: User, assignment: WarningAssignment) -> QuerySet[WarningAssignee]:
@@ -100,7 +117,7 @@ def my_warning_readings(*, person: Person) -> QuerySet[WarningAssignee]:
         WarningAssignee.objects.filter(person=person, assignment__case__live=True)
         .filter(Q(left_at__isnull=True) | Q(read_at__isnull=False))
         .select_related("assignment", "assignment__case", "assignment__case__industry")
-        .order_by("read_at", "assignment__due_on", "-pk")
+        .order_by("read_at", Coalesce("due_on", "assignment__due_on"), "-pk")
     )
 
 

@@ -57,7 +57,7 @@ def warning_section(tf: TrainingFile) -> Section:
     rows = [
         [
             r.assignment.case.title,
-            _d(r.assignment.due_on),
+            _d(r.deadline),
             str(r.credited_ms // 60_000),
             _d(r.read_at),
         ]

@@ -3,13 +3,14 @@ Also registers the certificate types offered to the exam engine (exam_providers)
 Imported by CertificatesConfig.ready(), as every app wires its signals."""
 
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from question_banks.signals import attempt_finished, attempt_passed
 
 from . import exam_providers  # noqa: F401  (registers with question_banks.providers)
-from .models import Certificate
+from .models import Certificate, CertificateType
+from .services.directory import directory_forget
 from .services.status import status_list_invalidate
 
 
@@ -71,3 +72,12 @@ def mark_failed_resit(sender, attempt, **kwargs) -> None:
 @receiver(post_save, sender=Certificate, dispatch_uid="certificates.status_list_changed")
 def certificate_saved(sender, instance: Certificate, **kwargs) -> None:
     transaction.on_commit(status_list_invalidate)
+
+
+@receiver(post_save, sender=CertificateType, dispatch_uid="certificates.directory_type_saved")
+@receiver(post_delete, sender=CertificateType, dispatch_uid="certificates.directory_type_deleted")
+def certificate_type_changed(sender, instance: CertificateType, **kwargs) -> None:
+    """A type's name, operation item or issuer is what the published issuer directory says
+    for its codes: whichever screen or command saved it, the next download of the keys
+    shows the change (types change seldom; the rebuild is a few small queries)."""
+    transaction.on_commit(directory_forget)

@@ -25,6 +25,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import campaign_members, may_manage_campaign
 from campaigns.services.warning_readers import counted_q as warning_counted_q
+from campaigns.services.warning_readers import overdue_q as warning_overdue_q
 from roster.models import Enterprise, Industry, Region, User
 from roster.selectors import enterprise_list
 
@@ -174,10 +175,16 @@ def warning_per_enterprise(
     for row in readings.values("enterprise_id").annotate(
         n=Count("pk"),
         read=Count("pk", filter=Q(read_at__isnull=False)),
+        overdue=Count("pk", filter=warning_overdue_q(on)),  # each by their own deadline
         people=Count("person", distinct=True),
     ):
         values = per[row["enterprise_id"]]
-        values.update(cases_assigned=row["n"], cases_read=row["read"], readers=row["people"])
+        values.update(
+            cases_assigned=row["n"],
+            cases_read=row["read"],
+            cases_overdue=row["overdue"],
+            readers=row["people"],
+        )
     industry = {e.pk: e.industry_id for e in enterprises}
     for row in readings.values("enterprise_id", "person_id").annotate(
         read=Count("pk", filter=Q(read_at__isnull=False))
@@ -219,6 +226,7 @@ class WarningPersonRow:
     assigned: int
     read: int
     meetings: int
+    overdue: int = 0
 
 
 def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[WarningPersonRow]:
@@ -232,7 +240,11 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
             assignment__created_at__date__lte=end,
         )
         .values("person_id", "person__name", "person__id_number")
-        .annotate(n=Count("pk"), read=Count("pk", filter=Q(read_at__isnull=False)))
+        .annotate(
+            n=Count("pk"),
+            read=Count("pk", filter=Q(read_at__isnull=False)),
+            overdue=Count("pk", filter=warning_overdue_q(on)),
+        )
     )
     for r in readings:
         rows[r["person_id"]] = {
@@ -241,6 +253,7 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
             "assigned": r["n"],
             "read": r["read"],
             "meetings": 0,
+            "overdue": r["overdue"],
         }
     attended = (
         WarningMeeting.objects.filter(enterprise=enterprise, held_on__gte=start, held_on__lte=end)
@@ -266,7 +279,12 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
     return sorted(
         (
             WarningPersonRow(
-                r["name"], mask_id_number(r["id"]), r["assigned"], r["read"], r["meetings"]
+                r["name"],
+                mask_id_number(r["id"]),
+                r["assigned"],
+                r["read"],
+                r["meetings"],
+                r.get("overdue", 0),
             )
             for r in rows.values()
         ),

@@ -362,6 +362,14 @@ WARNING_COUNTS = [
         _("Cases read"),
         _("Of those, read to the end: the reading time of the rule credited (90 per cent of it)."),
     ),
+    Count(
+        "cases_overdue",
+        _("Cases overdue"),
+        _(
+            "Of those, unread after the reader's own deadline: the assignment's, or for "
+            "someone who joined later, the day they joined plus the time it gave everyone."
+        ),
+    ),
     Count("readers", _("People assigned"), _("People with at least one case assigned this year.")),
     Count(
         "readers_on_target",

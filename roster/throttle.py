@@ -12,12 +12,16 @@ anything that calls `authenticate()` later. The forms only turn a lockout into a
   too, so a lockout tells nothing about whether an account exists.
 - A *client address* is the request's IP (see `roster.services.audit.client_ip` for proxies);
   an IPv6 client's whole /64, an IPv4-mapped one as IPv4 (`roster.networks.client_group`).
+  An IPv6 client's *site* is the delegation its /64 is part of (a /56 by default,
+  `roster.networks.client_site`): whoever holds a line can move between its /64s.
 - Three counts, each with its own lock:
   * the account *from this address* (ACCOUNT_FAILURES, 5): what stops guessing. It is per
     address so that a stranger who types a candidate's ID number five times from their own
     phone does not keep the candidate out of their exam that morning;
   * the address (ADDRESS_FAILURES, 20, higher: a classroom behind one NAT shares it): one
     machine guessing at many accounts;
+  * the IPv6 site (SITE_FAILURES, 80): guessing spread over a line's /64s, each below its
+    own address limit;
   * the account from *every* address (ACCOUNT_TOTAL_FAILURES, 50): guessing spread over many
     addresses. Only at this much higher count is the account locked for everyone.
   Without an address (a call of authenticate() with no request) the account's own count
@@ -50,12 +54,14 @@ if TYPE_CHECKING:
 DEFAULTS = {
     "ACCOUNT_FAILURES": 5,
     "ADDRESS_FAILURES": 20,
+    "SITE_FAILURES": 80,
     "ACCOUNT_TOTAL_FAILURES": 50,
     "WINDOW_SECONDS": 15 * 60,
     "LOCK_SECONDS": 15 * 60,
 }
 ACCOUNT = "account"  # the account from one address (or, with no address, the account)
 ADDRESS = "address"
+SITE = "site"  # an IPv6 client's site (roster.networks.client_site)
 ACCOUNT_EVERYWHERE = "account_all"  # the account from every address
 
 
@@ -80,20 +86,25 @@ def _key(kind: str, value: str) -> str:
 
 def _scopes(request: HttpRequest | None, account: str) -> list[tuple[str, str, int]]:
     """(scope, what is counted, its limit) for this sign-in."""
-    from roster.networks import client_group
+    from roster.networks import client_group, client_site
     from roster.services.audit import client_ip
 
     rules = limits()
     # An IPv6 client is counted per /64 (roster/networks.py): per address, one machine
-    # would get a fresh count with each of its 2^64 addresses.
-    address = client_group(client_ip(request))
+    # would get a fresh count with each of its 2^64 addresses; and its site (the /56) too.
+    ip = client_ip(request)
+    address = client_group(ip)
     if not address:
         return [(ACCOUNT, account, rules["ACCOUNT_FAILURES"])]
-    return [
+    scopes = [
         (ACCOUNT, f"{account}|{address}", rules["ACCOUNT_FAILURES"]),
         (ADDRESS, address, rules["ADDRESS_FAILURES"]),
-        (ACCOUNT_EVERYWHERE, account, rules["ACCOUNT_TOTAL_FAILURES"]),
     ]
+    site = client_site(ip)
+    if site and rules["SITE_FAILURES"]:
+        scopes.append((SITE, site, rules["SITE_FAILURES"]))
+    scopes.append((ACCOUNT_EVERYWHERE, account, rules["ACCOUNT_TOTAL_FAILURES"]))
+    return scopes
 
 
 def lockout(request: HttpRequest | None, account: str) -> Lockout | None:
@@ -136,13 +147,13 @@ def register_failure(
             audit_record(
                 actor=None,
                 action="login.locked",
-                target=None if scope == ADDRESS else target,
+                target=None if scope in (ADDRESS, SITE) else target,
                 summary=audit_text(_SUMMARIES[scope], n=failures),
                 request=request,
                 scope=scope,
                 failures=failures,
                 lock_seconds=lock_seconds,
-                **({"login": login_hint} if scope != ADDRESS and login_hint else {}),
+                **({"login": login_hint} if scope not in (ADDRESS, SITE) and login_hint else {}),
             )
     return lockout(request, account)
 
@@ -150,6 +161,7 @@ def register_failure(
 _SUMMARIES = {
     ACCOUNT: _("%(n)s failed sign-ins for this account"),
     ADDRESS: _("%(n)s failed sign-ins from this address"),
+    SITE: _("%(n)s failed sign-ins from this IPv6 network"),
     ACCOUNT_EVERYWHERE: _("%(n)s failed sign-ins for this account from many addresses"),
 }
 
@@ -157,5 +169,5 @@ _SUMMARIES = {
 def register_success(request: HttpRequest | None, account: str) -> None:
     """A right password clears the account's counts (here and everywhere), not the address's."""
     for scope, value, _limit in _scopes(request, account):
-        if scope != ADDRESS:
+        if scope not in (ADDRESS, SITE):
             cache.delete(_key(f"fail-{scope}", value))

@@ -5,7 +5,13 @@ An assignment reaches the current people of its enterprises (optionally of one c
 post), resolved to WarningAssignee rows when assigned. Until its deadline, people who join
 (hired, transferred in, category or post changed) get a row, and the rows of those who
 leave are marked `left_at`: what they read stays, and unread it is no longer owed.
-`counted_q` is the one definition the lists and the figures share."""
+`counted_q` is the one definition the lists and the figures share.
+
+A late joiner is given the reading period the assignment gave everyone (its deadline less
+the day it was made), counted from the day they joined, when that ends after the
+assignment's deadline: nobody is overdue the day they join (as notices.audience.ack_due does
+for acknowledgements). `overdue_q` is the one definition of overdue the lists and figures
+share; while any reader's own deadline is open, leavers are still marked."""
 
 from __future__ import annotations
 
@@ -26,6 +32,34 @@ def counted_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}left_at__isnull": True}) | Q(**{f"{prefix}read_at__isnull": False})
 
 
+def reading_period(assignment: WarningAssignment) -> dt.timedelta:
+    """The time the assignment gave the people it was made for."""
+    return assignment.due_on - timezone.localdate(assignment.created_at)
+
+
+def own_due_on(assignment: WarningAssignment, joined_at: dt.datetime) -> dt.date | None:
+    """What a reader keeps in `due_on`: for one who joined after the assignment was made,
+    the day they joined plus its reading period, when later than its deadline; else None
+    (the assignment's deadline)."""
+    if joined_at <= assignment.created_at:
+        return None
+    due = timezone.localdate(joined_at) + reading_period(assignment)
+    return due if due > assignment.due_on else None
+
+
+def reading_due_on(reading: WarningAssignee) -> dt.date:
+    """A reader's deadline: their own, else the assignment's."""
+    return reading.deadline
+
+
+def overdue_q(on: dt.date, prefix: str = "") -> Q:
+    """Readings still owed and unread after their own deadline (the day `on` is past it)."""
+    past = Q(**{f"{prefix}due_on__lt": on}) | Q(
+        **{f"{prefix}due_on__isnull": True, f"{prefix}assignment__due_on__lt": on}
+    )
+    return Q(**{f"{prefix}left_at__isnull": True, f"{prefix}read_at__isnull": True}) & past
+
+
 def assignment_jobs(assignment: WarningAssignment) -> QuerySet[Employment]:
     """The current jobs an assignment is for."""
     jobs = Employment.objects.current().filter(enterprise__in=assignment.enterprises.values("pk"))
@@ -37,7 +71,11 @@ def assignment_jobs(assignment: WarningAssignment) -> QuerySet[Employment]:
 
 
 def open_assignments(today: dt.date) -> QuerySet[WarningAssignment]:
-    return WarningAssignment.objects.filter(due_on__gte=today)
+    """Assignments before their deadline, or before a late joiner's own one."""
+    return WarningAssignment.objects.filter(
+        Q(due_on__gte=today)
+        | Q(pk__in=WarningAssignee.objects.filter(due_on__gte=today).values("assignment_id"))
+    )
 
 
 @transaction.atomic
@@ -48,10 +86,16 @@ def warning_readers_sync(
     now: dt.datetime | None = None,
 ) -> tuple[int, int]:
     """Bring one assignment's readers in step with the rosters (of `person_ids` only, when
-    given). Returns (added, left)."""
+    given). Returns (added, left). Past its deadline an assignment takes no newcomers; the
+    readers whose own deadline is still open leave it as before."""
     now = now or timezone.now()
+    today = timezone.localdate(now)
     rows = assignment.assignees.select_for_update()
     jobs = assignment_jobs(assignment)
+    if assignment.due_on < today:
+        rows = rows.filter(due_on__gte=today)
+        still_open = WarningAssignee.objects.filter(assignment=assignment, due_on__gte=today)
+        jobs = jobs.filter(person_id__in=still_open.values("person_id"))
     if person_ids is not None:
         ids = list(person_ids)  # as one parameter: config.lookups
         rows = rows.filter(InSet(F("person_id"), ids))
@@ -70,6 +114,7 @@ def warning_readers_sync(
                     person_id=person_id,
                     enterprise_id=enterprise_id,
                     joined_at=now,
+                    due_on=own_due_on(assignment, now),
                 )
             )
         elif row.left_at is not None or (

@@ -9,8 +9,10 @@ from certificates.models import Certificate, CertificateType
 from certificates.trust.directory import Directory
 
 _CACHE_KEY = "certificates:issuer-directory"
-# The directory changes when a type or an issuer is added or renamed; signing a card whose
-# codes it lacks drops it at once (directory_note), anything else within this time.
+# The directory changes when a type or an issuer is added or renamed: a saved or deleted
+# type drops it once committed (directory_forget, from certificates.signals), and signing a
+# card whose codes it lacks drops it at once (directory_note). Anything else (a name only a
+# card gives its issuer) shows within this time.
 CACHE_SECONDS = 600
 
 
@@ -55,3 +57,10 @@ def directory_note(issuer_code: str, type_codes: tuple[str, ...]) -> None:
         code not in document.get("types", {}) for code in type_codes
     ):
         cache.delete(_CACHE_KEY)
+
+
+def directory_forget() -> None:
+    """Drop the cached directory: a certificate type (its name, operation item or issuer) was
+    saved or deleted. Called after the commit, so a rolled-back edit never shows and the
+    next download rebuilds from what is committed."""
+    cache.delete(_CACHE_KEY)

@@ -19,7 +19,7 @@ from certificates.trust.tokens import (
     CertificateClaims,
     latest_expiry,
     sign_certificate_token,
-    stored_token,
+    stored_token_shape,
     verify_url,
 )
 
@@ -137,6 +137,16 @@ def certificate_sign(
     return token
 
 
+def _status_claim_wanted(certificate: Certificate) -> bool:
+    """Whether certificate_sign would put the draft's status claim in this card's token now
+    (sign_certificate_token adds it only with an index and a list address)."""
+    return bool(
+        settings.CERTIFICATE_QR_STATUS_CLAIM
+        and certificate.status_index is not None
+        and status_list_uri()
+    )
+
+
 def certificate_verify_url(certificate: Certificate) -> str:
     """The URL printed in the QR: upper case, so the prefix is one alphanumeric segment and
     the compact token's digits one numeric segment.
@@ -145,8 +155,13 @@ def certificate_verify_url(certificate: Certificate) -> str:
     form (the full number in it, which for "T" + ID number cards is the holder's ID number)
     and the full form (every text spelled out: a version-18 QR where the compact form needs
     13). Every QR shown or printed from now on is the compact form; cards printed before
-    keep verifying."""
-    form, public_id = stored_token(certificate.token)
-    if form != CURRENT_FORM or public_id != certificate.public_id:
+    keep verifying. So is a compact token signed with the draft's status claim while
+    CERTIFICATE_QR_STATUS_CLAIM said otherwise (the site changed the setting since)."""
+    shape = stored_token_shape(certificate.token)
+    if (
+        shape.form != CURRENT_FORM
+        or shape.public_id != certificate.public_id
+        or shape.status_claim != _status_claim_wanted(certificate)
+    ):
         certificate_sign(certificate, event=True)
     return verify_url(settings.CERTIFICATE_VERIFY_BASE_URL, certificate.token)

@@ -55,7 +55,8 @@ IN_FORCE = (CertificateState.VALID, CertificateState.EXPIRING, CertificateState.
 _GENUINE = (Reason.OK, Reason.EXPIRED)
 
 # settings.CERTIFICATE_VERIFY_RATE_LIMIT look-ups a minute per client network (a /24 or a
-# /64), page and API together.
+# /64), page and API together; and CERTIFICATE_VERIFY_SITE_RATE_LIMIT per IPv6 site (the /56
+# a line is delegated: roster/networks.py).
 RATE_WINDOW_SECONDS = 60
 
 _SEX = {1: "M", 2: "F"}  # GB/T 2261.1 codes in the token
@@ -418,8 +419,10 @@ def verification_log(*, verdict: Verdict, channel: str, network: str = "", agent
     )
 
 
-def verification_allowed(network: str) -> bool:
-    """Count one look-up for the network; False once it has used up this minute's share.
+def verification_allowed(network: str, site: str = "") -> bool:
+    """Count one look-up for the network (and its IPv6 site, client_site); False once
+    either has used up this minute's share. A look-up its network is refused is not counted
+    for the site, so one busy /64 takes no more of its site's share than its own.
 
     A fixed window that starts with the first look-up, in the shared cache so every web
     process counts together (config/rate_limit.py: without a round trip per look-up)."""
@@ -427,7 +430,12 @@ def verification_allowed(network: str) -> bool:
     if not limit:
         return True
     key = f"certificates:verify-rate:{network or 'unknown'}"
-    return rate_limit.allowed(key, RATE_WINDOW_SECONDS, limit)
+    if not rate_limit.allowed(key, RATE_WINDOW_SECONDS, limit):
+        return False
+    site_limit = settings.CERTIFICATE_VERIFY_SITE_RATE_LIMIT
+    if not site or not site_limit:
+        return True
+    return rate_limit.allowed(f"certificates:verify-site:{site}", RATE_WINDOW_SECONDS, site_limit)
 
 
 # --------------------------------------------------------------------------- published keys

@@ -105,7 +105,7 @@ import enum
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import cbor2
@@ -877,28 +877,44 @@ def verify_token(
     return verify_cose(data, keyring, now=now, leeway=leeway)
 
 
-def stored_token(token: str) -> tuple[TokenForm | None, str | None]:
-    """(form, public id in hex) of a token of ours, without checking its signature: (None,
-    None) for anything unreadable, no public id in the legacy form. For the issuer's own
-    stored tokens only (is it due to be signed again?), never to trust a token from outside;
-    one parse, as every PDF asks."""
+class StoredToken(NamedTuple):
+    """What the issuer reads of its own stored token to decide whether to sign it again."""
+
+    form: TokenForm | None
+    public_id: str | None  # hex; None in the legacy form
+    status_claim: bool  # carries the draft's status claim (STATUS_CLAIM)
+
+
+def stored_token_shape(token: str) -> StoredToken:
+    """Form, public id and status-claim presence of a token of ours, without checking its
+    signature: (None, None, False) for anything unreadable. For the issuer's own stored
+    tokens only (is it due to be signed again?), never to trust a token from outside; one
+    parse, as every PDF asks."""
+    unreadable = StoredToken(None, None, False)
     try:
         msg, _protected, _kid = parse_sign1(decode_token(token))
         payload = _loads_exact(msg.value[2])
     except (ValueError, _Malformed):
-        return None, None
+        return unreadable
     if not isinstance(payload, dict):
-        return None, None
+        return unreadable
     cti = payload.get(CTI)
     public_id = cti.hex() if isinstance(cti, bytes) else None
+    status = STATUS_CLAIM in payload
     if isinstance(payload.get(COMPACT_CLAIM), dict):
-        return TokenForm.COMPACT, public_id
+        return StoredToken(TokenForm.COMPACT, public_id, status)
     cert = payload.get(CERT_CLAIM)
     if not isinstance(cert, dict):
-        return None, None
+        return unreadable
     if K_NUMBER in cert:
-        return TokenForm.FULL, public_id
-    return TokenForm.LEGACY, None
+        return StoredToken(TokenForm.FULL, public_id, status)
+    return StoredToken(TokenForm.LEGACY, None, status)
+
+
+def stored_token(token: str) -> tuple[TokenForm | None, str | None]:
+    """(form, public id in hex) of a token of ours (:func:`stored_token_shape`)."""
+    shape = stored_token_shape(token)
+    return shape.form, shape.public_id
 
 
 def token_form(token: str) -> TokenForm | None:

@@ -23,6 +23,7 @@ from certificates.trust.status_list import TYP
 from config.lane import answer_anonymously, session_free
 from config.page_shell import PageShell, is_bare
 from config.process_memory import register_reset
+from roster.networks import client_site
 from roster.services.audit import client_ip
 
 JSON = "application/json; charset=utf-8"
@@ -41,13 +42,15 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def client_of(request: HttpRequest) -> tuple[str, str]:
-    """(coarse network, coarse browser) of the request, for the rate limit and the log.
-    Behind reverse proxies (settings.TRUSTED_PROXY_COUNT) the client is the address the
-    proxy saw, not the proxy's own: otherwise all inspectors would share one limit."""
+def client_of(request: HttpRequest) -> tuple[str, str, str]:
+    """(coarse network, coarse browser, IPv6 site) of the request, for the rate limit and
+    the log. Behind reverse proxies (settings.TRUSTED_PROXY_COUNT) the client is the address
+    the proxy saw, not the proxy's own: otherwise all inspectors would share one limit."""
+    address = client_ip(request)
     return (
-        service.client_network(client_ip(request)),
+        service.client_network(address),
         service.client_agent(request.META.get("HTTP_USER_AGENT")),
+        client_site(address),
     )
 
 
@@ -73,8 +76,8 @@ def json_without_session(request: HttpRequest, token: str) -> HttpResponse | Non
 @session_free(_page_without_session)
 @require_safe
 def verify_page(request: HttpRequest, token: str) -> HttpResponse:
-    network, agent = client_of(request)
-    if not service.verification_allowed(network):
+    network, agent, site = client_of(request)
+    if not service.verification_allowed(network, site):
         response = PAGE.render(
             request, {"limited": True, "message": service.rate_limit_message()}, status=429
         )
@@ -90,8 +93,8 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
 def verify_json(request: HttpRequest, token: str) -> HttpResponse:
     """GET /api/verify/<token> (certificates/api.py documents it): the verdict's fields, or
     429 with the API's refusal, never stored by a cache."""
-    network, agent = client_of(request)
-    if not service.verification_allowed(network):
+    network, agent, site = client_of(request)
+    if not service.verification_allowed(network, site):
         refusal = {"detail": service.rate_limit_message(), "code": "rate_limited"}
         response = HttpResponse(json.dumps(refusal), content_type=JSON, status=429)
         response["Retry-After"] = str(service.RATE_WINDOW_SECONDS)

@@ -387,9 +387,19 @@ CERTIFICATE_VERIFY_BASE_URL = env("CERTIFICATE_VERIFY_BASE_URL", WAGTAILADMIN_BA
 # Off, the index stays in the product's own claim and the QR is two versions smaller: for a
 # site whose verifiers all read that claim (certificates/trust/tokens.py).
 CERTIFICATE_QR_STATUS_CLAIM = env_bool("CERTIFICATE_QR_STATUS_CLAIM", True)
-# Look-ups per client network (/24 or /48) and minute on the public verify page and API; an
-# inspectors' office behind one address may need more. 0 switches the limit off.
+# Look-ups per client network (an IPv4 /24, an IPv6 /64) and minute on the public verify page
+# and API; an inspectors' office behind one address may need more. 0 switches the limit off.
 CERTIFICATE_VERIFY_RATE_LIMIT = int(env("CERTIFICATE_VERIFY_RATE_LIMIT", "60"))
+# ... and per IPv6 site (CLIENT_IPV6_SITE_PREFIX, the /56 a line is delegated), higher: the
+# site's /64s together (roster/networks.py). 0 counts no site.
+CERTIFICATE_VERIFY_SITE_RATE_LIMIT = int(
+    env("CERTIFICATE_VERIFY_SITE_RATE_LIMIT", str(4 * CERTIFICATE_VERIFY_RATE_LIMIT))
+)
+# How IPv6 addresses are grouped for the rate limits and sign-in lockouts (roster/networks.py):
+# one client is a /64; one site (a home or office line's delegation, often a /56) is counted
+# together at the higher limits. The same value for both counts no site.
+CLIENT_IPV6_PREFIX = int(env("CLIENT_IPV6_PREFIX", "64"))
+CLIENT_IPV6_SITE_PREFIX = int(env("CLIENT_IPV6_SITE_PREFIX", "56"))
 # The verification log (one row per look-up): 0 writes each row in the request; N queues
 # rows and a thread per process writes them N at a time or every FLUSH_SECONDS
 # (certificates/services/lookup_log.py; production's default is 200 rows / 1 s).
@@ -452,6 +462,7 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_THROTTLE = {
     "ACCOUNT_FAILURES": int(env("LOGIN_THROTTLE_ACCOUNT_FAILURES", "5")),
     "ADDRESS_FAILURES": int(env("LOGIN_THROTTLE_ADDRESS_FAILURES", "20")),
+    "SITE_FAILURES": int(env("LOGIN_THROTTLE_SITE_FAILURES", "80")),
     "ACCOUNT_TOTAL_FAILURES": int(env("LOGIN_THROTTLE_ACCOUNT_TOTAL_FAILURES", "50")),
     "WINDOW_SECONDS": int(env("LOGIN_THROTTLE_WINDOW_SECONDS", str(15 * 60))),
     "LOCK_SECONDS": int(env("LOGIN_THROTTLE_LOCK_SECONDS", str(15 * 60))),

@@ -121,10 +121,11 @@ def warning_enterprise_view(request, uscc: str):
                 _("Enterprise"),
                 _("Cases assigned"),
                 _("Cases read"),
+                _("Cases overdue"),
                 _("Meetings attended"),
             ],
             [
-                [p.name, p.id_masked, enterprise.name, p.assigned, p.read, p.meetings]
+                [p.name, p.id_masked, enterprise.name, p.assigned, p.read, p.overdue, p.meetings]
                 for p in people
             ],
             f"warning-{enterprise.uscc}-{year}.xlsx",

@@ -12,12 +12,13 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import WarningAssignee, WarningAssignment
 from campaigns.services.warning import warning_assignment_create
+from campaigns.services.warning_readers import reading_due_on, warning_readers_sync
 from campaigns.tasks import warning_readers_sync_task
-from reports.campaign_figures import warning_per_enterprise
+from reports.campaign_figures import warning_people, warning_per_enterprise
 from roster.choices import PersonnelCategory
 from roster.services.employments import PersonData, employment_end
 from roster.services.people import person_create_or_update
-from tests.factories import EmploymentFactory, make_id_number
+from tests.factories import EmploymentFactory, UserFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,92 @@ def test_the_nightly_sync_catches_a_job_added_without_a_service_and_repeats_safe
     assert tuple(warning_readers_sync_task.apply().get()) == (1, 0)
     assert _row(assignment, person).left_at is None
     assert tuple(warning_readers_sync_task.apply().get()) == (0, 0)
+
+
+def _started_earlier(assignment, *, days_ago: int, due_in: int) -> WarningAssignment:
+    """The assignment as if made `days_ago` days ago with a deadline `due_in` days from today
+    (negative: passed)."""
+    today = timezone.localdate()
+    WarningAssignment.objects.filter(pk=assignment.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=days_ago),
+        due_on=today + dt.timedelta(days=due_in),
+    )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def test_a_late_joiner_gets_the_reading_period_counted_from_the_day_they_joined(
+    world, content, django_capture_on_commit_callbacks
+):
+    # Made 20 days ago with 30 days to read it: ten days are left for everyone assigned then.
+    assignment = _started_earlier(_assign(world, content), days_ago=20, due_in=10)
+    person = _upsert(world, django_capture_on_commit_callbacks, id_number=make_id_number(seq=713))
+    today = timezone.localdate()
+    assert _row(assignment, person).due_on == today + dt.timedelta(days=30)
+    assert reading_due_on(_row(assignment, person)) == today + dt.timedelta(days=30)
+    assert _row(assignment, world.person_a).due_on is None
+    assert reading_due_on(_row(assignment, world.person_a)) == assignment.due_on
+
+
+def test_a_late_joiner_is_not_overdue_before_their_own_deadline_in_the_figures_or_the_lists(
+    world, content, client
+):
+    assignment = _assign(world, content)
+    # Made 12 days ago with 10 days to read it (its deadline passed two days ago); someone
+    # joined four days ago, so has until six days from now.
+    assignment = _started_earlier(assignment, days_ago=12, due_in=-2)
+    person = EmploymentFactory(enterprise=world.ent_a).person
+    warning_readers_sync(assignment=assignment, now=timezone.now() - dt.timedelta(days=4))
+    today = timezone.localdate()
+    assert _row(assignment, person).due_on == today + dt.timedelta(days=6)
+
+    year = assignment.created_at.year
+    per = warning_per_enterprise(enterprises=[world.ent_a], year=year, on=today)
+    assert (per[world.ent_a.pk]["cases_assigned"], per[world.ent_a.pk]["cases_overdue"]) == (2, 1)
+    listed = selectors.warning_assignment_get(user=world.enterprise_admin, pk=assignment.pk)
+    assert (listed.readers, listed.overdue) == (2, 1)
+    people = {p.name: p for p in warning_people(enterprise=world.ent_a, year=year, on=today)}
+    assert (people[world.person_a.name].overdue, people[person.name].overdue) == (1, 0)
+
+    # After their own deadline they are overdue too, in the figures as of that day.
+    later = today + dt.timedelta(days=7)
+    per = warning_per_enterprise(enterprises=[world.ent_a], year=year, on=later)
+    assert per[world.ent_a.pk]["cases_overdue"] == 2
+
+    client.force_login(world.enterprise_admin)
+    page = client.get(f"/campaigns/warning/{assignment.pk}/").content.decode()
+    assert (today + dt.timedelta(days=6)).isoformat() in page
+    assert page.count('data-overdue="1"') == 1
+
+
+def test_the_trainee_sees_their_own_later_deadline(world, content, client):
+    assignment = _started_earlier(_assign(world, content), days_ago=12, due_in=-2)
+    person = EmploymentFactory(enterprise=world.ent_a).person
+    warning_readers_sync(assignment=assignment, now=timezone.now() - dt.timedelta(days=4))
+    user = UserFactory(person=person)
+    client.force_login(user)
+    own = (timezone.localdate() + dt.timedelta(days=6)).isoformat()
+    mine = client.get("/campaigns/warning/mine/").content.decode()
+    assert own in mine and assignment.due_on.isoformat() not in mine
+    row = _row(assignment, person)
+    reading = client.get(f"/campaigns/warning/read/{row.pk}/").content.decode()
+    assert own in reading
+
+
+def test_a_late_joiner_who_leaves_before_their_own_deadline_no_longer_owes_it(
+    world, content, django_capture_on_commit_callbacks
+):
+    assignment = _started_earlier(_assign(world, content), days_ago=12, due_in=-2)
+    person = EmploymentFactory(enterprise=world.ent_a).person
+    warning_readers_sync(assignment=assignment, now=timezone.now() - dt.timedelta(days=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        employment_end(
+            employment=person.employments.current().get(),
+            on=timezone.localdate(),
+            actor=world.enterprise_admin,
+        )
+    assert _row(assignment, person).left_at is not None
+    # Nobody else joins an assignment past its deadline.
+    newcomer = EmploymentFactory(enterprise=world.ent_a).person
+    assert tuple(warning_readers_sync_task.apply().get()) == (0, 0)
+    assert not WarningAssignee.objects.filter(assignment=assignment, person=newcomer).exists()

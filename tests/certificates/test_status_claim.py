@@ -126,3 +126,55 @@ def test_the_compact_form_carries_the_drafts_claim_by_default(world):
     assert list_entry(uri, index) == Status.VALID
     claims = verify_token(card.token, public_ring()).claims
     assert claims is not None and claims.status_uri == uri
+
+
+def _carries_status_claim(token: str) -> bool:
+    message, _protected, _kid = parse_sign1(decode_token(token))
+    return STATUS_CLAIM in cbor2.loads(message.value[2])
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_a_stored_token_is_signed_again_when_the_status_claim_setting_changed(
+    world, settings, before
+):
+    """A card signed under one CERTIFICATE_QR_STATUS_CLAIM and shown or printed under the
+    other is signed again, as older token forms are; shown again, it is not."""
+    from certificates.models import CertificateEvent
+    from certificates.pdf import certificate_pdf
+    from certificates.services.signing import certificate_verify_url
+
+    settings.CERTIFICATE_QR_STATUS_CLAIM = before
+    card = certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )
+    assert _carries_status_claim(card.token) is before
+    old = card.token
+
+    settings.CERTIFICATE_QR_STATUS_CLAIM = not before
+    certificate_pdf(card)
+    card.refresh_from_db()
+    assert card.token != old and _carries_status_claim(card.token) is (not before)
+    assert card.events.filter(kind=CertificateEvent.Kind.RESIGNED).count() == 1
+    certificate_verify_url(card)
+    assert card.events.filter(kind=CertificateEvent.Kind.RESIGNED).count() == 1
+    # Cards printed before keep verifying.
+    client = Client()
+    for token in (old, card.token):
+        assert client.get(f"/api/verify/{token}").json()["valid"] is True
+
+
+def test_an_unchanged_setting_signs_nothing_again(card_compact):
+    from certificates.models import CertificateEvent
+    from certificates.services.signing import certificate_verify_url
+
+    token = card_compact.token
+    certificate_verify_url(card_compact)
+    assert card_compact.token == token
+    assert not card_compact.events.filter(kind=CertificateEvent.Kind.RESIGNED).exists()
+
+
+@pytest.fixture
+def card_compact(world):
+    return certificate_issue(
+        person=world.person_a, ctype=CertificateType.objects.get(code="TZ-DG"), actor=None
+    )

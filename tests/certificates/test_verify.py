@@ -499,3 +499,40 @@ def test_the_rate_limit_counts_an_ipv4_mapped_client_as_its_ipv4_network(client,
     assert page(client, cert.token, REMOTE_ADDR="::ffff:203.0.113.6").status_code == 200
     assert page(client, cert.token, REMOTE_ADDR="::ffff:cb00:7107").status_code == 429  # .7
     assert set(Verification.objects.values_list("network", flat=True)) == {"203.0.113.0/24"}
+
+
+def test_the_rate_limit_also_counts_an_ipv6_sites_slash_56_at_a_higher_limit(
+    client, cert, settings
+):
+    """A home line is often delegated a /56 (256 /64s): each /64 is one client, and the
+    whole /56 together has a higher share (CERTIFICATE_VERIFY_SITE_RATE_LIMIT)."""
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 3
+    settings.CERTIFICATE_VERIFY_SITE_RATE_LIMIT = 5
+    for _ in range(3):
+        assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:2::1").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:2::1").status_code == 429
+    # Another /64 of the same /56: its own share, up to what is left of the site's.
+    for _ in range(2):
+        assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:3::1").status_code == 429
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:ff::1").status_code == 429
+    # The next /56, and IPv4, are other sites.
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:100::1").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="203.0.113.5").status_code == 200
+    # The log keeps the client's /64.
+    assert "2001:db8:1:3::/64" in set(Verification.objects.values_list("network", flat=True))
+
+
+def test_the_ipv6_client_prefix_is_a_setting(client, cert, settings):
+    from roster.networks import client_group, client_site
+
+    settings.CLIENT_IPV6_PREFIX = 56
+    settings.CLIENT_IPV6_SITE_PREFIX = 48
+    assert client_group("2001:db8:1:2::1") == "2001:db8:1::/56"
+    assert client_site("2001:db8:1:2::1") == "2001:db8:1::/48"
+    assert client_site("203.0.113.5") == ""  # IPv4: the client is the site
+    settings.CERTIFICATE_VERIFY_RATE_LIMIT = 2
+    settings.CERTIFICATE_VERIFY_SITE_RATE_LIMIT = 100
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:2::1").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+    assert page(client, cert.token, REMOTE_ADDR="2001:db8:1:4::1").status_code == 429

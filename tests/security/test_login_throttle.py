@@ -357,3 +357,27 @@ def test_an_ipv4_client_counts_the_same_whether_or_not_its_address_is_ipv4_mappe
     assert sign_in(client, "regulator_county", PASSWORD, address="203.0.113.7").status_code == 429
     # Another IPv4 address (even in the same /24: a sign-in counts one address) is not locked.
     assert sign_in(client, "regulator_county", PASSWORD, address="203.0.113.8").status_code == 302
+
+
+def test_an_ipv6_site_guessing_from_many_slash_64s_is_locked_as_its_slash_56(
+    client, world, settings
+):
+    """Each /64 of a home line's /56 has its own address count; the /56 together has a
+    higher one (SITE_FAILURES), so 256 /64s do not buy 256 times the guesses."""
+    settings.LOGIN_THROTTLE = {
+        "ACCOUNT_FAILURES": 5,
+        "ADDRESS_FAILURES": 4,
+        "SITE_FAILURES": 10,
+        "WINDOW_SECONDS": 900,
+        "LOCK_SECONDS": 900,
+    }
+    for n in range(10):  # three /64s, none at its own limit of 4
+        sign_in(client, f"guess-{n}", "wrong", address=f"2001:db8:1:{n % 3 + 1:x}::{n + 1:x}")
+
+    same_site = sign_in(client, "regulator_county", PASSWORD, address="2001:db8:1:ff::1")
+    next_site = sign_in(client, "regulator_county", PASSWORD, address="2001:db8:1:100::1")
+
+    assert same_site.status_code == 429
+    assert next_site.status_code == 302
+    row = AuditLog.objects.get(action="login.locked", data__scope="site")
+    assert row.target_type == ""
