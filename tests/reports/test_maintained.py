@@ -94,19 +94,18 @@ def _compare(user, params) -> int:
 
 
 def _compare_everywhere(user, *, categories=CATEGORIES) -> dict:
-    """Every region (its parts), every industry filter, every category filter alone and
-    with the deepest region that has enterprises (the system scope: every region is in it)."""
+    """Every region (its parts; the table by category of each), every industry filter,
+    every category filter, and one with the deepest region that has enterprises (the system
+    scope: every region is in it)."""
     _assert_category_sums()
     for region in Region.objects.order_by("path"):
         _compare(user, report_params(user=user, region=region.code))
     deepest = Region.objects.filter(enterprises__isnull=False).order_by("-level", "path").first()
-    for category in categories:
-        _compare(user, report_params(user=user, region=deepest.code, category=category))
+    _compare(user, report_params(user=user, region=deepest.code, category="special_operator"))
     for industry in Industry.objects.filter(
         pk__in=Enterprise.objects.values("industry_id")
     ).order_by("code"):
         _compare(user, report_params(user=user, industry=industry.code))
-        _compare(user, report_params(user=user, industry=industry.code, category="general"))
     for category in categories:
         _compare(user, report_params(user=user, category=category))
     totals = selectors._grouped_live(user=user, params=report_params(user=user), by=None)[""]
