@@ -13,8 +13,8 @@ reloads itself. Grading is exactly-once: under the attempt's row lock, only an a
 still without a score is graded, so a task retried, delivered twice, or racing the lazy
 path changes nothing the second time.
 
-A burst of submits shares its grade tasks: sending a Celery task cost the submit about as
-much CPU as the rest of it (bench/bench_requests.py --only submit --profile). A submit
+A burst of submits shares its grade tasks: sending a Celery task was half the submit's CPU
+under cProfile (bench/bench_requests.py --only submit --profile). A submit
 sends one only when none is waiting to start (GRADE_QUEUED, one cache key: a submit that
 finds it set sends nothing), and each task, as it starts, clears the key and then grades
 its paper and every other one still waiting (attempts_grade_waiting), oldest first, skipping
