@@ -1,7 +1,8 @@
 """Read the QR codes in a photo (PNG, JPEG, ...) or a PDF, for `verify_qr`.
 
-zxing-cpp decodes; a PDF's first page is rasterised with pypdfium2 (a wheel, so no system
-tool such as poppler is needed). Errors come back as QRReadError with a message for people.
+zxing-cpp decodes; a PDF's pages are rasterised with pypdfium2 (a wheel, so no system
+tool such as poppler is needed), in order until one holds a QR code: the A4 certificate has
+it on its only page, the wallet card on its back (page 2). Errors come back as QRReadError with a message for people.
 Both are an optional extra (`pip install -e '.[verify]'`): nothing but this command reads QR
 codes from files, so a web server does without them; without them the command says so.
 """
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 # a blurry scan gets a second chance at 300 dpi.
 PDF_SCALES = (200 / 72, 300 / 72)
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# A certificate is one or two pages; a long document is not searched to its end.
+MAX_PDF_PAGES = 4
 
 
 class QRReadError(ValueError):
@@ -55,12 +58,12 @@ def _pdf_texts(path: Path) -> list[str]:
     try:
         if len(document) == 0:
             raise QRReadError(_("%(file)s has no pages.") % {"file": path.name})
-        page = document[0]
-        for scale in PDF_SCALES:
-            image = page.render(scale=scale).to_pil()
-            texts = _qr_texts(image)
-            if texts:
-                return texts
+        for index in range(min(len(document), MAX_PDF_PAGES)):
+            page = document[index]
+            for scale in PDF_SCALES:
+                texts = _qr_texts(page.render(scale=scale).to_pil())
+                if texts:
+                    return texts
         return []
     finally:
         document.close()
@@ -82,7 +85,7 @@ def _image_texts(path: Path) -> list[str]:
 
 
 def read_qr_texts(path: str | Path) -> list[str]:
-    """The texts of every QR code in the file (a PDF: its first page). Raises QRReadError
+    """The texts of every QR code in the file (a PDF: the first page that has one). Raises QRReadError
     when the file cannot be read or holds no QR code."""
     path = Path(path)
     if not path.is_file():
