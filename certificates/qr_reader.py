@@ -2,7 +2,8 @@
 
 zxing-cpp decodes; a PDF's pages are rasterised with pypdfium2 (a wheel, so no system
 tool such as poppler is needed), in order until one holds a QR code: the A4 certificate has
-it on its only page, the wallet card on its back (page 2). Errors come back as QRReadError with a message for people.
+it on its only page, the wallet card on its back (page 2). Errors come back as QRReadError
+with a message for people.
 Both are an optional extra (`pip install -e '.[verify]'`): nothing but this command reads QR
 codes from files, so a web server does without them; without them the command says so.
 """
@@ -85,8 +86,8 @@ def _image_texts(path: Path) -> list[str]:
 
 
 def read_qr_texts(path: str | Path) -> list[str]:
-    """The texts of every QR code in the file (a PDF: the first page that has one). Raises QRReadError
-    when the file cannot be read or holds no QR code."""
+    """The texts of every QR code in the file (a PDF: the first page that has one).
+    Raises QRReadError when the file cannot be read or holds no QR code."""
     path = Path(path)
     if not path.is_file():
         raise QRReadError(_("%(file)s does not exist.") % {"file": path})
