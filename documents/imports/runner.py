@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.db import transaction
 
 from documents.errors import RowError
+from documents.gc_pause import cyclic_gc_paused
 
 from .report import ImportReport
 
@@ -61,7 +62,7 @@ def run_import(
     every other row then goes through ``write_row`` as before, so the report is the same.
     """
     rows = list(rows)
-    with transaction.atomic():
+    with cyclic_gc_paused(), transaction.atomic():
         batched = write_batch(rows) if write_batch is not None else {}
         for done, row in enumerate(rows, start=1):
             outcome: str | None

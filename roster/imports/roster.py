@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from documents.errors import FileProblem, RowError
+from documents.gc_pause import cyclic_gc_paused
 from documents.tables import Table, read_table
 from roster.choices import EmploymentForm
 from roster.identity import IdentityError, validate_uscc
@@ -61,13 +62,14 @@ def read_roster(
     `enterprises` are those the acting user may import into; `enterprise`, when given, is
     the one chosen for the whole file (a 统一社会信用代码 column must then agree with it).
     """
-    table = read_table(
-        data,
-        filename,
-        synonyms=v.HEADER_SYNONYMS,
-        expected=[v.TEMPLATE_HEADERS[k] for k in v.REQUIRED],
-    )
-    parsed = parse_roster(table, enterprises=enterprises, enterprise=enterprise)
+    with cyclic_gc_paused():  # the rows it builds live until the import ends
+        table = read_table(
+            data,
+            filename,
+            synonyms=v.HEADER_SYNONYMS,
+            expected=[v.TEMPLATE_HEADERS[k] for k in v.REQUIRED],
+        )
+        parsed = parse_roster(table, enterprises=enterprises, enterprise=enterprise)
     parsed.filename = filename
     return parsed
 
