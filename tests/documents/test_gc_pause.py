@@ -42,8 +42,8 @@ def test_a_collector_disabled_by_someone_else_stays_off():
 
 
 def test_a_roster_import_leaves_the_collector_on(db):
-    from documents.imports.runner import run_import
     from documents.imports.report import ImportReport
+    from documents.imports.runner import run_import
 
     report = run_import(
         rows=[1, 2],
