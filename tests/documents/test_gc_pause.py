@@ -41,7 +41,7 @@ def test_a_collector_disabled_by_someone_else_stays_off():
     assert not gc.isenabled()
 
 
-def test_a_roster_import_leaves_the_collector_on(db):
+def test_an_import_run_leaves_the_collector_on(db):
     from documents.imports.report import ImportReport
     from documents.imports.runner import run_import
 
