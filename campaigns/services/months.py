@@ -13,11 +13,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
 
 from campaigns.models import ActivityEvidence, MonthActivity
 from campaigns.selectors import may_record_for
+from documents.pictures import is_whole_picture
 from roster.models import Employment, Enterprise, Person, User
 from roster.services import audit_record
 
@@ -50,7 +49,7 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, st
         head = upload.read(8)
         upload.seek(0)
         if any(head.startswith(sig) for sig in _IMAGES):
-            if not _readable_picture(upload):
+            if not is_whole_picture(upload):
                 raise CampaignError(
                     _("%(name)s is not a readable picture.") % {"name": upload.name},
                     "evidence",
@@ -64,20 +63,6 @@ def evidence_check(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, st
                 "evidence",
             )
     return checked
-
-
-def _readable_picture(upload: UploadedFile) -> bool:
-    """Whether the whole file is a picture, not only its first bytes (a page behind a JPEG
-    signature is not)."""
-    try:
-        upload.seek(0)
-        with PILImage.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        return False
-    finally:
-        upload.seek(0)
-    return True
 
 
 def _stored_name(upload: UploadedFile) -> str:

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from certificates.services.retention import replacing
 from courses.models import ClassroomSession, CreditEntry
 from courses.services.records import RecordError, classroom_minutes, require_record
+from documents.pictures import is_whole_picture
 from roster.models import Enterprise, Person, User
 from roster.services import audit_record
 
@@ -46,23 +46,9 @@ def sign_in_sheet_check(upload: UploadedFile | None) -> str:
     head = upload.read(8)
     upload.seek(0)
     for signature, extension in _SIGNATURES.items():
-        if head.startswith(signature) and (extension == "pdf" or _whole_picture(upload)):
+        if head.startswith(signature) and (extension == "pdf" or is_whole_picture(upload)):
             return extension
     raise RecordError(_("The sign-in sheet must be a PDF, JPEG or PNG file."))
-
-
-def _whole_picture(upload: UploadedFile) -> bool:
-    """Whether the whole file is a picture, not only its first bytes (a page behind a JPEG
-    signature is not), as campaign evidence is checked."""
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        return False
-    finally:
-        upload.seek(0)
-    return True
 
 
 def _checked(upload: UploadedFile | None) -> UploadedFile:
