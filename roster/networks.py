@@ -21,8 +21,6 @@ import ipaddress
 
 from django.conf import settings
 
-IPV6_CLIENT_PREFIX = 64  # the default of settings.CLIENT_IPV6_PREFIX
-IPV6_SITE_PREFIX = 56  # the default of settings.CLIENT_IPV6_SITE_PREFIX
 
 _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -48,8 +46,8 @@ def _network(ip: _Address, prefix: int) -> str:
 def ipv6_prefixes() -> tuple[int, int]:
     """(client, site) IPv6 prefix lengths from the settings; the site never narrower than
     the client."""
-    client = int(getattr(settings, "CLIENT_IPV6_PREFIX", IPV6_CLIENT_PREFIX))
-    site = int(getattr(settings, "CLIENT_IPV6_SITE_PREFIX", IPV6_SITE_PREFIX))
+    client = int(settings.CLIENT_IPV6_PREFIX)
+    site = int(settings.CLIENT_IPV6_SITE_PREFIX)
     return client, min(site, client)
 
 
