@@ -21,7 +21,6 @@ import ipaddress
 
 from django.conf import settings
 
-
 _Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
