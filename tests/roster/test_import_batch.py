@@ -197,3 +197,35 @@ def test_on_postgresql_the_new_rows_go_in_by_copy_not_insert(world):
     tables = {sql.split()[2] for sql in inserts}
     assert not tables & {'"roster_person"', '"roster_employment"', '"roster_employmentevent"'}
     assert Employment.objects.current().filter(person__id_number__in=ids).count() == 12
+
+
+def test_a_large_import_refreshes_postgresqls_statistics_after_commit(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Without fresh statistics the next re-import's reads were planned on the old counts.
+    from roster.services import people_batch
+
+    monkeypatch.setattr(people_batch, "ANALYZE_AFTER", 5)
+    ids = [make_id_number(seq=1100 + i) for i in range(6)]
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert run([roster_row(i, world.ent_a.uscc) for i in ids]).created == 6
+    analyzed = [q["sql"] for q in captured if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":
+        assert analyzed == ['ANALYZE "roster_person"', 'ANALYZE "roster_employment"']
+    else:  # SQLite plans these reads well without statistics
+        assert analyzed == []
+
+
+def test_a_small_import_leaves_the_statistics_to_autovacuum(
+    world, django_capture_on_commit_callbacks
+):
+    ids = [make_id_number(seq=1120 + i) for i in range(3)]
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert run([roster_row(i, world.ent_a.uscc) for i in ids]).created == 3
+    assert not [q for q in captured if q["sql"].startswith("ANALYZE")]
