@@ -47,11 +47,6 @@ def own_due_on(assignment: WarningAssignment, joined_at: dt.datetime) -> dt.date
     return due if due > assignment.due_on else None
 
 
-def reading_due_on(reading: WarningAssignee) -> dt.date:
-    """A reader's deadline: their own, else the assignment's."""
-    return reading.deadline
-
-
 def overdue_q(on: dt.date, prefix: str = "") -> Q:
     """Readings still owed and unread after their own deadline (the day `on` is past it)."""
     past = Q(**{f"{prefix}due_on__lt": on}) | Q(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import WarningAssignee, WarningAssignment
 from campaigns.services.warning import warning_assignment_create
-from campaigns.services.warning_readers import reading_due_on, warning_readers_sync
+from campaigns.services.warning_readers import warning_readers_sync
 from campaigns.tasks import warning_readers_sync_task
 from reports.campaign_figures import warning_people, warning_per_enterprise
 from roster.choices import PersonnelCategory
@@ -173,9 +173,9 @@ def test_a_late_joiner_gets_the_reading_period_counted_from_the_day_they_joined(
     person = _upsert(world, django_capture_on_commit_callbacks, id_number=make_id_number(seq=713))
     today = timezone.localdate()
     assert _row(assignment, person).due_on == today + dt.timedelta(days=30)
-    assert reading_due_on(_row(assignment, person)) == today + dt.timedelta(days=30)
+    assert _row(assignment, person).deadline == today + dt.timedelta(days=30)
     assert _row(assignment, world.person_a).due_on is None
-    assert reading_due_on(_row(assignment, world.person_a)) == assignment.due_on
+    assert _row(assignment, world.person_a).deadline == assignment.due_on
 
 
 def test_a_late_joiner_is_not_overdue_before_their_own_deadline_in_the_figures_or_the_lists(
