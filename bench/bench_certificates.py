@@ -21,7 +21,9 @@ then reports, as median and spread over ``--repeat`` runs:
   other work; when those other processes keep one core busy, the second worker only gets
   what is left. The load average at the start and after the PDFs is printed with them;
 - the same page without its QR code (the QR neither encoded nor drawn), one process and N
-  workers, so the QR's cost is read off in the same run (its ratio is printed);
+  workers, rendered in turn with the page with the QR by the same processes, run after run
+  (which goes first alternates): the QR's ratio is printed for each pair of runs, as PDFs/s
+  and as CPU per PDF, so a machine whose speed drifts between runs weighs on both pages;
 - a batch zip job (``pdf_batch_run``) of every certificate;
 - with ``--celery`` (and ``--postgres``): the same batches rendered by a real Celery worker
   (``celery -A config worker -c N`` on Redis at BENCH_REDIS, default database 13);
@@ -185,14 +187,16 @@ def _db_backend_pid() -> int | None:
         return cursor.fetchone()[0]
 
 
-def _render_chunk(args: tuple[list[int], str]) -> tuple[int, float, float]:
+def _render_chunk(args: tuple[list[int], str, bool]) -> tuple[int, float, float]:
     """Bytes rendered, the CPU seconds this worker process spent on them, and those its
-    PostgreSQL backend spent answering it (0 on SQLite)."""
-    ids, variant = args
+    PostgreSQL backend spent answering it (0 on SQLite). ``with_qr`` False: the page
+    without its QR."""
+    ids, variant, with_qr = args
     backend = _db_backend_pid()
     db_cpu = _proc_cpu_seconds(backend) if backend else 0.0
     cpu = time.process_time()
-    size = render_batch(ids, variant)
+    with contextlib.nullcontext() if with_qr else _WithoutQR():
+        size = render_batch(ids, variant)
     cpu = time.process_time() - cpu
     if backend:
         db_cpu = _proc_cpu_seconds(backend) - db_cpu
@@ -209,7 +213,7 @@ def _machine_cpu() -> tuple[float, float]:
 
 class _WithoutQR:
     """The same page without its QR: certificates.pdf neither encodes nor draws it inside
-    the block (set before a fork pool starts, so its workers inherit it)."""
+    the block."""
 
     def __enter__(self):
         from certificates import pdf
@@ -285,42 +289,80 @@ class ParallelRun:
     stolen: float  # cores the hypervisor gave to other machines
 
 
-def parallel_rates(ids: list[int], variant: str, workers: int, repeat: int) -> list[ParallelRun]:
-    """Each run's PDFs/s, with the workers' CPU milliseconds per PDF and how the machine's
-    cores were shared: the workers, their database backends, everything else, steal."""
+def _pair_order(run_number: int) -> tuple[bool, bool]:
+    """With the QR first in even runs, without it first in odd ones: a machine that grows
+    busier or quieter during the benchmark then weighs on both alike."""
+    return (True, False) if run_number % 2 == 0 else (False, True)
+
+
+def parallel_rates(
+    ids: list[int], variant: str, workers: int, repeat: int
+) -> dict[bool, list[ParallelRun]]:
+    """Each run's PDFs/s with the QR (key True) and without it (False), with the workers'
+    CPU milliseconds per PDF and how the machine's cores were shared: the workers, their
+    database backends, everything else, steal. The two pages are rendered in turn by the
+    same pool, run after run, so each pair of runs shares the machine's state of the moment
+    (on this host the same code's CPU per PDF has moved by half between runs minutes apart)."""
     from django.db import connections
 
     connections.close_all()
     ctx = mp.get_context("fork")
-    out = []
+    out: dict[bool, list[ParallelRun]] = {True: [], False: []}
     with ctx.Pool(workers, initializer=_worker_init) as pool:
-        pool.map(_render_chunk, [([pk], variant) for pk in ids[:workers]])  # warm-up
-        chunks = [(ids[i::workers], variant) for i in range(workers)]
-        for _ in range(repeat):
-            busy_before, steal_before = _machine_cpu()
-            start = time.perf_counter()
-            results = pool.map(_render_chunk, chunks)
-            wall = time.perf_counter() - start
-            busy_after, steal_after = _machine_cpu()
-            cpu = sum(r[1] for r in results)
-            db_cpu = sum(r[2] for r in results)
-            others = max(0.0, (busy_after - busy_before) - cpu - db_cpu)
-            out.append(
-                ParallelRun(
-                    rate=len(ids) / wall,
-                    cpu_ms_per_pdf=cpu / len(ids) * 1000,
-                    workers_busy=cpu / wall,
-                    db_busy=db_cpu / wall,
-                    others_busy=others / wall,
-                    stolen=(steal_after - steal_before) / wall,
-                )
-            )
+        # A whole discarded pass of each page first: the first run of a fresh pool also paid
+        # for its first glyphs, tables and QR versions (a third slower, once).
+        for with_qr in (True, False):
+            pool.map(_render_chunk, [(ids[i::workers], variant, with_qr) for i in range(workers)])
+        for run_number in range(repeat):
+            for with_qr in _pair_order(run_number):
+                chunks = [(ids[i::workers], variant, with_qr) for i in range(workers)]
+                out[with_qr].append(_timed_map(pool, chunks, len(ids)))
     return out
 
 
-def show_parallel(label: str, runs: list[ParallelRun]) -> list[float]:
-    samples = [r.rate for r in runs]
-    show(label, samples)
+def _timed_map(pool, chunks, count: int) -> ParallelRun:
+    busy_before, steal_before = _machine_cpu()
+    start = time.perf_counter()
+    results = pool.map(_render_chunk, chunks)
+    wall = time.perf_counter() - start
+    busy_after, steal_after = _machine_cpu()
+    cpu = sum(r[1] for r in results)
+    db_cpu = sum(r[2] for r in results)
+    others = max(0.0, (busy_after - busy_before) - cpu - db_cpu)
+    return ParallelRun(
+        rate=count / wall,
+        cpu_ms_per_pdf=cpu / count * 1000,
+        workers_busy=cpu / wall,
+        db_busy=db_cpu / wall,
+        others_busy=others / wall,
+        stolen=(steal_after - steal_before) / wall,
+    )
+
+
+def single_rates(ids: list[int], variant: str, n: int, repeat: int) -> dict[bool, list[float]]:
+    """One process, a download at a time (load + render): PDFs/s with the QR (True) and
+    without (False), the two in turn run after run as in :func:`parallel_rates`."""
+    cursor = itertools.cycle(ids)
+    out: dict[bool, list[float]] = {True: [], False: []}
+    for run_number in range(-1, repeat):  # run -1 warms both up
+        for with_qr in _pair_order(run_number):
+            with contextlib.nullcontext() if with_qr else _WithoutQR():
+                start = time.perf_counter()
+                for _ in range(n):
+                    render_one(next(cursor), variant)
+                rate = n / (time.perf_counter() - start)
+            if run_number >= 0:
+                out[with_qr].append(rate)
+    return out
+
+
+def ratios(with_qr: list[float], without: list[float]) -> list[float]:
+    """Each pair's figure with the QR over the same pair's without it, in per cent."""
+    return [a / b * 100 for a, b in zip(with_qr, without, strict=True)]
+
+
+def show_parallel(label: str, runs: list[ParallelRun]) -> None:
+    show(label, [r.rate for r in runs])
 
     def median(attr: str) -> float:
         return statistics.median(getattr(r, attr) for r in runs)
@@ -330,7 +372,6 @@ def show_parallel(label: str, runs: list[ParallelRun]) -> list[float]:
         f"workers {median('workers_busy'):.2f}, their database {median('db_busy'):.2f}, "
         f"other processes {median('others_busy'):.2f}, stolen {median('stolen'):.2f}"
     )
-    return samples
 
 
 def main() -> None:
@@ -402,45 +443,41 @@ def run(args) -> None:
         f"card {sizes['card'] / 1024:.0f} KB; half the holders have a photo)"
     )
     n = min(len(ids), 40)
-    single: dict[tuple[str, bool], list[float]] = {}
+    single: dict[str, dict[bool, list[float]]] = {}
     for variant in ("a4", "card"):
-        for with_qr in (True, False):
-            cursor = iter(ids * (r + 2))
-            with contextlib.nullcontext() if with_qr else _WithoutQR():
-                single[variant, with_qr] = rates(
-                    lambda v=variant, it=cursor: render_one(next(it), v), n, r
-                )
-            show(
-                f"{variant}: one process (load + render){'' if with_qr else ', no QR'}",
-                single[variant, with_qr],
-            )
+        single[variant] = single_rates(ids, variant, n, r)
+        show(f"{variant}: one process (load + render)", single[variant][True])
+        show(f"{variant}: one process (load + render), no QR", single[variant][False])
     # The workers render as a batch does: certificates loaded a hundred at a time.
-    parallel: dict[tuple[str, int, bool], list[float]] = {}
+    parallel: dict[tuple[str, int], dict[bool, list[ParallelRun]]] = {}
     for variant in ("a4", "card"):
         for workers in sorted({1, args.workers}):
+            runs = parallel[variant, workers] = parallel_rates(ids, variant, workers, r)
             for with_qr in (True, False):
-                with contextlib.nullcontext() if with_qr else _WithoutQR():
-                    parallel[variant, workers, with_qr] = show_parallel(
-                        f"{variant}: {workers} worker process(es), all {len(ids)} certificates"
-                        + ("" if with_qr else ", no QR"),
-                        parallel_rates(ids, variant, workers, r),
-                    )
-    print("\nThe QR's cost: PDFs/s with it over PDFs/s without it (target >= 80 %)")
+                show_parallel(
+                    f"{variant}: {workers} worker process(es), all {len(ids)} certificates"
+                    + ("" if with_qr else ", no QR"),
+                    runs[with_qr],
+                )
+    print(
+        "\nThe QR's cost: PDFs/s with it over PDFs/s without it, each run's pair rendered in\n"
+        "turn by the same process(es) (target >= 80 %), and the CPU per PDF without it over\n"
+        "with it"
+    )
     for variant in ("a4", "card"):
-        ratio = statistics.median(single[variant, True]) / statistics.median(single[variant, False])
-        print(f"  {variant}: one process {ratio * 100:.0f} %", end="")
+        show(f"{variant}: one process", ratios(single[variant][True], single[variant][False]), " %")
         for workers in sorted({1, args.workers}):
-            ratio = statistics.median(parallel[variant, workers, True]) / statistics.median(
-                parallel[variant, workers, False]
-            )
-            print(f"; {workers} worker(s) {ratio * 100:.0f} %", end="")
-        print()
+            runs = parallel[variant, workers]
+            rate = [[run.rate for run in runs[qr]] for qr in (True, False)]
+            show(f"{variant}: {workers} worker(s), PDFs/s", ratios(*rate), " %")
+            cpu = [[run.cpu_ms_per_pdf for run in runs[qr]] for qr in (False, True)]
+            show(f"{variant}: {workers} worker(s), CPU per PDF", ratios(*cpu), " %")
     if args.workers > 1:
         print(f"\nFrom 1 to {args.workers} workers (PDFs/s with {args.workers} over PDFs/s with 1)")
         for variant in ("a4", "card"):
-            gain = statistics.median(parallel[variant, args.workers, True]) / statistics.median(
-                parallel[variant, 1, True]
-            )
+            gain = statistics.median(
+                run.rate for run in parallel[variant, args.workers][True]
+            ) / statistics.median(run.rate for run in parallel[variant, 1][True])
             print(f"  {variant}: x{gain:.2f}")
         print(
             "  Each worker renders on its own (no lock, no shared state: CPU per PDF is the same\n"

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,8 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc, ttfonts
+
+from .flate import deflate
 
 FONT_NAME = "CertCJK"
 PACKAGED_FONT = Path(__file__).resolve().parent / "assets" / "wqy-microhei.ttc"
@@ -88,10 +89,10 @@ def restrict_reportlab() -> None:
     # _rl_accel), it made a fifth of every certificate's time and the PDFs 25 % larger; a
     # PDF has been a binary format for every reader since PDF 1.0.
     rl_config.useA85 = 0
-    # Deflate at level 1 rather than zlib's default 6, for every stream of every PDF: a
-    # certificate's streams (page content with the QR path, font subset, ToUnicode map) took
-    # 1.8 ms at level 6 and 0.8 ms at level 1, for 8 % more bytes (34 KB instead of 32 KB;
-    # bench/bench_certificates.py). The font's outlines barely compress at any level.
+    # Every stream of every PDF is deflated by documents.flate (ISA-L, level 1) rather than
+    # by zlib at its default 6: a certificate's streams (page content, font subset,
+    # ToUnicode map) took 1.8 ms at zlib's 6, 0.8 ms at zlib's 1 and a third of that with
+    # ISA-L (bench/bench_certificates.py). The font's outlines barely compress at any level.
     # reportlab looks its filter up by module attribute wherever it writes a stream.
     if not isinstance(pdfdoc.PDFZCompress, _FastFlate):
         pdfdoc.PDFZCompress = _FastFlate()
@@ -118,16 +119,13 @@ def _format_array(self: Any, document: Any, IND: bytes = b"\n ") -> bytes:
     return b"[ " + b" \n  ".join(lines) + b" ]"
 
 
-FLATE_LEVEL = 1
-
-
 class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
-    """reportlab's FlateDecode filter at :data:`FLATE_LEVEL`."""
+    """reportlab's FlateDecode filter, written by :func:`documents.flate.deflate`."""
 
     def encode(self, text: str | bytes) -> bytes:
         if isinstance(text, str):
             text = text.encode("utf8")
-        return zlib.compress(text, FLATE_LEVEL)
+        return deflate(text)
 
 
 def _cache_tables(font: Any) -> None:

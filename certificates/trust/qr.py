@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import io
 import re
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +30,8 @@ import qrcode.util
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
+
+from documents.flate import deflate
 
 from .qr_encode import DataOverflow, qr_grid
 
@@ -231,21 +232,16 @@ def draw_qr(
     canvas.restoreState()
 
 
-# zlib level of the QR's own stream. The page's stream is compressed at zlib's default (6),
-# which spent about 0.8 ms CPU on a version-18 code's 28 KB of rectangles: more than encoding
-# and writing the code together. Level 1 takes a tenth of that; the PDF grows by about
-# 100 bytes (the rectangles compressed on their own compress almost as well).
-QR_STREAM_LEVEL = 1
-
-
 def _qr_form(canvas: Canvas, qr: QRMatrix, path: bytes) -> str:
     """The name of a form XObject holding ``path`` (the code's rectangles, module units),
     added to the canvas's document the first time this code is drawn on it.
 
-    Why a form and not the page's own stream: the rectangles are then compressed on their
-    own, at the fast ``QR_STREAM_LEVEL``, while the rest of the page keeps its usual
-    compression. The form draws in the graphics state of the page where it is used (the
-    transform and the black fill set just before), exactly as the same operators inline.
+    Why a form and not the page's own stream: the rectangles (about 21 KB of text for a
+    version-15 code) are then compressed on their own, already when drawn, by
+    :func:`documents.flate.deflate`: zlib at its default level 6 spent 0.8 ms on them, more
+    than encoding and writing the code together. The form draws in the graphics state of the
+    page where it is used (the transform and the black fill set just before), exactly as the
+    same operators inline.
     """
     forms = canvas.__dict__.setdefault("_qr_forms", {})
     name = forms.get(qr.grid)
@@ -266,7 +262,7 @@ def _qr_form(canvas: Canvas, qr: QRMatrix, path: bytes) -> str:
                     "Filter": PDFName("FlateDecode"),
                 }
             ),
-            zlib.compress(path, QR_STREAM_LEVEL),
+            deflate(path),
         )
         canvas._doc.addForm(name, stream)
     return name
