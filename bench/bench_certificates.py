@@ -309,8 +309,9 @@ def parallel_rates(
     ctx = mp.get_context("fork")
     out: dict[bool, list[ParallelRun]] = {True: [], False: []}
     with ctx.Pool(workers, initializer=_worker_init) as pool:
-        # A whole discarded pass of each page first: the first run of a fresh pool also paid
-        # for its first glyphs, tables and QR versions (a third slower, once).
+        # A whole discarded pass of each page first, so the runs measure warm workers as a
+        # batch's are after its first certificates (the glyphs, font tables and QR tables
+        # each process builds on first use).
         for with_qr in (True, False):
             pool.map(_render_chunk, [(ids[i::workers], variant, with_qr) for i in range(workers)])
         for run_number in range(repeat):
