@@ -24,8 +24,9 @@ from campaigns.models import (
     WarningTarget,
 )
 from campaigns.selectors import campaign_members, may_manage_campaign
-from campaigns.services.warning_readers import counted_q as warning_counted_q
+from campaigns.services.warning_readers import counted_by as warning_counted_by
 from campaigns.services.warning_readers import overdue_q as warning_overdue_q
+from config.days import day_end
 from roster.models import Enterprise, Industry, Region, User
 from roster.selectors import enterprise_list
 
@@ -166,15 +167,17 @@ def warning_per_enterprise(
     per: dict[int, dict] = {
         e.pk: dict.fromkeys([c.code for c in WARNING_COUNTS], 0) for e in enterprises
     }
+    # As of the end of the day asked: who had read by then, who was among the readers then.
+    read = Q(read_at__lt=day_end(on))
     readings = WarningAssignee.objects.filter(
-        warning_counted_q(),  # not who left its people unread
+        warning_counted_by(day_end(on)),  # not who had left its people unread by then
         enterprise_id__in=ids,
         assignment__created_at__date__gte=start,
         assignment__created_at__date__lte=end,
     )
     for row in readings.values("enterprise_id").annotate(
         n=Count("pk"),
-        read=Count("pk", filter=Q(read_at__isnull=False)),
+        read=Count("pk", filter=read),
         overdue=Count("pk", filter=warning_overdue_q(on)),  # each by their own deadline
         people=Count("person", distinct=True),
     ):
@@ -186,9 +189,8 @@ def warning_per_enterprise(
             readers=row["people"],
         )
     industry = {e.pk: e.industry_id for e in enterprises}
-    for row in readings.values("enterprise_id", "person_id").annotate(
-        read=Count("pk", filter=Q(read_at__isnull=False))
-    ):
+    per_person = readings.values("enterprise_id", "person_id")
+    for row in per_person.annotate(read=Count("pk", filter=read)):
         if row["read"] >= max(1, _target(case_targets, industry[row["enterprise_id"]])):
             per[row["enterprise_id"]]["readers_on_target"] += 1
     meetings = WarningMeeting.objects.filter(
@@ -234,7 +236,7 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
     rows: dict[int, dict] = {}
     readings = (
         WarningAssignee.objects.filter(
-            warning_counted_q(),
+            warning_counted_by(day_end(on)),
             enterprise=enterprise,
             assignment__created_at__date__gte=start,
             assignment__created_at__date__lte=end,
@@ -242,7 +244,7 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
         .values("person_id", "person__name", "person__id_number")
         .annotate(
             n=Count("pk"),
-            read=Count("pk", filter=Q(read_at__isnull=False)),
+            read=Count("pk", filter=Q(read_at__lt=day_end(on))),
             overdue=Count("pk", filter=warning_overdue_q(on)),
         )
     )

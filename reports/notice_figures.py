@@ -8,11 +8,9 @@ to move)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
+from config.days import day_end
 from notices.audience import acknowledged_on_time, counted_by, due_by
 from notices.models import NoticeReceipt
 from roster.models import User
@@ -23,17 +21,12 @@ from .selectors import ReportError, ReportParams, Row, Table, _groups, scoped_en
 GROUPINGS = ("region", "industry", "enterprise")
 
 
-def _day_end(on: dt.date) -> dt.datetime:
-    start = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min)
-    return timezone.make_aware(start)
-
-
 def empty_counts() -> dict[str, int]:
     return dict.fromkeys(NOTICE_COUNT_CODES, 0)
 
 
 def per_enterprise(*, user: User, params: ReportParams) -> dict[int, dict[str, int]]:
-    end = _day_end(params.on)
+    end = day_end(params.on)
     receipts = NoticeReceipt.objects.filter(
         notice__must_acknowledge=True,
         notice__publish_from__lt=end,

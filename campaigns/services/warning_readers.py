@@ -23,6 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import WarningAssignee, WarningAssignment
+from config.days import day_end
 from config.lookups import InSet
 from roster.models import Employment
 
@@ -47,12 +48,24 @@ def own_due_on(assignment: WarningAssignment, joined_at: dt.datetime) -> dt.date
     return due if due > assignment.due_on else None
 
 
+def counted_by(end: dt.datetime) -> Q:
+    """counted_q as of a moment (a dated figure's end, config.days.day_end): readers on the
+    list by then (a late joiner from the moment they joined) who had not left it unread."""
+    still_in = Q(left_at__isnull=True) | Q(left_at__gte=end) | Q(read_at__lt=end)
+    return Q(joined_at__lt=end) & still_in
+
+
 def overdue_q(on: dt.date, prefix: str = "") -> Q:
-    """Readings still owed and unread after their own deadline (the day `on` is past it)."""
+    """Readings past their own deadline on the day `on` and, at its end, still owed and
+    unread: a figure for a past day does not count as read what was read after it, and
+    counts as owed what a reader who left later still owed then."""
+    end = day_end(on)
     past = Q(**{f"{prefix}due_on__lt": on}) | Q(
         **{f"{prefix}due_on__isnull": True, f"{prefix}assignment__due_on__lt": on}
     )
-    return Q(**{f"{prefix}left_at__isnull": True, f"{prefix}read_at__isnull": True}) & past
+    owed = Q(**{f"{prefix}left_at__isnull": True}) | Q(**{f"{prefix}left_at__gte": end})
+    unread = Q(**{f"{prefix}read_at__isnull": True}) | Q(**{f"{prefix}read_at__gte": end})
+    return owed & unread & past
 
 
 def assignment_jobs(assignment: WarningAssignment) -> QuerySet[Employment]:

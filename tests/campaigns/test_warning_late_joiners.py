@@ -240,3 +240,43 @@ def test_a_late_joiner_who_leaves_before_their_own_deadline_no_longer_owes_it(
     newcomer = EmploymentFactory(enterprise=world.ent_a).person
     assert tuple(warning_readers_sync_task.apply().get()) == (0, 0)
     assert not WarningAssignee.objects.filter(assignment=assignment, person=newcomer).exists()
+
+
+def test_figures_for_a_past_day_count_what_was_so_that_day(world, content):
+    """Read after the day asked: unread then. Left unread after it: owed then. Joined after
+    it: not yet a reader."""
+    now, today = timezone.now(), timezone.localdate()
+    other = EmploymentFactory(enterprise=world.ent_a).person
+    assignment = _assign(world, content)
+    created = now - dt.timedelta(days=6)
+    WarningAssignment.objects.filter(pk=assignment.pk).update(
+        created_at=created, due_on=today - dt.timedelta(days=4)
+    )
+    assignment.assignees.update(joined_at=created)
+    yesterday = now - dt.timedelta(days=1)
+    assignment.assignees.filter(person=world.person_a).update(read_at=yesterday)
+    assignment.assignees.filter(person=other).update(left_at=yesterday)
+    newcomer = EmploymentFactory(enterprise=world.ent_a).person
+    WarningAssignee.objects.create(
+        assignment=assignment,
+        person=newcomer,
+        enterprise=world.ent_a,
+        joined_at=yesterday,
+        due_on=today + dt.timedelta(days=3),
+    )
+    year = timezone.localdate(created).year
+
+    def figures(on):
+        per = warning_per_enterprise(enterprises=[world.ent_a], year=year, on=on)[world.ent_a.pk]
+        return per["cases_assigned"], per["cases_read"], per["cases_overdue"], per["readers"]
+
+    two_days_ago = today - dt.timedelta(days=2)
+    assert figures(two_days_ago) == (2, 0, 2, 2)
+    assert figures(today) == (2, 1, 0, 2)  # the leaver's unread case is owed no more
+    rows = {
+        r.name: (r.assigned, r.read, r.overdue)
+        for r in warning_people(enterprise=world.ent_a, year=year, on=two_days_ago)
+    }
+    assert rows[world.person_a.name] == (1, 0, 1)
+    assert rows[other.name] == (1, 0, 1)
+    assert newcomer.name not in rows  # not yet a reader that day
