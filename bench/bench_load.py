@@ -500,6 +500,13 @@ setup = function(thread) table.insert(threads, thread) end
 response = function(status, headers, body)
   if status ~= EXPECTED then bad = bad + 1 end
 end
+-- The phases where each examinee sends one request: every connection sends its own at once,
+-- then waits out the run (its examinee is served: nothing more to send).
+local function once_each()
+  ready = true
+  if sent < #people then return 0 end
+  return 3600000
+end
 done = function(summary, latency, requests)
   local wrong = 0
   for _, thread in ipairs(threads) do wrong = wrong + thread:get("bad") end
@@ -533,11 +540,7 @@ response = function(status, headers, body)
     out:flush()
   end
 end
-delay = function()
-  ready = true
-  if sent < #people then return 0 end
-  return 3600000  -- this connection has started its examinee: nothing more to send
-end
+delay = once_each
 request = function()
   if ready then sent = sent + 1 end
   local key, client, pass = people[math.max(sent, 1)]:match("(%S+) (%S+) (%S+)")
@@ -595,11 +598,7 @@ init = function(args)
   for line in io.lines(args[1]) do people[#people + 1] = line end
   out = io.open(args[2], "a")
 end
-delay = function()
-  ready = true
-  if sent < #people then return 0 end
-  return 3600000
-end
+delay = once_each
 request = function()
   if ready then sent = sent + 1 end
   local attempt, cookie = people[math.max(sent, 1)]:match("(%S+) (.+)")
@@ -627,11 +626,7 @@ init = function(args)
   for line in io.lines(args[1]) do people[#people + 1] = line end
   csrf = args[2]
 end
-delay = function()
-  ready = true
-  if sent < #people then return 0 end
-  return 3600000
-end
+delay = once_each
 request = function()
   if ready then sent = sent + 1 end
   local key, attempt, client, pass = people[math.max(sent, 1)]:match("(%S+) (%S+) (%S+) (%S+)")
