@@ -5,7 +5,8 @@ An assignment reaches the current people of its enterprises (optionally of one c
 post), resolved to WarningAssignee rows when assigned. Until its deadline, people who join
 (hired, transferred in, category or post changed) get a row, and the rows of those who
 leave are marked `left_at`: what they read stays, and unread it is no longer owed.
-`counted_q` is the one definition the lists and the figures share.
+`counted_q` is the one definition the lists and the figures share
+(`counted_by`: the same as of the end of a figure's day).
 
 A late joiner is given the reading period the assignment gave everyone (its deadline less
 the day it was made), counted from the day they joined, when that ends after the
