@@ -168,9 +168,10 @@ def warning_per_enterprise(
         e.pk: dict.fromkeys([c.code for c in WARNING_COUNTS], 0) for e in enterprises
     }
     # As of the end of the day asked: who had read by then, who was among the readers then.
-    read = Q(read_at__lt=day_end(on))
+    day_over = day_end(on)
+    read = Q(read_at__lt=day_over)
     readings = WarningAssignee.objects.filter(
-        warning_counted_by(day_end(on)),  # not who had left its people unread by then
+        warning_counted_by(day_over),  # not who had left its people unread by then
         enterprise_id__in=ids,
         assignment__created_at__date__gte=start,
         assignment__created_at__date__lte=end,
@@ -233,10 +234,11 @@ class WarningPersonRow:
 
 def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[WarningPersonRow]:
     start, end = dt.date(year, 1, 1), min(on, dt.date(year, 12, 31))
+    day_over = day_end(on)  # what had happened by the end of the day asked
     rows: dict[int, dict] = {}
     readings = (
         WarningAssignee.objects.filter(
-            warning_counted_by(day_end(on)),
+            warning_counted_by(day_over),
             enterprise=enterprise,
             assignment__created_at__date__gte=start,
             assignment__created_at__date__lte=end,
@@ -244,7 +246,7 @@ def warning_people(*, enterprise: Enterprise, year: int, on: dt.date) -> list[Wa
         .values("person_id", "person__name", "person__id_number")
         .annotate(
             n=Count("pk"),
-            read=Count("pk", filter=Q(read_at__lt=day_end(on))),
+            read=Count("pk", filter=Q(read_at__lt=day_over)),
             overdue=Count("pk", filter=warning_overdue_q(on)),
         )
     )
